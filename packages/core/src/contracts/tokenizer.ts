@@ -1,0 +1,22 @@
+import { serviceToken } from '../di.js';
+
+/** One chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Text ↔ token ids, plus the model's chat template. */
+export interface Tokenizer {
+  readonly vocabSize: number;
+  readonly bosTokenId?: number;
+  readonly eosTokenIds: readonly number[];
+  readonly padTokenId?: number;
+  encode(text: string, options?: { addSpecialTokens?: boolean }): number[];
+  decode(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;
+  /** Renders messages through the chat template; with `addGenerationPrompt` the text ends where the reply starts. */
+  applyChatTemplate(messages: readonly ChatMessage[], options?: { addGenerationPrompt?: boolean }): string;
+}
+
+/** DI token for {@link Tokenizer}. */
+export const Tokenizer = serviceToken('Tokenizer');

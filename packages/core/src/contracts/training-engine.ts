@@ -1,0 +1,64 @@
+import { serviceToken } from '../di.js';
+import type { ModuleId } from '../module-id.js';
+import type { NamedTensor } from './model.js';
+
+/** A named set of parameters trained with its own learning rate and weight decay. */
+export interface ParameterGroup {
+  name: string;
+  /** Hugging Face tensor names in this group. */
+  tensors: string[];
+  learningRate: number;
+  weightDecay: number;
+}
+
+/** AdamW and step settings shared by all groups. */
+export interface OptimizerSettings {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Global gradient-norm clip; 0 disables clipping. */
+  maxGradNorm: number;
+  /** Micro-batches accumulated per optimizer step. */
+  gradientAccumulation: number;
+}
+
+/** One training example: the full token sequence and how many leading tokens are prompt (masked from the loss). */
+export interface TrainExample {
+  ids: number[];
+  promptLength: number;
+}
+
+/** What one optimizer step reports. */
+export interface TrainStepResult {
+  loss: number;
+  /** Response tokens that contributed to the loss. */
+  tokens: number;
+  gradNorm: number;
+}
+
+/** Saved copies of some modules' weights, to put them back after a perturbation. */
+export interface ModuleSnapshot {
+  readonly modules: readonly ModuleId[];
+  readonly tensors: readonly NamedTensor[];
+}
+
+/** Trains a model: parameter groups, steps, snapshots, saving. */
+export interface TrainingEngine {
+  readonly name: string;
+  readonly device: string;
+  /** Sets up the optimizer; every trainable tensor must be in exactly one group. */
+  configure(groups: readonly ParameterGroup[], settings: OptimizerSettings): void;
+  /** Changes group learning rates between steps (schedules call this). */
+  setLearningRates(rates: Readonly<Record<string, number>>): void;
+  trainStep(batch: readonly TrainExample[]): Promise<TrainStepResult>;
+  snapshot(modules: readonly ModuleId[]): Promise<ModuleSnapshot>;
+  restore(snapshot: ModuleSnapshot): Promise<void>;
+  getWeights(names: readonly string[]): Promise<NamedTensor[]>;
+  setWeights(tensors: readonly NamedTensor[]): Promise<void>;
+  /** Writes the model in Hugging Face layout (config.json, model.safetensors, tokenizer files). */
+  save(dir: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** DI token for {@link TrainingEngine}. */
+export const TrainingEngine = serviceToken('TrainingEngine');

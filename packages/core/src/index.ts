@@ -1,0 +1,80 @@
+// Public API of @mllr/core: contracts, DI tokens, module ids, events, errors and the run-config schema.
+export {
+  assertInjectable,
+  describeToken,
+  inject,
+  injectable,
+  registerClass,
+  rootContainer,
+  serviceToken,
+  singleton,
+} from './di.js';
+export type { DependencyContainer, InjectionToken } from './di.js';
+
+export { ERROR_CODES, EXIT_CODES, MllrError, StoppedError, exitCodeFor, toMllrError } from './errors.js';
+export type { ErrorClass, ErrorCode, ErrorDetail, SerializedError } from './errors.js';
+
+export {
+  MODULE_TYPES,
+  allModuleIds,
+  formatModuleId,
+  isModuleType,
+  moduleIdForTensor,
+  moduleTensorNames,
+  parseModuleId,
+  resolveModuleSelectors,
+  sortModuleIds,
+} from './module-id.js';
+export type { ModuleId, ModuleRef, ModuleType, TensorNameOptions } from './module-id.js';
+
+export type {
+  ArtifactEvent,
+  ErrorEvent,
+  EventBase,
+  LogEvent,
+  MetricEvent,
+  ProgressEvent,
+  RunEvent,
+  RunEventInput,
+  RunEventType,
+  RunLifecycleEvent,
+  StageEvent,
+} from './events.js';
+
+export { DatasetSourceSchema, PluginRefSchema, RunConfigSchema, StrategySchema, TrainingSchema } from './config/schema.js';
+export type { PluginRef, RunConfig, RunConfigInput } from './config/schema.js';
+
+export { PLUGIN_SLOTS, PluginOptions } from './plugin.js';
+export type { MllrPluginModule, PluginInfo, PluginSlot } from './plugin.js';
+
+export type { ModelArchitecture, ModelFamily, NamedTensor } from './contracts/model.js';
+export { InferenceEngine } from './contracts/inference-engine.js';
+export type { BatchLogits, GenerateOptions, LastTokenHiddenStates, TokenBatch } from './contracts/inference-engine.js';
+export { TrainingEngine } from './contracts/training-engine.js';
+export type {
+  ModuleSnapshot,
+  OptimizerSettings,
+  ParameterGroup,
+  TrainExample,
+  TrainStepResult,
+} from './contracts/training-engine.js';
+export { Tokenizer } from './contracts/tokenizer.js';
+export type { ChatMessage } from './contracts/tokenizer.js';
+export { DatasetReader } from './contracts/dataset-reader.js';
+export type { ChatSample, DatasetSource } from './contracts/dataset-reader.js';
+export { RobustnessProxy } from './contracts/robustness-proxy.js';
+export type { ModuleScore, RobustnessContext, SecurityProbe } from './contracts/robustness-proxy.js';
+export { SearchStrategy } from './contracts/search-strategy.js';
+export type { SearchContext, SearchResult } from './contracts/search-strategy.js';
+export { LrSchedule } from './contracts/lr-schedule.js';
+export type { LrScheduleContext } from './contracts/lr-schedule.js';
+export { HarmJudge } from './contracts/harm-judge.js';
+export type { HarmVerdict, JudgedPair } from './contracts/harm-judge.js';
+export { Evaluator } from './contracts/evaluator.js';
+export type { EvaluationContext, MetricValue } from './contracts/evaluator.js';
+export { EventSink } from './contracts/event-sink.js';
+export { RunStore } from './contracts/run-store.js';
+export type { ArtifactContent, StageRecord } from './contracts/run-store.js';
+export { StageSet } from './contracts/stage.js';
+export type { Stage, StageContext } from './contracts/stage.js';
+export { PluginLoader, RunConfigToken } from './contracts/plugin-loader.js';

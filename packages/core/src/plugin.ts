@@ -1,0 +1,52 @@
+import type { ZodType } from 'zod';
+import type { DependencyContainer } from './di.js';
+import { DatasetReader } from './contracts/dataset-reader.js';
+import { Evaluator } from './contracts/evaluator.js';
+import { HarmJudge } from './contracts/harm-judge.js';
+import { InferenceEngine } from './contracts/inference-engine.js';
+import { LrSchedule } from './contracts/lr-schedule.js';
+import { RobustnessProxy } from './contracts/robustness-proxy.js';
+import { SearchStrategy } from './contracts/search-strategy.js';
+import { StageSet } from './contracts/stage.js';
+import { Tokenizer } from './contracts/tokenizer.js';
+import { TrainingEngine } from './contracts/training-engine.js';
+
+/** The plugin slots of a run and the DI token each one fills. */
+export const PLUGIN_SLOTS = {
+  stages: StageSet,
+  inference: InferenceEngine,
+  training: TrainingEngine,
+  tokenizer: Tokenizer,
+  reader: DatasetReader,
+  proxy: RobustnessProxy,
+  search: SearchStrategy,
+  schedule: LrSchedule,
+  judge: HarmJudge,
+  evaluator: Evaluator,
+} as const;
+
+/** A plugin slot name. */
+export type PluginSlot = keyof typeof PLUGIN_SLOTS;
+
+/** Facts about the plugin being registered. */
+export interface PluginInfo {
+  slot: PluginSlot;
+  /** The name chosen in config (`noise`), or the `module:` specifier for third-party plugins. */
+  name: string;
+  /** The token the plugin must register. */
+  token: symbol;
+  /** Folder of the config file, for resolving relative paths in options. */
+  configDir: string;
+}
+
+/**
+ * What a plugin package exports. `register` binds the slot's token (`info.token`) in the container it is given;
+ * `optionsSchema` lets the pipeline validate options up front, reporting problems with their config paths.
+ */
+export interface MllrPluginModule {
+  register(container: DependencyContainer, options: Record<string, unknown>, info: PluginInfo): void | Promise<void>;
+  optionsSchema?(name: string, slot: PluginSlot): ZodType | undefined;
+}
+
+/** DI token under which a plugin's (validated) options are registered in its container. */
+export const PluginOptions = Symbol.for('mllr.PluginOptions');

@@ -1,0 +1,31 @@
+// Public API of @mllr/pipeline: config loading, plugin composition, run folders, stages and the engine process.
+export { DEFAULT_CONFIG_PATH } from './config/default-config.js';
+export { formatPath, loadRunConfig, parseRunConfig } from './config/load-config.js';
+export type { LoadedConfig } from './config/load-config.js';
+export { checkPluginNames } from './config/check-plugin-names.js';
+export { ConfigSource } from './config/source-locator.js';
+
+export { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
+export { PluginCatalog } from './plugins/plugin-catalog.js';
+export type { CatalogEntries, CatalogEntry } from './plugins/plugin-catalog.js';
+export { PluginComposer, resolveReadably } from './plugins/plugin-composer.js';
+export { loadPluginModule } from './plugins/load-plugin-module.js';
+export { checkedContainer } from './plugins/checked-container.js';
+
+export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './run/atomic-write.js';
+export { canonicalJson, hashValue } from './run/canonical-hash.js';
+export { FsRunStore, recordPath } from './run/fs-run-store.js';
+export { RunFolder, readState } from './run/run-folder.js';
+export type { OpenRunOptions, RunState } from './run/run-folder.js';
+export { PROGRESS_INTERVAL_MS, RunEventSink } from './run/run-event-sink.js';
+export { StageRunner } from './run/stage-runner.js';
+export type { StageRunnerOptions } from './run/stage-runner.js';
+export { StageStore } from './run/stage-store.js';
+
+export { ML_LR_STAGES } from './stages/ml-lr-stage-set.js';
+
+export { executeRun } from './process/execute-run.js';
+export type { RunOutcome } from './process/execute-run.js';
+export { startRun } from './process/start-run.js';
+export type { RunHandle, RunResult, StartRunOptions } from './process/start-run.js';
+export type { ChildMessage, ParentMessage, RunRequest } from './process/protocol.js';

@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import {
+  EventSink,
+  MllrError,
+  PluginLoader,
+  RunConfigToken,
+  RunStore,
+  StoppedError,
+  rootContainer,
+  toMllrError,
+  type RunEvent,
+  type StageSet as StageSetService,
+} from '@mllr/core';
+import { loadRunConfig } from '../config/load-config.js';
+import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
+import type { PluginCatalog } from '../plugins/plugin-catalog.js';
+import { PluginComposer } from '../plugins/plugin-composer.js';
+import { RunEventSink } from '../run/run-event-sink.js';
+import { RunFolder } from '../run/run-folder.js';
+import { StageRunner } from '../run/stage-runner.js';
+import type { RunRequest } from './protocol.js';
+
+/** How a run ended. */
+export interface RunOutcome {
+  exitCode: number;
+  error?: MllrError;
+}
+
+/**
+ * Runs a pipeline in this process: config, run folder, plugin composition, stages. Every event goes to `forward`
+ * (and, once the folder exists, to its events.jsonl). Never throws: failures become an error event and an exit code.
+ */
+export async function executeRun(
+  request: RunRequest,
+  forward: (event: RunEvent) => void,
+  signal: AbortSignal,
+  catalog: PluginCatalog = BUILTIN_PLUGINS,
+): Promise<RunOutcome> {
+  const cwd = request.cwd ?? process.cwd();
+  const sink = new RunEventSink(forward);
+  let folder: RunFolder | undefined;
+  try {
+    const loaded = await loadRunConfig(request.configFile && resolve(cwd, request.configFile), catalog);
+    const config = request.seeds === undefined ? loaded.config : { ...loaded.config, seeds: request.seeds };
+    folder = await RunFolder.open({
+      dir: request.outDir ? resolve(cwd, request.outDir) : RunFolder.defaultDir(loaded.file, cwd),
+      config,
+      configText: loaded.text,
+      configFile: loaded.file,
+    });
+    sink.attachLog(resolve(folder.dir, 'events.jsonl'));
+    if (folder.resumed) {
+      sink.emit({
+        type: 'log',
+        level: 'info',
+        message:
+          folder.previousConfigHash === folder.configHash
+            ? `resuming ${folder.dir}`
+            : `resuming ${folder.dir} with a changed config: stages whose inputs changed run again`,
+      });
+    }
+
+    const container = rootContainer.createChildContainer();
+    container.register(RunConfigToken, { useValue: config });
+    container.register(RunStore, { useValue: folder.store });
+    container.register(EventSink, { useValue: sink });
+    const composer = new PluginComposer(container, catalog, loaded.dir);
+    container.register(PluginLoader, { useValue: composer });
+
+    const stageSet = await composer.load<StageSetService>('stages', config.stages, 'stages');
+    sink.emit({
+      type: 'run',
+      status: 'start',
+      runDir: folder.dir,
+      stages: stageSet.stages.map((s) => s.name),
+      info: { config: loaded.file, stages: stageSet.name, ...stageSet.info },
+    });
+    await new StageRunner({ config, store: folder.store, container, events: sink, signal, force: request.force ?? false }).run(
+      stageSet.stages,
+    );
+    await folder.close('finished');
+    sink.emit({ type: 'run', status: 'done', runDir: folder.dir });
+    return { exitCode: 0 };
+  } catch (thrown) {
+    const error = toMllrError(thrown);
+    const stopped = thrown instanceof StoppedError || error.code === 'STOPPED';
+    sink.emit({ type: 'error', error: error.toJSON(), exitCode: error.exitCode });
+    if (folder) {
+      await folder.close(stopped ? 'stopped' : 'failed').catch(() => undefined);
+    }
+    sink.emit({ type: 'run', status: stopped ? 'stopped' : 'failed', runDir: folder?.dir ?? '' });
+    return { exitCode: error.exitCode, error };
+  } finally {
+    sink.close();
+  }
+}

@@ -1,0 +1,67 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readState, RunFolder } from './run-folder.js';
+
+const openOptions = (dir: string, config: unknown = { seed: 1 }) => ({
+  dir,
+  config,
+  configText: 'seed: 1\n',
+  configFile: '/somewhere/run.yaml',
+});
+
+describe('RunFolder', () => {
+  it('creates the folder with a config copy, resolved config and state', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mllr-run-')), 'run');
+    const folder = await RunFolder.open(openOptions(dir));
+    expect(folder.resumed).toBe(false);
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toBe('seed: 1\n');
+    expect(JSON.parse(readFileSync(join(dir, 'config.resolved.json'), 'utf8'))).toEqual({ seed: 1 });
+    expect((await readState(dir))?.status).toBe('running');
+    expect(existsSync(join(dir, '.lock'))).toBe(true);
+    await folder.close('stopped');
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+  });
+
+  it('resumes an unfinished run and never reopens a finished one', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mllr-run-')), 'run');
+    await (await RunFolder.open(openOptions(dir))).close('failed');
+    const resumed = await RunFolder.open(openOptions(dir, { seed: 2 }));
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.previousConfigHash).not.toBe(resumed.configHash);
+    await resumed.store.writeJson('summary.json', { ok: true });
+    await resumed.close('finished');
+    await expect(resumed.store.writeJson('summary.json', { ok: false })).rejects.toMatchObject({ code: 'RUN_FINISHED' });
+    await expect(RunFolder.open(openOptions(dir))).rejects.toMatchObject({
+      code: 'RUN_FINISHED',
+      exitCode: 2,
+      message: expect.stringContaining('never overwritten'),
+    });
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toEqual({ ok: true });
+  });
+
+  it('refuses a non-empty folder that is not a run, and a folder a live process holds', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'mllr-run-'));
+    writeFileSync(join(other, 'thesis.tex'), '');
+    await expect(RunFolder.open(openOptions(other))).rejects.toMatchObject({ code: 'RUN_FOLDER_INVALID' });
+
+    const dir = join(mkdtempSync(join(tmpdir(), 'mllr-run-')), 'run');
+    await (await RunFolder.open(openOptions(dir))).close('stopped');
+    writeFileSync(join(dir, '.lock'), String(process.ppid)); // a live process that is not us
+    await expect(RunFolder.open(openOptions(dir))).rejects.toMatchObject({ code: 'RUN_LOCKED' });
+    writeFileSync(join(dir, '.lock'), '999999999'); // stale: no such process
+    const reopened = await RunFolder.open(openOptions(dir));
+    expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(String(process.pid));
+    await reopened.close('stopped');
+  });
+
+  it('names a corrupt run.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-run-'));
+    writeFileSync(join(dir, 'run.json'), '{"status": "runn');
+    await expect(RunFolder.open(openOptions(dir))).rejects.toMatchObject({
+      code: 'RUN_FOLDER_INVALID',
+      message: `${join(dir, 'run.json')} is corrupt; it is not valid JSON`,
+    });
+  });
+});

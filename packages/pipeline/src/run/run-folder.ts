@@ -1,0 +1,153 @@
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { MllrError } from '@mllr/core';
+import { writeFileAtomic, sweepTempFiles } from './atomic-write.js';
+import { canonicalJson, hashValue } from './canonical-hash.js';
+import { FsRunStore } from './fs-run-store.js';
+
+/** The run's state as recorded in `run.json`. */
+export interface RunState {
+  status: 'running' | 'stopped' | 'failed' | 'finished';
+  configHash: string;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+}
+
+/** What the caller knows about the run it is opening. */
+export interface OpenRunOptions {
+  dir: string;
+  /** The validated config (its hash identifies the run's inputs). */
+  config: unknown;
+  /** The config file as the user wrote it, copied in for reference. */
+  configText: string;
+  configFile: string;
+}
+
+const STATE_FILE = 'run.json';
+const LOCK_FILE = '.lock';
+
+/** A run folder opened for writing: holds the lock until closed. */
+export class RunFolder {
+  private constructor(
+    readonly dir: string,
+    readonly store: FsRunStore,
+    readonly resumed: boolean,
+    readonly previousConfigHash: string | undefined,
+    private state: RunState,
+  ) {}
+
+  /** The default folder for a new run: `runs/<date>-<time>-<config name>` under `cwd`. */
+  static defaultDir(configFile: string, cwd = process.cwd(), now = new Date()): string {
+    const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    return resolve(cwd, 'runs', `${stamp}-${basename(configFile, extname(configFile))}`);
+  }
+
+  /**
+   * Creates the folder or reopens it to resume. A finished run is refused (its results are never overwritten),
+   * as is a non-empty folder that is not an mllr run, or one another live process is running in.
+   */
+  static async open(options: OpenRunOptions): Promise<RunFolder> {
+    const dir = resolve(options.dir);
+    const previous = await readState(dir);
+    if (previous?.status === 'finished') {
+      throw new MllrError(
+        'RUN_FINISHED',
+        `${dir} holds a finished run (finished ${previous.finishedAt ?? 'earlier'}); its results are never overwritten. Choose another --out.`,
+      );
+    }
+    if (!previous && (await isNonEmptyDir(dir))) {
+      throw new MllrError('RUN_FOLDER_INVALID', `${dir} is not empty and is not an mllr run folder; choose an empty or new --out`);
+    }
+    await mkdir(dir, { recursive: true });
+    await acquireLock(dir);
+    await sweepTempFiles(dir);
+
+    const now = new Date().toISOString();
+    const configHash = hashValue(options.config);
+    const state: RunState = {
+      status: 'running',
+      configHash,
+      createdAt: previous?.createdAt ?? now,
+      updatedAt: now,
+    };
+    const folder = new RunFolder(dir, new FsRunStore(dir), previous !== undefined, previous?.configHash, state);
+    const ext = extname(options.configFile) === '.json' ? '.json' : '.yaml';
+    await writeFileAtomic(join(dir, `config${ext}`), options.configText);
+    await writeFileAtomic(join(dir, 'config.resolved.json'), `${JSON.stringify(JSON.parse(canonicalJson(options.config)), null, 2)}\n`);
+    await folder.writeState();
+    return folder;
+  }
+
+  get status(): RunState['status'] {
+    return this.state.status;
+  }
+
+  get configHash(): string {
+    return this.state.configHash;
+  }
+
+  /** Records how the run ended, seals the store when finished, and releases the lock. */
+  async close(status: Exclude<RunState['status'], 'running'>): Promise<void> {
+    this.state = { ...this.state, status, updatedAt: new Date().toISOString() };
+    if (status === 'finished') this.state.finishedAt = this.state.updatedAt;
+    try {
+      await this.writeState();
+      if (status === 'finished') this.store.seal();
+    } finally {
+      await rm(join(this.dir, LOCK_FILE), { force: true });
+    }
+  }
+
+  private async writeState(): Promise<void> {
+    await writeFileAtomic(join(this.dir, STATE_FILE), `${JSON.stringify(this.state, null, 2)}\n`);
+  }
+}
+
+/** Reads `run.json` of a folder, or undefined when there is none. */
+export async function readState(dir: string): Promise<RunState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, STATE_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as RunState;
+  } catch {
+    throw new MllrError('RUN_FOLDER_INVALID', `${join(dir, STATE_FILE)} is corrupt; it is not valid JSON`);
+  }
+}
+
+async function isNonEmptyDir(dir: string): Promise<boolean> {
+  try {
+    return (await readdir(dir)).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function acquireLock(dir: string): Promise<void> {
+  const lock = join(dir, LOCK_FILE);
+  try {
+    await writeFile(lock, String(process.pid), { flag: 'wx' });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const holder = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+  if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    throw new MllrError('RUN_LOCKED', `${dir} is in use by another mllr process (pid ${holder})`);
+  }
+  // The holder died without cleaning up (killed, crashed): the lock is stale.
+  await writeFile(lock, String(process.pid));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunConfigSchema, rootContainer, type RunConfig, type RunEvent, type Stage } from '@mllr/core';
+import { describe, expect, it } from 'vitest';
+import { FsRunStore } from './fs-run-store.js';
+import { RunEventSink } from './run-event-sink.js';
+import { StageRunner } from './stage-runner.js';
+
+function counter(name: string, runs: string[], inputs?: (c: RunConfig) => unknown): Stage {
+  return {
+    name,
+    ...(inputs ? { hashInputs: inputs } : {}),
+    async run(ctx) {
+      runs.push(name);
+      await ctx.store.writeJson(`${name}.json`, { seed: ctx.config.seed });
+    },
+  };
+}
+
+function setup() {
+  const store = new FsRunStore(mkdtempSync(join(tmpdir(), 'mllr-stages-')));
+  const events: RunEvent[] = [];
+  const run = (config: RunConfig, stages: Stage[], force = false) =>
+    new StageRunner({
+      config,
+      store,
+      container: rootContainer.createChildContainer(),
+      events: new RunEventSink((e) => events.push(e)),
+      signal: new AbortController().signal,
+      force,
+    }).run(stages);
+  const statuses = () => events.filter((e) => e.type === 'stage').map((e) => `${e.stage}:${e.status}`);
+  return { store, events, run, statuses };
+}
+
+describe('StageRunner', () => {
+  const config = RunConfigSchema.parse({});
+
+  it('skips stages whose stored result is current and reruns what changed downstream', async () => {
+    const { run, statuses, events } = setup();
+    const runs: string[] = [];
+    const stages = [counter('a', runs, (c) => c.seed), counter('b', runs, (c) => c.training)];
+    await run(config, stages);
+    await run(config, stages);
+    expect(runs).toEqual(['a', 'b']);
+    // Changing only b's inputs reruns b; changing a's reruns a and, through the upstream hash, b.
+    await run({ ...config, training: { ...config.training, steps: 7 } }, stages);
+    await run({ ...config, seed: 99 }, stages);
+    expect(runs).toEqual(['a', 'b', 'b', 'a', 'b']);
+    expect(statuses()).toEqual([
+      'a:start', 'a:done', 'b:start', 'b:done',
+      'a:skip', 'b:skip',
+      'a:skip', 'b:start', 'b:done',
+      'a:start', 'a:done', 'b:start', 'b:done',
+    ]);
+    expect(events.filter((e) => e.type === 'artifact').map((e) => e.type === 'artifact' && e.path)).toContain('a.json');
+  });
+
+  it('reruns a stage whose artifact disappeared, and everything with --force', async () => {
+    const { run, store } = setup();
+    const runs: string[] = [];
+    const stages = [counter('a', runs)];
+    await run(config, stages);
+    rmSync(join(store.dir, 'a.json'));
+    await run(config, stages);
+    await run(config, stages, true);
+    expect(runs).toEqual(['a', 'a', 'a']);
+  });
+
+  it('wraps an unexpected stage error and records nothing for it', async () => {
+    const { run, statuses, store } = setup();
+    const boom: Stage = { name: 'boom', run: async () => { throw new TypeError('x is undefined'); } };
+    await expect(run(config, [boom])).rejects.toMatchObject({ code: 'STAGE_FAILED', message: 'stage boom failed: x is undefined' });
+    expect(statuses()).toEqual(['boom:start', 'boom:fail']);
+    expect(await store.stageRecord('boom')).toBeUndefined();
+  });
+
+  it('rejects duplicate stage names', async () => {
+    const { run } = setup();
+    await expect(run(config, [counter('a', []), counter('a', [])])).rejects.toMatchObject({ code: 'PLUGIN_INVALID' });
+  });
+});
