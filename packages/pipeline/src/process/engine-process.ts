@@ -39,8 +39,11 @@ process.on('message', (message: ParentMessage) => {
   }
 });
 
-// Ctrl-C in a terminal reaches the whole process group; treat it like the UI's stop request.
-process.on('SIGINT', requestStop);
+// Ctrl-C in a terminal reaches the whole process group. The UI forwards it as a 'stop' message (and a second one
+// as a kill), so the engine ignores the signal itself while a UI is attached; otherwise it would count twice.
+process.on('SIGINT', () => {
+  if (!process.connected) requestStop();
+});
 process.on('SIGTERM', requestStop);
 process.on('disconnect', () => {
   // The UI is gone: nobody will see the run, so stop at the next safe point.

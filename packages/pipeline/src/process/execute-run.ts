@@ -42,6 +42,20 @@ export async function executeRun(
   try {
     const loaded = await loadRunConfig(request.configFile && resolve(cwd, request.configFile), catalog);
     const config = request.seeds === undefined ? loaded.config : { ...loaded.config, seeds: request.seeds };
+    const container = rootContainer.createChildContainer();
+    container.register(RunConfigToken, { useValue: config });
+    container.register(EventSink, { useValue: sink });
+    // The folder is opened only once the stage set composed, so a config that cannot run leaves no empty run behind.
+    container.register(RunStore, {
+      useFactory: () => {
+        if (!folder) throw new MllrError('INTERNAL', 'the run store is not open yet; resolve it inside a stage');
+        return folder.store;
+      },
+    });
+    const composer = new PluginComposer(container, catalog, loaded.dir);
+    container.register(PluginLoader, { useValue: composer });
+    const stageSet = await composer.load<StageSetService>('stages', config.stages, 'stages');
+
     folder = await RunFolder.open({
       dir: request.outDir ? resolve(cwd, request.outDir) : RunFolder.defaultDir(loaded.file, cwd),
       config,
@@ -59,15 +73,6 @@ export async function executeRun(
             : `resuming ${folder.dir} with a changed config: stages whose inputs changed run again`,
       });
     }
-
-    const container = rootContainer.createChildContainer();
-    container.register(RunConfigToken, { useValue: config });
-    container.register(RunStore, { useValue: folder.store });
-    container.register(EventSink, { useValue: sink });
-    const composer = new PluginComposer(container, catalog, loaded.dir);
-    container.register(PluginLoader, { useValue: composer });
-
-    const stageSet = await composer.load<StageSetService>('stages', config.stages, 'stages');
     sink.emit({
       type: 'run',
       status: 'start',
@@ -88,7 +93,7 @@ export async function executeRun(
     if (folder) {
       await folder.close(stopped ? 'stopped' : 'failed').catch(() => undefined);
     }
-    sink.emit({ type: 'run', status: stopped ? 'stopped' : 'failed', runDir: folder?.dir ?? '' });
+    sink.emit({ type: 'run', status: stopped ? 'stopped' : 'failed', runDir: folder?.dir ?? '(no run folder was opened)' });
     return { exitCode: error.exitCode, error };
   } finally {
     sink.close();

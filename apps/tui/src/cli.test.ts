@@ -1,0 +1,48 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { CliIo } from './cli-io.js';
+import { main } from './cli.js';
+
+function io(): CliIo & { out: () => string; err: () => string } {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += String(c)));
+  stderr.on('data', (c) => (err += String(c)));
+  return { stdout, stderr, isTTY: false, cwd: process.cwd(), out: () => out, err: () => err };
+}
+
+describe('mllr command line', () => {
+  it('prints usage for --help and for each subcommand', async () => {
+    const a = io();
+    expect(await main(['--help'], a)).toBe(0);
+    expect(a.out()).toContain('Usage: mllr [options] [command]');
+    for (const command of ['run', 'generate', 'inspect', 'bench', 'export-plan']) {
+      const b = io();
+      expect(await main([command, '--help'], b)).toBe(0);
+      expect(b.out()).toContain(`Usage: mllr ${command} [options]`);
+    }
+  });
+
+  it('exits 2 with a message for bad arguments', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--bogus'], "unknown option '--bogus'"],
+      [['run', '--seeds', 'two'], '--seeds must be a positive integer'],
+      [['generate', '--model', 'm', '--max-new-tokens', '4', '--ids', '1,x'], 'expected comma-separated token ids'],
+      [['export-plan', '--run', 'r', '--format', 'keras'], "Allowed choices are axolotl, torch"],
+      [['inspect'], "required option '--model <dir>' not specified"],
+    ];
+    for (const [argv, message] of cases) {
+      const c = io();
+      expect(await main(argv, c), argv.join(' ')).toBe(2);
+      expect(c.err()).toContain(message);
+    }
+  });
+
+  it('says plainly which subcommands are not built yet', async () => {
+    const c = io();
+    expect(await main(['inspect', '--model', 'somewhere'], c)).toBe(1);
+    expect(c.err()).toBe('mllr inspect: not built yet: it needs the model package, which is not part of this release.\n');
+  });
+});

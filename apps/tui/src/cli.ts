@@ -1,0 +1,109 @@
+import { createRequire } from 'node:module';
+import { EXIT_CODES, MllrError, toMllrError } from '@mllr/core';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { processIo, type CliIo } from './cli-io.js';
+import { notBuiltCommand } from './commands/not-built-command.js';
+import { runCommand, type RunCommandOptions } from './commands/run-command.js';
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return Number(value);
+  };
+}
+
+function tokenIds(value: string): number[] {
+  const ids = value.split(',').map((part) => part.trim());
+  if (ids.some((id) => !/^\d+$/.test(id))) throw new InvalidArgumentError('expected comma-separated token ids, like 1,2,3');
+  return ids.map(Number);
+}
+
+/** Builds the `mllr` command tree; `exitCode` receives what the chosen action returns. */
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('mllr')
+    .description('Safety-preserving instruction fine-tuning with Modular Layer-wise Learning Rates (ML-LR).')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 failure while running, 2 bad input, 130 stopped by the user (resumable).',
+    );
+
+  program
+    .command('run')
+    .description('run the pipeline (the full ML-LR pipeline by default) in an engine process, with a live dashboard')
+    .option('-c, --config <file>', 'run config, YAML or JSON (default: the shipped default config)')
+    .option('-o, --out <dir>', 'run folder; an existing unfinished run there is resumed (default: a new folder under runs/)')
+    .option('--headless', 'print one plain line per event instead of the dashboard (automatic when stdout is not a TTY)')
+    .option('--json', 'print every event as one JSON object per line (JSONL)')
+    .option('--seeds <n>', 'repeat the compared fine-tuning runs over n seeds (overrides the config)', positiveInt('--seeds'))
+    .option('--force', 'rerun stages even when their stored results are current (a finished run is still never overwritten)')
+    .action(async (options: RunCommandOptions) => setExitCode(await runCommand(options, io)));
+
+  program
+    .command('generate')
+    .description('continue a prompt with a model (greedy unless told otherwise)')
+    .requiredOption('--model <dir>', 'model folder in Hugging Face layout')
+    .addOption(new Option('--prompt <text>', 'prompt text, rendered through the chat template').conflicts('ids'))
+    .addOption(new Option('--ids <ids>', 'prompt as comma-separated token ids').argParser(tokenIds))
+    .requiredOption('--max-new-tokens <n>', 'how many tokens to generate at most', positiveInt('--max-new-tokens'))
+    .addOption(new Option('--engine <engine>', 'inference engine').choices(['tfjs', 'onnx']).default('onnx'))
+    .option('--json', 'print {"prompt_ids", "output_ids", "text"}')
+    .action(() => setExitCode(notBuiltCommand('generate', 'the model and engine packages')(io)));
+
+  program
+    .command('inspect')
+    .description('show a model: architecture, parameter count, module list, device')
+    .requiredOption('--model <dir>', 'model folder in Hugging Face layout')
+    .option('--json', 'print as JSON')
+    .action(() => setExitCode(notBuiltCommand('inspect', 'the model package')(io)));
+
+  program
+    .command('bench')
+    .description('measure training, forward and generation throughput on the reference shape')
+    .option('--json', 'print as JSON')
+    .option('--compare', 'also run the PyTorch peer and print each ratio')
+    .action(() => setExitCode(notBuiltCommand('bench', 'the engine packages')(io)));
+
+  program
+    .command('export-plan')
+    .description("export a run's Mods_Robust learning-rate plan for Python trainers")
+    .requiredOption('--run <dir>', 'a finished run folder')
+    .addOption(new Option('--format <format>', 'output format').choices(['axolotl', 'torch']).makeOptionMandatory())
+    .action(() => setExitCode(notBuiltCommand('export-plan', 'the search stage')(io)));
+
+  return program;
+}
+
+/** Runs the `mllr` command line; returns the exit code instead of exiting, so it can be tested in-process. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT_CODES.ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT_CODES.input;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version end parsing through the same path as mistakes.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
+        ? EXIT_CODES.ok
+        : EXIT_CODES.input;
+    }
+    const mllrError = toMllrError(error);
+    io.stderr.write(`mllr: ${mllrError.describe()}\n`);
+    if (!(error instanceof MllrError)) {
+      io.stderr.write('mllr: this is a bug in mllr; please report it with the command you ran.\n');
+      if (process.env.MLLR_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    }
+    return mllrError.exitCode;
+  }
+}
+
+/** The package version, shown by `mllr --version`. */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
