@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { RunEvent, RunEventInput } from '@mllr/core';
 import { render } from 'ink-testing-library';
 import { describe, expect, it, vi } from 'vitest';
@@ -17,7 +18,7 @@ const state = [
 describe('RunDashboard', () => {
   it('shows the header, stages with progress and ETA, and the log', () => {
     const { lastFrame, unmount } = render(<RunDashboard state={state} onStop={() => undefined} now={2000} />);
-    const frame = lastFrame()!;
+    const frame = stripVTControlCharacters(lastFrame()!);
     expect(frame).toContain('run folder: /runs/demo');
     expect(frame).toContain('model: tiny-chat');
     expect(frame).toMatch(/▶ proxy\s+█+░+ 5\/10 layer {2}eta 2s/);
@@ -32,11 +33,11 @@ describe('RunDashboard', () => {
     await tick();
     stdin.write('?');
     await tick();
-    expect(lastFrame()).toContain('stop safely; the run folder stays resumable');
+    expect(stripVTControlCharacters(lastFrame()!)).toContain('stop safely; the run folder stays resumable');
     stdin.write('q');
     await tick();
     expect(onStop).toHaveBeenCalledTimes(1);
-    expect(lastFrame()).toContain('stopping at the next safe point');
+    expect(stripVTControlCharacters(lastFrame()!)).toContain('stopping at the next safe point');
     unmount();
   });
 });
