@@ -64,6 +64,7 @@ export function parseRunConfig(file: string, text: string, catalog: PluginCatalo
     details.push({ where: `${source.locate(problem.path)} ${formatPath(problem.path)}`, message: problem.message });
   }
   if (details.length > 0) {
+    details.sort((a, b) => positionKey(a.where) - positionKey(b.where));
     throw new MllrError(
       'CONFIG_INVALID',
       `config ${file} has ${details.length} problem${details.length === 1 ? '' : 's'}:`,
@@ -79,4 +80,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return path
     .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
     .join('');
+}
+
+// Problems are listed in file order, whichever check found them.
+function positionKey(where: string | undefined): number {
+  const m = /:(\d+):(\d+) /.exec(where ?? '');
+  return m ? Number(m[1]) * 1e6 + Number(m[2]) : 0;
 }
