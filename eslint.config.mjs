@@ -1,10 +1,11 @@
-// Lint rules for every project. The module-boundary rule enforces DESIGN.md's dependency direction:
-// apps → pipeline → plugin packages → model → core, and plugins never import each other.
+// Lint rules for every project. The module-boundary rule enforces DESIGN.md's dependency direction
+// (dependency-rules.mjs): apps → pipeline → plugin packages → model → core; plugins never import each other.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import { depConstraints } from './dependency-rules.mjs';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/runs/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/runs/**', '**/*.d.ts', '**/*.d.mts'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
@@ -16,15 +17,7 @@ export default tseslint.config(
         {
           enforceBuildableLibDependency: false,
           allow: [],
-          depConstraints: [
-            { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:model', onlyDependOnLibsWithTags: ['type:core'] },
-            { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:model', 'type:core'] },
-            { sourceTag: 'type:pipeline', onlyDependOnLibsWithTags: ['type:plugin', 'type:model', 'type:core'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pipeline', 'type:model', 'type:core'] },
-            { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:app', 'type:pipeline', 'type:plugin', 'type:model', 'type:core'] },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:pipeline', 'type:plugin', 'type:model', 'type:core'] },
-          ],
+          depConstraints,
         },
       ],
     },
