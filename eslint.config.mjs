@@ -1,8 +1,8 @@
 // Lint rules for every project. The module-boundary rule enforces DESIGN.md's dependency direction
-// (dependency-rules.mjs): apps → pipeline → plugin packages → model → core; plugins never import each other.
+// (tools/dependency-rules.mjs): apps → pipeline → plugin packages → model → core; plugins never import each other.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
-import { depConstraints } from './dependency-rules.mjs';
+import { depConstraints } from './tools/dependency-rules.mjs';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/runs/**', '**/*.d.ts', '**/*.d.mts'] },

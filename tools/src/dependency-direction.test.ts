@@ -1,6 +1,6 @@
 import { createProjectGraphAsync, type ProjectGraph } from '@nx/devkit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { depConstraints } from '../../dependency-rules.mjs';
+import { depConstraints } from '../dependency-rules.mjs';
 
 let graph: ProjectGraph;
 
