@@ -50,5 +50,7 @@ process.on('disconnect', () => {
   if (!controller.signal.aborted) controller.abort();
 });
 process.on('uncaughtException', (error) => {
-  void finish(1, new MllrError('INTERNAL', `engine process crashed: ${error.message}`));
+  // State after an uncaught exception is unknown: report it, then end the process rather than run on.
+  const crash = new MllrError('INTERNAL', `engine process crashed: ${error.message}`);
+  void send({ type: 'exit', exitCode: 1, error: crash.toJSON() }).finally(() => process.exit(1));
 });

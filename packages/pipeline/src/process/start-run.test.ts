@@ -99,6 +99,15 @@ describe('startRun (engine child process)', () => {
     expect(events.some((e) => e.type === 'log' && e.level === 'warn' && e.message === 'fixture: beta crashing on purpose')).toBe(true);
   });
 
+  it('reports an uncaught exception in the child with its message and ends the child', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'mllr-out-')), 'run');
+    const { result } = run(testConfig({ steps: 3, throw_async_in: 'alpha' }), out);
+    expect(await result).toEqual({
+      exitCode: 1,
+      error: { code: 'INTERNAL', message: 'engine process crashed: alpha threw asynchronously', details: [] },
+    });
+  });
+
   it('reports bad input from the child with exit code 2 and every problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-fork-'));
     const file = join(dir, 'bad.yaml');

@@ -1,5 +1,6 @@
 // A two-stage test pipeline, written as a plain-JS third-party plugin: `alpha` counts to `steps`, `beta` reads
-// alpha's artifact and counts on. Options: steps, delay_ms (per step), crash_in (stage that exits the process).
+// alpha's artifact and counts on. Options: steps, delay_ms (per step), crash_in (stage that exits the process),
+// throw_async_in (stage that throws outside any promise the pipeline awaits).
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function countingStage(name, options, reads) {
@@ -16,6 +17,12 @@ function countingStage(name, options, reads) {
         if (options.crash_in === name && step === 2) {
           process.stderr.write(`fixture: ${name} crashing on purpose\n`);
           process.exit(3);
+        }
+        if (options.throw_async_in === name && step === 2) {
+          setTimeout(() => {
+            throw new Error(`${name} threw asynchronously`);
+          }, 0);
+          await sleep(1000);
         }
         await sleep(delayMs);
         ctx.progress(step, steps, { unit: 'step' });
