@@ -78,3 +78,4 @@ export type { ArtifactContent, StageRecord } from './contracts/run-store.js';
 export { StageSet } from './contracts/stage.js';
 export type { Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken } from './contracts/plugin-loader.js';
+export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';

@@ -12,7 +12,6 @@ export { PluginComposer, resolveReadably } from './plugins/plugin-composer.js';
 export { loadPluginModule } from './plugins/load-plugin-module.js';
 export { checkedContainer } from './plugins/checked-container.js';
 
-export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './run/atomic-write.js';
 export { canonicalJson, hashValue } from './run/canonical-hash.js';
 export { FsRunStore, recordPath } from './run/fs-run-store.js';
 export { RunFolder, readState } from './run/run-folder.js';

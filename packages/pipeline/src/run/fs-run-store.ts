@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { MllrError, type ArtifactContent, type RunStore, type StageRecord } from '@mllr/core';
-import { writeFileAtomic } from './atomic-write.js';
+import { MllrError, writeFileAtomic, type ArtifactContent, type RunStore, type StageRecord } from '@mllr/core';
 
 /** The run folder on disk. Every write is atomic; nothing is written once the run is marked finished. */
 export class FsRunStore implements RunStore {

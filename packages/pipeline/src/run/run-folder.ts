@@ -1,7 +1,6 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { MllrError } from '@mllr/core';
-import { writeFileAtomic, sweepTempFiles } from './atomic-write.js';
+import { MllrError, sweepTempFiles, writeFileAtomic } from '@mllr/core';
 import { canonicalJson, hashValue } from './canonical-hash.js';
 import { FsRunStore } from './fs-run-store.js';
 

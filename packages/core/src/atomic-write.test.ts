@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';
 
-const builtModule = resolve(import.meta.dirname, '../../dist/run/atomic-write.js');
+const builtModule = resolve(import.meta.dirname, '../dist/atomic-write.js');
 
 describe('writeFileAtomic', () => {
   it('writes text, bytes and streams, replacing the old file', async () => {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MllrError, type ArtifactContent } from '@mllr/core';
+import { MllrError } from './errors.js';
+import type { ArtifactContent } from './contracts/run-store.js';
 
 /** Temp files carry this prefix so an interrupted write is recognisable and can be swept later. */
 export const TEMP_PREFIX = '.mllr-tmp-';
