@@ -79,3 +79,7 @@ export { StageSet } from './contracts/stage.js';
 export type { Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken } from './contracts/plugin-loader.js';
 export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';
+export { createRng, shuffled } from './random.js';
+export type { Rng } from './random.js';
+export { EngineProvider } from './contracts/engine-provider.js';
+export type { OpenEngineOptions } from './contracts/engine-provider.js';

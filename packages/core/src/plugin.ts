@@ -3,19 +3,18 @@ import type { DependencyContainer } from './di.js';
 import { DatasetReader } from './contracts/dataset-reader.js';
 import { Evaluator } from './contracts/evaluator.js';
 import { HarmJudge } from './contracts/harm-judge.js';
-import { InferenceEngine } from './contracts/inference-engine.js';
+import { EngineProvider } from './contracts/engine-provider.js';
 import { LrSchedule } from './contracts/lr-schedule.js';
 import { RobustnessProxy } from './contracts/robustness-proxy.js';
 import { SearchStrategy } from './contracts/search-strategy.js';
 import { StageSet } from './contracts/stage.js';
 import { Tokenizer } from './contracts/tokenizer.js';
-import { TrainingEngine } from './contracts/training-engine.js';
 
 /** The plugin slots of a run and the DI token each one fills. */
 export const PLUGIN_SLOTS = {
   stages: StageSet,
-  inference: InferenceEngine,
-  training: TrainingEngine,
+  inference: EngineProvider,
+  training: EngineProvider,
   tokenizer: Tokenizer,
   reader: DatasetReader,
   proxy: RobustnessProxy,
