@@ -1,1 +1,47 @@
-export {};
+// Public API of @mllr/model: Hugging Face checkpoints (config.json, safetensors, tokenizer, chat template, module map).
+
+/** config.json → ModelArchitecture for the llama, qwen2 and mistral families. */
+export { SUPPORTED_MODEL_TYPES, parseModelConfig } from './config/parse-model-config.js';
+/** Reads and normalises `<dir>/config.json`. */
+export { loadModelConfig } from './config/load-model-config.js';
+
+/** Streaming, strictly validated safetensors reading (F32, F16, BF16 → float32). */
+export { readSafetensors, readSafetensorsHeader } from './safetensors/read-safetensors.js';
+/** Options of readSafetensors. */
+export type { ReadSafetensorsOptions } from './safetensors/read-safetensors.js';
+/** The largest safetensors header accepted (100 MiB). */
+export { MAX_HEADER_BYTES } from './safetensors/header.js';
+/** A validated safetensors header and one tensor entry of it. */
+export type { SafetensorsEntry, SafetensorsHeader } from './safetensors/header.js';
+/** The dtypes mllr reads and their byte sizes. */
+export { READABLE_DTYPES } from './safetensors/dtypes.js';
+/** A dtype mllr reads. */
+export type { ReadableDtype } from './safetensors/dtypes.js';
+/** Atomic, streaming F32 safetensors writing. */
+export { writeSafetensors } from './safetensors/write-safetensors.js';
+
+/** Loads a checkpoint folder (config.json + safetensors, single or sharded); refuses pickle weights. */
+export { loadCheckpoint } from './checkpoint/load-checkpoint.js';
+/** A checkpoint in memory. */
+export type { Checkpoint } from './checkpoint/load-checkpoint.js';
+/** Writes config.json + model.safetensors atomically, copying tokenizer files. */
+export { COPIED_FILES, saveCheckpoint } from './checkpoint/save-checkpoint.js';
+/** What saveCheckpoint writes. */
+export type { SaveCheckpointOptions } from './checkpoint/save-checkpoint.js';
+/** The tensors (name → shape) an architecture needs, and its parameter count. */
+export { expectedTensorShapes, parameterCount } from './checkpoint/expected-shapes.js';
+/** Weight file names of a Hugging Face checkpoint. */
+export { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './checkpoint/locate-weights.js';
+/** Module id ↔ tensor names of a model. */
+export { buildModuleMap } from './checkpoint/module-map.js';
+/** The modules of a model and their tensors. */
+export type { ModuleMap } from './checkpoint/module-map.js';
+
+/** Loads tokenizer.json, special tokens and the chat template of a checkpoint folder. */
+export { loadTokenizer } from './tokenizer/load-tokenizer.js';
+/** core's Tokenizer over tokenizer.json and the Jinja chat template. */
+export { HfTokenizer } from './tokenizer/hf-tokenizer.js';
+/** What an HfTokenizer is built from. */
+export type { HfTokenizerParts } from './tokenizer/hf-tokenizer.js';
+/** A parsed chat template and its source file. */
+export type { ChatTemplate } from './tokenizer/chat-template.js';

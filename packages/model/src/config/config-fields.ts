@@ -1,0 +1,88 @@
+import { MllrError } from '@mllr/core';
+
+/** Reads typed fields from a raw config.json object; every problem is an error naming the file and the field. */
+export class ConfigFields {
+  constructor(
+    private readonly raw: Record<string, unknown>,
+    private readonly file: string,
+  ) {}
+
+  /** The raw value, with JSON `null` treated as absent (HF writes `null` for "use the default"). */
+  value(field: string): unknown {
+    const v = Object.hasOwn(this.raw, field) ? this.raw[field] : undefined;
+    return v === null ? undefined : v;
+  }
+
+  /** A required positive integer. */
+  positiveInt(field: string): number {
+    const v = this.value(field);
+    if (v === undefined) throw this.invalid(field, 'is missing (a positive integer is required)');
+    return this.checkPositiveInt(field, v);
+  }
+
+  /** An optional positive integer with a default. */
+  positiveIntOr(field: string, fallback: number): number {
+    const v = this.value(field);
+    return v === undefined ? fallback : this.checkPositiveInt(field, v);
+  }
+
+  /** An optional positive finite number with a default. */
+  positiveNumberOr(field: string, fallback: number): number {
+    const v = this.value(field);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw this.invalid(field, `must be a positive number, got ${show(v)}`);
+    return v;
+  }
+
+  /** An optional boolean with a default. */
+  booleanOr(field: string, fallback: boolean): boolean {
+    const v = this.value(field);
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') throw this.invalid(field, `must be true or false, got ${show(v)}`);
+    return v;
+  }
+
+  /** An optional token id (a non-negative integer below `vocabSize`). */
+  tokenId(field: string, vocabSize: number): number | undefined {
+    const v = this.value(field);
+    return v === undefined ? undefined : this.checkTokenId(field, v, vocabSize);
+  }
+
+  /** A token id or a list of them (`eos_token_id` may be either); absent gives []. */
+  tokenIds(field: string, vocabSize: number): number[] {
+    const v = this.value(field);
+    if (v === undefined) return [];
+    const list = Array.isArray(v) ? v : [v];
+    return [...new Set(list.map((id) => this.checkTokenId(field, id, vocabSize)))];
+  }
+
+  /** A CHECKPOINT_INVALID error about one field. */
+  invalid(field: string, why: string): MllrError {
+    return new MllrError('CHECKPOINT_INVALID', `${this.file}: field "${field}" ${why}`);
+  }
+
+  /** A CHECKPOINT_UNSUPPORTED error about one field. */
+  unsupported(field: string, why: string): MllrError {
+    return new MllrError('CHECKPOINT_UNSUPPORTED', `${this.file}: field "${field}" ${why}`);
+  }
+
+  private checkPositiveInt(field: string, v: unknown): number {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw this.invalid(field, `must be a positive integer, got ${show(v)}`);
+    return v;
+  }
+
+  private checkTokenId(field: string, v: unknown, vocabSize: number): number {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+      throw this.invalid(field, `must be a non-negative integer token id, got ${show(v)}`);
+    }
+    if (v >= vocabSize) throw this.invalid(field, `is ${v}, outside the vocabulary (vocab_size ${vocabSize})`);
+    return v;
+  }
+}
+
+/** A short rendering of a bad value for error messages. */
+export function show(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
