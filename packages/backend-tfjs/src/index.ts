@@ -1,1 +1,10 @@
-export {};
+// Public API of @mllr/backend-tfjs: the TensorFlow.js inference and training engine.
+export { TfjsEngine } from './tfjs-engine.js';
+export type { ModelSource, TfjsEngineOptions } from './tfjs-engine.js';
+export { TFJS_DEVICES, selectTfjsDevice } from './device/select-device.js';
+export type { DeviceSelection, TfjsDevice } from './device/select-device.js';
+export { registerMissingWasmKernels } from './device/wasm-kernels.js';
+export { argmax, chooseToken } from './generate/choose-token.js';
+export type { TokenChoice } from './generate/choose-token.js';
+export { TfjsEngineProvider } from './tfjs-engine-provider.js';
+export { register } from './plugin.js';

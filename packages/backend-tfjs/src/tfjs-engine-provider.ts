@@ -1,0 +1,32 @@
+import { MllrError, type EngineProvider, type OpenEngineOptions } from '@mllr/core';
+import { loadCheckpoint } from '@mllr/model';
+import { TFJS_DEVICES, selectTfjsDevice, type TfjsDevice } from './device/select-device.js';
+import { TfjsEngine } from './tfjs-engine.js';
+
+/** Opens TfjsEngines on model folders; what this package registers for the `inference` and `training` slots. */
+export class TfjsEngineProvider implements EngineProvider {
+  readonly name = 'tfjs';
+
+  /** `defaultDevice` comes from the plugin's options; a device passed when opening wins. */
+  constructor(private readonly defaultDevice: string = 'auto') {}
+
+  async device(options: OpenEngineOptions = {}): Promise<string> {
+    return (await selectTfjsDevice(this.deviceOf(options))).device;
+  }
+
+  async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<TfjsEngine> {
+    return TfjsEngine.create(await loadCheckpoint(modelDir), { device: this.deviceOf(options) });
+  }
+
+  openTraining(modelDir: string, options: OpenEngineOptions = {}): Promise<TfjsEngine> {
+    return this.openInference(modelDir, options);
+  }
+
+  private deviceOf(options: OpenEngineOptions): 'auto' | TfjsDevice {
+    const device = options.device ?? this.defaultDevice;
+    if (device !== 'auto' && !(TFJS_DEVICES as readonly string[]).includes(device)) {
+      throw new MllrError('ARGUMENT_INVALID', `unknown TensorFlow.js device "${device}"; use auto, ${TFJS_DEVICES.join(', ')}`);
+    }
+    return device as 'auto' | TfjsDevice;
+  }
+}

@@ -1,0 +1,106 @@
+import { MllrError, type OptimizerSettings, type ParameterGroup } from '@mllr/core';
+import { tf } from '../tf.js';
+import type { DecoderWeights } from '../decoder/decoder-weights.js';
+
+/** Per-tensor optimizer state. */
+interface Moments {
+  m: tf.Variable;
+  v: tf.Variable;
+  /** Updates applied so far (bias correction counts only the steps the tensor actually trained). */
+  steps: number;
+}
+
+/**
+ * AdamW with named parameter groups, each with its own learning rate and weight decay (decoupled:
+ * w ← w − lr·(m̂/(√v̂+ε) + wd·w)). tfjs has neither AdamW nor groups. A group whose learning rate is 0 is skipped
+ * entirely, so its weights stay bit-identical and cost no gradient computation.
+ */
+export class GroupedAdamW {
+  private readonly groupOf = new Map<string, ParameterGroup>();
+  private readonly rates = new Map<string, number>();
+  private readonly moments = new Map<string, Moments>();
+
+  constructor(
+    private readonly weights: DecoderWeights,
+    readonly groups: readonly ParameterGroup[],
+    readonly settings: OptimizerSettings,
+  ) {
+    const known = new Set(weights.names());
+    for (const group of groups) {
+      if (this.rates.has(group.name)) throw new MllrError('ARGUMENT_INVALID', `two parameter groups are named "${group.name}"`);
+      if (!(group.learningRate >= 0) || !(group.weightDecay >= 0)) {
+        throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" needs a learning rate and weight decay ≥ 0`);
+      }
+      this.rates.set(group.name, group.learningRate);
+      for (const tensor of group.tensors) {
+        if (!known.has(tensor)) throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" names ${tensor}, which the model does not have`);
+        const other = this.groupOf.get(tensor);
+        if (other) throw new MllrError('ARGUMENT_INVALID', `${tensor} is in both parameter groups "${other.name}" and "${group.name}"`);
+        this.groupOf.set(tensor, group);
+      }
+    }
+    const missing = [...known].filter((name) => !this.groupOf.has(name) && !(name === 'lm_head.weight' && weights.architecture.tieWordEmbeddings));
+    if (missing.length > 0) {
+      throw new MllrError('ARGUMENT_INVALID', `every weight must be in a parameter group; missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+    }
+  }
+
+  /** Changes some groups' learning rates (schedules call this between steps). */
+  setLearningRates(rates: Readonly<Record<string, number>>): void {
+    for (const [name, rate] of Object.entries(rates)) {
+      if (!this.rates.has(name)) throw new MllrError('ARGUMENT_INVALID', `there is no parameter group "${name}"`);
+      if (!(rate >= 0)) throw new MllrError('ARGUMENT_INVALID', `learning rate of group "${name}" must be ≥ 0, got ${rate}`);
+      this.rates.set(name, rate);
+    }
+  }
+
+  /** Names of the tensors that train this step (their group's learning rate is above 0). */
+  trainable(): string[] {
+    return [...this.groupOf.entries()].filter(([, g]) => this.rates.get(g.name)! > 0).map(([name]) => name);
+  }
+
+  /** Applies one update from gradients (already averaged and clipped). */
+  apply(gradients: ReadonlyMap<string, tf.Tensor>): void {
+    const { beta1, beta2, epsilon } = this.settings;
+    for (const [name, gradient] of gradients) {
+      const group = this.groupOf.get(name)!;
+      const lr = this.rates.get(group.name)!;
+      if (lr === 0) continue;
+      const weight = this.weights.get(name);
+      const state = this.momentsOf(name, weight);
+      state.steps++;
+      const correction1 = 1 - beta1 ** state.steps;
+      const correction2 = 1 - beta2 ** state.steps;
+      tf.tidy(() => {
+        const m = tf.add(tf.mul(state.m, beta1), tf.mul(gradient, 1 - beta1));
+        const v = tf.add(tf.mul(state.v, beta2), tf.mul(tf.square(gradient), 1 - beta2));
+        state.m.assign(m);
+        state.v.assign(v);
+        const step = tf.div(tf.div(m, correction1), tf.add(tf.sqrt(tf.div(v, correction2)), epsilon));
+        const decay = group.weightDecay > 0 ? tf.mul(weight, group.weightDecay) : undefined;
+        weight.assign(tf.sub(weight, tf.mul(decay ? tf.add(step, decay) : step, lr)));
+      });
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.moments.values()) tf.dispose([s.m, s.v]);
+    this.moments.clear();
+  }
+
+  private momentsOf(name: string, weight: tf.Variable): Moments {
+    let state = this.moments.get(name);
+    if (!state) {
+      state = { m: zerosVariable(weight), v: zerosVariable(weight), steps: 0 };
+      this.moments.set(name, state);
+    }
+    return state;
+  }
+}
+
+function zerosVariable(like: tf.Tensor): tf.Variable {
+  const zeros = tf.zerosLike(like);
+  const variable = tf.variable(zeros, false);
+  zeros.dispose(); // the variable holds its own reference to the data
+  return variable;
+}
