@@ -3,12 +3,22 @@ import { EXIT_CODES, MllrError, toMllrError } from '@mllr/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { notBuiltCommand } from './commands/not-built-command.js';
+import { generateCommand, type GenerateCommandOptions } from './commands/generate-command.js';
+import { inspectCommand, type InspectOptions } from './commands/inspect-command.js';
 import { runCommand, type RunCommandOptions } from './commands/run-command.js';
 
 function positiveInt(name: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
     return Number(value);
+  };
+}
+
+function nonNegative(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0`);
+    return n;
   };
 }
 
@@ -44,35 +54,42 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('generate')
-    .description('continue a prompt with a model (greedy unless told otherwise)')
+    .description('continue a prompt with a model (greedy unless --temperature is set)')
     .requiredOption('--model <dir>', 'model folder in Hugging Face layout')
-    .addOption(new Option('--prompt <text>', 'prompt text, rendered through the chat template').conflicts('ids'))
-    .addOption(new Option('--ids <ids>', 'prompt as comma-separated token ids').argParser(tokenIds))
+    .addOption(new Option('--prompt <text>', 'prompt text, rendered through the chat template as a user message').conflicts('ids'))
+    .addOption(new Option('--ids <ids>', 'prompt as comma-separated token ids, used as they are').argParser(tokenIds))
     .requiredOption('--max-new-tokens <n>', 'how many tokens to generate at most', positiveInt('--max-new-tokens'))
-    .addOption(new Option('--engine <engine>', 'inference engine').choices(['tfjs', 'onnx']).default('onnx'))
+    .addOption(new Option('--engine <engine>', 'inference engine').choices(['tfjs', 'onnx']).default('tfjs'))
+    .option('--device <device>', 'engine device (tfjs: auto, tfjs-node-gpu, tfjs-node, wasm, cpu)')
+    .option('--temperature <t>', 'sample with this temperature instead of greedy decoding', nonNegative('--temperature'))
+    .option('--top-p <p>', 'nucleus sampling: keep the smallest set of tokens with this much probability', nonNegative('--top-p'))
+    .option('--seed <n>', 'seed for sampling', (v: string) => { if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a whole number ≥ 0'); return Number(v); })
+    .option('--raw', 'encode --prompt as plain text, without the chat template')
     .option('--json', 'print {"prompt_ids", "output_ids", "text"}')
-    .action(() => setExitCode(notBuiltCommand('generate', 'the model and engine packages')(io)));
+    .action(async (options: GenerateCommandOptions) => setExitCode(await generateCommand(options, io)));
 
   program
     .command('inspect')
     .description('show a model: architecture, parameter count, module list, device')
     .requiredOption('--model <dir>', 'model folder in Hugging Face layout')
+    .addOption(new Option('--engine <engine>', 'engine whose device is shown').choices(['tfjs', 'onnx']).default('tfjs'))
+    .option('--device <device>', 'engine device preference')
     .option('--json', 'print as JSON')
-    .action(() => setExitCode(notBuiltCommand('inspect', 'the model package')(io)));
+    .action(async (options: InspectOptions) => setExitCode(await inspectCommand(options, io)));
 
   program
     .command('bench')
     .description('measure training, forward and generation throughput on the reference shape')
     .option('--json', 'print as JSON')
     .option('--compare', 'also run the PyTorch peer and print each ratio')
-    .action(() => setExitCode(notBuiltCommand('bench', 'the engine packages')(io)));
+    .action(() => setExitCode(notBuiltCommand('bench', 'the benchmark suite')(io)));
 
   program
     .command('export-plan')
     .description("export a run's Mods_Robust learning-rate plan for Python trainers")
     .requiredOption('--run <dir>', 'a finished run folder')
     .addOption(new Option('--format <format>', 'output format').choices(['axolotl', 'torch']).makeOptionMandatory())
-    .action(() => setExitCode(notBuiltCommand('export-plan', 'the search stage')(io)));
+    .action(() => setExitCode(notBuiltCommand('export-plan', 'the robust-set search')(io)));
 
   return program;
 }

@@ -28,3 +28,4 @@ export type { RunOutcome } from './process/execute-run.js';
 export { startRun } from './process/start-run.js';
 export type { RunHandle, RunResult, StartRunOptions } from './process/start-run.js';
 export type { ChildMessage, ParentMessage, RunRequest } from './process/protocol.js';
+export { loadEngineProvider } from './engines/open-engine.js';
