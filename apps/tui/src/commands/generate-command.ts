@@ -29,6 +29,7 @@ export async function generateCommand(options: GenerateCommandOptions, io: CliIo
   const promptIds = options.ids ?? encodePrompt(options.prompt!, tokenizer, options.raw ?? false, options.model);
   const provider = await loadEngineProvider({ name: options.engine, options: {} });
   const engine = await provider.openInference(options.model, options.device ? { device: options.device } : {});
+  if (!options.json) io.stderr.write(`mllr: ${engine.name} on ${engine.device}\n`);
   try {
     const vocab = engine.architecture.vocabSize;
     const bad = promptIds.find((id) => id >= vocab);
