@@ -1,4 +1,5 @@
 import { serviceToken } from '../di.js';
+import type { HarmJudge } from './harm-judge.js';
 import type { InferenceEngine } from './inference-engine.js';
 import type { Tokenizer } from './tokenizer.js';
 
@@ -9,11 +10,26 @@ export interface MetricValue {
   denominator: number;
 }
 
+/** One evaluation item: a prompt and, where the answer is checkable, the expected answer or reference response. */
+export interface EvalSample {
+  prompt: string;
+  /** Expected answer (exact match) or reference response (teacher-forced accuracy); absent for harm metrics. */
+  answer?: string;
+  /** Where it came from, for reports: `file:line` or a generator id. */
+  source?: string;
+}
+
 /** What an evaluator runs against. */
 export interface EvaluationContext {
   engine: InferenceEngine;
   tokenizer: Tokenizer;
+  /** The items of this metric's evaluation set. */
+  samples: readonly EvalSample[];
+  /** Decides refusal / harmfulness of responses (harm metrics). */
+  judge: HarmJudge;
   seed: number;
+  maxNewTokens: number;
+  batchSize: number;
   onProgress?: (done: number, total: number) => void;
   checkpoint: () => void;
 }
