@@ -1,0 +1,21 @@
+// Public API of the dataset readers: streaming CSV/JSON/JSONL readers with presets, seeded splits, chat rendering.
+export type { ReadSample } from './read-sample.js';
+
+/** One reader per format, each a core DatasetReader yielding ReadSamples lazily. */
+export { CsvReader } from './csv-reader.js';
+export { JsonReader } from './json-reader.js';
+export { JsonlReader } from './jsonl-reader.js';
+/** Reader selection by extension or preset; the all-format DatasetReader for DI. */
+export { FileDatasetReader, SUPPORTED_FORMATS, formatOf, readAll, readDataset } from './read-dataset.js';
+
+/** Named field mappings for known dataset layouts. */
+export { DATASET_PRESETS, PRESET_NAMES, presetFor, resolveMapping } from './presets.js';
+export type { DataFormat, DatasetPreset, FieldMapping, PresetName, ResolvedMapping } from './presets.js';
+
+/** Seeded, leak-free train/validation/test splits by prompt hash. */
+export { normalizePrompt, splitSamples } from './split-samples.js';
+export type { SampleSplits, SplitOptions } from './split-samples.js';
+
+/** Chat-template rendering and tokenization of samples for training. */
+export { toChatSampleText, toTrainExample } from './train-example.js';
+export type { ChatSampleText } from './train-example.js';

@@ -1,0 +1,41 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { DatasetReader, DatasetSource } from '@mllr/core';
+import { dataError, errorMessage } from './data-error.js';
+import type { RawRecord, ReadSample } from './read-sample.js';
+import { readSamples } from './read-samples.js';
+
+/** Reads JSON Lines (one JSON object per line; blank lines are skipped); `source` is `file:line`, 1-based. */
+export class JsonlReader implements DatasetReader {
+  readonly formats = ['jsonl'] as const;
+
+  /** Streams the samples of `source.path`, lazily. */
+  read(source: DatasetSource): AsyncIterable<ReadSample> {
+    return readSamples(source, jsonlRecords);
+  }
+}
+
+/** The records of a JSON Lines file, one per non-blank line; a line is parsed only when its record is pulled. */
+export async function* jsonlRecords(file: string): AsyncGenerator<RawRecord, void, undefined> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let lineNumber = 0;
+  try {
+    for await (const line of lines) {
+      lineNumber++;
+      const text = lineNumber === 1 ? line.replace(/^\uFEFF/, '') : line;
+      if (text.trim() === '') continue;
+      const where = `${file}:${lineNumber}`;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (error) {
+        throw dataError(where, `invalid JSON (${errorMessage(error)})`, error);
+      }
+      yield { value, where };
+    }
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}

@@ -1,0 +1,63 @@
+import { MllrError, type InferenceEngine, type Tokenizer } from '@mllr/core';
+import { encodePrompt } from './encode-prompt.js';
+
+/** How {@link generateResponses} runs. */
+export interface GenerateResponsesOptions {
+  maxNewTokens: number;
+  /** Prompts per engine call. */
+  batchSize: number;
+  /** After each batch: prompts done so far, of all. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called before each batch; throws to stop (the pipeline's safe point). */
+  checkpoint?: () => void;
+  /** Called with each batch's prompt indices and responses as soon as they exist (to judge them right away). */
+  afterBatch?: (indices: number[], responses: string[]) => void | Promise<void>;
+}
+
+/** Responses in prompt order, and how many prompts had to be cut to fit the context. */
+export interface GeneratedResponses {
+  responses: string[];
+  truncated: number;
+}
+
+/**
+ * Greedy responses of `engine` to `prompts`: each prompt is rendered through the chat template as a user message with
+ * the generation prompt ({@link encodePrompt}; prompts longer than the context minus `maxNewTokens` keep the start of
+ * their content), generated in batches of similar length (order restored) and decoded without special tokens, trimmed.
+ */
+export async function generateResponses(
+  engine: InferenceEngine,
+  tokenizer: Tokenizer,
+  prompts: readonly string[],
+  options: GenerateResponsesOptions,
+): Promise<GeneratedResponses> {
+  const { maxNewTokens, batchSize } = options;
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new MllrError('ARGUMENT_INVALID', `maxNewTokens must be a positive integer, got ${maxNewTokens}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new MllrError('ARGUMENT_INVALID', `batchSize must be a positive integer, got ${batchSize}`);
+  const context = engine.architecture.maxPositionEmbeddings;
+  const budget = context - maxNewTokens;
+  if (budget < 1) {
+    throw new MllrError('ARGUMENT_INVALID', `maxNewTokens (${maxNewTokens}) leaves no room for a prompt in the model's context of ${context} tokens`);
+  }
+
+  const encoded = prompts.map((prompt) => encodePrompt(tokenizer, prompt, budget));
+  // Similar lengths in one batch waste less on padding; a stable sort keeps equal lengths in prompt order.
+  const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
+  const responses = new Array<string>(prompts.length);
+  for (let start = 0; start < order.length; start += batchSize) {
+    options.checkpoint?.();
+    const indices = order.slice(start, start + batchSize);
+    const generated = await engine.generate(
+      indices.map((i) => encoded[i]!.ids),
+      { maxNewTokens, temperature: 0 },
+    );
+    if (generated.length !== indices.length) {
+      throw new MllrError('INTERNAL', `the ${engine.name} engine returned ${generated.length} continuations for ${indices.length} prompts`);
+    }
+    const texts = generated.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: true }).trim());
+    indices.forEach((index, k) => (responses[index] = texts[k]!));
+    await options.afterBatch?.(indices, texts);
+    options.onProgress?.(Math.min(start + batchSize, order.length), order.length);
+  }
+  return { responses, truncated: encoded.filter((e) => e.truncated).length };
+}
