@@ -21,10 +21,10 @@ describe('module boundaries (DESIGN.md: apps → pipeline → plugins → model 
     expect(await lintAs('apps/tui/src/probe.ts', "import { startRun } from '@mllr/pipeline';\nimport { MllrError } from '@mllr/core';\nexport { startRun, MllrError };\n")).toEqual([]);
   });
 
-  it('fails lint when core imports against the declared direction', async () => {
-    const messages = await lintAs('packages/core/src/probe.ts', "import '@mllr/tools/package.json';\n");
+  it('fails lint when a plugin imports another plugin', async () => {
+    const messages = await lintAs('packages/search/src/probe.ts', "import { MlLrSchedule } from '@mllr/schedules';\nexport { MlLrSchedule };\n");
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toContain('A project tagged with "type:core" cannot depend on any libs with tags');
+    expect(messages[0]).toContain('A project tagged with "type:plugin" can only depend on libs tagged with "type:model", "type:core"');
   });
 
   it('fails lint on an upward import that would close a cycle', async () => {

@@ -55,7 +55,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('generate')
     .description('continue a prompt with a model (greedy unless --temperature is set)')
-    .requiredOption('--model <dir>', 'model folder in Hugging Face layout')
+    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
     .addOption(new Option('--prompt <text>', 'prompt text, rendered through the chat template as a user message').conflicts('ids'))
     .addOption(new Option('--ids <ids>', 'prompt as comma-separated token ids, used as they are').argParser(tokenIds))
     .requiredOption('--max-new-tokens <n>', 'how many tokens to generate at most', positiveInt('--max-new-tokens'))
@@ -71,7 +71,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('inspect')
     .description('show a model: architecture, parameter count, module list, device')
-    .requiredOption('--model <dir>', 'model folder in Hugging Face layout')
+    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
     .addOption(new Option('--engine <engine>', 'engine whose device is shown').choices(['tfjs', 'onnx']).default('tfjs'))
     .option('--device <device>', 'engine device preference')
     .option('--json', 'print as JSON')

@@ -63,7 +63,7 @@ export type { ChatMessage } from './contracts/tokenizer.js';
 export { DatasetReader } from './contracts/dataset-reader.js';
 export type { ChatSample, DatasetSource } from './contracts/dataset-reader.js';
 export { RobustnessProxy } from './contracts/robustness-proxy.js';
-export type { ModuleScore, RobustnessContext, SecurityProbe } from './contracts/robustness-proxy.js';
+export type { ModuleScore, ProbeMeasurement, RobustnessContext, SecurityProbe } from './contracts/robustness-proxy.js';
 export { SearchStrategy } from './contracts/search-strategy.js';
 export type { SearchContext, SearchResult } from './contracts/search-strategy.js';
 export { LrSchedule } from './contracts/lr-schedule.js';

@@ -29,3 +29,4 @@ export { startRun } from './process/start-run.js';
 export type { RunHandle, RunResult, StartRunOptions } from './process/start-run.js';
 export type { ChildMessage, ParentMessage, RunRequest } from './process/protocol.js';
 export { loadEngineProvider } from './engines/open-engine.js';
+export { resolveModelDir } from './engines/resolve-model-dir.js';

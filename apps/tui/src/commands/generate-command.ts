@@ -1,6 +1,6 @@
 import { MllrError } from '@mllr/core';
 import { loadTokenizer, type HfTokenizer } from '@mllr/model';
-import { loadEngineProvider } from '@mllr/pipeline';
+import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIo } from '../cli-io.js';
@@ -22,13 +22,14 @@ export interface GenerateCommandOptions {
 
 /** `mllr generate`: continues one prompt (text through the chat template, or token ids); greedy by default. */
 export async function generateCommand(options: GenerateCommandOptions, io: CliIo): Promise<number> {
+  const model = resolveModelDir(options.model);
   if ((options.prompt === undefined) === (options.ids === undefined)) {
     throw new MllrError('ARGUMENT_INVALID', 'give exactly one of --prompt TEXT or --ids 1,2,3');
   }
-  const tokenizer = existsSync(join(options.model, 'tokenizer.json')) ? await loadTokenizer(options.model) : undefined;
-  const promptIds = options.ids ?? encodePrompt(options.prompt!, tokenizer, options.raw ?? false, options.model);
+  const tokenizer = existsSync(join(model, 'tokenizer.json')) ? await loadTokenizer(model) : undefined;
+  const promptIds = options.ids ?? encodePrompt(options.prompt!, tokenizer, options.raw ?? false, model);
   const provider = await loadEngineProvider({ name: options.engine, options: {} });
-  const engine = await provider.openInference(options.model, options.device ? { device: options.device } : {});
+  const engine = await provider.openInference(model, options.device ? { device: options.device } : {});
   if (!options.json) io.stderr.write(`mllr: ${engine.name} on ${engine.device}\n`);
   try {
     const vocab = engine.architecture.vocabSize;

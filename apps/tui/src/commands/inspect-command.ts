@@ -1,6 +1,6 @@
 import { MODULE_TYPES } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
-import { loadEngineProvider } from '@mllr/pipeline';
+import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
 
 /** Options of `mllr inspect`. */
@@ -13,7 +13,7 @@ export interface InspectOptions {
 
 /** `mllr inspect`: architecture, parameter count, module list and the device the engine would use. */
 export async function inspectCommand(options: InspectOptions, io: CliIo): Promise<number> {
-  const checkpoint = await loadCheckpoint(options.model);
+  const checkpoint = await loadCheckpoint(resolveModelDir(options.model));
   const arch = checkpoint.architecture;
   let parameters = 0;
   for (const t of checkpoint.tensors.values()) parameters += t.data.length;

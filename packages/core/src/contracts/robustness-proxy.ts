@@ -1,15 +1,28 @@
 import { serviceToken } from '../di.js';
 import type { ModuleId } from '../module-id.js';
 import type { InferenceEngine } from './inference-engine.js';
-import type { TrainingEngine } from './training-engine.js';
+import type { TrainExample, TrainingEngine } from './training-engine.js';
+
+/** What the frozen probe sees in a model's current features. */
+export interface ProbeMeasurement {
+  /** Share of the probe's evaluation prompts classified correctly. */
+  accuracy: number;
+  /** Mean signed margin of the correct class (positive = correct side of the boundary). */
+  meanMargin: number;
+  /** Each prompt's signed margin, in the probe's prompt order. */
+  margins: number[];
+  /** Mean feature vector of the harmful and of the benign prompts. */
+  harmfulMean: Float32Array;
+  benignMean: Float32Array;
+}
 
 /** The frozen security feature classifier: scores hidden states of one layer. */
 export interface SecurityProbe {
   readonly layer: number;
-  /** Accuracy of the probe on the clean (unperturbed) model's features. */
-  readonly cleanAccuracy: number;
-  /** Accuracy on the given model's current features (after a perturbation, say). */
-  accuracy(engine: InferenceEngine): Promise<number>;
+  /** The measurement on the clean (unperturbed) model. */
+  readonly clean: ProbeMeasurement;
+  /** Measures the given model's current features (after a perturbation, say). */
+  measure(engine: InferenceEngine): Promise<ProbeMeasurement>;
 }
 
 /** What a proxy needs to score modules. */
@@ -19,6 +32,8 @@ export interface RobustnessContext {
   inference: InferenceEngine;
   training: TrainingEngine;
   seed: number;
+  /** Benign fine-tuning examples, for proxies that perturb by training. */
+  iftExamples?: readonly TrainExample[];
   /** Called after each module so the UI can show progress. */
   onProgress?: (done: number, total: number, module: ModuleId) => void;
   /** Throws once the user asked to stop; call between modules. */

@@ -1,0 +1,45 @@
+import { MllrError, allModuleIds, parseModuleId, sortModuleIds, type ModuleId, type ModuleScore } from '@mllr/core';
+
+/**
+ * Checks scores before any search uses them: known module ids inside the model, finite scores, each module once.
+ * A NaN score would sort unpredictably and a duplicate would be tried twice, so both are errors, not quirks.
+ */
+export function checkScores(scores: readonly ModuleScore[], numLayers: number): void {
+  const seen = new Set<ModuleId>();
+  for (const { module, score } of scores) {
+    const { layer } = parseModuleId(module);
+    if (layer >= numLayers) {
+      throw new MllrError('ARGUMENT_INVALID', `module ${module} has a score, but the model has layers 0-${numLayers - 1}`);
+    }
+    if (!Number.isFinite(score)) throw new MllrError('ARGUMENT_INVALID', `module ${module} has a non-finite score (${score})`);
+    if (seen.has(module)) throw new MllrError('ARGUMENT_INVALID', `module ${module} is scored more than once`);
+    seen.add(module);
+  }
+}
+
+/** Scores best first: higher score first, ties in canonical module order (layer, then q k v o gate up down). */
+export function rankByScore(scores: readonly ModuleScore[]): ModuleScore[] {
+  const canonical = new Map(sortModuleIds(scores.map((s) => s.module)).map((id, i) => [id, i]));
+  return [...scores].sort((a, b) => b.score - a.score || canonical.get(a.module)! - canonical.get(b.module)!);
+}
+
+/** The modules a search chooses from: the scored ones, or every module of the model when nothing was scored. */
+export function moduleUniverse(scores: readonly ModuleScore[], numLayers: number): ModuleId[] {
+  return scores.length > 0 ? sortModuleIds(scores.map((s) => s.module)) : allModuleIds(numLayers);
+}
+
+/**
+ * The size cap of greedy and topk out of `total` modules: `absolute` when given (at most `total`), else
+ * `fraction · total` rounded down but at least 1, so a small model still gets a set.
+ */
+export function sizeCap(total: number, fraction: number, absolute?: number): number {
+  if (absolute !== undefined) return Math.min(absolute, total);
+  return Math.min(total, Math.max(1, Math.floor(fraction * total)));
+}
+
+/** Throws ARGUMENT_INVALID when a strategy that ranks modules was given no scores. */
+export function requireScores(scores: readonly ModuleScore[], strategy: string): void {
+  if (scores.length === 0) {
+    throw new MllrError('ARGUMENT_INVALID', `the ${strategy} search needs module scores, but the robustness stage produced none`);
+  }
+}
