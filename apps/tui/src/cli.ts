@@ -3,6 +3,7 @@ import { EXIT_CODES, MllrError, toMllrError } from '@mllr/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { notBuiltCommand } from './commands/not-built-command.js';
+import { exportPlanCommand, type ExportPlanOptions } from './commands/export-plan-command.js';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate-command.js';
 import { inspectCommand, type InspectOptions } from './commands/inspect-command.js';
 import { runCommand, type RunCommandOptions } from './commands/run-command.js';
@@ -88,8 +89,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .command('export-plan')
     .description("export a run's Mods_Robust learning-rate plan for Python trainers")
     .requiredOption('--run <dir>', 'a finished run folder')
-    .addOption(new Option('--format <format>', 'output format').choices(['axolotl', 'torch']).makeOptionMandatory())
-    .action(() => setExitCode(notBuiltCommand('export-plan', 'the robust-set search')(io)));
+    .addOption(new Option('--format <format>', 'axolotl: a YAML config fragment with lr_groups; torch: optimizer param groups as JSON').choices(['axolotl', 'torch']).makeOptionMandatory())
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .action(async (options: ExportPlanOptions) => setExitCode(await exportPlanCommand(options, io)));
 
   return program;
 }

@@ -30,3 +30,5 @@ export type { RunHandle, RunResult, StartRunOptions } from './process/start-run.
 export type { ChildMessage, ParentMessage, RunRequest } from './process/protocol.js';
 export { loadEngineProvider } from './engines/open-engine.js';
 export { resolveModelDir } from './engines/resolve-model-dir.js';
+export { formatAxolotlPlan, formatTorchPlan, readLrPlan } from './plan/lr-plan.js';
+export type { LrPlan } from './plan/lr-plan.js';

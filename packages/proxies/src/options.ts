@@ -5,9 +5,9 @@ import { DEFAULT_PROXY_OPTIONS } from './proxies/probe-robustness-proxy.js';
 export const proxyOptionsSchema = z.strictObject({
   sigma: z.number().positive().default(DEFAULT_PROXY_OPTIONS.sigma),
   repeats: z.number().int().positive().default(DEFAULT_PROXY_OPTIONS.repeats),
-  ift_steps: z.number().int().positive().default(DEFAULT_PROXY_OPTIONS.iftSteps),
-  ift_learning_rate: z.number().positive().default(DEFAULT_PROXY_OPTIONS.iftLearningRate),
-  ift_batch_size: z.number().int().positive().default(DEFAULT_PROXY_OPTIONS.iftBatchSize),
+  iftSteps: z.number().int().positive().default(DEFAULT_PROXY_OPTIONS.iftSteps),
+  iftLearningRate: z.number().positive().default(DEFAULT_PROXY_OPTIONS.iftLearningRate),
+  iftBatchSize: z.number().int().positive().default(DEFAULT_PROXY_OPTIONS.iftBatchSize),
   /** For `drift`: which perturbation moves the features. */
   under: z.enum(['noise', 'ift']).default('noise'),
 });

@@ -5,7 +5,7 @@ import { ProbeRobustnessProxy } from './proxies/probe-robustness-proxy.js';
 /** Builds the named proxy from validated options. */
 export function createProxy(name: string, options: Record<string, unknown>): ProbeRobustnessProxy {
   const o = proxyOptionsSchema.parse(options);
-  const settings = { sigma: o.sigma, repeats: o.repeats, iftSteps: o.ift_steps, iftLearningRate: o.ift_learning_rate, iftBatchSize: o.ift_batch_size };
+  const settings = { sigma: o.sigma, repeats: o.repeats, iftSteps: o.iftSteps, iftLearningRate: o.iftLearningRate, iftBatchSize: o.iftBatchSize };
   switch (name) {
     case 'noise':
       return new ProbeRobustnessProxy('noise', 'noise', 'margin', settings);
