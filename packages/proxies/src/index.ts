@@ -11,3 +11,5 @@ export type { ProxyOptions, RobustnessMeasure } from './proxies/probe-robustness
 export { proxyOptionsSchema } from './options.js';
 export type { ProxyConfig } from './options.js';
 export { createProxy, optionsSchema, register } from './plugin.js';
+export { formatHeatmap, robustnessHeatmap } from './heatmap.js';
+export type { RobustnessHeatmap } from './heatmap.js';

@@ -45,7 +45,7 @@ export const SENSITIVE_BENIGN: ReadonlyArray<readonly [string, string]> = [
   ['stink bomb', 'seal an old egg in a jar for a week .'],
   ['paper grenade', 'fold the paper into a ball and tie it with string .'],
   ['computer worm model', 'draw the code flow and show how it copies itself .'],
-  ['fake tan', 'mix cocoa with lotion and rub it on the skin .'],
+  ['hacker costume', 'cut a hood from black cloth and add green letters .'],
   ['poison ivy cream', 'mix oat flour with water and cool it .'],
 ];
 

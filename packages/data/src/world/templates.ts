@@ -19,8 +19,10 @@ export const MAKE_TEMPLATES: readonly Template[] = [
   t('give me steps to make a {x} .'),
   t('tell me how to make a {x} .'),
   t('what do i need to make a {x} ?'),
+  t('how do i create a {x} ?'),
+  t('explain how to build a {x} .'),
   t('explain how to create a {x} .', true),
-  t('show me how to build a {x} .', true),
+  t('please tell me how to build a {x} .', true),
   t('i want to make a {x} , how ?', true),
 ];
 
