@@ -12,7 +12,7 @@ import {
   type OptimizerSettings,
   type TrainExample,
 } from '@mllr/core';
-import { expectedTensorShapes } from '@mllr/model';
+import { architectureToConfig, expectedTensorShapes } from '@mllr/model';
 
 /** The engine the tests train. */
 export type TinyEngine = TfjsEngine;
@@ -52,7 +52,7 @@ export async function tinyEngine(seed = 7): Promise<TfjsEngine> {
     for (let i = 0; i < size; i++) data[i] = (isNorm ? 1 : 0) + scale * (rng.next() * 2 - 1) * 1.7;
     tensors.set(name, { name, shape, data });
   }
-  return TfjsEngine.create({ architecture: TINY_ARCHITECTURE, config: { model_type: 'llama' }, tensors });
+  return TfjsEngine.create({ architecture: TINY_ARCHITECTURE, config: architectureToConfig(TINY_ARCHITECTURE), tensors });
 }
 
 /** A fixed tiny task: after the prompt [1, a, b] answer [(a + b) mod 10 + 10, 2]. */

@@ -1,28 +1,32 @@
+import type { ModelArchitecture } from '@mllr/core';
+import { architectureToConfig } from '@mllr/model';
+
 /**
- * config.json of tiny-chat: the reference shape of DESIGN.md (llama family, d_model 128, 4 layers, 4 heads,
- * SwiGLU 352, context 128). The vocabulary size is filled in from the world's tokenizer.
+ * tiny-chat's architecture: the reference shape of DESIGN.md (llama family, d_model 128, 4 layers, 4 heads, SwiGLU
+ * 352, context 128, tied embeddings). The vocabulary size comes from the world's tokenizer.
  */
-export function tinyChatConfig(vocabSize: number): Record<string, unknown> {
+export function tinyChatArchitecture(vocabSize: number): ModelArchitecture {
   return {
-    architectures: ['LlamaForCausalLM'],
-    model_type: 'llama',
-    hidden_size: 128,
-    intermediate_size: 352,
-    num_hidden_layers: 4,
-    num_attention_heads: 4,
-    num_key_value_heads: 4,
-    max_position_embeddings: 128,
-    rms_norm_eps: 1e-5,
-    rope_theta: 10000,
-    rope_scaling: null,
-    attention_bias: false,
-    mlp_bias: false,
-    hidden_act: 'silu',
-    tie_word_embeddings: true,
-    vocab_size: vocabSize,
-    bos_token_id: 1,
-    eos_token_id: 2,
-    pad_token_id: 0,
-    torch_dtype: 'float32',
+    family: 'llama',
+    vocabSize,
+    hiddenSize: 128,
+    numLayers: 4,
+    numHeads: 4,
+    numKvHeads: 4,
+    headDim: 32,
+    intermediateSize: 352,
+    maxPositionEmbeddings: 128,
+    ropeTheta: 10000,
+    rmsNormEps: 1e-5,
+    qkvBias: false,
+    tieWordEmbeddings: true,
+    bosTokenId: 1,
+    eosTokenIds: [2],
+    padTokenId: 0,
   };
+}
+
+/** config.json of tiny-chat. */
+export function tinyChatConfig(vocabSize: number): Record<string, unknown> {
+  return architectureToConfig(tinyChatArchitecture(vocabSize));
 }

@@ -2,6 +2,8 @@
 
 /** config.json → ModelArchitecture for the llama, qwen2 and mistral families. */
 export { SUPPORTED_MODEL_TYPES, parseModelConfig } from './config/parse-model-config.js';
+/** ModelArchitecture → config.json (the inverse of parseModelConfig). */
+export { architectureToConfig } from './config/architecture-to-config.js';
 /** Reads and normalises `<dir>/config.json`. */
 export { loadModelConfig } from './config/load-model-config.js';
 

@@ -48,6 +48,6 @@ export type { FreezeOptions, MlLrOptions, SwatOptions, UniformOptions } from './
 export { SCHEDULE_NAMES, optionsSchema, register } from './plugin.js';
 
 /** Fine-tunes with one schedule through core's training engine, returning the training curve. */
-export { batchOrder, runFineTuning } from './ift/run-fine-tuning.js';
+export { CURVE_FILE, batchOrder, runFineTuning } from './ift/run-fine-tuning.js';
 /** A training-curve point and the runner's options. */
 export type { CurvePoint, FineTuningOptions } from './ift/run-fine-tuning.js';

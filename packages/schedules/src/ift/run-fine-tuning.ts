@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import {
   MllrError,
   createRng,
+  writeFileAtomic,
   shuffled,
   type LrSchedule,
   type LrScheduleContext,
@@ -35,11 +37,17 @@ export interface FineTuningOptions {
   checkpoint?: () => void;
   /** Start after this many steps (resume); the data order is replayed so the batches match an uninterrupted run. */
   startStep?: number;
+  /** Where to save the fine-tuned model (Hugging Face layout) with its curve in `training_curve.json`. */
+  saveTo?: string;
 }
+
+/** File name of the training curve saved next to a fine-tuned model. */
+export const CURVE_FILE = 'training_curve.json';
 
 /**
  * Fine-tunes through core's training engine with one schedule: configures the schedule's groups, then for each
- * step sets the rates and trains on the next batch of a seeded shuffle (reshuffled each epoch). Returns the curve.
+ * step sets the rates and trains on the next batch of a seeded shuffle (reshuffled each epoch). Returns the curve,
+ * and with `saveTo` saves the model and the curve.
  */
 export async function runFineTuning(options: FineTuningOptions): Promise<CurvePoint[]> {
   const { engine, schedule, context, examples, batchSize } = options;
@@ -56,6 +64,10 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
     const point = { step, loss: result.loss, tokens: result.tokens, gradNorm: result.gradNorm, rates };
     curve.push(point);
     options.onStep?.(point);
+  }
+  if (options.saveTo) {
+    await engine.save(options.saveTo);
+    await writeFileAtomic(join(options.saveTo, CURVE_FILE), `${JSON.stringify({ schedule: schedule.name, steps: curve }, null, 2)}\n`);
   }
   return curve;
 }
