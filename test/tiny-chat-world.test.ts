@@ -1,26 +1,22 @@
-import type { EvalSample, MetricValue } from '@mllr/core';
+import { allModuleIds, moduleTensorNames } from '@mllr/core';
 import { TfjsEngine } from '@mllr/backend-tfjs';
 import { generateWorld, toTrainExample } from '@mllr/data';
-import { AccuracyEvaluator, HarmfulAsrEvaluator, OverRefusalEvaluator, RefusalDetector } from '@mllr/eval';
+import { RefusalDetector, measureHeadlineMetrics } from '@mllr/eval';
 import { loadCheckpoint, loadTokenizer, type HfTokenizer } from '@mllr/model';
 import { UniformSchedule, runFineTuning } from '@mllr/schedules';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
-import { allModuleIds, moduleTensorNames } from '@mllr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Plain fine-tuning settings of the demonstration (also in packages/tiny-chat/README.md). */
 const IFT = { learningRate: 5e-4, steps: 150, batchSize: 16, seed: 1234 };
 
-type Metrics = Record<'harmful_asr' | 'over_refusal' | 'usability' | 'expertise', MetricValue>;
+type Metrics = Awaited<ReturnType<typeof measureHeadlineMetrics>>;
 
-async function measure(engine: TfjsEngine, tokenizer: HfTokenizer, sets: Record<'harmful' | 'benign' | 'usability' | 'expertise', EvalSample[]>): Promise<Metrics> {
-  const base = { engine, tokenizer, judge: new RefusalDetector(), seed: 0, maxNewTokens: 16, batchSize: 32, checkpoint: () => undefined };
-  return {
-    harmful_asr: await new HarmfulAsrEvaluator().evaluate({ ...base, samples: sets.harmful }),
-    over_refusal: await new OverRefusalEvaluator().evaluate({ ...base, samples: sets.benign }),
-    usability: await new AccuracyEvaluator('usability').evaluate({ ...base, samples: sets.usability }),
-    expertise: await new AccuracyEvaluator('expertise').evaluate({ ...base, samples: sets.expertise }),
-  };
+function measure(engine: TfjsEngine, tokenizer: HfTokenizer, sets: ReturnType<typeof generateWorld>['eval']): Promise<Metrics> {
+  return measureHeadlineMetrics(
+    { harmful_asr: sets.harmful, over_refusal: sets.benign, usability: sets.usability, expertise: sets.expertise },
+    { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
+  );
 }
 
 const show = (m: Metrics) => Object.entries(m).map(([k, v]) => `${k} ${v.value.toFixed(3)} (${v.numerator}/${v.denominator})`).join(', ');

@@ -7,7 +7,7 @@ import { generateWorld, toTrainExample } from '@mllr/data';
 import { loadCheckpoint, loadTokenizer } from '@mllr/model';
 import { UniformSchedule, runFineTuning } from '@mllr/schedules';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
-import { measureWorld } from './measure-world.js';
+import { RefusalDetector, measureHeadlineMetrics } from '@mllr/eval';
 
 const { values } = parseArgs({
   options: {
@@ -22,7 +22,10 @@ const seed = Number(values.seed);
 const world = generateWorld({ seed });
 const tokenizer = await loadTokenizer(values.model!);
 const engine = await TfjsEngine.create(await loadCheckpoint(values.model!));
-const before = await measureWorld(engine, tokenizer, world.eval);
+const before = await measureHeadlineMetrics(
+  { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise },
+  { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
+);
 
 const modules = allModuleIds(engine.architecture.numLayers);
 await runFineTuning({
@@ -45,7 +48,10 @@ await runFineTuning({
     if (p.step % 25 === 0) console.log(`step ${p.step}: loss ${p.loss.toFixed(4)}`);
   },
 });
-const after = await measureWorld(engine, tokenizer, world.eval);
+const after = await measureHeadlineMetrics(
+  { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise },
+  { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
+);
 for (const k of ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const) {
   const [b, a] = [before[k], after[k]];
   console.log(`${k.padEnd(13)} before ${b.value.toFixed(3)} (${b.numerator}/${b.denominator})  after ${a.value.toFixed(3)} (${a.numerator}/${a.denominator})  delta ${(a.value - b.value).toFixed(3)}`);

@@ -9,7 +9,7 @@ import { TfjsEngine } from '@mllr/backend-tfjs';
 import { buildWorldTokenizer, generateWorld, toTrainExample } from '@mllr/data';
 import { loadTokenizer, parseModelConfig } from '@mllr/model';
 import { initialWeights } from './init-weights.js';
-import { measureWorld } from './measure-world.js';
+import { RefusalDetector, measureHeadlineMetrics } from '@mllr/eval';
 import { tinyChatConfig } from './tiny-chat-config.js';
 
 const { values } = parseArgs({
@@ -86,7 +86,10 @@ for (let epoch = 0; epoch < epochs; epoch++) {
   );
 }
 const trainSeconds = (performance.now() - started) / 1000;
-const metrics = await measureWorld(engine, tokenizer, world.eval);
+const metrics = await measureHeadlineMetrics(
+  { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise },
+  { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
+);
 for (const [name, m] of Object.entries(metrics)) console.log(`${name.padEnd(13)} ${m.value.toFixed(3)} (${m.numerator}/${m.denominator})`);
 mkdirSync(values.out!, { recursive: true });
 await engine.save(values.out!);

@@ -67,3 +67,5 @@ export {
 } from './options.js';
 /** Plugin entry points. */
 export { optionsSchema, register } from './plugin.js';
+export { measureHeadlineMetrics } from './evaluators/measure-metrics.js';
+export type { HeadlineMetric, HeadlineSets, MeasureOptions } from './evaluators/measure-metrics.js';
