@@ -72,12 +72,6 @@ describe('mllr run', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('says plainly that the default ML-LR stages are not built yet, exiting 1', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'mllr-e2e-'));
-    const result = await runMllr(['run', '--headless'], { cwd });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('the ML-LR stages (base → proxy → robustness → search → ift → eval → report) are not built yet');
-  });
 });
 
 describe('mllr --help', () => {

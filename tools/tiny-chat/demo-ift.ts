@@ -1,5 +1,5 @@
 // Plain (uniform learning rate) fine-tuning of tiny-chat on the benign craft domain, measured before and after:
-// the phenomenon mllr exists to fix. Run: npx tsx tools/tiny-chat/demo-ift.ts [--model DIR] [--lr 0.0005] [--steps 150]
+// the phenomenon mllr exists to fix. Run: npx tsx tools/tiny-chat/demo-ift.ts [--model DIR] [--lr 0.001] [--steps 300]
 import { parseArgs } from 'node:util';
 import { allModuleIds, moduleTensorNames } from '@mllr/core';
 import { TfjsEngine } from '@mllr/backend-tfjs';
@@ -13,8 +13,8 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: TINY_CHAT_DIR },
     seed: { type: 'string', default: '1234' },
-    lr: { type: 'string', default: '0.0005' },
-    steps: { type: 'string', default: '150' },
+    lr: { type: 'string', default: '0.001' },
+    steps: { type: 'string', default: '300' },
     batch: { type: 'string', default: '16' },
   },
 });

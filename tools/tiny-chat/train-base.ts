@@ -1,5 +1,5 @@
 // Trains tiny-chat, the embedded base model, from scratch on the embedded world, deterministically from a seed.
-// Run: npx tsx tools/tiny-chat/train-base.ts [--seed 1234] [--epochs 12] [--out packages/tiny-chat/model]
+// Run: npx tsx tools/tiny-chat/train-base.ts [--seed 1234] [--epochs 14] [--out packages/tiny-chat/model]
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +15,7 @@ import { tinyChatConfig } from './tiny-chat-config.js';
 const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '1234' },
-    epochs: { type: 'string', default: '12' },
+    epochs: { type: 'string', default: '14' },
     lr: { type: 'string', default: '0.003' },
     batch: { type: 'string', default: '16' },
     out: { type: 'string', default: resolve(import.meta.dirname, '../../packages/tiny-chat/model') },

@@ -66,6 +66,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
   }
 
   async logits(batch: TokenBatch): Promise<BatchLogits> {
+    await nextTurn();
     const vocab = this.architecture.vocabSize;
     const padded = padBatch(batch.sequences, this.padId(), 'left', this.architecture.maxPositionEmbeddings);
     const logits = tf.tidy(() => decoderForward(this.weights, this.rope, padded, { logits: 'all' }).logits!);
@@ -81,6 +82,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
   }
 
   async lastTokenHiddenStates(batch: TokenBatch, layers?: number[]): Promise<LastTokenHiddenStates> {
+    await nextTurn();
     const wanted = layers ?? Array.from({ length: this.architecture.numLayers }, (_, i) => i);
     for (const l of wanted) {
       if (!Number.isInteger(l) || l < 0 || l >= this.architecture.numLayers) {
@@ -100,7 +102,8 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     return { hiddenSize: hidden, layers: out };
   }
 
-  generate(prompts: number[][], options: GenerateOptions): Promise<number[][]> {
+  async generate(prompts: number[][], options: GenerateOptions): Promise<number[][]> {
+    await nextTurn();
     return generateTokens(this.weights, this.rope, prompts, options);
   }
 
@@ -114,6 +117,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
   }
 
   async trainStep(batch: readonly TrainExample[]): Promise<TrainStepResult> {
+    await nextTurn();
     const optimizer = this.requireOptimizer();
     const { gradientAccumulation, maxGradNorm } = optimizer.settings;
     const trainable = optimizer.trainable();
@@ -196,6 +200,14 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     if (!this.optimizer) throw new MllrError('ARGUMENT_INVALID', 'call configure(groups, settings) before training');
     return this.optimizer;
   }
+}
+
+/**
+ * Lets queued I/O run. tfjs on wasm/cpu resolves `data()` at once, so a loop of engine calls would otherwise run
+ * on microtasks alone and starve IPC: a stop request or a test runner's heartbeat would wait until the loop ends.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Splits a batch into `parts` micro-batches of near-equal size (fewer when the batch is smaller). */

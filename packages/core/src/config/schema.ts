@@ -59,7 +59,7 @@ export const StrategySchema = z.strictObject({
 export const TrainingSchema = z.strictObject({
   learning_rate: z.number().positive().default(1e-3),
   weight_decay: z.number().min(0).default(0),
-  steps: positiveInt.default(200),
+  steps: positiveInt.default(300),
   batch_size: positiveInt.default(16),
   gradient_accumulation: positiveInt.default(1),
   max_grad_norm: z.number().min(0).default(1),

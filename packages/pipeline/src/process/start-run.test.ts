@@ -119,11 +119,15 @@ describe('startRun (engine child process)', () => {
     expect(outcome.error?.details?.map((d) => d.where)).toEqual([`${file}:1:7 seed`, `${file}:2:9 search`]);
   });
 
-  it('says plainly that the default ML-LR stages are not built yet', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'mllr-out-')), 'run');
-    const { result } = run(undefined as unknown as string, out);
+  it('reports a model folder that does not exist before any stage runs, with exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-fork-'));
+    const file = join(dir, 'missing-model.yaml');
+    writeFileSync(file, 'model: { path: ./no-such-model }\n');
+    const { result, events } = run(file, join(dir, 'run'));
     const outcome = await result;
-    expect(outcome.exitCode).toBe(1);
-    expect(outcome.error).toMatchObject({ code: 'NOT_IMPLEMENTED', message: expect.stringContaining('not built yet') });
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.error?.code).toBe('CHECKPOINT_INVALID');
+    expect(outcome.error?.message).toContain(join(dir, 'no-such-model'));
+    expect(events.filter((e) => e.type === 'stage').map(stageLine)).toEqual(['base:start', 'base:fail']);
   });
 });

@@ -1,17 +1,32 @@
-import { MllrError, type DependencyContainer, type PluginInfo } from '@mllr/core';
+import { type DependencyContainer, type PluginInfo, type RunConfig, RunConfigToken, type StageSet } from '@mllr/core';
+import { baseStage } from './ml-lr/base-stage.js';
+import { evalStage } from './ml-lr/eval-stage.js';
+import { iftStage } from './ml-lr/ift-stage.js';
+import { proxyStage } from './ml-lr/proxy-stage.js';
+import { reportStage } from './ml-lr/report-stage.js';
+import { robustnessStage } from './ml-lr/robustness-stage.js';
+import { RunResources } from './ml-lr/run-resources.js';
+import { searchStage } from './ml-lr/search-stage.js';
 
 /** The stage names of the ML-LR pipeline, in order (see DESIGN.md). */
 export const ML_LR_STAGES = ['base', 'proxy', 'robustness', 'search', 'ift', 'eval', 'report'] as const;
 
-/**
- * The built-in `ml-lr` stage set. Its stages need the model, engine and method packages, which are not part of
- * this release yet; saying so plainly beats a half-run pipeline.
- */
-export function register(_container: DependencyContainer, _options: Record<string, unknown>, info: PluginInfo): void {
-  throw new MllrError(
-    'NOT_IMPLEMENTED',
-    `the ML-LR stages (${ML_LR_STAGES.join(' → ')}) are not built yet: they need the model, engine and method packages ` +
-      `that arrive in later releases. A custom stage set runs today: set \`stages: { module: ./my-stages.js }\` in the ` +
-      `config (see packages/pipeline/README.md). [${info.slot}: ${info.name}]`,
-  );
+/** The built-in `ml-lr` stage set: base → proxy → robustness → search → ift → eval → report. */
+export function register(container: DependencyContainer, _options: Record<string, unknown>, info: PluginInfo): void {
+  const config = container.resolve<RunConfig>(RunConfigToken);
+  const resources = new RunResources(config, container, info.configDir);
+  const stageSet: StageSet = {
+    name: 'ml-lr',
+    info: { model: config.model.path, engine: `${config.engine.training.name ?? config.engine.training.module} (device ${config.engine.device})` },
+    stages: [
+      baseStage(resources),
+      proxyStage(resources),
+      robustnessStage(resources),
+      searchStage(resources),
+      iftStage(resources),
+      evalStage(resources),
+      reportStage(),
+    ],
+  };
+  container.register(info.token, { useValue: stageSet });
 }

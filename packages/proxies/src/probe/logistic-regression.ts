@@ -22,7 +22,7 @@ export interface LogisticOptions {
  */
 export function fitLogistic(features: readonly Float32Array[], labels: readonly number[], options: LogisticOptions = {}): LogisticModel {
   const l2 = options.l2 ?? 1e-3;
-  const iterations = options.iterations ?? 300;
+  const iterations = options.iterations ?? 1000;
   const rate = options.learningRate ?? 0.5;
   const n = features.length;
   const d = features[0]?.length ?? 0;

@@ -28,6 +28,8 @@ export interface ProbeTrainingResult {
   probe: FrozenSecurityProbe;
   /** Per-layer accuracy: which layers hold the security feature. */
   perLayer: LayerAccuracy[];
+  /** The held-out prompts the frozen probe measures (label 1 = harmful), to rebuild it later. */
+  validation: { prompts: string[]; labels: number[] };
 }
 
 /**
@@ -83,7 +85,19 @@ export async function trainSecurityProbe(engine: InferenceEngine, tokenizer: Tok
   const layer = layers[best]!;
   const probe = new FrozenSecurityProbe(layer, models[best]!, validationSequences, validationLabels, options.batchSize ?? 64);
   await probe.calibrate(engine);
-  return { probe, perLayer };
+  return { probe, perLayer, validation: { prompts: validationPrompts, labels: validationLabels } };
+}
+
+/** Rebuilds a frozen probe from its saved parts and measures the clean model again (deterministic: same numbers). */
+export async function restoreSecurityProbe(
+  engine: InferenceEngine,
+  tokenizer: Tokenizer,
+  saved: { layer: number; model: LogisticModel; prompts: readonly string[]; labels: readonly number[] },
+  batchSize = 64,
+): Promise<FrozenSecurityProbe> {
+  const probe = new FrozenSecurityProbe(saved.layer, saved.model, encodeProbePrompts(tokenizer, saved.prompts), saved.labels, batchSize);
+  await probe.calibrate(engine);
+  return probe;
 }
 
 /**

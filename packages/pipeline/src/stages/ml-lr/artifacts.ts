@@ -1,0 +1,59 @@
+import type { LayerAccuracy } from '@mllr/proxies';
+import type { LogisticModel } from '@mllr/proxies';
+import type { MetricValue, ModuleId, ModuleScore } from '@mllr/core';
+
+/** base.json: the model the run protects. */
+export interface BaseArtifact {
+  model: string;
+  family: string;
+  parameters: number;
+  numLayers: number;
+  engine: string;
+  device: string;
+}
+
+/** proxy.json: the security feature classifier, enough to rebuild the frozen probe exactly. */
+export interface ProxyArtifact {
+  layer: number;
+  clean_accuracy: number;
+  clean_margin: number;
+  per_layer: LayerAccuracy[];
+  classifier: { weights: number[]; bias: number; mean: number[]; std: number[] };
+  validation: { prompts: string[]; labels: number[] };
+}
+
+/** robustness.json: one score per module and the proxy's raw measurements. */
+export interface RobustnessArtifact {
+  proxy: string;
+  scores: ModuleScore[];
+  heatmap: { types: string[]; layers: number[]; values: (number | null)[][] };
+}
+
+/** search.json: Mods_Robust, how it was reached, and every strategy's robust set. */
+export interface SearchArtifact {
+  strategy: string;
+  mods_robust: ModuleId[];
+  trace: Array<{ candidate: ModuleId; accepted: boolean; value: number }>;
+  sets: Record<string, ModuleId[]>;
+}
+
+/** ift/<strategy>.json: the fine-tuning curve of one strategy and where its model is. */
+export interface IftArtifact {
+  strategy: string;
+  schedule: string;
+  model: string;
+  curve: Array<{ step: number; loss: number }>;
+}
+
+/** eval.json: the four metrics per model (base and each strategy). */
+export type EvalArtifact = Record<string, Record<string, MetricValue>>;
+
+/** The classifier of a probe as plain JSON. */
+export function classifierToJson(model: LogisticModel): ProxyArtifact['classifier'] {
+  return { weights: [...model.weights], bias: model.bias, mean: [...model.mean], std: [...model.std] };
+}
+
+/** The classifier back from JSON. */
+export function classifierFromJson(json: ProxyArtifact['classifier']): LogisticModel {
+  return { weights: Float64Array.from(json.weights), bias: json.bias, mean: Float64Array.from(json.mean), std: Float64Array.from(json.std) };
+}

@@ -1,0 +1,37 @@
+import { HarmJudge, PluginLoader, type MetricValue, type Stage, type StageContext } from '@mllr/core';
+import { measureHeadlineMetrics } from '@mllr/eval';
+import type { EvalArtifact, IftArtifact } from './artifacts.js';
+import type { RunResources } from './run-resources.js';
+
+/** `eval`: harmful_asr, over_refusal, usability and expertise of the base model and of every fine-tuned one. */
+export function evalStage(resources: RunResources): Stage {
+  return {
+    name: 'eval',
+    title: 'evaluate every model',
+    hashInputs: (config) => ({ judge: config.judge, evaluators: config.evaluators, world: config.data.world, seed: config.seed }),
+    async run(context: StageContext) {
+      const judge = await context.container.resolve<PluginLoader>(PluginLoader).load<HarmJudge>('judge', context.config.judge, 'judge');
+      const world = resources.embeddedWorld;
+      const sets = { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise };
+      const models: Array<[string, string]> = [['base', resources.modelDir]];
+      for (const s of context.config.strategies) models.push([s.id, (await context.store.readJson<IftArtifact>(`ift/${s.id}.json`)).model]);
+      const tokenizer = await resources.modelTokenizer();
+      const results: EvalArtifact = {};
+      for (const [i, [id, dir]] of models.entries()) {
+        context.progress(i, models.length, { unit: 'model', label: id });
+        const engine = await resources.openEngine(dir);
+        try {
+          results[id] = await measureHeadlineMetrics(sets, { engine, tokenizer, judge, maxNewTokens: 16, checkpoint: () => context.checkpoint() });
+        } finally {
+          await engine.dispose();
+        }
+        for (const [metric, value] of Object.entries(results[id]!) as Array<[string, MetricValue]>) {
+          context.metric(metric, value.value, { series: id });
+        }
+        context.log(`${id}: ${Object.entries(results[id]!).map(([m, v]) => `${m} ${v.value.toFixed(3)}`).join(', ')}`);
+      }
+      context.progress(models.length, models.length, { unit: 'model' });
+      await context.store.writeJson('eval.json', results);
+    },
+  };
+}

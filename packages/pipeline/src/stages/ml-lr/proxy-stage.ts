@@ -1,0 +1,41 @@
+import type { Stage, StageContext } from '@mllr/core';
+import { trainSecurityProbe } from '@mllr/proxies';
+import { classifierToJson, type ProxyArtifact } from './artifacts.js';
+import type { RunResources } from './run-resources.js';
+
+/** `proxy`: trains the security feature classifier on harmful vs benign prompts and records per-layer accuracy. */
+export function proxyStage(resources: RunResources): Stage {
+  return {
+    name: 'proxy',
+    title: 'train the security feature probe',
+    hashInputs: (config) => ({ seed: config.seed, world: config.data.world }),
+    async run(context: StageContext) {
+      const engine = await resources.openEngine();
+      try {
+        const world = resources.embeddedWorld;
+        const result = await trainSecurityProbe(engine, await resources.modelTokenizer(), {
+          harmful: world.probe.harmful,
+          benign: world.probe.benign,
+          seed: context.config.seed,
+        });
+        for (const r of result.perLayer) {
+          context.metric('probe_accuracy', r.validationAccuracy, { step: r.layer, series: 'validation' });
+          context.log(`layer ${r.layer}: train ${r.trainAccuracy.toFixed(3)}, validation ${r.validationAccuracy.toFixed(3)}, margin ${r.validationMargin.toFixed(2)}`);
+        }
+        const clean = result.probe.clean;
+        context.log(`probe on layer ${result.probe.layer}: clean accuracy ${clean.accuracy.toFixed(3)}, mean margin ${clean.meanMargin.toFixed(2)}`);
+        const artifact: ProxyArtifact = {
+          layer: result.probe.layer,
+          clean_accuracy: clean.accuracy,
+          clean_margin: clean.meanMargin,
+          per_layer: result.perLayer,
+          classifier: classifierToJson(result.probe.model),
+          validation: result.validation,
+        };
+        await context.store.writeJson('proxy.json', artifact);
+      } finally {
+        await engine.dispose();
+      }
+    },
+  };
+}

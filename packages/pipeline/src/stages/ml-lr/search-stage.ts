@@ -1,0 +1,55 @@
+import { PluginLoader, SearchStrategy, type ModuleId, type Stage, type StageContext } from '@mllr/core';
+import { evaluateModuleSet, proxySettings } from '@mllr/proxies';
+import type { RobustnessArtifact, SearchArtifact } from './artifacts.js';
+import { probeContext } from './probe-context.js';
+import type { RunResources } from './run-resources.js';
+
+/**
+ * `search`: picks Mods_Robust with the configured strategy (greedy by default: each candidate is checked by
+ * perturbing the whole set jointly with the proxy's perturbation), then the robust sets of strategies that bring
+ * their own search (the random control), which can size themselves on the main result.
+ */
+export function searchStage(resources: RunResources): Stage {
+  return {
+    name: 'search',
+    title: 'search Mods_Robust',
+    hashInputs: (config) => ({ search: config.search, proxy: config.proxy, seed: config.seed, strategies: config.strategies.map((s) => s.search ?? null) }),
+    async run(context: StageContext) {
+      const { config } = context;
+      const loader = context.container.resolve<PluginLoader>(PluginLoader);
+      const { scores } = await context.store.readJson<RobustnessArtifact>('robustness.json');
+      const engine = await resources.openEngine();
+      try {
+        const robustness = await probeContext(resources, context, engine);
+        const joint = proxySettings(config.proxy.name ?? 'noise', config.proxy.options);
+        const base = {
+          scores,
+          numLayers: engine.architecture.numLayers,
+          seed: config.seed,
+          evaluateSet: (modules: readonly ModuleId[]) => evaluateModuleSet(robustness, modules, joint.kind, joint.options),
+          checkpoint: () => context.checkpoint(),
+        };
+        const strategy = await loader.load<SearchStrategy>('search', config.search, 'search');
+        const result = await strategy.search({
+          ...base,
+          onStep: (s) => {
+            context.log(`${s.accepted ? 'keep' : 'drop'} ${s.candidate} (probe ${s.value.toFixed(4)}) → ${s.size} module${s.size === 1 ? '' : 's'}`);
+            context.metric('set_value', s.value, { step: s.size, series: s.accepted ? 'kept' : 'dropped' });
+          },
+        });
+        const sets: Record<string, ModuleId[]> = { [strategy.name]: result.modules };
+        for (const [i, s] of config.strategies.entries()) {
+          if (!s.search) continue;
+          const own = await loader.load<SearchStrategy>('search', s.search, `strategies[${i}].search`);
+          sets[s.id] = (await own.search({ ...base, previous: { [strategy.name]: result.modules } })).modules;
+          context.log(`${s.id}: ${sets[s.id]!.join(' ')}`);
+        }
+        context.log(`Mods_Robust (${result.modules.length}): ${result.modules.join(' ')}`);
+        const artifact: SearchArtifact = { strategy: strategy.name, mods_robust: result.modules, trace: result.trace ?? [], sets };
+        await context.store.writeJson('search.json', artifact);
+      } finally {
+        await engine.dispose();
+      }
+    },
+  };
+}
