@@ -1,6 +1,6 @@
 import { allModuleIds, type ModuleId, type ModuleScore, type RobustnessContext } from '@mllr/core';
 import { TfjsEngine } from '@mllr/backend-tfjs';
-import { generateWorld } from '@mllr/data';
+import { generateWorld, toTrainExample } from '@mllr/data';
 import { loadCheckpoint, loadTokenizer } from '@mllr/model';
 import { createProxy, evaluateModuleSet, formatHeatmap, robustnessHeatmap, trainSecurityProbe } from '@mllr/proxies';
 import { GreedySearch } from '@mllr/search';
@@ -42,6 +42,22 @@ describe('ML-LR method on tiny-chat', () => {
     // Same seed, same numbers (checked on a few modules to keep the suite quick).
     const again = await createProxy('noise', {}).score({ ...context, modules: context.modules.slice(0, 5) });
     expect(again.map((s) => s.score)).toEqual(scores.slice(0, 5).map((s) => s.score));
+  }, 240_000);
+
+  it('the ift proxy fine-tunes one module at a time and puts every weight back exactly', async () => {
+    const world = generateWorld({ seed: 1234 });
+    const tokenizer = await loadTokenizer(TINY_CHAT_DIR);
+    const names = engine.tensorNames();
+    const before = await engine.getWeights(names);
+    const scores = await createProxy('ift', { repeats: 1, iftSteps: 4 }).score({
+      ...context,
+      modules: ['L0.q', 'L3.down'],
+      iftExamples: world.ift.train.map((s) => toTrainExample(s, tokenizer)),
+    });
+    console.log(`ift proxy: ${scores.map((s) => `${s.module} ${s.score.toFixed(4)}`).join(', ')}`);
+    expect(scores.every((s) => Number.isFinite(s.score) && s.score < 1)).toBe(true);
+    const after = await engine.getWeights(names);
+    after.forEach((t, i) => expect(Buffer.from(t.data.buffer).equals(Buffer.from(before[i]!.data.buffer)), t.name).toBe(true));
   }, 240_000);
 
   it('greedy search returns a non-empty set below its cap and logs every decision', async () => {
