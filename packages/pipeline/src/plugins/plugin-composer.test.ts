@@ -95,9 +95,14 @@ describe('PluginComposer', () => {
       code: 'PLUGIN_UNKNOWN',
       message: 'proxy: unknown proxy plugin "nosie"; known: drift, ift, noise',
     });
-    await expect(composer.load('proxy', { name: 'noise', options: {} }, 'proxy')).rejects.toMatchObject({
+    const withGhost = new PluginComposer(
+      rootContainer.createChildContainer(),
+      BUILTIN_PLUGINS.extend({ proxy: { ghost: { package: '@mllr/not-installed', summary: 'a package nobody installed' } } }),
+      fixtures,
+    );
+    await expect(withGhost.load('proxy', { name: 'ghost', options: {} }, 'proxy')).rejects.toMatchObject({
       code: 'PLUGIN_UNAVAILABLE',
-      message: 'proxy: the proxy plugin "noise" is provided by @mllr/proxies, which is not installed (npm install @mllr/proxies)',
+      message: 'proxy: the proxy plugin "ghost" is provided by @mllr/not-installed, which is not installed (npm install @mllr/not-installed)',
     });
   });
 });
