@@ -1,3 +1,5 @@
+import { MllrError } from '@mllr/core';
+
 /** A trained binary logistic regression over standardised features. */
 export interface LogisticModel {
   weights: Float64Array;
@@ -26,7 +28,7 @@ export function fitLogistic(features: readonly Float32Array[], labels: readonly 
   const rate = options.learningRate ?? 0.5;
   const n = features.length;
   const d = features[0]?.length ?? 0;
-  if (n === 0 || labels.length !== n) throw new Error(`logistic regression needs as many labels as feature rows (${labels.length} vs ${n})`);
+  if (n === 0 || labels.length !== n) throw new MllrError('ARGUMENT_INVALID', `logistic regression needs as many labels as feature rows (${labels.length} vs ${n})`);
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
   for (const x of features) for (let j = 0; j < d; j++) mean[j]! += x[j]! / n;

@@ -1,4 +1,4 @@
-import { createRng, type ModuleId, type NamedTensor, type RobustnessContext } from '@mllr/core';
+import { MllrError, createRng, type ModuleId, type NamedTensor, type RobustnessContext } from '@mllr/core';
 
 /** How a module is changed before the probe looks at it. */
 export type PerturbationKind = 'noise' | 'ift';
@@ -37,7 +37,7 @@ export async function perturbedTensors(
 
 async function fineTunedTensors(names: string[], context: RobustnessContext, options: PerturbationOptions, repeat: number): Promise<NamedTensor[]> {
   const examples = context.iftExamples ?? [];
-  if (examples.length === 0) throw new Error('the ift perturbation needs benign fine-tuning examples (context.iftExamples)');
+  if (examples.length === 0) throw new MllrError('DATA_INVALID', 'the ift perturbation needs benign fine-tuning examples (context.iftExamples)');
   const training = context.training;
   const all = await training.getWeights(names);
   const snapshot = { modules: [], tensors: all };

@@ -1,4 +1,5 @@
 import {
+  MllrError,
   PluginLoader,
   type DependencyContainer,
   type EngineProvider,
@@ -49,7 +50,7 @@ export class RunResources {
     this.provider ??= this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('training', this.config.engine.training, 'engine.training');
     const provider = await this.provider;
     const options = this.config.engine.device === 'auto' ? {} : { device: this.config.engine.device };
-    if (!provider.openTraining) throw new Error(`engine ${provider.name} cannot train`);
+    if (!provider.openTraining) throw new MllrError('ARGUMENT_INVALID', `engine.training: the ${provider.name} engine cannot train`);
     return (await provider.openTraining(modelDir, options)) as FullEngine;
   }
 }
