@@ -2,17 +2,15 @@
 import { TfjsEngine } from '@mllr/backend-tfjs';
 import {
   allModuleIds,
-  createRng,
   moduleTensorNames,
   type LrSchedule,
   type LrScheduleContext,
   type ModelArchitecture,
   type ModuleId,
-  type NamedTensor,
   type OptimizerSettings,
   type TrainExample,
 } from '@mllr/core';
-import { architectureToConfig, expectedTensorShapes } from '@mllr/model';
+import { architectureToConfig, randomTensors } from '@mllr/model';
 
 /** The engine the tests train. */
 export type TinyEngine = TfjsEngine;
@@ -42,17 +40,7 @@ export const SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 
 
 /** A tfjs engine on seeded random weights (norm weights near 1), like @mllr/backend-tfjs's own tests build. */
 export async function tinyEngine(seed = 7): Promise<TfjsEngine> {
-  const rng = createRng(seed);
-  const tensors = new Map<string, NamedTensor>();
-  for (const [name, shape] of expectedTensorShapes(TINY_ARCHITECTURE)) {
-    const size = shape.reduce((a, b) => a * b, 1);
-    const data = new Float32Array(size);
-    const isNorm = name.endsWith('norm.weight');
-    const scale = isNorm ? 0.1 : 1 / Math.sqrt(shape[shape.length - 1] ?? 1);
-    for (let i = 0; i < size; i++) data[i] = (isNorm ? 1 : 0) + scale * (rng.next() * 2 - 1) * 1.7;
-    tensors.set(name, { name, shape, data });
-  }
-  return TfjsEngine.create({ architecture: TINY_ARCHITECTURE, config: architectureToConfig(TINY_ARCHITECTURE), tensors });
+  return TfjsEngine.create({ architecture: TINY_ARCHITECTURE, config: architectureToConfig(TINY_ARCHITECTURE), tensors: randomTensors(TINY_ARCHITECTURE, seed) });
 }
 
 /** A fixed tiny task: after the prompt [1, a, b] answer [(a + b) mod 10 + 10, 2]. */

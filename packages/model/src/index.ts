@@ -32,6 +32,8 @@ export { COPIED_FILES, saveCheckpoint } from './checkpoint/save-checkpoint.js';
 export type { SaveCheckpointOptions } from './checkpoint/save-checkpoint.js';
 /** The tensors (name → shape) an architecture needs, and its parameter count. */
 export { expectedTensorShapes, parameterCount } from './checkpoint/expected-shapes.js';
+/** Seeded random weights for an architecture (tests and experiments). */
+export { randomTensors } from './checkpoint/random-tensors.js';
 /** Weight file names of a Hugging Face checkpoint. */
 export { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './checkpoint/locate-weights.js';
 /** Module id ↔ tensor names of a model. */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MllrError, moduleIdForTensor, type RunConfig } from '@mllr/core';
 import { loadModelConfig, readSafetensorsHeader, WEIGHTS_FILE } from '@mllr/model';
+import { MlLrSchedule } from '@mllr/schedules';
 import { resolveModelDir } from '../engines/resolve-model-dir.js';
 
 /** The learning-rate plan of a finished run: which tensors train at which rate. */
@@ -17,9 +18,6 @@ export interface LrPlan {
   weightDecay: number;
   groups: { robust: string[]; rest: string[]; other: string[] };
 }
-
-/** Default α of the ml-lr schedule when the config gives none (keep in step with @mllr/schedules). */
-const DEFAULT_ALPHA = 0.1;
 
 /**
  * Reads a run folder's summary.json (Mods_Robust, base model) and config.resolved.json (learning rate, the ml-lr
@@ -49,9 +47,11 @@ export async function readLrPlan(runDir: string): Promise<LrPlan> {
 
   const lr = config.training?.learning_rate;
   if (typeof lr !== 'number') throw invalid(runDir, 'config.resolved.json has no training.learning_rate');
-  const mlLr = config.strategies?.find((s) => s.schedule.name === 'ml-lr')?.schedule.options ?? {};
-  const robustLr = typeof mlLr.robustLr === 'number' ? mlLr.robustLr : lr;
-  const restLr = typeof mlLr.restLr === 'number' ? mlLr.restLr : (typeof mlLr.alpha === 'number' ? mlLr.alpha : DEFAULT_ALPHA) * lr;
+  // The rates come from the ml-lr schedule itself, so its defaults and option rules are not restated here.
+  const schedule = new MlLrSchedule(config.strategies?.find((s) => s.schedule.name === 'ml-lr')?.schedule.options ?? {});
+  const rateContext = { modules: [], robust: [], tensors: [], tensorsOf: () => [], learningRate: lr, weightDecay: 0, totalSteps: 1 };
+  const robustLr = schedule.robustLr(rateContext);
+  const restLr = schedule.restLr(rateContext);
   return {
     baseModel: summary.base_model,
     modsRobust: [...robustSet],
