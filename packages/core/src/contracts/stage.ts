@@ -20,6 +20,11 @@ export interface StageContext {
   log(message: string, level?: 'debug' | 'info' | 'warn' | 'error'): void;
   /** Emits any other event on the stage's behalf. */
   emit(event: RunEventInput): void;
+  /**
+   * Identifies this stage's inputs (its config subset and every upstream stage's result). A stage that was stopped
+   * half-way may keep parts it finished under the same key; undefined under `--force`, when nothing is reused.
+   */
+  readonly resumeKey?: string;
 }
 
 /** One step of the pipeline; it writes its artifacts through `context.store`. */

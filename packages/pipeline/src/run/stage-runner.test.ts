@@ -37,6 +37,27 @@ function setup() {
 describe('StageRunner', () => {
   const config = RunConfigSchema.parse({});
 
+  it('gives a stage the same resume key until its inputs change, and none under --force', async () => {
+    const { run } = setup();
+    const keys: Array<string | undefined> = [];
+    const failing = (fail: boolean): Stage => ({
+      name: 'half',
+      hashInputs: (c) => c.training,
+      async run(ctx) {
+        keys.push(ctx.resumeKey);
+        if (fail) throw new Error('interrupted');
+      },
+    });
+    await expect(run(config, [failing(true)])).rejects.toThrow('interrupted');
+    await run(config, [failing(false)]);
+    await run({ ...config, training: { ...config.training, steps: 7 } }, [failing(false)]);
+    await run(config, [failing(false)], true);
+    expect(keys[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+    expect(keys[3]).toBeUndefined();
+  });
+
   it('skips stages whose stored result is current and reruns what changed downstream', async () => {
     const { run, statuses, events } = setup();
     const runs: string[] = [];

@@ -48,7 +48,7 @@ export class StageRunner {
       const started = performance.now();
       const stageStore = new StageStore(store, stage.name, events);
       try {
-        await stage.run(this.contextFor(stage, stageStore));
+        await stage.run(this.contextFor(stage, stageStore, force ? undefined : hash));
       } catch (error) {
         if (error instanceof StoppedError) throw error;
         events.emit({ ...base, status: 'fail' });
@@ -65,10 +65,11 @@ export class StageRunner {
     if (this.options.signal.aborted) throw new StoppedError();
   }
 
-  private contextFor(stage: Stage, store: StageStore): StageContext {
+  private contextFor(stage: Stage, store: StageStore, resumeKey: string | undefined): StageContext {
     const { config, container, events, signal } = this.options;
     const name = stage.name;
     return {
+      ...(resumeKey !== undefined ? { resumeKey } : {}),
       stage: name,
       config,
       store,

@@ -37,15 +37,20 @@ export interface SearchArtifact {
   sets: Record<string, ModuleId[]>;
 }
 
-/** ift/<strategy>.json: the fine-tuning curve of one strategy and where its model is. */
+/** ift/<runId>.json: the fine-tuning curve of one strategy under one seed and where its model is. */
 export interface IftArtifact {
   strategy: string;
+  /** The run id (`uniform`, or `uniform#2` for the second seed). */
+  run: string;
+  seed: number;
+  /** Hash of what the run depends on, so a resumed stage keeps runs that finished (absent under --force). */
+  inputs?: string;
   schedule: string;
   model: string;
   curve: Array<{ step: number; loss: number }>;
 }
 
-/** eval.json: the four metrics per model (base and each strategy). */
+/** eval.json: the four metrics per model (base and each run id). */
 export type EvalArtifact = Record<string, Record<string, MetricValue>>;
 
 /** The classifier of a probe as plain JSON. */

@@ -1,20 +1,22 @@
 import { HarmJudge, PluginLoader, type MetricValue, type Stage, type StageContext } from '@mllr/core';
 import { measureHeadlineMetrics } from '@mllr/eval';
 import type { EvalArtifact, IftArtifact } from './artifacts.js';
+import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
+import { seedRuns } from './seed-runs.js';
 
 /** `eval`: harmful_asr, over_refusal, usability and expertise of the base model and of every fine-tuned one. */
 export function evalStage(resources: RunResources): Stage {
   return {
     name: 'eval',
     title: 'evaluate every model',
-    hashInputs: (config) => ({ judge: config.judge, evaluators: config.evaluators, world: config.data.world, seed: config.seed }),
+    hashInputs: (config) => ({ judge: config.judge, evaluators: config.evaluators, data: dataHashInputs(config, 'eval'), seed: config.seed, seeds: config.seeds }),
     async run(context: StageContext) {
       const judge = await context.container.resolve<PluginLoader>(PluginLoader).load<HarmJudge>('judge', context.config.judge, 'judge');
-      const world = resources.embeddedWorld;
-      const sets = { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise };
+      const { eval: evalSets } = await resources.data();
+      const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
       const models: Array<[string, string]> = [['base', resources.modelDir]];
-      for (const s of context.config.strategies) models.push([s.id, (await context.store.readJson<IftArtifact>(`ift/${s.id}.json`)).model]);
+      for (const run of seedRuns(context.config)) models.push([run.runId, (await context.store.readJson<IftArtifact>(`ift/${run.runId}.json`)).model]);
       const tokenizer = await resources.modelTokenizer();
       const results: EvalArtifact = {};
       for (const [i, [id, dir]] of models.entries()) {
