@@ -51,6 +51,11 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--json', 'print every event as one JSON object per line (JSONL)')
     .option('--seeds <n>', 'repeat the compared fine-tuning runs over n seeds (overrides the config)', positiveInt('--seeds'))
     .option('--force', 'rerun stages even when their stored results are current (a finished run is still never overwritten)')
+    .option(
+      '--eval-harmful <file>',
+      'also measure harmful_asr on this file of harmful prompts (CSV, JSON or JSONL with a prompt, goal or instruction column); repeatable',
+      (file: string, previous: string[] = []) => [...previous, file],
+    )
     .action(async (options: RunCommandOptions) => setExitCode(await runCommand(options, io)));
 
   program

@@ -41,8 +41,20 @@ export type {
   StageEvent,
 } from './events.js';
 
-export { DatasetSourceSchema, PluginRefSchema, RunConfigSchema, StrategySchema, TrainingSchema } from './config/schema.js';
-export type { PluginRef, RunConfig, RunConfigInput } from './config/schema.js';
+export {
+  DataSchema,
+  DatasetSourceSchema,
+  ModelSchema,
+  PRETRAINED_MODEL_PATH,
+  PluginRefSchema,
+  PretrainArchitectureSchema,
+  PretrainSchema,
+  PretrainTokenizerSchema,
+  RunConfigSchema,
+  StrategySchema,
+  TrainingSchema,
+} from './config/schema.js';
+export type { DataConfig, PluginRef, PretrainConfig, RunConfig, RunConfigInput } from './config/schema.js';
 
 export { PLUGIN_SLOTS, PluginOptions } from './plugin.js';
 export type { MllrPluginModule, PluginInfo, PluginSlot } from './plugin.js';

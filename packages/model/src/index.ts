@@ -34,6 +34,8 @@ export type { SaveCheckpointOptions } from './checkpoint/save-checkpoint.js';
 export { expectedTensorShapes, parameterCount } from './checkpoint/expected-shapes.js';
 /** Seeded random weights for an architecture (tests and experiments). */
 export { randomTensors } from './checkpoint/random-tensors.js';
+/** Seeded GPT-2-style initial weights for training from scratch. */
+export { initialTensors } from './checkpoint/initial-tensors.js';
 /** Weight file names of a Hugging Face checkpoint. */
 export { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './checkpoint/locate-weights.js';
 /** Module id ↔ tensor names of a model. */
@@ -47,5 +49,9 @@ export { loadTokenizer } from './tokenizer/load-tokenizer.js';
 export { HfTokenizer } from './tokenizer/hf-tokenizer.js';
 /** What an HfTokenizer is built from. */
 export type { HfTokenizerParts } from './tokenizer/hf-tokenizer.js';
+/** Byte-level BPE tokenizer training: tokenizer.json + tokenizer_config.json with a chat template. */
+export { BYTE_TO_UNICODE, TRAINED_CHAT_TEMPLATE, TRAINED_SPECIAL_TOKENS, byteLevelPreTokens, trainByteLevelBpe, writeTrainedTokenizer } from './tokenizer/train-bpe.js';
+/** Options and result of trainByteLevelBpe. */
+export type { BpeTrainingOptions, TrainedTokenizer } from './tokenizer/train-bpe.js';
 /** A parsed chat template and its source file. */
 export type { ChatTemplate } from './tokenizer/chat-template.js';

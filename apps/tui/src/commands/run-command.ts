@@ -11,6 +11,8 @@ export interface RunCommandOptions {
   json?: boolean;
   seeds?: number;
   force?: boolean;
+  /** `--eval-harmful`, once per file. */
+  evalHarmful?: string[];
 }
 
 /** `mllr run`: starts the engine process and shows its events as a dashboard, lines or JSON. */
@@ -21,6 +23,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     ...(options.out !== undefined ? { outDir: options.out } : {}),
     ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
     ...(options.force ? { force: true } : {}),
+    ...(options.evalHarmful && options.evalHarmful.length > 0 ? { evalHarmful: options.evalHarmful } : {}),
   };
   let stop = (): void => undefined;
   const renderer = await chooseRenderer(options, io, () => stop());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PluginRefSchema, RunConfigSchema } from './schema.js';
+import { PRETRAINED_MODEL_PATH, PluginRefSchema, RunConfigSchema } from './schema.js';
 
 describe('RunConfigSchema', () => {
   it('fills every slot with its default', () => {
@@ -23,5 +23,56 @@ describe('RunConfigSchema', () => {
     expect(result.success).toBe(false);
     const paths = result.error!.issues.map((i) => i.path.join('.'));
     expect(paths.sort()).toEqual(['', 'seeds', 'training']);
+  });
+
+  it('keeps the default data and model sections: the embedded world and tiny-chat, no files', () => {
+    const config = RunConfigSchema.parse({});
+    expect(config.model).toEqual({ path: 'tiny-chat' });
+    expect(config.data).toEqual({
+      world: {},
+      holdout: { fraction: 0.2 },
+      probe: { harmful: [], benign: [], size: 200 },
+      harmful_eval: [],
+      benign_eval: [],
+      usability_eval: [],
+      expertise_eval: [],
+      eval_size: 100,
+    });
+    expect(config.training.max_tokens).toBeUndefined();
+  });
+
+  it('fills model.pretrain with the tiny-chat shape and points model.path at the run folder', () => {
+    const config = RunConfigSchema.parse({ model: { pretrain: { data: [{ path: 'alpaca.json', preset: 'alpaca' }], steps: 40 } } });
+    expect(config.model.path).toBe(PRETRAINED_MODEL_PATH);
+    expect(config.model.pretrain).toMatchObject({
+      steps: 40,
+      batch_size: 8,
+      max_tokens: 64,
+      tokenizer: { vocab_size: 4096, min_frequency: 2 },
+      architecture: { hidden_size: 128, layers: 4, heads: 4, intermediate_size: 352, context: 128 },
+    });
+  });
+
+  it('reports every problem of model.pretrain and data with its path', () => {
+    const result = RunConfigSchema.safeParse({
+      model: { path: 'some/model', pretrain: { data: [], max_tokens: 500, warmup_steps: 900, architecture: { hidden_size: 100, heads: 3, kv_heads: 2 } } },
+      data: { probe: { harmful: [{ path: 'advbench.csv' }] }, holdout: { fraction: 1 }, eval_size: 0, extra: 1 },
+    });
+    expect(result.success).toBe(false);
+    const issues = result.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'model.path: give either path (an existing model) or pretrain (train one in this run), not both',
+        'model.pretrain.data: name at least one dataset to pretrain on',
+        'model.pretrain.max_tokens: max_tokens (500) cannot exceed the context (architecture.context 128)',
+        'model.pretrain.warmup_steps: warmup_steps (900) cannot exceed steps (500)',
+        'model.pretrain.architecture.heads: hidden_size 100 must split into 3 heads of an even size (rotary embeddings)',
+        'model.pretrain.architecture.kv_heads: heads (3) must be a multiple of kv_heads (2)',
+        'data.probe.benign: give both harmful and benign probe prompts, or neither',
+      ]),
+    );
+    expect(issues.some((i) => i.startsWith('data.holdout.fraction:'))).toBe(true);
+    expect(issues.some((i) => i.startsWith('data.eval_size:'))).toBe(true);
+    expect(result.error!.issues.some((i) => i.code === 'unrecognized_keys' && i.keys.includes('extra'))).toBe(true);
   });
 });

@@ -48,6 +48,144 @@ export const DatasetSourceSchema = z.strictObject({
 
 const positiveInt = z.number().int().positive();
 
+/** A list of dataset files, empty by default. */
+const DatasetListSchema = z.array(DatasetSourceSchema).default([]);
+
+/**
+ * The shape of a model the `pretrain` stage trains from scratch: a llama-family decoder with tied embeddings, the
+ * tiny-chat reference shape by default. The vocabulary size comes from the tokenizer the stage trains.
+ */
+export const PretrainArchitectureSchema = z
+  .strictObject({
+    hidden_size: positiveInt.default(128),
+    layers: positiveInt.default(4),
+    heads: positiveInt.default(4),
+    /** Key/value heads (grouped-query attention); default: `heads`. */
+    kv_heads: positiveInt.optional(),
+    intermediate_size: positiveInt.default(352),
+    /** Context length in tokens (max_position_embeddings). */
+    context: positiveInt.default(128),
+    rope_theta: z.number().positive().default(10000),
+  })
+  .superRefine((a, ctx) => {
+    if (a.hidden_size % a.heads !== 0 || (a.hidden_size / a.heads) % 2 !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['heads'], message: `hidden_size ${a.hidden_size} must split into ${a.heads} heads of an even size (rotary embeddings)` });
+    }
+    if (a.kv_heads !== undefined && a.heads % a.kv_heads !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['kv_heads'], message: `heads (${a.heads}) must be a multiple of kv_heads (${a.kv_heads})` });
+    }
+  });
+
+/** The byte-level BPE tokenizer the `pretrain` stage trains on its data. */
+export const PretrainTokenizerSchema = z.strictObject({
+  /** Whole vocabulary: 6 special tokens + 256 bytes + merges. */
+  vocab_size: z.number().int().min(262).max(65536).default(4096),
+  /** A pair of symbols is merged only when it occurs this often. */
+  min_frequency: positiveInt.default(2),
+});
+
+/**
+ * `model.pretrain`: train the base model from scratch in this run (stage `pretrain`, before `base`). Its training
+ * data are the non-held-out records of `data` (see `data.holdout`); every token after the first is in the loss.
+ */
+export const PretrainSchema = z
+  .strictObject({
+    data: z.array(DatasetSourceSchema).min(1, 'name at least one dataset to pretrain on'),
+    tokenizer: PretrainTokenizerSchema.prefault({}),
+    architecture: PretrainArchitectureSchema.prefault({}),
+    steps: positiveInt.default(500),
+    batch_size: positiveInt.default(8),
+    /** Each training sequence (chat-rendered prompt + response) is cut to this many tokens. */
+    max_tokens: positiveInt.default(64),
+    /** Peak learning rate, reached after `warmup_steps` and decayed along a cosine to `min_lr_ratio` × it. */
+    learning_rate: z.number().positive().default(3e-3),
+    warmup_steps: z.number().int().min(0).default(20),
+    min_lr_ratio: z.number().min(0).max(1).default(0.1),
+    weight_decay: z.number().min(0).default(0),
+    max_grad_norm: z.number().min(0).default(1),
+    /** Seed of the initial weights and the data order; default: the run seed. */
+    seed: z.number().int().min(0).optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.max_tokens > p.architecture.context) {
+      ctx.addIssue({ code: 'custom', path: ['max_tokens'], message: `max_tokens (${p.max_tokens}) cannot exceed the context (architecture.context ${p.architecture.context})` });
+    }
+    if (p.max_tokens < 8) ctx.addIssue({ code: 'custom', path: ['max_tokens'], message: 'max_tokens must be at least 8' });
+    if (p.warmup_steps > p.steps) {
+      ctx.addIssue({ code: 'custom', path: ['warmup_steps'], message: `warmup_steps (${p.warmup_steps}) cannot exceed steps (${p.steps})` });
+    }
+  });
+
+/** What `model.path` holds when the model comes from `model.pretrain`: its folder, relative to the run folder. */
+export const PRETRAINED_MODEL_PATH = 'pretrain/model';
+
+/** The base model: an existing one (`path`) or one trained from scratch in the run (`pretrain`). */
+export const ModelSchema = z
+  .strictObject({
+    /** `tiny-chat` (embedded) or a folder in Hugging Face layout; default `tiny-chat`. */
+    path: z.string().min(1).optional(),
+    pretrain: PretrainSchema.optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.path !== undefined && m.pretrain !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: 'give either path (an existing model) or pretrain (train one in this run), not both' });
+    }
+  })
+  .transform(({ path, pretrain }): { path: string; pretrain?: z.output<typeof PretrainSchema> } =>
+    pretrain === undefined ? { path: path ?? 'tiny-chat' } : { path: PRETRAINED_MODEL_PATH, pretrain },
+  );
+
+/**
+ * `data`: where every prompt and example of the run comes from. A set with no files named falls back to the
+ * embedded world's set, so the default run reads no files at all.
+ */
+export const DataSchema = z
+  .strictObject({
+    /**
+     * Folder that relative dataset paths are read from (relative to the config file); default: $MLLR_DATA_DIR, else
+     * `../shared/data` beside the repository.
+     */
+    dir: z.string().min(1).optional(),
+    world: z.strictObject({ seed: z.number().int().min(0).optional() }).default({}),
+    /**
+     * Held-out prompts: a prompt is held out when a seeded hash of its normalised text falls below `fraction`. Uses
+     * that train (pretrain data, `ift`, `probe`) skip held-out prompts; evaluation sets skip every prompt those uses
+     * read, so no evaluated prompt was ever trained on.
+     */
+    holdout: z
+      .strictObject({
+        fraction: z.number().gt(0).lt(1).default(0.2),
+        /** Default: the run seed. */
+        seed: z.number().int().min(0).optional(),
+      })
+      .prefault({}),
+    ift: DatasetSourceSchema.optional(),
+    /** Prompts of the security feature probe: both lists, or neither (the world's probe prompts). */
+    probe: z
+      .strictObject({
+        harmful: DatasetListSchema,
+        benign: DatasetListSchema,
+        /** Prompts per class, a seeded sample of those that fit the model's context. */
+        size: positiveInt.default(200),
+      })
+      .prefault({})
+      .superRefine((p, ctx) => {
+        if ((p.harmful.length === 0) !== (p.benign.length === 0)) {
+          ctx.addIssue({ code: 'custom', path: [p.harmful.length === 0 ? 'harmful' : 'benign'], message: 'give both harmful and benign probe prompts, or neither' });
+        }
+      }),
+    /** harmful_asr: harmful prompts (a `prompt`-like column is enough). */
+    harmful_eval: DatasetListSchema,
+    /** over_refusal: benign prompts. */
+    benign_eval: DatasetListSchema,
+    /** usability: general benign tasks with a reference answer or response. */
+    usability_eval: DatasetListSchema,
+    /** expertise: items of the fine-tuning domain with a reference answer or response. */
+    expertise_eval: DatasetListSchema,
+    /** Items taken from each evaluation file at most (a seeded sample, in file order). */
+    eval_size: positiveInt.default(100),
+  });
+
 /** One fine-tuning run under comparison: an LR schedule, optionally with its own robust-set search (controls). */
 export const StrategySchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
@@ -67,6 +205,8 @@ export const TrainingSchema = z.strictObject({
   beta2: z.number().min(0).lt(1).default(0.999),
   epsilon: z.number().positive().default(1e-8),
   checkpoint_every: z.number().int().min(0).default(50),
+  /** Fine-tuning sequences are cut to this many tokens; default: the model's context. */
+  max_tokens: z.number().int().min(8).optional(),
 });
 
 const DEFAULT_STRATEGIES = [
@@ -82,12 +222,8 @@ export const RunConfigSchema = z.strictObject({
   seed: z.number().int().min(0).default(1234),
   /** Repeat the compared fine-tuning runs over this many seeds. */
   seeds: positiveInt.default(1),
-  model: z
-    .strictObject({
-      /** `tiny-chat` (embedded) or a folder in Hugging Face layout. */
-      path: z.string().min(1).default('tiny-chat'),
-    })
-    .default({ path: 'tiny-chat' }),
+  /** The base model: `path` (`tiny-chat` or a Hugging Face folder) or `pretrain` (trained from scratch in the run). */
+  model: ModelSchema.prefault({}),
   engine: z
     .strictObject({
       inference: PluginRefSchema.default({ name: 'onnx', options: {} }),
@@ -98,14 +234,7 @@ export const RunConfigSchema = z.strictObject({
     })
     .default({ inference: { name: 'onnx', options: {} }, training: { name: 'tfjs', options: {} }, device: 'auto', workers: 0 }),
   tokenizer: PluginRefSchema.default({ name: 'hf', options: {} }),
-  data: z
-    .strictObject({
-      world: z.strictObject({ seed: z.number().int().min(0).optional() }).default({}),
-      ift: DatasetSourceSchema.optional(),
-      harmful_eval: z.array(DatasetSourceSchema).default([]),
-      benign_eval: z.array(DatasetSourceSchema).default([]),
-    })
-    .default({ world: {}, harmful_eval: [], benign_eval: [] }),
+  data: DataSchema.prefault({}),
   stages: PluginRefSchema.default({ name: 'ml-lr', options: {} }),
   proxy: PluginRefSchema.default({ name: 'noise', options: {} }),
   search: PluginRefSchema.default({ name: 'greedy', options: {} }),
@@ -122,6 +251,12 @@ export const RunConfigSchema = z.strictObject({
 
 /** A validated run config with defaults filled in. */
 export type RunConfig = z.output<typeof RunConfigSchema>;
+
+/** `model.pretrain` with defaults filled in. */
+export type PretrainConfig = z.output<typeof PretrainSchema>;
+
+/** The `data` section with defaults filled in. */
+export type DataConfig = z.output<typeof DataSchema>;
 
 /** A run config as written in a file (everything optional). */
 export type RunConfigInput = z.input<typeof RunConfigSchema>;

@@ -8,6 +8,9 @@ export { JsonlReader } from './jsonl-reader.js';
 /** Reader selection by extension or preset; the all-format DatasetReader for DI. */
 export { FileDatasetReader, SUPPORTED_FORMATS, formatOf, readAll, readDataset } from './read-dataset.js';
 
+/** A file of prompts whose prompt column (prompt, goal, instruction) is found by name. */
+export { PROMPT_COLUMNS, promptFileSource } from './prompt-file.js';
+
 /** Named field mappings for known dataset layouts. */
 export { DATASET_PRESETS, PRESET_NAMES, presetFor, resolveMapping } from './presets.js';
 export type { DataFormat, DatasetPreset, FieldMapping, PresetName, ResolvedMapping } from './presets.js';

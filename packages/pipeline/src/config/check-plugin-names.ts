@@ -22,6 +22,11 @@ const PLUGIN_PATHS: ReadonlyArray<{ slot: PluginSlot; path: readonly string[] }>
   { slot: 'reader', path: ['data', 'ift', 'reader'] },
   { slot: 'reader', path: ['data', 'harmful_eval', '*', 'reader'] },
   { slot: 'reader', path: ['data', 'benign_eval', '*', 'reader'] },
+  { slot: 'reader', path: ['data', 'usability_eval', '*', 'reader'] },
+  { slot: 'reader', path: ['data', 'expertise_eval', '*', 'reader'] },
+  { slot: 'reader', path: ['data', 'probe', 'harmful', '*', 'reader'] },
+  { slot: 'reader', path: ['data', 'probe', 'benign', '*', 'reader'] },
+  { slot: 'reader', path: ['model', 'pretrain', 'data', '*', 'reader'] },
 ];
 
 /**

@@ -8,9 +8,11 @@ import {
   StoppedError,
   rootContainer,
   toMllrError,
+  type RunConfig,
   type RunEvent,
   type StageSet as StageSetService,
 } from '@mllr/core';
+import { promptFileSource, readAll } from '@mllr/data';
 import { loadRunConfig } from '../config/load-config.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
@@ -41,7 +43,8 @@ export async function executeRun(
   let folder: RunFolder | undefined;
   try {
     const loaded = await loadRunConfig(request.configFile && resolve(cwd, request.configFile), catalog);
-    const config = request.seeds === undefined ? loaded.config : { ...loaded.config, seeds: request.seeds };
+    const seeded = request.seeds === undefined ? loaded.config : { ...loaded.config, seeds: request.seeds };
+    const config = await withEvalHarmful(seeded, request.evalHarmful ?? [], cwd);
     const container = rootContainer.createChildContainer();
     container.register(RunConfigToken, { useValue: config });
     container.register(EventSink, { useValue: sink });
@@ -98,4 +101,25 @@ export async function executeRun(
   } finally {
     sink.close();
   }
+}
+
+/**
+ * The config with `mllr run --eval-harmful` files appended to `data.harmful_eval`. Each file is read in full here,
+ * before any run folder exists, so a file that cannot be used stops the run at once with DATA_INVALID (exit 2)
+ * naming it, not after an hour of training.
+ */
+async function withEvalHarmful(config: RunConfig, files: readonly string[], cwd: string): Promise<RunConfig> {
+  if (files.length === 0) return config;
+  const sources = [];
+  for (const file of files) {
+    try {
+      const source = await promptFileSource(resolve(cwd, file));
+      await readAll(source);
+      sources.push(source);
+    } catch (error) {
+      const problem = toMllrError(error);
+      throw new MllrError(problem.code, `--eval-harmful: ${problem.message}`, { cause: error });
+    }
+  }
+  return { ...config, data: { ...config.data, harmful_eval: [...config.data.harmful_eval, ...sources] } };
 }

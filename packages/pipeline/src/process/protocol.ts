@@ -10,6 +10,11 @@ export interface RunRequest {
   force?: boolean;
   /** Overrides the config's `seeds`. */
   seeds?: number;
+  /**
+   * Files of harmful prompts (CSV, JSON or JSONL with a `prompt`, `goal` or `instruction` column) appended to the
+   * config's `data.harmful_eval`; relative to `cwd`.
+   */
+  evalHarmful?: string[];
   /** Working directory for relative paths (defaults to the engine process's). */
   cwd?: string;
 }

@@ -2,16 +2,17 @@ import { type DependencyContainer, type PluginInfo, type RunConfig, RunConfigTok
 import { baseStage } from './ml-lr/base-stage.js';
 import { evalStage } from './ml-lr/eval-stage.js';
 import { iftStage } from './ml-lr/ift-stage.js';
+import { pretrainStage } from './ml-lr/pretrain-stage.js';
 import { proxyStage } from './ml-lr/proxy-stage.js';
 import { reportStage } from './ml-lr/report-stage.js';
 import { robustnessStage } from './ml-lr/robustness-stage.js';
 import { RunResources } from './ml-lr/run-resources.js';
 import { searchStage } from './ml-lr/search-stage.js';
 
-/** The stage names of the ML-LR pipeline, in order (see DESIGN.md). */
+/** The stage names of the ML-LR pipeline, in order (see DESIGN.md); `pretrain` comes first when the config asks for it. */
 export const ML_LR_STAGES = ['base', 'proxy', 'robustness', 'search', 'ift', 'eval', 'report'] as const;
 
-/** The built-in `ml-lr` stage set: base → proxy → robustness → search → ift → eval → report. */
+/** The built-in `ml-lr` stage set: [pretrain →] base → proxy → robustness → search → ift → eval → report. */
 export function register(container: DependencyContainer, _options: Record<string, unknown>, info: PluginInfo): void {
   const config = container.resolve<RunConfig>(RunConfigToken);
   const resources = new RunResources(config, container, info.configDir);
@@ -19,6 +20,7 @@ export function register(container: DependencyContainer, _options: Record<string
     name: 'ml-lr',
     info: { model: config.model.path, engine: `${config.engine.training.name ?? config.engine.training.module} (device ${config.engine.device})` },
     stages: [
+      ...(config.model.pretrain ? [pretrainStage(resources)] : []),
       baseStage(resources),
       proxyStage(resources),
       robustnessStage(resources),

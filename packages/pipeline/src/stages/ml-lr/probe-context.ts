@@ -1,5 +1,4 @@
 import { allModuleIds, type RobustnessContext, type StageContext } from '@mllr/core';
-import { toTrainExample } from '@mllr/data';
 import { restoreSecurityProbe } from '@mllr/proxies';
 import { classifierFromJson, type ProxyArtifact } from './artifacts.js';
 import type { FullEngine, RunResources } from './run-resources.js';
@@ -20,7 +19,7 @@ export async function probeContext(resources: RunResources, context: StageContex
     inference: engine,
     training: engine,
     seed: context.config.seed,
-    iftExamples: resources.embeddedWorld.ift.train.map((s) => toTrainExample(s, tokenizer)),
+    iftExamples: await resources.iftExamples(),
     checkpoint: () => context.checkpoint(),
   };
 }

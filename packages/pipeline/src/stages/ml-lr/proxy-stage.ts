@@ -1,6 +1,7 @@
 import type { Stage, StageContext } from '@mllr/core';
 import { trainSecurityProbe } from '@mllr/proxies';
 import { classifierToJson, type ProxyArtifact } from './artifacts.js';
+import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
 
 /** `proxy`: trains the security feature classifier on harmful vs benign prompts and records per-layer accuracy. */
@@ -8,14 +9,15 @@ export function proxyStage(resources: RunResources): Stage {
   return {
     name: 'proxy',
     title: 'train the security feature probe',
-    hashInputs: (config) => ({ seed: config.seed, world: config.data.world }),
+    hashInputs: (config) => ({ seed: config.seed, data: dataHashInputs(config, 'probe') }),
     async run(context: StageContext) {
       const engine = await resources.openEngine();
       try {
-        const world = resources.embeddedWorld;
+        const { probe } = await resources.data();
+        context.log(`probe prompts: ${probe.harmful.length} harmful, ${probe.benign.length} benign`);
         const result = await trainSecurityProbe(engine, await resources.modelTokenizer(), {
-          harmful: world.probe.harmful,
-          benign: world.probe.benign,
+          harmful: probe.harmful,
+          benign: probe.benign,
           seed: context.config.seed,
         });
         for (const r of result.perLayer) {

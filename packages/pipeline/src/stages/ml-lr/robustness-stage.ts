@@ -2,6 +2,7 @@ import { RobustnessProxy, PluginLoader, type Stage, type StageContext } from '@m
 import { formatHeatmap, robustnessHeatmap } from '@mllr/proxies';
 import type { RobustnessArtifact } from './artifacts.js';
 import { probeContext } from './probe-context.js';
+import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
 
 /** `robustness`: scores every module with the configured proxy and writes the module-type × layer heatmap. */
@@ -9,7 +10,7 @@ export function robustnessStage(resources: RunResources): Stage {
   return {
     name: 'robustness',
     title: 'score module robustness',
-    hashInputs: (config) => ({ proxy: config.proxy, seed: config.seed }),
+    hashInputs: (config) => ({ proxy: config.proxy, seed: config.seed, ift: dataHashInputs(config, 'ift') }),
     async run(context: StageContext) {
       const proxy = await context.container.resolve<PluginLoader>(PluginLoader).load<RobustnessProxy>('proxy', context.config.proxy, 'proxy');
       const engine = await resources.openEngine();

@@ -1,27 +1,38 @@
+import { join } from 'node:path';
 import {
+  DatasetReader,
   MllrError,
+  PRETRAINED_MODEL_PATH,
   PluginLoader,
+  RunStore,
+  type DatasetSource,
   type DependencyContainer,
+  type PluginRef,
   type EngineProvider,
   type RunConfig,
+  type TrainExample,
   type TrainingEngine,
   type InferenceEngine,
 } from '@mllr/core';
-import { generateWorld, type World } from '@mllr/data';
-import { loadTokenizer, type HfTokenizer } from '@mllr/model';
+import { generateWorld, readAll, toTrainExample, type ReadSample, type World } from '@mllr/data';
+import { loadModelConfig, loadTokenizer, type HfTokenizer } from '@mllr/model';
 import { resolveModelDir } from '../../engines/resolve-model-dir.js';
+import { dataDirOf, loadRunData, resolveSource, type RunDataSets } from './run-data.js';
 
 /** An engine that both infers and trains (tfjs): what the method stages perturb, probe and fine-tune. */
 export type FullEngine = InferenceEngine & TrainingEngine & { tensorNames?(): string[] };
 
 /**
- * What the ML-LR stages share within one engine process: the model folder, the embedded world, the tokenizer and
- * the engine provider. Built lazily, so a resumed run only pays for what its remaining stages use.
+ * What the ML-LR stages share within one engine process: the model folder, the run's data sets (the embedded world
+ * or the configured files), the tokenizer and the engine provider. Built lazily, so a resumed run only pays for what
+ * its remaining stages use.
  */
 export class RunResources {
   private world: World | undefined;
   private tokenizer: Promise<HfTokenizer> | undefined;
   private provider: Promise<EngineProvider> | undefined;
+  private sets: Promise<RunDataSets> | undefined;
+  private examples: Promise<TrainExample[]> | undefined;
 
   constructor(
     readonly config: RunConfig,
@@ -29,9 +40,79 @@ export class RunResources {
     readonly configDir: string,
   ) {}
 
-  /** The base model's folder (`tiny-chat` is the embedded model). */
+  /** The base model's folder: `tiny-chat` is the embedded model; with `model.pretrain`, the model the run trained. */
   get modelDir(): string {
+    if (this.config.model.pretrain) return join(this.runDir, PRETRAINED_MODEL_PATH);
     return resolveModelDir(this.config.model.path, this.configDir);
+  }
+
+  /** The run folder (open only once the stages run). */
+  get runDir(): string {
+    return this.container.resolve<RunStore>(RunStore).dir;
+  }
+
+  /** The folder relative dataset paths are read from (`data.dir`, $MLLR_DATA_DIR or ../shared/data). */
+  get dataDir(): string {
+    return dataDirOf(this.config, this.configDir);
+  }
+
+  /**
+   * The run's prompts, examples and evaluation sets: the embedded world's by default, the configured files' where
+   * `data` names them (see run-data.ts). Probe prompts that do not fit the model's context are skipped.
+   */
+  data(): Promise<RunDataSets> {
+    this.sets ??= (async () => {
+      const usesFiles = this.config.data.probe.harmful.length > 0;
+      const fits = usesFiles ? await this.promptFits() : undefined;
+      return loadRunData(this.config, {
+        read: (source) => this.readSource(source),
+        world: () => this.embeddedWorld,
+        ...(fits ? { fitsProbe: fits } : {}),
+      });
+    })();
+    return this.sets;
+  }
+
+  /**
+   * The fine-tuning examples, tokenized with the model's chat template and cut to `training.max_tokens` (at most the
+   * context); an example whose prompt alone fills that is left out, since none of its response would be trained on.
+   */
+  iftExamples(): Promise<TrainExample[]> {
+    this.examples ??= (async () => {
+      const tokenizer = await this.modelTokenizer();
+      const context = (await loadModelConfig(this.modelDir)).maxPositionEmbeddings;
+      const max = Math.min(this.config.training.max_tokens ?? context, context);
+      const examples: TrainExample[] = [];
+      for (const sample of (await this.data()).ift) {
+        const example = toTrainExample(sample, tokenizer);
+        if (example.ids.length <= max) examples.push(example);
+        else if (example.promptLength < max) examples.push({ ids: example.ids.slice(0, max), promptLength: example.promptLength });
+      }
+      if (examples.length === 0) {
+        throw new MllrError('DATA_INVALID', `no fine-tuning example fits in ${max} tokens with room for its response (training.max_tokens, the model's context)`);
+      }
+      return examples;
+    })();
+    return this.examples;
+  }
+
+  /** The samples of one configured dataset: its path resolved against the data folder, read by its `reader` if named. */
+  async readSource(source: DatasetSource): Promise<ReadSample[]> {
+    const { reader, ...rest } = source as DatasetSource & { reader?: PluginRef };
+    const resolved = resolveSource(rest, this.dataDir);
+    if (!reader) return readAll(resolved);
+    const plugin = await this.container.resolve<PluginLoader>(PluginLoader).load<DatasetReader>('reader', reader, `reader of ${source.path}`);
+    const samples: ReadSample[] = [];
+    for await (const sample of plugin.read(resolved)) samples.push(sample);
+    return samples;
+  }
+
+  /** Whether a prompt, rendered as the probe renders it, fits the base model's context. */
+  private async promptFits(): Promise<(prompt: string) => boolean> {
+    const tokenizer = await this.modelTokenizer();
+    const context = (await loadModelConfig(this.modelDir)).maxPositionEmbeddings;
+    return (prompt) =>
+      tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true }), { addSpecialTokens: false }).length <= context;
   }
 
   /** The embedded world of this run's seed. */
