@@ -14,3 +14,6 @@ export {
   reduceRunView,
 } from './dashboard/run-view-state.js';
 export type { LogLine, RunViewState, StageView } from './dashboard/run-view-state.js';
+export { initialStageResults, reduceStageResults } from './dashboard/results/stage-results.js';
+export type { ProbeLayer, SearchDecision, SearchProgress, StageResults } from './dashboard/results/stage-results.js';
+export type { BoundedCurve, CurvePoint } from './dashboard/results/bounded-curve.js';

@@ -1,6 +1,9 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
+import { dashboardLayout } from './dashboard-layout.js';
 import { LogPane } from './log-pane.js';
+import { focusCycle, moveFocus, shownResultStage, type Focus } from './panel-focus.js';
+import { ResultPanel } from './results/result-panel.js';
 import { formatDuration, type RunViewState } from './run-view-state.js';
 import { StageList } from './stage-list.js';
 
@@ -16,15 +19,17 @@ export interface RunDashboardProps {
 
 const HELP = [
   ['q / Ctrl-C', 'stop safely; the run folder stays resumable (press twice to stop at once)'],
-  ['tab / ← →', 'move focus between the stage list and the log'],
+  ['tab / →', 'focus the next panel: stage list, log, then each stage\'s results'],
+  ['shift-tab / ←', 'focus the previous panel'],
+  ['', 'the running stage\'s results show until you focus another stage\'s panel'],
   ['?', 'show or hide this help'],
 ];
 
-/** The live view of one run: header, stage list with progress and ETA, log pane, help. */
+/** The live view of one run: header, stage list with progress and ETA, the shown stage's results, log pane, help. */
 export function RunDashboard({ state, onStop, now }: RunDashboardProps) {
   const { stdout } = useStdout();
   const [size, setSize] = useState({ columns: stdout.columns || 100, rows: stdout.rows || 30 });
-  const [focus, setFocus] = useState<'stages' | 'log'>('stages');
+  const [focus, setFocus] = useState<Focus>('stages');
   const [help, setHelp] = useState(false);
   const [stopping, setStopping] = useState(false);
   const [clock, setClock] = useState(Date.now());
@@ -48,18 +53,20 @@ export function RunDashboard({ state, onStop, now }: RunDashboardProps) {
     } else if (input === '?') {
       setHelp((h) => !h);
     } else if (key.tab || key.leftArrow || key.rightArrow) {
-      setFocus((f) => (f === 'stages' ? 'log' : 'stages'));
+      const step = key.leftArrow || (key.tab && key.shift) ? -1 : 1;
+      setFocus((f) => moveFocus(focusCycle(state.stages), f, step));
     }
   });
 
   const current = now ?? clock;
   const width = Math.max(40, size.columns);
-  const logHeight = Math.max(3, size.rows - state.stages.length - 10);
+  const shownStage = state.stages.find((s) => s.name === shownResultStage(state.stages, focus));
   const elapsed = state.startedAt !== undefined ? formatDuration((current - state.startedAt) / 1000) : '';
   const infoLine = Object.entries(state.info)
     .filter(([key]) => key !== 'config')
     .map(([key, value]) => `${key}: ${value}`)
     .join('  ');
+  const layout = dashboardLayout({ rows: size.rows, stageCount: state.stages.length, headerLines: infoLine ? 3 : 2, showPanel: shownStage !== undefined });
 
   return (
     <Box flexDirection="column" width={width}>
@@ -73,19 +80,22 @@ export function RunDashboard({ state, onStop, now }: RunDashboardProps) {
         <Text dimColor>stages</Text>
         {state.stages.length === 0 ? <Text dimColor>(waiting for the engine…)</Text> : <StageList stages={state.stages} now={current} width={width - 4} />}
       </Box>
+      {shownStage && !help ? (
+        <ResultPanel stage={shownStage} results={state.results} width={width - 4} height={layout.panelRows} focused={focus === `panel:${shownStage.name}`} />
+      ) : null}
       {help ? (
         <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
           <Text bold>keys</Text>
           {HELP.map(([keys, text]) => (
-            <Text key={keys}>
-              <Text color="yellow">{keys!.padEnd(12)}</Text> {text}
+            <Text key={text} wrap="truncate-end">
+              <Text color="yellow">{keys!.padEnd(14)}</Text> {text}
             </Text>
           ))}
         </Box>
       ) : (
-        <LogPane logs={state.logs} height={logHeight} width={width - 4} focused={focus === 'log'} />
+        <LogPane logs={state.logs} height={layout.logRows} width={width - 4} focused={focus === 'log'} />
       )}
-      <Text dimColor>q stop · tab switch panel · ? help</Text>
+      <Text dimColor wrap="truncate-end">q stop · tab / ← → switch panel · ? help</Text>
     </Box>
   );
 }

@@ -31,6 +31,21 @@ describe('reduceRunView', () => {
     expect(etaSeconds(stopped.stages[1]!, 5000)).toBeUndefined();
   });
 
+  it('builds each stage\'s result from its metric events and decision log lines, leaving it unchanged otherwise', () => {
+    const start = reduceRunView(initialRunViewState(), at(0, { type: 'run', status: 'start', runDir: '/r', stages: ['search', 'eval'] }));
+    const events = [
+      at(1, { type: 'metric', stage: 'search', name: 'threshold', value: 0.9 }),
+      at(2, { type: 'log', level: 'info', stage: 'search', message: 'keep L1.q (probe 0.9500) → 1 module' }),
+      at(2, { type: 'metric', stage: 'search', name: 'set_value', value: 0.95, step: 1, series: 'kept' }),
+      at(3, { type: 'metric', stage: 'eval', name: 'harmful_asr', value: 0.25, series: 'uniform#2' }),
+    ];
+    const state = events.reduce(reduceRunView, start);
+    expect(state.results.search).toEqual({ threshold: 0.9, decisions: [{ size: 1, value: 0.95, kept: true, candidate: 'L1.q' }], kept: 1, dropped: 0 });
+    expect(state.results.evaluation).toEqual({ 'uniform#2': { harmful_asr: 0.25 } });
+    const progressed = reduceRunView(state, at(4, { type: 'progress', stage: 'eval', done: 1, total: 2 }));
+    expect(progressed.results).toBe(state.results);
+  });
+
   it('keeps only the newest log lines', () => {
     let state = initialRunViewState();
     for (let i = 0; i < LOG_CAPACITY + 5; i++) state = reduceRunView(state, at(i, { type: 'log', level: 'info', message: `line ${i}` }));

@@ -1,4 +1,5 @@
 import type { RunEvent, SerializedError } from '@mllr/core';
+import { initialStageResults, reduceStageResults, type StageResults } from './results/stage-results.js';
 
 /** One stage as the dashboard shows it. */
 export interface StageView {
@@ -28,6 +29,8 @@ export interface RunViewState {
   info: Record<string, string>;
   stages: StageView[];
   logs: LogLine[];
+  /** The live result of each stage that has a result panel. */
+  results: StageResults;
   status: 'starting' | 'running' | 'done' | 'stopped' | 'failed';
   error?: SerializedError;
   startedAt?: number;
@@ -39,7 +42,7 @@ export const LOG_CAPACITY = 200;
 
 /** The state before any event. */
 export function initialRunViewState(): RunViewState {
-  return { info: {}, stages: [], logs: [], status: 'starting' };
+  return { info: {}, stages: [], logs: [], results: initialStageResults(), status: 'starting' };
 }
 
 /** Applies one event; pure, so the Ink view and tests share it. */
@@ -86,9 +89,11 @@ export function reduceRunView(state: RunViewState, event: RunEvent): RunViewStat
       }));
       return next;
     case 'log':
+      next.results = reduceStageResults(state.results, event);
       next.logs = appendLog(state.logs, { time: event.time, level: event.level, text: event.stage ? `[${event.stage}] ${event.message}` : event.message });
       return next;
     case 'metric':
+      next.results = reduceStageResults(state.results, event);
       next.logs = appendLog(state.logs, { time: event.time, level: 'info', text: `[${event.stage}] ${event.name} = ${formatNumber(event.value)}${event.step !== undefined ? ` (step ${event.step})` : ''}` });
       return next;
     case 'artifact':

@@ -1,5 +1,6 @@
 import { PluginLoader, SearchStrategy, type ModuleId, type Stage, type StageContext } from '@mllr/core';
 import { evaluateModuleSet, proxySettings } from '@mllr/proxies';
+import { GreedyOptionsSchema, parseOptions } from '@mllr/search';
 import type { RobustnessArtifact, SearchArtifact } from './artifacts.js';
 import { probeContext } from './probe-context.js';
 import type { RunResources } from './run-resources.js';
@@ -30,6 +31,10 @@ export function searchStage(resources: RunResources): Stage {
           checkpoint: () => context.checkpoint(),
         };
         const strategy = await loader.load<SearchStrategy>('search', config.search, 'search');
+        // The dashboard draws the growing set against this line; only the built-in greedy search has one.
+        if (config.search.name === 'greedy') {
+          context.metric('threshold', parseOptions(GreedyOptionsSchema, config.search.options, 'the greedy search').threshold);
+        }
         const result = await strategy.search({
           ...base,
           onStep: (s) => {
