@@ -17,7 +17,11 @@ describe('mllr run: the ML-LR pipeline on tiny-chat', () => {
       expect(result.stdout).toMatch(new RegExp(` ${stage} +done `));
     }
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(Object.keys(summary).sort()).toEqual(['base_model', 'mods_robust', 'proxy', 'robustness', 'runs', 'timings_s']);
+    // Every field DESIGN.md fixes, plus the multi-seed fields (one seed here: no runs_sd).
+    expect(Object.keys(summary).sort()).toEqual(['base_model', 'mods_robust', 'proxy', 'robustness', 'runs', 'runs_per_seed', 'seeds', 'timings_s']);
+    expect(summary.seeds).toEqual([1234]);
+    expect(summary.runs_per_seed).toEqual(Object.fromEntries(Object.entries(summary.runs).filter(([id]) => id !== 'base')));
+    expect(typeof summary.base_model).toBe('string');
     expect(summary.proxy.clean_accuracy).toBeGreaterThanOrEqual(0.95);
     expect(summary.robustness.map((r: { module: string }) => r.module)).toEqual(allModuleIds(4));
     expect(summary.mods_robust.length).toBeGreaterThan(0);
@@ -29,6 +33,14 @@ describe('mllr run: the ML-LR pipeline on tiny-chat', () => {
     }
     expect(Object.keys(summary.timings_s)).toEqual(['base', 'proxy', 'robustness', 'search', 'ift', 'eval']);
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| ml-lr |');
+    // report.html: self-contained (no scripts, nothing fetched), charts inline.
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/\s(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import/i);
+    expect(html.match(/<svg/g)?.length).toBe(5);
+    expect(html).toContain('<td class="id">ml-lr</td>');
+    for (const module of summary.mods_robust) expect(html).toContain(`<span class="chip">${module}</span>`);
     expect(existsSync(join(out, 'models', 'ml-lr', 'model.safetensors'))).toBe(true);
 
     const again = await runMllr(['run', '--headless', '--config', CONFIG, '--out', out]);

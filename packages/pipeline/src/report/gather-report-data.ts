@@ -1,0 +1,89 @@
+import { MllrError, type MetricValue, type RunConfig, type RunStore } from '@mllr/core';
+import { GreedyOptionsSchema } from '@mllr/search';
+import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, RobustnessArtifact, SearchArtifact } from '../stages/ml-lr/artifacts.js';
+import { seedRuns } from '../stages/ml-lr/seed-runs.js';
+import { configSummary } from './config-summary.js';
+import { METRICS, type ReportData, type RunCurve, type RunMetrics } from './report-data.js';
+
+/** A search decision as search.json stores it (greedy also records the set size). */
+type StoredStep = SearchArtifact['trace'][number] & { size?: number };
+
+/** The stages whose time the report lists, where they ran (the report itself is still running). */
+export const TIMED_STAGES = ['pretrain', 'base', 'proxy', 'robustness', 'search', 'ift', 'eval'] as const;
+
+/**
+ * Reads what the report shows from a run folder: base.json, proxy.json, robustness.json, search.json, eval.json,
+ * ift/<runId>.json for every run of the config (strategy × seed) and the stage records' times. A run whose curve is
+ * missing is reported through `warn` and left out of the curves.
+ */
+export async function gatherReportData(store: RunStore, config: RunConfig, warn: (message: string) => void = () => {}): Promise<ReportData> {
+  const base = await store.readJson<BaseArtifact>('base.json');
+  const proxy = await store.readJson<ProxyArtifact>('proxy.json');
+  const robustness = await store.readJson<RobustnessArtifact>('robustness.json');
+  const search = await store.readJson<SearchArtifact & { threshold?: number }>('search.json');
+  const evaluation = evalMetrics(await store.readJson<EvalArtifact>('eval.json'));
+
+  const timings: Record<string, number> = {};
+  for (const stage of TIMED_STAGES) {
+    const record = await store.stageRecord(stage);
+    if (record) timings[stage] = Math.round(record.elapsedS * 10) / 10;
+  }
+
+  const runs = seedRuns(config);
+  const seeds = [...new Set(runs.filter((r) => r.runId in evaluation).map((r) => r.seed))].sort((a, b) => a - b);
+  if (seeds.length === 0) seeds.push(config.seed);
+  const curves: RunCurve[] = [];
+  for (const run of runs) {
+    const path = `ift/${run.runId}.json`;
+    if (!(await store.exists(path))) {
+      if (run.runId in evaluation) warn(`no training curve for ${run.runId} (${path} is missing)`);
+      continue;
+    }
+    const ift = await store.readJson<IftArtifact>(path);
+    curves.push({ runId: run.runId, strategy: run.strategyId, seed: run.seed, points: ift.curve.map((p) => ({ step: p.step, loss: p.loss })) });
+  }
+
+  return {
+    base: { model: base.model, family: base.family, parameters: base.parameters, numLayers: base.numLayers, engine: base.engine, device: base.device },
+    proxy: { layer: proxy.layer, clean_accuracy: proxy.clean_accuracy, per_layer: proxy.per_layer ?? [] },
+    robustness: { proxy: robustness.proxy, scores: robustness.scores.map((s) => ({ module: s.module, score: s.score })), heatmap: robustness.heatmap },
+    search: {
+      strategy: search.strategy,
+      mods_robust: search.mods_robust,
+      trace: ((search.trace ?? []) as StoredStep[]).map((s) => ({
+        candidate: s.candidate,
+        accepted: s.accepted,
+        value: s.value,
+        ...(typeof s.size === 'number' ? { size: s.size } : {}),
+      })),
+      ...withThreshold(search, config),
+      sets: search.sets ?? {},
+    },
+    curves,
+    evaluation,
+    seeds,
+    timings_s: timings,
+    config: configSummary(config, seeds),
+  };
+}
+
+/** eval.json reduced to the four headline metrics per run; a run without one of them is an invalid artifact. */
+function evalMetrics(artifact: EvalArtifact): Record<string, RunMetrics> {
+  const result: Record<string, RunMetrics> = {};
+  for (const [id, metrics] of Object.entries(artifact)) {
+    const missing = METRICS.filter((m) => typeof (metrics[m] as MetricValue | undefined)?.value !== 'number');
+    if (missing.length > 0) {
+      throw new MllrError('ARTIFACT_INVALID', `eval.json: ${id} has no ${missing.join(', ')}; the report needs ${METRICS.join(', ')} for every model`);
+    }
+    result[id] = Object.fromEntries(METRICS.map((m) => [m, metrics[m]!.value])) as RunMetrics;
+  }
+  return result;
+}
+
+/** The search's threshold: from search.json if it records one, else the greedy search's configured (or default) one. */
+function withThreshold(search: SearchArtifact & { threshold?: number }, config: RunConfig): { threshold?: number } {
+  if (typeof search.threshold === 'number') return { threshold: search.threshold };
+  if (search.strategy !== 'greedy' || config.search.name !== 'greedy') return {};
+  const options = GreedyOptionsSchema.safeParse(config.search.options ?? {});
+  return options.success ? { threshold: options.data.threshold } : {};
+}

@@ -1,0 +1,80 @@
+import type { LayerAccuracy } from '@mllr/proxies';
+import type { ModuleId } from '@mllr/core';
+
+/** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
+export const METRICS = ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const;
+
+/** One of the headline metrics. */
+export type MetricName = (typeof METRICS)[number];
+
+/** The headline metrics of one model. */
+export type RunMetrics = Record<MetricName, number>;
+
+/** Whether a larger value of the metric is better (usability, expertise) or worse (harmful_asr, over_refusal). */
+export const HIGHER_IS_BETTER: Record<MetricName, boolean> = {
+  harmful_asr: false,
+  over_refusal: false,
+  usability: true,
+  expertise: true,
+};
+
+/** The loss curve of one fine-tuning run (a strategy under one seed). */
+export interface RunCurve {
+  /** `uniform`, `uniform#2`, … */
+  runId: string;
+  strategy: string;
+  /** The seed of the run, where known. */
+  seed?: number;
+  points: Array<{ step: number; loss: number }>;
+}
+
+/** One decision of the Mods_Robust search. */
+export interface TraceStep {
+  candidate: ModuleId;
+  accepted: boolean;
+  /** The probe value of the set with the candidate (a fraction of clean for the greedy search). */
+  value: number;
+  /** Size of the set after the decision, where the strategy says. */
+  size?: number;
+}
+
+/** One line of the run config summary: a setting and its value as text. */
+export interface ConfigRow {
+  key: string;
+  value: string;
+}
+
+/**
+ * Everything the report shows, gathered from a run folder's artifacts. The renderers (`reportMarkdown`,
+ * `renderReportHtml`) and `buildSummary` are pure functions of it. Strings in it come from models, datasets and
+ * configs: renderers must escape them.
+ */
+export interface ReportData {
+  base: { model: string; family?: string; parameters?: number; numLayers?: number; engine?: string; device?: string };
+  proxy: { layer: number; clean_accuracy: number; per_layer: LayerAccuracy[] };
+  robustness: {
+    /** Name of the robustness proxy. */
+    proxy: string;
+    scores: Array<{ module: ModuleId; score: number }>;
+    heatmap: { types: string[]; layers: number[]; values: (number | null)[][] };
+  };
+  search: {
+    strategy: string;
+    mods_robust: ModuleId[];
+    trace: TraceStep[];
+    /** The value a candidate set had to reach to be kept, where the strategy has one (greedy). */
+    threshold?: number;
+    /** Every strategy's robust set. */
+    sets: Record<string, ModuleId[]>;
+  };
+  /** One curve per fine-tuning run id, strategy by strategy, seed by seed. */
+  curves: RunCurve[];
+  /** eval.json as metrics: `base` and every run id (`uniform`, `uniform#2`, …), in order. */
+  evaluation: Record<string, RunMetrics>;
+  /** The seeds of the fine-tuning runs (config seed + k), one per seed actually run. */
+  seeds: number[];
+  /** Seconds per finished stage. */
+  timings_s: Record<string, number>;
+  /** The run config in a few readable lines. */
+  config: ConfigRow[];
+}

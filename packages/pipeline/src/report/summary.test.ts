@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { buildSummary } from './summary.js';
+import { multiSeedReportData, sampleReportData } from './test-fixtures/sample-report-data.js';
+
+const DESIGN_FIELDS = ['base_model', 'proxy', 'robustness', 'mods_robust', 'runs', 'timings_s'];
+
+describe('buildSummary', () => {
+  it('keeps every field DESIGN.md fixes, with one seed exactly as the runs were measured', () => {
+    const data = sampleReportData();
+    const summary = buildSummary(data);
+    for (const field of DESIGN_FIELDS) expect(summary).toHaveProperty(field);
+    expect(summary.base_model).toBe('/models/tiny-chat');
+    expect(summary.proxy).toEqual({ layer: 1, clean_accuracy: 0.97 });
+    expect(summary.robustness).toEqual(data.robustness.scores);
+    expect(summary.mods_robust).toEqual(['L0.q', 'L1.v']);
+    expect(summary.runs).toEqual(data.evaluation);
+    expect(Object.keys(summary.runs)).toEqual(['base', 'uniform', 'ml-lr', 'random-control']);
+    expect(summary.timings_s).toEqual(data.timings_s);
+    expect(summary.seeds).toEqual([1234]);
+    expect(summary).not.toHaveProperty('runs_sd');
+    expect(Object.keys(summary.runs_per_seed)).toEqual(['uniform', 'ml-lr', 'random-control']);
+  });
+
+  it('reports the mean over seeds in runs, the sample sd in runs_sd and every run in runs_per_seed', () => {
+    const summary = buildSummary(multiSeedReportData());
+    expect(Object.keys(summary.runs)).toEqual(['base', 'uniform', 'ml-lr', 'random-control']);
+    for (const run of Object.values(summary.runs)) {
+      expect(Object.keys(run)).toEqual(['harmful_asr', 'over_refusal', 'usability', 'expertise']);
+    }
+    expect(summary.runs.uniform!.harmful_asr).toBeCloseTo(0.8, 12);
+    expect(summary.runs['ml-lr']!.expertise).toBeCloseTo(0.55, 12);
+    expect(summary.seeds).toEqual([1234, 1235, 1236]);
+    expect(Object.keys(summary.runs_sd!)).toEqual(['uniform', 'ml-lr', 'random-control']);
+    expect(summary.runs_sd!.uniform!.harmful_asr).toBeCloseTo(0.1, 12);
+    expect(summary.runs_sd!['random-control']!.harmful_asr).toBe(0);
+    expect(Object.keys(summary.runs_per_seed)).toHaveLength(9);
+    expect(summary.runs_per_seed['uniform#3']!.harmful_asr).toBe(0.9);
+    expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
+  });
+});

@@ -1,0 +1,49 @@
+import { METRICS, type ReportData, type RunMetrics } from './report-data.js';
+import { aggregateRuns } from './seed-aggregate.js';
+
+/**
+ * summary.json, the file other tools read. The first six fields are fixed by DESIGN.md; `seeds`, `runs_sd` and
+ * `runs_per_seed` were added for multi-seed runs. Metrics are fractions in [0,1].
+ */
+export interface Summary {
+  base_model: string;
+  proxy: { layer: number; clean_accuracy: number };
+  robustness: Array<{ module: string; score: number }>;
+  mods_robust: string[];
+  /** `base` and each strategy; a strategy run under several seeds has the mean over its seeds. */
+  runs: Record<string, RunMetrics>;
+  timings_s: Record<string, number>;
+  /** The seed of each repetition of the fine-tuning runs. */
+  seeds: number[];
+  /** Sample standard deviation over seeds, per strategy run under more than one seed; absent with one seed. */
+  runs_sd?: Record<string, RunMetrics>;
+  /** Every fine-tuning run on its own, by run id (`uniform`, `uniform#2`, …); `base` is only in `runs`. */
+  runs_per_seed: Record<string, RunMetrics>;
+}
+
+/** The summary of a run's report data. */
+export function buildSummary(data: ReportData): Summary {
+  const aggregated = aggregateRuns(data.evaluation);
+  const sd: Record<string, RunMetrics> = {};
+  for (const [strategy, n] of Object.entries(aggregated.n)) if (n > 1) sd[strategy] = aggregated.sd[strategy]!;
+  const perSeed: Record<string, RunMetrics> = {};
+  for (const [runId, metrics] of Object.entries(data.evaluation)) {
+    if (runId !== 'base') perSeed[runId] = pick(metrics);
+  }
+  return {
+    base_model: data.base.model,
+    proxy: { layer: data.proxy.layer, clean_accuracy: data.proxy.clean_accuracy },
+    robustness: data.robustness.scores.map((s) => ({ module: s.module, score: s.score })),
+    mods_robust: [...data.search.mods_robust],
+    runs: Object.fromEntries(Object.entries(aggregated.mean).map(([id, m]) => [id, pick(m)])),
+    timings_s: { ...data.timings_s },
+    seeds: [...data.seeds],
+    ...(Object.keys(sd).length > 0 ? { runs_sd: sd } : {}),
+    runs_per_seed: perSeed,
+  };
+}
+
+/** The four metrics in their documented order, nothing else. */
+function pick(metrics: RunMetrics): RunMetrics {
+  return Object.fromEntries(METRICS.map((m) => [m, metrics[m]])) as RunMetrics;
+}
