@@ -22,6 +22,8 @@ export type { StageRunnerOptions } from './run/stage-runner.js';
 export { StageStore } from './run/stage-store.js';
 
 export { ML_LR_STAGES } from './stages/ml-lr-stage-set.js';
+export { runIdOf, seedRuns, strategyOfRun } from './stages/ml-lr/seed-runs.js';
+export type { SeedRun } from './stages/ml-lr/seed-runs.js';
 
 export { executeRun } from './process/execute-run.js';
 export type { RunOutcome } from './process/execute-run.js';

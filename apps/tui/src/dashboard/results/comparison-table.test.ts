@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonTable, deltaVerdict, formatDelta, formatSummary, strategyOfRun } from './comparison-table.js';
+import { comparisonTable, deltaVerdict, formatDelta, formatSummary } from './comparison-table.js';
 import { EVAL_EVENTS, resultsOf } from './test-fixtures/synthetic-events.js';
 
 describe('comparisonTable', () => {
@@ -56,7 +56,5 @@ describe('formatting', () => {
     expect(formatSummary(undefined)).toBe('–');
     expect(formatDelta(0.05)).toBe('+0.050');
     expect(formatDelta(-0.12)).toBe('-0.120');
-    expect(strategyOfRun('uniform#3')).toBe('uniform');
-    expect(strategyOfRun('random-control')).toBe('random-control');
   });
 });

@@ -1,3 +1,5 @@
+import { strategyOfRun } from '@mllr/pipeline';
+
 /** Which way a metric improves. */
 export type Better = 'lower' | 'higher';
 
@@ -37,14 +39,6 @@ export interface ComparisonTable {
   hasReference: boolean;
 }
 
-/**
- * The strategy a run id belongs to: `uniform#2` → `uniform`. Mirrors strategyOfRun in the pipeline's seed-runs.ts,
- * which the pipeline package does not export.
- */
-export function strategyOfRun(runId: string): string {
-  const hash = runId.indexOf('#');
-  return hash < 0 ? runId : runId.slice(0, hash);
-}
 
 /** Groups `model id → metric → value` by strategy and summarises each metric over seeds. */
 export function comparisonTable(evaluation: Readonly<Record<string, Readonly<Record<string, number>>>>): ComparisonTable {

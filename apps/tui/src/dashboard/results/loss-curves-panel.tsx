@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { BoundedCurve } from './bounded-curve.js';
-import { strategyOfRun } from './comparison-table.js';
+import { strategyOfRun } from '@mllr/pipeline';
 import { sparkline } from './sparkline.js';
 
 const STRATEGY_COLOUR: Record<string, string> = { uniform: 'yellow', 'ml-lr': 'green', swat: 'cyan', freeze: 'blue', 'random-control': 'magenta' };

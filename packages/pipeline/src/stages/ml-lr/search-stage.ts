@@ -4,6 +4,7 @@ import { GreedyOptionsSchema, parseOptions } from '@mllr/search';
 import type { RobustnessArtifact, SearchArtifact } from './artifacts.js';
 import { probeContext } from './probe-context.js';
 import type { RunResources } from './run-resources.js';
+import { seedRuns } from './seed-runs.js';
 
 /**
  * `search`: picks Mods_Robust with the configured strategy (greedy by default: each candidate is checked by
@@ -14,7 +15,13 @@ export function searchStage(resources: RunResources): Stage {
   return {
     name: 'search',
     title: 'search Mods_Robust',
-    hashInputs: (config) => ({ search: config.search, proxy: config.proxy, seed: config.seed, strategies: config.strategies.map((s) => s.search ?? null) }),
+    hashInputs: (config) => ({
+      search: config.search,
+      proxy: config.proxy,
+      seed: config.seed,
+      seeds: config.seeds,
+      strategies: config.strategies.map((s) => s.search ?? null),
+    }),
     async run(context: StageContext) {
       const { config } = context;
       const loader = context.container.resolve<PluginLoader>(PluginLoader);
@@ -43,11 +50,14 @@ export function searchStage(resources: RunResources): Stage {
           },
         });
         const sets: Record<string, ModuleId[]> = { [strategy.name]: result.modules };
-        for (const [i, s] of config.strategies.entries()) {
-          if (!s.search) continue;
-          const own = await loader.load<SearchStrategy>('search', s.search, `strategies[${i}].search`);
-          sets[s.id] = (await own.search({ ...base, previous: { [strategy.name]: result.modules } })).modules;
-          context.log(`${s.id}: ${sets[s.id]!.join(' ')}`);
+        // A control with its own search draws its set once per seed, so --seeds also varies which set it gets.
+        for (const run of seedRuns(config)) {
+          const i = config.strategies.findIndex((s) => s.id === run.strategyId);
+          const own = config.strategies[i]!.search;
+          if (!own) continue;
+          const ownStrategy = await loader.load<SearchStrategy>('search', own, `strategies[${i}].search`);
+          sets[run.runId] = (await ownStrategy.search({ ...base, seed: run.seed, previous: { [strategy.name]: result.modules } })).modules;
+          context.log(`${run.runId}: ${sets[run.runId]!.join(' ')}`);
         }
         context.log(`Mods_Robust (${result.modules.length}): ${result.modules.join(' ')}`);
         const artifact: SearchArtifact = { strategy: strategy.name, mods_robust: result.modules, trace: result.trace ?? [], sets };
