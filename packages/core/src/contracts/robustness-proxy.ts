@@ -34,8 +34,8 @@ export interface RobustnessContext {
   seed: number;
   /** Benign fine-tuning examples, for proxies that perturb by training. */
   iftExamples?: readonly TrainExample[];
-  /** Called after each module so the UI can show progress. */
-  onProgress?: (done: number, total: number, module: ModuleId) => void;
+  /** Called after each module, with its score when the proxy has it, so the UI can show results as they arrive. */
+  onProgress?: (done: number, total: number, module: ModuleId, score?: ModuleScore) => void;
   /** Throws once the user asked to stop; call between modules. */
   checkpoint: () => void;
 }

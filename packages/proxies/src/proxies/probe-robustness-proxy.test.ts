@@ -44,9 +44,17 @@ describe('noise and drift proxies', () => {
     const { context, model } = await setup();
     const before = new Map([...model.weights].map(([k, v]) => [k, Float32Array.from(v.data)]));
     const progress: string[] = [];
-    const scores = await createProxy('noise', { repeats: 2 }).score({ ...context, onProgress: (d, t, m) => progress.push(`${d}/${t}:${m}`) });
+    const reported: number[] = [];
+    const scores = await createProxy('noise', { repeats: 2 }).score({
+      ...context,
+      onProgress: (d, t, m, s) => {
+        progress.push(`${d}/${t}:${m}`);
+        reported.push(s!.score);
+      },
+    });
     expect(scores.map((s) => s.module)).toEqual(allModuleIds(2));
     expect(progress).toHaveLength(14);
+    expect(reported).toEqual(scores.map((s) => s.score));
     expect(new Set(scores.map((s) => s.score.toFixed(6))).size).toBeGreaterThan(3);
     const byModule = Object.fromEntries(scores.map((s) => [s.module, s.score]));
     expect(byModule['L1.up']!).toBeLessThan(byModule['L0.q']!);

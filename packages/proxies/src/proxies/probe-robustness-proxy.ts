@@ -46,12 +46,13 @@ export class ProbeRobustnessProxy implements RobustnessProxy {
       const margins = measurements.map((m) => marginStability(m, clean));
       const drifts = measurements.map((m) => featureDrift(m, clean));
       const value = this.measure === 'margin' ? mean(margins) : 1 - mean(drifts);
-      scores.push({
+      const score: ModuleScore = {
         module,
         score: value,
         raw: { accuracy: measurements.map((m) => m.accuracy), marginStability: margins, drift: drifts },
-      });
-      context.onProgress?.(i + 1, context.modules.length, module);
+      };
+      scores.push(score);
+      context.onProgress?.(i + 1, context.modules.length, module, score);
     }
     return scores;
   }

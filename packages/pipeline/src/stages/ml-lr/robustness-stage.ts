@@ -16,11 +16,20 @@ export function robustnessStage(resources: RunResources): Stage {
       const engine = await resources.openEngine();
       try {
         const robustness = await probeContext(resources, context, engine);
+        const shown = new Set<string>();
         const scores = await proxy.score({
           ...robustness,
-          onProgress: (done, total, module) => context.progress(done, total, { unit: 'module', label: module }),
+          onProgress: (done, total, module, score) => {
+            // Each score as it arrives, so the dashboard's heatmap fills in cell by cell.
+            if (score) {
+              context.metric('robustness', score.score, { series: module });
+              shown.add(module);
+            }
+            context.progress(done, total, { unit: 'module', label: module });
+          },
         });
-        for (const s of scores) context.metric('robustness', s.score, { series: s.module });
+        // A proxy that reports progress without scores still gets its heatmap, all at once.
+        for (const s of scores) if (!shown.has(s.module)) context.metric('robustness', s.score, { series: s.module });
         const heatmap = robustnessHeatmap(scores, engine.architecture.numLayers);
         context.log(`robustness (${proxy.name}; higher = more robust):\n${formatHeatmap(heatmap)}`);
         const artifact: RobustnessArtifact = { proxy: proxy.name, scores, heatmap };
