@@ -1,0 +1,148 @@
+import { onnx, type OnnxTypes } from './onnx-proto.js';
+
+/** A dimension of an input or output: a fixed size, or a named dynamic axis. */
+export type Dim = number | string;
+
+/** Node attributes: an integer or a list of integers (all this package needs). */
+export type Attributes = Readonly<Record<string, number | readonly number[]>>;
+
+/** A large float initializer whose data is attached when the model is serialised (inline or external). */
+export interface WeightSlot {
+  name: string;
+  shape: number[];
+}
+
+/**
+ * Builds an ONNX graph node by node. Values are named strings; small constants are stored inline; weights are only
+ * declared here (name and shape) so that the serialiser can place their data inline or in an external file.
+ */
+export class GraphBuilder {
+  readonly nodes: OnnxTypes.INodeProto[] = [];
+  readonly constants: OnnxTypes.ITensorProto[] = [];
+  readonly weights: WeightSlot[] = [];
+  readonly inputs: OnnxTypes.IValueInfoProto[] = [];
+  readonly outputs: OnnxTypes.IValueInfoProto[] = [];
+  private readonly used = new Set<string>();
+  /** Names handed out by `fresh` and not yet given to a node. */
+  private readonly reserved = new Set<string>();
+  private readonly cached = new Map<string, string>();
+
+  /** A value name not used yet, from a readable hint. */
+  fresh(hint: string): string {
+    let name = hint;
+    for (let i = 1; this.used.has(name); i++) name = `${hint}_${i}`;
+    this.used.add(name);
+    this.reserved.add(name);
+    return name;
+  }
+
+  /** Adds a node with one output and returns the output's name (`output` names it exactly). */
+  op(opType: string, inputs: readonly string[], attributes: Attributes = {}, output?: string): string {
+    const name = output ?? this.fresh(opType.toLowerCase());
+    if (!this.reserved.delete(name)) this.claim(name);
+    this.push(opType, inputs, [name], attributes);
+    return name;
+  }
+
+  /** Adds a node with several outputs. */
+  ops(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}): string[] {
+    const names = Array.from({ length: count }, () => this.fresh(opType.toLowerCase()));
+    for (const name of names) this.reserved.delete(name);
+    this.push(opType, inputs, names, attributes);
+    return names;
+  }
+
+  /** A graph input. */
+  input(name: string, elemType: number, dims: readonly Dim[]): string {
+    this.claim(name);
+    this.inputs.push(valueInfo(name, elemType, dims));
+    return name;
+  }
+
+  /** Declares an existing value a graph output. */
+  output(name: string, elemType: number, dims: readonly Dim[]): void {
+    this.outputs.push(valueInfo(name, elemType, dims));
+  }
+
+  /** Declares a weight initializer (data attached at serialisation). */
+  weight(name: string, shape: readonly number[]): string {
+    this.claim(name);
+    this.weights.push({ name, shape: [...shape] });
+    return name;
+  }
+
+  /** An int64 constant (deduplicated). */
+  int64s(values: readonly number[], dims: readonly number[] = [values.length]): string {
+    return this.constant(`i64:${dims.join('x')}:${values.join(',')}`, 'const_i64', (name) =>
+      onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] }),
+    );
+  }
+
+  /** A float32 scalar constant (deduplicated). */
+  scalar(value: number): string {
+    return this.constant(`f32:${Math.fround(value)}`, 'const_f32', (name) =>
+      onnx.TensorProto.create({ name, dims: [], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [value] }),
+    );
+  }
+
+  /** A float32 constant tensor stored inline (for tables derived from the architecture, not weights). */
+  floats(hint: string, values: Float32Array, dims: readonly number[]): string {
+    const name = this.fresh(hint);
+    this.reserved.delete(name);
+    this.constants.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: littleEndianBytes(values) }));
+    return name;
+  }
+
+  /** `Transpose(value)` computed once per value and permutation. */
+  transposed(value: string, perm: readonly number[]): string {
+    const key = `T:${value}:${perm.join(',')}`;
+    const known = this.cached.get(key);
+    if (known) return known;
+    const name = this.op('Transpose', [value], { perm });
+    this.cached.set(key, name);
+    return name;
+  }
+
+  private constant(key: string, hint: string, make: (name: string) => OnnxTypes.ITensorProto): string {
+    const known = this.cached.get(key);
+    if (known) return known;
+    const name = this.fresh(hint);
+    this.reserved.delete(name);
+    this.constants.push(make(name));
+    this.cached.set(key, name);
+    return name;
+  }
+
+  private claim(name: string): void {
+    if (this.used.has(name)) throw new Error(`graph value ${name} is defined twice`);
+    this.used.add(name);
+  }
+
+  private push(opType: string, inputs: readonly string[], outputs: string[], attributes: Attributes): void {
+    this.nodes.push(
+      onnx.NodeProto.create({
+        name: `${opType}_${this.nodes.length}`,
+        opType,
+        input: [...inputs],
+        output: outputs,
+        attribute: Object.entries(attributes).map(([name, value]) =>
+          typeof value === 'number'
+            ? onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: value })
+            : onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: [...value] }),
+        ),
+      }),
+    );
+  }
+}
+
+function valueInfo(name: string, elemType: number, dims: readonly Dim[]): OnnxTypes.IValueInfoProto {
+  return onnx.ValueInfoProto.create({
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+}
+
+/** The bytes of a float32 array in ONNX's byte order (little-endian, which is every platform Node runs on). */
+export function littleEndianBytes(values: Float32Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}

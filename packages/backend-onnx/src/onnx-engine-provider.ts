@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MllrError, type EngineProvider, type OpenEngineOptions } from '@mllr/core';
+import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, loadCheckpoint } from '@mllr/model';
+import { MODEL_FILE } from './export/export-onnx.js';
+import { checkOnnxDevice, cudaProviderInstalled, type OnnxDevice } from './engine/execution-provider.js';
+import { OnnxEngine, type OnnxEngineOptions } from './engine/onnx-engine.js';
+import { loadOnnxRuntime } from './engine/load-runtime.js';
+
+/** Plugin options of the onnx engine. */
+export interface OnnxProviderOptions {
+  /** `auto` (default): CUDA when its provider is installed, else CPU; `cpu`; `cuda` (falls back to CPU with a message). */
+  device?: string;
+  /** Intra-op CPU threads; default: os.availableParallelism(). */
+  threads?: number;
+  onMessage?: (message: string) => void;
+}
+
+/**
+ * Opens OnnxEngines on model folders; what this package registers for the `inference` slot. A Hugging Face
+ * checkpoint folder (safetensors) is exported to ONNX in memory; a folder holding only an mllr export
+ * (model.onnx + model.onnx.data) is run from its files.
+ */
+export class OnnxEngineProvider implements EngineProvider {
+  readonly name = 'onnx';
+
+  constructor(private readonly defaults: OnnxProviderOptions = {}) {}
+
+  async device(options: OpenEngineOptions = {}): Promise<string> {
+    const device = this.deviceOf(options);
+    await loadOnnxRuntime();
+    if (device === 'cpu' || (device === 'auto' && !cudaProviderInstalled())) return 'cpu';
+    return cudaProviderInstalled() ? 'cuda' : 'cpu (CUDA execution provider not installed)';
+  }
+
+  async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxEngine> {
+    const settings: OnnxEngineOptions = { device: this.deviceOf(options) };
+    if (this.defaults.threads !== undefined) settings.threads = this.defaults.threads;
+    if (this.defaults.onMessage) settings.onMessage = this.defaults.onMessage;
+    const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
+    if (!hasCheckpoint && existsSync(join(modelDir, MODEL_FILE))) return OnnxEngine.open(modelDir, settings);
+    return OnnxEngine.create(await loadCheckpoint(modelDir), settings);
+  }
+
+  private deviceOf(options: OpenEngineOptions): OnnxDevice {
+    const device = options.device ?? this.defaults.device ?? 'auto';
+    return checkOnnxDevice(device);
+  }
+}
+
+/** Checks plugin options (`device`, `threads`). */
+export function providerOptions(options: Record<string, unknown>): OnnxProviderOptions {
+  const out: OnnxProviderOptions = {};
+  for (const key of Object.keys(options)) {
+    if (key !== 'device' && key !== 'threads') throw new MllrError('CONFIG_INVALID', `onnx engine: unknown option "${key}"; known: device, threads`);
+  }
+  if (options.device !== undefined) {
+    if (typeof options.device !== 'string') throw new MllrError('CONFIG_INVALID', 'onnx engine: device must be auto, cpu or cuda');
+    out.device = checkOnnxDevice(options.device);
+  }
+  if (options.threads !== undefined) {
+    const t = options.threads;
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 1) throw new MllrError('CONFIG_INVALID', 'onnx engine: threads must be a whole number ≥ 1');
+    out.threads = t;
+  }
+  return out;
+}

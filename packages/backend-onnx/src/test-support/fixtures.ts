@@ -1,0 +1,64 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ModelArchitecture } from '@mllr/core';
+import { randomTensors } from '@mllr/model';
+import type { ModelSource } from '../export/model-source.js';
+
+/** The PyTorch-made parity fixtures (tools/fixtures/make_checkpoints.py writes them). */
+export const FIXTURES_DIR = resolve(import.meta.dirname, '../../../../fixtures/checkpoints');
+
+/** Reference outputs written by PyTorch next to each fixture checkpoint. */
+export interface Reference {
+  prompts: number[][];
+  logits: number[][][];
+  last_token_hidden_states: number[][][];
+  greedy: Array<{ max_new_tokens: number; output_ids: number[] }>;
+  cli_greedy: { prompt_ids: number[]; max_new_tokens: number; output_ids: number[] };
+}
+
+/** Fixture folder names (empty when the fixtures are absent). */
+export function fixtureNames(): string[] {
+  if (!existsSync(FIXTURES_DIR)) return [];
+  return readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'reference.json'))).sort();
+}
+
+export function readReference(name: string): Reference {
+  return JSON.parse(readFileSync(join(FIXTURES_DIR, name, 'reference.json'), 'utf8')) as Reference;
+}
+
+/** Largest absolute difference between a float array and a (nested) number array of the same length. */
+export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number> | number[][]): number {
+  const flat = Array.isArray(expected) ? ((expected as unknown[]).flat(2) as number[]) : Array.from(expected as ArrayLike<number>);
+  if (flat.length !== actual.length) throw new Error(`length ${actual.length} != expected ${flat.length}`);
+  let worst = 0;
+  for (let i = 0; i < flat.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - flat[i]!));
+  return worst;
+}
+
+/** A tiny llama architecture for tests (GQA: 4 query heads over 2 key/value heads). */
+export function tinyArchitecture(overrides: Partial<ModelArchitecture> = {}): ModelArchitecture {
+  return {
+    family: 'llama',
+    vocabSize: 40,
+    hiddenSize: 16,
+    numLayers: 2,
+    numHeads: 4,
+    numKvHeads: 2,
+    headDim: 4,
+    intermediateSize: 24,
+    maxPositionEmbeddings: 32,
+    ropeTheta: 10000,
+    rmsNormEps: 1e-6,
+    qkvBias: false,
+    tieWordEmbeddings: false,
+    bosTokenId: 1,
+    eosTokenIds: [2],
+    padTokenId: 0,
+    ...overrides,
+  };
+}
+
+/** Seeded random weights for an architecture. */
+export function randomModel(architecture: ModelArchitecture, seed: number): ModelSource {
+  return { architecture, tensors: randomTensors(architecture, seed) };
+}
