@@ -66,7 +66,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .addOption(new Option('--ids <ids>', 'prompt as comma-separated token ids, used as they are').argParser(tokenIds))
     .requiredOption('--max-new-tokens <n>', 'how many tokens to generate at most', positiveInt('--max-new-tokens'))
     .addOption(new Option('--engine <engine>', 'inference engine').choices(['tfjs', 'onnx']).default('tfjs'))
-    .option('--device <device>', 'engine device (tfjs: auto, tfjs-node-gpu, tfjs-node, wasm, cpu)')
+    .option('--device <device>', 'engine device (tfjs: auto, tfjs-node-gpu, tfjs-node, wasm, cpu; onnx: auto, cpu, cuda)')
     .option('--temperature <t>', 'sample with this temperature instead of greedy decoding', nonNegative('--temperature'))
     .option('--top-p <p>', 'nucleus sampling: keep the smallest set of tokens with this much probability', nonNegative('--top-p'))
     .option('--seed <n>', 'seed for sampling', (v: string) => { if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a whole number ≥ 0'); return Number(v); })
