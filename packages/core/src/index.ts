@@ -49,6 +49,7 @@ export {
   PluginRefSchema,
   PretrainArchitectureSchema,
   PretrainSchema,
+  PretrainSourceSchema,
   PretrainTokenizerSchema,
   RunConfigSchema,
   StrategySchema,

@@ -42,12 +42,14 @@ describe('RunConfigSchema', () => {
   });
 
   it('fills model.pretrain with the tiny-chat shape and points model.path at the run folder', () => {
-    const config = RunConfigSchema.parse({ model: { pretrain: { data: [{ path: 'alpaca.json', preset: 'alpaca' }], steps: 40 } } });
+    const config = RunConfigSchema.parse({ model: { pretrain: { data: [{ path: 'alpaca.json', preset: 'alpaca' }, { path: 'safety.json', repeat: 2 }], steps: 40 } } });
     expect(config.model.path).toBe(PRETRAINED_MODEL_PATH);
     expect(config.model.pretrain).toMatchObject({
+      data: [{ path: 'alpaca.json', preset: 'alpaca', repeat: 1 }, { path: 'safety.json', repeat: 2 }],
       steps: 40,
       batch_size: 8,
       max_tokens: 64,
+      loss: 'response',
       tokenizer: { vocab_size: 4096, min_frequency: 2 },
       architecture: { hidden_size: 128, layers: 4, heads: 4, intermediate_size: 352, context: 128 },
     });
@@ -74,5 +76,7 @@ describe('RunConfigSchema', () => {
     expect(issues.some((i) => i.startsWith('data.holdout.fraction:'))).toBe(true);
     expect(issues.some((i) => i.startsWith('data.eval_size:'))).toBe(true);
     expect(result.error!.issues.some((i) => i.code === 'unrecognized_keys' && i.keys.includes('extra'))).toBe(true);
+    const loss = RunConfigSchema.safeParse({ model: { pretrain: { data: [{ path: 'a.json', repeat: 0 }], loss: 'prompt' } } });
+    expect(loss.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['model.pretrain.data.0.repeat', 'model.pretrain.loss']);
   });
 });

@@ -84,19 +84,31 @@ export const PretrainTokenizerSchema = z.strictObject({
   min_frequency: positiveInt.default(2),
 });
 
+/** A pretraining dataset: a dataset source and how many times each of its samples appears per epoch. */
+export const PretrainSourceSchema = DatasetSourceSchema.extend({
+  /** Oversampling: each sample appears this many times per epoch (the mixture weight of the file). */
+  repeat: positiveInt.default(1),
+});
+
 /**
  * `model.pretrain`: train the base model from scratch in this run (stage `pretrain`, before `base`). Its training
  * data are the non-held-out records of `data` (see `data.holdout`); every token after the first is in the loss.
  */
 export const PretrainSchema = z
   .strictObject({
-    data: z.array(DatasetSourceSchema).min(1, 'name at least one dataset to pretrain on'),
+    data: z.array(PretrainSourceSchema).min(1, 'name at least one dataset to pretrain on'),
     tokenizer: PretrainTokenizerSchema.prefault({}),
     architecture: PretrainArchitectureSchema.prefault({}),
     steps: positiveInt.default(500),
     batch_size: positiveInt.default(8),
     /** Each training sequence (chat-rendered prompt + response) is cut to this many tokens. */
     max_tokens: positiveInt.default(64),
+    /**
+     * Which tokens are in the loss: `response` (the reply only: with little data the model learns what to answer to
+     * what, refusals included, much sooner) or `all` (every token after `<s>`, prompts too, as in plain language-model
+     * pre-training).
+     */
+    loss: z.enum(['response', 'all']).default('response'),
     /** Peak learning rate, reached after `warmup_steps` and decayed along a cosine to `min_lr_ratio` × it. */
     learning_rate: z.number().positive().default(3e-3),
     warmup_steps: z.number().int().min(0).default(20),

@@ -37,8 +37,8 @@ export interface PretrainArtifact {
   architecture: ModelArchitecture;
   parameters: number;
   tokenizer: { vocab_size: number; merges: number };
-  /** Samples used per dataset (held-out prompts and samples without a response left out). */
-  data: Array<{ path: string; samples: number }>;
+  /** Samples used per dataset (held-out prompts and samples without a response left out), and their repeat. */
+  data: Array<{ path: string; samples: number; repeat: number }>;
   examples: number;
   /** Mean tokens per training sequence after cutting to max_tokens. */
   mean_tokens: number;
@@ -77,8 +77,8 @@ export function pretrainArchitecture(pretrain: PretrainConfig, vocabSize: number
  * `pretrain` (only with `model.pretrain`): trains the base model from scratch. It trains a byte-level BPE tokenizer
  * on the training part of `model.pretrain.data` (held-out prompts never enter), builds a llama-family model of the
  * configured shape with seeded GPT-2-style weights, and trains it on every sample rendered through the chat
- * template (every token after `<s>` in the loss, each sequence cut to `max_tokens`) with AdamW, linear warm-up and
- * cosine decay. The model lands in `<run>/pretrain/model/` (Hugging Face layout), which `model.path` then names.
+ * template (the response's tokens in the loss, or with `loss: all` every token after `<s>`; each sequence cut to
+ * `max_tokens`) with AdamW, linear warm-up and cosine decay. The model lands in `<run>/pretrain/model/` (Hugging Face layout), which `model.path` then names.
  * Like every stage it is resumable as a whole: stopped half-way, it starts again from step 0.
  */
 export function pretrainStage(resources: RunResources): Stage {
@@ -93,13 +93,15 @@ export function pretrainStage(resources: RunResources): Stage {
       const seed = pretrain.seed ?? config.seed;
 
       const samples: ChatSample[] = [];
+      const epoch: ChatSample[] = [];
       const counts: PretrainArtifact['data'] = [];
-      for (const source of pretrain.data) {
+      for (const { repeat, ...source } of pretrain.data) {
         const part = trainingPart(await resources.readSource(source), holdoutOf(config)).filter((s) => s.response !== undefined && s.response.trim() !== '');
         if (part.length === 0) throw new MllrError('DATA_INVALID', `${source.path}: no sample with a response is left to pretrain on (model.pretrain.data)`);
-        counts.push({ path: source.path, samples: part.length });
+        counts.push({ path: source.path, samples: part.length, repeat });
         samples.push(...part);
-        context.log(`${source.path}: ${part.length} samples`);
+        for (let r = 0; r < repeat; r++) epoch.push(...part);
+        context.log(`${source.path}: ${part.length} samples${repeat > 1 ? `, each ${repeat} times per epoch` : ''}`);
       }
       context.checkpoint();
 
@@ -119,13 +121,19 @@ export function pretrainStage(resources: RunResources): Stage {
         context.log(`model: llama, ${parameters.toLocaleString('en-US')} parameters (d_model ${architecture.hiddenSize}, ${architecture.numLayers} layers, ${architecture.numHeads} heads, context ${architecture.maxPositionEmbeddings})`);
 
         const tokenizer = await loadTokenizer(initial);
-        const examples: TrainExample[] = samples.map((s) => {
-          const { ids } = toTrainExample(s, tokenizer);
-          // Pre-training: every token after <s> is in the loss, prompts included.
-          return { ids: ids.slice(0, pretrain.max_tokens), promptLength: 1 };
-        });
+        const examples: TrainExample[] = [];
+        for (const s of epoch) {
+          const { ids, promptLength } = toTrainExample(s, tokenizer);
+          // `all`: every token after <s> is in the loss; `response`: the reply's tokens only (none left: skipped).
+          const masked = pretrain.loss === 'all' ? 1 : promptLength;
+          if (masked < pretrain.max_tokens) examples.push({ ids: ids.slice(0, pretrain.max_tokens), promptLength: masked });
+        }
+        if (examples.length === 0) throw new MllrError('DATA_INVALID', `no pretraining sample has any response token within max_tokens (${pretrain.max_tokens})`);
         const meanTokens = examples.reduce((n, e) => n + e.ids.length, 0) / examples.length;
-        context.log(`${examples.length} sequences of ${meanTokens.toFixed(1)} tokens on average (cut at ${pretrain.max_tokens}); ${pretrain.steps} steps of ${pretrain.batch_size}`);
+        context.log(
+          `${examples.length} sequences of ${meanTokens.toFixed(1)} tokens on average (cut at ${pretrain.max_tokens}; loss on ${pretrain.loss === 'all' ? 'every token' : 'responses'}); ` +
+            `${pretrain.steps} steps of ${pretrain.batch_size}`,
+        );
 
         const out = join(work, 'trained');
         const curve = await train(context, resources, pretrain, { dir: initial, out, examples, seed, numLayers: architecture.numLayers });

@@ -69,7 +69,12 @@ export function trainingPart<T extends ChatSample>(samples: readonly T[], holdou
 
 /** The dataset files the run trains on (pretraining, fine-tuning, probe), in config order. */
 export function trainingSources(config: Pick<RunConfig, 'model' | 'data'>): DatasetSource[] {
-  return [...(config.model.pretrain?.data ?? []), ...(config.data.ift ? [config.data.ift] : []), ...config.data.probe.harmful, ...config.data.probe.benign];
+  const pretrain = (config.model.pretrain?.data ?? []).map((source): DatasetSource => {
+    const copy: DatasetSource & { repeat?: number } = { ...source };
+    delete copy.repeat; // oversampling does not change which prompts are trained on
+    return copy;
+  });
+  return [...pretrain, ...(config.data.ift ? [config.data.ift] : []), ...config.data.probe.harmful, ...config.data.probe.benign];
 }
 
 const EVAL_SETS = [
