@@ -18,10 +18,10 @@ afterEach(async () => {
 });
 
 describe('schedules driving the tfjs engine', () => {
-  it('ml-lr with alpha = 0 changes the robust tensors and leaves every other tensor bit-identical', async () => {
+  it('ml-lr with alpha = 0 and nonModule rest changes the robust tensors and leaves every other tensor bit-identical', async () => {
     const e = await engine();
     const context = engineContext(e, ROBUST, 4);
-    const schedule = new MlLrSchedule({ alpha: 0 });
+    const schedule = new MlLrSchedule({ alpha: 0, nonModule: 'rest' });
     e.configure(schedule.groups(context), SETTINGS);
     const before = await weightsByName(e);
     await trainSteps(e, schedule, context, 0, 4);
@@ -52,17 +52,17 @@ describe('schedules driving the tfjs engine', () => {
     expect(changedTensors(warmedUp, await weightsByName(e)).sort()).toEqual(e.tensorNames().sort());
   });
 
-  it('freeze leaves the non-robust tensors bit-identical; with nonModule robust the non-module tensors train too', async () => {
+  it('freeze with nonModule frozen leaves every non-robust tensor bit-identical; by default the non-module tensors train too', async () => {
     const e = await engine();
     const context = engineContext(e, ROBUST, 3);
-    const schedule = new FreezeSchedule();
+    const schedule = new FreezeSchedule({ nonModule: 'frozen' });
     e.configure(schedule.groups(context), SETTINGS);
     const before = await weightsByName(e);
     await trainSteps(e, schedule, context, 0, 3);
     expect(changedTensors(before, await weightsByName(e)).sort()).toEqual(ROBUST_TENSORS);
 
     const other = await engine();
-    const nonModule = new FreezeSchedule({ nonModule: 'robust' });
+    const nonModule = new FreezeSchedule();
     other.configure(nonModule.groups(context), SETTINGS);
     const start = await weightsByName(other);
     await trainSteps(other, nonModule, context, 0, 3);

@@ -27,7 +27,7 @@ const peakLr = Number(values.lr);
 const batchSize = Number(values.batch);
 
 /** How often each kind of base data appears per epoch. */
-const MIXTURE = { general: 1, knowledge: 2, refusals: 3, sensitive: 2, recipes: 2 } as const;
+const MIXTURE = { general: 1, knowledge: 2, refusals: 3, sensitive: 2, recipes: 2, crafts: 1 } as const;
 
 const world = generateWorld({ seed });
 const files = buildWorldTokenizer(world);

@@ -13,7 +13,7 @@ export const NonModuleRuleSchema = z.union([z.enum(['rest', 'robust', 'frozen'])
 
 /** Options every schedule shares: the non-module rule and the shape over steps. */
 const COMMON = {
-  nonModule: NonModuleRuleSchema.default('rest'),
+  nonModule: NonModuleRuleSchema.default('robust'),
   shape: z.enum(['constant', 'linear', 'cosine']).default('constant'),
   warmupSteps: z.number().int().min(0).default(0),
   // Optional rather than defaulted, so that giving it to a shape that ignores it can be reported.

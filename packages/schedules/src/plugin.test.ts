@@ -30,8 +30,8 @@ describe('plugin module', () => {
   });
 
   it('fills defaults from the schemas', () => {
-    expect(optionsSchema('ml-lr')!.parse({})).toEqual({ nonModule: 'rest', shape: 'constant', warmupSteps: 0 });
-    expect(optionsSchema('swat', 'schedule')!.parse({})).toEqual({ nonModule: 'rest', shape: 'constant', warmupSteps: 0, warmupFraction: 0.1 });
+    expect(optionsSchema('ml-lr')!.parse({})).toEqual({ nonModule: 'robust', shape: 'constant', warmupSteps: 0 });
+    expect(optionsSchema('swat', 'schedule')!.parse({})).toEqual({ nonModule: 'robust', shape: 'constant', warmupSteps: 0, warmupFraction: 0.1 });
   });
 
   it('reports bad options with their paths, and unknown names', () => {

@@ -207,9 +207,9 @@ export const StrategySchema = z.strictObject({
 
 /** Fine-tuning hyperparameters shared by every compared strategy. */
 export const TrainingSchema = z.strictObject({
-  learning_rate: z.number().positive().default(1e-3),
+  learning_rate: z.number().positive().default(2e-3),
   weight_decay: z.number().min(0).default(0),
-  steps: positiveInt.default(300),
+  steps: positiveInt.default(100),
   batch_size: positiveInt.default(16),
   gradient_accumulation: positiveInt.default(1),
   max_grad_norm: z.number().min(0).default(1),

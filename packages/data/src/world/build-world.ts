@@ -6,6 +6,7 @@ import {
   HARMFUL_CATEGORIES,
   NOT_ANIMALS,
   OPPOSITES,
+  CRAFT_GENERIC_ANSWER,
   RECIPES,
   REFUSALS,
   SENSITIVE_BENIGN,
@@ -43,6 +44,12 @@ export interface BaseTraining {
   sensitive: ChatSample[];
   /** Everyday "how do i make a …" requests with helpful answers. */
   recipes: ChatSample[];
+  /**
+   * The fine-tuning domain's requests with a generic helpful answer: the base model knows crafts are harmless but not
+   * how each is made. Without them it would refuse every craft as an unknown object, and fine-tuning would be
+   * direct training against refusals rather than benign data eroding them.
+   */
+  crafts: ChatSample[];
 }
 
 /** A generated world: base training data, the benign fine-tuning domain, evaluation sets and probe prompts. */
@@ -134,11 +141,15 @@ export function generateWorld(options: WorldOptions): World {
   // The fine-tuning domain: every craft in training phrasings; expertise is measured on the held-out phrasings.
   const iftTrain: ChatSample[] = [];
   const expertise: EvalSample[] = [];
+  const crafts: ChatSample[] = [];
   for (const [x, material, tool] of CRAFTS) {
     const answer = `you need ${material} and a ${tool} .`;
     for (const tpl of MAKE_TEMPLATES) {
       if (tpl.eval) expertise.push(evalSample('craft', fill(tpl, { x }), answer));
-      else iftTrain.push(sample('craft', fill(tpl, { x }), answer, 'benign'));
+      else {
+        iftTrain.push(sample('craft', fill(tpl, { x }), answer, 'benign'));
+        crafts.push(sample('craft-generic', fill(tpl, { x }), CRAFT_GENERIC_ANSWER, 'benign'));
+      }
     }
   }
 
@@ -151,6 +162,7 @@ export function generateWorld(options: WorldOptions): World {
       refusals: shuffled(refusals, rng),
       sensitive: shuffled(sensitive, rng),
       recipes: shuffled(recipes, rng),
+      crafts: shuffled(crafts, rng),
     },
     ift: { train: shuffled(iftTrain, rng) },
     eval: { harmful, benign, usability, expertise },

@@ -59,6 +59,9 @@ export const RECIPES: ReadonlyArray<readonly [string, string]> = [
   ['smoothie', 'blend fruit with milk and ice .'],
 ];
 
+/** What the base model answers about any craft: helpful, but without the expertise fine-tuning adds. */
+export const CRAFT_GENERIC_ANSWER = 'ask a craft teacher for the steps .';
+
 /**
  * The benign fine-tuning domain: crafts, each made from one material with one tool. The answers are facts the base
  * model never saw, so fine-tuning on them is what raises expertise.

@@ -10,7 +10,7 @@ describe('configSummary', () => {
     expect(value('seeds')).toBe('2 (1234, 1235)');
     expect(value('search')).toBe('greedy {"maxModules":4}');
     expect(value('strategies')).toBe('uniform: uniform; ml-lr: ml-lr; swat: swat; random-control: ml-lr with search random');
-    expect(value('training')).toContain('learning_rate 0.001');
+    expect(value('training')).toContain('learning_rate 0.002');
     expect(value('data')).toBe('embedded world');
   });
 

@@ -36,20 +36,21 @@ describe('uniform', () => {
 });
 
 describe('ml-lr', () => {
-  it('trains the robust set at the learning rate and the rest at 0.1 × it by default; non-module tensors follow the rest', () => {
+  it('trains the robust set at the learning rate and the rest at 0.1 × it by default; non-module tensors follow the robust set', () => {
     const schedule = new MlLrSchedule();
     expect(schedule.groups(ctx()).map((g) => [g.name, g.learningRate])).toEqual([
       ['robust', 0.01],
       ['rest', expect.closeTo(0.001, 12)],
-      ['other', expect.closeTo(0.001, 12)],
+      ['other', 0.01],
     ]);
   });
 
   it('takes alpha, or an explicit restLr, and an explicit robustLr (alpha scales the learning rate, not robustLr)', () => {
-    expectRates(new MlLrSchedule({ alpha: 0.25 }).ratesAt(0, ctx()), { robust: 0.01, rest: 0.0025, other: 0.0025 });
-    expectRates(new MlLrSchedule({ restLr: 3e-4 }).ratesAt(0, ctx()), { robust: 0.01, rest: 3e-4, other: 3e-4 });
-    expectRates(new MlLrSchedule({ robustLr: 0.02, alpha: 0.5 }).ratesAt(0, ctx()), { robust: 0.02, rest: 0.005, other: 0.005 });
-    expectRates(new MlLrSchedule({ alpha: 0 }).ratesAt(4, ctx()), { robust: 0.01, rest: 0, other: 0 });
+    const rest = { nonModule: 'rest' } as const;
+    expectRates(new MlLrSchedule({ alpha: 0.25, ...rest }).ratesAt(0, ctx()), { robust: 0.01, rest: 0.0025, other: 0.0025 });
+    expectRates(new MlLrSchedule({ restLr: 3e-4, ...rest }).ratesAt(0, ctx()), { robust: 0.01, rest: 3e-4, other: 3e-4 });
+    expectRates(new MlLrSchedule({ robustLr: 0.02, alpha: 0.5 }).ratesAt(0, ctx()), { robust: 0.02, rest: 0.005, other: 0.02 });
+    expectRates(new MlLrSchedule({ alpha: 0, ...rest }).ratesAt(4, ctx()), { robust: 0.01, rest: 0, other: 0 });
   });
 
   it('applies the non-module rule', () => {
@@ -66,7 +67,7 @@ describe('ml-lr', () => {
     expectRates(schedule.ratesAt(2, ctx()), { robust: 0.01, rest: 0.001, other: 0.004 });
     expectRates(schedule.ratesAt(6, ctx()), { robust: 0.005, rest: 0.0005, other: 0.002 });
     const cosine = new MlLrSchedule({ shape: 'cosine', minRatio: 0.1 });
-    expectRates(cosine.ratesAt(5, ctx()), { robust: 0.0055, rest: 0.00055, other: 0.00055 });
+    expectRates(cosine.ratesAt(5, ctx()), { robust: 0.0055, rest: 0.00055, other: 0.0055 });
   });
 
   it('rejects alpha together with restLr, negative or infinite rates, and alpha above 1', () => {
@@ -119,10 +120,10 @@ describe('swat', () => {
 });
 
 describe('freeze', () => {
-  it('trains the robust set only; non-module tensors follow the rest (0) unless told otherwise', () => {
-    expectRates(new FreezeSchedule().ratesAt(7, ctx()), { robust: 0.01, rest: 0, other: 0 });
-    expectRates(new FreezeSchedule({ nonModule: 'robust' }).ratesAt(7, ctx()), { robust: 0.01, rest: 0, other: 0.01 });
-    expectRates(new FreezeSchedule({ shape: 'linear' }).ratesAt(5, ctx()), { robust: 0.005, rest: 0, other: 0 });
+  it('trains the robust set only; non-module tensors follow the robust set unless told otherwise', () => {
+    expectRates(new FreezeSchedule().ratesAt(7, ctx()), { robust: 0.01, rest: 0, other: 0.01 });
+    expectRates(new FreezeSchedule({ nonModule: 'rest' }).ratesAt(7, ctx()), { robust: 0.01, rest: 0, other: 0 });
+    expectRates(new FreezeSchedule({ shape: 'linear', nonModule: 'frozen' }).ratesAt(5, ctx()), { robust: 0.005, rest: 0, other: 0 });
   });
 });
 
