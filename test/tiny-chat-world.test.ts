@@ -8,7 +8,7 @@ import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Plain fine-tuning settings of the demonstration (also in packages/tiny-chat/README.md). */
-const IFT = { learningRate: 1e-3, steps: 300, batchSize: 16, seed: 1234 };
+const IFT = { learningRate: 2e-3, steps: 100, batchSize: 16, seed: 1234 };
 
 type Metrics = Awaited<ReturnType<typeof measureHeadlineMetrics>>;
 

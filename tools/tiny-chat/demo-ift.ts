@@ -13,8 +13,8 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: TINY_CHAT_DIR },
     seed: { type: 'string', default: '1234' },
-    lr: { type: 'string', default: '0.001' },
-    steps: { type: 'string', default: '300' },
+    lr: { type: 'string', default: '0.002' },
+    steps: { type: 'string', default: '100' },
     batch: { type: 'string', default: '16' },
   },
 });
