@@ -3,9 +3,12 @@ import type { LogLine } from './run-view-state.js';
 
 const LEVEL_COLOR: Record<LogLine['level'], string | undefined> = { debug: 'gray', info: undefined, warn: 'yellow', error: 'red' };
 
-/** The most recent log lines that fit in `height` rows, each cut to `width` columns. */
+/** The most recent log lines that fit in `height` rows, each cut to `width` columns; always `height` rows tall. */
 export function LogPane({ logs, height, width, focused }: { logs: readonly LogLine[]; height: number; width: number; focused: boolean }) {
-  const visible = logs.slice(-Math.max(1, height));
+  const rows = Math.max(1, height);
+  const visible = logs.slice(-rows);
+  // Blank rows keep the frame's height fixed while the log fills, so the panels above do not jump.
+  const blank = Math.max(0, rows - Math.max(1, visible.length));
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1}>
       <Text dimColor>log</Text>
@@ -18,6 +21,9 @@ export function LogPane({ logs, height, width, focused }: { logs: readonly LogLi
           </Text>
         );
       })}
+      {Array.from({ length: blank }, (_, i) => (
+        <Text key={`blank-${i}`}> </Text>
+      ))}
     </Box>
   );
 }

@@ -24,6 +24,9 @@ describe('reduceRunView', () => {
     // 2 steps in 2 s: 8 steps left at 1 step/s.
     expect(etaSeconds(state.stages[1]!, 3000)).toBe(8);
     expect(state.logs.at(-1)!.text).toBe('[b] loss = 1.235 (step 2)');
+    // The same metric of a stage with a result panel is drawn there, not logged.
+    const shown = reduceRunView(state, at(3001, { type: 'metric', stage: 'ift', name: 'loss', value: 2, step: 0, series: 'uniform' }));
+    expect(shown.logs).toBe(state.logs);
 
     const stopped = reduceRunView(state, at(4000, { type: 'run', status: 'stopped', runDir: '/r' }));
     expect(stopped.status).toBe('stopped');

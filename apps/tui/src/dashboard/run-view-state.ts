@@ -94,6 +94,8 @@ export function reduceRunView(state: RunViewState, event: RunEvent): RunViewStat
       return next;
     case 'metric':
       next.results = reduceStageResults(state.results, event);
+      // A metric a result panel shows stays out of the log, so the stages' own messages are not scrolled away.
+      if (next.results !== state.results) return next;
       next.logs = appendLog(state.logs, { time: event.time, level: 'info', text: `[${event.stage}] ${event.name} = ${formatNumber(event.value)}${event.step !== undefined ? ` (step ${event.step})` : ''}` });
       return next;
     case 'artifact':
