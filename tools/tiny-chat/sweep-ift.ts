@@ -14,6 +14,7 @@ const { values } = parseArgs({
   options: {
     model: { type: 'string', default: TINY_CHAT_DIR },
     seed: { type: 'string', default: '1234' },
+    'world-seed': { type: 'string', default: '1234' },
     lr: { type: 'string', default: '0.001' },
     steps: { type: 'string', default: '300' },
     every: { type: 'string', default: '50' },
@@ -27,7 +28,8 @@ const { values } = parseArgs({
   },
 });
 const seed = Number(values.seed);
-const world = generateWorld({ seed });
+// The world stays fixed while --seed varies the data order, as `mllr run --seeds` does.
+const world = generateWorld({ seed: Number(values['world-seed']) });
 const tokenizer = await loadTokenizer(values.model!);
 const engine = await TfjsEngine.create(await loadCheckpoint(values.model!));
 const sets = { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise };
