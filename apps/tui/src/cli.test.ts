@@ -40,6 +40,13 @@ describe('mllr command line', () => {
     }
   });
 
+  it('documents --eval-harmful on run', async () => {
+    const c = io();
+    expect(await main(['run', '--help'], c)).toBe(0);
+    expect(c.out()).toContain('--eval-harmful <file>');
+    expect(c.out()).toMatch(/prompt, goal or\s+instruction column\); repeatable/);
+  });
+
   it('says plainly which subcommands are not built yet', async () => {
     const c = io();
     expect(await main(['bench'], c)).toBe(1);
