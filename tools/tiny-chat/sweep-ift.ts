@@ -2,7 +2,7 @@
 // experiment behind the default config's choices (steps, α, search settings). One JSON line per measurement.
 // Run: npx tsx tools/tiny-chat/sweep-ift.ts --schedule ml-lr --robust L1.gate,L2.k --alpha 0.01 --steps 150 --every 50
 import { parseArgs } from 'node:util';
-import { allModuleIds, moduleTensorNames, type LrSchedule } from '@mllr/core';
+import { allModuleIds, formatModuleId, moduleTensorNames, parseModuleId, type LrSchedule, type LrScheduleContext } from '@mllr/core';
 import { TfjsEngine } from '@mllr/backend-tfjs';
 import { generateWorld, toTrainExample } from '@mllr/data';
 import { loadCheckpoint, loadTokenizer } from '@mllr/model';
@@ -48,11 +48,11 @@ const schedules: Record<string, () => LrSchedule> = {
 const schedule = schedules[values.schedule!]!();
 const steps = Number(values.steps);
 const every = Number(values.every);
-const context = {
+const context: LrScheduleContext = {
   modules: allModuleIds(engine.architecture.numLayers),
-  robust: values.robust ? values.robust.split(',') : [],
+  robust: values.robust ? values.robust.split(',').map((id) => formatModuleId(parseModuleId(id))) : [],
   tensors: engine.tensorNames(),
-  tensorsOf: (m: string) => moduleTensorNames(m),
+  tensorsOf: (m) => moduleTensorNames(m),
   learningRate: Number(values.lr),
   weightDecay: 0,
   totalSteps: steps,

@@ -8,7 +8,7 @@ describe('RunConfigSchema', () => {
     expect(config.engine).toMatchObject({ inference: { name: 'onnx' }, training: { name: 'tfjs' }, device: 'auto' });
     expect(config.strategies.map((s) => s.id)).toEqual(['uniform', 'ml-lr', 'swat', 'random-control']);
     expect(config.strategies[3]!.search).toEqual({ name: 'random', options: {} });
-    expect(config.training.learning_rate).toBe(1e-3);
+    expect(config.training.learning_rate).toBe(2e-3);
   });
 
   it('normalises plugin references written as names or objects', () => {
