@@ -34,8 +34,9 @@ class TmuxTerminal {
     this.tmux('new-session', '-d', '-s', session, '-x', String(COLUMNS), '-y', String(ROWS), `${command}; echo EXIT=$?; sleep 600`);
   }
 
+  /** The visible screen plus the lines scrolled above it (the final frame's header scrolls off when the pane prints EXIT). */
   screen(session: string): string {
-    return this.tmux('capture-pane', '-p', '-t', session);
+    return this.tmux('capture-pane', '-p', '-S', `-${ROWS}`, '-t', session);
   }
 
   /** Polls the screen until `pattern` shows; fails with the last screen after `timeoutMs`. */
