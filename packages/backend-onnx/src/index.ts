@@ -3,8 +3,6 @@ export { OnnxEngine } from './engine/onnx-engine.js';
 export type { OnnxEngineOptions } from './engine/onnx-engine.js';
 export { ONNX_DEVICES, checkOnnxDevice, cudaProviderInstalled } from './engine/execution-provider.js';
 export type { OnnxDevice, SessionSettings } from './engine/execution-provider.js';
-export { argmax, chooseToken } from './engine/choose-token.js';
-export type { TokenChoice } from './engine/choose-token.js';
 export { DATA_FILE, MODEL_FILE, exportOnnx, readOnnxExport, readOnnxWeights, writeOnnxWeights } from './export/export-onnx.js';
 export type { OnnxExport, OnnxExportInfo } from './export/export-onnx.js';
 export { AXES, IO_NAMES, buildDecoderGraph } from './export/decoder-graph.js';

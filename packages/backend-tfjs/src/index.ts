@@ -4,7 +4,5 @@ export type { ModelSource, TfjsEngineOptions } from './tfjs-engine.js';
 export { TFJS_DEVICES, selectTfjsDevice } from './device/select-device.js';
 export type { DeviceSelection, TfjsDevice } from './device/select-device.js';
 export { registerMissingWasmKernels } from './device/wasm-kernels.js';
-export { argmax, chooseToken } from './generate/choose-token.js';
-export type { TokenChoice } from './generate/choose-token.js';
 export { TfjsEngineProvider } from './tfjs-engine-provider.js';
 export { register } from './plugin.js';

@@ -96,3 +96,6 @@ export { createRng, shuffled } from './random.js';
 export type { Rng } from './random.js';
 export { EngineProvider } from './contracts/engine-provider.js';
 export type { OpenEngineOptions } from './contracts/engine-provider.js';
+/** The next-token rule every engine shares: greedy, or temperature and top-p sampling from a seeded source. */
+export { argmax, chooseToken } from './choose-token.js';
+export type { TokenChoice } from './choose-token.js';

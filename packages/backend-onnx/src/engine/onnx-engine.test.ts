@@ -1,7 +1,7 @@
 import { createRng, type ModelArchitecture } from '@mllr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomModel, tinyArchitecture } from '../test-support/fixtures.js';
-import { argmax, chooseToken } from './choose-token.js';
+import { argmax, chooseToken } from '@mllr/core';
 import { OnnxEngine } from './onnx-engine.js';
 
 const variants: Array<[string, ModelArchitecture]> = [

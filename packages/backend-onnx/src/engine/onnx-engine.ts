@@ -18,7 +18,7 @@ import { IO_NAMES } from '../export/decoder-graph.js';
 import { encodeDecoderModel } from '../export/encode-model.js';
 import { exportOnnx, readOnnxExport, readOnnxWeights, type OnnxExport, type OnnxExportInfo } from '../export/export-onnx.js';
 import { tensorMap, type ModelSource } from '../export/model-source.js';
-import { chooseToken } from './choose-token.js';
+import { chooseToken } from '@mllr/core';
 import { createSession, type SessionSettings } from './execution-provider.js';
 import { loadOnnxRuntime, type OnnxRuntime } from './load-runtime.js';
 import { padLeft, type PaddedBatch } from './padded-batch.js';

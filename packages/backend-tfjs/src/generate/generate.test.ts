@@ -2,7 +2,7 @@ import { createRng } from '@mllr/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomModel, tinyArchitecture } from '../test-support/random-model.js';
 import { TfjsEngine } from '../tfjs-engine.js';
-import { argmax, chooseToken } from './choose-token.js';
+import { argmax, chooseToken } from '@mllr/core';
 
 describe('generation', () => {
   let engine: TfjsEngine;

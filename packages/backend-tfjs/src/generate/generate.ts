@@ -4,7 +4,7 @@ import { decoderForward, type KvCache } from '../decoder/forward.js';
 import type { DecoderWeights } from '../decoder/decoder-weights.js';
 import { padBatch } from '../decoder/padded-batch.js';
 import type { RopeTables } from '../decoder/rope.js';
-import { chooseToken } from './choose-token.js';
+import { chooseToken } from '@mllr/core';
 
 /**
  * Continues each prompt with a KV cache: one forward over the left-padded prompts, then one single-token forward

@@ -1,4 +1,4 @@
-import type { Rng } from '@mllr/core';
+import type { Rng } from './random.js';
 
 /** How the next token is picked from logits (core's GenerateOptions, as far as one step needs them). */
 export interface TokenChoice {
@@ -24,7 +24,7 @@ export function argmax(values: ArrayLike<number>, offset = 0, length = values.le
 
 /**
  * Picks a token from one row of logits: greedy, or sampled at `temperature` from the top-p nucleus with one draw
- * of `rng`. The same rule as the tfjs engine's, so both engines sample the same tokens from the same seed when
+ * of `rng`. Every engine uses this one rule, so two engines sample the same tokens from the same seed when
  * their logits agree.
  */
 export function chooseToken(logits: Float32Array, offset: number, vocab: number, choice: TokenChoice, rng: Rng): number {
@@ -40,7 +40,7 @@ export function chooseToken(logits: Float32Array, offset: number, vocab: number,
   // Most probable first; equal weights keep id order.
   const order = Array.from({ length: vocab }, (_, i) => i).sort((a, b) => weights[b]! - weights[a]! || a - b);
   const topP = choice.topP ?? 1;
-  // Probability mass accumulated as the tfjs engine does it, so the two cut the nucleus at the same token.
+  // Mass accumulated in this exact order, so engines whose logits agree cut the nucleus at the same token.
   let kept = 0;
   let mass = 0;
   while (kept < vocab) {
