@@ -17,7 +17,7 @@ describe('IFT runner', () => {
     const steps: number[] = [];
     const curve = await runFineTuning({
       engine,
-      schedule: new MlLrSchedule({ alpha: 0 }),
+      schedule: new MlLrSchedule({ alpha: 0, nonModule: 'frozen' }),
       context: engineContext(engine, robust, 6),
       examples: tinyDataset(),
       batchSize: 4,
