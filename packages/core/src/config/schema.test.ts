@@ -9,6 +9,16 @@ describe('RunConfigSchema', () => {
     expect(config.strategies.map((s) => s.id)).toEqual(['uniform', 'ml-lr', 'swat', 'random-control']);
     expect(config.strategies[3]!.search).toEqual({ name: 'random', options: {} });
     expect(config.training.learning_rate).toBe(2e-3);
+    expect(config.probe).toEqual({ layer: 'auto' });
+  });
+
+  it('takes a fixed probe layer and rejects one that is not a layer index', () => {
+    expect(RunConfigSchema.parse({ probe: { layer: 3 } }).probe.layer).toBe(3);
+    for (const layer of [-1, 1.5, 'deep']) {
+      const result = RunConfigSchema.safeParse({ probe: { layer } });
+      expect(result.success).toBe(false);
+      expect(result.error!.issues.some((i) => i.path.join('.') === 'probe.layer')).toBe(true);
+    }
   });
 
   it('normalises plugin references written as names or objects', () => {

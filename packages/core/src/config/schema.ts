@@ -248,6 +248,10 @@ export const RunConfigSchema = z.strictObject({
   tokenizer: PluginRefSchema.default({ name: 'hf', options: {} }),
   data: DataSchema.prefault({}),
   stages: PluginRefSchema.default({ name: 'ml-lr', options: {} }),
+  /** The security feature probe: which layer's last-token hidden state it reads (`auto`: best validation accuracy). */
+  probe: z
+    .strictObject({ layer: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto') })
+    .default({ layer: 'auto' }),
   proxy: PluginRefSchema.default({ name: 'noise', options: {} }),
   search: PluginRefSchema.default({ name: 'greedy', options: {} }),
   strategies: z.array(StrategySchema).min(1).default(DEFAULT_STRATEGIES),

@@ -9,7 +9,8 @@ export function proxyStage(resources: RunResources): Stage {
   return {
     name: 'proxy',
     title: 'train the security feature probe',
-    hashInputs: (config) => ({ seed: config.seed, data: dataHashInputs(config, 'probe') }),
+    // A fixed layer joins the hash; `auto` leaves it as it was before the option existed, so old runs still resume.
+    hashInputs: (config) => ({ seed: config.seed, data: dataHashInputs(config, 'probe'), probe: config.probe.layer === 'auto' ? undefined : config.probe }),
     async run(context: StageContext) {
       const engine = await resources.openEngine();
       try {
@@ -19,6 +20,7 @@ export function proxyStage(resources: RunResources): Stage {
           harmful: probe.harmful,
           benign: probe.benign,
           seed: context.config.seed,
+          layer: context.config.probe.layer,
         });
         for (const r of result.perLayer) {
           context.metric('probe_accuracy', r.validationAccuracy, { step: r.layer, series: 'validation' });
