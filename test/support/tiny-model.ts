@@ -10,30 +10,13 @@ import {
   type OptimizerSettings,
   type TrainExample,
 } from '@mllr/core';
-import { architectureToConfig, randomTensors } from '@mllr/model';
+import { architectureToConfig, randomTensors, tinyArchitecture } from '@mllr/model';
 
 /** The engine the tests train. */
 export type TinyEngine = TfjsEngine;
 
 /** A tiny llama architecture (2 layers, hidden 16): a few milliseconds per training step. */
-export const TINY_ARCHITECTURE: ModelArchitecture = {
-  family: 'llama',
-  vocabSize: 40,
-  hiddenSize: 16,
-  numLayers: 2,
-  numHeads: 4,
-  numKvHeads: 2,
-  headDim: 4,
-  intermediateSize: 24,
-  maxPositionEmbeddings: 32,
-  ropeTheta: 10000,
-  rmsNormEps: 1e-6,
-  qkvBias: false,
-  tieWordEmbeddings: false,
-  bosTokenId: 1,
-  eosTokenIds: [2],
-  padTokenId: 0,
-};
+export const TINY_ARCHITECTURE: ModelArchitecture = tinyArchitecture();
 
 /** AdamW settings of the tests; no clipping, so every group's update depends on its rate alone. */
 export const SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 0, gradientAccumulation: 1 };

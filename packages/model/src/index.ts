@@ -33,7 +33,7 @@ export type { SaveCheckpointOptions } from './checkpoint/save-checkpoint.js';
 /** The tensors (name → shape) an architecture needs, and its parameter count. */
 export { expectedTensorShapes, parameterCount } from './checkpoint/expected-shapes.js';
 /** Seeded random weights for an architecture (tests and experiments). */
-export { randomTensors } from './checkpoint/random-tensors.js';
+export { randomTensors, tinyArchitecture } from './checkpoint/random-tensors.js';
 /** Seeded GPT-2-style initial weights for training from scratch. */
 export { initialTensors } from './checkpoint/initial-tensors.js';
 /** Weight file names of a Hugging Face checkpoint. */

@@ -4,6 +4,9 @@ import type { ModelArchitecture } from '@mllr/core';
 import { randomTensors } from '@mllr/model';
 import type { ModelSource } from '../export/model-source.js';
 
+/** The tiny test architecture, shared with the other engine's tests through @mllr/model. */
+export { tinyArchitecture } from '@mllr/model';
+
 /** The PyTorch-made parity fixtures (tools/fixtures/make_checkpoints.py writes them). */
 export const FIXTURES_DIR = resolve(import.meta.dirname, '../../../../fixtures/checkpoints');
 
@@ -33,29 +36,6 @@ export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number
   let worst = 0;
   for (let i = 0; i < flat.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - flat[i]!));
   return worst;
-}
-
-/** A tiny llama architecture for tests (GQA: 4 query heads over 2 key/value heads). */
-export function tinyArchitecture(overrides: Partial<ModelArchitecture> = {}): ModelArchitecture {
-  return {
-    family: 'llama',
-    vocabSize: 40,
-    hiddenSize: 16,
-    numLayers: 2,
-    numHeads: 4,
-    numKvHeads: 2,
-    headDim: 4,
-    intermediateSize: 24,
-    maxPositionEmbeddings: 32,
-    ropeTheta: 10000,
-    rmsNormEps: 1e-6,
-    qkvBias: false,
-    tieWordEmbeddings: false,
-    bosTokenId: 1,
-    eosTokenIds: [2],
-    padTokenId: 0,
-    ...overrides,
-  };
 }
 
 /** Seeded random weights for an architecture. */

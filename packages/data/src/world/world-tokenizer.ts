@@ -1,8 +1,9 @@
 import type { ChatSample, EvalSample } from '@mllr/core';
+import { TRAINED_SPECIAL_TOKENS } from '@mllr/model';
 import type { World } from './build-world.js';
 
-/** Special tokens of the world's tokenizer, in id order. */
-export const WORLD_SPECIAL_TOKENS = ['<pad>', '<s>', '</s>', '<unk>', '<|user|>', '<|assistant|>'] as const;
+/** Special tokens of the world's tokenizer, in id order: the same ids as every tokenizer mllr trains. */
+export const WORLD_SPECIAL_TOKENS = TRAINED_SPECIAL_TOKENS;
 
 /**
  * The chat template of models trained on the world (Jinja, as in tokenizer_config.json): a user turn after

@@ -19,3 +19,29 @@ export function randomTensors(architecture: ModelArchitecture, seed: number): Ma
   }
   return tensors;
 }
+
+/**
+ * A tiny llama architecture for tests and experiments (2 layers, hidden 16, grouped-query attention: 4 query heads
+ * over 2 key/value heads): a few milliseconds per step on any engine.
+ */
+export function tinyArchitecture(overrides: Partial<ModelArchitecture> = {}): ModelArchitecture {
+  return {
+    family: 'llama',
+    vocabSize: 40,
+    hiddenSize: 16,
+    numLayers: 2,
+    numHeads: 4,
+    numKvHeads: 2,
+    headDim: 4,
+    intermediateSize: 24,
+    maxPositionEmbeddings: 32,
+    ropeTheta: 10000,
+    rmsNormEps: 1e-6,
+    qkvBias: false,
+    tieWordEmbeddings: false,
+    bosTokenId: 1,
+    eosTokenIds: [2],
+    padTokenId: 0,
+    ...overrides,
+  };
+}

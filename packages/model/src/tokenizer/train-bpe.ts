@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MllrError, writeFileAtomic } from '@mllr/core';
 
-/** Special tokens of tokenizers trained here, in id order (the same ids as the embedded world's tokenizer). */
+/** Special tokens of tokenizers mllr trains (byte-level BPE here, the embedded world's word level), in id order. */
 export const TRAINED_SPECIAL_TOKENS = ['<pad>', '<s>', '</s>', '<unk>', '<|user|>', '<|assistant|>'] as const;
 
 /**
