@@ -68,7 +68,8 @@ describe.skipIf(!TMUX_AVAILABLE)(`mllr run in a real terminal (tmux, ${COLUMNS}�
     const config = join(dir, 'slow.yaml');
     writeFileSync(config, `stages:\n  module: ${JSON.stringify(TWO_STAGE)}\n  options: { steps: ${STEPS}, delay_ms: ${STEP_MS} }\n`);
     const out = join(dir, 'run');
-    const command = `${quote(process.execPath)} ${quote(MLLR_BIN)} run --config ${quote(config)} --out ${quote(out)}`;
+    // CI jobs set CI, under which mllr (like Ink) prints plain lines instead of the dashboard; this pane is a terminal.
+    const command = `env -u CI -u CONTINUOUS_INTEGRATION ${quote(process.execPath)} ${quote(MLLR_BIN)} run --config ${quote(config)} --out ${quote(out)}`;
 
     terminal.start('first', command);
     // beta under way: alpha is finished, so the rerun has a stage to skip.
@@ -91,5 +92,17 @@ describe.skipIf(!TMUX_AVAILABLE)(`mllr run in a real terminal (tmux, ${COLUMNS}�
     expect(resumed).toMatch(/↷ alpha +█+ skipped \(current\)/);
     expect(resumed).toMatch(/✔ beta +█+ done/);
     expect(resumed).toMatch(/mllr run +done/);
+  });
+
+  it('prints plain progress lines instead of the dashboard when CI is set, even in a terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-tty-ci-'));
+    const config = join(dir, 'quick.yaml');
+    writeFileSync(config, `stages:\n  module: ${JSON.stringify(TWO_STAGE)}\n  options: { steps: 3, delay_ms: 1 }\n`);
+    const command = `env CI=true ${quote(process.execPath)} ${quote(MLLR_BIN)} run --config ${quote(config)} --out ${quote(join(dir, 'run'))}`;
+    terminal.start('ci', command);
+    const screen = await terminal.waitFor('ci', /EXIT=\d+/);
+    expect(screen).toContain('EXIT=0');
+    expect(screen).not.toMatch(/│ stages +│/);
+    expect(screen).toMatch(/beta +done +\[2\/2\]/);
   });
 });
