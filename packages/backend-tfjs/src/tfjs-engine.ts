@@ -10,6 +10,7 @@ import {
   type ModuleSnapshot,
   type NamedTensor,
   type OptimizerSettings,
+  type OptimizerState,
   type ParameterGroup,
   type TokenBatch,
   type TrainExample,
@@ -152,6 +153,14 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
       tf.dispose([...gradients.values()]);
     }
     return { loss: tokens > 0 ? lossSum / tokens : 0, tokens, gradNorm };
+  }
+
+  optimizerState(): Promise<OptimizerState> {
+    return this.requireOptimizer().exportState();
+  }
+
+  async loadOptimizerState(state: OptimizerState): Promise<void> {
+    this.requireOptimizer().importState(state);
   }
 
   async snapshot(modules: readonly ModuleId[]): Promise<ModuleSnapshot> {

@@ -75,6 +75,41 @@ describe('TfjsEngine training', () => {
     a.forEach((t, i) => expect(Buffer.from(t.data.buffer).equals(Buffer.from(b[i]!.data.buffer))).toBe(true));
   });
 
+  it('resumes bit-identically from saved weights and optimizer state, and differs without the optimizer state', async () => {
+    const groups = (e: TfjsEngine) => [
+      { name: 'a', tensors: e.tensorNames().filter((n) => n.includes('layers.0.')), learningRate: 0, weightDecay: 0.1 },
+      { name: 'b', tensors: e.tensorNames().filter((n) => !n.includes('layers.0.')), learningRate: 0.01, weightDecay: 0.1 },
+    ];
+    const through = await engine(13);
+    through.configure(groups(through), SETTINGS);
+    for (let i = 0; i < 3; i++) await through.trainStep(dataset());
+    through.setLearningRates({ a: 0.005 }); // group a gets its first updates only after the save
+    const weights = await through.getWeights(through.tensorNames());
+    const state = await through.optimizerState();
+    expect(state.rates).toEqual({ a: 0.005, b: 0.01 });
+    expect(state.tensors.every((t) => !t.name.includes('layers.0.') && t.steps === 3)).toBe(true);
+    const tail = async (e: TfjsEngine) => {
+      const losses = [];
+      for (let i = 0; i < 3; i++) losses.push((await e.trainStep(dataset())).loss);
+      return { losses, weights: await e.getWeights(e.tensorNames()) };
+    };
+    const expected = await tail(through);
+
+    const resume = async (withState: boolean) => {
+      const e = await engine(99); // other initial weights: everything must come from the saved state
+      await e.setWeights(weights);
+      e.configure(groups(e), SETTINGS);
+      if (withState) await e.loadOptimizerState(state);
+      else e.setLearningRates(state.rates);
+      return tail(e);
+    };
+    const resumed = await resume(true);
+    expect(resumed.losses).toEqual(expected.losses);
+    resumed.weights.forEach((t, i) => expect(Buffer.from(t.data.buffer).equals(Buffer.from(expected.weights[i]!.data.buffer)), t.name).toBe(true));
+    const fresh = await resume(false);
+    expect(fresh.losses).not.toEqual(expected.losses);
+  });
+
   it('accumulates gradients: two micro-batches update like one full batch', async () => {
     const update = async (accumulation: number) => {
       const e = await engine(5);

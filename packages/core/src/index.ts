@@ -67,7 +67,9 @@ export { TrainingEngine } from './contracts/training-engine.js';
 export type {
   ModuleSnapshot,
   OptimizerSettings,
+  OptimizerState,
   ParameterGroup,
+  TensorOptimizerState,
   TrainExample,
   TrainStepResult,
 } from './contracts/training-engine.js';
@@ -92,7 +94,7 @@ export { StageSet } from './contracts/stage.js';
 export type { Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken } from './contracts/plugin-loader.js';
 export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';
-export { createRng, shuffled } from './random.js';
+export { createRng, rngFromState, shuffled } from './random.js';
 export type { Rng } from './random.js';
 export { EngineProvider } from './contracts/engine-provider.js';
 export type { OpenEngineOptions } from './contracts/engine-provider.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, shuffled } from './random.js';
+import { createRng, rngFromState, shuffled } from './random.js';
 
 describe('createRng', () => {
   it('repeats for the same seed and differs across seeds', () => {
@@ -22,5 +22,13 @@ describe('createRng', () => {
     expect(s).not.toEqual(items);
     expect([...s].sort((x, y) => x - y)).toEqual(items);
     expect(shuffled(items, createRng(3))).toEqual(s);
+  });
+
+  it('continues from a saved state exactly where the saved generator was', () => {
+    const a = createRng(9);
+    for (let i = 0; i < 17; i++) a.next();
+    const resumed = rngFromState(a.state());
+    expect(Array.from({ length: 8 }, () => resumed.next())).toEqual(Array.from({ length: 8 }, () => a.next()));
+    expect(rngFromState(createRng(9).state()).next()).toBe(createRng(9).next());
   });
 });

@@ -3,6 +3,8 @@ export interface Rng {
   next(): number;
   /** An integer in [0, n). */
   int(n: number): number;
+  /** The generator's internal state: {@link rngFromState} continues the sequence from here (checkpoints). */
+  state(): number;
 }
 
 /**
@@ -10,7 +12,12 @@ export interface Rng {
  * subsets are reproducible from the run seed on every machine.
  */
 export function createRng(seed: number): Rng {
-  let state = (Math.floor(seed) >>> 0) ^ 0x9e3779b9;
+  return rngFromState((Math.floor(seed) >>> 0) ^ 0x9e3779b9);
+}
+
+/** A generator that continues from a {@link Rng.state} value: it yields exactly what the saved one would have next. */
+export function rngFromState(saved: number): Rng {
+  let state = saved >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
@@ -18,7 +25,7 @@ export function createRng(seed: number): Rng {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { next, int: (n) => Math.floor(next() * n) };
+  return { next, int: (n) => Math.floor(next() * n), state: () => state };
 }
 
 /** A shuffled copy of `items` (Fisher–Yates) using `rng`. */

@@ -1,4 +1,4 @@
-import { MllrError, type OptimizerSettings, type ParameterGroup } from '@mllr/core';
+import { MllrError, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
 import { tf } from '../tf.js';
 import type { DecoderWeights } from '../decoder/decoder-weights.js';
 
@@ -83,6 +83,39 @@ export class GroupedAdamW {
     }
   }
 
+  /** A copy of the moments, update counts and rates (checkpoints). */
+  async exportState(): Promise<OptimizerState> {
+    const tensors = [];
+    for (const [name, state] of this.moments) {
+      tensors.push({ name, steps: state.steps, m: (await state.m.data()) as Float32Array, v: (await state.v.data()) as Float32Array });
+    }
+    return { rates: Object.fromEntries(this.rates), tensors };
+  }
+
+  /** Replaces the state with one from {@link exportState} taken under the same groups. */
+  importState(state: OptimizerState): void {
+    for (const [group, rate] of Object.entries(state.rates)) {
+      if (!this.rates.has(group)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names group "${group}", which is not configured`);
+      this.rates.set(group, rate);
+    }
+    const loaded = new Map<string, Moments>();
+    try {
+      for (const t of state.tensors) {
+        if (!this.groupOf.has(t.name)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names ${t.name}, which is in no parameter group`);
+        const weight = this.weights.get(t.name);
+        if (t.m.length !== weight.size || t.v.length !== weight.size) {
+          throw new MllrError('ARGUMENT_INVALID', `the optimizer state of ${t.name} has ${t.m.length} values; the weight has ${weight.size}`);
+        }
+        loaded.set(t.name, { m: valuesVariable(t.m, weight.shape), v: valuesVariable(t.v, weight.shape), steps: t.steps });
+      }
+    } catch (error) {
+      for (const s of loaded.values()) tf.dispose([s.m, s.v]);
+      throw error;
+    }
+    this.dispose();
+    for (const [name, moments] of loaded) this.moments.set(name, moments);
+  }
+
   dispose(): void {
     for (const s of this.moments.values()) tf.dispose([s.m, s.v]);
     this.moments.clear();
@@ -102,5 +135,12 @@ function zerosVariable(like: tf.Tensor): tf.Variable {
   const zeros = tf.zerosLike(like);
   const variable = tf.variable(zeros, false);
   zeros.dispose(); // the variable holds its own reference to the data
+  return variable;
+}
+
+function valuesVariable(values: Float32Array, shape: number[]): tf.Variable {
+  const tensor = tf.tensor(values, shape, 'float32');
+  const variable = tf.variable(tensor, false);
+  tensor.dispose();
   return variable;
 }

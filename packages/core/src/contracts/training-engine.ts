@@ -36,6 +36,23 @@ export interface TrainStepResult {
   gradNorm: number;
 }
 
+/** AdamW state of one tensor: first and second moments and how many updates it has had (bias correction). */
+export interface TensorOptimizerState {
+  name: string;
+  steps: number;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/**
+ * Everything an optimizer carries between steps besides the weights, so a checkpointed fine-tuning run resumes
+ * bit-identically: per-tensor moments and update counts (tensors never updated have none) and each group's rate.
+ */
+export interface OptimizerState {
+  rates: Record<string, number>;
+  tensors: TensorOptimizerState[];
+}
+
 /** Saved copies of some modules' weights, to put them back after a perturbation. */
 export interface ModuleSnapshot {
   readonly modules: readonly ModuleId[];
@@ -55,6 +72,10 @@ export interface TrainingEngine {
   restore(snapshot: ModuleSnapshot): Promise<void>;
   getWeights(names: readonly string[]): Promise<NamedTensor[]>;
   setWeights(tensors: readonly NamedTensor[]): Promise<void>;
+  /** The optimizer's state, to checkpoint training; engines that cannot checkpoint leave it out. */
+  optimizerState?(): Promise<OptimizerState>;
+  /** Puts back a state from {@link optimizerState}; call after `configure` with the same groups. */
+  loadOptimizerState?(state: OptimizerState): Promise<void>;
   /** Writes the model in Hugging Face layout (config.json, model.safetensors, tokenizer files). */
   save(dir: string): Promise<void>;
   dispose(): Promise<void>;
