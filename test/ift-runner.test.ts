@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModuleId } from '@mllr/core';
 import { TfjsEngine } from '@mllr/backend-tfjs';
 import { loadCheckpoint } from '@mllr/model';
-import { CURVE_FILE, MlLrSchedule, runFineTuning } from '@mllr/schedules';
+import { CURVE_FILE, MlLrSchedule, SwatSchedule, checkpointFolderName, runFineTuning } from '@mllr/schedules';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS, changedTensors, engineContext, sameBytes, tinyDataset, tinyEngine, weightsByName } from './support/tiny-model.js';
 
@@ -39,5 +39,41 @@ describe('IFT runner', () => {
     const again = await weightsByName(reloaded);
     for (const [name, data] of after) expect(sameBytes(again.get(name)!, data), name).toBe(true);
     await Promise.all([engine.dispose(), reloaded.dispose()]);
+  });
+
+  it('resumes from a checkpoint on the tfjs engine with bit-identical weights and loss curve', async () => {
+    const robust: ModuleId[] = ['L0.q', 'L1.down'];
+    // swat: the rest starts training only after the warm-up, so moments appear mid-run, after the checkpoint.
+    const run = async (checkpointDir?: string, stopAt?: number) => {
+      const engine = await tinyEngine(4);
+      let calls = 0;
+      try {
+        const curve = await runFineTuning({
+          engine,
+          schedule: new SwatSchedule({ warmupFraction: 0.5 }),
+          context: engineContext(engine, robust, 8),
+          examples: tinyDataset(),
+          batchSize: 4,
+          settings: SETTINGS,
+          seed: 9,
+          ...(checkpointDir ? { checkpointDir, checkpointEvery: 3 } : {}),
+          checkpoint: () => {
+            if (calls++ === stopAt) throw new Error('killed');
+          },
+        });
+        return { curve, weights: await weightsByName(engine), steps: calls };
+      } finally {
+        await engine.dispose();
+      }
+    };
+    const expected = await run();
+    const dir = join(mkdtempSync(join(tmpdir(), 'mllr-ift-')), 'checkpoint');
+    await expect(run(dir, 5)).rejects.toThrow('killed');
+    expect(readdirSync(dir)).toEqual([checkpointFolderName(3)]);
+    const resumed = await run(dir);
+    expect(resumed.steps).toBe(5);
+    expect(resumed.curve).toEqual(expected.curve);
+    for (const [name, data] of expected.weights) expect(sameBytes(resumed.weights.get(name)!, data), name).toBe(true);
+    expect(existsSync(dir)).toBe(false);
   });
 });

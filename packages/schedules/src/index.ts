@@ -51,3 +51,7 @@ export { SCHEDULE_NAMES, optionsSchema, register } from './plugin.js';
 export { CURVE_FILE, batchOrder, runFineTuning } from './ift/run-fine-tuning.js';
 /** A training-curve point and the runner's options. */
 export type { CurvePoint, FineTuningOptions } from './ift/run-fine-tuning.js';
+/** The data order's resumable state. */
+export type { BatchOrder, DataOrderState } from './ift/batch-order.js';
+/** Training checkpoints: their folder names and layout version. */
+export { CHECKPOINT_FORMAT, checkpointFolderName } from './ift/training-checkpoint.js';

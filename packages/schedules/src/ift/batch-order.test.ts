@@ -1,6 +1,6 @@
 import type { TrainExample } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
-import { batchOrder } from './run-fine-tuning.js';
+import { batchOrder } from './batch-order.js';
 
 const examples: TrainExample[] = Array.from({ length: 10 }, (_, i) => ({ ids: [1, i + 3, 2], promptLength: 1 }));
 
@@ -15,5 +15,18 @@ describe('batchOrder', () => {
     const again = batchOrder(examples, 3, 7);
     expect([5, 0, 4].map((s) => again(s))).toEqual([5, 0, 4].map((s) => batches(s)));
     expect(batchOrder(examples, 3, 8)(0)).not.toEqual(batches(0));
+  });
+
+  it('continues from a saved state with the batches of an uninterrupted order, without replaying earlier epochs', () => {
+    const whole = batchOrder(examples, 3, 7);
+    const expected = Array.from({ length: 12 }, (_, s) => whole(s));
+    for (const at of [0, 2, 3, 7, 11]) {
+      const state = batchOrder(examples, 3, 7).stateAt(at);
+      expect(state.epoch).toBe(Math.floor(at / 3));
+      const resumed = batchOrder(examples, 3, 7, state);
+      expect(Array.from({ length: 12 - at }, (_, k) => resumed(at + k))).toEqual(expected.slice(at));
+      if (state.epoch > 0) expect(() => resumed(0)).toThrow(/before the resumed epoch/);
+    }
+    expect(() => batchOrder(examples, 3, 8, whole.stateAt(4))).toThrow(/seed 7 resumed under seed 8/);
   });
 });

@@ -1,25 +1,20 @@
 import { join } from 'node:path';
 import {
   MllrError,
-  createRng,
   writeFileAtomic,
-  shuffled,
   type LrSchedule,
   type LrScheduleContext,
   type OptimizerSettings,
   type TrainExample,
   type TrainingEngine,
 } from '@mllr/core';
+import { batchOrder } from './batch-order.js';
+import type { CurvePoint } from './curve-point.js';
+import { fineTuningFingerprint } from './fingerprint.js';
+import { findCheckpoint, removeCheckpoints, saveCheckpoint } from './training-checkpoint.js';
 
-/** One point of a training curve. */
-export interface CurvePoint {
-  step: number;
-  loss: number;
-  tokens: number;
-  gradNorm: number;
-  /** Each group's learning rate at this step. */
-  rates: Record<string, number>;
-}
+export type { CurvePoint } from './curve-point.js';
+export { batchOrder } from './batch-order.js';
 
 /** What one fine-tuning run needs. */
 export interface FineTuningOptions {
@@ -39,6 +34,15 @@ export interface FineTuningOptions {
   startStep?: number;
   /** Where to save the fine-tuned model (Hugging Face layout) with its curve in `training_curve.json`. */
   saveTo?: string;
+  /**
+   * Folder for training checkpoints (weights, optimizer state, step, data order, curve so far). On start the newest
+   * valid checkpoint of the same inputs is resumed; the folder's checkpoints are removed once the run has finished.
+   */
+  checkpointDir?: string;
+  /** Steps between checkpoints; 0 or absent: none (a checkpoint in `checkpointDir` is still resumed). */
+  checkpointEvery?: number;
+  /** Lines for the run's log: a resume, or a checkpoint that was skipped and why. */
+  log?: (message: string) => void;
 }
 
 /** File name of the training curve saved next to a fine-tuned model. */
@@ -47,16 +51,39 @@ export const CURVE_FILE = 'training_curve.json';
 /**
  * Fine-tunes through core's training engine with one schedule: configures the schedule's groups, then for each
  * step sets the rates and trains on the next batch of a seeded shuffle (reshuffled each epoch). Returns the curve,
- * and with `saveTo` saves the model and the curve.
+ * and with `saveTo` saves the model and the curve. With `checkpointDir` it checkpoints every `checkpointEvery` steps
+ * and resumes from the newest valid checkpoint, bit-identically to a run that never stopped.
  */
 export async function runFineTuning(options: FineTuningOptions): Promise<CurvePoint[]> {
-  const { engine, schedule, context, examples, batchSize } = options;
+  const { engine, schedule, context, examples, batchSize, checkpointDir } = options;
   if (examples.length === 0) throw new MllrError('DATA_INVALID', 'fine-tuning needs at least one training example');
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new MllrError('ARGUMENT_INVALID', `batch size must be a positive integer, got ${batchSize}`);
-  engine.configure(schedule.groups(context), options.settings);
-  const batches = batchOrder(examples, batchSize, options.seed);
-  const curve: CurvePoint[] = [];
-  for (let step = options.startStep ?? 0; step < context.totalSteps; step++) {
+  const every = options.checkpointEvery ?? 0;
+  if (!Number.isInteger(every) || every < 0) throw new MllrError('ARGUMENT_INVALID', `checkpointEvery must be an integer ≥ 0, got ${every}`);
+  const log = options.log ?? (() => undefined);
+  const groups = schedule.groups(context);
+  engine.configure(groups, options.settings);
+
+  let fingerprint: string | undefined;
+  let resumed: Awaited<ReturnType<typeof findCheckpoint>>;
+  if (checkpointDir !== undefined) {
+    if (!engine.optimizerState || !engine.loadOptimizerState) {
+      throw new MllrError('ARGUMENT_INVALID', `the ${engine.name} training engine cannot save its optimizer state, so it cannot checkpoint; leave out checkpointDir`);
+    }
+    if (context.tensors.length === 0) throw new MllrError('ARGUMENT_INVALID', 'checkpoints need the model\'s tensor names in context.tensors');
+    fingerprint = await fineTuningFingerprint({ ...options, groups });
+    resumed = await findCheckpoint(checkpointDir, fingerprint, log);
+    if (resumed) {
+      await engine.setWeights(resumed.weights);
+      await engine.loadOptimizerState(resumed.optimizer);
+      log(`resumed from the checkpoint after step ${resumed.step} of ${context.totalSteps}`);
+    }
+  }
+
+  const start = resumed?.step ?? options.startStep ?? 0;
+  const batches = batchOrder(examples, batchSize, options.seed, resumed?.dataOrder);
+  const curve: CurvePoint[] = resumed ? [...resumed.curve] : [];
+  for (let step = start; step < context.totalSteps; step++) {
     options.checkpoint?.();
     const rates = schedule.ratesAt(step, context);
     engine.setLearningRates(rates);
@@ -64,24 +91,22 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
     const point = { step, loss: result.loss, tokens: result.tokens, gradNorm: result.gradNorm, rates };
     curve.push(point);
     options.onStep?.(point);
+    const done = step + 1;
+    if (checkpointDir !== undefined && every > 0 && done % every === 0 && done < context.totalSteps) {
+      await saveCheckpoint(checkpointDir, {
+        fingerprint: fingerprint!,
+        step: done,
+        dataOrder: batches.stateAt(done),
+        weights: await engine.getWeights(context.tensors),
+        optimizer: await engine.optimizerState!(),
+        curve,
+      });
+    }
   }
   if (options.saveTo) {
     await engine.save(options.saveTo);
     await writeFileAtomic(join(options.saveTo, CURVE_FILE), `${JSON.stringify({ schedule: schedule.name, steps: curve }, null, 2)}\n`);
   }
+  if (checkpointDir !== undefined) await removeCheckpoints(checkpointDir);
   return curve;
-}
-
-/** The batch of every step: epochs of seeded shuffles cut into full batches (each epoch leaves out its own remainder). */
-export function batchOrder(examples: readonly TrainExample[], batchSize: number, seed: number): (step: number) => TrainExample[] {
-  const rng = createRng(seed);
-  const perEpoch = Math.max(1, Math.floor(examples.length / batchSize));
-  const epochs: TrainExample[][] = [];
-  return (step) => {
-    const epoch = Math.floor(step / perEpoch);
-    while (epochs.length <= epoch) epochs.push(shuffled(examples, rng));
-    const order = epochs[epoch]!;
-    const at = (step % perEpoch) * batchSize;
-    return order.slice(at, Math.min(order.length, at + batchSize));
-  };
 }

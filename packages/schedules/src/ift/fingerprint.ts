@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import type { LrSchedule, LrScheduleContext, OptimizerSettings, ParameterGroup, TrainExample, TrainingEngine } from '@mllr/core';
+
+/** What decides a fine-tuning run's result. */
+export interface FingerprintInputs {
+  engine: TrainingEngine;
+  schedule: LrSchedule;
+  context: LrScheduleContext;
+  groups: readonly ParameterGroup[];
+  examples: readonly TrainExample[];
+  batchSize: number;
+  settings: OptimizerSettings;
+  seed: number;
+}
+
+/**
+ * SHA-256 of everything a run's result depends on: the starting weights, the groups and every step's rates (which
+ * capture the schedule's options), the examples, batch size, optimizer settings and seed. A checkpoint is resumed only
+ * under the same fingerprint, so a changed model, data set or setting never continues from a stale one.
+ */
+export async function fineTuningFingerprint(inputs: FingerprintInputs): Promise<string> {
+  const { context } = inputs;
+  const hash = createHash('sha256');
+  const rates = Array.from({ length: context.totalSteps }, (_, step) => inputs.schedule.ratesAt(step, context));
+  hash.update(
+    JSON.stringify({
+      schedule: inputs.schedule.name,
+      groups: inputs.groups,
+      rates,
+      totalSteps: context.totalSteps,
+      batchSize: inputs.batchSize,
+      settings: inputs.settings,
+      seed: inputs.seed,
+    }),
+  );
+  for (const e of inputs.examples) hash.update(`${e.promptLength}:${e.ids.join(',')};`);
+  for (const t of await inputs.engine.getWeights(context.tensors)) {
+    hash.update(`${t.name}[${t.shape.join('x')}]`);
+    hash.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  }
+  return hash.digest('hex');
+}
