@@ -1,6 +1,8 @@
 import type { ModelArchitecture } from '@mllr/core';
 import { tf } from '../tf.js';
 import type { DecoderWeights } from './decoder-weights.js';
+import { scaledDotAttention } from './attention.js';
+import { linearProduct } from './linear.js';
 import { applyRope, type RopeTables } from './rope.js';
 
 /** Keys and values of earlier positions, per layer, [B, kvHeads, P, headDim] (keys already rotated). */
@@ -74,7 +76,7 @@ export function decoderForward(weights: DecoderWeights, rope: RopeTables, input:
       cache.keys.push(k);
       cache.values.push(v);
     }
-    const attended = attention(qr, repeatKv(k, arch), repeatKv(v, arch), mask, arch.headDim);
+    const attended = scaledDotAttention(qr, repeatKv(k, arch), repeatKv(v, arch), mask, 1 / Math.sqrt(arch.headDim));
     const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [batch * steps, arch.numHeads * arch.headDim]);
     x = tf.add(x, linear(merged as tf.Tensor2D, weights, `${p}.self_attn.o_proj`)) as tf.Tensor2D;
 
@@ -92,7 +94,7 @@ export function decoderForward(weights: DecoderWeights, rope: RopeTables, input:
   if (options.logits !== 'none') {
     const source = options.logits === 'last' ? lastPosition(x, batch, steps) : x;
     const normed = rmsNorm(source, weights.get('model.norm.weight'), arch.rmsNormEps);
-    const logits = tf.matMul(normed, weights.head(), false, true);
+    const logits = linearProduct(normed, weights.head() as tf.Tensor2D);
     out.logits = options.logits === 'last' ? logits : tf.reshape(logits, [batch, steps, arch.vocabSize]);
   }
   return out;
@@ -105,7 +107,7 @@ function rmsNorm(x: tf.Tensor2D, weight: tf.Tensor, eps: number): tf.Tensor2D {
 
 /** x Wᵀ (+ b): Hugging Face stores projections as [out, in]. */
 function linear(x: tf.Tensor2D, weights: DecoderWeights, prefix: string): tf.Tensor2D {
-  const y: tf.Tensor2D = tf.matMul(x, weights.get(`${prefix}.weight`) as tf.Tensor2D, false, true);
+  const y = linearProduct(x, weights.get(`${prefix}.weight`) as tf.Tensor2D);
   const bias = weights.find(`${prefix}.bias`);
   return bias ? (tf.add(y, bias) as tf.Tensor2D) : y;
 }
@@ -132,11 +134,6 @@ function attentionMask(keyMask: tf.Tensor2D, pastLength: number, steps: number, 
   const notPadding = tf.greater(tf.reshape(keyMask, [keyMask.shape[0], 1, 1, total]), 0.5); // [B,1,1,S]
   const allowed = tf.logicalAnd(notPadding, tf.reshape(causal, [1, 1, steps, total])) as tf.Tensor4D;
   return tf.where(allowed, tf.zerosLike(allowed).toFloat(), tf.onesLike(allowed).toFloat().mul(MASKED)) as tf.Tensor4D;
-}
-
-function attention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor4D, headDim: number): tf.Tensor4D {
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(headDim)), mask);
-  return tf.matMul(tf.softmax(scores), v) as tf.Tensor4D;
 }
 
 /** The last position of each sequence: [B·T, H] → [B, H]. */
