@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { allModuleIds } from '@mllr/core';
@@ -8,6 +8,9 @@ import { runMllr } from './mllr-cli.js';
 const CONFIG = resolve(import.meta.dirname, 'fixtures/ml-lr-small.yaml');
 
 describe('mllr run: the ML-LR pipeline on tiny-chat', () => {
+  /** The run folder of the first test: module probes and fine-tuning runs fanned out over worker processes. */
+  let parallelRun: string | undefined;
+
   it('runs base → proxy → robustness → search → ift → eval → report and writes summary.json as DESIGN.md specifies', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'mllr-pipeline-')), 'run');
     const result = await runMllr(['run', '--headless', '--config', CONFIG, '--out', out]);
@@ -43,7 +46,32 @@ describe('mllr run: the ML-LR pipeline on tiny-chat', () => {
     for (const module of summary.mods_robust) expect(html).toContain(`<span class="chip">${module}</span>`);
     expect(existsSync(join(out, 'models', 'ml-lr', 'model.safetensors'))).toBe(true);
 
+    // Two cores or more: the independent jobs ran in worker processes.
+    expect(result.stdout).toMatch(/scoring 28 modules on \d+ worker processes/);
+    expect(result.stdout).toMatch(/fine-tuning 4 runs on \d+ worker processes/);
+    parallelRun = out;
+
     const again = await runMllr(['run', '--headless', '--config', CONFIG, '--out', out]);
     expect(again.code).toBe(2);
+  }, 900_000);
+
+  it('gives the same scores, sets, curves and metrics with every job in one process (engine.workers: 1)', async () => {
+    expect(parallelRun, 'needs the first test').toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-serial-'));
+    const config = join(dir, 'serial.yaml');
+    writeFileSync(config, `${readFileSync(CONFIG, 'utf8')}\nengine: { workers: 1 }\n`);
+    const out = join(dir, 'run');
+    const result = await runMllr(['run', '--headless', '--config', config, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('scoring 28 modules on 1 process');
+    expect(result.stdout).toContain('fine-tuning 4 runs on 1 process');
+    const read = (run: string, file: string) => JSON.parse(readFileSync(join(run, file), 'utf8'));
+    expect(read(out, 'robustness.json')).toEqual(read(parallelRun!, 'robustness.json'));
+    expect(read(out, 'search.json')).toEqual(read(parallelRun!, 'search.json'));
+    for (const run of ['uniform', 'ml-lr', 'swat', 'random-control']) {
+      expect(read(out, `ift/${run}.json`).curve).toEqual(read(parallelRun!, `ift/${run}.json`).curve);
+    }
+    expect(read(out, 'eval.json')).toEqual(read(parallelRun!, 'eval.json'));
+    expect(read(out, 'summary.json').runs).toEqual(read(parallelRun!, 'summary.json').runs);
   }, 900_000);
 });

@@ -35,7 +35,9 @@ export class OnnxEngineProvider implements EngineProvider {
 
   async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxEngine> {
     const settings: OnnxEngineOptions = { device: this.deviceOf(options) };
-    if (this.defaults.threads !== undefined) settings.threads = this.defaults.threads;
+    // The plugin's own `threads` option wins; a run's worker processes pass their share of the cores.
+    const threads = this.defaults.threads ?? options.threads;
+    if (threads !== undefined) settings.threads = threads;
     if (this.defaults.onMessage) settings.onMessage = this.defaults.onMessage;
     const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
     if (!hasCheckpoint && existsSync(join(modelDir, MODEL_FILE))) return OnnxEngine.open(modelDir, settings);

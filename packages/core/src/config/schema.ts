@@ -241,10 +241,12 @@ export const RunConfigSchema = z.strictObject({
       inference: PluginRefSchema.default({ name: 'onnx', options: {} }),
       training: PluginRefSchema.default({ name: 'tfjs', options: {} }),
       device: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),
-      /** Child processes for independent jobs (module probes); 0 = one per core. */
+      /** Child processes for independent jobs (module probes, fine-tuning runs); 0 = one per core. */
       workers: z.number().int().min(0).default(0),
+      /** The inference engine of single stages, where it differs from `inference` (for example `{ eval: tfjs }`). */
+      stage_inference: z.record(z.string(), PluginRefSchema).default({}),
     })
-    .default({ inference: { name: 'onnx', options: {} }, training: { name: 'tfjs', options: {} }, device: 'auto', workers: 0 }),
+    .default({ inference: { name: 'onnx', options: {} }, training: { name: 'tfjs', options: {} }, device: 'auto', workers: 0, stage_inference: {} }),
   tokenizer: PluginRefSchema.default({ name: 'hf', options: {} }),
   data: DataSchema.prefault({}),
   stages: PluginRefSchema.default({ name: 'ml-lr', options: {} }),

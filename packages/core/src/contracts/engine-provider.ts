@@ -6,6 +6,8 @@ import type { TrainingEngine } from './training-engine.js';
 export interface OpenEngineOptions {
   /** Device preference of the engine (`auto` by default), for example `wasm` for tfjs. */
   device?: string;
+  /** CPU threads the engine may use (engines that choose their own ignore it); default: one per core. */
+  threads?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type DependencyContainer, type PluginInfo, type RunConfig, RunConfigToken, type StageSet } from '@mllr/core';
+import { MllrError, type DependencyContainer, type PluginInfo, type RunConfig, RunConfigToken, type StageSet } from '@mllr/core';
 import { baseStage } from './ml-lr/base-stage.js';
 import { evalStage } from './ml-lr/eval-stage.js';
 import { iftStage } from './ml-lr/ift-stage.js';
@@ -12,13 +12,25 @@ import { searchStage } from './ml-lr/search-stage.js';
 /** The stage names of the ML-LR pipeline, in order (see DESIGN.md); `pretrain` comes first when the config asks for it. */
 export const ML_LR_STAGES = ['base', 'proxy', 'robustness', 'search', 'ift', 'eval', 'report'] as const;
 
+/** The stages that run an inference engine, which `engine.stage_inference` may set one by one. */
+export const INFERENCE_STAGES = ['base', 'proxy', 'robustness', 'search', 'eval'] as const;
+
 /** The built-in `ml-lr` stage set: [pretrain →] base → proxy → robustness → search → ift → eval → report. */
 export function register(container: DependencyContainer, _options: Record<string, unknown>, info: PluginInfo): void {
   const config = container.resolve<RunConfig>(RunConfigToken);
+  for (const stage of Object.keys(config.engine.stage_inference)) {
+    if (!(INFERENCE_STAGES as readonly string[]).includes(stage)) {
+      throw new MllrError('CONFIG_INVALID', `engine.stage_inference.${stage}: no such stage runs inference; stages that do: ${INFERENCE_STAGES.join(', ')}`);
+    }
+  }
+  const inference = config.engine.inference.name ?? config.engine.inference.module;
   const resources = new RunResources(config, container, info.configDir);
   const stageSet: StageSet = {
     name: 'ml-lr',
-    info: { model: config.model.path, engine: `${config.engine.training.name ?? config.engine.training.module} (device ${config.engine.device})` },
+    info: {
+      model: config.model.path,
+      engine: `training ${config.engine.training.name ?? config.engine.training.module} (device ${config.engine.device}) · inference ${inference}`,
+    },
     stages: [
       ...(config.model.pretrain ? [pretrainStage(resources)] : []),
       baseStage(resources),

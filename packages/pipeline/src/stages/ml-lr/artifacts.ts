@@ -10,6 +10,8 @@ export interface BaseArtifact {
   numLayers: number;
   engine: string;
   device: string;
+  /** The inference engine of the probing and evaluation stages, and its device. */
+  inference?: { engine: string; device: string };
 }
 
 /** proxy.json: the security feature classifier, enough to rebuild the frozen probe exactly. */

@@ -2,7 +2,7 @@ import { HarmJudge, PluginLoader, type MetricValue, type Stage, type StageContex
 import { measureHeadlineMetrics } from '@mllr/eval';
 import type { EvalArtifact, IftArtifact } from './artifacts.js';
 import { dataHashInputs } from './run-data.js';
-import type { RunResources } from './run-resources.js';
+import { inferenceHashInputs, type RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
 
 /** `eval`: harmful_asr, over_refusal, usability and expertise of the base model and of every fine-tuned one. */
@@ -10,7 +10,14 @@ export function evalStage(resources: RunResources): Stage {
   return {
     name: 'eval',
     title: 'evaluate every model',
-    hashInputs: (config) => ({ judge: config.judge, evaluators: config.evaluators, data: dataHashInputs(config, 'eval'), seed: config.seed, seeds: config.seeds }),
+    hashInputs: (config) => ({
+      judge: config.judge,
+      evaluators: config.evaluators,
+      data: dataHashInputs(config, 'eval'),
+      seed: config.seed,
+      seeds: config.seeds,
+      ...inferenceHashInputs(config, 'eval'),
+    }),
     async run(context: StageContext) {
       const judge = await context.container.resolve<PluginLoader>(PluginLoader).load<HarmJudge>('judge', context.config.judge, 'judge');
       const { eval: evalSets } = await resources.data();
@@ -21,7 +28,7 @@ export function evalStage(resources: RunResources): Stage {
       const results: EvalArtifact = {};
       for (const [i, [id, dir]] of models.entries()) {
         context.progress(i, models.length, { unit: 'model', label: id });
-        const engine = await resources.openEngine(dir);
+        const engine = await resources.openInference('eval', dir);
         try {
           results[id] = await measureHeadlineMetrics(sets, { engine, tokenizer, judge, maxNewTokens: 16, checkpoint: () => context.checkpoint() });
         } finally {

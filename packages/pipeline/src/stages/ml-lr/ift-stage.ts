@@ -1,14 +1,19 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LrSchedule, PluginLoader, allModuleIds, moduleTensorNames, type Stage, type StageContext } from '@mllr/core';
-import { runFineTuning } from '@mllr/schedules';
+import type { Stage, StageContext } from '@mllr/core';
 import { hashValue } from '../../run/canonical-hash.js';
-import type { IftArtifact, SearchArtifact } from './artifacts.js';
+import { runJobs } from '../../process/run-jobs.js';
+import type { IftArtifact } from './artifacts.js';
+import { mlLrJobOptions, modelDirOf, type FineTuneJob, type FineTuneResult } from './ml-lr-jobs.js';
 import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
 
-/** `ift`: fine-tunes the base model on the benign data once per compared strategy, saving each model and curve. */
+/**
+ * `ift`: fine-tunes the base model on the benign data once per compared strategy (and seed), saving each model and
+ * loss curve. The runs are independent jobs (the fine-tuning itself is the `fine-tune` job in ml-lr-jobs.ts), so
+ * they fan out over worker processes, one per core.
+ */
 export function iftStage(resources: RunResources): Stage {
   return {
     name: 'ift',
@@ -16,71 +21,61 @@ export function iftStage(resources: RunResources): Stage {
     hashInputs: (config) => ({ strategies: config.strategies, training: config.training, seed: config.seed, seeds: config.seeds, data: dataHashInputs(config, 'ift') }),
     async run(context: StageContext) {
       const { config } = context;
-      const search = await context.store.readJson<SearchArtifact>('search.json');
-      const examples = await resources.iftExamples();
-      const loader = context.container.resolve<PluginLoader>(PluginLoader);
       const runs = seedRuns(config);
-      const total = runs.length * config.training.steps;
+      const steps = config.training.steps;
+      const stepsDone = runs.map(() => 0);
+      const report = (label?: string) =>
+        context.progress(
+          stepsDone.reduce((a, b) => a + b, 0),
+          runs.length * steps,
+          label !== undefined ? { unit: 'step', label } : { unit: 'step' },
+        );
+
+      // A run finished before an interruption is kept: same stage inputs, same run, model still on disk.
+      const inputsOf = (i: number) => (context.resumeKey === undefined ? undefined : hashValue({ stage: context.resumeKey, run: runs[i] }));
+      const todo: FineTuneJob[] = [];
       for (const [i, run] of runs.entries()) {
-        const strategyIndex = config.strategies.findIndex((s) => s.id === run.strategyId);
-        const strategy = config.strategies[strategyIndex]!;
-        const schedule = await loader.load<LrSchedule>('schedule', strategy.schedule, `strategies[${strategyIndex}].schedule`);
-        const robust = search.sets[run.runId] ?? search.sets[strategy.id] ?? search.mods_robust;
-        const modelDir = join(context.store.dir, 'models', run.runId);
-        // A run finished before an interruption is kept: same stage inputs, same run, model still on disk.
-        const inputs = context.resumeKey === undefined ? undefined : hashValue({ stage: context.resumeKey, run });
+        const modelDir = modelDirOf(context.store.dir, run.runId);
+        const inputs = inputsOf(i);
         if (inputs !== undefined && (await finishedBefore(context, run.runId, inputs, modelDir))) {
           context.log(`${run.runId}: finished before, kept`);
-          context.progress((i + 1) * config.training.steps, total, { unit: 'step', label: run.runId });
-          continue;
+          stepsDone[i] = steps;
+          report(run.runId);
+        } else {
+          todo.push({ run: i, modelDir });
         }
-        const engine = await resources.openEngine();
-        try {
-          const qkvBias = engine.architecture.qkvBias;
-          const curve = await runFineTuning({
-            engine,
-            schedule,
-            context: {
-              modules: allModuleIds(engine.architecture.numLayers),
-              robust,
-              tensors: engine.tensorNames?.() ?? [],
-              tensorsOf: (m) => moduleTensorNames(m, { qkvBias }),
-              learningRate: config.training.learning_rate,
-              weightDecay: config.training.weight_decay,
-              totalSteps: config.training.steps,
-            },
-            examples,
-            batchSize: config.training.batch_size,
-            settings: {
-              beta1: config.training.beta1,
-              beta2: config.training.beta2,
-              epsilon: config.training.epsilon,
-              maxGradNorm: config.training.max_grad_norm,
-              gradientAccumulation: config.training.gradient_accumulation,
-            },
-            seed: run.seed,
-            checkpoint: () => context.checkpoint(),
-            onStep: (p) => {
-              context.metric('loss', p.loss, { step: p.step, series: run.runId });
-              context.progress(i * config.training.steps + p.step + 1, total, { unit: 'step', label: run.runId });
-            },
-            saveTo: modelDir,
-          });
-          context.log(`${run.runId} (${schedule.name}, seed ${run.seed}): loss ${curve[0]!.loss.toFixed(3)} → ${curve.at(-1)!.loss.toFixed(3)}`);
+      }
+      if (todo.length === 0) return;
+
+      const fanOut = mlLrJobOptions(resources, context, todo.length);
+      context.log(`fine-tuning ${todo.length} run${todo.length === 1 ? '' : 's'} on ${fanOut.workers} ${fanOut.workers === 1 ? 'process' : 'worker processes'}`);
+      await runJobs({
+        context,
+        kind: 'fine-tune',
+        payloads: todo,
+        ...fanOut,
+        onProgress: (job, done, _total, label) => {
+          stepsDone[todo[job]!.run] = done;
+          report(label);
+        },
+        onResult: async (job, result) => {
+          const { run: i, modelDir } = todo[job]!;
+          const run = runs[i]!;
+          const { schedule, curve } = result as FineTuneResult;
+          context.log(`${run.runId} (${schedule}, seed ${run.seed}): loss ${curve[0]!.loss.toFixed(3)} → ${curve.at(-1)!.loss.toFixed(3)}`);
+          const inputs = inputsOf(i);
           const artifact: IftArtifact = {
-            strategy: strategy.id,
+            strategy: run.strategyId,
             run: run.runId,
             seed: run.seed,
             ...(inputs !== undefined ? { inputs } : {}),
-            schedule: schedule.name,
+            schedule,
             model: modelDir,
-            curve: curve.map((p) => ({ step: p.step, loss: p.loss })),
+            curve,
           };
           await context.store.writeJson(`ift/${run.runId}.json`, artifact);
-        } finally {
-          await engine.dispose();
-        }
-      }
+        },
+      });
     },
   };
 }

@@ -180,7 +180,7 @@ async function train(
     },
     'model.pretrain',
   );
-  const engine = await resources.openEngine(run.dir);
+  const engine = await resources.openTraining(run.dir);
   const started = performance.now();
   try {
     const points = await runFineTuning({

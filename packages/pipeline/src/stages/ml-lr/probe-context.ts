@@ -1,23 +1,48 @@
-import { allModuleIds, type RobustnessContext, type StageContext } from '@mllr/core';
+import { allModuleIds, type InferenceEngine, type RobustnessContext, type StageContext } from '@mllr/core';
 import { restoreSecurityProbe } from '@mllr/proxies';
 import { classifierFromJson, type ProxyArtifact } from './artifacts.js';
 import type { FullEngine, RunResources } from './run-resources.js';
 
-/** The robustness context of the base model: its engine, the frozen probe from proxy.json, benign IFT examples. */
-export async function probeContext(resources: RunResources, context: StageContext, engine: FullEngine): Promise<RobustnessContext> {
+/** The engines a probing stage works with: inference reads the probe's features, training perturbs modules. */
+export interface ProbeEngines {
+  inference: InferenceEngine;
+  training: FullEngine;
+  dispose(): Promise<void>;
+}
+
+/** Opens the base model on the stage's inference engine and on the training engine. */
+export async function openProbeEngines(resources: RunResources, stage: string): Promise<ProbeEngines> {
+  const training = await resources.openTraining();
+  try {
+    const inference = await resources.openInference(stage);
+    return {
+      inference,
+      training,
+      async dispose() {
+        await Promise.all([inference.dispose(), training.dispose()]);
+      },
+    };
+  } catch (error) {
+    await training.dispose();
+    throw error;
+  }
+}
+
+/** The robustness context of the base model: its engines, the frozen probe from proxy.json, benign IFT examples. */
+export async function probeContext(resources: RunResources, context: StageContext, engines: ProbeEngines): Promise<RobustnessContext> {
   const saved = await context.store.readJson<ProxyArtifact>('proxy.json');
   const tokenizer = await resources.modelTokenizer();
-  const probe = await restoreSecurityProbe(engine, tokenizer, {
+  const probe = await restoreSecurityProbe(engines.inference, tokenizer, {
     layer: saved.layer,
     model: classifierFromJson(saved.classifier),
     prompts: saved.validation.prompts,
     labels: saved.validation.labels,
   });
   return {
-    modules: allModuleIds(engine.architecture.numLayers),
+    modules: allModuleIds(engines.inference.architecture.numLayers),
     probe,
-    inference: engine,
-    training: engine,
+    inference: engines.inference,
+    training: engines.training,
     seed: context.config.seed,
     iftExamples: await resources.iftExamples(),
     checkpoint: () => context.checkpoint(),

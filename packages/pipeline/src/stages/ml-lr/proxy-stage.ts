@@ -2,7 +2,7 @@ import type { Stage, StageContext } from '@mllr/core';
 import { trainSecurityProbe } from '@mllr/proxies';
 import { classifierToJson, type ProxyArtifact } from './artifacts.js';
 import { dataHashInputs } from './run-data.js';
-import type { RunResources } from './run-resources.js';
+import { inferenceHashInputs, type RunResources } from './run-resources.js';
 
 /** `proxy`: trains the security feature classifier on harmful vs benign prompts and records per-layer accuracy. */
 export function proxyStage(resources: RunResources): Stage {
@@ -10,9 +10,14 @@ export function proxyStage(resources: RunResources): Stage {
     name: 'proxy',
     title: 'train the security feature probe',
     // A fixed layer joins the hash; `auto` leaves it as it was before the option existed, so old runs still resume.
-    hashInputs: (config) => ({ seed: config.seed, data: dataHashInputs(config, 'probe'), probe: config.probe.layer === 'auto' ? undefined : config.probe }),
+    hashInputs: (config) => ({
+      seed: config.seed,
+      data: dataHashInputs(config, 'probe'),
+      probe: config.probe.layer === 'auto' ? undefined : config.probe,
+      ...inferenceHashInputs(config, 'proxy'),
+    }),
     async run(context: StageContext) {
-      const engine = await resources.openEngine();
+      const engine = await resources.openInference('proxy');
       try {
         const { probe } = await resources.data();
         context.log(`probe prompts: ${probe.harmful.length} harmful, ${probe.benign.length} benign`);

@@ -1,42 +1,51 @@
-import { RobustnessProxy, PluginLoader, type Stage, type StageContext } from '@mllr/core';
+import { PluginLoader, RobustnessProxy, allModuleIds, type ModuleScore, type Stage, type StageContext } from '@mllr/core';
 import { formatHeatmap, robustnessHeatmap } from '@mllr/proxies';
+import { loadModelConfig } from '@mllr/model';
+import { runJobs } from '../../process/run-jobs.js';
 import type { RobustnessArtifact } from './artifacts.js';
-import { probeContext } from './probe-context.js';
+import { mlLrJobOptions, type ScoreModuleJob } from './ml-lr-jobs.js';
 import { dataHashInputs } from './run-data.js';
-import type { RunResources } from './run-resources.js';
+import { inferenceHashInputs, type RunResources } from './run-resources.js';
 
-/** `robustness`: scores every module with the configured proxy and writes the module-type × layer heatmap. */
+/**
+ * `robustness`: scores every module with the configured proxy and writes the module-type × layer heatmap. Each
+ * module is an independent job (its perturbation is seeded by the run seed and the module), so the modules fan out
+ * over worker processes and the scores equal the serial ones.
+ */
 export function robustnessStage(resources: RunResources): Stage {
   return {
     name: 'robustness',
     title: 'score module robustness',
-    hashInputs: (config) => ({ proxy: config.proxy, seed: config.seed, ift: dataHashInputs(config, 'ift') }),
+    hashInputs: (config) => ({
+      proxy: config.proxy,
+      seed: config.seed,
+      ift: dataHashInputs(config, 'ift'),
+      ...inferenceHashInputs(config, 'robustness'),
+    }),
     async run(context: StageContext) {
       const proxy = await context.container.resolve<PluginLoader>(PluginLoader).load<RobustnessProxy>('proxy', context.config.proxy, 'proxy');
-      const engine = await resources.openEngine();
-      try {
-        const robustness = await probeContext(resources, context, engine);
-        const shown = new Set<string>();
-        const scores = await proxy.score({
-          ...robustness,
-          onProgress: (done, total, module, score) => {
-            // Each score as it arrives, so the dashboard's heatmap fills in cell by cell.
-            if (score) {
-              context.metric('robustness', score.score, { series: module });
-              shown.add(module);
-            }
-            context.progress(done, total, { unit: 'module', label: module });
-          },
-        });
-        // A proxy that reports progress without scores still gets its heatmap, all at once.
-        for (const s of scores) if (!shown.has(s.module)) context.metric('robustness', s.score, { series: s.module });
-        const heatmap = robustnessHeatmap(scores, engine.architecture.numLayers);
-        context.log(`robustness (${proxy.name}; higher = more robust):\n${formatHeatmap(heatmap)}`);
-        const artifact: RobustnessArtifact = { proxy: proxy.name, scores, heatmap };
-        await context.store.writeJson('robustness.json', artifact);
-      } finally {
-        await engine.dispose();
-      }
+      const { numLayers } = await loadModelConfig(resources.modelDir);
+      const modules = allModuleIds(numLayers);
+      const payloads: ScoreModuleJob[] = modules.map((module) => ({ module }));
+      const fanOut = mlLrJobOptions(resources, context, payloads.length);
+      context.log(`scoring ${modules.length} modules on ${fanOut.workers} ${fanOut.workers === 1 ? 'process' : 'worker processes'}`);
+      let done = 0;
+      const scores = (await runJobs({
+        context,
+        kind: 'score-module',
+        payloads,
+        ...fanOut,
+        onResult: (_job, result) => {
+          // Each score as it arrives, so the dashboard's heatmap fills in cell by cell.
+          const score = result as ModuleScore;
+          context.metric('robustness', score.score, { series: score.module });
+          context.progress(++done, modules.length, { unit: 'module', label: score.module });
+        },
+      })) as ModuleScore[];
+      const heatmap = robustnessHeatmap(scores, numLayers);
+      context.log(`robustness (${proxy.name}; higher = more robust):\n${formatHeatmap(heatmap)}`);
+      const artifact: RobustnessArtifact = { proxy: proxy.name, scores, heatmap };
+      await context.store.writeJson('robustness.json', artifact);
     },
   };
 }

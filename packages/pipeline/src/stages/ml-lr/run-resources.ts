@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import {
   DatasetReader,
@@ -13,6 +14,7 @@ import {
   type TrainExample,
   type TrainingEngine,
   type InferenceEngine,
+  type OpenEngineOptions,
 } from '@mllr/core';
 import { generateWorld, readAll, toTrainExample, type ReadSample, type World } from '@mllr/data';
 import { loadModelConfig, loadTokenizer, type HfTokenizer } from '@mllr/model';
@@ -21,6 +23,12 @@ import { dataDirOf, loadRunData, resolveSource, type RunDataSets } from './run-d
 
 /** An engine that both infers and trains (tfjs): what the method stages perturb, probe and fine-tune. */
 export type FullEngine = InferenceEngine & TrainingEngine & { tensorNames?(): string[] };
+
+/** How this process's engines may use the machine. */
+export interface EngineShare {
+  /** CPU threads for engines that take a thread count (ONNX Runtime); default: one per core. */
+  threads?: number;
+}
 
 /**
  * What the ML-LR stages share within one engine process: the model folder, the run's data sets (the embedded world
@@ -31,6 +39,7 @@ export class RunResources {
   private world: World | undefined;
   private tokenizer: Promise<HfTokenizer> | undefined;
   private provider: Promise<EngineProvider> | undefined;
+  private readonly inferenceProviders = new Map<string, Promise<EngineProvider>>();
   private sets: Promise<RunDataSets> | undefined;
   private examples: Promise<TrainExample[]> | undefined;
 
@@ -38,6 +47,7 @@ export class RunResources {
     readonly config: RunConfig,
     private readonly container: DependencyContainer,
     readonly configDir: string,
+    private readonly share: EngineShare = {},
   ) {}
 
   /** The base model's folder: `tiny-chat` is the embedded model; with `model.pretrain`, the model the run trained. */
@@ -126,12 +136,54 @@ export class RunResources {
     return this.tokenizer;
   }
 
-  /** A fresh engine on `modelDir` (default: the base model) that can train. */
-  async openEngine(modelDir = this.modelDir): Promise<FullEngine> {
+  /** A fresh engine on `modelDir` (default: the base model) that can train (`engine.training`). */
+  async openTraining(modelDir = this.modelDir): Promise<FullEngine> {
     this.provider ??= this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('training', this.config.engine.training, 'engine.training');
     const provider = await this.provider;
-    const options = this.config.engine.device === 'auto' ? {} : { device: this.config.engine.device };
     if (!provider.openTraining) throw new MllrError('ARGUMENT_INVALID', `engine.training: the ${provider.name} engine cannot train`);
-    return (await provider.openTraining(modelDir, options)) as FullEngine;
+    return (await provider.openTraining(modelDir, this.engineOptions(provider))) as FullEngine;
   }
+
+  /**
+   * A fresh inference engine on `modelDir` for `stage`: `engine.stage_inference[stage]` where the config names one,
+   * else `engine.inference` (ONNX Runtime by default: forward passes there are many times faster than in tfjs).
+   */
+  async openInference(stage: string, modelDir = this.modelDir): Promise<InferenceEngine> {
+    const own = this.config.engine.stage_inference[stage];
+    const ref = own ?? this.config.engine.inference;
+    const where = own ? `engine.stage_inference.${stage}` : 'engine.inference';
+    const key = JSON.stringify(ref);
+    let provider = this.inferenceProviders.get(key);
+    if (!provider) {
+      provider = this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('inference', ref, where);
+      this.inferenceProviders.set(key, provider);
+    }
+    const loaded = await provider;
+    return loaded.openInference(modelDir, this.engineOptions(loaded));
+  }
+
+  /** Worker processes for `jobs` independent jobs: `engine.workers` (0 = one per core), at most one per job. */
+  workersFor(jobs: number): number {
+    const wanted = this.config.engine.workers === 0 ? availableParallelism() : this.config.engine.workers;
+    return Math.max(1, Math.min(wanted, jobs));
+  }
+
+  /** The CPU threads each of `workers` processes may give its engines: an even share of the cores. */
+  static threadsPerWorker(workers: number): number {
+    return Math.max(1, Math.floor(availableParallelism() / workers));
+  }
+
+  // `engine.device` names tfjs devices (wasm, tfjs-node, …): only a tfjs engine gets it; ONNX takes its device from
+  // its own plugin options.
+  private engineOptions(provider: EngineProvider): OpenEngineOptions {
+    const options: OpenEngineOptions = {};
+    if (provider.name === 'tfjs' && this.config.engine.device !== 'auto') options.device = this.config.engine.device;
+    if (this.share.threads !== undefined) options.threads = this.share.threads;
+    return options;
+  }
+}
+
+/** The part of a stage's hash that names its inference engine (features and generations differ by engine in rounding). */
+export function inferenceHashInputs(config: RunConfig, stage: string): { inference: unknown } {
+  return { inference: config.engine.stage_inference[stage] ?? config.engine.inference };
 }

@@ -2,8 +2,8 @@ import { PluginLoader, SearchStrategy, type ModuleId, type Stage, type StageCont
 import { evaluateModuleSet, proxySettings } from '@mllr/proxies';
 import { GreedyOptionsSchema, parseOptions } from '@mllr/search';
 import type { RobustnessArtifact, SearchArtifact } from './artifacts.js';
-import { probeContext } from './probe-context.js';
-import type { RunResources } from './run-resources.js';
+import { openProbeEngines, probeContext } from './probe-context.js';
+import { inferenceHashInputs, type RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
 
 /**
@@ -21,18 +21,19 @@ export function searchStage(resources: RunResources): Stage {
       seed: config.seed,
       seeds: config.seeds,
       strategies: config.strategies.map((s) => s.search ?? null),
+      ...inferenceHashInputs(config, 'search'),
     }),
     async run(context: StageContext) {
       const { config } = context;
       const loader = context.container.resolve<PluginLoader>(PluginLoader);
       const { scores } = await context.store.readJson<RobustnessArtifact>('robustness.json');
-      const engine = await resources.openEngine();
+      const engines = await openProbeEngines(resources, 'search');
       try {
-        const robustness = await probeContext(resources, context, engine);
+        const robustness = await probeContext(resources, context, engines);
         const joint = proxySettings(config.proxy.name ?? 'noise', config.proxy.options);
         const base = {
           scores,
-          numLayers: engine.architecture.numLayers,
+          numLayers: engines.inference.architecture.numLayers,
           seed: config.seed,
           evaluateSet: (modules: readonly ModuleId[]) => evaluateModuleSet(robustness, modules, joint.kind, joint.options),
           checkpoint: () => context.checkpoint(),
@@ -63,7 +64,7 @@ export function searchStage(resources: RunResources): Stage {
         const artifact: SearchArtifact = { strategy: strategy.name, mods_robust: result.modules, trace: result.trace ?? [], sets };
         await context.store.writeJson('search.json', artifact);
       } finally {
-        await engine.dispose();
+        await engines.dispose();
       }
     },
   };

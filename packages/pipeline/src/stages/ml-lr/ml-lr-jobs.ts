@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import {
+  LrSchedule,
+  PluginLoader,
+  RobustnessProxy,
+  allModuleIds,
+  moduleTensorNames,
+  type ModuleId,
+  type ModuleScore,
+  type RobustnessContext,
+  type StageContext,
+} from '@mllr/core';
+import { runFineTuning } from '@mllr/schedules';
+import type { JobEnvironment, JobHandlers } from '../../process/job-protocol.js';
+import type { RunJobsOptions } from '../../process/run-jobs.js';
+import type { SearchArtifact } from './artifacts.js';
+import { openProbeEngines, probeContext, type ProbeEngines } from './probe-context.js';
+import { RunResources } from './run-resources.js';
+import { seedRuns } from './seed-runs.js';
+
+/** Job `score-module`: one module's robustness score. */
+export interface ScoreModuleJob {
+  module: ModuleId;
+}
+
+/** Job `fine-tune`: one compared fine-tuning run (an index into seedRuns(config)), saved to `modelDir`. */
+export interface FineTuneJob {
+  run: number;
+  modelDir: string;
+}
+
+/** What a `fine-tune` job returns. */
+export interface FineTuneResult {
+  schedule: string;
+  curve: Array<{ step: number; loss: number }>;
+}
+
+/**
+ * The ML-LR stages' independent jobs. One set lives in each process that runs jobs (the stage's own, or a worker),
+ * and keeps the base model's probe context for all the module jobs it is given.
+ */
+export function mlLrJobHandlers(resources: RunResources): JobHandlers {
+  let probing: Promise<{ engines: ProbeEngines; context: RobustnessContext }> | undefined;
+  const probeFor = (stage: StageContext) => {
+    probing ??= (async () => {
+      const engines = await openProbeEngines(resources, stage.stage);
+      return { engines, context: await probeContext(resources, stage, engines) };
+    })();
+    return probing;
+  };
+
+  return {
+    handlers: {
+      async 'score-module'(payload, stage): Promise<ModuleScore> {
+        const { module } = payload as ScoreModuleJob;
+        const proxy = await stage.container.resolve<PluginLoader>(PluginLoader).load<RobustnessProxy>('proxy', stage.config.proxy, 'proxy');
+        const { context } = await probeFor(stage);
+        const [score] = await proxy.score({ ...context, modules: [module], checkpoint: () => stage.checkpoint() });
+        return score!;
+      },
+
+      async 'fine-tune'(payload, stage): Promise<FineTuneResult> {
+        const { run: index, modelDir } = payload as FineTuneJob;
+        const { config } = stage;
+        const run = seedRuns(config)[index]!;
+        const strategyIndex = config.strategies.findIndex((s) => s.id === run.strategyId);
+        const strategy = config.strategies[strategyIndex]!;
+        const schedule = await stage.container
+          .resolve<PluginLoader>(PluginLoader)
+          .load<LrSchedule>('schedule', strategy.schedule, `strategies[${strategyIndex}].schedule`);
+        const search = await stage.store.readJson<SearchArtifact>('search.json');
+        const robust = search.sets[run.runId] ?? search.sets[strategy.id] ?? search.mods_robust;
+        const examples = await resources.iftExamples();
+        const engine = await resources.openTraining();
+        try {
+          const qkvBias = engine.architecture.qkvBias;
+          const curve = await runFineTuning({
+            engine,
+            schedule,
+            context: {
+              modules: allModuleIds(engine.architecture.numLayers),
+              robust,
+              tensors: engine.tensorNames?.() ?? [],
+              tensorsOf: (m) => moduleTensorNames(m, { qkvBias }),
+              learningRate: config.training.learning_rate,
+              weightDecay: config.training.weight_decay,
+              totalSteps: config.training.steps,
+            },
+            examples,
+            batchSize: config.training.batch_size,
+            settings: {
+              beta1: config.training.beta1,
+              beta2: config.training.beta2,
+              epsilon: config.training.epsilon,
+              maxGradNorm: config.training.max_grad_norm,
+              gradientAccumulation: config.training.gradient_accumulation,
+            },
+            seed: run.seed,
+            checkpoint: () => stage.checkpoint(),
+            onStep: (p) => {
+              stage.metric('loss', p.loss, { step: p.step, series: run.runId });
+              stage.progress(p.step + 1, config.training.steps, { label: run.runId });
+            },
+            saveTo: modelDir,
+            // Crash safety: checkpoints every training.checkpoint_every steps, resumed on a rerun, removed once saved.
+            checkpointDir: join(modelDir, 'checkpoint'),
+            checkpointEvery: config.training.checkpoint_every,
+            log: (message) => stage.log(`${run.runId}: ${message}`),
+          });
+          return { schedule: schedule.name, curve: curve.map((p) => ({ step: p.step, loss: p.loss })) };
+        } finally {
+          await engine.dispose();
+        }
+      },
+    },
+    async dispose() {
+      const open = probing;
+      probing = undefined;
+      if (open) await (await open).engines.dispose();
+    },
+  };
+}
+
+/** Worker entry: the same handlers, on resources rebuilt from the run's config in the worker. */
+export function createJobHandlers(environment: JobEnvironment): JobHandlers {
+  return mlLrJobHandlers(new RunResources(environment.config, environment.container, environment.configDir, { threads: environment.threads }));
+}
+
+// Workers import this very module to build their handlers.
+const THIS_MODULE = import.meta.url;
+
+/** The fan-out settings of an ML-LR stage with `jobs` jobs: how many workers, and what they start from. */
+export function mlLrJobOptions(
+  resources: RunResources,
+  stage: StageContext,
+  jobs: number,
+): Pick<RunJobsOptions, 'workers' | 'local' | 'init'> {
+  const workers = resources.workersFor(jobs);
+  return {
+    workers,
+    local: () => mlLrJobHandlers(resources),
+    init: { handlers: THIS_MODULE, configDir: resources.configDir, runDir: stage.store.dir, threads: RunResources.threadsPerWorker(workers) },
+  };
+}
+
+/** Where a compared run's model is saved in the run folder. */
+export function modelDirOf(runDir: string, runId: string): string {
+  return join(runDir, 'models', runId);
+}
