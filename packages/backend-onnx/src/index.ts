@@ -1,9 +1,16 @@
 // Public API of @mllr/backend-onnx: ONNX export of mllr's decoders and the onnxruntime-node inference engine.
 export { OnnxEngine } from './engine/onnx-engine.js';
 export type { OnnxEngineOptions } from './engine/onnx-engine.js';
+export { OptimumOnnxEngine } from './engine/optimum-engine.js';
+export { DecoderRunner } from './engine/decoder-runner.js';
+export type { DecoderInputs, RunOutputs, SessionSource } from './engine/decoder-runner.js';
+export { hasOnnxModel, readOnnxFolder } from './import/onnx-folder.js';
+export type { OnnxFolder } from './import/onnx-folder.js';
+export { readOptimumDecoder } from './import/optimum-decoder.js';
+export type { OptimumDecoderInfo } from './import/optimum-decoder.js';
 export { ONNX_DEVICES, checkOnnxDevice, cudaProviderInstalled } from './engine/execution-provider.js';
 export type { OnnxDevice, SessionSettings } from './engine/execution-provider.js';
-export { DATA_FILE, MODEL_FILE, exportOnnx, readOnnxExport, readOnnxWeights, writeOnnxWeights } from './export/export-onnx.js';
+export { DATA_FILE, MODEL_FILE, exportInfoOf, exportOnnx, readOnnxExport, readOnnxWeights, writeOnnxWeights } from './export/export-onnx.js';
 export type { OnnxExport, OnnxExportInfo } from './export/export-onnx.js';
 export { AXES, IO_NAMES, buildDecoderGraph } from './export/decoder-graph.js';
 export { ARCHITECTURE_KEY, FORMAT, FORMAT_KEY, IR_VERSION, OPSET, encodeDecoderModel } from './export/encode-model.js';

@@ -39,7 +39,8 @@ describe.skipIf(!fixture)('OnnxEngineProvider', () => {
   it.skipIf(cudaProviderInstalled())('falls back from CUDA to the CPU with a message when the CUDA provider is not installed', async () => {
     const messages: string[] = [];
     const provider = new OnnxEngineProvider({ onMessage: (m) => messages.push(m) });
-    const engine = await provider.openInference(join(FIXTURES_DIR, fixture!), { device: 'cuda' });
+    const engine = (await provider.openInference(join(FIXTURES_DIR, fixture!), { device: 'cuda' })) as OnnxEngine;
+    expect(engine).toBeInstanceOf(OnnxEngine);
     expect(engine.device).toBe('cpu');
     expect(messages).toEqual([expect.stringMatching(/CUDA execution provider is not installed; running on the CPU\. .*ONNXRUNTIME_NODE_INSTALL=cuda12/)]);
     // New weights rebuild the session on the CPU without a second notice.

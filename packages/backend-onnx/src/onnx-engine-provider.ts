@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MllrError, type EngineProvider, type OpenEngineOptions } from '@mllr/core';
-import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, loadCheckpoint } from '@mllr/model';
-import { MODEL_FILE } from './export/export-onnx.js';
+import { MllrError, type EngineProvider, type ModelFolderDescription, type OpenEngineOptions } from '@mllr/core';
+import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, loadCheckpoint, parameterCount } from '@mllr/model';
 import { checkOnnxDevice, cudaProviderInstalled, type OnnxDevice } from './engine/execution-provider.js';
 import { OnnxEngine, type OnnxEngineOptions } from './engine/onnx-engine.js';
+import { OptimumOnnxEngine } from './engine/optimum-engine.js';
 import { loadOnnxRuntime } from './engine/load-runtime.js';
+import { hasOnnxModel, readOnnxFolder } from './import/onnx-folder.js';
 
 /** Plugin options of the onnx engine. */
 export interface OnnxProviderOptions {
@@ -17,9 +18,10 @@ export interface OnnxProviderOptions {
 }
 
 /**
- * Opens OnnxEngines on model folders; what this package registers for the `inference` slot. A Hugging Face
- * checkpoint folder (safetensors) is exported to ONNX in memory; a folder holding only an mllr export
- * (model.onnx + model.onnx.data) is run from its files.
+ * Opens ONNX engines on model folders; what this package registers for the `inference` slot. A Hugging Face
+ * checkpoint folder (safetensors) is exported to ONNX in memory; a folder holding only a model.onnx is run from
+ * its files: an mllr export as an OnnxEngine, a decoder in Hugging Face Optimum's convention as an
+ * OptimumOnnxEngine (generation and evaluation only: it has no per-layer hidden states).
  */
 export class OnnxEngineProvider implements EngineProvider {
   readonly name = 'onnx';
@@ -33,15 +35,41 @@ export class OnnxEngineProvider implements EngineProvider {
     return cudaProviderInstalled() ? 'cuda' : 'cpu (CUDA execution provider not installed)';
   }
 
-  async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxEngine> {
+  async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxEngine | OptimumOnnxEngine> {
     const settings: OnnxEngineOptions = { device: this.deviceOf(options) };
     // The plugin's own `threads` option wins; a run's worker processes pass their share of the cores.
     const threads = this.defaults.threads ?? options.threads;
     if (threads !== undefined) settings.threads = threads;
     if (this.defaults.onMessage) settings.onMessage = this.defaults.onMessage;
     const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
-    if (!hasCheckpoint && existsSync(join(modelDir, MODEL_FILE))) return OnnxEngine.open(modelDir, settings);
+    if (!hasCheckpoint && hasOnnxModel(modelDir)) {
+      const folder = await readOnnxFolder(modelDir);
+      if (folder.kind === 'mllr') return OnnxEngine.open(modelDir, settings);
+      return OptimumOnnxEngine.open(modelDir, settings, folder.info);
+    }
     return OnnxEngine.create(await loadCheckpoint(modelDir), settings);
+  }
+
+  /**
+   * For `mllr inspect`: what an ONNX model folder without a safetensors checkpoint holds (architecture from
+   * config.json, initializer counts from the graph, without loading it into ONNX Runtime); undefined for a
+   * checkpoint folder, which is read as a checkpoint.
+   */
+  async describe(modelDir: string): Promise<ModelFolderDescription | undefined> {
+    const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
+    if (hasCheckpoint || !hasOnnxModel(modelDir)) return undefined;
+    const folder = await readOnnxFolder(modelDir);
+    const architecture = folder.info.architecture;
+    const initializers = folder.kind === 'mllr' ? folder.initializers : folder.info.initializers;
+    return {
+      file: folder.info.modelFile,
+      format: folder.kind === 'mllr' ? 'ONNX, exported by mllr' : "ONNX, Hugging Face Optimum's decoder convention",
+      architecture,
+      parameters: parameterCount(architecture),
+      storedTensors: initializers.tensors,
+      storedValues: initializers.values,
+      hiddenStates: folder.kind === 'mllr',
+    };
   }
 
   private deviceOf(options: OpenEngineOptions): OnnxDevice {

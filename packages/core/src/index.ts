@@ -97,7 +97,7 @@ export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js'
 export { createRng, rngFromState, shuffled } from './random.js';
 export type { Rng } from './random.js';
 export { EngineProvider } from './contracts/engine-provider.js';
-export type { OpenEngineOptions } from './contracts/engine-provider.js';
+export type { ModelFolderDescription, OpenEngineOptions } from './contracts/engine-provider.js';
 /** The next-token rule every engine shares: greedy, or temperature and top-p sampling from a seeded source. */
 export { argmax, chooseToken } from './choose-token.js';
 export type { TokenChoice } from './choose-token.js';

@@ -1,4 +1,4 @@
-import { MODULE_TYPES } from '@mllr/core';
+import { MODULE_TYPES, allModuleIds, type ModelArchitecture, type ModelFolderDescription } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
 import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
@@ -11,33 +11,64 @@ export interface InspectOptions {
   device?: string;
 }
 
-/** `mllr inspect`: architecture, parameter count, module list and the device the engine would use. */
+/** What inspect shows of a model folder, whichever way it was read. */
+interface ModelSummary {
+  dir: string;
+  architecture: ModelArchitecture;
+  parameters: number;
+  tensors: number;
+  format: string;
+  /** Set for a folder without a safetensors checkpoint that the engine described (an ONNX file). */
+  described?: ModelFolderDescription;
+}
+
+/**
+ * `mllr inspect`: architecture, parameter count, module list and the device the engine would use. A folder with a
+ * safetensors checkpoint is loaded as one; a folder the engine reads otherwise (an ONNX file, for `--engine onnx`)
+ * is described by the engine, without loading its weights.
+ */
 export async function inspectCommand(options: InspectOptions, io: CliIo): Promise<number> {
-  const checkpoint = await loadCheckpoint(resolveModelDir(options.model));
-  const arch = checkpoint.architecture;
-  let parameters = 0;
-  for (const t of checkpoint.tensors.values()) parameters += t.data.length;
+  const dir = resolveModelDir(options.model);
   const engineName = options.engine ?? 'tfjs';
   const provider = await loadEngineProvider({ name: engineName, options: {} });
+  const described = await provider.describe?.(dir);
+  const model = described ? fromDescription(dir, described) : await fromCheckpoint(dir);
   const device = await provider.device(options.device ? { device: options.device } : {});
-  const modules = checkpoint.moduleMap.modules;
+  const arch = model.architecture;
+  const modules = allModuleIds(arch.numLayers);
 
   if (options.json) {
+    const onnx = described ? { file: described.file, stored_values: described.storedValues, hidden_states: described.hiddenStates } : {};
     io.stdout.write(
-      `${JSON.stringify({ model: checkpoint.dir, architecture: arch, parameters, tensors: checkpoint.tensors.size, modules, engine: engineName, device })}\n`,
+      `${JSON.stringify({ model: model.dir, architecture: arch, parameters: model.parameters, tensors: model.tensors, modules, engine: engineName, device, format: model.format, ...onnx })}\n`,
     );
     return 0;
   }
   const yesNo = (b: boolean) => (b ? 'yes' : 'no');
   const lines = [
-    `model        ${checkpoint.dir} (${arch.family})`,
+    `model        ${model.dir} (${arch.family})`,
+    `format       ${model.format}${described ? ` (${described.file}: ${described.storedValues.toLocaleString('en-US')} values in ${described.storedTensors} initializers)` : ''}`,
     `shape        ${arch.numLayers} layers · hidden ${arch.hiddenSize} · ${arch.numHeads} heads (${arch.numKvHeads} key/value, head dim ${arch.headDim}) · MLP ${arch.intermediateSize} · vocab ${arch.vocabSize} · context ${arch.maxPositionEmbeddings}`,
     `details      rope θ ${arch.ropeTheta} · rms eps ${arch.rmsNormEps} · qkv bias ${yesNo(arch.qkvBias)} · tied embeddings ${yesNo(arch.tieWordEmbeddings)} · bos ${arch.bosTokenId ?? '-'} · eos ${arch.eosTokenIds.join(',') || '-'}`,
-    `parameters   ${parameters.toLocaleString('en-US')} in ${checkpoint.tensors.size} tensors`,
+    `parameters   ${model.parameters.toLocaleString('en-US')}${described ? ' (from config.json)' : ` in ${model.tensors} tensors`}`,
+    ...(described && !described.hiddenStates
+      ? ['limits       no per-layer hidden-state outputs: generation and evaluation only; the probe, robustness, search and fine-tuning stages need a safetensors checkpoint']
+      : []),
     `modules      ${modules.length} (${MODULE_TYPES.join(' ')} × ${arch.numLayers} layers), ids L<layer>.<type>:`,
     ...Array.from({ length: arch.numLayers }, (_, l) => `  L${l}  ${modules.filter((m) => m.startsWith(`L${l}.`)).join(' ')}`),
     `device       ${engineName}: ${device}`,
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+async function fromCheckpoint(dir: string): Promise<ModelSummary> {
+  const checkpoint = await loadCheckpoint(dir);
+  let parameters = 0;
+  for (const t of checkpoint.tensors.values()) parameters += t.data.length;
+  return { dir: checkpoint.dir, architecture: checkpoint.architecture, parameters, tensors: checkpoint.tensors.size, format: 'safetensors' };
+}
+
+function fromDescription(dir: string, described: ModelFolderDescription): ModelSummary {
+  return { dir, architecture: described.architecture, parameters: described.parameters, tensors: described.storedTensors, format: described.format, described };
 }

@@ -107,7 +107,8 @@ function create(ort: OnnxRuntime, model: string | Uint8Array, options: Inference
   return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
 
-function firstLine(error: unknown): string {
+/** The first plain sentence of an ONNX Runtime error. */
+export function firstLine(error: unknown): string {
   // ONNX Runtime appends its own coloured log line to some messages; keep the first plain sentence.
   const text = String((error as Error)?.message ?? error).replace(/\x1b\[[0-9;]*m/g, '');
   return text.split(/\n|\d{4}-\d\d-\d\d \d\d:\d\d/)[0]!.trim();

@@ -1,10 +1,11 @@
-import { copyFile, open, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MllrError, TEMP_PREFIX, writeFileAtomic, type ModelArchitecture, type NamedTensor } from '@mllr/core';
 import { COPIED_FILES, architectureToConfig } from '@mllr/model';
 import { ARCHITECTURE_KEY, FORMAT, FORMAT_KEY, dataFileChunks, encodeDecoderModel, type DataEntry } from './encode-model.js';
 import { littleEndianBytes } from './graph-builder.js';
 import { tensorMap, type ModelSource } from './model-source.js';
+import { decodeOnnxModel } from '../import/onnx-model-file.js';
 import { onnx, type OnnxTypes } from './onnx-proto.js';
 
 /** The graph file of an export folder. */
@@ -55,19 +56,16 @@ export interface OnnxExportInfo {
 /** Reads the graph of a folder written by {@link exportOnnx}; a model.onnx made elsewhere is refused. */
 export async function readOnnxExport(dir: string): Promise<OnnxExportInfo> {
   const modelFile = join(dir, MODEL_FILE);
-  let model: OnnxTypes.ModelProto;
-  try {
-    model = onnx.ModelProto.decode(await readFile(modelFile));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : `not a readable ONNX model (${(error as Error).message})`;
-    throw new MllrError('CHECKPOINT_INVALID', `${modelFile}: ${why}`, { cause: error });
-  }
+  return exportInfoOf(dir, modelFile, await decodeOnnxModel(modelFile));
+}
+
+/** The export info of an already decoded `modelFile`; a graph without mllr's metadata is refused. */
+export function exportInfoOf(dir: string, modelFile: string, model: OnnxTypes.ModelProto): OnnxExportInfo {
   const meta = new Map((model.metadataProps ?? []).map((p) => [p.key, p.value] as const));
   if (meta.get(FORMAT_KEY) !== FORMAT || !meta.get(ARCHITECTURE_KEY)) {
     throw new MllrError(
       'CHECKPOINT_UNSUPPORTED',
-      `${modelFile} was not exported by mllr (no ${FORMAT_KEY} = ${FORMAT} metadata); mllr's ONNX engine runs only its own decoder graphs`,
+      `${modelFile} was not exported by mllr (no ${FORMAT_KEY} = ${FORMAT} metadata); this reads only mllr's own export folders (OnnxEngineProvider opens Hugging Face Optimum decoders)`,
     );
   }
   const architecture = JSON.parse(meta.get(ARCHITECTURE_KEY)!) as ModelArchitecture;

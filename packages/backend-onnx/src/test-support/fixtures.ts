@@ -42,3 +42,27 @@ export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number
 export function randomModel(architecture: ModelArchitecture, seed: number): ModelSource {
   return { architecture, tensors: randomTensors(architecture, seed) };
 }
+
+/** ONNX decoders in Hugging Face Optimum's IO convention (tools/fixtures/make_optimum_onnx.py writes them). */
+export const OPTIMUM_FIXTURES_DIR = resolve(import.meta.dirname, '../../../../fixtures/onnx-optimum');
+
+/** Reference outputs written by PyTorch next to each Optimum-convention fixture. */
+export interface OptimumReference {
+  source_checkpoint: string;
+  inputs: string[];
+  outputs: string[];
+  prompts: number[][];
+  logits: number[][][];
+  greedy: Array<{ max_new_tokens: number; output_ids: number[] }>;
+  cli_greedy: { prompt_ids: number[]; max_new_tokens: number; output_ids: number[] };
+}
+
+/** Optimum-convention fixture folder names (empty when absent). */
+export function optimumFixtureNames(): string[] {
+  if (!existsSync(OPTIMUM_FIXTURES_DIR)) return [];
+  return readdirSync(OPTIMUM_FIXTURES_DIR).filter((n) => existsSync(join(OPTIMUM_FIXTURES_DIR, n, 'reference.json'))).sort();
+}
+
+export function readOptimumReference(name: string): OptimumReference {
+  return JSON.parse(readFileSync(join(OPTIMUM_FIXTURES_DIR, name, 'reference.json'), 'utf8')) as OptimumReference;
+}

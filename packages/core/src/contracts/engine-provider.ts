@@ -1,5 +1,6 @@
 import { serviceToken } from '../di.js';
 import type { InferenceEngine } from './inference-engine.js';
+import type { ModelArchitecture } from './model.js';
 import type { TrainingEngine } from './training-engine.js';
 
 /** Options for opening an engine on a model. */
@@ -22,6 +23,28 @@ export interface EngineProvider {
   openInference(modelDir: string, options?: OpenEngineOptions): Promise<InferenceEngine>;
   /** Engines that cannot train leave this out. */
   openTraining?(modelDir: string, options?: OpenEngineOptions): Promise<TrainingEngine>;
+  /**
+   * For `mllr inspect`: a model folder this engine opens without a safetensors checkpoint (for example an ONNX
+   * file), described without loading it; undefined for a checkpoint folder. Engines that read only checkpoints
+   * leave this out.
+   */
+  describe?(modelDir: string): Promise<ModelFolderDescription | undefined>;
+}
+
+/** A model folder without a safetensors checkpoint, as an engine describes it for `mllr inspect`. */
+export interface ModelFolderDescription {
+  /** The file holding the model. */
+  file: string;
+  /** Its kind, in words (for example "ONNX, exported by mllr"). */
+  format: string;
+  architecture: ModelArchitecture;
+  /** The architecture's parameter count (a tied head counted once). */
+  parameters: number;
+  /** Weight tensors stored in the file and the values they hold (an exporter may store a tied head twice). */
+  storedTensors: number;
+  storedValues: number;
+  /** Whether the engine reads per-layer hidden states from it (the probe, robustness and search stages need them). */
+  hiddenStates: boolean;
 }
 
 /** DI token for {@link EngineProvider}. */
