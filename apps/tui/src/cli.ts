@@ -78,7 +78,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .command('inspect')
     .description('show a model: architecture, parameter count, module list, device')
     .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
-    .addOption(new Option('--engine <engine>', 'engine whose device is shown').choices(['tfjs', 'onnx']).default('tfjs'))
+    .addOption(new Option('--engine <engine>', 'engine whose device is shown; onnx also reads a folder holding only an ONNX model').choices(['tfjs', 'onnx']).default('tfjs'))
     .option('--device <device>', 'engine device preference')
     .option('--json', 'print as JSON')
     .action(async (options: InspectOptions) => setExitCode(await inspectCommand(options, io)));
