@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MllrError } from './errors.js';
 import type { ArtifactContent } from './contracts/run-store.js';
@@ -7,16 +8,33 @@ import type { ArtifactContent } from './contracts/run-store.js';
 /** Temp files carry this prefix so an interrupted write is recognisable and can be swept later. */
 export const TEMP_PREFIX = '.mllr-tmp-';
 
+/** The file-system calls an atomic write makes; tests pass failing ones to reach full or read-only disks. */
+export interface AtomicWriteFs {
+  mkdir: typeof nodeFs.mkdir;
+  open: typeof nodeFs.open;
+  rename: typeof nodeFs.rename;
+  rm: typeof nodeFs.rm;
+}
+
+/** Error codes of a disk that cannot take the write (full, read-only, not ours). */
+const UNWRITABLE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
+
 /**
  * Writes `content` to `file` atomically: into a temp file in the same folder, fsync, then rename over the target.
  * A crash at any point leaves either the old file or the new one, never a partial file. Returns bytes written.
+ * A full, read-only or forbidden disk is an ARTIFACT_WRITE error naming the file and what to do.
  */
-export async function writeFileAtomic(file: string, content: ArtifactContent): Promise<number> {
+export async function writeFileAtomic(file: string, content: ArtifactContent, fs: AtomicWriteFs = nodeFs): Promise<number> {
   const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
   const temp = join(dir, `${TEMP_PREFIX}${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  let handle: nodeFs.FileHandle;
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    handle = await fs.open(temp, 'wx');
+  } catch (error) {
+    throw unwritable(error, file);
+  }
   let bytes = 0;
-  const handle = await open(temp, 'wx');
   try {
     if (typeof content === 'string' || content instanceof Uint8Array) {
       const buffer = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
@@ -31,18 +49,21 @@ export async function writeFileAtomic(file: string, content: ArtifactContent): P
     }
     await handle.sync();
     await handle.close();
-    await rename(temp, file);
+    await fs.rename(temp, file);
   } catch (error) {
     await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'EDQUOT') {
-      throw new MllrError('ARTIFACT_WRITE', `cannot write ${file}: ${describeFsCode(code)}; nothing was changed`, { cause: error });
-    }
-    throw error;
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw unwritable(error, file);
   }
   await syncDir(dir);
   return bytes;
+}
+
+/** `error` as an ARTIFACT_WRITE error naming `file` when the disk refused the write; any other error as it is. */
+function unwritable(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !UNWRITABLE.has(code)) return error;
+  return new MllrError('ARTIFACT_WRITE', `cannot write ${file}: ${describeFsCode(code)}; nothing was changed. ${adviceFor(code)}`, { cause: error });
 }
 
 /** Removes temp files left by writes that were killed mid-way (SIGKILL leaves no chance to clean up). */
@@ -67,7 +88,7 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
 async function syncDir(dir: string): Promise<void> {
   // Makes the rename itself durable; not every platform allows fsync on a folder, so failure is harmless.
   try {
-    const handle = await open(dir, 'r');
+    const handle = await nodeFs.open(dir, 'r');
     try {
       await handle.sync();
     } finally {
@@ -87,5 +108,17 @@ function describeFsCode(code: string): string {
       return 'the file system is read-only';
     default:
       return 'permission denied';
+  }
+}
+
+function adviceFor(code: string): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'Free some space, then rerun the same command on the same folder to resume.';
+    case 'EROFS':
+      return 'Make the file system writable or choose another --out, then rerun to resume.';
+    default:
+      return 'Give this user write access to the folder or choose another --out, then rerun to resume.';
   }
 }

@@ -94,6 +94,7 @@ export { StageSet } from './contracts/stage.js';
 export type { Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken } from './contracts/plugin-loader.js';
 export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';
+export type { AtomicWriteFs } from './atomic-write.js';
 export { createRng, rngFromState, shuffled } from './random.js';
 export type { Rng } from './random.js';
 export { EngineProvider } from './contracts/engine-provider.js';
