@@ -1,7 +1,8 @@
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { MllrError, sweepTempFiles, writeFileAtomic } from '@mllr/core';
 import { canonicalJson, hashValue } from './canonical-hash.js';
+import { createRunDir } from './create-run-dir.js';
 import { FsRunStore } from './fs-run-store.js';
 
 /** The run's state as recorded in `run.json`. */
@@ -58,7 +59,7 @@ export class RunFolder {
     if (!previous && (await isNonEmptyDir(dir))) {
       throw new MllrError('RUN_FOLDER_INVALID', `${dir} is not empty and is not an mllr run folder; choose an empty or new --out`);
     }
-    await mkdir(dir, { recursive: true });
+    await createRunDir(dir);
     await acquireLock(dir);
     await sweepTempFiles(dir);
 
