@@ -2,9 +2,9 @@
 export { OnnxEngine } from './engine/onnx-engine.js';
 export type { OnnxEngineOptions } from './engine/onnx-engine.js';
 export { OptimumOnnxEngine } from './engine/optimum-engine.js';
-export { DecoderRunner } from './engine/decoder-runner.js';
+export { DecoderRunner, USE_CACHE_BRANCH } from './engine/decoder-runner.js';
 export type { DecoderInputs, RunOutputs, SessionSource } from './engine/decoder-runner.js';
-export { hasOnnxModel, readOnnxFolder } from './import/onnx-folder.js';
+export { MERGED_DECODER_FILE, onnxModelFile, readOnnxFolder } from './import/onnx-folder.js';
 export type { OnnxFolder } from './import/onnx-folder.js';
 export { readOptimumDecoder } from './import/optimum-decoder.js';
 export type { OptimumDecoderInfo } from './import/optimum-decoder.js';

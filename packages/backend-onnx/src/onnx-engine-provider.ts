@@ -6,7 +6,7 @@ import { checkOnnxDevice, cudaProviderInstalled, type OnnxDevice } from './engin
 import { OnnxEngine, type OnnxEngineOptions } from './engine/onnx-engine.js';
 import { OptimumOnnxEngine } from './engine/optimum-engine.js';
 import { loadOnnxRuntime } from './engine/load-runtime.js';
-import { hasOnnxModel, readOnnxFolder } from './import/onnx-folder.js';
+import { onnxModelFile, readOnnxFolder } from './import/onnx-folder.js';
 
 /** Plugin options of the onnx engine. */
 export interface OnnxProviderOptions {
@@ -20,7 +20,8 @@ export interface OnnxProviderOptions {
 /**
  * Opens ONNX engines on model folders; what this package registers for the `inference` slot. A Hugging Face
  * checkpoint folder (safetensors) is exported to ONNX in memory; a folder holding only a model.onnx is run from
- * its files: an mllr export as an OnnxEngine, a decoder in Hugging Face Optimum's convention as an
+ * its files: an mllr export as an OnnxEngine, a decoder in Hugging Face Optimum's convention (model.onnx, or the
+ * older layout's decoder_model_merged.onnx) as an
  * OptimumOnnxEngine (generation and evaluation only: it has no per-layer hidden states).
  */
 export class OnnxEngineProvider implements EngineProvider {
@@ -42,7 +43,7 @@ export class OnnxEngineProvider implements EngineProvider {
     if (threads !== undefined) settings.threads = threads;
     if (this.defaults.onMessage) settings.onMessage = this.defaults.onMessage;
     const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
-    if (!hasCheckpoint && hasOnnxModel(modelDir)) {
+    if (!hasCheckpoint && onnxModelFile(modelDir)) {
       const folder = await readOnnxFolder(modelDir);
       if (folder.kind === 'mllr') return OnnxEngine.open(modelDir, settings);
       return OptimumOnnxEngine.open(modelDir, settings, folder.info);
@@ -57,7 +58,7 @@ export class OnnxEngineProvider implements EngineProvider {
    */
   async describe(modelDir: string): Promise<ModelFolderDescription | undefined> {
     const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
-    if (hasCheckpoint || !hasOnnxModel(modelDir)) return undefined;
+    if (hasCheckpoint || !onnxModelFile(modelDir)) return undefined;
     const folder = await readOnnxFolder(modelDir);
     const architecture = folder.info.architecture;
     const initializers = folder.kind === 'mllr' ? folder.initializers : folder.info.initializers;

@@ -33,7 +33,8 @@ describe.skipIf(names.length === 0)('ONNX decoders in Optimum convention: parity
         expect(engine.name).toBe('onnx');
         expect(engine.device).toBe('cpu');
         expect(engine.architecture).toEqual(own.architecture);
-        expect(engine.info.inputs.positionIds).toBe(reference.inputs.includes('position_ids'));
+        expect(engine.info.inputs).toEqual({ positionIds: reference.inputs.includes('position_ids'), useCacheBranch: reference.inputs.includes('use_cache_branch') });
+        expect(engine.info.modelFile).toBe(join(dir, reference.inputs.includes('use_cache_branch') ? 'decoder_model_merged.onnx' : 'model.onnx'));
       });
 
       // Without position_ids the graph shifts a padded row's positions by its padding; rotary attention sees only
@@ -76,7 +77,7 @@ describe.skipIf(names.length === 0)('ONNX decoders in Optimum convention: parity
         const hidden = engine.lastTokenHiddenStates({ sequences: [[1, 2, 3]] });
         await expect(hidden).rejects.toMatchObject({ code: 'CHECKPOINT_UNSUPPORTED' });
         const message = await hidden.catch((e: Error) => e.message);
-        expect(message).toContain(join(dir, 'model.onnx'));
+        expect(message).toContain(engine.info.modelFile);
         expect(message).toMatch(/has no per-layer hidden-state outputs/);
         expect(message).toMatch(/generation and evaluation/);
         for (const stage of ['probe', 'robustness', 'search', 'fine-tuning', 'safetensors checkpoint']) expect(message).toContain(stage);
@@ -86,7 +87,7 @@ describe.skipIf(names.length === 0)('ONNX decoders in Optimum convention: parity
       it('is described for mllr inspect from config.json and the graph’s initializers', async () => {
         const description = await provider.describe(dir);
         expect(description).toMatchObject({
-          file: join(dir, 'model.onnx'),
+          file: engine.info.modelFile,
           format: "ONNX, Hugging Face Optimum's decoder convention",
           architecture: own.architecture,
           parameters: parameterCount(own.architecture),

@@ -12,6 +12,11 @@ export interface DecoderInputs {
    * attention depends only on position differences, so the row's outputs stay those it gets alone, up to rounding.
    */
   positionIds: boolean;
+  /**
+   * Whether the graph is a merged decoder with a bool `use_cache_branch` input (Optimum's older layout): false on
+   * the first run (past of length 0), true on every later one.
+   */
+  useCacheBranch: boolean;
 }
 
 /** What a runner needs from its engine: the (lazily built) session, and whether the engine was disposed. */
@@ -19,6 +24,9 @@ export interface SessionSource {
   session(): Promise<InferenceSession>;
   disposed(): boolean;
 }
+
+/** The bool input of a merged decoder that picks the branch with past key/values. */
+export const USE_CACHE_BRANCH = 'use_cache_branch';
 
 /** One session run's outputs, by name. */
 export type RunOutputs = InferenceSession.OnnxValueMapType;
@@ -105,6 +113,7 @@ export class DecoderRunner {
       [IO_NAMES.attentionMask]: new Tensor('int64', batch.mask, [batch.size, batch.width]),
     };
     if (this.inputs.positionIds) feeds[IO_NAMES.positionIds] = new Tensor('int64', batch.positions, [batch.size, steps]);
+    if (this.inputs.useCacheBranch) feeds[USE_CACHE_BRANCH] = new Tensor('bool', Uint8Array.of(previous ? 1 : 0), [1]);
     const empty = [batch.size, arch.numKvHeads, 0, arch.headDim];
     for (let l = 0; l < arch.numLayers; l++) {
       feeds[IO_NAMES.pastKey(l)] = previous ? previous[IO_NAMES.presentKey(l)]! : new Tensor('float32', new Float32Array(0), empty);

@@ -53,7 +53,7 @@ export class OnnxEngine implements InferenceEngine {
     this.session = Promise.resolve(created);
     this.currentDevice = created.device;
     this.settleDevice(created.device);
-    this.runner = new DecoderRunner(ort, architecture, { positionIds: true }, {
+    this.runner = new DecoderRunner(ort, architecture, { positionIds: true, useCacheBranch: false }, {
       session: () => this.ensureSession().then((s) => s.session),
       disposed: () => this.disposed,
     });

@@ -1,7 +1,6 @@
 import { MllrError, type BatchLogits, type GenerateOptions, type InferenceEngine, type LastTokenHiddenStates, type ModelArchitecture, type NamedTensor, type TokenBatch } from '@mllr/core';
-import { join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
-import { MODEL_FILE } from '../export/export-onnx.js';
+import { onnxModelFile } from '../import/onnx-folder.js';
 import { readOptimumDecoder, type OptimumDecoderInfo } from '../import/optimum-decoder.js';
 import { decodeOnnxModel } from '../import/onnx-model-file.js';
 import { DecoderRunner } from './decoder-runner.js';
@@ -34,10 +33,14 @@ export class OptimumOnnxEngine implements InferenceEngine {
     });
   }
 
-  /** Opens `dir/model.onnx` (checked by readOptimumDecoder unless `info` is given) with config.json's architecture. */
+  /**
+   * Opens the folder's model.onnx or decoder_model_merged.onnx (checked by readOptimumDecoder unless `info` is
+   * given) with config.json's architecture.
+   */
   static async open(dir: string, options: SessionSettings = {}, info?: OptimumDecoderInfo): Promise<OptimumOnnxEngine> {
     const ort = await loadOnnxRuntime();
-    const modelFile = join(dir, MODEL_FILE);
+    const modelFile = onnxModelFile(dir);
+    if (!modelFile) throw new MllrError('CHECKPOINT_INVALID', `${dir}: no model.onnx or decoder_model_merged.onnx`);
     const checked = info ?? (await readOptimumDecoder(dir, modelFile, await decodeOnnxModel(modelFile)));
     let created;
     try {

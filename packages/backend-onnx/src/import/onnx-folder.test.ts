@@ -7,7 +7,7 @@ import { exportOnnx, MODEL_FILE } from '../export/export-onnx.js';
 import { onnx, type OnnxTypes } from '../export/onnx-proto.js';
 import { OnnxEngineProvider } from '../onnx-engine-provider.js';
 import { FIXTURES_DIR, OPTIMUM_FIXTURES_DIR, optimumFixtureNames } from '../test-support/fixtures.js';
-import { hasOnnxModel, readOnnxFolder } from './onnx-folder.js';
+import { onnxModelFile, readOnnxFolder } from './onnx-folder.js';
 
 const fixture = optimumFixtureNames().includes('llama-mha-tied') ? join(OPTIMUM_FIXTURES_DIR, 'llama-mha-tied') : undefined;
 
@@ -42,13 +42,13 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
   };
 
   it('tells an Optimum decoder from an mllr export', async () => {
-    expect(await readOnnxFolder(fixture!)).toMatchObject({ kind: 'optimum', info: { modelFile: join(fixture!, MODEL_FILE), inputs: { positionIds: true } } });
+    expect(await readOnnxFolder(fixture!)).toMatchObject({ kind: 'optimum', info: { modelFile: join(fixture!, MODEL_FILE), inputs: { positionIds: true, useCacheBranch: false } } });
     const exported = join(root, 'mllr-export');
     await exportOnnx(await loadCheckpoint(join(FIXTURES_DIR, 'llama-mha-tied')), exported);
     expect(await readOnnxFolder(exported)).toMatchObject({ kind: 'mllr' });
     expect(await provider.describe(exported)).toMatchObject({ format: 'ONNX, exported by mllr', hiddenStates: true });
     expect(await provider.describe(join(FIXTURES_DIR, 'llama-mha-tied'))).toBeUndefined();
-    expect(hasOnnxModel(join(FIXTURES_DIR, 'llama-mha-tied'))).toBe(false);
+    expect(onnxModelFile(join(FIXTURES_DIR, 'llama-mha-tied'))).toBeUndefined();
   });
 
   it('refuses a malformed model.onnx, naming the file', async () => {
@@ -82,10 +82,10 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
     await expect(provider.openInference(noPresent)).rejects.toThrow(/output present\.0\.key is missing/);
     const extra = variant('extra-input', { edit: renameInput('position_ids', 'token_type_ids') });
     await expect(provider.openInference(extra)).rejects.toThrow(/mllr does not know what to feed input token_type_ids/);
-    const merged = variant('merged', {
-      edit: (m) => m.graph!.input!.push(onnx.ValueInfoProto.create({ name: 'use_cache_branch', type: { tensorType: { elemType: 9, shape: { dim: [{ dimValue: 1 }] } } } })),
+    const branchType = variant('branch-type', {
+      edit: (m) => m.graph!.input!.push(onnx.ValueInfoProto.create({ name: 'use_cache_branch', type: { tensorType: { elemType: 7, shape: { dim: [{ dimValue: 1 }] } } } })),
     });
-    await expect(provider.openInference(merged)).rejects.toMatchObject({ code: 'CHECKPOINT_UNSUPPORTED', message: expect.stringMatching(/merged decoder \(it has a use_cache_branch input\)/) });
+    await expect(provider.openInference(branchType)).rejects.toThrow(/use_cache_branch has element type 7, not bool/);
   });
 
   it('refuses a graph that does not fit its config.json', async () => {
@@ -101,14 +101,20 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
     await expect(provider.openInference(noConfig)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining(join(noConfig, 'config.json')) });
   });
 
-  it('refuses Optimum’s older layout of separate decoder graphs', async () => {
+  it('opens Optimum’s older layout by its merged graph, and refuses it without one', async () => {
     const legacy = join(root, 'legacy');
     mkdirSync(legacy);
     copyFileSync(join(fixture!, 'config.json'), join(legacy, 'config.json'));
-    copyFileSync(join(fixture!, MODEL_FILE), join(legacy, 'decoder_model_merged.onnx'));
+    copyFileSync(join(fixture!, MODEL_FILE), join(legacy, 'decoder_with_past_model.onnx'));
     await expect(provider.openInference(legacy)).rejects.toMatchObject({
       code: 'CHECKPOINT_UNSUPPORTED',
-      message: expect.stringContaining(`${join(legacy, 'decoder_model_merged.onnx')}: Optimum's older layout`),
+      message: expect.stringContaining(`${join(legacy, 'decoder_with_past_model.onnx')}: Optimum's older layout without its merged graph`),
     });
+    const merged = join(OPTIMUM_FIXTURES_DIR, 'llama-mha-tied-merged', 'decoder_model_merged.onnx');
+    copyFileSync(merged, join(legacy, 'decoder_model_merged.onnx'));
+    expect(onnxModelFile(legacy)).toBe(join(legacy, 'decoder_model_merged.onnx'));
+    const engine = await provider.openInference(legacy);
+    expect(await engine.generate([[1, 2, 3]], { maxNewTokens: 3 })).toHaveLength(1);
+    await engine.dispose();
   });
 });

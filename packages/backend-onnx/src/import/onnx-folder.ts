@@ -10,28 +10,31 @@ export type OnnxFolder =
   | { kind: 'mllr'; info: OnnxExportInfo; initializers: { tensors: number; values: number } }
   | { kind: 'optimum'; info: OptimumDecoderInfo };
 
-/** The file names of Optimum's older decoder layout (separate and merged graphs), which mllr does not run. */
-const LEGACY_OPTIMUM_FILES = ['decoder_model_merged.onnx', 'decoder_with_past_model.onnx', 'decoder_model.onnx'];
+/** The merged decoder of Optimum's older layout (an If on use_cache_branch over the graphs with and without past). */
+export const MERGED_DECODER_FILE = 'decoder_model_merged.onnx';
+/** The separate graphs of Optimum's older layout, which mllr runs only through the merged one. */
+const SEPARATE_DECODER_FILES = ['decoder_with_past_model.onnx', 'decoder_model.onnx'];
 
 /**
- * Whether `dir` holds an ONNX model mllr can open (a model.onnx). A folder in Optimum's older layout
- * (decoder_model.onnx, decoder_with_past_model.onnx, decoder_model_merged.onnx) is CHECKPOINT_UNSUPPORTED.
+ * The ONNX model of a folder that mllr can open: `model.onnx` (mllr's export, or Optimum's current layout), else
+ * `decoder_model_merged.onnx` (Optimum's older layout); undefined when there is neither. A folder with only the
+ * older layout's separate graphs (decoder_model.onnx, decoder_with_past_model.onnx) is CHECKPOINT_UNSUPPORTED.
  */
-export function hasOnnxModel(dir: string): boolean {
-  if (existsSync(join(dir, MODEL_FILE))) return true;
-  const legacy = LEGACY_OPTIMUM_FILES.find((name) => existsSync(join(dir, name)));
-  if (legacy) {
+export function onnxModelFile(dir: string): string | undefined {
+  for (const name of [MODEL_FILE, MERGED_DECODER_FILE]) if (existsSync(join(dir, name))) return join(dir, name);
+  const separate = SEPARATE_DECODER_FILES.find((name) => existsSync(join(dir, name)));
+  if (separate) {
     throw new MllrError(
       'CHECKPOINT_UNSUPPORTED',
-      `${join(dir, legacy)}: Optimum's older layout of separate decoder graphs is not supported; export the model again with a current optimum-cli (one model.onnx with past_key_values)`,
+      `${join(dir, separate)}: Optimum's older layout without its merged graph (${MERGED_DECODER_FILE}) is not supported; export the model again with optimum-cli (one model.onnx with past_key_values)`,
     );
   }
-  return false;
+  return undefined;
 }
 
-/** Reads `dir/model.onnx` once and tells which kind of decoder it is, checked as that kind. */
+/** Reads a folder's ONNX model (see onnxModelFile) once and tells which kind of decoder it is, checked as that kind. */
 export async function readOnnxFolder(dir: string): Promise<OnnxFolder> {
-  const modelFile = join(dir, MODEL_FILE);
+  const modelFile = onnxModelFile(dir) ?? join(dir, MODEL_FILE);
   const model = await decodeOnnxModel(modelFile);
   if (isMllrExport(model)) return { kind: 'mllr', info: exportInfoOf(dir, modelFile, model), initializers: initializerStats(model) };
   return { kind: 'optimum', info: await readOptimumDecoder(dir, modelFile, model) };

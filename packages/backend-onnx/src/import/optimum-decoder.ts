@@ -1,6 +1,6 @@
 import { MllrError, type ModelArchitecture } from '@mllr/core';
 import { loadModelConfig } from '@mllr/model';
-import type { DecoderInputs } from '../engine/decoder-runner.js';
+import { USE_CACHE_BRANCH, type DecoderInputs } from '../engine/decoder-runner.js';
 import { IO_NAMES } from '../export/decoder-graph.js';
 import { ElemType, type OnnxTypes } from '../export/onnx-proto.js';
 import { initializerStats } from './onnx-model-file.js';
@@ -19,12 +19,12 @@ export interface OptimumDecoderInfo {
  * Checks that `model` (read from `modelFile`) is a decoder with past key/values as `optimum-cli export onnx --task
  * text-generation-with-past` writes it, for the architecture in `dir/config.json`:
  *
- * - inputs `input_ids` and `attention_mask` (int64), optionally `position_ids` (int64), and for every layer i
- *   `past_key_values.<i>.key/.value` (float32, [batch, kv_heads, past_sequence, head_dim]); nothing else;
+ * - inputs `input_ids` and `attention_mask` (int64), optionally `position_ids` (int64) and, in a merged decoder,
+ *   `use_cache_branch` (bool), and for every layer i `past_key_values.<i>.key/.value` (float32, [batch, kv_heads,
+ *   past_sequence, head_dim]); nothing else;
  * - outputs `logits` (float32, [batch, sequence, vocab]) and `present.<i>.key/.value`.
  *
- * Anything else is CHECKPOINT_INVALID (or CHECKPOINT_UNSUPPORTED for a known variant mllr does not run) naming the
- * file and what is wrong.
+ * Anything else is CHECKPOINT_INVALID (CHECKPOINT_UNSUPPORTED for float16) naming the file and what is wrong.
  */
 export async function readOptimumDecoder(dir: string, modelFile: string, model: OnnxTypes.ModelProto): Promise<OptimumDecoderInfo> {
   const architecture = await loadModelConfig(dir);
@@ -38,12 +38,6 @@ export async function readOptimumDecoder(dir: string, modelFile: string, model: 
         `its inputs are ${[...inputs.keys()].join(', ')} and its outputs ${[...outputs.keys()].join(', ')}`,
     );
 
-  if (inputs.has('use_cache_branch')) {
-    throw new MllrError(
-      'CHECKPOINT_UNSUPPORTED',
-      `${modelFile} is a merged decoder (it has a use_cache_branch input), which mllr does not run; export the model again with a current optimum-cli (one model.onnx that always takes past_key_values)`,
-    );
-  }
   const { numLayers, numKvHeads, headDim, vocabSize } = architecture;
   const expectedInputs: string[] = [IO_NAMES.inputIds, IO_NAMES.attentionMask];
   const expectedOutputs: string[] = [IO_NAMES.logits];
@@ -53,7 +47,7 @@ export async function readOptimumDecoder(dir: string, modelFile: string, model: 
   }
   for (const name of expectedInputs) if (!inputs.has(name)) throw problem(`input ${name} is missing (config.json gives ${numLayers} layers)`);
   for (const name of expectedOutputs) if (!outputs.has(name)) throw problem(`output ${name} is missing (config.json gives ${numLayers} layers)`);
-  const allowed = new Set<string>([...expectedInputs, IO_NAMES.positionIds]);
+  const allowed = new Set<string>([...expectedInputs, IO_NAMES.positionIds, USE_CACHE_BRANCH]);
   const extra = [...inputs.keys()].filter((name) => !allowed.has(name));
   if (extra.length > 0) throw problem(`mllr does not know what to feed input ${extra.join(', ')}`);
 
@@ -67,6 +61,8 @@ export async function readOptimumDecoder(dir: string, modelFile: string, model: 
     const info = inputs.get(name);
     if (info && info.type?.tensorType?.elemType !== ElemType.INT64) throw problem(`${name} has element type ${info.type?.tensorType?.elemType}, not int64`);
   }
+  const branch = inputs.get(USE_CACHE_BRANCH);
+  if (branch && branch.type?.tensorType?.elemType !== ElemType.BOOL) throw problem(`${USE_CACHE_BRANCH} has element type ${branch.type?.tensorType?.elemType}, not bool`);
   float(IO_NAMES.logits, outputs.get(IO_NAMES.logits)!);
   checkDims(IO_NAMES.logits, outputs.get(IO_NAMES.logits)!, [undefined, undefined, vocabSize], 'vocab_size', problem);
   for (let l = 0; l < numLayers; l++) {
@@ -79,7 +75,7 @@ export async function readOptimumDecoder(dir: string, modelFile: string, model: 
     dir,
     modelFile,
     architecture,
-    inputs: { positionIds: inputs.has(IO_NAMES.positionIds) },
+    inputs: { positionIds: inputs.has(IO_NAMES.positionIds), useCacheBranch: inputs.has(USE_CACHE_BRANCH) },
     initializers: initializerStats(model),
   };
 }
