@@ -47,9 +47,18 @@ describe('mllr command line', () => {
     expect(c.out()).toMatch(/prompt, goal or\s+instruction column\); repeatable/);
   });
 
-  it('says plainly which subcommands are not built yet', async () => {
-    const c = io();
-    expect(await main(['bench'], c)).toBe(1);
-    expect(c.err()).toBe('mllr bench: not built yet; it arrives with the benchmark suite.\n');
+  it('exits 2 before measuring anything when bench gets bad options', async () => {
+    const cases: Array<[string[], string]> = [
+      [['bench', '--engines', 'tfjs,torch'], '--engines takes a comma-separated list of tfjs, onnx; got "tfjs,torch"'],
+      [['bench', '--repeats', '0'], '--repeats must be a positive integer'],
+      [['bench', '--warmup', 'x'], '--warmup must be a whole number ≥ 0'],
+      [['bench', '--run', 'no/such/run'], 'summary.json does not exist; --run needs a finished run folder'],
+    ];
+    for (const [argv, message] of cases) {
+      const c = io();
+      expect(await main(argv, c), argv.join(' ')).toBe(2);
+      expect(c.err()).toContain(message);
+      expect(c.out()).toBe('');
+    }
   });
 });

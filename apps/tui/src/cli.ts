@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
-import { EXIT_CODES, MllrError, toMllrError } from '@mllr/core';
+import { EXIT_CODES, MllrError, SecretRedactor, toMllrError } from '@mllr/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
-import { notBuiltCommand } from './commands/not-built-command.js';
+import { benchCommand, type BenchCommandOptions } from './commands/bench-command.js';
 import { exportPlanCommand, type ExportPlanOptions } from './commands/export-plan-command.js';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate-command.js';
 import { inspectCommand, type InspectOptions } from './commands/inspect-command.js';
@@ -11,6 +11,13 @@ import { runCommand, type RunCommandOptions } from './commands/run-command.js';
 function positiveInt(name: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return Number(value);
+  };
+}
+
+function wholeNumber(name: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number ≥ 0`);
     return Number(value);
   };
 }
@@ -86,9 +93,16 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('bench')
     .description('measure training, forward and generation throughput on the reference shape')
-    .option('--json', 'print as JSON')
-    .option('--compare', 'also run the PyTorch peer and print each ratio')
-    .action(() => setExitCode(notBuiltCommand('bench', 'the benchmark suite')(io)));
+    .option('--json', 'print the report as one JSON object')
+    .option('--compare', 'also run the PyTorch peer (tools/bench/pytorch_peer.py; $MLLR_PYTHON or /usr/bin/python3) and print each ratio mllr/PyTorch')
+    .option('--repeats <n>', 'timed runs per measurement; each result is their median', positiveInt('--repeats'), 5)
+    .option('--warmup <n>', 'untimed runs before the timed ones', wholeNumber('--warmup'), 1)
+    .option('--engines <list>', 'comma-separated engines to measure', 'tfjs,onnx')
+    .option('--run <dir>', 'run folder whose stage timings to show (default: the newest finished run under runs/)')
+    .option('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model', 'tiny-chat')
+    .option('--device <device>', 'tfjs device (auto, tfjs-node-gpu, tfjs-node, wasm, cpu)')
+    .option('--threads <n>', 'CPU threads of ONNX Runtime and of the PyTorch peer (default: every core)', positiveInt('--threads'))
+    .action(async (options: BenchCommandOptions) => setExitCode(await benchCommand(options, io)));
 
   program
     .command('export-plan')
@@ -120,7 +134,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         : EXIT_CODES.input;
     }
     const mllrError = toMllrError(error);
-    io.stderr.write(`mllr: ${mllrError.describe()}\n`);
+    io.stderr.write(`mllr: ${new SecretRedactor().text(mllrError.describe())}\n`);
     if (!(error instanceof MllrError)) {
       io.stderr.write('mllr: this is a bug in mllr; please report it with the command you ran.\n');
       if (process.env.MLLR_DEBUG) io.stderr.write(`${(error as Error).stack ?? ''}\n`);

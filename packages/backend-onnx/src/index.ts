@@ -19,3 +19,5 @@ export type { ModelSource } from './export/model-source.js';
 export { OnnxEngineProvider } from './onnx-engine-provider.js';
 export type { OnnxProviderOptions } from './onnx-engine-provider.js';
 export { register } from './plugin.js';
+export { measureOnnxMatMulGflops } from './bench/matmul-probe.js';
+export type { OnnxMatMulProbeOptions } from './bench/matmul-probe.js';

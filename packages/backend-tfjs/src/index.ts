@@ -6,3 +6,5 @@ export type { DeviceSelection, TfjsDevice } from './device/select-device.js';
 export { registerMissingWasmKernels } from './device/wasm-kernels.js';
 export { TfjsEngineProvider } from './tfjs-engine-provider.js';
 export { register } from './plugin.js';
+export { measureTfjsMatMulGflops } from './bench/matmul-probe.js';
+export type { TfjsMatMulProbeOptions } from './bench/matmul-probe.js';

@@ -34,3 +34,4 @@ export { loadEngineProvider } from './engines/open-engine.js';
 export { resolveModelDir } from './engines/resolve-model-dir.js';
 export { formatAxolotlPlan, formatTorchPlan, readLrPlan } from './plan/lr-plan.js';
 export type { LrPlan } from './plan/lr-plan.js';
+export * from './bench/index.js';

@@ -1,0 +1,49 @@
+import { MllrError } from '@mllr/core';
+import { BENCH_ENGINES, checkPytorchPeer, resolveModelDir, runBench, runPytorchPeer, type BenchEngine } from '@mllr/pipeline';
+import type { CliIo } from '../cli-io.js';
+import { formatBenchReport } from '../render/format-bench.js';
+
+/** Options of `mllr bench`. */
+export interface BenchCommandOptions {
+  json?: boolean;
+  compare?: boolean;
+  repeats: number;
+  warmup: number;
+  engines: string;
+  run?: string;
+  model: string;
+  device?: string;
+  threads?: number;
+}
+
+/** The engine list of `--engines tfjs,onnx`, checked. */
+export function parseEngines(value: string): BenchEngine[] {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(BENCH_ENGINES as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new MllrError('ARGUMENT_INVALID', `--engines takes a comma-separated list of ${BENCH_ENGINES.join(', ')}; got "${value}"`);
+  }
+  return [...new Set(names)] as BenchEngine[];
+}
+
+/** `mllr bench`: throughput on the reference shape, progress on stderr, the report on stdout (text or --json). */
+export async function benchCommand(options: BenchCommandOptions, io: CliIo): Promise<number> {
+  const engines = parseEngines(options.engines);
+  const model = resolveModelDir(options.model, io.cwd);
+  const progress = (line: string) => io.stderr.write(`mllr bench: ${line}\n`);
+  if (options.compare) await checkPytorchPeer(); // a missing torch is known before minutes of measuring
+  const report = await runBench({
+    model,
+    engines,
+    warmup: options.warmup,
+    repeats: options.repeats,
+    cwd: io.cwd,
+    progress,
+    ...(options.run !== undefined ? { runDir: options.run } : {}),
+    ...(options.device !== undefined ? { tfjsDevice: options.device } : {}),
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.compare ? { peer: (settings) => runPytorchPeer({ ...settings, model, onLine: progress }) } : {}),
+  });
+  io.stdout.write(options.json ? `${JSON.stringify(report)}\n` : formatBenchReport(report));
+  return 0;
+}
