@@ -51,6 +51,35 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
     expect(onnxModelFile(join(FIXTURES_DIR, 'llama-mha-tied'))).toBeUndefined();
   });
 
+  it('runs a graph whose weights lie in model.onnx_data, as Optimum writes large models', async () => {
+    const dir = variant('external-data', {
+      edit: (m) => {
+        const chunks: Buffer[] = [];
+        let offset = 0;
+        for (const t of m.graph!.initializer!) {
+          const bytes = Buffer.from(t.rawData!);
+          chunks.push(bytes);
+          t.rawData = new Uint8Array(0);
+          t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+          t.externalData = [
+            onnx.StringStringEntryProto.create({ key: 'location', value: 'model.onnx_data' }),
+            onnx.StringStringEntryProto.create({ key: 'offset', value: String(offset) }),
+            onnx.StringStringEntryProto.create({ key: 'length', value: String(bytes.length) }),
+          ];
+          offset += bytes.length;
+        }
+        writeFileSync(join(root, 'external-data.bin'), Buffer.concat(chunks));
+      },
+    });
+    copyFileSync(join(root, 'external-data.bin'), join(dir, 'model.onnx_data'));
+    const [external, inline] = await Promise.all([provider.openInference(dir), provider.openInference(fixture!)]);
+    const prompt = { sequences: [[1, 5, 9, 13]] };
+    const [a, b] = await Promise.all([external.logits(prompt), inline.logits(prompt)]);
+    expect(Array.from(a.data[0]!)).toEqual(Array.from(b.data[0]!));
+    expect((await provider.describe(dir))!.storedValues).toBe((await provider.describe(fixture!))!.storedValues);
+    await Promise.all([external.dispose(), inline.dispose()]);
+  });
+
   it('refuses a malformed model.onnx, naming the file', async () => {
     const garbage = variant('garbage', { bytes: new TextEncoder().encode('this is not an ONNX model at all\n') });
     await expect(provider.openInference(garbage)).rejects.toMatchObject({
