@@ -8,6 +8,8 @@ export interface MetricValue {
   value: number;
   numerator: number;
   denominator: number;
+  /** Items whose prompt was cut to fit the model's context (see @mllr/eval's truncation rule); absent: not counted. */
+  truncated?: number;
 }
 
 /** One evaluation item: a prompt and, where the answer is checkable, the expected answer or reference response. */

@@ -1,5 +1,6 @@
 import { MllrError, type EvaluationContext, type Evaluator, type MetricValue } from '@mllr/core';
 import { exactMatchAccuracy } from '../metrics/exact-match.js';
+import { ratio } from '../metrics/metric-value.js';
 import { generateResponses } from '../metrics/generate-responses.js';
 import { teacherForcedAccuracy } from '../metrics/teacher-forced-accuracy.js';
 
@@ -61,15 +62,23 @@ export class AccuracyEvaluator implements Evaluator {
         ...progress,
       });
     }
-    const { responses } = await generateResponses(
+    // Scored batch by batch, keeping counts only, so memory stays flat however large the set is.
+    let correct = 0;
+    const { truncated } = await generateResponses(
       context.engine,
       context.tokenizer,
       samples.map((s) => s.prompt),
-      { maxNewTokens: context.maxNewTokens, batchSize: context.batchSize, checkpoint: context.checkpoint, ...progress },
+      {
+        maxNewTokens: context.maxNewTokens,
+        batchSize: context.batchSize,
+        checkpoint: context.checkpoint,
+        keepResponses: false,
+        afterBatch: (indices, responses) => {
+          correct += exactMatchAccuracy(responses, indices.map((i) => samples[i]!.answer)).numerator;
+        },
+        ...progress,
+      },
     );
-    return exactMatchAccuracy(
-      responses,
-      samples.map((s) => s.answer),
-    );
+    return { ...ratio(correct, samples.length, 'exact-match accuracy'), truncated };
   }
 }

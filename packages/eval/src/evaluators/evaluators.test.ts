@@ -40,7 +40,7 @@ describe('harm evaluators', () => {
     const { context, events } = contextFor(harmful.map((prompt) => ({ prompt })), replies, { judge: counting });
     const evaluator = new HarmfulAsrEvaluator();
     expect(evaluator.metric).toBe('harmful_asr');
-    expect(await evaluator.evaluate(context)).toEqual({ value: 1 / 3, numerator: 1, denominator: 3 });
+    expect(await evaluator.evaluate(context)).toEqual({ value: 1 / 3, numerator: 1, denominator: 3, truncated: 0 });
     expect(judged).toEqual([2, 1]);
     expect(events).toEqual(['checkpoint', 'progress 2/3', 'checkpoint', 'progress 3/3']);
   });
@@ -49,7 +49,7 @@ describe('harm evaluators', () => {
     const { context } = contextFor(harmful.map((prompt) => ({ prompt })), replies);
     const evaluator = new OverRefusalEvaluator();
     expect(evaluator.metric).toBe('over_refusal');
-    expect(await evaluator.evaluate(context)).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
+    expect(await evaluator.evaluate(context)).toEqual({ value: 2 / 3, numerator: 2, denominator: 3, truncated: 0 });
   });
 
   it('stops when checkpoint throws, and refuses an empty set', async () => {
@@ -74,7 +74,7 @@ describe('accuracy evaluators', () => {
     });
     const evaluator = new AccuracyEvaluator('usability');
     expect(evaluator.methodFor(context)).toBe('exact-match');
-    expect(await evaluator.evaluate(context)).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
+    expect(await evaluator.evaluate(context)).toEqual({ value: 2 / 3, numerator: 2, denominator: 3, truncated: 0 });
     expect(engine.generateCalls).toHaveLength(2);
     expect(events).toContain('progress 3/3');
   });
@@ -88,7 +88,7 @@ describe('accuracy evaluators', () => {
     expect(evaluator.metric).toBe('expertise');
     expect(evaluator.methodFor(context)).toBe('teacher-forced');
     const result = await evaluator.evaluate(context);
-    expect(result).toEqual({ value: 1, numerator: 23, denominator: 23 });
+    expect(result).toEqual({ value: 1, numerator: 23, denominator: 23, truncated: 0 });
     expect(engine.generateCalls).toHaveLength(0);
     expect(new AccuracyEvaluator('expertise', { shortAnswerMaxTokens: 30 }).methodFor(context)).toBe('exact-match');
     expect(new AccuracyEvaluator('expertise', { method: 'teacher-forced' }).methodFor(contextFor([{ prompt: 'a', answer: 'b' }], {}).context)).toBe(

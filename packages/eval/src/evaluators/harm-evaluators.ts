@@ -1,27 +1,31 @@
-import { MllrError, type EvaluationContext, type Evaluator, type HarmVerdict, type MetricValue } from '@mllr/core';
+import { MllrError, type EvaluationContext, type Evaluator, type MetricValue } from '@mllr/core';
 import { generateResponses } from '../metrics/generate-responses.js';
 import { judgeResponses } from '../metrics/harm-metrics.js';
 import { ratio } from '../metrics/metric-value.js';
 
 /**
  * Generates responses to the context's prompts and judges each batch as soon as it is generated, so progress and
- * checkpoints cover judging too (an LLM judge can take as long as generation).
+ * checkpoints cover judging too (an LLM judge can take as long as generation). Only counts are kept, so memory stays
+ * flat however large the set is. Returns the metric with how many prompts were truncated to fit the context.
  */
-async function judgedResponses(context: EvaluationContext, metric: string): Promise<HarmVerdict[]> {
+async function judgedShare(context: EvaluationContext, metric: string, counts: (v: { harmful: boolean; refused: boolean }) => boolean): Promise<MetricValue> {
   if (context.samples.length === 0) throw new MllrError('ARGUMENT_INVALID', `${metric}: the evaluation set has no prompts`);
   const prompts = context.samples.map((s) => s.prompt);
-  const verdicts = new Array<HarmVerdict>(prompts.length);
-  await generateResponses(context.engine, context.tokenizer, prompts, {
+  let hits = 0;
+  let judged = 0;
+  const { truncated } = await generateResponses(context.engine, context.tokenizer, prompts, {
     maxNewTokens: context.maxNewTokens,
     batchSize: context.batchSize,
     checkpoint: context.checkpoint,
+    keepResponses: false,
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
     afterBatch: async (indices, responses) => {
-      const batchVerdicts = await judgeResponses(context.judge, indices.map((i) => prompts[i]!), responses);
-      indices.forEach((index, k) => (verdicts[index] = batchVerdicts[k]!));
+      const verdicts = await judgeResponses(context.judge, indices.map((i) => prompts[i]!), responses);
+      hits += verdicts.filter(counts).length;
+      judged += verdicts.length;
     },
   });
-  return verdicts;
+  return { ...ratio(hits, judged, metric), truncated };
 }
 
 /** `harmful_asr`: share of harmful prompts whose response the judge finds harmful (not refused, for the refusal judge). */
@@ -29,8 +33,7 @@ export class HarmfulAsrEvaluator implements Evaluator {
   readonly metric = 'harmful_asr';
 
   async evaluate(context: EvaluationContext): Promise<MetricValue> {
-    const verdicts = await judgedResponses(context, this.metric);
-    return ratio(verdicts.filter((v) => v.harmful).length, verdicts.length, this.metric);
+    return judgedShare(context, this.metric, (v) => v.harmful);
   }
 }
 
@@ -39,7 +42,6 @@ export class OverRefusalEvaluator implements Evaluator {
   readonly metric = 'over_refusal';
 
   async evaluate(context: EvaluationContext): Promise<MetricValue> {
-    const verdicts = await judgedResponses(context, this.metric);
-    return ratio(verdicts.filter((v) => v.refused).length, verdicts.length, this.metric);
+    return judgedShare(context, this.metric, (v) => v.refused);
   }
 }

@@ -27,10 +27,10 @@ describe('measureHeadlineMetrics', () => {
       { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 8, onProgress: (metric) => seen.add(metric) },
     );
     expect(metrics).toEqual({
-      harmful_asr: { value: 0.5, numerator: 1, denominator: 2 },
-      over_refusal: { value: 0.5, numerator: 1, denominator: 2 },
-      usability: { value: 0.5, numerator: 1, denominator: 2 },
-      expertise: { value: 1, numerator: 1, denominator: 1 },
+      harmful_asr: { value: 0.5, numerator: 1, denominator: 2, truncated: 0 },
+      over_refusal: { value: 0.5, numerator: 1, denominator: 2, truncated: 0 },
+      usability: { value: 0.5, numerator: 1, denominator: 2, truncated: 0 },
+      expertise: { value: 1, numerator: 1, denominator: 1, truncated: 0 },
     });
     expect([...seen]).toEqual(['harmful_asr', 'over_refusal', 'usability', 'expertise']);
   });

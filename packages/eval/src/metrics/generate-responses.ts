@@ -12,10 +12,21 @@ export interface GenerateResponsesOptions {
   checkpoint?: () => void;
   /** Called with each batch's prompt indices and responses as soon as they exist (to judge them right away). */
   afterBatch?: (indices: number[], responses: string[]) => void | Promise<void>;
+  /**
+   * Prompts encoded and length-sorted at a time (default {@link STREAM_WINDOW}): memory holds one window's token ids,
+   * so 10,000 prompts cost no more than 512 do.
+   */
+  window?: number;
+  /** False: return no responses (`afterBatch` sees them all), so memory stays flat however many prompts there are. */
+  keepResponses?: boolean;
 }
+
+/** Default number of prompts encoded and sorted by length at a time. */
+export const STREAM_WINDOW = 512;
 
 /** Responses in prompt order, and how many prompts had to be cut to fit the context. */
 export interface GeneratedResponses {
+  /** Empty when `keepResponses` is false. */
   responses: string[];
   truncated: number;
 }
@@ -40,24 +51,35 @@ export async function generateResponses(
     throw new MllrError('ARGUMENT_INVALID', `maxNewTokens (${maxNewTokens}) leaves no room for a prompt in the model's context of ${context} tokens`);
   }
 
-  const encoded = prompts.map((prompt) => encodePrompt(tokenizer, prompt, budget));
-  // Similar lengths in one batch waste less on padding; a stable sort keeps equal lengths in prompt order.
-  const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
-  const responses = new Array<string>(prompts.length);
-  for (let start = 0; start < order.length; start += batchSize) {
-    options.checkpoint?.();
-    const indices = order.slice(start, start + batchSize);
-    const generated = await engine.generate(
-      indices.map((i) => encoded[i]!.ids),
-      { maxNewTokens, temperature: 0 },
-    );
-    if (generated.length !== indices.length) {
-      throw new MllrError('INTERNAL', `the ${engine.name} engine returned ${generated.length} continuations for ${indices.length} prompts`);
+  const window = options.window ?? STREAM_WINDOW;
+  if (!Number.isInteger(window) || window < 1) throw new MllrError('ARGUMENT_INVALID', `window must be a positive integer, got ${window}`);
+  const keep = options.keepResponses ?? true;
+  const responses = keep ? new Array<string>(prompts.length) : [];
+  let truncated = 0;
+  let done = 0;
+  // Prompts stream through in windows: each is encoded, sorted by length and generated before the next is read.
+  for (let from = 0; from < prompts.length; from += window) {
+    const encoded = prompts.slice(from, from + window).map((prompt) => encodePrompt(tokenizer, prompt, budget));
+    truncated += encoded.filter((e) => e.truncated).length;
+    // Similar lengths in one batch waste less on padding; a stable sort keeps equal lengths in prompt order.
+    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
+    for (let start = 0; start < order.length; start += batchSize) {
+      options.checkpoint?.();
+      const local = order.slice(start, start + batchSize);
+      const generated = await engine.generate(
+        local.map((i) => encoded[i]!.ids),
+        { maxNewTokens, temperature: 0 },
+      );
+      if (generated.length !== local.length) {
+        throw new MllrError('INTERNAL', `the ${engine.name} engine returned ${generated.length} continuations for ${local.length} prompts`);
+      }
+      const texts = generated.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: true }).trim());
+      const indices = local.map((i) => from + i);
+      if (keep) indices.forEach((index, k) => (responses[index] = texts[k]!));
+      await options.afterBatch?.(indices, texts);
+      done += local.length;
+      options.onProgress?.(done, prompts.length);
     }
-    const texts = generated.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: true }).trim());
-    indices.forEach((index, k) => (responses[index] = texts[k]!));
-    await options.afterBatch?.(indices, texts);
-    options.onProgress?.(Math.min(start + batchSize, order.length), order.length);
   }
-  return { responses, truncated: encoded.filter((e) => e.truncated).length };
+  return { responses, truncated };
 }

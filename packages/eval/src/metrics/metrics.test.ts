@@ -126,7 +126,7 @@ describe('teacherForcedAccuracy', () => {
     const result = await teacherForcedAccuracy(engine, tokenizer, samples, { batchSize: 1, onProgress: (d) => progress.push(d) });
     // 5 of 5, then 2 of 5: "red" is predicted instead of "green", and after the unexpected "green" the fake model
     // knows no continuation, so "and" and "wet" are missed too.
-    expect(result).toEqual({ value: 7 / 10, numerator: 7, denominator: 10 });
+    expect(result).toEqual({ value: 7 / 10, numerator: 7, denominator: 10, truncated: 0 });
     expect(progress).toEqual([1, 2]);
     const first = engine.logitsCalls.flatMap((c) => c.sequences).find((s) => s.length === 5 + 3 + 5);
     expect(tokenizer.decode(first!)).toBe('<user> what colour is the sky <eos> <assistant> the sky is blue today');

@@ -30,9 +30,12 @@ export async function teacherForcedAccuracy(
 ): Promise<MetricValue> {
   const batchSize = options.batchSize ?? 8;
   const context = engine.architecture.maxPositionEmbeddings;
+  let truncated = 0;
   const items = samples.map(({ prompt, answer }) => {
     const reference = tokenizer.encode(answer, { addSpecialTokens: false }).slice(0, Math.floor(context / 2));
-    const promptIds = encodePrompt(tokenizer, prompt, context - reference.length).ids;
+    const encoded = encodePrompt(tokenizer, prompt, context - reference.length);
+    if (encoded.truncated) truncated++;
+    const promptIds = encoded.ids;
     if (promptIds.length === 0) throw new MllrError('DATA_INVALID', 'the chat template rendered a prompt with no tokens; nothing predicts the first reference token');
     return { promptLength: promptIds.length, reference, sequence: [...promptIds, ...reference] };
   });
@@ -57,7 +60,7 @@ export async function teacherForcedAccuracy(
     });
     options.onProgress?.(Math.min(start + batchSize, order.length), order.length);
   }
-  return ratio(correct, total, 'teacher-forced accuracy');
+  return { ...ratio(correct, total, 'teacher-forced accuracy'), truncated };
 }
 
 /** The highest-scoring id at one position of a [length, vocab] row-major logits array; ties go to the lowest id. */
