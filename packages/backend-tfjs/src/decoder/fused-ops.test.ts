@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectTfjsDevice } from '../device/select-device.js';
 import { tf } from '../tf.js';
 import { scaledDotAttention } from './attention.js';
+import { maskedCrossEntropySum } from '../train/masked-cross-entropy.js';
 import { linearProduct } from './linear.js';
 
 function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
@@ -57,5 +58,19 @@ describe('hand-written gradients of the fused ops (wasm)', () => {
     expect(tf.tidy(() => maxAbsDiff(fused[1]!, tf.zerosLike(fused[1]!)))).toBeGreaterThan(0.01);
     tf.dispose([...fused, ...plain]);
     tf.dispose([q, k, v, upstream, mask]);
+  });
+
+  it('maskedCrossEntropySum equals the log-softmax formulation in value and gradient, masked rows contributing nothing', async () => {
+    expect((await selectTfjsDevice('auto')).device).toBe('wasm');
+    const logits = tf.mul(tf.randomNormal([10, 17], 0, 1, 'float32', 8), 4) as tf.Tensor2D;
+    const labels = tf.tensor1d([0, 3, 16, 5, 5, 9, 1, 2, 8, 4], 'int32');
+    const mask = tf.tensor1d([1, 1, 0, 1, 1, 0, 1, 1, 1, 1]);
+    const reference = (x: tf.Tensor2D) => tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(tf.sub(x, tf.logSumExp(x, -1, true)), tf.oneHot(labels, 17)), -1), mask)));
+    const fused = tf.valueAndGrad((x: tf.Tensor) => maskedCrossEntropySum(x as tf.Tensor2D, labels, mask))(logits);
+    const plain = tf.valueAndGrad((x: tf.Tensor) => reference(x as tf.Tensor2D) as tf.Scalar)(logits);
+    expect(Math.abs(fused.value.dataSync()[0]! - plain.value.dataSync()[0]!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(fused.grad, plain.grad)).toBeLessThan(1e-5);
+    expect(Array.from(fused.grad.dataSync().slice(2 * 17, 3 * 17)).every((g) => g === 0)).toBe(true);
+    tf.dispose([logits, labels, mask, fused.value, fused.grad, plain.value, plain.grad]);
   });
 });

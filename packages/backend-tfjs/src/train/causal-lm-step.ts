@@ -3,6 +3,7 @@ import { tf } from '../tf.js';
 import { decoderForward } from '../decoder/forward.js';
 import type { DecoderWeights } from '../decoder/decoder-weights.js';
 import { padBatch } from '../decoder/padded-batch.js';
+import { maskedCrossEntropySum } from './masked-cross-entropy.js';
 import type { RopeTables } from '../decoder/rope.js';
 
 /** Summed loss and gradients of one micro-batch; the caller owns the gradient tensors. */
@@ -50,10 +51,7 @@ export function causalLmGradients(
   try {
     const { value, grads } = tf.variableGrads(() => {
       const { logits } = decoderForward(weights, rope, batch, { logits: 'all' });
-      const flat = tf.reshape(logits!, [-1, arch.vocabSize]);
-      const logProbs = tf.sub(flat, tf.logSumExp(flat, -1, true));
-      const picked = tf.sum(tf.mul(logProbs, tf.oneHot(labelTensor, arch.vocabSize)), -1);
-      return tf.neg(tf.sum(tf.mul(picked, maskTensor))) as tf.Scalar;
+      return maskedCrossEntropySum(tf.reshape(logits!, [-1, arch.vocabSize]), labelTensor, maskTensor);
     }, variables);
     const lossSum = value.dataSync()[0]!;
     value.dispose();
