@@ -1,4 +1,5 @@
 import { MllrError } from '@mllr/core';
+import { ARCHITECTURE_LIMITS } from './architecture-limits.js';
 
 /** Reads typed fields from a raw config.json object; every problem is an error naming the file and the field. */
 export class ConfigFields {
@@ -68,6 +69,10 @@ export class ConfigFields {
 
   private checkPositiveInt(field: string, v: unknown): number {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw this.invalid(field, `must be a positive integer, got ${show(v)}`);
+    const limit = (ARCHITECTURE_LIMITS as Record<string, number>)[field];
+    if (limit !== undefined && v > limit) {
+      throw this.unsupported(field, `is ${v}, above the ${limit} mllr accepts (no real model is this large; is the file corrupt?)`);
+    }
     return v;
   }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Template } from '@huggingface/jinja';
+import { Environment, Template } from '@huggingface/jinja';
 import { MllrError } from '@mllr/core';
 import { isJsonObject } from '../files/read-json-file.js';
 
@@ -42,10 +42,68 @@ function pickTemplate(raw: unknown, file: string): string {
   throw new MllrError('CHECKPOINT_INVALID', `${file}: chat_template must be a string or a list of { name, template }`);
 }
 
+/** The longest chat template accepted (64 KiB); real ones, tool-calling templates included, stay under 20 KiB. */
+export const MAX_CHAT_TEMPLATE_CHARS = 64 * 1024;
+
+/**
+ * The longest run of whitespace accepted in a template. @huggingface/jinja's lexer takes time quadratic in the
+ * length of a whitespace run (a 64 KiB run took seconds), and no real template has more than a few dozen in a row.
+ */
+export const MAX_TEMPLATE_WHITESPACE_RUN = 4096;
+
 function compile(source: string, file: string): ChatTemplate {
+  if (source.length > MAX_CHAT_TEMPLATE_CHARS) {
+    throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: the chat template is ${source.length} characters, more than the ${MAX_CHAT_TEMPLATE_CHARS} accepted`);
+  }
+  if (longestWhitespaceRun(source) > MAX_TEMPLATE_WHITESPACE_RUN) {
+    throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: the chat template has a run of more than ${MAX_TEMPLATE_WHITESPACE_RUN} whitespace characters`);
+  }
   try {
     return { template: new Template(source), file };
   } catch (error) {
     throw new MllrError('CHECKPOINT_INVALID', `${file}: the chat template does not parse (${(error as Error).message})`, { cause: error });
   }
+}
+
+/** How many numbers `range()` may produce in one render, all calls together; real templates need a handful. */
+export const MAX_RANGE_ITEMS = 10_000;
+
+/**
+ * Renders a chat template. @huggingface/jinja interprets templates without access to JavaScript (no globals,
+ * no prototypes, no require), but its `range()` builds a full array, so `range(10**10)` would exhaust memory before
+ * any loop ran. Here `range()` shares a budget of {@link MAX_RANGE_ITEMS} numbers per render and fails cleanly past
+ * it. The library exposes no hook for its globals, so `range` is swapped while the (synchronous) render runs.
+ */
+export function renderChatTemplate(chat: ChatTemplate, items: Record<string, unknown>): string {
+  let budget = MAX_RANGE_ITEMS;
+  const boundedRange = (start: number, stop?: number, step = 1): number[] => {
+    const [from, to] = stop === undefined ? [0, start] : [start, stop];
+    if (![from, to, step].every((n) => typeof n === 'number' && Number.isFinite(n)) || step === 0) {
+      throw new Error('range() needs finite numbers and a non-zero step');
+    }
+    const count = Math.max(0, Math.ceil((to - from) / step));
+    budget -= count;
+    if (budget < 0) throw new Error(`range() asked for more than ${MAX_RANGE_ITEMS} numbers in one render`);
+    return Array.from({ length: count }, (_, i) => from + i * step);
+  };
+  const prototype = Environment.prototype as unknown as { set(name: string, value: unknown): unknown };
+  const originalSet = prototype.set;
+  prototype.set = function (this: unknown, name: string, value: unknown) {
+    return originalSet.call(this, name, name === 'range' ? boundedRange : value);
+  };
+  try {
+    return chat.template.render(items);
+  } finally {
+    prototype.set = originalSet;
+  }
+}
+
+function longestWhitespaceRun(text: string): number {
+  let longest = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    run = /\s/.test(text[i]!) ? run + 1 : 0;
+    if (run > longest) longest = run;
+  }
+  return longest;
 }

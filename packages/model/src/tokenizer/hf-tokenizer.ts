@@ -1,6 +1,6 @@
 import type { Tokenizer as LibTokenizer } from '@huggingface/tokenizers';
 import { MllrError, type ChatMessage, type Tokenizer } from '@mllr/core';
-import type { ChatTemplate } from './chat-template.js';
+import { renderChatTemplate, type ChatTemplate } from './chat-template.js';
 
 /** What {@link HfTokenizer} is built from; {@link loadTokenizer} assembles it from a checkpoint folder. */
 export interface HfTokenizerParts {
@@ -24,7 +24,13 @@ export class HfTokenizer implements Tokenizer {
   readonly padTokenId?: number;
   private readonly lib: LibTokenizer;
 
-  constructor(private readonly parts: HfTokenizerParts) {
+  /**
+   * @param file the tokenizer.json the parts came from, named in errors about its output (default: `dir`).
+   */
+  constructor(
+    private readonly parts: HfTokenizerParts,
+    private readonly file: string = parts.dir,
+  ) {
     this.lib = parts.tokenizer;
     this.vocabSize = highestId(parts.tokenizer) + 1;
     if (parts.bosTokenId !== undefined) this.bosTokenId = parts.bosTokenId;
@@ -34,7 +40,18 @@ export class HfTokenizer implements Tokenizer {
 
   /** Token ids of `text`; special tokens (tokenizer.json's post-processor, e.g. BOS) are added unless told otherwise. */
   encode(text: string, options: { addSpecialTokens?: boolean } = {}): number[] {
-    return this.lib.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
+    let ids: number[];
+    try {
+      ids = this.lib.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
+    } catch (error) {
+      throw new MllrError('CHECKPOINT_INVALID', `${this.file}: the tokenizer failed on its input (${(error as Error).message})`, { cause: error });
+    }
+    // A tokenizer.json whose unk_token is not in its vocabulary yields `undefined` for unknown words: never pass that on.
+    const bad = ids.findIndex((id) => !Number.isSafeInteger(id) || id < 0 || id >= this.vocabSize);
+    if (bad >= 0) {
+      throw new MllrError('CHECKPOINT_INVALID', `${this.file}: the tokenizer gave no valid id for part of its input (got ${String(ids[bad])}); is its unk_token in the vocabulary?`);
+    }
+    return ids;
   }
 
   /** The text of `ids`; ids outside the vocabulary are ARGUMENT_INVALID. */
@@ -44,7 +61,11 @@ export class HfTokenizer implements Tokenizer {
     if (bad !== undefined) {
       throw new MllrError('ARGUMENT_INVALID', `token id ${bad} is outside the vocabulary of ${this.parts.dir} (size ${this.vocabSize})`);
     }
-    return this.lib.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
+    try {
+      return this.lib.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
+    } catch (error) {
+      throw new MllrError('CHECKPOINT_INVALID', `${this.file}: the tokenizer failed to decode ids (${(error as Error).message})`, { cause: error });
+    }
   }
 
   /** The id of one token string, or undefined when it is not in the vocabulary. */
@@ -63,7 +84,7 @@ export class HfTokenizer implements Tokenizer {
       );
     }
     try {
-      return chat.template.render({
+      return renderChatTemplate(chat, {
         ...this.parts.templateTokens,
         messages: messages.map((m) => ({ role: m.role, content: m.content })),
         add_generation_prompt: options.addGenerationPrompt ?? false,

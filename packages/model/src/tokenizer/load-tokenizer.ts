@@ -3,6 +3,7 @@ import { Tokenizer as LibTokenizer } from '@huggingface/tokenizers';
 import { MllrError } from '@mllr/core';
 import { isJsonObject, readJsonFile } from '../files/read-json-file.js';
 import { loadChatTemplate } from './chat-template.js';
+import { checkTokenIds } from './check-token-ids.js';
 import { HfTokenizer } from './hf-tokenizer.js';
 import { configTokenIds, specialTokenId, tokenContent } from './special-tokens.js';
 
@@ -19,6 +20,7 @@ export async function loadTokenizer(dir: string): Promise<HfTokenizer> {
   const configFile = join(dir, 'tokenizer_config.json');
   const tokenizerJson = await readJsonFile(tokenizerFile);
   if (!isJsonObject(tokenizerJson)) throw new MllrError('CHECKPOINT_INVALID', `${tokenizerFile}: expected a JSON object`);
+  checkTokenIds(tokenizerJson, tokenizerFile);
   const tokenizerConfig = objectOrEmpty(await readJsonFile(configFile, { optional: true }), configFile);
   const modelConfig = objectOrEmpty(await readJsonFile(join(dir, 'config.json'), { optional: true }), join(dir, 'config.json'));
 
@@ -43,7 +45,7 @@ export async function loadTokenizer(dir: string): Promise<HfTokenizer> {
     ...(bos === undefined ? {} : { bosTokenId: bos }),
     ...(pad === undefined ? {} : { padTokenId: pad }),
     ...(chatTemplate === undefined ? {} : { chatTemplate }),
-  });
+  }, tokenizerFile);
 }
 
 function buildLibTokenizer(json: Record<string, unknown>, config: Record<string, unknown>, file: string): LibTokenizer {
