@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { DatasetReader, DatasetSource } from '@mllr/core';
 import { CsvError, parse } from 'csv-parse';
 import { dataError } from './data-error.js';
+import { MAX_RECORD_CHARS } from './data-limits.js';
 import type { RawRecord, ReadSample } from './read-sample.js';
 import { readSamples } from './read-samples.js';
 
@@ -19,7 +20,7 @@ export class CsvReader implements DatasetReader {
 export async function* csvRecords(file: string): AsyncGenerator<RawRecord, void, undefined> {
   const input = createReadStream(file);
   // Column counts are checked here rather than by csv-parse, so the error can name the line the record starts on.
-  const parser = parse({ bom: true, raw: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] });
+  const parser = parse({ bom: true, raw: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_CHARS, record_delimiter: ['\r\n', '\n', '\r'] });
   input.on('error', (error) => parser.destroy(error));
   input.pipe(parser);
   let header: string[] | undefined;

@@ -5,7 +5,9 @@ import type { DatasetReader, DatasetSource } from '@mllr/core';
 import Parser from 'stream-json/Parser.js';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
+import { MllrError } from '@mllr/core';
 import { dataError, errorMessage } from './data-error.js';
+import { MAX_RECORD_CHARS } from './data-limits.js';
 import { JsonRecordCounter, type JsonToken } from './json-record-counter.js';
 import type { RawRecord, ReadSample } from './read-sample.js';
 import { readSamples } from './read-samples.js';
@@ -28,7 +30,7 @@ export async function* jsonRecords(file: string): AsyncGenerator<RawRecord, void
   const layout = await detectLayout(file);
   const counter = new JsonRecordCounter(layout.wrapped);
   const input = createReadStream(file, { start: layout.start });
-  const parser = new CountingParser(counter);
+  const parser = new CountingParser(counter, file);
   const elements = StreamArray.streamArray();
   // pipeline() destroys every stage when one fails or when the consumer stops early; the callback only silences it.
   const ignore = () => undefined;
@@ -39,6 +41,7 @@ export async function* jsonRecords(file: string): AsyncGenerator<RawRecord, void
       yield { value: element.value, where: `${file}#${element.key}` };
     }
   } catch (error) {
+    if (error instanceof MllrError) throw error;
     // pipeline() hands the failing stage's error to every stage, so the origin is told by the message: all of
     // stream-json's syntax errors start with "Parser", and StreamArray's one complaint is about a non-array.
     const message = errorMessage(error);
@@ -62,12 +65,22 @@ export async function* jsonRecords(file: string): AsyncGenerator<RawRecord, void
 
 /** The parser, reporting each token to the counter as it is produced (see {@link JsonRecordCounter}). */
 class CountingParser extends Parser {
-  constructor(private readonly counter: JsonRecordCounter) {
+  constructor(
+    private readonly counter: JsonRecordCounter,
+    private readonly file: string,
+  ) {
     super();
   }
 
   override push(chunk: unknown, encoding?: BufferEncoding): boolean {
-    if (chunk !== null && chunk !== undefined) this.counter.see(chunk as JsonToken);
+    if (chunk !== null && chunk !== undefined) {
+      this.counter.see(chunk as JsonToken);
+      // Checked as the record streams in, so an endless record fails before it is assembled in memory.
+      if (this.counter.recordChars > MAX_RECORD_CHARS && !this.destroyed) {
+        this.destroy(dataError(`${this.file}#${this.counter.completed}`, `the record is larger than ${MAX_RECORD_CHARS} characters`));
+        return false;
+      }
+    }
     return super.push(chunk, encoding);
   }
 }

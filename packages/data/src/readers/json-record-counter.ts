@@ -5,6 +5,8 @@ export interface JsonToken {
 }
 
 const VALUE_TOKENS = new Set(['stringValue', 'numberValue', 'nullValue', 'trueValue', 'falseValue']);
+/** Tokens carrying raw text as it streams in; the packed values repeat it, so only these are measured. */
+const CHUNK_TOKENS = new Set(['stringChunk', 'numberChunk']);
 
 /**
  * Follows the parser's tokens and counts the completed elements of the records array (the top-level array, or the
@@ -18,6 +20,8 @@ export class JsonRecordCounter {
   closed = false;
   /** Whether a `data` array was found (wrapped layout only). */
   found = false;
+  /** Characters of the record being parsed so far (string and number text, plus one per other token). */
+  recordChars = 0;
   private depth = 0;
   private arrayDepth = -1;
   private topKey: unknown;
@@ -26,6 +30,15 @@ export class JsonRecordCounter {
 
   /** Accounts for one token. */
   see(token: JsonToken): void {
+    const before = this.completed;
+    this.count(token);
+    if (this.completed !== before) this.recordChars = 0;
+    else if (this.arrayDepth >= 0 && this.depth >= this.arrayDepth) {
+      this.recordChars += CHUNK_TOKENS.has(token.name) && typeof token.value === 'string' ? token.value.length : 1;
+    }
+  }
+
+  private count(token: JsonToken): void {
     switch (token.name) {
       case 'startObject':
       case 'startArray':

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { DatasetReader, DatasetSource } from '@mllr/core';
+import { LineTooLongError, boundedLines } from './bounded-lines.js';
 import { dataError, errorMessage } from './data-error.js';
+import { MAX_RECORD_CHARS } from './data-limits.js';
 import type { RawRecord, ReadSample } from './read-sample.js';
 import { readSamples } from './read-samples.js';
 
@@ -17,8 +18,8 @@ export class JsonlReader implements DatasetReader {
 
 /** The records of a JSON Lines file, one per non-blank line; a line is parsed only when its record is pulled. */
 export async function* jsonlRecords(file: string): AsyncGenerator<RawRecord, void, undefined> {
-  const input = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
+  const input = createReadStream(file);
+  const lines = boundedLines(input, MAX_RECORD_CHARS);
   let lineNumber = 0;
   try {
     for await (const line of lines) {
@@ -34,8 +35,13 @@ export async function* jsonlRecords(file: string): AsyncGenerator<RawRecord, voi
       }
       yield { value, where };
     }
+  } catch (error) {
+    if (error instanceof LineTooLongError) {
+      throw dataError(`${file}:${error.lineNumber}`, `the line is longer than ${MAX_RECORD_CHARS} characters (one record per line is expected)`);
+    }
+    throw error;
   } finally {
-    lines.close();
+    await lines.return(undefined);
     input.destroy();
   }
 }
