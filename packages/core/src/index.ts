@@ -12,6 +12,9 @@ export {
 export type { DependencyContainer, InjectionToken } from './di.js';
 
 export { ERROR_CODES, EXIT_CODES, MllrError, StoppedError, exitCodeFor, toMllrError } from './errors.js';
+
+/** Secrets: which config keys and environment variables hold them, and their redaction from everything written. */
+export { MIN_SECRET_LENGTH, REDACTED, SECRET_ENV_NAME, SecretRedactor, isSecretKey, secretValuesFromEnv } from './secrets.js';
 export type { ErrorClass, ErrorCode, ErrorDetail, SerializedError } from './errors.js';
 
 export {

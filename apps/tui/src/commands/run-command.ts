@@ -1,3 +1,4 @@
+import { SecretRedactor } from '@mllr/core';
 import { startRun, type RunRequest } from '@mllr/pipeline';
 import { renderRunJson, renderRunLines } from '../render/render-run-lines.js';
 import type { RunRenderer } from '../render/run-renderer.js';
@@ -28,8 +29,10 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   let stop = (): void => undefined;
   const renderer = await chooseRenderer(options, io, () => stop());
   let outputClosed = false;
+  // The engine redacts its own events; this also covers what it printed (forwarded as log lines) and its crash tail.
+  const redactor = new SecretRedactor();
   const handle = startRun(request, (event) => {
-    if (!outputClosed) renderer.onEvent(event);
+    if (!outputClosed) renderer.onEvent(redactor.value(event));
   });
   stop = () => handle.stop();
   // `mllr run --json | head`: once the reader is gone nobody sees the run, so stop it safely (resumable).
@@ -43,7 +46,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const onSigint = () => handle.stop();
   process.on('SIGINT', onSigint);
   try {
-    const result = await handle.result;
+    const result = redactor.value(await handle.result);
     await renderer.finish(result);
     return result.exitCode;
   } finally {

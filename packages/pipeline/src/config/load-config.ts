@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MllrError, RunConfigSchema, type ErrorDetail, type RunConfig } from '@mllr/core';
 import { ConfigSource } from './source-locator.js';
 import { DEFAULT_CONFIG_PATH } from './default-config.js';
 import { checkPluginNames } from './check-plugin-names.js';
+import { MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, findSecretSettings, nestsDeeperThan, secretSettingMessage } from './secret-settings.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 
 /** A validated config and where it came from. */
@@ -25,26 +26,31 @@ export async function loadRunConfig(file: string | undefined, catalog: PluginCat
   const path = resolve(file ?? DEFAULT_CONFIG_PATH);
   let text: string;
   try {
+    const size = (await stat(path)).size;
+    if (size > MAX_CONFIG_BYTES) throw new MllrError('CONFIG_PARSE', `config ${path} is ${size} bytes, more than the ${MAX_CONFIG_BYTES}-byte limit`);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof MllrError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new MllrError('CONFIG_NOT_FOUND', `cannot read config ${path}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
   }
   return parseRunConfig(path, text, catalog);
 }
 
-/** Validates config text already in memory; `file` is used for messages and relative paths. */
+/**
+ * Validates config text already in memory; `file` is used for messages and relative paths. Besides the schema, a
+ * config may not hold secrets (keys like api_key or password with a value: name an environment variable instead)
+ * and may not nest deeper than {@link MAX_CONFIG_DEPTH}.
+ */
 export function parseRunConfig(file: string, text: string, catalog: PluginCatalog): LoadedConfig {
-  const source = ConfigSource.parse(file, text);
-  if (source.document.errors.length > 0) {
-    const details = source.document.errors.map(
-      (e): ErrorDetail => ({ where: source.at(e.pos[0]), message: e.message.split('\n')[0]! }),
-    );
-    throw new MllrError('CONFIG_PARSE', `config ${file} is not valid YAML or JSON`, { details });
-  }
-  const raw: unknown = source.document.toJS() ?? {};
+  const { source, raw } = parseYaml(file, text);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new MllrError('CONFIG_INVALID', `config ${file} must be a mapping of settings, not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+  }
+  const secrets = findSecretSettings(raw);
+  if (secrets.length > 0) {
+    const details = secrets.map((s): ErrorDetail => ({ where: `${source.locate(s.path)} ${formatPath(s.path)}`, message: secretSettingMessage(s.key) }));
+    throw new MllrError('CONFIG_INVALID', `config ${file} holds ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`}:`, { details });
   }
   const parsed = RunConfigSchema.safeParse(raw);
   const details: ErrorDetail[] = [];
@@ -72,6 +78,33 @@ export function parseRunConfig(file: string, text: string, catalog: PluginCatalo
     );
   }
   return { config: parsed.data!, file, dir: dirname(file), text };
+}
+
+/**
+ * The YAML document and its plain value. The yaml library recurses per nesting level, so a hostile file can
+ * overflow the stack: that, and nesting past {@link MAX_CONFIG_DEPTH}, is CONFIG_PARSE like any syntax error.
+ */
+function parseYaml(file: string, text: string): { source: ConfigSource; raw: unknown } {
+  let source: ConfigSource;
+  let raw: unknown;
+  try {
+    source = ConfigSource.parse(file, text);
+    if (source.document.errors.length > 0) {
+      const details = source.document.errors.map(
+        (e): ErrorDetail => ({ where: source.at(e.pos[0]), message: e.message.split('\n')[0]! }),
+      );
+      throw new MllrError('CONFIG_PARSE', `config ${file} is not valid YAML or JSON`, { details });
+    }
+    raw = source.document.toJS() ?? {};
+  } catch (error) {
+    if (error instanceof MllrError) throw error;
+    const why = error instanceof RangeError ? 'it nests too deeply' : (error as Error).message;
+    throw new MllrError('CONFIG_PARSE', `config ${file} cannot be read as YAML or JSON: ${why}`, { cause: error });
+  }
+  if (nestsDeeperThan(raw, MAX_CONFIG_DEPTH)) {
+    throw new MllrError('CONFIG_PARSE', `config ${file} nests mappings or lists more than ${MAX_CONFIG_DEPTH} levels deep`);
+  }
+  return { source, raw };
 }
 
 /** `proxy.options.sigma`, `strategies[2].schedule`. */

@@ -1,12 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { MllrError, writeFileAtomic, type ArtifactContent, type RunStore, type StageRecord } from '@mllr/core';
+import { MllrError, SecretRedactor, writeFileAtomic, type ArtifactContent, type RunStore, type StageRecord } from '@mllr/core';
 
-/** The run folder on disk. Every write is atomic; nothing is written once the run is marked finished. */
+/**
+ * The run folder on disk. Every write is atomic; nothing is written once the run is marked finished; the values of
+ * secret environment variables are redacted from every artifact (see SecretRedactor).
+ */
 export class FsRunStore implements RunStore {
   private finished = false;
 
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly redactor: SecretRedactor = new SecretRedactor(),
+  ) {}
 
   /** Called when the run completes; later writes are refused so a finished run's results are never overwritten. */
   seal(): void {
@@ -17,7 +23,7 @@ export class FsRunStore implements RunStore {
     if (this.finished) {
       throw new MllrError('RUN_FINISHED', `run ${this.dir} is finished; refusing to overwrite ${relativePath}`);
     }
-    return writeFileAtomic(this.resolve(relativePath), content);
+    return writeFileAtomic(this.resolve(relativePath), this.redactor.content(content));
   }
 
   writeJson(relativePath: string, value: unknown): Promise<number> {

@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { EventSink, ProgressEvent, RunEvent, RunEventInput } from '@mllr/core';
+import { SecretRedactor, type EventSink, type ProgressEvent, type RunEvent, type RunEventInput } from '@mllr/core';
 
 /** How often at most a stage's progress is forwarded; the final update always is. */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -7,7 +7,8 @@ export const PROGRESS_INTERVAL_MS = 100;
 /**
  * Stamps events with a sequence number and time, appends them to the run's `events.jsonl` and forwards them.
  * Progress is throttled per stage, so a stage may report every step without flooding the UI or the log;
- * a held-back update is flushed before the next event of any other kind, keeping the order intact.
+ * a held-back update is flushed before the next event of any other kind, keeping the order intact. Every event is
+ * passed through the secret redactor first, so no plugin can put an API key into the log or onto the screen.
  */
 export class RunEventSink implements EventSink {
   private seq = 0;
@@ -18,6 +19,7 @@ export class RunEventSink implements EventSink {
   constructor(
     private readonly forward: (event: RunEvent) => void,
     private readonly now: () => number = Date.now,
+    private readonly redactor: SecretRedactor = new SecretRedactor(),
   ) {}
 
   /** Starts appending to a JSONL log (the run folder is known only after the config is valid). */
@@ -58,7 +60,7 @@ export class RunEventSink implements EventSink {
   }
 
   private send(input: RunEventInput): RunEvent {
-    const event = { ...input, seq: ++this.seq, time: this.now() } as RunEvent;
+    const event = this.redactor.value({ ...input, seq: ++this.seq, time: this.now() } as RunEvent);
     if (this.logFd !== undefined) writeSync(this.logFd, `${JSON.stringify(event)}\n`);
     this.forward(event);
     return event;

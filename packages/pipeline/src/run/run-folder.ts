@@ -1,6 +1,6 @@
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { MllrError, sweepTempFiles, writeFileAtomic } from '@mllr/core';
+import { MllrError, SecretRedactor, sweepTempFiles, writeFileAtomic } from '@mllr/core';
 import { canonicalJson, hashValue } from './canonical-hash.js';
 import { createRunDir } from './create-run-dir.js';
 import { FsRunStore } from './fs-run-store.js';
@@ -71,10 +71,12 @@ export class RunFolder {
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
     };
-    const folder = new RunFolder(dir, new FsRunStore(dir), previous !== undefined, previous?.configHash, state);
+    const redactor = new SecretRedactor();
+    const folder = new RunFolder(dir, new FsRunStore(dir, redactor), previous !== undefined, previous?.configHash, state);
     const ext = extname(options.configFile) === '.json' ? '.json' : '.yaml';
-    await writeFileAtomic(join(dir, `config${ext}`), options.configText);
-    await writeFileAtomic(join(dir, 'config.resolved.json'), `${JSON.stringify(JSON.parse(canonicalJson(options.config)), null, 2)}\n`);
+    await writeFileAtomic(join(dir, `config${ext}`), redactor.text(options.configText));
+    const resolved = `${JSON.stringify(JSON.parse(canonicalJson(options.config)), null, 2)}\n`;
+    await writeFileAtomic(join(dir, 'config.resolved.json'), redactor.text(resolved));
     await folder.writeState();
     return folder;
   }

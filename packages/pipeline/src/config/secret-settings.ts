@@ -1,0 +1,49 @@
+import { isSecretKey } from '@mllr/core';
+
+/** A setting that holds what looks like a secret, with its key path. */
+export interface SecretSetting {
+  path: (string | number)[];
+  key: string;
+}
+
+/**
+ * Every key anywhere in a config (plugin options included) that looks like it holds a secret and has a value.
+ * Secrets belong in environment variables: a config file is copied into the run folder and shared with results.
+ */
+export function findSecretSettings(value: unknown, path: (string | number)[] = []): SecretSetting[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => findSecretSettings(v, [...path, i]));
+  if (value === null || typeof value !== 'object') return [];
+  const found: SecretSetting[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const hasValue = (typeof child === 'string' && child.trim() !== '') || typeof child === 'number';
+    if (hasValue && isSecretKey(key)) found.push({ path: [...path, key], key });
+    else found.push(...findSecretSettings(child, [...path, key]));
+  }
+  return found;
+}
+
+/** The message for one secret setting: where the value should come from instead. */
+export function secretSettingMessage(key: string): string {
+  return (
+    `"${key}" looks like a secret; never write secrets in a config file (it is copied into the run folder). ` +
+    `Put it in an environment variable and name the variable instead, e.g. ${key}_env: OPENAI_API_KEY`
+  );
+}
+
+/** How deeply a config may nest mappings and lists; real configs stay under 8. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/** The largest config file read (1 MiB); a real one is a few KiB. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** True when `value` nests mappings and lists deeper than `limit` (checked without recursion). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
