@@ -16,7 +16,7 @@ describe('isSecretKey', () => {
     for (const key of ['api_key', 'apiKey', 'OPENAI_API_KEY', 'token', 'hf_token', 'authToken', 'password', 'client_secret', 'credentials', 'private_key']) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ['api_key_env', 'eos_token', 'max_tokens', 'tokenizer', 'pad_token', 'name', 'keys', 'steps']) {
+    for (const key of ['api_key_env', 'apiKeyEnv', 'eos_token', 'max_tokens', 'tokenizer', 'pad_token', 'name', 'keys', 'steps']) {
       expect(isSecretKey(key), key).toBe(false);
     }
   });

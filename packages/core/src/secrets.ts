@@ -12,10 +12,10 @@ export const REDACTED = '[redacted]';
 /**
  * Config keys that would hold a secret's value: api_key, secret, password, credentials, private/access keys and
  * tokens for services (`token`, `hf_token`, `auth_token` …, but not a tokenizer's `eos_token`). A key ending in
- * `_env` names an environment variable instead and is allowed.
+ * `_env` or `Env` (the llm judge's `apiKeyEnv`) names an environment variable instead and is allowed.
  */
 export function isSecretKey(key: string): boolean {
-  if (/_env$/i.test(key)) return false;
+  if (/[_-]env$|[a-z0-9]Env$/.test(key)) return false;
   return /api[_-]?key|apikey|secret|passw(or)?d|credential|private[_-]?key|access[_-]?key|^token$|(auth|access|api|bearer|hf|session|refresh|github|openai)[_-]?token$/i.test(key);
 }
 

@@ -62,8 +62,8 @@ describe('secrets in a config file', () => {
   });
 
   it('allows naming the variable, empty values and tokenizer-style token settings', () => {
-    const text = 'proxy: { name: noise, options: { api_key_env: OPENAI_API_KEY, eos_token: "</s>", token: "" } }\n';
-    expect(parseRunConfig(FILE, text, BUILTIN_PLUGINS).config.proxy.options).toEqual({ api_key_env: 'OPENAI_API_KEY', eos_token: '</s>', token: '' });
+    const text = 'proxy: { name: noise, options: { api_key_env: OPENAI_API_KEY, apiKeyEnv: MY_KEY, eos_token: "</s>", token: "" } }\n';
+    expect(parseRunConfig(FILE, text, BUILTIN_PLUGINS).config.proxy.options).toEqual({ api_key_env: 'OPENAI_API_KEY', apiKeyEnv: 'MY_KEY', eos_token: '</s>', token: '' });
   });
 });
 

@@ -24,9 +24,11 @@ export function findSecretSettings(value: unknown, path: (string | number)[] = [
 
 /** The message for one secret setting: where the value should come from instead. */
 export function secretSettingMessage(key: string): string {
+  const variableKey = /^[a-z][a-zA-Z0-9]*[A-Z]/.test(key) ? `${key}Env` : `${key}_env`; // apiKey → apiKeyEnv, api_key → api_key_env
   return (
     `"${key}" looks like a secret; never write secrets in a config file (it is copied into the run folder). ` +
-    `Put it in an environment variable and name the variable instead, e.g. ${key}_env: OPENAI_API_KEY`
+    `Put it in an environment variable and name the variable instead, e.g. ${variableKey}: OPENAI_API_KEY ` +
+    '(the llm judge reads its key from the variable its apiKeyEnv option names)'
   );
 }
 
