@@ -4,7 +4,7 @@ import { MllrError, RunConfigSchema, type ErrorDetail, type RunConfig } from '@m
 import { ConfigSource } from './source-locator.js';
 import { DEFAULT_CONFIG_PATH } from './default-config.js';
 import { checkPluginNames } from './check-plugin-names.js';
-import { MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, findSecretSettings, nestsDeeperThan, secretSettingMessage } from './secret-settings.js';
+import { MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_FLOW_DEPTH, findSecretSettings, flowDepth, nestsDeeperThan, secretSettingMessage } from './secret-settings.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 
 /** A validated config and where it came from. */
@@ -53,27 +53,28 @@ export function parseRunConfig(file: string, text: string, catalog: PluginCatalo
     throw new MllrError('CONFIG_INVALID', `config ${file} holds ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`}:`, { details });
   }
   const parsed = RunConfigSchema.safeParse(raw);
-  const details: ErrorDetail[] = [];
+  const problems: { path: readonly PropertyKey[]; key?: string; message: string }[] = [];
   for (const issue of parsed.error?.issues ?? []) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        details.push({
-          where: `${source.locate(issue.path, key)} ${formatPath([...issue.path, key])}`,
-          message: 'unknown setting (check the spelling; the pipeline README lists every option)',
-        });
+        problems.push({ path: issue.path, key, message: 'unknown setting (check the spelling; the pipeline README lists every option)' });
       }
     } else {
-      details.push({ where: `${source.locate(issue.path)} ${formatPath(issue.path)}`, message: issue.message });
+      problems.push({ path: issue.path, message: issue.message });
     }
   }
-  for (const problem of checkPluginNames(raw, catalog)) {
-    details.push({ where: `${source.locate(problem.path)} ${formatPath(problem.path)}`, message: problem.message });
-  }
-  if (details.length > 0) {
+  for (const problem of checkPluginNames(raw, catalog)) problems.push(problem);
+  if (problems.length > 0) {
+    // Locating a problem in the text costs a walk of the document: list at most MAX_LISTED_PROBLEMS of them.
+    const details: ErrorDetail[] = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => ({
+      where: `${source.locate(p.path, p.key)} ${formatPath(p.key === undefined ? p.path : [...p.path, p.key])}`,
+      message: p.message,
+    }));
     details.sort((a, b) => positionKey(a.where) - positionKey(b.where));
+    if (problems.length > MAX_LISTED_PROBLEMS) details.push({ message: `… and ${problems.length - MAX_LISTED_PROBLEMS} more` });
     throw new MllrError(
       'CONFIG_INVALID',
-      `config ${file} has ${details.length} problem${details.length === 1 ? '' : 's'}:`,
+      `config ${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
       { details },
     );
   }
@@ -81,10 +82,15 @@ export function parseRunConfig(file: string, text: string, catalog: PluginCatalo
 }
 
 /**
- * The YAML document and its plain value. The yaml library recurses per nesting level, so a hostile file can
- * overflow the stack: that, and nesting past {@link MAX_CONFIG_DEPTH}, is CONFIG_PARSE like any syntax error.
+ * The YAML document and its plain value. The yaml library recurses per nesting level and slows down sharply with
+ * deep flow collections, so size and bracket depth are checked on the text first; a stack overflow, and nesting
+ * past {@link MAX_CONFIG_DEPTH}, are CONFIG_PARSE like any syntax error.
  */
 function parseYaml(file: string, text: string): { source: ConfigSource; raw: unknown } {
+  if (text.length > MAX_CONFIG_BYTES) throw new MllrError('CONFIG_PARSE', `config ${file} is ${text.length} characters, more than the ${MAX_CONFIG_BYTES} accepted`);
+  if (flowDepth(text) > MAX_FLOW_DEPTH) {
+    throw new MllrError('CONFIG_PARSE', `config ${file} nests { and [ more than ${MAX_FLOW_DEPTH} levels deep`);
+  }
   let source: ConfigSource;
   let raw: unknown;
   try {
@@ -106,6 +112,9 @@ function parseYaml(file: string, text: string): { source: ConfigSource; raw: unk
   }
   return { source, raw };
 }
+
+/** The most problems one error lists (each with its place in the file); the rest are counted. */
+const MAX_LISTED_PROBLEMS = 100;
 
 /** `proxy.options.sigma`, `strategies[2].schedule`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -35,8 +35,30 @@ export function secretSettingMessage(key: string): string {
 /** How deeply a config may nest mappings and lists; real configs stay under 8. */
 export const MAX_CONFIG_DEPTH = 32;
 
-/** The largest config file read (1 MiB); a real one is a few KiB. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+/**
+ * The largest config file read (64 KiB); a real one is a few KiB. This also bounds the YAML parser's time on
+ * pathological input: its duplicate-key check is quadratic in a mapping's keys (20,000 keys took four seconds).
+ */
+export const MAX_CONFIG_BYTES = 64 * 1024;
+
+/**
+ * How deeply `{` and `[` may nest in the text, counted before parsing. The yaml library takes time exponential-like
+ * in the depth of unclosed flow collections (16,384 `{` took three minutes), so depth is refused from the raw text.
+ * Brackets inside quoted strings count too, which no real config comes near.
+ */
+export const MAX_FLOW_DEPTH = 2 * MAX_CONFIG_DEPTH;
+
+/** The deepest nesting of `{`/`[` in `text`, ignoring everything else (a linear scan, no parsing). */
+export function flowDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if ((c === 0x7d || c === 0x5d) && depth > 0) depth--;
+  }
+  return deepest;
+}
 
 /** True when `value` nests mappings and lists deeper than `limit` (checked without recursion). */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
