@@ -104,7 +104,7 @@ const MUTATIONS: Record<string, Mutation> = {
   },
   deepNesting(input, random) {
     const depth = 1 + random(20000);
-    const open = ['[', '{"a":', '- ', '  '][random(4)]!;
+    const open = ['[', '{', '{"a":', '- ', '  '][random(5)]!;
     const at = position(input.byteLength, random);
     return concat(input.subarray(0, at), encoder.encode(open.repeat(depth)), input.subarray(at));
   },
