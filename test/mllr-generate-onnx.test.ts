@@ -1,20 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMllr } from './mllr-cli.js';
+import { expectReferenceGreedyIds, referenceFolders, runMllr } from './mllr-cli.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/checkpoints');
-const fixtures = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((n) => existsSync(join(FIXTURES, n, 'reference.json'))).sort() : [];
+const fixtures = referenceFolders(FIXTURES);
 
 describe('mllr generate --engine onnx', () => {
   it.each(fixtures)('--ids 1,2,3 --max-new-tokens 8 --json prints the PyTorch greedy ids for %s', async (name) => {
-    const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'reference.json'), 'utf8')).cli_greedy;
-    const result = await runMllr(['generate', '--engine', 'onnx', '--model', join(FIXTURES, name), '--ids', '1,2,3', '--max-new-tokens', '8', '--json']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout);
-    expect(printed.prompt_ids).toEqual([1, 2, 3]);
-    expect(printed.output_ids).toEqual(expected.output_ids);
+    await expectReferenceGreedyIds(join(FIXTURES, name), ['--engine', 'onnx']);
   });
 
   it('names the engine and device, and refuses a device it does not have', async () => {

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMllr } from './mllr-cli.js';
+import { expectReferenceGreedyIds, runMllr } from './mllr-cli.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/checkpoints');
 const fixtures = readdirSync(FIXTURES).sort();
@@ -30,13 +30,7 @@ function editHeader(bytes: Buffer, edit: (header: Record<string, { data_offsets:
 
 describe('mllr generate', () => {
   it.each(fixtures)('--ids 1,2,3 --max-new-tokens 8 --json prints the PyTorch greedy ids for %s', async (name) => {
-    const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'reference.json'), 'utf8')).cli_greedy;
-    const result = await runMllr(['generate', '--model', join(FIXTURES, name), '--ids', '1,2,3', '--max-new-tokens', '8', '--json']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout);
-    expect(printed.prompt_ids).toEqual([1, 2, 3]);
-    expect(printed.output_ids).toEqual(expected.output_ids);
+    await expectReferenceGreedyIds(join(FIXTURES, name));
   });
 
   it('decodes text with the model tokenizer and renders --prompt through the chat template', async () => {

@@ -1,13 +1,13 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runMllr } from './mllr-cli.js';
+import { expectReferenceGreedyIds, referenceFolders, runMllr } from './mllr-cli.js';
 
 // ONNX decoders in Hugging Face Optimum's input/output convention. They were written by torch.onnx.export in
 // tools/fixtures/make_optimum_onnx.py (Optimum itself cannot be installed here), with PyTorch's greedy ids beside them.
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/onnx-optimum');
-const fixtures = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((n) => existsSync(join(FIXTURES, n, 'reference.json'))).sort() : [];
+const fixtures = referenceFolders(FIXTURES);
 const tied = join(FIXTURES, 'llama-mha-tied');
 
 /** A copy of the tied fixture's config.json and tokenizer next to `model` as model.onnx. */
@@ -20,13 +20,7 @@ function folderWith(model: Uint8Array): string {
 
 describe.skipIf(fixtures.length === 0)('mllr on an ONNX decoder in Hugging Face Optimum convention', () => {
   it.each(fixtures)('generate --engine onnx --ids 1,2,3 --max-new-tokens 8 --json prints the PyTorch greedy ids for %s', async (name) => {
-    const expected = JSON.parse(readFileSync(join(FIXTURES, name, 'reference.json'), 'utf8')).cli_greedy;
-    const result = await runMllr(['generate', '--engine', 'onnx', '--model', join(FIXTURES, name), '--ids', '1,2,3', '--max-new-tokens', '8', '--json']);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const printed = JSON.parse(result.stdout);
-    expect(printed.prompt_ids).toEqual([1, 2, 3]);
-    expect(printed.output_ids).toEqual(expected.output_ids);
+    await expectReferenceGreedyIds(join(FIXTURES, name), ['--engine', 'onnx']);
   });
 
   it('generate --prompt goes through the folder’s tokenizer and chat template', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { OnnxEngine, exportOnnx } from '@mllr/backend-onnx';
@@ -6,13 +6,14 @@ import { TfjsEngine } from '@mllr/backend-tfjs';
 import type { BatchLogits, ModelArchitecture, TrainExample } from '@mllr/core';
 import { loadCheckpoint, randomTensors } from '@mllr/model';
 import { afterAll, describe, expect, it } from 'vitest';
+import { referenceFolders } from './mllr-cli.js';
 
 // The ONNX engine against the tfjs engine (the reference engine, itself checked against PyTorch): same logits,
 // hidden states and greedy tokens on every fixture, and the same logits after tfjs fine-tuning is exported to ONNX.
 // Lives here rather than in a package because plugin packages never import each other.
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/checkpoints');
-const fixtures = existsSync(FIXTURES) ? readdirSync(FIXTURES).filter((n) => existsSync(join(FIXTURES, n, 'reference.json'))).sort() : [];
+const fixtures = referenceFolders(FIXTURES);
 const TOLERANCE = 1e-4;
 const ONNX = { device: 'cpu', threads: 1 } as const;
 
