@@ -118,6 +118,16 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     await expect(loadCheckpoint(empty)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('no model.safetensors') });
   });
 
+  it('points a folder that holds only an ONNX model to the onnx engine', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    writeFileSync(join(dir, 'model.onnx'), 'an onnx graph');
+    await expect(loadCheckpoint(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: `${dir}: no model.safetensors or model.safetensors.index.json; it holds model.onnx, an ONNX model, which the onnx engine runs (\`--engine onnx\`) for generation and evaluation`,
+    });
+  });
+
   it('loads a sharded checkpoint through its index', async () => {
     const dir = tempDir();
     const tensors = randomTensors(arch, 7);

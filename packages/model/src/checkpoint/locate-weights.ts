@@ -36,7 +36,11 @@ export async function locateWeights(dir: string): Promise<WeightFiles> {
         "or the safetensors library's conversion (`safetensors.torch.save_file`).",
     );
   }
-  throw new MllrError('CHECKPOINT_INVALID', `${dir}: no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}`);
+  const names = await readdir(dir);
+  // An ONNX folder is a model too, for the onnx engine only: say so rather than just "no weights".
+  const onnx = names.find((name) => name.toLowerCase().endsWith('.onnx'));
+  const hint = onnx ? `; it holds ${onnx}, an ONNX model, which the onnx engine runs (\`--engine onnx\`) for generation and evaluation` : '';
+  throw new MllrError('CHECKPOINT_INVALID', `${dir}: no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}${hint}`);
 }
 
 async function readIndex(dir: string, index: string): Promise<WeightFiles> {
