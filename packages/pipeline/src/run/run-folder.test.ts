@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readState, RunFolder } from './run-folder.js';
+import { isZombie, readState, RunFolder } from './run-folder.js';
 
 const openOptions = (dir: string, config: unknown = { seed: 1 }) => ({
   dir,
@@ -54,6 +55,26 @@ describe('RunFolder', () => {
     const reopened = await RunFolder.open(openOptions(dir));
     expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(String(process.pid));
     await reopened.close('stopped');
+  });
+
+  it.skipIf(!existsSync('/proc/self/stat'))('treats a killed holder that is not reaped yet (a zombie) as gone', async () => {
+    // `sleep 0` exits at once, and its parent (exec'd into `sleep 5`) never waits for it: a zombie for 5 s.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((done) => parent.stdout.once('data', (d: Buffer) => done(d.toString().trim()))));
+      for (let i = 0; i < 50 && !isZombie(zombie); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(isZombie(zombie)).toBe(true);
+      expect(isZombie(process.pid)).toBe(false);
+
+      const dir = join(mkdtempSync(join(tmpdir(), 'mllr-run-')), 'run');
+      await (await RunFolder.open(openOptions(dir))).close('stopped');
+      writeFileSync(join(dir, '.lock'), String(zombie));
+      const reopened = await RunFolder.open(openOptions(dir));
+      expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(String(process.pid));
+      await reopened.close('stopped');
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('names a corrupt run.json', async () => {
