@@ -59,8 +59,11 @@ export class DecoderRunner {
 
   /**
    * Continues each prompt with the KV cache: one run over the left-padded prompts, then one single-token run per
-   * step that feeds the previous `present` key/values back as `past_key_values`. A sequence ends at a stop token
-   * (kept in its output) or at `maxNewTokens`; generation also ends where the model's context ends.
+   * step. A sequence ends at a stop token (kept in its output) or at `maxNewTokens`; generation also ends where the
+   * model's context ends. Where the graph also returns each run's own keys and values (mllr's export), the cache
+   * lives here, in one buffer per layer sized for the whole generation: each step feeds it as the past (unused
+   * slots masked) and fetches only the new token's keys and values, instead of copying the whole `present` cache
+   * out of ONNX Runtime and back in at every step. Other graphs feed `present` back as `past_key_values`.
    */
   async generate(prompts: number[][], options: GenerateOptions): Promise<number[][]> {
     const arch = this.architecture;
@@ -72,14 +75,18 @@ export class DecoderRunner {
     const outputs: number[][] = prompts.map(() => []);
     const done = prompts.map(() => options.maxNewTokens <= 0);
     const room = arch.maxPositionEmbeddings - batch.width;
+    const steps = Math.min(options.maxNewTokens, room + 1);
     const cacheNames = Array.from({ length: arch.numLayers }, (_, l) => [IO_NAMES.presentKey(l), IO_NAMES.presentValue(l)]).flat();
+    const newNames = Array.from({ length: arch.numLayers }, (_, l) => [IO_NAMES.newKey(l), IO_NAMES.newValue(l)]).flat();
+    const ownCache = (await this.source.session()).outputNames.includes(IO_NAMES.newKey(0));
 
     let out = await this.run(batch, undefined, [IO_NAMES.logits, ...cacheNames]);
     let logits = lastColumn(out[IO_NAMES.logits]!, vocab);
+    const cache = ownCache ? KvCache.fromPresent(out, arch, batch, batch.width + steps) : undefined;
     let mask = batch.mask;
     let width = batch.width;
     const positions = batch.lengths.map(BigInt);
-    for (let step = 0; step < Math.min(options.maxNewTokens, room + 1); step++) {
+    for (let step = 0; step < steps; step++) {
       const chosen = prompts.map((_, b) => {
         if (done[b]) return padId;
         const token = chooseToken(logits, b * vocab, vocab, options, rng);
@@ -88,10 +95,17 @@ export class DecoderRunner {
         return token;
       });
       if (done.every(Boolean) || step === room) break;
-      mask = appendColumn(mask, batch.size, width, 1n);
-      width++;
-      const next: PaddedBatch = { size: batch.size, width, lengths: batch.lengths, ids: BigInt64Array.from(chosen.map(BigInt)), positions: BigInt64Array.from(positions), mask };
-      out = await this.run(next, out, [IO_NAMES.logits, ...cacheNames], 1);
+      const ids = BigInt64Array.from(chosen.map(BigInt));
+      if (cache) {
+        const next: PaddedBatch = { size: batch.size, width: cache.capacity + 1, lengths: batch.lengths, ids, positions: BigInt64Array.from(positions), mask: cache.mask };
+        out = await this.run(next, cache.tensors(this.ort), [IO_NAMES.logits, ...newNames], 1);
+        cache.append(out);
+      } else {
+        mask = appendColumn(mask, batch.size, width, 1n);
+        width++;
+        const next: PaddedBatch = { size: batch.size, width, lengths: batch.lengths, ids, positions: BigInt64Array.from(positions), mask };
+        out = await this.run(next, out, [IO_NAMES.logits, ...cacheNames], 1);
+      }
       logits = out[IO_NAMES.logits]!.data as Float32Array;
       for (let b = 0; b < positions.length; b++) positions[b]! += 1n;
     }
@@ -100,10 +114,10 @@ export class DecoderRunner {
 
   /**
    * One session run over a padded batch: `previous` holds the last run's outputs, whose `present` key/values
-   * become this run's past (none: a past of length 0); `steps` is how many new tokens each row carries. Lets
-   * queued I/O run first, since a run blocks the event loop while it computes.
+   * become this run's past, or the past itself (key and value per layer); none: a past of length 0. `steps` is how
+   * many new tokens each row carries. Lets queued I/O run first, since a run blocks the event loop while it computes.
    */
-  async run(batch: PaddedBatch, previous: RunOutputs | undefined, fetches: readonly string[], steps = batch.width): Promise<RunOutputs> {
+  async run(batch: PaddedBatch, previous: RunOutputs | readonly Tensor[] | undefined, fetches: readonly string[], steps = batch.width): Promise<RunOutputs> {
     if (this.source.disposed()) throw new MllrError('ARGUMENT_INVALID', 'the onnx engine was disposed');
     await nextTurn();
     const { Tensor } = this.ort;
@@ -115,9 +129,14 @@ export class DecoderRunner {
     if (this.inputs.positionIds) feeds[IO_NAMES.positionIds] = new Tensor('int64', batch.positions, [batch.size, steps]);
     if (this.inputs.useCacheBranch) feeds[USE_CACHE_BRANCH] = new Tensor('bool', Uint8Array.of(previous ? 1 : 0), [1]);
     const empty = [batch.size, arch.numKvHeads, 0, arch.headDim];
+    const past = (l: number, part: 0 | 1): Tensor => {
+      if (!previous) return new Tensor('float32', new Float32Array(0), empty);
+      if (Array.isArray(previous)) return (previous as readonly Tensor[])[2 * l + part]!;
+      return (previous as RunOutputs)[part === 0 ? IO_NAMES.presentKey(l) : IO_NAMES.presentValue(l)]!;
+    };
     for (let l = 0; l < arch.numLayers; l++) {
-      feeds[IO_NAMES.pastKey(l)] = previous ? previous[IO_NAMES.presentKey(l)]! : new Tensor('float32', new Float32Array(0), empty);
-      feeds[IO_NAMES.pastValue(l)] = previous ? previous[IO_NAMES.presentValue(l)]! : new Tensor('float32', new Float32Array(0), empty);
+      feeds[IO_NAMES.pastKey(l)] = past(l, 0);
+      feeds[IO_NAMES.pastValue(l)] = past(l, 1);
     }
     const session = await this.source.session();
     return session.run(feeds, fetches);
@@ -132,6 +151,71 @@ export class DecoderRunner {
 
   private padId(): number {
     return this.architecture.padTokenId ?? this.architecture.eosTokenIds[0] ?? 0;
+  }
+}
+
+/**
+ * A generation's key/value cache held on the JavaScript side: per layer a key and a value buffer of
+ * [batch, kv_heads, capacity, head_dim], and the attention mask over its slots plus the token being fed (always
+ * visible). The prompt's `present` fills the first slots; each step's new keys and values go into the next one.
+ * Unused slots are zeros and masked, so they add exactly nothing to attention.
+ */
+class KvCache {
+  /** [batch, capacity + 1]: 1 where a slot holds a real token; the last column is the token being fed. */
+  readonly mask: BigInt64Array;
+  private readonly buffers: Float32Array[];
+  private used: number;
+
+  private constructor(
+    private readonly arch: ModelArchitecture,
+    private readonly batchSize: number,
+    readonly capacity: number,
+    promptMask: BigInt64Array,
+    promptWidth: number,
+  ) {
+    this.buffers = Array.from({ length: 2 * arch.numLayers }, () => new Float32Array(batchSize * arch.numKvHeads * capacity * arch.headDim));
+    this.mask = new BigInt64Array(batchSize * (capacity + 1));
+    for (let b = 0; b < batchSize; b++) {
+      this.mask.set(promptMask.subarray(b * promptWidth, (b + 1) * promptWidth), b * (capacity + 1));
+      this.mask[b * (capacity + 1) + capacity] = 1n;
+    }
+    this.used = promptWidth;
+  }
+
+  /** A cache of `capacity` slots holding the prompt run's `present` keys and values. */
+  static fromPresent(out: RunOutputs, arch: ModelArchitecture, batch: PaddedBatch, capacity: number): KvCache {
+    const cache = new KvCache(arch, batch.size, capacity, batch.mask, batch.width);
+    for (let l = 0; l < arch.numLayers; l++) {
+      cache.write(2 * l, out[IO_NAMES.presentKey(l)]!.data as Float32Array, 0, batch.width);
+      cache.write(2 * l + 1, out[IO_NAMES.presentValue(l)]!.data as Float32Array, 0, batch.width);
+    }
+    return cache;
+  }
+
+  /** The past to feed: key and value per layer, [batch, kv_heads, capacity, head_dim], without copying. */
+  tensors(ort: OnnxRuntime): Tensor[] {
+    const dims = [this.batchSize, this.arch.numKvHeads, this.capacity, this.arch.headDim];
+    return this.buffers.map((data) => new ort.Tensor('float32', data, dims));
+  }
+
+  /** Stores a single-token run's new keys and values in the next slot and makes that slot visible. */
+  append(out: RunOutputs): void {
+    if (this.used >= this.capacity) throw new MllrError('INTERNAL', `the generation cache of ${this.capacity} slots is full`);
+    for (let l = 0; l < this.arch.numLayers; l++) {
+      this.write(2 * l, out[IO_NAMES.newKey(l)]!.data as Float32Array, this.used, 1);
+      this.write(2 * l + 1, out[IO_NAMES.newValue(l)]!.data as Float32Array, this.used, 1);
+    }
+    for (let b = 0; b < this.batchSize; b++) this.mask[b * (this.capacity + 1) + this.used] = 1n;
+    this.used++;
+  }
+
+  /** Copies `width` positions of [batch, kv_heads, width, head_dim] into slots from `slot` on. */
+  private write(buffer: number, source: Float32Array, slot: number, width: number): void {
+    const { numKvHeads, headDim } = this.arch;
+    const target = this.buffers[buffer]!;
+    for (let row = 0; row < this.batchSize * numKvHeads; row++) {
+      target.set(source.subarray(row * width * headDim, (row + 1) * width * headDim), (row * this.capacity + slot) * headDim);
+    }
   }
 }
 

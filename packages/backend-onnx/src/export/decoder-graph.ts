@@ -15,6 +15,9 @@ export const IO_NAMES = {
   presentKey: (layer: number) => `present.${layer}.key`,
   presentValue: (layer: number) => `present.${layer}.value`,
   hiddenState: (layer: number) => `hidden_states.${layer}`,
+  /** This run's own keys (rotated) and values, without the past: what a caller keeping its own cache appends. */
+  newKey: (layer: number) => `new_key_values.${layer}.key`,
+  newValue: (layer: number) => `new_key_values.${layer}.value`,
 } as const;
 
 /** Names of the dynamic axes. */
@@ -31,8 +34,10 @@ const MASKED = -1e9;
  *   over past and new tokens), `position_ids` [batch, sequence] (int64), and per layer
  *   `past_key_values.<i>.key/value` [batch, kv_heads, past_sequence, head_dim] (float32; past_sequence may be 0);
  * - outputs `logits` [batch, sequence, vocab], `present.<i>.key/value` [batch, kv_heads, total_sequence, head_dim]
- *   (keys already rotated) and `hidden_states.<i>` [batch, hidden]: layer i's output at the last position, before
- *   the final norm (what the tfjs engine's lastTokenHiddenStates returns; layer 0 = after the first block).
+ *   (keys already rotated), `new_key_values.<i>.key/value` [batch, kv_heads, sequence, head_dim] (only this run's
+ *   part of present: a caller that keeps the cache itself fetches these few values instead of the whole cache)
+ *   and `hidden_states.<i>` [batch, hidden]: layer i's output at the last position, before the final norm (what
+ *   the tfjs engine's lastTokenHiddenStates returns; layer 0 = after the first block).
  *
  * Weights are graph initializers named as in the Hugging Face checkpoint, in its [out, in] layout (a Transpose
  * node, folded by ONNX Runtime at load, feeds each MatMul), so a weights file is a plain dump of the checkpoint.
@@ -67,6 +72,8 @@ export function buildDecoderGraph(arch: ModelArchitecture): GraphBuilder {
     const q = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.q_proj`, arch.qkvBias), numHeads, headDim), cos, sin, headDim);
     const k = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.k_proj`, arch.qkvBias), numKvHeads, headDim), cos, sin, headDim);
     const v = splitHeads(g, linear(g, normed, `${p}.self_attn.v_proj`, arch.qkvBias), numKvHeads, headDim);
+    g.op('Identity', [k], {}, IO_NAMES.newKey(layer));
+    g.op('Identity', [v], {}, IO_NAMES.newValue(layer));
     const keys = g.op('Concat', [past[layer]!.key, k], { axis: 2 }, IO_NAMES.presentKey(layer));
     const values = g.op('Concat', [past[layer]!.value, v], { axis: 2 }, IO_NAMES.presentValue(layer));
     const keysPerHead = kvHeadOfHead ? g.op('Gather', [keys, kvHeadOfHead], { axis: 1 }) : keys;
@@ -94,6 +101,10 @@ export function buildDecoderGraph(arch: ModelArchitecture): GraphBuilder {
     g.output(IO_NAMES.presentValue(l), ElemType.FLOAT, [AXES.batch, numKvHeads, AXES.total, headDim]);
   }
   for (let l = 0; l < arch.numLayers; l++) g.output(IO_NAMES.hiddenState(l), ElemType.FLOAT, [AXES.batch, hiddenSize]);
+  for (let l = 0; l < arch.numLayers; l++) {
+    g.output(IO_NAMES.newKey(l), ElemType.FLOAT, [AXES.batch, numKvHeads, AXES.sequence, headDim]);
+    g.output(IO_NAMES.newValue(l), ElemType.FLOAT, [AXES.batch, numKvHeads, AXES.sequence, headDim]);
+  }
   return g;
 }
 

@@ -40,7 +40,11 @@ describe('exportOnnx', () => {
     expect(dims('input_ids', graph.input)).toEqual([AXES.batch, AXES.sequence]);
     expect(dims('attention_mask', graph.input)).toEqual([AXES.batch, AXES.total]);
     expect(dims(IO_NAMES.pastKey(1), graph.input)).toEqual([AXES.batch, 2, AXES.past, 4]);
-    expect(graph.output.map((v) => v.name)).toEqual(['logits', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value', 'hidden_states.0', 'hidden_states.1']);
+    expect(graph.output.map((v) => v.name)).toEqual([
+      'logits', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value', 'hidden_states.0', 'hidden_states.1',
+      'new_key_values.0.key', 'new_key_values.0.value', 'new_key_values.1.key', 'new_key_values.1.value',
+    ]);
+    expect(dims(IO_NAMES.newKey(1), graph.output)).toEqual([AXES.batch, 2, AXES.sequence, 4]);
     expect(dims('logits', graph.output)).toEqual([AXES.batch, AXES.sequence, 40]);
     expect(dims('hidden_states.0', graph.output)).toEqual([AXES.batch, 16]);
 
