@@ -70,10 +70,10 @@ export function buildDecoderGraph(arch: ModelArchitecture): GraphBuilder {
     const p = `model.layers.${layer}`;
     const normed = rmsNorm(g, x, `${p}.input_layernorm.weight`, arch.rmsNormEps);
     const q = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.q_proj`, arch.qkvBias), numHeads, headDim), cos, sin, headDim);
-    const k = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.k_proj`, arch.qkvBias), numKvHeads, headDim), cos, sin, headDim);
-    const v = splitHeads(g, linear(g, normed, `${p}.self_attn.v_proj`, arch.qkvBias), numKvHeads, headDim);
-    g.op('Identity', [k], {}, IO_NAMES.newKey(layer));
-    g.op('Identity', [v], {}, IO_NAMES.newValue(layer));
+    // This run's own keys and values are graph outputs as they are (no Identity: ONNX Runtime runs every node,
+    // fetched or not, and a copy here would cost every forward).
+    const k = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.k_proj`, arch.qkvBias), numKvHeads, headDim), cos, sin, headDim, IO_NAMES.newKey(layer));
+    const v = splitHeads(g, linear(g, normed, `${p}.self_attn.v_proj`, arch.qkvBias), numKvHeads, headDim, IO_NAMES.newValue(layer));
     const keys = g.op('Concat', [past[layer]!.key, k], { axis: 2 }, IO_NAMES.presentKey(layer));
     const values = g.op('Concat', [past[layer]!.value, v], { axis: 2 }, IO_NAMES.presentValue(layer));
     const keysPerHead = kvHeadOfHead ? g.op('Gather', [keys, kvHeadOfHead], { axis: 1 }) : keys;
@@ -140,15 +140,15 @@ function linear(g: GraphBuilder, x: string, prefix: string, bias: boolean): stri
   return bias ? g.op('Add', [y, `${prefix}.bias`]) : y;
 }
 
-/** [B, T, n·d] → [B, n, T, d]. */
-function splitHeads(g: GraphBuilder, x: string, heads: number, headDim: number): string {
-  return g.op('Transpose', [g.op('Reshape', [x, g.int64s([0, 0, heads, headDim])])], { perm: [0, 2, 1, 3] });
+/** [B, T, n·d] → [B, n, T, d] (named `name` where given). */
+function splitHeads(g: GraphBuilder, x: string, heads: number, headDim: number, name?: string): string {
+  return g.op('Transpose', [g.op('Reshape', [x, g.int64s([0, 0, heads, headDim])])], { perm: [0, 2, 1, 3] }, name);
 }
 
 /** Rotary embedding in the rotate-half layout: x·cos + [−x₂, x₁]·sin. */
-function rope(g: GraphBuilder, x: string, cos: string, sin: string, headDim: number): string {
+function rope(g: GraphBuilder, x: string, cos: string, sin: string, headDim: number, name?: string): string {
   const half = headDim / 2;
   const [x1, x2] = g.ops('Split', [x, g.int64s([half, half])], 2, { axis: 3 }) as [string, string];
   const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: 3 });
-  return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])]);
+  return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rotated, sin])], {}, name);
 }
