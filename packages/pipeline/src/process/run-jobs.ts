@@ -43,10 +43,10 @@ async function runHere(options: RunJobsOptions): Promise<unknown[]> {
   const jobs = options.local();
   const results: unknown[] = [];
   try {
+    const handler = jobs.handlers[options.kind];
+    if (!handler) throw new MllrError('INTERNAL', `no job handler "${options.kind}"`);
     for (const [job, payload] of options.payloads.entries()) {
       context.checkpoint();
-      const handler = jobs.handlers[options.kind];
-      if (!handler) throw new MllrError('INTERNAL', `no job handler "${options.kind}"`);
       const jobStage = jobContext(context, {
         call: (method, args) => relay(context, method, args),
         progress: (done, total, label) => options.onProgress?.(job, done, total, label),

@@ -40,11 +40,12 @@ export interface FineTuneResult {
  * and keeps the base model's probe context for all the module jobs it is given.
  */
 export function mlLrJobHandlers(resources: RunResources): JobHandlers {
-  let probing: Promise<{ engines: ProbeEngines; context: RobustnessContext }> | undefined;
+  let probing: Promise<{ engines: ProbeEngines; context: RobustnessContext; proxy: RobustnessProxy }> | undefined;
   const probeFor = (stage: StageContext) => {
     probing ??= (async () => {
+      const proxy = await stage.container.resolve<PluginLoader>(PluginLoader).load<RobustnessProxy>('proxy', stage.config.proxy, 'proxy');
       const engines = await openProbeEngines(resources, stage.stage);
-      return { engines, context: await probeContext(resources, stage, engines) };
+      return { engines, context: await probeContext(resources, stage, engines), proxy };
     })();
     return probing;
   };
@@ -53,8 +54,7 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
     handlers: {
       async 'score-module'(payload, stage): Promise<ModuleScore> {
         const { module } = payload as ScoreModuleJob;
-        const proxy = await stage.container.resolve<PluginLoader>(PluginLoader).load<RobustnessProxy>('proxy', stage.config.proxy, 'proxy');
-        const { context } = await probeFor(stage);
+        const { context, proxy } = await probeFor(stage);
         const [score] = await proxy.score({ ...context, modules: [module], checkpoint: () => stage.checkpoint() });
         return score!;
       },
