@@ -17,9 +17,10 @@ export interface BatchOrder {
 /**
  * The batch of every step: epochs of seeded shuffles cut into full batches (each epoch leaves out its own remainder).
  * With `from` (a saved {@link DataOrderState}) the generator continues at that epoch instead of replaying the earlier
- * ones, and gives the same batches as an uninterrupted order from the same seed.
+ * ones, and gives the same batches as an uninterrupted order from the same seed. With `shuffle` false every epoch
+ * keeps the examples' own order (the seed is then unused).
  */
-export function batchOrder(examples: readonly TrainExample[], batchSize: number, seed: number, from?: DataOrderState): BatchOrder {
+export function batchOrder(examples: readonly TrainExample[], batchSize: number, seed: number, from?: DataOrderState, shuffle = true): BatchOrder {
   if (from && from.seed !== seed) throw new MllrError('INTERNAL', `data order of seed ${from.seed} resumed under seed ${seed}`);
   const firstEpoch = from?.epoch ?? 0;
   const rng = from ? rngFromState(from.rngState) : createRng(seed);
@@ -30,7 +31,7 @@ export function batchOrder(examples: readonly TrainExample[], batchSize: number,
     if (epoch < firstEpoch) throw new MllrError('INTERNAL', `epoch ${epoch} comes before the resumed epoch ${firstEpoch}`);
     while (nextEpoch <= epoch) {
       const rngState = rng.state();
-      epochs.set(nextEpoch, { order: shuffled(examples, rng), rngState });
+      epochs.set(nextEpoch, { order: shuffle ? shuffled(examples, rng) : [...examples], rngState });
       nextEpoch++;
     }
     return epochs.get(epoch)!;

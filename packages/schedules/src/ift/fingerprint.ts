@@ -11,6 +11,7 @@ export interface FingerprintInputs {
   batchSize: number;
   settings: OptimizerSettings;
   seed: number;
+  shuffle?: boolean;
 }
 
 /**
@@ -31,6 +32,8 @@ export async function fineTuningFingerprint(inputs: FingerprintInputs): Promise<
       batchSize: inputs.batchSize,
       settings: inputs.settings,
       seed: inputs.seed,
+      // Only when off, so checkpoints written before the option existed keep their fingerprint.
+      ...(inputs.shuffle === false ? { shuffle: false } : {}),
     }),
   );
   for (const e of inputs.examples) hash.update(`${e.promptLength}:${e.ids.join(',')};`);

@@ -27,6 +27,8 @@ export interface FineTuningOptions {
   settings: OptimizerSettings;
   /** Seed of the data order: the same seed gives the same batches. */
   seed: number;
+  /** False: batches in the examples' own order, epoch after epoch, instead of a seeded shuffle (default true). */
+  shuffle?: boolean;
   onStep?: (point: CurvePoint) => void;
   /** Throws to stop between steps (the run is resumable from its last checkpoint). */
   checkpoint?: () => void;
@@ -81,7 +83,7 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
   }
 
   const start = resumed?.step ?? options.startStep ?? 0;
-  const batches = batchOrder(examples, batchSize, options.seed, resumed?.dataOrder);
+  const batches = batchOrder(examples, batchSize, options.seed, resumed?.dataOrder, options.shuffle ?? true);
   const curve: CurvePoint[] = resumed ? [...resumed.curve] : [];
   for (let step = start; step < context.totalSteps; step++) {
     options.checkpoint?.();
