@@ -1,5 +1,7 @@
 // Public API of the dataset readers: streaming CSV/JSON/JSONL readers with presets, seeded splits, chat rendering.
 export type { ReadSample } from './read-sample.js';
+/** The error for one unusable record, with a reason a reader told to skip such records counts by. */
+export { InvalidRecordError } from './data-error.js';
 
 /** One reader per format, each a core DatasetReader yielding ReadSamples lazily. */
 export { CsvReader } from './csv-reader.js';
@@ -22,3 +24,7 @@ export type { SampleSplits, SplitOptions } from './split-samples.js';
 /** Chat-template rendering and tokenization of samples for training. */
 export { toChatSampleText, toTrainExample } from './train-example.js';
 export type { ChatSampleText } from './train-example.js';
+
+/** Pre-tokenized training examples ({"ids", "prompt_length"} JSON Lines), used as they are. */
+export { isTokenExampleFile, readTokenExamples, tokenExample } from './token-examples.js';
+export type { TokenExampleLimits } from './token-examples.js';
