@@ -62,6 +62,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     return new TfjsEngine(device, weights, buildRopeTables(source.architecture), source);
   }
 
+  /** The model's architecture, as parsed from its config.json. */
   get architecture(): ModelArchitecture {
     return this.source.architecture;
   }
@@ -180,7 +181,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     this.weights.write(tensors);
   }
 
-  /** Names of every weight tensor. */
+  /** Hugging Face names of every weight tensor (a tied head is the embedding matrix and is not listed). */
   tensorNames(): string[] {
     return this.weights.names();
   }

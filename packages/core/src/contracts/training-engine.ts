@@ -1,6 +1,6 @@
 import { serviceToken } from '../di.js';
 import type { ModuleId } from '../module-id.js';
-import type { NamedTensor } from './model.js';
+import type { ModelArchitecture, NamedTensor } from './model.js';
 
 /** A named set of parameters trained with its own learning rate and weight decay. */
 export interface ParameterGroup {
@@ -63,6 +63,10 @@ export interface ModuleSnapshot {
 export interface TrainingEngine {
   readonly name: string;
   readonly device: string;
+  /** The model being trained. */
+  readonly architecture: ModelArchitecture;
+  /** Hugging Face names of every weight tensor, a new array each call (a tied head is the embedding matrix: not listed). */
+  tensorNames(): string[];
   /** Sets up the optimizer; every trainable tensor must be in exactly one group. */
   configure(groups: readonly ParameterGroup[], settings: OptimizerSettings): void;
   /** Changes group learning rates between steps (schedules call this). */

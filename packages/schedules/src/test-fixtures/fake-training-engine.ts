@@ -1,4 +1,5 @@
 import type {
+  ModelArchitecture,
   ModuleSnapshot,
   NamedTensor,
   OptimizerSettings,
@@ -17,6 +18,11 @@ import type {
 export class FakeTrainingEngine implements TrainingEngine {
   readonly name = 'fake';
   readonly device = 'cpu';
+  /** Not a real decoder: the runner under test never reads it. */
+  readonly architecture: ModelArchitecture = {
+    family: 'llama', vocabSize: 16, hiddenSize: 4, numLayers: 1, numHeads: 1, numKvHeads: 1, headDim: 4, intermediateSize: 4,
+    maxPositionEmbeddings: 16, ropeTheta: 10000, rmsNormEps: 1e-6, qkvBias: false, tieWordEmbeddings: true, eosTokenIds: [2],
+  };
   readonly weights = new Map<string, Float32Array>();
   private rates = new Map<string, number>();
   private groupOf = new Map<string, string>();
@@ -25,6 +31,10 @@ export class FakeTrainingEngine implements TrainingEngine {
 
   constructor(names: readonly string[], seed = 1) {
     names.forEach((name, i) => this.weights.set(name, Float32Array.from({ length: 4 }, (_, k) => Math.sin(seed + i * 7 + k))));
+  }
+
+  tensorNames(): string[] {
+    return [...this.weights.keys()];
   }
 
   configure(groups: readonly ParameterGroup[], _settings: OptimizerSettings): void {
