@@ -82,6 +82,25 @@ describe('gatherReportData', () => {
     expect(data.curves.map((c) => c.runId)).toEqual(['uniform']);
   });
 
+  it('shows the engine of each stage: training on the training engine, inference on the one base.json recorded (ONNX)', async () => {
+    await store.writeJson('base.json', {
+      model: '/m/tiny',
+      family: 'llama',
+      parameters: 10,
+      numLayers: 2,
+      engine: 'tfjs',
+      device: 'wasm',
+      inference: { engine: 'onnx', device: 'cpu' },
+    });
+    const config = RunConfigSchema.parse({ engine: { stage_inference: { eval: 'tfjs' } } });
+    const data = await gatherReportData(store, config);
+    expect(data.base.engines).toEqual([
+      { role: 'training', engine: 'tfjs', device: 'wasm', stages: ['base', 'robustness', 'search', 'ift'] },
+      { role: 'inference', engine: 'onnx', device: 'cpu', stages: ['base', 'proxy', 'robustness', 'search'] },
+      { role: 'inference', engine: 'tfjs', stages: ['eval'] },
+    ]);
+  });
+
   it('names the run and metric when eval.json lacks a headline metric', async () => {
     await store.writeJson('eval.json', { base: { harmful_asr: metric(0) } });
     await expect(gatherReportData(store, RunConfigSchema.parse({}))).rejects.toThrow(/eval\.json: base has no over_refusal, usability, expertise/);

@@ -2,6 +2,7 @@ import { MllrError, type MetricValue, type RunConfig, type RunStore } from '@mll
 import { GreedyOptionsSchema } from '@mllr/search';
 import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, RobustnessArtifact, SearchArtifact } from '../stages/ml-lr/artifacts.js';
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
+import { stageEngines } from '../stages/ml-lr/stage-engines.js';
 import { configSummary } from './config-summary.js';
 import { METRICS, type ReportData, type RunCurve, type RunMetrics } from './report-data.js';
 
@@ -44,7 +45,15 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
   }
 
   return {
-    base: { model: base.model, family: base.family, parameters: base.parameters, numLayers: base.numLayers, engine: base.engine, device: base.device },
+    base: {
+      model: base.model,
+      family: base.family,
+      parameters: base.parameters,
+      numLayers: base.numLayers,
+      engine: base.engine,
+      device: base.device,
+      engines: stageEngines(config, { training: { engine: base.engine, device: base.device }, ...(base.inference ? { inference: base.inference } : {}) }),
+    },
     proxy: { layer: proxy.layer, clean_accuracy: proxy.clean_accuracy, per_layer: proxy.per_layer ?? [] },
     robustness: { proxy: robustness.proxy, scores: robustness.scores.map((s) => ({ module: s.module, score: s.score })), heatmap: robustness.heatmap },
     search: {

@@ -1,5 +1,6 @@
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { ModuleId } from '@mllr/core';
+import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
 
 /** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
 export const METRICS = ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const;
@@ -50,7 +51,17 @@ export interface ConfigRow {
  * configs: renderers must escape them.
  */
 export interface ReportData {
-  base: { model: string; family?: string; parameters?: number; numLayers?: number; engine?: string; device?: string };
+  base: {
+    model: string;
+    family?: string;
+    parameters?: number;
+    numLayers?: number;
+    /** The training engine (base.json). */
+    engine?: string;
+    device?: string;
+    /** Which engine each stage ran on, by role (training, inference); the headers show these. */
+    engines?: EngineUse[];
+  };
   proxy: { layer: number; clean_accuracy: number; per_layer: LayerAccuracy[] };
   robustness: {
     /** Name of the robustness proxy. */

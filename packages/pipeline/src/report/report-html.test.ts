@@ -33,6 +33,17 @@ describe('renderReportHtml', () => {
     expect(page).not.toContain('±');
   });
 
+  it('shows the engine of each stage in the header, not only the training engine', async () => {
+    const data = sampleReportData();
+    data.base.engines = [
+      { role: 'training', engine: 'tfjs', device: 'wasm', stages: ['base', 'robustness', 'search', 'ift'] },
+      { role: 'inference', engine: 'onnx', device: 'cpu', stages: ['base', 'proxy', 'robustness', 'search', 'eval'] },
+    ];
+    const page = await renderReportHtml(data);
+    expect(page).toContain('<div><b>training engine</b>tfjs (wasm) · base, robustness, search, ift</div>');
+    expect(page).toContain('<div><b>inference engine</b>onnx (cpu) · base, proxy, robustness, search, eval</div>');
+  });
+
   it('shows mean ± sd over several seeds', async () => {
     const page = await renderReportHtml(multiSeedReportData());
     expect(page).toContain('<td class="id">uniform</td><td>80.0 ± 10.0%</td>');

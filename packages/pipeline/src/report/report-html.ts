@@ -103,7 +103,7 @@ ${Object.entries(data.timings_s).map(([stage, s]) => html`<tr><td>${stage}</td><
     ['base model', data.base.model],
     ...(data.base.family ? [['family', data.base.family] as [string, string]] : []),
     ...(data.base.parameters !== undefined ? [['parameters', data.base.parameters.toLocaleString('en-US')] as [string, string]] : []),
-    ...(data.base.engine ? [['engine', `${data.base.engine}${data.base.device ? ` (${data.base.device})` : ''}`] as [string, string]] : []),
+    ...engineFacts(data.base),
     ['probe', `layer ${proxy.layer}, ${pct(proxy.clean_accuracy)} clean`],
     ['Mods_Robust', `${search.mods_robust.length} modules`],
     ['seeds', data.seeds.join(', ')],
@@ -172,4 +172,12 @@ ${trace.map(
     threshold === undefined ? '' : html`<td>${threshold}</td><td>${(s.value - threshold >= 0 ? '+' : '') + (s.value - threshold).toFixed(4)}</td>`
   }<td>${s.size ?? ''}</td></tr>\n`,
 )}</tbody></table>`;
+}
+
+/** One fact per engine and role, with the stages that ran on it; the training engine alone where no stage map is known. */
+function engineFacts(base: ReportData['base']): Array<[string, string]> {
+  if (base.engines) {
+    return base.engines.map((u) => [`${u.role} engine`, `${u.engine}${u.device ? ` (${u.device})` : ''} · ${u.stages.join(', ')}`]);
+  }
+  return base.engine ? [['training engine', `${base.engine}${base.device ? ` (${base.device})` : ''}`]] : [];
 }

@@ -18,6 +18,15 @@ describe('reportMarkdown', () => {
     expect(md).not.toContain('±');
   });
 
+  it('names the engine of each stage under the title', () => {
+    const data = sampleReportData();
+    data.base.engines = [
+      { role: 'training', engine: 'tfjs', device: 'wasm', stages: ['ift'] },
+      { role: 'inference', engine: 'onnx', device: 'cpu', stages: ['proxy', 'eval'] },
+    ];
+    expect(reportMarkdown(data)).toContain('Engines: training tfjs (wasm): ift · inference onnx (cpu): proxy, eval.');
+  });
+
   it('shows mean ± sd over several seeds', () => {
     const md = reportMarkdown(multiSeedReportData());
     expect(md).toContain('under 3 seeds (1234, 1235, 1236)');

@@ -1,5 +1,6 @@
 import { METRICS, type MetricName, type ReportData } from './report-data.js';
 import { pct, pctMeanSd, pointsDelta } from './format.js';
+import { stageEnginesText } from '../stages/ml-lr/stage-engines.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
 
 /**
@@ -38,6 +39,7 @@ export function reportMarkdown(data: ReportData): string {
     '',
     `Base model: ${mdId(data.base.model)}. Security probe on layer ${data.proxy.layer}, clean accuracy ${pct(data.proxy.clean_accuracy)}.`,
   ];
+  if (data.base.engines) lines.push(`Engines: ${mdText(stageEnginesText(data.base.engines))}.`);
   if (multiSeed) {
     lines.push(`Fine-tuning runs repeated under ${data.seeds.length} seeds (${data.seeds.join(', ')}): values are mean ± sample standard deviation.`);
   }

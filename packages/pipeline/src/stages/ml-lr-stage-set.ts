@@ -8,12 +8,12 @@ import { reportStage } from './ml-lr/report-stage.js';
 import { robustnessStage } from './ml-lr/robustness-stage.js';
 import { RunResources } from './ml-lr/run-resources.js';
 import { searchStage } from './ml-lr/search-stage.js';
+import { INFERENCE_STAGES, stageEngines, stageEnginesText } from './ml-lr/stage-engines.js';
 
 /** The stage names of the ML-LR pipeline, in order (see DESIGN.md); `pretrain` comes first when the config asks for it. */
 export const ML_LR_STAGES = ['base', 'proxy', 'robustness', 'search', 'ift', 'eval', 'report'] as const;
 
-/** The stages that run an inference engine, which `engine.stage_inference` may set one by one. */
-export const INFERENCE_STAGES = ['base', 'proxy', 'robustness', 'search', 'eval'] as const;
+export { INFERENCE_STAGES } from './ml-lr/stage-engines.js';
 
 /** The built-in `ml-lr` stage set: [pretrain →] base → proxy → robustness → search → ift → eval → report. */
 export function register(container: DependencyContainer, _options: Record<string, unknown>, info: PluginInfo): void {
@@ -23,13 +23,16 @@ export function register(container: DependencyContainer, _options: Record<string
       throw new MllrError('CONFIG_INVALID', `engine.stage_inference.${stage}: no such stage runs inference; stages that do: ${INFERENCE_STAGES.join(', ')}`);
     }
   }
-  const inference = config.engine.inference.name ?? config.engine.inference.module;
   const resources = new RunResources(config, container, info.configDir);
   const stageSet: StageSet = {
     name: 'ml-lr',
     info: {
       model: config.model.path,
-      engine: `training ${config.engine.training.name ?? config.engine.training.module} (device ${config.engine.device}) · inference ${inference}`,
+      // Devices are known only once engines open; the header says what the config asks for, override by override.
+      engine: stageEnginesText(
+        stageEngines(config, { training: { engine: config.engine.training.name ?? config.engine.training.module ?? '', device: `device ${config.engine.device}` } }),
+        { compact: true },
+      ),
     },
     stages: [
       ...(config.model.pretrain ? [pretrainStage(resources)] : []),
