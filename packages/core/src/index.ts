@@ -79,7 +79,7 @@ export type {
 export { Tokenizer } from './contracts/tokenizer.js';
 export type { ChatMessage } from './contracts/tokenizer.js';
 export { DatasetReader } from './contracts/dataset-reader.js';
-export type { ChatSample, DatasetSource } from './contracts/dataset-reader.js';
+export type { ChatSample, DatasetSource, InvalidRecord, ReadOptions } from './contracts/dataset-reader.js';
 export { RobustnessProxy } from './contracts/robustness-proxy.js';
 export type { ModuleScore, ProbeMeasurement, RobustnessContext, SecurityProbe } from './contracts/robustness-proxy.js';
 export { SearchStrategy } from './contracts/search-strategy.js';

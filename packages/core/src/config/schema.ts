@@ -196,6 +196,12 @@ export const DataSchema = z
     expertise_eval: DatasetListSchema,
     /** Items taken from each evaluation file at most (a seeded sample, in file order). */
     eval_size: positiveInt.default(100),
+    /**
+     * A record that cannot be used (wrong type, empty response, no tokens, too long): `skip` passes over it and counts
+     * it per file and reason in the run's artifacts and report (a file with more than half unusable stays an error);
+     * `fail` stops the run at the first one.
+     */
+    on_invalid: z.enum(['fail', 'skip']).default('skip'),
   });
 
 /** One fine-tuning run under comparison: an LR schedule, optionally with its own robust-set search (controls). */

@@ -19,10 +19,26 @@ export interface DatasetSource {
   limit?: number;
 }
 
-/** Reads a dataset file as a stream of samples; malformed records are errors naming file and record. */
+/** A record a reader passed over: where it is, a short machine-readable reason (`wrong_type`, …) and the full message. */
+export interface InvalidRecord {
+  where: string;
+  reason: string;
+  message: string;
+}
+
+/** How a reader treats records it cannot turn into samples. */
+export interface ReadOptions {
+  /**
+   * Called for each record that cannot be used (wrong type, missing or empty field, unparseable line), which is then
+   * skipped. Without it such a record is an error, as before. Problems with the file itself are always errors.
+   */
+  onInvalid?(record: InvalidRecord): void;
+}
+
+/** Reads a dataset file as a stream of samples; malformed records are errors naming file and record (or skipped, see {@link ReadOptions}). */
 export interface DatasetReader {
   readonly formats: readonly string[];
-  read(source: DatasetSource): AsyncIterable<ChatSample>;
+  read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ChatSample>;
 }
 
 /** DI token for {@link DatasetReader}. */

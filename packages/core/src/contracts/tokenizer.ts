@@ -12,6 +12,8 @@ export interface Tokenizer {
   readonly bosTokenId?: number;
   readonly eosTokenIds: readonly number[];
   readonly padTokenId?: number;
+  /** The id text maps to when the vocabulary has no token for it (`<unk>`); absent for byte-level tokenizers, which have none. */
+  readonly unkTokenId?: number;
   encode(text: string, options?: { addSpecialTokens?: boolean }): number[];
   decode(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;
   /** Renders messages through the chat template; with `addGenerationPrompt` the text ends where the reply starts. */

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { DatasetReader, DatasetSource } from '@mllr/core';
+import type { DatasetReader, DatasetSource, ReadOptions } from '@mllr/core';
 import { CsvError, parse } from 'csv-parse';
 import { dataError } from './data-error.js';
 import { MAX_RECORD_CHARS } from './data-limits.js';
@@ -11,8 +11,8 @@ export class CsvReader implements DatasetReader {
   readonly formats = ['csv'] as const;
 
   /** Streams the samples of `source.path`, lazily. */
-  read(source: DatasetSource): AsyncIterable<ReadSample> {
-    return readSamples(source, csvRecords);
+  read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> {
+    return readSamples(source, csvRecords, options);
   }
 }
 
@@ -36,7 +36,9 @@ export async function* csvRecords(file: string): AsyncGenerator<RawRecord, void,
       }
       const where = `${file}:${start}`;
       if (record.length !== header.length) {
-        throw dataError(where, `the record has ${record.length} column${record.length === 1 ? '' : 's'} but the header has ${header.length}`);
+        const message = `the record has ${record.length} column${record.length === 1 ? '' : 's'} but the header has ${header.length}`;
+        yield { value: undefined, where, invalid: { reason: 'wrong_columns', message } };
+        continue;
       }
       yield { value: Object.fromEntries(header.map((name, i) => [name, record[i]])), where };
     }

@@ -1,5 +1,7 @@
 // Public API of the dataset readers: streaming CSV/JSON/JSONL readers with presets, seeded splits, chat rendering.
 export type { ReadSample } from './read-sample.js';
+/** The error for one unusable record, with a reason a reader told to skip such records counts by. */
+export { InvalidRecordError } from './data-error.js';
 
 /** One reader per format, each a core DatasetReader yielding ReadSamples lazily. */
 export { CsvReader } from './csv-reader.js';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream';
-import type { DatasetReader, DatasetSource } from '@mllr/core';
+import type { DatasetReader, DatasetSource, ReadOptions } from '@mllr/core';
 import Parser from 'stream-json/Parser.js';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
@@ -20,8 +20,8 @@ export class JsonReader implements DatasetReader {
   readonly formats = ['json'] as const;
 
   /** Streams the samples of `source.path`, lazily. */
-  read(source: DatasetSource): AsyncIterable<ReadSample> {
-    return readSamples(source, jsonRecords);
+  read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> {
+    return readSamples(source, jsonRecords, options);
   }
 }
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { DatasetReader, DatasetSource } from '@mllr/core';
+import type { DatasetReader, DatasetSource, ReadOptions } from '@mllr/core';
 import { LineTooLongError, boundedLines } from './bounded-lines.js';
 import { dataError, errorMessage } from './data-error.js';
 import { MAX_RECORD_CHARS } from './data-limits.js';
@@ -11,8 +11,8 @@ export class JsonlReader implements DatasetReader {
   readonly formats = ['jsonl'] as const;
 
   /** Streams the samples of `source.path`, lazily. */
-  read(source: DatasetSource): AsyncIterable<ReadSample> {
-    return readSamples(source, jsonlRecords);
+  read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> {
+    return readSamples(source, jsonlRecords, options);
   }
 }
 
@@ -31,7 +31,9 @@ export async function* jsonlRecords(file: string): AsyncGenerator<RawRecord, voi
       try {
         value = JSON.parse(text);
       } catch (error) {
-        throw dataError(where, `invalid JSON (${errorMessage(error)})`, error);
+        // One bad line spoils one record: the caller decides whether that stops the read.
+        yield { value: undefined, where, invalid: { reason: 'invalid_json', message: `invalid JSON (${errorMessage(error)})` } };
+        continue;
       }
       yield { value, where };
     }

@@ -1,22 +1,24 @@
-import { dataError, describeType } from './data-error.js';
+import { describeType, recordError } from './data-error.js';
 import type { ResolvedMapping } from './presets.js';
 import type { RawRecord, ReadSample } from './read-sample.js';
 
 /**
  * Turns one record into a sample. The prompt is the prompt field, followed by a blank line and the input field when
  * that is non-empty (the Alpaca convention). Required fields that are missing or not strings are DATA_INVALID naming
- * the field, its role and the fields the record does have, so a wrong mapping is obvious from the message.
+ * the field, its role and the fields the record does have, so a wrong mapping is obvious from the message. Every
+ * error here is about this record alone (an InvalidRecordError with its reason), so a reader may skip it.
  */
 export function recordToSample(record: RawRecord, mapping: ResolvedMapping): ReadSample {
   const { value, where } = record;
+  if (record.invalid) throw recordError(where, record.invalid.reason, record.invalid.message);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw dataError(where, `expected a record (an object with fields), found ${describeType(value)}`);
+    throw recordError(where, 'wrong_type', `expected a record (an object with fields), found ${describeType(value)}`);
   }
   const fields = value as Record<string, unknown>;
   const { prompt: promptKey, input: inputKey, response: responseKey, label: labelKey } = mapping.fields;
 
   const instruction = requiredString(fields, promptKey, 'prompt', where);
-  if (instruction.trim() === '') throw dataError(where, `field "${promptKey}" (the prompt) is empty`);
+  if (instruction.trim() === '') throw recordError(where, 'empty_prompt', `field "${promptKey}" (the prompt) is empty`);
   const input = optionalString(fields, inputKey, 'input', where);
   const sample: ReadSample = { prompt: input === undefined ? instruction : `${instruction}\n\n${input}`, source: where };
 
@@ -33,10 +35,10 @@ function requiredString(fields: Record<string, unknown>, key: string, role: stri
   if (!Object.hasOwn(fields, key) || fields[key] === undefined) {
     const present = Object.keys(fields);
     const has = present.length === 0 ? 'the record has no fields' : `the record has: ${present.join(', ')}`;
-    throw dataError(where, `missing field "${key}" (the ${role}); ${has}`);
+    throw recordError(where, 'missing_field', `missing field "${key}" (the ${role}); ${has}`);
   }
   const value = fields[key];
-  if (typeof value !== 'string') throw dataError(where, `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`);
+  if (typeof value !== 'string') throw recordError(where, 'wrong_type', `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`);
   return value;
 }
 
@@ -45,7 +47,7 @@ function optionalString(fields: Record<string, unknown>, key: string | undefined
   if (!key || !Object.hasOwn(fields, key)) return undefined;
   const value = fields[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw dataError(where, `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`);
+  if (typeof value !== 'string') throw recordError(where, 'wrong_type', `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`);
   return value.trim() === '' ? undefined : value;
 }
 
@@ -53,6 +55,6 @@ function optionalString(fields: Record<string, unknown>, key: string | undefined
 function finalAnswer(response: string, marker: string, key: string, where: string): string {
   const at = response.lastIndexOf(marker);
   const answer = at < 0 ? '' : response.slice(at + marker.length).trim().replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
-  if (answer === '') throw dataError(where, `field "${key}" has no final answer after "${marker}"`);
+  if (answer === '') throw recordError(where, 'no_answer', `field "${key}" has no final answer after "${marker}"`);
   return answer;
 }

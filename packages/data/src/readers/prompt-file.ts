@@ -5,6 +5,7 @@ import { dataError, describeType, errorMessage } from './data-error.js';
 import { jsonRecords } from './json-reader.js';
 import { jsonlRecords } from './jsonl-reader.js';
 import { formatOf } from './read-dataset.js';
+import type { RawRecord } from './read-sample.js';
 import type { RecordStream } from './read-samples.js';
 
 /** Columns that hold the prompt in a file of prompts, in the order they are looked for (case-insensitive). */
@@ -22,7 +23,7 @@ export async function promptFileSource(path: string): Promise<DatasetSource> {
   const format = formatOf({ path });
   await checkDataFile(path);
   const records = RECORDS[format](path);
-  let first: IteratorResult<{ value: unknown; where: string }, void>;
+  let first: IteratorResult<RawRecord, void>;
   try {
     first = await records.next();
   } catch (error) {
@@ -32,7 +33,8 @@ export async function promptFileSource(path: string): Promise<DatasetSource> {
     await records.return(undefined);
   }
   if (first.done) throw dataError(path, 'contains no records');
-  const { value, where } = first.value;
+  const { value, where, invalid } = first.value;
+  if (invalid) throw dataError(where, invalid.message);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw dataError(where, `expected a record (an object with fields), found ${describeType(value)}`);
   }

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { DatasetReader, DatasetSource } from '@mllr/core';
+import type { DatasetReader, DatasetSource, ReadOptions } from '@mllr/core';
 import { CsvReader } from './csv-reader.js';
 import { dataError } from './data-error.js';
 import { JsonReader } from './json-reader.js';
@@ -7,7 +7,7 @@ import { JsonlReader } from './jsonl-reader.js';
 import { presetFor, type DataFormat } from './presets.js';
 import type { ReadSample } from './read-sample.js';
 
-const READERS: Readonly<Record<DataFormat, DatasetReader & { read(source: DatasetSource): AsyncIterable<ReadSample> }>> = {
+const READERS: Readonly<Record<DataFormat, DatasetReader & { read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> }>> = {
   csv: new CsvReader(),
   json: new JsonReader(),
   jsonl: new JsonlReader(),
@@ -33,16 +33,17 @@ export function formatOf(source: DatasetSource): DataFormat {
 
 /**
  * Streams the samples of a dataset file through the reader for its format. Problems with the source itself (unknown
- * preset or extension) throw at once; problems with the file surface when iteration starts.
+ * preset or extension) throw at once; problems with the file surface when iteration starts. See {@link ReadOptions}
+ * for records that cannot be used.
  */
-export function readDataset(source: DatasetSource): AsyncIterable<ReadSample> {
-  return READERS[formatOf(source)].read(source);
+export function readDataset(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> {
+  return READERS[formatOf(source)].read(source, options);
 }
 
 /** Reads a whole dataset into memory (honouring `limit`); for the small files instruction tuning uses. */
-export async function readAll(source: DatasetSource): Promise<ReadSample[]> {
+export async function readAll(source: DatasetSource, options?: ReadOptions): Promise<ReadSample[]> {
   const samples: ReadSample[] = [];
-  for await (const sample of readDataset(source)) samples.push(sample);
+  for await (const sample of readDataset(source, options)) samples.push(sample);
   return samples;
 }
 
@@ -51,7 +52,7 @@ export class FileDatasetReader implements DatasetReader {
   readonly formats = SUPPORTED_FORMATS;
 
   /** See {@link readDataset}. */
-  read(source: DatasetSource): AsyncIterable<ReadSample> {
-    return readDataset(source);
+  read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> {
+    return readDataset(source, options);
   }
 }

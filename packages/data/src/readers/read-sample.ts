@@ -10,4 +10,6 @@ export interface ReadSample extends ChatSample {
 export interface RawRecord {
   value: unknown;
   where: string;
+  /** Set when the record's text could not even be parsed (a bad JSON line): the record is unusable, the file may not be. */
+  invalid?: { reason: string; message: string };
 }

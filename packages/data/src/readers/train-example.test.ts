@@ -94,7 +94,7 @@ describe('toTrainExample', () => {
       encode: (text) => text.split(/\s+/).filter(Boolean).map((w) => w.length),
     };
     expect(() => toTrainExample({ prompt: 'hello', response: '', source: 'a.json#4' }, bare)).toThrow(
-      expect.objectContaining({ code: 'DATA_INVALID', message: 'a.json#4: the response renders to no tokens, so there is nothing to train on' }),
+      expect.objectContaining({ code: 'DATA_INVALID', reason: 'no_tokens', message: 'a.json#4: the response renders to no tokens, so there is nothing to train on' }),
     );
   });
 });

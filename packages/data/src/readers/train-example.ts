@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatSample, TrainExample, Tokenizer } from '@mllr/core';
 import { MllrError } from '@mllr/core';
-import { dataError } from './data-error.js';
+import { recordError } from './data-error.js';
 
 /** A sample rendered through a chat template: the prompt up to where the reply starts, and the whole exchange. */
 export interface ChatSampleText {
@@ -16,7 +16,7 @@ export interface ChatSampleText {
  * rewrites earlier turns once a reply follows is refused with CHECKPOINT_UNSUPPORTED naming where the two differ.
  */
 export function toChatSampleText(sample: ChatSample, tokenizer: Pick<Tokenizer, 'applyChatTemplate'>): ChatSampleText {
-  if (sample.response === undefined) throw dataError(sample.source, 'the sample has no response to train on');
+  if (sample.response === undefined) throw recordError(sample.source, 'no_response', 'the sample has no response to train on');
   const user: ChatMessage = { role: 'user', content: sample.prompt };
   const prompt = tokenizer.applyChatTemplate([user], { addGenerationPrompt: true });
   const text = tokenizer.applyChatTemplate([user, { role: 'assistant', content: sample.response }], { addGenerationPrompt: false });
@@ -38,7 +38,8 @@ export function toChatSampleText(sample: ChatSample, tokenizer: Pick<Tokenizer, 
  * Tokenizes a rendered sample for training. Special tokens are not added, because the template writes them itself
  * (as Hugging Face's apply_chat_template does). `promptLength` is the token count of the prompt render, so the loss
  * covers only the response; should the tokenizer merge a token across the prompt/response boundary, that token
- * counts as response (the longest common prefix of the two encodings is the prompt).
+ * counts as response (the longest common prefix of the two encodings is the prompt). A sample that cannot be trained
+ * on is an InvalidRecordError (`no_response`, `no_tokens`), so a caller may skip and count it.
  */
 export function toTrainExample(sample: ChatSample, tokenizer: Pick<Tokenizer, 'applyChatTemplate' | 'encode'>): TrainExample {
   const { prompt, text } = toChatSampleText(sample, tokenizer);
@@ -46,6 +47,6 @@ export function toTrainExample(sample: ChatSample, tokenizer: Pick<Tokenizer, 'a
   const promptIds = tokenizer.encode(prompt, { addSpecialTokens: false });
   let promptLength = 0;
   while (promptLength < promptIds.length && promptIds[promptLength] === ids[promptLength]) promptLength++;
-  if (promptLength >= ids.length) throw dataError(sample.source, 'the response renders to no tokens, so there is nothing to train on');
+  if (promptLength >= ids.length) throw recordError(sample.source, 'no_tokens', 'the response renders to no tokens, so there is nothing to train on');
   return { ids, promptLength };
 }

@@ -11,6 +11,8 @@ export interface HfTokenizerParts {
   bosTokenId?: number;
   eosTokenIds: readonly number[];
   padTokenId?: number;
+  /** The id of the model's unknown token (tokenizer.json `model.unk_token`), where it has one. */
+  unkTokenId?: number;
   /** Special-token strings passed to the chat template (`bos_token`, `eos_token`, …). */
   templateTokens: Record<string, string>;
   chatTemplate?: ChatTemplate;
@@ -22,6 +24,7 @@ export class HfTokenizer implements Tokenizer {
   readonly bosTokenId?: number;
   readonly eosTokenIds: readonly number[];
   readonly padTokenId?: number;
+  readonly unkTokenId?: number;
   private readonly lib: LibTokenizer;
 
   /**
@@ -36,6 +39,7 @@ export class HfTokenizer implements Tokenizer {
     if (parts.bosTokenId !== undefined) this.bosTokenId = parts.bosTokenId;
     this.eosTokenIds = [...parts.eosTokenIds];
     if (parts.padTokenId !== undefined) this.padTokenId = parts.padTokenId;
+    if (parts.unkTokenId !== undefined) this.unkTokenId = parts.unkTokenId;
   }
 
   /** Token ids of `text`; special tokens (tokenizer.json's post-processor, e.g. BOS) are added unless told otherwise. */

@@ -19,6 +19,7 @@ describe('loadTokenizer', () => {
     expect(tok.encode('hello world')).toEqual([TINY_IDS['<s>'], TINY_IDS['▁hello'], TINY_IDS['▁world']]);
     expect(tok.encode('hello world', { addSpecialTokens: false })).toEqual([TINY_IDS['▁hello'], TINY_IDS['▁world']]);
     expect(tok.encode('hex', { addSpecialTokens: false })).toEqual([TINY_IDS['▁he'], TINY_IDS['<unk>']]);
+    expect(tok.unkTokenId).toBe(TINY_IDS['<unk>']);
     expect(tok.decode(tok.encode('hello world hi'), { skipSpecialTokens: true })).toBe('hello world hi');
     expect(tok.decode([TINY_IDS['<s>']!, TINY_IDS['▁hi']!])).toBe('<s> hi');
     expect(tok.decode([])).toBe('');

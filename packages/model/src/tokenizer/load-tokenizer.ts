@@ -29,6 +29,7 @@ export async function loadTokenizer(dir: string): Promise<HfTokenizer> {
   const bos = specialTokenId(tokenizerConfig, 'bos_token', configFile, toId) ?? configTokenIds(modelConfig['bos_token_id'])[0];
   const eos = specialTokenId(tokenizerConfig, 'eos_token', configFile, toId);
   const pad = specialTokenId(tokenizerConfig, 'pad_token', configFile, toId) ?? configTokenIds(modelConfig['pad_token_id'])[0];
+  const unk = unknownTokenId(tokenizerJson, toId);
   const eosTokenIds = [...new Set([...(eos === undefined ? [] : [eos]), ...configTokenIds(modelConfig['eos_token_id'])])];
 
   const templateTokens: Record<string, string> = {};
@@ -44,6 +45,7 @@ export async function loadTokenizer(dir: string): Promise<HfTokenizer> {
     templateTokens,
     ...(bos === undefined ? {} : { bosTokenId: bos }),
     ...(pad === undefined ? {} : { padTokenId: pad }),
+    ...(unk === undefined ? {} : { unkTokenId: unk }),
     ...(chatTemplate === undefined ? {} : { chatTemplate }),
   }, tokenizerFile);
 }
@@ -62,6 +64,13 @@ function buildLibTokenizer(json: Record<string, unknown>, config: Record<string,
     const why = (error as Error).message;
     throw new MllrError('CHECKPOINT_INVALID', `${file}: not a tokenizer @huggingface/tokenizers can load (${why})`, { cause: error });
   }
+}
+
+/** The id of tokenizer.json's `model.unk_token`, when the model names one that is in the vocabulary. */
+function unknownTokenId(json: Record<string, unknown>, toId: (token: string) => number | undefined): number | undefined {
+  const model = json['model'];
+  const token = isJsonObject(model) ? model['unk_token'] : undefined;
+  return typeof token === 'string' ? toId(token) : undefined;
 }
 
 function objectOrEmpty(value: unknown, file: string): Record<string, unknown> {
