@@ -3,8 +3,8 @@ import { onnx, type OnnxTypes } from './onnx-proto.js';
 /** A dimension of an input or output: a fixed size, or a named dynamic axis. */
 export type Dim = number | string;
 
-/** Node attributes: an integer or a list of integers (all this package needs). */
-export type Attributes = Readonly<Record<string, number | readonly number[]>>;
+/** Node attributes: an integer, a list of integers, a string (ScatterND's `reduction`) or a tensor (ConstantOfShape's `value`). */
+export type Attributes = Readonly<Record<string, number | readonly number[] | string | OnnxTypes.ITensorProto>>;
 
 /** A large float initializer whose data is attached when the model is serialised (inline or external). */
 export interface WeightSlot {
@@ -78,11 +78,28 @@ export class GraphBuilder {
     );
   }
 
-  /** A float32 scalar constant (deduplicated). */
-  scalar(value: number): string {
+  /** A float32 scalar constant (deduplicated); `elemType` DOUBLE makes a float64 one (for float64 test graphs). */
+  scalar(value: number, elemType: number = onnx.TensorProto.DataType.FLOAT): string {
+    if (elemType === onnx.TensorProto.DataType.DOUBLE) {
+      return this.constant(`f64:${value}`, 'const_f64', (name) => onnx.TensorProto.create({ name, dims: [], dataType: elemType, doubleData: [value] }));
+    }
+    if (elemType !== onnx.TensorProto.DataType.FLOAT) throw new Error(`scalar constants are float32 or float64, not ONNX type ${elemType}`);
     return this.constant(`f32:${Math.fround(value)}`, 'const_f32', (name) =>
       onnx.TensorProto.create({ name, dims: [], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [value] }),
     );
+  }
+
+  /**
+   * Renames value `from` to `to` everywhere in the graph (node inputs and outputs, graph outputs). Used to give a
+   * computed value a fixed output name without an Identity copy.
+   */
+  rename(from: string, to: string): void {
+    this.claim(to);
+    for (const node of this.nodes) {
+      node.input = node.input!.map((n) => (n === from ? to : n));
+      node.output = node.output!.map((n) => (n === from ? to : n));
+    }
+    for (const info of this.outputs) if (info.name === from) info.name = to;
   }
 
   /** A float32 constant tensor stored inline (for tables derived from the architecture, not weights). */
@@ -125,14 +142,18 @@ export class GraphBuilder {
         opType,
         input: [...inputs],
         output: outputs,
-        attribute: Object.entries(attributes).map(([name, value]) =>
-          typeof value === 'number'
-            ? onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INT, i: value })
-            : onnx.AttributeProto.create({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: [...value] }),
-        ),
+        attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
       }),
     );
   }
+}
+
+function attribute(name: string, value: Attributes[string]): OnnxTypes.IAttributeProto {
+  const { AttributeType } = onnx.AttributeProto;
+  if (typeof value === 'number') return onnx.AttributeProto.create({ name, type: AttributeType.INT, i: value });
+  if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
+  if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...(value as readonly number[])] });
+  return onnx.AttributeProto.create({ name, type: AttributeType.TENSOR, t: value as OnnxTypes.ITensorProto });
 }
 
 function valueInfo(name: string, elemType: number, dims: readonly Dim[]): OnnxTypes.IValueInfoProto {

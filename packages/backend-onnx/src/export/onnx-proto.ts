@@ -8,6 +8,7 @@ export type { onnx as OnnxTypes } from 'onnx-proto';
 /** Element types used by mllr's graphs (values of TensorProto.DataType). */
 export const ElemType = {
   FLOAT: onnx.TensorProto.DataType.FLOAT,
+  DOUBLE: onnx.TensorProto.DataType.DOUBLE,
   INT64: onnx.TensorProto.DataType.INT64,
   BOOL: onnx.TensorProto.DataType.BOOL,
 } as const;

@@ -1,0 +1,86 @@
+import type { GraphBuilder } from '../export/graph-builder.js';
+import { FLOAT_TYPES, GraphFacts } from './graph-facts.js';
+import { VJP_RULES } from './rules/index.js';
+import { zerosLike, type VjpContext } from './vjp.js';
+
+/**
+ * Reverse-mode automatic differentiation over a {@link GraphBuilder}: appends to `g` the nodes that compute
+ * d(loss)/d(v) for each value v in `wrt`, and returns v → the name of its gradient value (same shape and element
+ * type as v).
+ *
+ * - `loss` is a float scalar (shape [] or any shape of one element) computed by nodes already in `g`.
+ * - Only nodes on a path from a `wrt` value to `loss` get backward nodes; inputs off that path (frozen weights,
+ *   int indices, masks, shapes) get no gradient work at all.
+ * - Each op's gradient comes from its vector-Jacobian rule (see rules/); broadcast inputs are summed back to their
+ *   shape with axes decided while building from static shapes ({@link GraphFacts}), so graph inputs should declare
+ *   their dims (numbers, or symbols for dynamic axes).
+ * - A `wrt` value the loss does not depend on gets zeros.
+ * - An active node whose op has no rule is an error (the message names the op).
+ *
+ * Gradient values get generated names; rename them with `g.rename` for fixed output names (the returned names are
+ * distinct from every forward value, but two `wrt` values may share one gradient value, e.g. both inputs of an Add).
+ */
+export function addGradients(g: GraphBuilder, loss: string, wrt: readonly string[]): Map<string, string> {
+  const facts = new GraphFacts(g);
+  const forward = g.nodes.slice();
+  const isFloat = (v: string) => FLOAT_TYPES.has(facts.elemType(v)) && facts.of(v).elemType !== undefined;
+
+  // Values that depend on a wrt value, then those of them that the loss depends on.
+  const reached = new Set(wrt);
+  for (const node of forward) {
+    if (node.input!.some((i) => reached.has(i))) for (const o of node.output!) if (isFloat(o)) reached.add(o);
+  }
+  const needed = new Set([loss]);
+  for (let n = forward.length - 1; n >= 0; n--) {
+    const node = forward[n]!;
+    if (node.output!.some((o) => needed.has(o))) for (const i of node.input!) if (reached.has(i)) needed.add(i);
+  }
+  if (!reached.has(loss)) throw new Error(`autodiff: the loss ${loss} does not depend on any of the values asked for`);
+
+  const contributions = new Map<string, string[]>();
+  const contribute = (value: string, grad: string | undefined) => {
+    if (grad === undefined) return;
+    const list = contributions.get(value) ?? [];
+    list.push(grad);
+    contributions.set(value, list);
+  };
+  const total = (value: string): string | undefined => {
+    const list = contributions.get(value);
+    if (!list || list.length === 0) return undefined;
+    if (list.length === 1) return list[0]!;
+    const sum = g.op('Sum', list);
+    contributions.set(value, [sum]);
+    return sum;
+  };
+
+  const lossShape = facts.shape(loss);
+  const one = g.scalar(1, facts.elemType(loss));
+  contribute(loss, lossShape.length === 0 ? one : g.op('Expand', [one, g.op('Shape', [loss])]));
+
+  for (let n = forward.length - 1; n >= 0; n--) {
+    const node = forward[n]!;
+    const outputs = node.output!;
+    if (!outputs.some((o) => needed.has(o))) continue;
+    const gradOutputs = outputs.map((o) => (needed.has(o) ? total(o) : undefined));
+    if (gradOutputs.every((gy) => gy === undefined)) continue;
+    const inputs = node.input!;
+    const needs = inputs.map((i) => needed.has(i) && reached.has(i));
+    if (!needs.some(Boolean)) continue;
+    const rule = VJP_RULES.get(node.opType!);
+    if (!rule) throw new Error(`autodiff: no gradient rule for ${node.opType} (node ${node.name}), which lies between the loss and a trained value`);
+    facts.update();
+    const ctx: VjpContext = { g, facts, node, inputs, outputs, gradOutputs, needs };
+    const grads = rule(ctx);
+    inputs.forEach((input, i) => {
+      if (needs[i]) contribute(input, grads[i]);
+    });
+  }
+
+  facts.update();
+  const result = new Map<string, string>();
+  for (const value of wrt) {
+    const grad = total(value);
+    result.set(value, grad ?? zerosLike({ g, facts }, value));
+  }
+  return result;
+}

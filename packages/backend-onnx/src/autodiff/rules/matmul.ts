@@ -1,0 +1,41 @@
+import { gradOut, shapesOf, unbroadcast, type VjpRule } from '../vjp.js';
+
+/** Swaps the last two axes of a value of the given rank. */
+function swapLast(rank: number): number[] {
+  return [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
+}
+
+/**
+ * y = a @ b (rank ≥ 2, batch axes broadcast): ∂a = gy @ bᵀ, ∂b = aᵀ @ gy, each summed back over broadcast batch
+ * axes. A 2-D b under a batched a (x @ Wᵀ in every linear layer) gets its gradient as one 2-D product over the
+ * flattened batch, [K, B·T] @ [B·T, N], instead of a batched product followed by a sum over the batch.
+ */
+const matmul: VjpRule = (ctx) => {
+  const gy = gradOut(ctx);
+  const [a, b] = ctx.inputs as [string, string];
+  const { ins, out } = shapesOf(ctx);
+  const [as, bs] = ins as [NonNullable<(typeof ins)[0]>, NonNullable<(typeof ins)[0]>];
+  if (as.length < 2 || bs.length < 2) throw new Error(`autodiff: MatMul node ${ctx.node.name} has a 1-D input, which is not supported`);
+  let ga: string | undefined;
+  let gb: string | undefined;
+  if (ctx.needs[0]) {
+    const product = ctx.g.op('MatMul', [gy, ctx.g.op('Transpose', [b], { perm: swapLast(bs.length) })]);
+    ga = unbroadcast(ctx, product, [...out.slice(0, -1), as[as.length - 1]!], as);
+  }
+  if (ctx.needs[1]) {
+    const k = as[as.length - 1]!;
+    const n = out[out.length - 1]!;
+    if (bs.length === 2 && as.length > 2 && typeof k === 'number' && typeof n === 'number') {
+      const flatA = ctx.g.op('Reshape', [a, ctx.g.int64s([-1, k])]);
+      const flatG = ctx.g.op('Reshape', [gy, ctx.g.int64s([-1, n])]);
+      gb = ctx.g.op('MatMul', [ctx.g.op('Transpose', [flatA], { perm: [1, 0] }), flatG]);
+    } else {
+      const product = ctx.g.op('MatMul', [ctx.g.op('Transpose', [a], { perm: swapLast(as.length) }), gy]);
+      gb = unbroadcast(ctx, product, [...out.slice(0, -2), k, n], bs);
+    }
+  }
+  return [ga, gb];
+};
+
+/** Matrix product rules by op type. */
+export const MATMUL_RULES = { MatMul: matmul } as const;
