@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MllrError, RunConfigSchema, StoppedError, rootContainer, type StageContext } from '@mllr/core';
@@ -99,5 +99,14 @@ describe('runJobs', () => {
     const running = runJobs(options(context, 'slow', payloads, 2)).catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 1500);
     expect(await running).toBeInstanceOf(StoppedError);
+  });
+
+  it('on a stop, waits for every worker to finish saving before the stage stops', async () => {
+    const { context, controller } = stage();
+    const running = runJobs(options(context, 'save-on-stop', [1, 2, 6].map((n) => ({ n })), 3)).catch((e: unknown) => e);
+    setTimeout(() => controller.abort(), 1500);
+    expect(await running).toBeInstanceOf(StoppedError);
+    // The job that saved fastest reported first; the slower ones were not killed half-way.
+    for (const n of [1, 2, 6]) expect(existsSync(join(context.store.dir, `saved-${n}`)), `saved-${n}`).toBe(true);
   });
 });

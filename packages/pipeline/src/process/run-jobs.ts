@@ -30,7 +30,8 @@ const WORKER_EXEC_ARGV = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] :
 /**
  * Runs independent jobs of one stage and returns their results in job order. With more than one worker each job
  * runs in a child process (one per core by default); every job computes the same thing wherever it runs, so the
- * results equal those of the serial run. A failed job fails the stage; a stop request stops every worker.
+ * results equal those of the serial run. A failed job fails the stage; a stop request stops every worker, and the
+ * stage ends only once each has reported (a job stopped half-way checkpoints first; one that finished is kept).
  */
 export async function runJobs(options: RunJobsOptions): Promise<unknown[]> {
   const workers = Math.min(options.workers, options.payloads.length);
@@ -78,6 +79,9 @@ function runInWorkers(options: RunJobsOptions, count: number): Promise<unknown[]
     const children: ChildProcess[] = [];
     // Workers let go because no job was left: their exit is expected.
     const retired = new Set<ChildProcess>();
+    // Workers with a job in flight, and the first stop a worker reported.
+    const busy = new Set<ChildProcess>();
+    let stopped: StoppedError | undefined;
     let next = 0;
     let finished = 0;
     let settled = false;
@@ -100,14 +104,23 @@ function runInWorkers(options: RunJobsOptions, count: number): Promise<unknown[]
     };
     context.signal.addEventListener('abort', onAbort);
 
+    const retire = (child: ChildProcess): void => {
+      retired.add(child);
+      if (child.connected) child.disconnect();
+    };
+    // After a stop: once no worker is busy, the stage stops (after the results that did arrive are handed on).
+    const endWhenStopped = (): void => {
+      if (busy.size === 0) pending.then(() => end(stopped ?? new StoppedError()), end);
+    };
     const give = (child: ChildProcess): void => {
       if (settled) return;
-      if (next >= options.payloads.length) {
-        retired.add(child);
-        if (child.connected) child.disconnect();
+      if (next >= options.payloads.length || context.signal.aborted) {
+        retire(child);
+        if (context.signal.aborted) endWhenStopped();
         return;
       }
       const job = next++;
+      busy.add(child);
       child.send({ type: 'job', job, kind: options.kind, payload: options.payloads[job] } satisfies ToWorker);
     };
 
@@ -130,6 +143,7 @@ function runInWorkers(options: RunJobsOptions, count: number): Promise<unknown[]
           case 'progress':
             return options.onProgress?.(message.job, message.done, message.total, message.label);
           case 'done': {
+            busy.delete(child);
             results[message.job] = message.result;
             // Results are handed on one at a time, in arrival order, so a caller's writes never interleave.
             pending = pending.then(() => options.onResult?.(message.job, message.result));
@@ -139,8 +153,15 @@ function runInWorkers(options: RunJobsOptions, count: number): Promise<unknown[]
             else give(child);
             return;
           }
-          case 'failed':
-            return end(workerError(message.error));
+          case 'failed': {
+            busy.delete(child);
+            const error = workerError(message.error);
+            if (!(error instanceof StoppedError) || !context.signal.aborted) return end(error);
+            // Other workers may still be saving their checkpoints: let them report before the stage ends.
+            stopped ??= error;
+            retire(child);
+            return endWhenStopped();
+          }
         }
       });
       child.on('error', (error) => end(new MllrError('ENGINE_CRASHED', `a ${context.stage} worker could not start: ${error.message}`)));

@@ -1,4 +1,6 @@
 // Job handlers for run-jobs.test.ts: small jobs that show where they ran and how they end.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { MllrError } from '@mllr/core';
 import type { JobEnvironment, JobHandlers } from '../process/job-protocol.js';
 
@@ -26,6 +28,20 @@ export function createJobHandlers(environment: JobEnvironment): JobHandlers {
         for (;;) {
           context.checkpoint();
           await sleep(20);
+        }
+      },
+      // Like a fine-tuning run: on a stop it takes a while (100 ms × n) to save a checkpoint, then stops.
+      async 'save-on-stop'(payload, context) {
+        const { n } = payload as { n: number };
+        try {
+          for (;;) {
+            context.checkpoint();
+            await sleep(20);
+          }
+        } catch (stop) {
+          await sleep(100 * n);
+          await writeFile(join(context.store.dir, `saved-${n}`), String(process.pid));
+          throw stop;
         }
       },
     },

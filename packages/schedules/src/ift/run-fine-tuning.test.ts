@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEMP_PREFIX, type TrainExample } from '@mllr/core';
+import { StoppedError, TEMP_PREFIX, type TrainExample } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { MlLrSchedule } from '../schedules/ml-lr-schedule.js';
 import { FakeTrainingEngine } from '../test-fixtures/fake-training-engine.js';
@@ -102,6 +102,31 @@ describe('runFineTuning checkpoints', () => {
     await expect(run).rejects.toBeInstanceOf(Killed);
     expect(existsSync(off)).toBe(false);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('checkpoints on a stop before any periodic checkpoint (and with checkpointEvery 0); the resumed run equals an uninterrupted one', async () => {
+    const expected = await uninterrupted();
+    for (const every of [3, 0]) {
+      const dir = newDir();
+      let calls = 0;
+      const logs: string[] = [];
+      const stopped = runFineTuning(options(new FakeTrainingEngine(context.tensors), {
+        checkpointDir: dir,
+        checkpointEvery: every,
+        log: (m) => logs.push(m),
+        checkpoint: () => {
+          if (calls++ === 2) throw new StoppedError();
+        },
+      }));
+      await expect(stopped).rejects.toBeInstanceOf(StoppedError);
+      expect(readdirSync(dir)).toEqual([checkpointFolderName(2)]);
+      expect(logs).toEqual(['stopped after 2 of 10 steps; checkpoint saved, a rerun goes on from there']);
+      const engine = new FakeTrainingEngine(context.tensors);
+      const resumed = await runFineTuning(options(engine, { checkpointDir: dir, checkpointEvery: every }));
+      expect(engine.stepsTaken).toBe(8);
+      expect(resumed).toEqual(expected.curve);
+      for (const [name, data] of expected.weights) expect(Buffer.from(engine.weights.get(name)!.buffer).equals(Buffer.from(data.buffer)), name).toBe(true);
+    }
   });
 
   it('refuses an engine that cannot save its optimizer state', async () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   MllrError,
+  StoppedError,
   writeFileAtomic,
   type LrSchedule,
   type LrScheduleContext,
@@ -30,7 +31,10 @@ export interface FineTuningOptions {
   /** False: batches in the examples' own order, epoch after epoch, instead of a seeded shuffle (default true). */
   shuffle?: boolean;
   onStep?: (point: CurvePoint) => void;
-  /** Throws to stop between steps (the run is resumable from its last checkpoint). */
+  /**
+   * Throws to stop between steps (the run is resumable from its last checkpoint). A StoppedError (the user's stop)
+   * first checkpoints the steps done since the last checkpoint, when `checkpointDir` is set, so a stop loses nothing.
+   */
   checkpoint?: () => void;
   /** Start after this many steps (resume); the data order is replayed so the batches match an uninterrupted run. */
   startStep?: number;
@@ -41,7 +45,7 @@ export interface FineTuningOptions {
    * valid checkpoint of the same inputs is resumed; the folder's checkpoints are removed once the run has finished.
    */
   checkpointDir?: string;
-  /** Steps between checkpoints; 0 or absent: none (a checkpoint in `checkpointDir` is still resumed). */
+  /** Steps between checkpoints; 0 or absent: none but the one on a stop (a checkpoint in `checkpointDir` is still resumed). */
   checkpointEvery?: number;
   /** Lines for the run's log: a resume, or a checkpoint that was skipped and why. */
   log?: (message: string) => void;
@@ -54,7 +58,7 @@ export const CURVE_FILE = 'training_curve.json';
  * Fine-tunes through core's training engine with one schedule: configures the schedule's groups, then for each
  * step sets the rates and trains on the next batch of a seeded shuffle (reshuffled each epoch). Returns the curve,
  * and with `saveTo` saves the model and the curve. With `checkpointDir` it checkpoints every `checkpointEvery` steps
- * and resumes from the newest valid checkpoint, bit-identically to a run that never stopped.
+ * and when stopped, and resumes from the newest valid checkpoint, bit-identically to a run that never stopped.
  */
 export async function runFineTuning(options: FineTuningOptions): Promise<CurvePoint[]> {
   const { engine, schedule, context, examples, batchSize, checkpointDir } = options;
@@ -85,8 +89,29 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
   const start = resumed?.step ?? options.startStep ?? 0;
   const batches = batchOrder(examples, batchSize, options.seed, resumed?.dataOrder, options.shuffle ?? true);
   const curve: CurvePoint[] = resumed ? [...resumed.curve] : [];
+  let saved = start;
+  const save = async (done: number) => {
+    await saveCheckpoint(checkpointDir!, {
+      fingerprint: fingerprint!,
+      step: done,
+      dataOrder: batches.stateAt(done),
+      weights: await engine.getWeights(context.tensors),
+      optimizer: await engine.optimizerState!(),
+      curve,
+    });
+    saved = done;
+  };
   for (let step = start; step < context.totalSteps; step++) {
-    options.checkpoint?.();
+    try {
+      options.checkpoint?.();
+    } catch (stop) {
+      // The user's stop (not a crash): keep the steps since the last checkpoint, so the rerun goes on from here.
+      if (stop instanceof StoppedError && checkpointDir !== undefined && step > saved) {
+        await save(step);
+        log(`stopped after ${step} of ${context.totalSteps} steps; checkpoint saved, a rerun goes on from there`);
+      }
+      throw stop;
+    }
     const rates = schedule.ratesAt(step, context);
     engine.setLearningRates(rates);
     const result = await engine.trainStep(batches(step));
@@ -94,16 +119,7 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
     curve.push(point);
     options.onStep?.(point);
     const done = step + 1;
-    if (checkpointDir !== undefined && every > 0 && done % every === 0 && done < context.totalSteps) {
-      await saveCheckpoint(checkpointDir, {
-        fingerprint: fingerprint!,
-        step: done,
-        dataOrder: batches.stateAt(done),
-        weights: await engine.getWeights(context.tensors),
-        optimizer: await engine.optimizerState!(),
-        curve,
-      });
-    }
+    if (checkpointDir !== undefined && every > 0 && done % every === 0 && done < context.totalSteps) await save(done);
   }
   if (options.saveTo) {
     await engine.save(options.saveTo);
