@@ -35,3 +35,4 @@ export { resolveModelDir } from './engines/resolve-model-dir.js';
 export { formatAxolotlPlan, formatTorchPlan, readLrPlan } from './plan/lr-plan.js';
 export type { LrPlan } from './plan/lr-plan.js';
 export * from './bench/index.js';
+export * from './finetune/index.js';

@@ -5,9 +5,15 @@ import { PluginComposer } from '../plugins/plugin-composer.js';
 
 /**
  * The engine provider a command names (`tfjs`, `onnx`, or a `module:` plugin), composed like a run's `inference`
- * slot, for commands that work on a model outside a run (`mllr generate`, `mllr inspect`).
+ * slot (or its `training` slot, for `mllr finetune`), for commands that work on a model outside a run (`mllr
+ * generate`, `mllr inspect`, `mllr finetune`).
  */
-export function loadEngineProvider(ref: PluginRef, catalog: PluginCatalog = BUILTIN_PLUGINS, cwd = process.cwd()): Promise<EngineProvider> {
+export function loadEngineProvider(
+  ref: PluginRef,
+  catalog: PluginCatalog = BUILTIN_PLUGINS,
+  cwd = process.cwd(),
+  slot: 'inference' | 'training' = 'inference',
+): Promise<EngineProvider> {
   const composer = new PluginComposer(rootContainer.createChildContainer(), catalog, cwd);
-  return composer.load<EngineProvider>('inference', ref, '--engine');
+  return composer.load<EngineProvider>(slot, ref, '--engine');
 }

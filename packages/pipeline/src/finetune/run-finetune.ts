@@ -1,0 +1,186 @@
+import { existsSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MllrError, writeFileAtomic, type ModelArchitecture, type PluginRef } from '@mllr/core';
+import { DEFAULT_LR_SHAPE, runFineTuning } from '@mllr/schedules';
+import { expectedTensorShapes, loadModelConfig } from '@mllr/model';
+import { loadEngineProvider } from '../engines/open-engine.js';
+import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
+import type { PluginCatalog } from '../plugins/plugin-catalog.js';
+import { loadFinetuneExamples } from './finetune-examples.js';
+import type { FinetuneSettings } from './finetune-settings.js';
+import { checkOutFolder, createStagingFolder, publishFolder } from './out-folder.js';
+import { readFinetunePlan, type FinetunePlan } from './plan-file.js';
+import { PlanSchedule } from './plan-schedule.js';
+
+/** The record `mllr finetune` writes next to the model. */
+export const FINETUNE_RECORD = 'finetune.json';
+
+/** Name of the one group of the uniform schedule (no `--plan`). */
+export const UNIFORM_GROUP = 'all';
+
+/** What one `mllr finetune` run needs (paths already resolved). */
+export interface FinetuneOptions {
+  /** Model folder in Hugging Face layout. */
+  model: string;
+  /** `--data`: pre-tokenized JSON Lines or a dataset file. */
+  data: string;
+  out: string;
+  /** `--plan`: a torch plan from `mllr export-plan`; absent: every tensor at `settings.learningRate`. */
+  plan?: string;
+  /** The training engine plugin (`tfjs`, `onnx`, `module:…`). */
+  engine: PluginRef;
+  settings: FinetuneSettings;
+  /** Replace an earlier result in `out`. */
+  force?: boolean;
+  /** Called before the first step with what is about to be trained. */
+  onStart?: (start: FinetuneStart) => void;
+  onStep?: (step: FinetuneStep) => void;
+  catalog?: PluginCatalog;
+  cwd?: string;
+}
+
+/** What a run is about to train. */
+export interface FinetuneStart {
+  engine: string;
+  device: string;
+  examples: number;
+  dataKind: 'tokenized' | 'dataset';
+  steps: number;
+  groups: Array<{ name: string; learningRate: number; tensors: number }>;
+}
+
+/** One optimizer step. */
+export interface FinetuneStep {
+  /** 1-based. */
+  step: number;
+  steps: number;
+  loss: number;
+  gradNorm: number;
+  /** Response tokens the step trained on. */
+  tokens: number;
+}
+
+/** The finished run. */
+export interface FinetuneResult {
+  out: string;
+  steps: number;
+  firstLoss: number;
+  finalLoss: number;
+  tokens: number;
+  elapsedS: number;
+}
+
+/**
+ * `mllr finetune`: fine-tunes one model through a training engine opened by name from the plugin catalog, with the
+ * uniform schedule or a learning-rate plan, and publishes `out` (Hugging Face layout, plus finetune.json recording the
+ * groups trained, the settings and the loss curve) only once the whole result is written. Input problems are found
+ * before any training.
+ */
+export async function runFinetune(options: FinetuneOptions): Promise<FinetuneResult> {
+  const started = performance.now();
+  const { settings } = options;
+  const force = options.force ?? false;
+  const modelDir = resolve(options.model);
+  const out = resolve(options.out);
+  const architecture = await modelArchitecture(modelDir);
+  const tensors = [...expectedTensorShapes(architecture).keys()];
+  if (!existsSync(options.data)) throw new MllrError('DATA_INVALID', `--data ${options.data}: file not found`);
+  const plan: Pick<FinetunePlan, 'groups' | 'shape'> = options.plan
+    ? await readFinetunePlan(options.plan, tensors, settings.weightDecay)
+    : { groups: [{ name: UNIFORM_GROUP, tensors, learningRate: settings.learningRate, weightDecay: settings.weightDecay }], shape: DEFAULT_LR_SHAPE };
+  if (plan.shape.warmupSteps > settings.steps) {
+    throw new MllrError('ARGUMENT_INVALID', `--plan ${options.plan}: its warm-up of ${plan.shape.warmupSteps} steps is longer than --steps ${settings.steps}`);
+  }
+  await checkOutFolder(out, force);
+  const { examples, kind } = await loadFinetuneExamples(options.data, modelDir, architecture, settings.maxTokens);
+
+  const provider = await loadEngineProvider(options.engine, options.catalog ?? BUILTIN_PLUGINS, options.cwd ?? process.cwd(), 'training');
+  if (!provider.openTraining) {
+    throw new MllrError('ARGUMENT_INVALID', `--engine ${provider.name}: the ${provider.name} engine cannot train (it opens no training engine); use another --engine`);
+  }
+  const engine = await provider.openTraining(modelDir);
+  const staging = await createStagingFolder(out);
+  let published = false;
+  try {
+    const schedule = new PlanSchedule(options.plan ? 'plan' : 'uniform', plan);
+    const context = { modules: [], robust: [], tensors, tensorsOf: () => [], learningRate: settings.learningRate, weightDecay: settings.weightDecay, totalSteps: settings.steps };
+    options.onStart?.({
+      engine: engine.name,
+      device: engine.device,
+      examples: examples.length,
+      dataKind: kind,
+      steps: settings.steps,
+      groups: plan.groups.map((g) => ({ name: g.name, learningRate: g.learningRate, tensors: g.tensors.length })),
+    });
+    const curve = await runFineTuning({
+      engine,
+      schedule,
+      context,
+      examples,
+      batchSize: settings.batchSize,
+      settings: {
+        beta1: settings.beta1,
+        beta2: settings.beta2,
+        epsilon: settings.epsilon,
+        maxGradNorm: settings.maxGradNorm,
+        gradientAccumulation: settings.gradientAccumulation,
+      },
+      seed: settings.seed,
+      shuffle: settings.shuffle,
+      onStep: (p) => options.onStep?.({ step: p.step + 1, steps: settings.steps, loss: p.loss, gradNorm: p.gradNorm, tokens: p.tokens }),
+      saveTo: staging,
+    });
+    const elapsedS = (performance.now() - started) / 1000;
+    const record = {
+      format: 'mllr-finetune/v1',
+      base_model: modelDir,
+      data: resolve(options.data),
+      data_kind: kind,
+      examples: examples.length,
+      plan: options.plan !== undefined ? resolve(options.plan) : null,
+      engine: { name: engine.name, device: engine.device },
+      settings: {
+        steps: settings.steps,
+        batch_size: settings.batchSize,
+        gradient_accumulation: settings.gradientAccumulation,
+        learning_rate: settings.learningRate,
+        max_grad_norm: settings.maxGradNorm,
+        weight_decay: settings.weightDecay,
+        beta1: settings.beta1,
+        beta2: settings.beta2,
+        epsilon: settings.epsilon,
+        seed: settings.seed,
+        shuffle: settings.shuffle,
+        ...(settings.maxTokens !== undefined ? { max_tokens: settings.maxTokens } : {}),
+      },
+      groups: plan.groups.map((g) => ({ name: g.name, learning_rate: g.learningRate, weight_decay: g.weightDecay, tensors: g.tensors })),
+      rate_shape: schedule.plan(context).shape,
+      curve: curve.map((p) => ({ step: p.step + 1, loss: p.loss, grad_norm: p.gradNorm, tokens: p.tokens, rates: p.rates })),
+      elapsed_s: elapsedS,
+    };
+    await writeFileAtomic(join(staging, FINETUNE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
+    await publishFolder(staging, out, force);
+    published = true;
+    return {
+      out,
+      steps: curve.length,
+      firstLoss: curve[0]!.loss,
+      finalLoss: curve.at(-1)!.loss,
+      tokens: curve.reduce((n, p) => n + p.tokens, 0),
+      elapsedS,
+    };
+  } finally {
+    await engine.dispose();
+    if (!published) await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** The architecture of `--model`, with a message naming the flag when the folder or its config.json is missing. */
+async function modelArchitecture(modelDir: string): Promise<ModelArchitecture> {
+  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) throw new MllrError('CHECKPOINT_INVALID', `--model ${modelDir}: no such model folder`);
+  if (!existsSync(join(modelDir, 'config.json'))) {
+    throw new MllrError('CHECKPOINT_INVALID', `--model ${modelDir}: no config.json there (a model folder in Hugging Face layout is expected)`);
+  }
+  return loadModelConfig(modelDir);
+}
