@@ -106,10 +106,11 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('export-plan')
-    .description("export a run's Mods_Robust learning-rate plan for Python trainers")
+    .description('export the learning-rate plan a run trained with (its recorded parameter groups) for Python trainers')
     .requiredOption('--run <dir>', 'a finished run folder')
     .addOption(new Option('--format <format>', 'axolotl: a YAML config fragment with lr_groups; torch: optimizer param groups as JSON').choices(['axolotl', 'torch']).makeOptionMandatory())
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .option('--strategy <id>', 'the fine-tuning run to export: a strategy id, or a run id such as ml-lr#2 (default: ml-lr)')
     .action(async (options: ExportPlanOptions) => setExitCode(await exportPlanCommand(options, io)));
 
   return program;

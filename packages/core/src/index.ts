@@ -85,7 +85,7 @@ export type { ModuleScore, ProbeMeasurement, RobustnessContext, SecurityProbe } 
 export { SearchStrategy } from './contracts/search-strategy.js';
 export type { SearchContext, SearchResult } from './contracts/search-strategy.js';
 export { LrSchedule } from './contracts/lr-schedule.js';
-export type { LrScheduleContext } from './contracts/lr-schedule.js';
+export type { LrScheduleContext, RatePlan } from './contracts/lr-schedule.js';
 export { HarmJudge } from './contracts/harm-judge.js';
 export type { HarmVerdict, JudgedPair } from './contracts/harm-judge.js';
 export { Evaluator } from './contracts/evaluator.js';

@@ -32,7 +32,7 @@ export type { RunHandle, RunResult, StartRunOptions } from './process/start-run.
 export type { ChildMessage, ParentMessage, RunRequest } from './process/protocol.js';
 export { loadEngineProvider } from './engines/open-engine.js';
 export { resolveModelDir } from './engines/resolve-model-dir.js';
-export { formatAxolotlPlan, formatTorchPlan, readLrPlan } from './plan/lr-plan.js';
-export type { LrPlan } from './plan/lr-plan.js';
+export { DEFAULT_PLAN_STRATEGY, formatAxolotlPlan, formatTorchPlan, readLrPlan } from './plan/lr-plan.js';
+export type { LrPlan, PlanGroup } from './plan/lr-plan.js';
 export * from './bench/index.js';
 export * from './finetune/index.js';

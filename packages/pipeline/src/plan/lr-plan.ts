@@ -1,112 +1,160 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MllrError, moduleIdForTensor, type RunConfig } from '@mllr/core';
-import { loadModelConfig, readSafetensorsHeader, WEIGHTS_FILE } from '@mllr/model';
-import { MlLrSchedule } from '@mllr/schedules';
-import { resolveModelDir } from '../engines/resolve-model-dir.js';
+import { MllrError } from '@mllr/core';
+import type { BaseArtifact, IftArtifact } from '../stages/ml-lr/artifacts.js';
 
-/** The learning-rate plan of a finished run: which tensors train at which rate. */
+/** The strategy `mllr export-plan` exports unless told otherwise: the paper's method. */
+export const DEFAULT_PLAN_STRATEGY = 'ml-lr';
+
+/** One parameter group of a plan: tensors (Hugging Face names) and the base rate they trained at. */
+export interface PlanGroup {
+  name: string;
+  learningRate: number;
+  weightDecay: number;
+  tensors: string[];
+}
+
+/** The learning-rate plan one fine-tuning run of a finished run folder trained with, read from its record. */
 export interface LrPlan {
   baseModel: string;
+  /** The run id whose record this is (`ml-lr`, `random-control`, `ml-lr#2`…). */
+  strategy: string;
+  /** The schedule plugin that produced it. */
+  schedule: string;
+  /** The robust set the run's schedule was given. */
   modsRobust: string[];
-  /** Rate of Mods_Robust's tensors. */
-  robustLr: number;
-  /** Rate of every other module's tensors (α·lr). */
-  restLr: number;
-  /** Rate of non-module tensors (embeddings, norms, head); mllr's default rule puts them with the rest. */
-  otherLr: number;
-  weightDecay: number;
-  groups: { robust: string[]; rest: string[]; other: string[] };
+  /** Every group the run trained, at its base rate (rate-0 groups included). */
+  groups: PlanGroup[];
+  /** How the base rates were scaled over the steps (RatePlan.shape). */
+  shape: Record<string, string | number>;
 }
 
 /**
- * Reads a run folder's summary.json (Mods_Robust, base model) and config.resolved.json (learning rate, the ml-lr
- * strategy's options), and splits the base model's tensors into the plan's groups. Every tensor named exists in the
- * model: the names come from its safetensors header.
+ * Reads the plan a fine-tuning run actually trained with from `ift/<strategy>.json` (written by the ift stage from
+ * the schedule's own `plan()`), so no rule is restated here: the exported rates are the evaluated rates.
  */
-export async function readLrPlan(runDir: string): Promise<LrPlan> {
-  const summary = await readJson<{ base_model?: unknown; mods_robust?: unknown }>(join(runDir, 'summary.json'));
-  const config = await readJson<RunConfig>(join(runDir, 'config.resolved.json'));
-  if (typeof summary.base_model !== 'string') throw invalid(runDir, 'summary.json has no base_model');
-  if (!Array.isArray(summary.mods_robust) || !summary.mods_robust.every((m) => typeof m === 'string')) {
-    throw invalid(runDir, 'summary.json has no mods_robust list');
+export async function readLrPlan(runDir: string, strategy: string = DEFAULT_PLAN_STRATEGY): Promise<LrPlan> {
+  if (!/^[\w.#-]+$/.test(strategy)) throw new MllrError('ARGUMENT_INVALID', `--strategy ${JSON.stringify(strategy)} is not a run id (letters, digits, . _ - #)`);
+  const base = await readJson<Partial<BaseArtifact>>(join(runDir, 'base.json'), 'export-plan needs a run that finished its fine-tuning stage');
+  const recordFile = join(runDir, 'ift', `${strategy}.json`);
+  const record = await readJson<Partial<IftArtifact>>(recordFile, `no fine-tuning run "${strategy}" in this run folder${await knownRuns(runDir)}`);
+  if (typeof base.model !== 'string') throw invalid(runDir, 'base.json has no model');
+  if (!Array.isArray(record.groups) || record.groups.length === 0) {
+    throw invalid(runDir, `ift/${strategy}.json records no parameter groups (it was written by an older mllr); rerun the ift stage with --force`);
   }
-  const modelDir = resolveModelDir(summary.base_model, runDir);
-  const architecture = await loadModelConfig(modelDir);
-  const header = await readSafetensorsHeader(join(modelDir, WEIGHTS_FILE));
-  const tensors = [...header.tensors.keys()].filter((n) => !(n === 'lm_head.weight' && architecture.tieWordEmbeddings)).sort();
-  const robustSet = new Set(summary.mods_robust as string[]);
-  const groups = { robust: [] as string[], rest: [] as string[], other: [] as string[] };
-  for (const name of tensors) {
-    const module = moduleIdForTensor(name);
-    if (module === undefined) groups.other.push(name);
-    else (robustSet.has(module) ? groups.robust : groups.rest).push(name);
+  const groups = record.groups.map((g, i) => {
+    const where = `ift/${strategy}.json groups[${i}]`;
+    if (typeof g?.name !== 'string' || !Number.isFinite(g.learning_rate) || !Number.isFinite(g.weight_decay) || !Array.isArray(g.tensors)) {
+      throw invalid(runDir, `${where} needs name, learning_rate, weight_decay and tensors`);
+    }
+    return { name: g.name, learningRate: g.learning_rate, weightDecay: g.weight_decay, tensors: [...g.tensors].sort() };
+  });
+  const seen = new Map<string, string>();
+  for (const group of groups) {
+    for (const tensor of group.tensors) {
+      const other = seen.get(tensor);
+      if (other !== undefined) throw invalid(runDir, `ift/${strategy}.json puts ${tensor} in two groups (${other}, ${group.name})`);
+      seen.set(tensor, group.name);
+    }
   }
-  const missing = [...robustSet].filter((m) => !tensors.some((t) => moduleIdForTensor(t) === m));
-  if (missing.length > 0) throw invalid(runDir, `mods_robust names modules the model lacks: ${missing.join(', ')}`);
-
-  const lr = config.training?.learning_rate;
-  if (typeof lr !== 'number') throw invalid(runDir, 'config.resolved.json has no training.learning_rate');
-  // The rates come from the ml-lr schedule itself, so its defaults and option rules are not restated here.
-  const schedule = new MlLrSchedule(config.strategies?.find((s) => s.schedule.name === 'ml-lr')?.schedule.options ?? {});
-  const rateContext = { modules: [], robust: [], tensors: [], tensorsOf: () => [], learningRate: lr, weightDecay: 0, totalSteps: 1 };
-  const robustLr = schedule.robustLr(rateContext);
-  const restLr = schedule.restLr(rateContext);
   return {
-    baseModel: summary.base_model,
-    modsRobust: [...robustSet],
-    robustLr,
-    restLr,
-    otherLr: restLr,
-    weightDecay: config.training.weight_decay ?? 0,
+    baseModel: base.model,
+    strategy,
+    schedule: typeof record.schedule === 'string' ? record.schedule : 'unknown',
+    modsRobust: Array.isArray(record.mods_robust) ? [...record.mods_robust] : [],
     groups,
+    shape: record.rate_shape ?? {},
   };
 }
 
-/** An Axolotl config fragment: the base learning rate for everything, `lr_groups` raising Mods_Robust to its rate. */
+/** The module path of a tensor (its name without `.weight` / `.bias`), the unit Axolotl's lr_groups match. */
+function modulePath(tensor: string): string {
+  return tensor.replace(/\.(weight|bias)$/, '');
+}
+
+/**
+ * An Axolotl config fragment giving every tensor its recorded rate: `learning_rate` is the rate of the group with the
+ * most tensors, and each group at another rate becomes an `lr_groups` entry listing its module paths. The shape and
+ * any phases are stated in comments, since Axolotl sets them with its own scheduler keys.
+ */
 export function formatAxolotlPlan(plan: LrPlan, runDir: string): string {
-  const modules = plan.groups.robust.map((t) => t.replace(/\.(weight|bias)$/, ''));
-  const unique = [...new Set(modules)];
+  const byModule = new Map<string, PlanGroup>();
+  for (const group of plan.groups) {
+    for (const tensor of group.tensors) {
+      const module = modulePath(tensor);
+      const other = byModule.get(module);
+      if (other !== undefined && other.learningRate !== group.learningRate) {
+        throw new MllrError('ARGUMENT_INVALID', `${module} has tensors at two rates (${other.name}, ${group.name}); Axolotl's lr_groups set one rate per module: use --format torch`);
+      }
+      byModule.set(module, group);
+    }
+  }
+  const main = [...plan.groups].sort((a, b) => b.tensors.length - a.tensors.length)[0];
+  const decays = new Set(plan.groups.map((g) => g.weightDecay));
   const lines = [
-    `# ML-LR plan from mllr run ${runDir}`,
-    `# base model: ${plan.baseModel}; Mods_Robust: ${plan.modsRobust.join(' ')}`,
-    '# Axolotl trains every parameter at learning_rate and the lr_groups below at their own rate.',
-    `learning_rate: ${plan.restLr}`,
-    `weight_decay: ${plan.weightDecay}`,
-    'lr_groups:',
-    '  - name: mods_robust',
-    '    modules:',
-    ...unique.map((m) => `      - ${m}`),
-    `    lr: ${plan.robustLr}`,
+    `# Learning-rate plan of the "${plan.strategy}" run (${plan.schedule} schedule) in mllr run ${runDir}`,
+    `# base model: ${plan.baseModel}; robust set: ${plan.modsRobust.join(' ') || '(none)'}`,
+    '# Every tensor gets the base rate that run trained it with. Axolotl trains every parameter at learning_rate and',
+    '# the modules of each lr_groups entry at that entry\'s rate.',
+    ...shapeComments(plan.shape),
+    `learning_rate: ${main?.learningRate ?? 0}`,
+    `weight_decay: ${[...decays][0] ?? 0}`,
   ];
+  if (decays.size > 1) lines.push(`# groups differ in weight decay (${plan.groups.map((g) => `${g.name} ${g.weightDecay}`).join(', ')}): use --format torch`);
+  const others = plan.groups.filter((g) => g !== main && g.learningRate !== main?.learningRate);
+  if (others.length > 0) {
+    lines.push('lr_groups:');
+    for (const group of others) {
+      lines.push(`  - name: ${group.name}`, '    modules:', ...[...new Set(group.tensors.map(modulePath))].map((m) => `      - ${m}`), `    lr: ${group.learningRate}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
-/** PyTorch optimizer parameter groups by Hugging Face parameter name, as JSON. */
+function shapeComments(shape: Record<string, string | number>): string[] {
+  const lines: string[] = [];
+  const { shape: name, warmup_steps: warmup, min_ratio: minRatio, robust_only_steps: robustOnly } = shape;
+  if (name !== undefined && (name !== 'constant' || (typeof warmup === 'number' && warmup > 0))) {
+    lines.push(`# shape over the steps: ${name}, warm-up ${warmup ?? 0} steps, min ratio ${minRatio ?? 0} (set Axolotl's lr_scheduler and warmup_steps to match)`);
+  }
+  if (typeof robustOnly === 'number' && robustOnly > 0) {
+    lines.push(`# the run's first ${robustOnly} steps trained only the robust set (every other group at 0); lr_groups cannot express that phase`);
+  }
+  return lines;
+}
+
+/** PyTorch optimizer parameter groups by Hugging Face parameter name, as JSON: the recorded groups as they are. */
 export function formatTorchPlan(plan: LrPlan): string {
-  const group = (name: string, params: string[], lr: number) => ({ name, params, lr, weight_decay: plan.weightDecay });
   return `${JSON.stringify(
     {
       format: 'mllr-lr-plan/v1',
       base_model: plan.baseModel,
+      strategy: plan.strategy,
+      schedule: plan.schedule,
       mods_robust: plan.modsRobust,
-      param_groups: [
-        group('mods_robust', plan.groups.robust, plan.robustLr),
-        group('rest', plan.groups.rest, plan.restLr),
-        group('other', plan.groups.other, plan.otherLr),
-      ].filter((g) => g.params.length > 0),
+      rate_shape: plan.shape,
+      param_groups: plan.groups.map((g) => ({ name: g.name, params: g.tensors, lr: g.learningRate, weight_decay: g.weightDecay })),
     },
     null,
     2,
   )}\n`;
 }
 
-async function readJson<T>(file: string): Promise<T> {
+async function knownRuns(runDir: string): Promise<string> {
+  try {
+    const runs = (await readdir(join(runDir, 'ift'))).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+    return runs.length > 0 ? ` (runs: ${runs.sort().join(', ')})` : '';
+  } catch {
+    return '';
+  }
+}
+
+async function readJson<T>(file: string, hint: string): Promise<T> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new MllrError('RUN_FOLDER_INVALID', `${file} is missing; export-plan needs a run that finished its search stage`);
+    throw new MllrError('RUN_FOLDER_INVALID', `${file} is missing; ${hint}`);
   }
   try {
     return JSON.parse(text) as T;

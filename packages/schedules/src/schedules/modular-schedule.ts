@@ -1,4 +1,4 @@
-import { MllrError, type LrSchedule, type LrScheduleContext, type ParameterGroup } from '@mllr/core';
+import { MllrError, type LrSchedule, type LrScheduleContext, type ParameterGroup, type RatePlan } from '@mllr/core';
 import { GROUP_NAMES, type PerGroup } from '../groups/group-names.js';
 import type { NonModuleRule } from '../groups/non-module-rule.js';
 import { partitionTensors } from '../groups/partition-tensors.js';
@@ -38,6 +38,35 @@ export abstract class ModularSchedule implements LrSchedule {
       learningRate: rates[name]!,
       weightDecay: context.weightDecay,
     }));
+  }
+
+  /**
+   * The groups at their base rates and the shape. The base rates are those of the last step, which every schedule
+   * here reaches in its main phase (swat's robust-only warm-up is a phase before it, recorded in the shape).
+   */
+  plan(context: LrScheduleContext): RatePlan {
+    validateContext(context);
+    const tensors = partitionTensors(context);
+    const base = this.baseRates(context.totalSteps - 1, context);
+    return {
+      groups: GROUP_NAMES.filter((name) => tensors[name].length > 0).map((name) => ({
+        name,
+        tensors: tensors[name],
+        learningRate: base[name],
+        weightDecay: context.weightDecay,
+      })),
+      shape: {
+        shape: this.settings.shape,
+        warmup_steps: this.settings.warmupSteps,
+        min_ratio: this.settings.minRatio,
+        ...this.phases(context),
+      },
+    };
+  }
+
+  /** Phases before the main one whose base rates differ from the plan's (none by default). */
+  protected phases(_context: LrScheduleContext): Record<string, number> {
+    return {};
   }
 
   /** Each non-empty group's rate at `step` (0 ≤ step < totalSteps): base rate × shape factor. */

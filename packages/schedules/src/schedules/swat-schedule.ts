@@ -28,6 +28,11 @@ export class SwatSchedule extends ModularSchedule {
     return Math.min(totalSteps, Math.max(1, Math.round(this.warmupFraction * totalSteps)));
   }
 
+  /** The robust-only warm-up: its steps train Mods_Robust alone (rest and other at 0). */
+  protected override phases(context: LrScheduleContext): Record<string, number> {
+    return { robust_only_steps: this.robustWarmupSteps(context.totalSteps) };
+  }
+
   protected baseRates(step: number, context: LrScheduleContext): PerGroup<number> {
     const lr = context.learningRate;
     if (step < this.robustWarmupSteps(context.totalSteps)) return { robust: lr, rest: 0, other: 0 };

@@ -49,6 +49,15 @@ export interface IftArtifact {
   inputs?: string;
   schedule: string;
   model: string;
+  /** The robust set this run's schedule was given (Mods_Robust, or a control's own set). */
+  mods_robust: string[];
+  /**
+   * The parameter groups the run trained, at their base rates before the shape: the one record `mllr export-plan`
+   * reads, so an exported plan gives every tensor exactly the rate the evaluated run used.
+   */
+  groups: Array<{ name: string; learning_rate: number; weight_decay: number; tensors: string[] }>;
+  /** How the base rates were scaled over the steps (see RatePlan.shape). */
+  rate_shape: Record<string, string | number>;
   curve: Array<{ step: number; loss: number }>;
 }
 

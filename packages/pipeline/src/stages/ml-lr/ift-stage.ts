@@ -61,7 +61,7 @@ export function iftStage(resources: RunResources): Stage {
         onResult: async (job, result) => {
           const { run: i, modelDir } = todo[job]!;
           const run = runs[i]!;
-          const { schedule, curve } = result as FineTuneResult;
+          const { schedule, curve, robust, plan } = result as FineTuneResult;
           context.log(`${run.runId} (${schedule}, seed ${run.seed}): loss ${curve[0]!.loss.toFixed(3)} → ${curve.at(-1)!.loss.toFixed(3)}`);
           const inputs = inputsOf(i);
           const artifact: IftArtifact = {
@@ -71,6 +71,9 @@ export function iftStage(resources: RunResources): Stage {
             ...(inputs !== undefined ? { inputs } : {}),
             schedule,
             model: modelDir,
+            mods_robust: robust,
+            groups: plan.groups.map((g) => ({ name: g.name, learning_rate: g.learningRate, weight_decay: g.weightDecay, tensors: g.tensors })),
+            rate_shape: plan.shape,
             curve,
           };
           await context.store.writeJson(`ift/${run.runId}.json`, artifact);
@@ -85,7 +88,8 @@ async function finishedBefore(context: StageContext, runId: string, inputs: stri
   const path = `ift/${runId}.json`;
   if (!(await context.store.exists(path))) return false;
   const previous = await context.store.readJson<IftArtifact>(path);
-  if (previous.inputs !== inputs || previous.model !== modelDir) return false;
+  // A record without groups predates the rate record; retraining it is the only way to know its groups for sure.
+  if (previous.inputs !== inputs || previous.model !== modelDir || !Array.isArray(previous.groups)) return false;
   try {
     await access(join(modelDir, 'model.safetensors'));
   } catch {

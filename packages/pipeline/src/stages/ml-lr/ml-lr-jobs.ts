@@ -7,6 +7,7 @@ import {
   moduleTensorNames,
   type ModuleId,
   type ModuleScore,
+  type RatePlan,
   type RobustnessContext,
   type StageContext,
 } from '@mllr/core';
@@ -32,6 +33,10 @@ export interface FineTuneJob {
 /** What a `fine-tune` job returns. */
 export interface FineTuneResult {
   schedule: string;
+  /** The robust set the schedule was given. */
+  robust: ModuleId[];
+  /** The groups at their base rates and the shape, as the schedule configured the engine. */
+  plan: RatePlan;
   curve: Array<{ step: number; loss: number }>;
 }
 
@@ -74,18 +79,19 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
         const engine = await resources.openTraining();
         try {
           const qkvBias = engine.architecture.qkvBias;
+          const context = {
+            modules: allModuleIds(engine.architecture.numLayers),
+            robust,
+            tensors: engine.tensorNames?.() ?? [],
+            tensorsOf: (m: ModuleId) => moduleTensorNames(m, { qkvBias }),
+            learningRate: config.training.learning_rate,
+            weightDecay: config.training.weight_decay,
+            totalSteps: config.training.steps,
+          };
           const curve = await runFineTuning({
             engine,
             schedule,
-            context: {
-              modules: allModuleIds(engine.architecture.numLayers),
-              robust,
-              tensors: engine.tensorNames?.() ?? [],
-              tensorsOf: (m) => moduleTensorNames(m, { qkvBias }),
-              learningRate: config.training.learning_rate,
-              weightDecay: config.training.weight_decay,
-              totalSteps: config.training.steps,
-            },
+            context,
             examples,
             batchSize: config.training.batch_size,
             settings: {
@@ -107,7 +113,9 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
             checkpointEvery: config.training.checkpoint_every,
             log: (message) => stage.log(`${run.runId}: ${message}`),
           });
-          return { schedule: schedule.name, curve: curve.map((p) => ({ step: p.step, loss: p.loss })) };
+          // The record export-plan reads: the groups and rates this run was configured with, from the schedule itself.
+          const plan = schedule.plan(context);
+          return { schedule: schedule.name, robust: [...robust], plan, curve: curve.map((p) => ({ step: p.step, loss: p.loss })) };
         } finally {
           await engine.dispose();
         }
