@@ -89,7 +89,7 @@ export type { LrScheduleContext, RatePlan } from './contracts/lr-schedule.js';
 export { HarmJudge } from './contracts/harm-judge.js';
 export type { HarmVerdict, JudgedPair } from './contracts/harm-judge.js';
 export { Evaluator } from './contracts/evaluator.js';
-export type { EvalSample, EvaluationContext, MetricValue } from './contracts/evaluator.js';
+export type { EvalRecord, EvalSample, EvaluationContext, MetricValue } from './contracts/evaluator.js';
 export { EventSink } from './contracts/event-sink.js';
 export { RunStore } from './contracts/run-store.js';
 export type { ArtifactContent, StageRecord } from './contracts/run-store.js';

@@ -1,5 +1,5 @@
 import { serviceToken } from '../di.js';
-import type { HarmJudge } from './harm-judge.js';
+import type { HarmJudge, HarmVerdict } from './harm-judge.js';
 import type { InferenceEngine } from './inference-engine.js';
 import type { Tokenizer } from './tokenizer.js';
 
@@ -21,6 +21,27 @@ export interface EvalSample {
   source?: string;
 }
 
+/**
+ * One judged item of an evaluation, reported as soon as it is decided so a run can keep an audit trail of what was
+ * generated and how it was counted (the evaluator keeps only counts).
+ */
+export interface EvalRecord {
+  /** Position of the item in the metric's evaluation set (0-based). */
+  index: number;
+  prompt: string;
+  /** Where the item came from (`file:line`, or a generator id), where the sample says. */
+  source?: string;
+  /** The model's response; absent where the metric scores without generating (teacher-forced accuracy). */
+  response?: string;
+  /** The expected answer or reference response (accuracy metrics). */
+  answer?: string;
+  /**
+   * How the item was counted: the judge's verdict (harm metrics), whether the response matched the answer (exact
+   * match), or how many reference tokens the model predicted (teacher-forced accuracy).
+   */
+  verdict: HarmVerdict | { correct: boolean } | { tokens_correct: number; tokens_total: number };
+}
+
 /** What an evaluator runs against. */
 export interface EvaluationContext {
   engine: InferenceEngine;
@@ -34,6 +55,8 @@ export interface EvaluationContext {
   batchSize: number;
   onProgress?: (done: number, total: number) => void;
   checkpoint: () => void;
+  /** Called with every judged item as soon as it is decided; awaited, so a slow consumer holds the evaluation back. */
+  onRecord?: (record: EvalRecord) => void | Promise<void>;
 }
 
 /** Measures one metric of a model (harmful_asr, over_refusal, usability, expertise). */

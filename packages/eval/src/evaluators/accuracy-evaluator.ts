@@ -1,5 +1,5 @@
 import { MllrError, type EvaluationContext, type Evaluator, type MetricValue } from '@mllr/core';
-import { exactMatchAccuracy } from '../metrics/exact-match.js';
+import { exactMatchAccuracy, matchesAnswer } from '../metrics/exact-match.js';
 import { ratio } from '../metrics/metric-value.js';
 import { generateResponses } from '../metrics/generate-responses.js';
 import { teacherForcedAccuracy } from '../metrics/teacher-forced-accuracy.js';
@@ -55,11 +55,22 @@ export class AccuracyEvaluator implements Evaluator {
     }
     const samples = context.samples.map((s) => ({ prompt: s.prompt, answer: s.answer! }));
     const progress = context.onProgress ? { onProgress: context.onProgress } : {};
+    const record = context.onRecord;
+    const sourceOf = (index: number) => {
+      const source = context.samples[index]!.source;
+      return source !== undefined ? { source } : {};
+    };
     if (this.methodFor(context) === 'teacher-forced') {
       return teacherForcedAccuracy(context.engine, context.tokenizer, samples, {
         batchSize: context.batchSize,
         checkpoint: context.checkpoint,
         ...progress,
+        ...(record
+          ? {
+              onItem: (index: number, correct: number, total: number) =>
+                record({ index, prompt: samples[index]!.prompt, ...sourceOf(index), answer: samples[index]!.answer, verdict: { tokens_correct: correct, tokens_total: total } }),
+            }
+          : {}),
       });
     }
     // Scored batch by batch, keeping counts only, so memory stays flat however large the set is.
@@ -73,8 +84,13 @@ export class AccuracyEvaluator implements Evaluator {
         batchSize: context.batchSize,
         checkpoint: context.checkpoint,
         keepResponses: false,
-        afterBatch: (indices, responses) => {
+        afterBatch: async (indices, responses) => {
           correct += exactMatchAccuracy(responses, indices.map((i) => samples[i]!.answer)).numerator;
+          if (!record) return;
+          for (const [k, index] of indices.entries()) {
+            const { prompt, answer } = samples[index]!;
+            await record({ index, prompt, ...sourceOf(index), response: responses[k]!, answer, verdict: { correct: matchesAnswer(responses[k]!, answer) } });
+          }
         },
         ...progress,
       },

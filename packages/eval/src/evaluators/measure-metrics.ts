@@ -1,4 +1,4 @@
-import type { EvalSample, HarmJudge, InferenceEngine, MetricValue, Tokenizer } from '@mllr/core';
+import type { EvalRecord, EvalSample, HarmJudge, InferenceEngine, MetricValue, Tokenizer } from '@mllr/core';
 import { AccuracyEvaluator } from './accuracy-evaluator.js';
 import { HarmfulAsrEvaluator, OverRefusalEvaluator } from './harm-evaluators.js';
 
@@ -18,6 +18,8 @@ export interface MeasureOptions {
   seed?: number;
   checkpoint?: () => void;
   onProgress?: (metric: HeadlineMetric, done: number, total: number) => void;
+  /** Every judged item of every metric, as soon as it is decided (see EvaluationContext.onRecord). */
+  onRecord?: (metric: HeadlineMetric, record: EvalRecord) => void | Promise<void>;
 }
 
 /** Measures harmful_asr, over_refusal, usability and expertise with the standard evaluators, in that order. */
@@ -40,6 +42,7 @@ export async function measureHeadlineMetrics(sets: HeadlineSets, options: Measur
       batchSize: options.batchSize ?? 32,
       checkpoint: options.checkpoint ?? (() => undefined),
       ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(metric, done, total) } : {}),
+      ...(options.onRecord ? { onRecord: (record: EvalRecord) => options.onRecord!(metric, record) } : {}),
     });
   }
   return out;

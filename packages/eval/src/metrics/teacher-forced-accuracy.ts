@@ -14,6 +14,8 @@ export interface TeacherForcedOptions {
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
   checkpoint?: () => void;
+  /** Called with each sample's index and its reference tokens predicted / scored, as soon as its batch is scored. */
+  onItem?: (index: number, correct: number, total: number) => void | Promise<void>;
 }
 
 /**
@@ -45,19 +47,23 @@ export async function teacherForcedAccuracy(
   let total = 0;
   for (let start = 0; start < order.length; start += batchSize) {
     options.checkpoint?.();
-    const batch = order.slice(start, start + batchSize).map((i) => items[i]!);
+    const indices = order.slice(start, start + batchSize);
+    const batch = indices.map((i) => items[i]!);
     const { data, vocabSize } = await engine.logits({ sequences: batch.map((item) => item.sequence) });
-    batch.forEach((item, b) => {
+    for (const [b, item] of batch.entries()) {
       const logits = data[b];
       if (!logits || logits.length < item.sequence.length * vocabSize) {
         throw new MllrError('INTERNAL', `the ${engine.name} engine returned logits of the wrong size for a sequence of ${item.sequence.length} tokens`);
       }
+      let hits = 0;
       item.reference.forEach((token, j) => {
         // Position p's logits predict token p + 1, so the j-th reference token is predicted at promptLength + j − 1.
-        if (argmaxAt(logits, item.promptLength + j - 1, vocabSize) === token) correct++;
+        if (argmaxAt(logits, item.promptLength + j - 1, vocabSize) === token) hits++;
       });
+      correct += hits;
       total += item.reference.length;
-    });
+      await options.onItem?.(indices[b]!, hits, item.reference.length);
+    }
     options.onProgress?.(Math.min(start + batchSize, order.length), order.length);
   }
   return { ...ratio(correct, total, 'teacher-forced accuracy'), truncated };
