@@ -4,7 +4,8 @@ import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, Robustness
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
 import { stageEngines } from '../stages/ml-lr/stage-engines.js';
 import { configSummary } from './config-summary.js';
-import { METRICS, type ReportData, type RunCurve, type RunMetrics } from './report-data.js';
+import { gatherDataNotes } from './data-notes.js';
+import { METRICS, type GenerationsLink, type ReportData, type RunCurve, type RunMetrics } from './report-data.js';
 
 /** A search decision as search.json stores it (greedy also records the set size). */
 type StoredStep = SearchArtifact['trace'][number] & { size?: number };
@@ -22,7 +23,10 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
   const proxy = await store.readJson<ProxyArtifact>('proxy.json');
   const robustness = await store.readJson<RobustnessArtifact>('robustness.json');
   const search = await store.readJson<SearchArtifact & { threshold?: number }>('search.json');
-  const evaluation = evalMetrics(await store.readJson<EvalArtifact>('eval.json'));
+  const evalArtifact = await store.readJson<EvalArtifact>('eval.json');
+  const evaluation = evalMetrics(evalArtifact);
+
+  const dataNotes = await gatherDataNotes(store);
 
   const timings: Record<string, number> = {};
   for (const stage of TIMED_STAGES) {
@@ -70,6 +74,8 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
     },
     curves,
     evaluation,
+    generations: generationsLinks(evalArtifact),
+    ...(dataNotes ? { data_notes: dataNotes } : {}),
     seeds,
     timings_s: timings,
     config: configSummary(config, seeds),
@@ -87,6 +93,18 @@ function evalMetrics(artifact: EvalArtifact): Record<string, RunMetrics> {
     result[id] = Object.fromEntries(METRICS.map((m) => [m, metrics[m]!.value])) as RunMetrics;
   }
   return result;
+}
+
+/** The generations file of every model whose eval.json entry names one. */
+function generationsLinks(artifact: EvalArtifact): GenerationsLink[] {
+  const links: GenerationsLink[] = [];
+  for (const [model, entry] of Object.entries(artifact)) {
+    const generations = entry.generations;
+    if (!generations || typeof generations.file !== 'string') continue;
+    const omitted = Object.values(generations.omitted ?? {}).reduce((a, b) => a + b, 0);
+    links.push({ model, file: generations.file, records: generations.records, omitted });
+  }
+  return links;
 }
 
 /** The search's threshold: from search.json if it records one, else the greedy search's configured (or default) one. */

@@ -1,5 +1,6 @@
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { ModuleId } from '@mllr/core';
+import type { DataNotes } from './data-notes.js';
 import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
 
 /** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
@@ -37,6 +38,23 @@ export interface TraceStep {
   value: number;
   /** Size of the set after the decision, where the strategy says. */
   size?: number;
+}
+
+/** Where the generations one model's evaluation judged are, and how many the caps left out. */
+export interface GenerationsLink {
+  model: string;
+  /** Relative to the run folder. */
+  file: string;
+  records: number;
+  omitted: number;
+}
+
+/** A relative file path as a link target: each segment percent-encoded (a run id like `uniform#2` holds a `#`). */
+export function fileHref(path: string): string {
+  return path
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/[()']/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 /** One line of the run config summary: a setting and its value as text. */
@@ -82,6 +100,10 @@ export interface ReportData {
   curves: RunCurve[];
   /** eval.json as metrics: `base` and every run id (`uniform`, `uniform#2`, …), in order. */
   evaluation: Record<string, RunMetrics>;
+  /** The generations file of each model that has one (eval/<id>.jsonl), in eval.json order. */
+  generations?: GenerationsLink[];
+  /** Records skipped per dataset and reason, and warnings about the data (data/<stage>.json); absent in older runs. */
+  data_notes?: DataNotes;
   /** The seeds of the fine-tuning runs (config seed + k), one per seed actually run. */
   seeds: number[];
   /** Seconds per finished stage. */

@@ -7,8 +7,9 @@ import { renderSvg } from './charts/render-svg.js';
 import { searchTraceSpec } from './charts/search-trace-chart.js';
 import { html, trusted, type SafeHtml } from './escape-html.js';
 import { deltaDirection, pct, pctMeanSd, pointsDelta, seconds } from './format.js';
-import { METRICS, type ReportData } from './report-data.js';
+import { METRICS, fileHref, type ReportData } from './report-data.js';
 import { REPORT_CSS } from './report-style.js';
+import { dataNotesHtml } from './data-notes.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
 
 /** Options of renderReportHtml. */
@@ -55,6 +56,9 @@ ${comparisonTable(runs)}
 ${await chart('comparison', () => comparisonSpec(runs), multiSeed ? 'Bars: mean over seeds; whiskers: ± one standard deviation.' : undefined)}
 </section>`);
 
+  const dataSection = dataNotesHtml(data.data_notes);
+  if (dataSection) sections.push(dataSection);
+
   if (data.curves.length > 0) {
     sections.push(html`<section id="training"><h2>Fine-tuning loss</h2>
 ${await chart('loss curve', () => lossCurvesSpec(data.curves), multiSeed ? 'Thin lines: one run per seed; bold line: mean over seeds; band: mean ± one standard deviation.' : 'One line per fine-tuning run.')}
@@ -62,6 +66,15 @@ ${await chart('loss curve', () => lossCurvesSpec(data.curves), multiSeed ? 'Thin
 ${data.curves.map(
   (c) => html`<tr><td class="id">${c.runId}</td><td class="text">${c.strategy}</td><td>${c.seed ?? ''}</td><td>${c.points[0]?.loss.toFixed(3) ?? '–'}</td><td>${c.points.at(-1)?.loss.toFixed(3) ?? '–'}</td><td>${c.points.length}</td></tr>\n`,
 )}</tbody></table>
+</section>`);
+  }
+
+  const generations = data.generations ?? [];
+  if (generations.length > 0) {
+    sections.push(html`<section id="generations"><h2>Generations</h2>
+<p class="note">Every judged prompt of the evaluation, one JSON line each: prompt, response, verdict, metric and source.</p>
+<table><thead><tr><th>model</th><th class="text">file</th><th>items</th><th>left out</th></tr></thead><tbody>
+${generations.map((g) => html`<tr><td class="id">${g.model}</td><td class="text"><a href="${fileHref(g.file)}">${g.file}</a></td><td>${g.records}</td><td>${g.omitted}</td></tr>\n`)}</tbody></table>
 </section>`);
   }
 
@@ -125,6 +138,7 @@ ${Object.entries(data.timings_s).map(([stage, s]) => html`<tr><td>${stage}</td><
 <nav>${[
     ['results', 'Results'],
     ...(data.curves.length > 0 ? [['training', 'Fine-tuning loss']] : []),
+    ...(generations.length > 0 ? [['generations', 'Generations']] : []),
     ['robustness', 'Module robustness'],
     ['search', 'Search trace'],
     ['probe', 'Security probe'],

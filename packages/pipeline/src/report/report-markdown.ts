@@ -1,7 +1,8 @@
-import { METRICS, type MetricName, type ReportData } from './report-data.js';
+import { METRICS, fileHref, type MetricName, type ReportData } from './report-data.js';
 import { pct, pctMeanSd, pointsDelta } from './format.js';
 import { stageEnginesText } from '../stages/ml-lr/stage-engines.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
+import { dataNotesMarkdown } from './data-notes.js';
 
 /**
  * Text from a run made inert in Markdown: markup characters are backslash-escaped and `< > &` become entities, so
@@ -53,6 +54,8 @@ export function reportMarkdown(data: ReportData): string {
     `| --- | ${METRICS.map(() => '---').join(' | ')} |`,
     ...Object.keys(runs.mean).map((id) => `| ${mdText(id)} | ${METRICS.map((m) => comparisonCell(runs, id, m)).join(' | ')} |`),
     '',
+    ...dataNotesMarkdown(data.data_notes, mdText),
+    ...generationsMarkdown(data),
     `## Mods_Robust (${data.search.mods_robust.length} modules)`,
     '',
     data.search.mods_robust.map(mdId).join(' ') || '(empty)',
@@ -110,4 +113,20 @@ export function reportMarkdown(data: ReportData): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The links to each model's generations file (what the judge decided, prompt by prompt); none when there are none. */
+function generationsMarkdown(data: ReportData): string[] {
+  const links = data.generations ?? [];
+  if (links.length === 0) return [];
+  return [
+    '## Generations',
+    '',
+    'Every judged prompt of the evaluation, one JSON line each: prompt, response, verdict, metric and source.',
+    '',
+    ...links.map(
+      (g) => `- ${mdText(g.model)}: [${mdText(g.file)}](${fileHref(g.file)}), ${g.records} items${g.omitted > 0 ? ` (${g.omitted} more left out by the size caps)` : ''}`,
+    ),
+    '',
+  ];
 }

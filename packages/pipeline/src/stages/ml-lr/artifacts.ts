@@ -1,6 +1,8 @@
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { LogisticModel } from '@mllr/proxies';
 import type { MetricValue, ModuleId, ModuleScore } from '@mllr/core';
+import type { HeadlineMetric } from '@mllr/eval';
+import type { GenerationsSummary } from '../../evaluation/generations-log.js';
 
 /** base.json: the model the run protects. */
 export interface BaseArtifact {
@@ -22,6 +24,8 @@ export interface ProxyArtifact {
   per_layer: LayerAccuracy[];
   classifier: { weights: number[]; bias: number; mean: number[]; std: number[] };
   validation: { prompts: string[]; labels: number[] };
+  /** Caveats the report must show, such as a probe below probe.min_accuracy kept under probe.on_weak: continue. */
+  warnings?: string[];
 }
 
 /** robustness.json: one score per module and the proxy's raw measurements. */
@@ -61,8 +65,11 @@ export interface IftArtifact {
   curve: Array<{ step: number; loss: number }>;
 }
 
-/** eval.json: the four metrics per model (base and each run id). */
-export type EvalArtifact = Record<string, Record<string, MetricValue>>;
+/** One model's entry in eval.json: the four metrics, and what its generations file (`eval/<id>.jsonl`) holds. */
+export type EvalEntry = Partial<Record<HeadlineMetric, MetricValue>> & { generations?: GenerationsSummary };
+
+/** eval.json: one entry per model (base and each run id). */
+export type EvalArtifact = Record<string, EvalEntry>;
 
 /** The classifier of a probe as plain JSON. */
 export function classifierToJson(model: LogisticModel): ProxyArtifact['classifier'] {

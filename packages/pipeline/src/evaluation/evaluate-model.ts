@@ -1,0 +1,52 @@
+import type { EvalRecord, HarmJudge, InferenceEngine, MetricValue, RunStore, Tokenizer } from '@mllr/core';
+import { measureHeadlineMetrics, type HeadlineMetric, type HeadlineSets } from '@mllr/eval';
+import { GENERATIONS_LIMITS, GenerationsLog, generationsPath, type GenerationsLimits, type GenerationsSummary } from './generations-log.js';
+
+/** Tokens generated per response in every evaluation (the pipeline's eval stage and `mllr eval` alike). */
+export const EVAL_MAX_NEW_TOKENS = 16;
+
+/** What {@link evaluateModel} needs. */
+export interface EvaluateModelOptions {
+  /** The model's id: the key in eval.json and the name of its generations file (`eval/<id>.jsonl`). */
+  id: string;
+  sets: HeadlineSets;
+  engine: InferenceEngine;
+  tokenizer: Tokenizer;
+  judge: HarmJudge;
+  /** Where the generations file goes; without a store nothing is written. */
+  store?: RunStore;
+  limits?: GenerationsLimits;
+  checkpoint?: () => void;
+  onProgress?: (metric: HeadlineMetric, done: number, total: number) => void;
+}
+
+/** The headline metrics of one model and, where a store was given, what its generations file holds. */
+export interface ModelEvaluation {
+  metrics: Record<HeadlineMetric, MetricValue>;
+  generations?: GenerationsSummary;
+}
+
+/**
+ * Measures the four headline metrics of one model with the standard evaluators, writing every judged generation to
+ * `eval/<id>.jsonl` in `store` as it is decided (bounded: see GenerationsLimits). A failed or stopped evaluation
+ * leaves no generations file behind.
+ */
+export async function evaluateModel(options: EvaluateModelOptions): Promise<ModelEvaluation> {
+  const { sets } = options;
+  const log = options.store ? GenerationsLog.open(options.store, generationsPath(options.id), options.limits ?? GENERATIONS_LIMITS) : undefined;
+  try {
+    const metrics = await measureHeadlineMetrics(sets, {
+      engine: options.engine,
+      tokenizer: options.tokenizer,
+      judge: options.judge,
+      maxNewTokens: EVAL_MAX_NEW_TOKENS,
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(log ? { onRecord: (metric: HeadlineMetric, record: EvalRecord) => log.add(metric, sets[metric].length, record) } : {}),
+    });
+    return { metrics, ...(log ? { generations: await log.finish() } : {}) };
+  } catch (error) {
+    await log?.discard(error);
+    throw error;
+  }
+}
