@@ -16,6 +16,15 @@ export { AXES, IO_NAMES, buildDecoderGraph } from './export/decoder-graph.js';
 export { ARCHITECTURE_KEY, FORMAT, FORMAT_KEY, IR_VERSION, OPSET, encodeDecoderModel } from './export/encode-model.js';
 export type { DataEntry, EncodedModel, WeightStorage } from './export/encode-model.js';
 export type { ModelSource } from './export/model-source.js';
+/**
+ * Fine-tuning (the TrainingEngine contract): weights as Float32Arrays in JavaScript, loss and gradients per
+ * micro-batch from a GradientSource (mllr's ONNX training graph), AdamW with parameter groups, gradient accumulation
+ * and global-norm clipping as the tfjs engine does them. Not yet registered as a plugin.
+ */
+export { OnnxTrainingEngine } from './train/onnx-training-engine.js';
+export type { OnnxTrainingEngineOptions } from './train/onnx-training-engine.js';
+/** What the training engine needs from a gradient computation, and how it asks for one. */
+export type { GradientSource, GradientSourceFactory, GradientSourceRequest, MicroBatchGradients } from './train/gradient-source.js';
 export { OnnxEngineProvider } from './onnx-engine-provider.js';
 export type { OnnxProviderOptions } from './onnx-engine-provider.js';
 export { register } from './plugin.js';

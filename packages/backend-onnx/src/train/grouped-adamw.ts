@@ -1,0 +1,160 @@
+import { MllrError, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
+
+/** Per-tensor optimizer state. */
+interface Moments {
+  m: Float32Array;
+  v: Float32Array;
+  /** Updates applied so far (bias correction counts only the steps the tensor actually trained). */
+  steps: number;
+}
+
+const f32 = Math.fround;
+
+/**
+ * AdamW with named parameter groups over weights held as Float32Arrays, updated in place:
+ * w ← w − lr·(m̂/(√v̂+ε) + wd·w), decay decoupled from the gradient, bias correction per tensor. Each operation is
+ * rounded to float32 in the order the tfjs engine's GroupedAdamW runs its float32 ops (scalars rounded to float32 as
+ * tfjs does), so both engines take the same step from the same gradients. A group whose learning rate is 0 is
+ * skipped: its weights stay bit-identical and it gets no moments.
+ */
+export class GroupedAdamW {
+  private readonly groupOf = new Map<string, ParameterGroup>();
+  private readonly rates = new Map<string, number>();
+  private readonly moments = new Map<string, Moments>();
+
+  constructor(
+    private readonly weights: ReadonlyMap<string, Float32Array>,
+    readonly groups: readonly ParameterGroup[],
+    readonly settings: OptimizerSettings,
+  ) {
+    checkSettings(settings);
+    for (const group of groups) {
+      if (this.rates.has(group.name)) throw new MllrError('ARGUMENT_INVALID', `two parameter groups are named "${group.name}"`);
+      if (!(group.learningRate >= 0) || !(group.weightDecay >= 0)) {
+        throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" needs a learning rate and weight decay ≥ 0`);
+      }
+      this.rates.set(group.name, group.learningRate);
+      for (const tensor of group.tensors) {
+        if (!weights.has(tensor)) throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" names ${tensor}, which the model does not have`);
+        const other = this.groupOf.get(tensor);
+        if (other) throw new MllrError('ARGUMENT_INVALID', `${tensor} is in both parameter groups "${other.name}" and "${group.name}"`);
+        this.groupOf.set(tensor, group);
+      }
+    }
+    const missing = [...weights.keys()].filter((name) => !this.groupOf.has(name));
+    if (missing.length > 0) {
+      const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+      throw new MllrError('ARGUMENT_INVALID', `every weight must be in a parameter group; missing: ${missing.slice(0, 5).join(', ')}${more}`);
+    }
+  }
+
+  /** Changes some groups' learning rates (schedules call this between steps). */
+  setLearningRates(rates: Readonly<Record<string, number>>): void {
+    for (const [name, rate] of Object.entries(rates)) {
+      if (!this.rates.has(name)) throw new MllrError('ARGUMENT_INVALID', `there is no parameter group "${name}"`);
+      if (!(rate >= 0)) throw new MllrError('ARGUMENT_INVALID', `learning rate of group "${name}" must be ≥ 0, got ${rate}`);
+      this.rates.set(name, rate);
+    }
+  }
+
+  /** Names of the tensors that train this step (their group's learning rate is above 0), in the weights' order. */
+  trainable(): string[] {
+    return [...this.weights.keys()].filter((name) => this.rates.get(this.groupOf.get(name)!.name)! > 0);
+  }
+
+  /**
+   * One update from summed gradients: each gradient is first multiplied by `scale` (1/tokens times the clip
+   * factor, rounded to float32 like the tfjs engine's scalar), then AdamW runs in one pass over the tensor.
+   */
+  apply(gradients: ReadonlyMap<string, Float32Array>, scale: number): void {
+    const { beta1, beta2, epsilon } = this.settings;
+    const s = f32(scale);
+    const b1 = f32(beta1);
+    const oneMinusB1 = f32(1 - beta1);
+    const b2 = f32(beta2);
+    const oneMinusB2 = f32(1 - beta2);
+    const eps = f32(epsilon);
+    for (const [name, g] of gradients) {
+      const group = this.groupOf.get(name)!;
+      const rate = this.rates.get(group.name)!;
+      if (rate === 0) continue;
+      const w = this.weights.get(name)!;
+      const state = this.momentsOf(name, w.length);
+      state.steps++;
+      const c1 = f32(1 - beta1 ** state.steps);
+      const c2 = f32(1 - beta2 ** state.steps);
+      const lr = f32(rate);
+      const { m, v } = state;
+      const n = w.length;
+      if (group.weightDecay > 0) {
+        const wd = f32(group.weightDecay);
+        for (let i = 0; i < n; i++) {
+          const gi = f32(g[i]! * s);
+          const mi = f32(f32(m[i]! * b1) + f32(gi * oneMinusB1));
+          const vi = f32(f32(v[i]! * b2) + f32(f32(gi * gi) * oneMinusB2));
+          m[i] = mi;
+          v[i] = vi;
+          const step = f32(f32(mi / c1) / f32(f32(Math.sqrt(f32(vi / c2))) + eps));
+          const wi = w[i]!;
+          w[i] = wi - f32(f32(step + f32(wi * wd)) * lr);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const gi = f32(g[i]! * s);
+          const mi = f32(f32(m[i]! * b1) + f32(gi * oneMinusB1));
+          const vi = f32(f32(v[i]! * b2) + f32(f32(gi * gi) * oneMinusB2));
+          m[i] = mi;
+          v[i] = vi;
+          const step = f32(f32(mi / c1) / f32(f32(Math.sqrt(f32(vi / c2))) + eps));
+          w[i] = w[i]! - f32(step * lr);
+        }
+      }
+    }
+  }
+
+  /** A copy of the moments, update counts and rates (checkpoints). */
+  exportState(): OptimizerState {
+    const tensors = [...this.moments].map(([name, s]) => ({ name, steps: s.steps, m: s.m.slice(), v: s.v.slice() }));
+    return { rates: Object.fromEntries(this.rates), tensors };
+  }
+
+  /** Replaces the state with a copy of one from {@link exportState} taken under the same groups. */
+  importState(state: OptimizerState): void {
+    for (const group of Object.keys(state.rates)) {
+      if (!this.rates.has(group)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names group "${group}", which is not configured`);
+    }
+    const loaded = new Map<string, Moments>();
+    for (const t of state.tensors) {
+      if (!this.groupOf.has(t.name)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names ${t.name}, which is in no parameter group`);
+      const size = this.weights.get(t.name)!.length;
+      if (t.m.length !== size || t.v.length !== size) {
+        throw new MllrError('ARGUMENT_INVALID', `the optimizer state of ${t.name} has ${t.m.length} values; the weight has ${size}`);
+      }
+      if (!Number.isInteger(t.steps) || t.steps < 0) throw new MllrError('ARGUMENT_INVALID', `the optimizer state of ${t.name} has ${t.steps} steps`);
+      loaded.set(t.name, { m: Float32Array.from(t.m), v: Float32Array.from(t.v), steps: t.steps });
+    }
+    for (const [group, rate] of Object.entries(state.rates)) this.rates.set(group, rate);
+    this.moments.clear();
+    for (const [name, moments] of loaded) this.moments.set(name, moments);
+  }
+
+  private momentsOf(name: string, size: number): Moments {
+    let state = this.moments.get(name);
+    if (!state) {
+      state = { m: new Float32Array(size), v: new Float32Array(size), steps: 0 };
+      this.moments.set(name, state);
+    }
+    return state;
+  }
+}
+
+function checkSettings(s: OptimizerSettings): void {
+  const bad = (what: string, value: unknown) => new MllrError('ARGUMENT_INVALID', `optimizer setting ${what}, got ${String(value)}`);
+  if (!(s.beta1 >= 0 && s.beta1 < 1)) throw bad('beta1 must be in [0, 1)', s.beta1);
+  if (!(s.beta2 >= 0 && s.beta2 < 1)) throw bad('beta2 must be in [0, 1)', s.beta2);
+  if (!(s.epsilon >= 0)) throw bad('epsilon must be ≥ 0', s.epsilon);
+  if (!(s.maxGradNorm >= 0)) throw bad('maxGradNorm must be ≥ 0 (0 disables clipping)', s.maxGradNorm);
+  if (!Number.isInteger(s.gradientAccumulation) || s.gradientAccumulation < 1) {
+    throw bad('gradientAccumulation must be a whole number ≥ 1', s.gradientAccumulation);
+  }
+}
