@@ -22,20 +22,36 @@ import { zerosLike, type VjpContext } from './vjp.js';
  */
 export function addGradients(g: GraphBuilder, loss: string, wrt: readonly string[]): Map<string, string> {
   const facts = new GraphFacts(g);
+  const one = g.scalar(1, facts.elemType(loss));
+  const seed = facts.shape(loss).length === 0 ? one : g.op('Expand', [one, g.op('Shape', [loss])]);
+  return addVjp(g, new Map([[loss, seed]]), wrt);
+}
+
+/**
+ * The general form of {@link addGradients}: given gradients of some values (`cotangents`: value → gradient value
+ * of the same shape, e.g. a loss's hand-written gradient with respect to the logits), appends the nodes that carry
+ * them back to each `wrt` value: Σ over the given values of (their gradient)ᵀ · d(value)/d(wrt). The same rules
+ * and pruning apply.
+ */
+export function addVjp(g: GraphBuilder, cotangents: ReadonlyMap<string, string>, wrt: readonly string[]): Map<string, string> {
+  const facts = new GraphFacts(g);
+  // Nodes already in g (nodes that compute the given gradients included: nothing needed flows through them).
   const forward = g.nodes.slice();
   const isFloat = (v: string) => FLOAT_TYPES.has(facts.elemType(v)) && facts.of(v).elemType !== undefined;
 
-  // Values that depend on a wrt value, then those of them that the loss depends on.
+  // Values that depend on a wrt value, then those of them that the seeded values depend on.
   const reached = new Set(wrt);
   for (const node of forward) {
     if (node.input!.some((i) => reached.has(i))) for (const o of node.output!) if (isFloat(o)) reached.add(o);
   }
-  const needed = new Set([loss]);
+  const needed = new Set(cotangents.keys());
   for (let n = forward.length - 1; n >= 0; n--) {
     const node = forward[n]!;
     if (node.output!.some((o) => needed.has(o))) for (const i of node.input!) if (reached.has(i)) needed.add(i);
   }
-  if (!reached.has(loss)) throw new Error(`autodiff: the loss ${loss} does not depend on any of the values asked for`);
+  for (const value of cotangents.keys()) {
+    if (!reached.has(value)) throw new Error(`autodiff: ${value} does not depend on any of the values asked for`);
+  }
 
   const contributions = new Map<string, string[]>();
   const contribute = (value: string, grad: string | undefined) => {
@@ -53,9 +69,7 @@ export function addGradients(g: GraphBuilder, loss: string, wrt: readonly string
     return sum;
   };
 
-  const lossShape = facts.shape(loss);
-  const one = g.scalar(1, facts.elemType(loss));
-  contribute(loss, lossShape.length === 0 ? one : g.op('Expand', [one, g.op('Shape', [loss])]));
+  for (const [value, grad] of cotangents) contribute(value, grad);
 
   for (let n = forward.length - 1; n >= 0; n--) {
     const node = forward[n]!;

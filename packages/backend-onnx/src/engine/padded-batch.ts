@@ -16,6 +16,18 @@ export interface PaddedBatch {
  * real tokens only, so a padded sequence gets exactly the outputs it gets alone.
  */
 export function padLeft(sequences: readonly (readonly number[])[], padId: number, maxPositions: number, vocabSize: number): PaddedBatch {
+  return padSequences(sequences, padId, maxPositions, vocabSize, 'left');
+}
+
+/**
+ * Right padding, as the tfjs engine trains: every sequence starts in column 0, so position t of every row is
+ * token t, and the padding after it is masked out of attention (and out of the loss by the caller).
+ */
+export function padRight(sequences: readonly (readonly number[])[], padId: number, maxPositions: number, vocabSize: number): PaddedBatch {
+  return padSequences(sequences, padId, maxPositions, vocabSize, 'right');
+}
+
+function padSequences(sequences: readonly (readonly number[])[], padId: number, maxPositions: number, vocabSize: number, side: 'left' | 'right'): PaddedBatch {
   if (sequences.length === 0) throw new MllrError('ARGUMENT_INVALID', 'a batch needs at least one sequence');
   const lengths = sequences.map((s) => s.length);
   const width = Math.max(...lengths);
@@ -27,7 +39,7 @@ export function padLeft(sequences: readonly (readonly number[])[], padId: number
   const positions = new BigInt64Array(sequences.length * width);
   const mask = new BigInt64Array(sequences.length * width);
   sequences.forEach((seq, b) => {
-    const start = b * width + width - seq.length;
+    const start = b * width + (side === 'left' ? width - seq.length : 0);
     seq.forEach((token, i) => {
       if (!Number.isInteger(token) || token < 0 || token >= vocabSize) {
         throw new MllrError('ARGUMENT_INVALID', `token id ${token} is outside the model's vocabulary of ${vocabSize}`);

@@ -1,0 +1,126 @@
+import { MllrError, type ModelArchitecture, type TrainExample } from '@mllr/core';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+import { createSession, type SessionSettings } from '../engine/execution-provider.js';
+import { loadOnnxRuntime, type OnnxRuntime } from '../engine/load-runtime.js';
+import { padRight } from '../engine/padded-batch.js';
+import { buildTrainingGraph, TRAIN_IO, type TrainingGraph } from './training-graph.js';
+
+/** One micro-batch's loss and gradients (summed over its response tokens, not averaged). */
+export interface MicroBatchResult {
+  lossSum: number;
+  /** Response tokens counted in `lossSum`. */
+  tokens: number;
+  /** d lossSum / d tensor for each trainable tensor (fresh arrays the caller owns). */
+  grads: Map<string, Float32Array>;
+  /** Σ grad² of each trainable tensor (of this micro-batch's gradient alone). */
+  gradSquares: Map<string, number>;
+}
+
+/** The int64/float32 inputs of the training graph for a micro-batch (right padding, as the tfjs engine trains). */
+export interface TrainingBatch {
+  size: number;
+  width: number;
+  ids: BigInt64Array;
+  attentionMask: BigInt64Array;
+  positions: BigInt64Array;
+  lossMask: Float32Array;
+  tokens: number;
+}
+
+/**
+ * The training graph's inputs for `examples`: position t is counted when token t+1 is a response token
+ * (t+1 ≥ promptLength). An example without response tokens is an error, as in the tfjs engine.
+ */
+export function trainingBatch(arch: ModelArchitecture, examples: readonly TrainExample[]): TrainingBatch {
+  for (const [i, e] of examples.entries()) {
+    if (e.promptLength < 0 || e.promptLength >= e.ids.length) {
+      throw new MllrError('ARGUMENT_INVALID', `training example ${i} has no response tokens (prompt ${e.promptLength} of ${e.ids.length} tokens)`);
+    }
+  }
+  const padId = arch.padTokenId ?? arch.eosTokenIds[0] ?? 0;
+  const padded = padRight(
+    examples.map((e) => e.ids),
+    padId,
+    arch.maxPositionEmbeddings,
+    arch.vocabSize,
+  );
+  const lossMask = new Float32Array(padded.size * padded.width);
+  let tokens = 0;
+  examples.forEach((e, b) => {
+    for (let t = Math.max(e.promptLength - 1, 0); t + 1 < e.ids.length; t++) {
+      lossMask[b * padded.width + t] = 1;
+      tokens++;
+    }
+  });
+  return { size: padded.size, width: padded.width, ids: padded.ids, attentionMask: padded.mask, positions: padded.positions, lossMask, tokens };
+}
+
+/**
+ * An onnxruntime-node session over a {@link buildTrainingGraph} graph: one call to {@link run} is one micro-batch's
+ * forward and backward. The session is built once per trainable set; weights are fed on every run.
+ *
+ * ```ts
+ * const session = await TrainingGraphSession.create(arch, { trainable: ['model.layers.0.mlp.up_proj.weight'] });
+ * const { lossSum, tokens, grads } = await session.run(examples, weights); // weights: every tensor, by HF name
+ * await session.release();
+ * ```
+ */
+export class TrainingGraphSession {
+  private constructor(
+    private readonly ort: OnnxRuntime,
+    private readonly session: InferenceSession,
+    /** The graph this session runs. */
+    readonly graph: TrainingGraph,
+    /** The device the session runs on. */
+    readonly device: 'cpu' | 'cuda',
+  ) {}
+
+  /** Builds the training graph of `arch` and opens a session for it (`settings`: device, threads). */
+  static async create(arch: ModelArchitecture, options: { trainable: readonly string[]; settings?: SessionSettings }): Promise<TrainingGraphSession> {
+    const graph = buildTrainingGraph(arch, { trainable: options.trainable });
+    const ort = await loadOnnxRuntime();
+    const { session, device } = await createSession(ort, graph.model, options.settings ?? {});
+    return new TrainingGraphSession(ort, session, graph, device);
+  }
+
+  /** The tensors that get gradients. */
+  get trainable(): readonly string[] {
+    return this.graph.trainable;
+  }
+
+  /**
+   * Loss and gradients of one micro-batch. `weights` holds every tensor of the checkpoint (trainable and frozen) by
+   * Hugging Face name, float32 in the checkpoint's layout; the arrays are read, not kept.
+   */
+  async run(examples: readonly TrainExample[], weights: ReadonlyMap<string, Float32Array>): Promise<MicroBatchResult> {
+    const batch = trainingBatch(this.graph.architecture, examples);
+    const { Tensor } = this.ort;
+    const dims = [batch.size, batch.width];
+    const feeds: Record<string, Tensor> = {
+      [TRAIN_IO.inputIds]: new Tensor('int64', batch.ids, dims),
+      [TRAIN_IO.attentionMask]: new Tensor('int64', batch.attentionMask, dims),
+      [TRAIN_IO.positionIds]: new Tensor('int64', batch.positions, dims),
+      [TRAIN_IO.lossMask]: new Tensor('float32', batch.lossMask, dims),
+    };
+    for (const [name, shape] of this.graph.tensors) {
+      const data = weights.get(name);
+      const size = shape.reduce((n, d) => n * d, 1);
+      if (!data) throw new MllrError('ARGUMENT_INVALID', `no weights given for tensor ${name}`);
+      if (data.length !== size) throw new MllrError('ARGUMENT_INVALID', `tensor ${name} has ${data.length} values but its shape [${shape}] needs ${size}`);
+      feeds[name] = new Tensor('float32', data, [...shape]);
+    }
+    const out = await this.session.run(feeds);
+    const grads = new Map<string, Float32Array>();
+    const gradSquares = new Map<string, number>();
+    for (const name of this.graph.trainable) {
+      grads.set(name, out[TRAIN_IO.grad(name)]!.data as Float32Array);
+      gradSquares.set(name, Number(out[TRAIN_IO.gradSquare(name)]!.data[0]));
+    }
+    return { lossSum: Number(out[TRAIN_IO.lossSum]!.data[0]), tokens: Number(out[TRAIN_IO.tokenCount]!.data[0]), grads, gradSquares };
+  }
+
+  /** Frees the session. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
