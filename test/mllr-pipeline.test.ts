@@ -20,8 +20,9 @@ describe('mllr run: the ML-LR pipeline on tiny-chat', () => {
       expect(result.stdout).toMatch(new RegExp(` ${stage} +done `));
     }
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.skipped_records).toEqual({});
     // Every field DESIGN.md fixes, plus the multi-seed fields (one seed here: no runs_sd).
-    expect(Object.keys(summary).sort()).toEqual(['base_model', 'mods_robust', 'proxy', 'robustness', 'runs', 'runs_per_seed', 'seeds', 'timings_s']);
+    expect(Object.keys(summary).sort()).toEqual(['base_model', 'mods_robust', 'proxy', 'robustness', 'runs', 'runs_per_seed', 'seeds', 'skipped_records', 'timings_s']);
     expect(summary.seeds).toEqual([1234]);
     expect(summary.runs_per_seed).toEqual(Object.fromEntries(Object.entries(summary.runs).filter(([id]) => id !== 'base')));
     expect(typeof summary.base_model).toBe('string');

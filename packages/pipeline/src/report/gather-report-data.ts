@@ -4,6 +4,7 @@ import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, Robustness
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
 import { stageEngines } from '../stages/ml-lr/stage-engines.js';
 import { configSummary } from './config-summary.js';
+import { gatherDataNotes } from './data-notes.js';
 import { METRICS, type GenerationsLink, type ReportData, type RunCurve, type RunMetrics } from './report-data.js';
 
 /** A search decision as search.json stores it (greedy also records the set size). */
@@ -24,6 +25,8 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
   const search = await store.readJson<SearchArtifact & { threshold?: number }>('search.json');
   const evalArtifact = await store.readJson<EvalArtifact>('eval.json');
   const evaluation = evalMetrics(evalArtifact);
+
+  const dataNotes = await gatherDataNotes(store);
 
   const timings: Record<string, number> = {};
   for (const stage of TIMED_STAGES) {
@@ -72,6 +75,7 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
     curves,
     evaluation,
     generations: generationsLinks(evalArtifact),
+    ...(dataNotes ? { data_notes: dataNotes } : {}),
     seeds,
     timings_s: timings,
     config: configSummary(config, seeds),

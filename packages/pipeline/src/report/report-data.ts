@@ -1,5 +1,6 @@
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { ModuleId } from '@mllr/core';
+import type { DataNotes } from './data-notes.js';
 import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
 
 /** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
@@ -101,6 +102,8 @@ export interface ReportData {
   evaluation: Record<string, RunMetrics>;
   /** The generations file of each model that has one (eval/<id>.jsonl), in eval.json order. */
   generations?: GenerationsLink[];
+  /** Records skipped per dataset and reason, and warnings about the data (data/<stage>.json); absent in older runs. */
+  data_notes?: DataNotes;
   /** The seeds of the fine-tuning runs (config seed + k), one per seed actually run. */
   seeds: number[];
   /** Seconds per finished stage. */

@@ -9,6 +9,7 @@ import { html, trusted, type SafeHtml } from './escape-html.js';
 import { deltaDirection, pct, pctMeanSd, pointsDelta, seconds } from './format.js';
 import { METRICS, fileHref, type ReportData } from './report-data.js';
 import { REPORT_CSS } from './report-style.js';
+import { dataNotesHtml } from './data-notes.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
 
 /** Options of renderReportHtml. */
@@ -54,6 +55,9 @@ ${multiSeed ? `Values are mean ± sample standard deviation over ${data.seeds.le
 ${comparisonTable(runs)}
 ${await chart('comparison', () => comparisonSpec(runs), multiSeed ? 'Bars: mean over seeds; whiskers: ± one standard deviation.' : undefined)}
 </section>`);
+
+  const dataSection = dataNotesHtml(data.data_notes);
+  if (dataSection) sections.push(dataSection);
 
   if (data.curves.length > 0) {
     sections.push(html`<section id="training"><h2>Fine-tuning loss</h2>

@@ -2,6 +2,7 @@ import { METRICS, fileHref, type MetricName, type ReportData } from './report-da
 import { pct, pctMeanSd, pointsDelta } from './format.js';
 import { stageEnginesText } from '../stages/ml-lr/stage-engines.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
+import { dataNotesMarkdown } from './data-notes.js';
 
 /**
  * Text from a run made inert in Markdown: markup characters are backslash-escaped and `< > &` become entities, so
@@ -53,6 +54,7 @@ export function reportMarkdown(data: ReportData): string {
     `| --- | ${METRICS.map(() => '---').join(' | ')} |`,
     ...Object.keys(runs.mean).map((id) => `| ${mdText(id)} | ${METRICS.map((m) => comparisonCell(runs, id, m)).join(' | ')} |`),
     '',
+    ...dataNotesMarkdown(data.data_notes, mdText),
     ...generationsMarkdown(data),
     `## Mods_Robust (${data.search.mods_robust.length} modules)`,
     '',

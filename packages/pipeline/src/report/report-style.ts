@@ -31,6 +31,7 @@ figure { margin: 8px 0 16px; overflow-x: auto; }
 figure svg { max-width: none; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; }
 .chart-error { color: var(--worse-fg); }
+.warning { color: var(--worse-fg); font-weight: 600; }
 dl.config { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
 dl.config dt { font-weight: 600; }
 dl.config dd { margin: 0; font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }

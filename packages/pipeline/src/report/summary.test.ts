@@ -19,6 +19,12 @@ describe('buildSummary', () => {
     expect(summary.seeds).toEqual([1234]);
     expect(summary).not.toHaveProperty('runs_sd');
     expect(Object.keys(summary.runs_per_seed)).toEqual(['uniform', 'ml-lr', 'random-control']);
+    expect(summary.skipped_records).toEqual({});
+  });
+
+  it('lists the records skipped per dataset file and reason', () => {
+    const data = { ...sampleReportData(), data_notes: { skipped_records: { 'a.json': { empty_response: 1 } }, records: { 'a.json': 9 }, warnings: [] } };
+    expect(buildSummary(data).skipped_records).toEqual({ 'a.json': { empty_response: 1 } });
   });
 
   it('reports the mean over seeds in runs, the sample sd in runs_sd and every run in runs_per_seed', () => {

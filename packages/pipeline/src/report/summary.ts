@@ -19,6 +19,8 @@ export interface Summary {
   runs_sd?: Record<string, RunMetrics>;
   /** Every fine-tuning run on its own, by run id (`uniform`, `uniform#2`, …); `base` is only in `runs`. */
   runs_per_seed: Record<string, RunMetrics>;
+  /** Records the run could not use and skipped (data.on_invalid: skip), by dataset file and reason; `{}` when none. */
+  skipped_records: Record<string, Record<string, number>>;
 }
 
 /** The summary of a run's report data. */
@@ -40,6 +42,7 @@ export function buildSummary(data: ReportData): Summary {
     seeds: [...data.seeds],
     ...(Object.keys(sd).length > 0 ? { runs_sd: sd } : {}),
     runs_per_seed: perSeed,
+    skipped_records: structuredClone(data.data_notes?.skipped_records ?? {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Stage, StageContext } from '@mllr/core';
 import { hashValue } from '../../run/canonical-hash.js';
 import { runJobs } from '../../process/run-jobs.js';
 import type { IftArtifact } from './artifacts.js';
+import { recordDataUse } from './data-use.js';
 import { mlLrJobOptions, modelDirOf, type FineTuneJob, type FineTuneResult } from './ml-lr-jobs.js';
 import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
@@ -21,6 +22,7 @@ export function iftStage(resources: RunResources): Stage {
     hashInputs: (config) => ({ strategies: config.strategies, training: config.training, seed: config.seed, seeds: config.seeds, data: dataHashInputs(config, 'ift') }),
     async run(context: StageContext) {
       const { config } = context;
+      await recordDataUse(context, resources, 'ift');
       const runs = seedRuns(config);
       const steps = config.training.steps;
       const stepsDone = runs.map(() => 0);

@@ -1,6 +1,7 @@
 import type { Stage, StageContext } from '@mllr/core';
 import { trainSecurityProbe } from '@mllr/proxies';
 import { classifierToJson, type ProxyArtifact } from './artifacts.js';
+import { recordDataUse } from './data-use.js';
 import { dataHashInputs } from './run-data.js';
 import { inferenceHashInputs, type RunResources } from './run-resources.js';
 
@@ -20,6 +21,7 @@ export function proxyStage(resources: RunResources): Stage {
       const engine = await resources.openInference('proxy');
       try {
         const { probe } = await resources.data();
+        await recordDataUse(context, resources, 'probe');
         context.log(`probe prompts: ${probe.harmful.length} harmful, ${probe.benign.length} benign`);
         const result = await trainSecurityProbe(engine, await resources.modelTokenizer(), {
           harmful: probe.harmful,

@@ -8,6 +8,8 @@ import {
   RunStore,
   type DatasetSource,
   type DependencyContainer,
+  type InvalidRecord,
+  type ReadOptions,
   type PluginRef,
   type EngineProvider,
   type RunConfig,
@@ -16,10 +18,12 @@ import {
   type InferenceEngine,
   type OpenEngineOptions,
 } from '@mllr/core';
-import { generateWorld, readAll, toTrainExample, type ReadSample, type World } from '@mllr/data';
+import { generateWorld, readAll, type ReadSample, type World } from '@mllr/data';
 import { loadModelConfig, loadTokenizer, type HfTokenizer } from '@mllr/model';
 import { resolveModelDir } from '../../engines/resolve-model-dir.js';
 import { dataDirOf, loadRunData, resolveSource, type RunDataSets } from './run-data.js';
+import { DataLedger } from './data-ledger.js';
+import { fitTrainExamples } from './train-examples.js';
 
 /** An engine that both infers and trains (tfjs): what the method stages perturb, probe and fine-tune. */
 export type FullEngine = InferenceEngine & TrainingEngine & { tensorNames?(): string[] };
@@ -42,6 +46,9 @@ export class RunResources {
   private readonly inferenceProviders = new Map<string, Promise<EngineProvider>>();
   private sets: Promise<RunDataSets> | undefined;
   private examples: Promise<TrainExample[]> | undefined;
+  private readonly reads = new Map<string, Promise<ReadSample[]>>();
+  /** The records skipped in this process's reads and tokenizations, per file and reason (see data-use.ts). */
+  readonly ledger = new DataLedger();
 
   constructor(
     readonly config: RunConfig,
@@ -92,28 +99,41 @@ export class RunResources {
       const tokenizer = await this.modelTokenizer();
       const context = (await loadModelConfig(this.modelDir)).maxPositionEmbeddings;
       const max = Math.min(this.config.training.max_tokens ?? context, context);
-      const examples: TrainExample[] = [];
-      for (const sample of (await this.data()).ift) {
-        const example = toTrainExample(sample, tokenizer);
-        if (example.ids.length <= max) examples.push(example);
-        else if (example.promptLength < max) examples.push({ ids: example.ids.slice(0, max), promptLength: example.promptLength });
-      }
-      if (examples.length === 0) {
-        throw new MllrError('DATA_INVALID', `no fine-tuning example fits in ${max} tokens with room for its response (training.max_tokens, the model's context)`);
-      }
+      const file = this.config.data.ift?.path;
+      const skip = file !== undefined && this.config.data.on_invalid === 'skip';
+      const examples = fitTrainExamples((await this.data()).ift, tokenizer, max, "training.max_tokens, the model's context", skip ? (record) => this.ledger.skip(file, record) : undefined);
+      if (file !== undefined) this.ledger.check(file);
       return examples;
     })();
     return this.examples;
   }
 
-  /** The samples of one configured dataset: its path resolved against the data folder, read by its `reader` if named. */
-  async readSource(source: DatasetSource): Promise<ReadSample[]> {
+  /**
+   * The samples of one configured dataset: its path resolved against the data folder, read by its `reader` if named
+   * (once per process). Under `data.on_invalid: skip` records that cannot be used are skipped and counted in
+   * {@link ledger}, which refuses a file that is more than half unusable.
+   */
+  readSource(source: DatasetSource): Promise<ReadSample[]> {
+    const key = JSON.stringify(source);
+    let read = this.reads.get(key);
+    if (!read) this.reads.set(key, (read = this.readSourceOnce(source)));
+    return read;
+  }
+
+  private async readSourceOnce(source: DatasetSource): Promise<ReadSample[]> {
     const { reader, ...rest } = source as DatasetSource & { reader?: PluginRef };
     const resolved = resolveSource(rest, this.dataDir);
-    if (!reader) return readAll(resolved);
-    const plugin = await this.container.resolve<PluginLoader>(PluginLoader).load<DatasetReader>('reader', reader, `reader of ${source.path}`);
-    const samples: ReadSample[] = [];
-    for await (const sample of plugin.read(resolved)) samples.push(sample);
+    const skipped: InvalidRecord[] = [];
+    const options: ReadOptions = this.config.data.on_invalid === 'skip' ? { onInvalid: (record) => skipped.push(record) } : {};
+    let samples: ReadSample[];
+    if (!reader) {
+      samples = await readAll(resolved, options);
+    } else {
+      const plugin = await this.container.resolve<PluginLoader>(PluginLoader).load<DatasetReader>('reader', reader, `reader of ${source.path}`);
+      samples = [];
+      for await (const sample of plugin.read(resolved, options)) samples.push(sample);
+    }
+    this.ledger.read(source.path, samples.length, skipped);
     return samples;
   }
 
