@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { processIo, type CliIo } from './cli-io.js';
 import { benchCommand, type BenchCommandOptions } from './commands/bench-command.js';
 import { exportPlanCommand, type ExportPlanOptions } from './commands/export-plan-command.js';
+import { finetuneCommand, type FinetuneCommandOptions } from './commands/finetune-command.js';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate-command.js';
 import { inspectCommand, type InspectOptions } from './commands/inspect-command.js';
 import { runCommand, type RunCommandOptions } from './commands/run-command.js';
@@ -26,6 +27,14 @@ function nonNegative(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a number ≥ 0`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0`);
     return n;
   };
 }
@@ -112,6 +121,26 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--out <file>', 'write to this file (atomically) instead of stdout')
     .option('--strategy <id>', 'the fine-tuning run to export: a strategy id, or a run id such as ml-lr#2 (default: ml-lr)')
     .action(async (options: ExportPlanOptions) => setExitCode(await exportPlanCommand(options, io)));
+
+  program
+    .command('finetune')
+    .description('fine-tune one model on a data file, every tensor at --lr or by a plan from export-plan --format torch')
+    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
+    .requiredOption('--data <file>', 'training data: a dataset file (CSV, JSON, JSONL) or pre-tokenized JSON Lines {"ids": [...], "prompt_length": n}')
+    .requiredOption('--out <dir>', 'folder for the fine-tuned model (Hugging Face layout) and finetune.json; must be absent or empty')
+    .option('--plan <file>', 'learning-rate plan (JSON from mllr export-plan --format torch) naming every tensor of the model')
+    .option('--steps <n>', 'optimizer steps (default: training.steps of the default config)', positiveInt('--steps'))
+    .option('--batch-size <n>', 'examples per micro-batch', positiveInt('--batch-size'))
+    .option('--gradient-accumulation <n>', 'micro-batches per optimizer step', positiveInt('--gradient-accumulation'))
+    .option('--lr <lr>', 'learning rate of every tensor (without --plan)', positiveNumber('--lr'))
+    .option('--max-grad-norm <x>', 'global gradient-norm clip; 0 disables it', nonNegative('--max-grad-norm'))
+    .option('--weight-decay <w>', 'AdamW weight decay (without --plan, or for plan groups that give none)', nonNegative('--weight-decay'))
+    .option('--no-shuffle', 'train on the examples in file order instead of a seeded shuffle')
+    .addOption(new Option('--engine <engine>', 'training engine (default: engine.training of the default config)').choices(['tfjs', 'onnx']))
+    .option('--seed <n>', 'seed of the data order', wholeNumber('--seed'))
+    .option('--force', 'replace an earlier result in --out')
+    .option('--json', 'print one {"step", "loss", "grad_norm", "tokens"} line per step and a final {"out", …} line')
+    .action(async (options: FinetuneCommandOptions) => setExitCode(await finetuneCommand(options, io)));
 
   return program;
 }

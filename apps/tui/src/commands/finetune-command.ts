@@ -1,0 +1,66 @@
+import { BUILTIN_PLUGINS, finetuneSettings, loadRunConfig, resolveModelDir, runFinetune, type FinetuneResult } from '@mllr/pipeline';
+import { resolve } from 'node:path';
+import type { CliIo } from '../cli-io.js';
+import { renderFinetuneJson, renderFinetuneLines, type FinetuneRenderer } from '../render/finetune-output.js';
+import { renderFinetuneProgress } from '../render/render-finetune-progress.js';
+
+/** Options of `mllr finetune` as commander parses them. */
+export interface FinetuneCommandOptions {
+  model: string;
+  data: string;
+  out: string;
+  plan?: string;
+  steps?: number;
+  batchSize?: number;
+  gradientAccumulation?: number;
+  lr?: number;
+  maxGradNorm?: number;
+  weightDecay?: number;
+  /** False for --no-shuffle. */
+  shuffle: boolean;
+  engine?: string;
+  seed?: number;
+  force?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `mllr finetune`: one fine-tuning run of a model on a data file, uniform or by a plan, through the pipeline's
+ * runFinetune; defaults come from the shipped run config (its `training` section, `seed` and `engine.training`).
+ */
+export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo): Promise<number> {
+  const { config } = await loadRunConfig(undefined, BUILTIN_PLUGINS);
+  const settings = finetuneSettings(
+    {
+      ...(options.steps !== undefined ? { steps: options.steps } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      ...(options.gradientAccumulation !== undefined ? { gradientAccumulation: options.gradientAccumulation } : {}),
+      ...(options.lr !== undefined ? { lr: options.lr } : {}),
+      ...(options.maxGradNorm !== undefined ? { maxGradNorm: options.maxGradNorm } : {}),
+      ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      shuffle: options.shuffle,
+    },
+    config,
+  );
+  const engine = options.engine !== undefined ? { name: options.engine, options: {} } : config.engine.training;
+  const renderer: FinetuneRenderer = options.json ? renderFinetuneJson(io.stdout) : io.isTTY ? renderFinetuneProgress() : renderFinetuneLines(io.stdout);
+  let result: FinetuneResult | undefined;
+  try {
+    result = await runFinetune({
+      model: resolveModelDir(options.model, io.cwd),
+      data: resolve(io.cwd, options.data),
+      out: resolve(io.cwd, options.out),
+      ...(options.plan !== undefined ? { plan: resolve(io.cwd, options.plan) } : {}),
+      engine,
+      settings,
+      force: options.force ?? false,
+      cwd: io.cwd,
+      onStart: (start) => renderer.start(start),
+      onStep: (step) => renderer.step(step),
+    });
+  } finally {
+    await renderer.finish(result);
+  }
+  return 0;
+}
