@@ -1,5 +1,6 @@
 import { MllrError, type EngineProvider, type OpenEngineOptions } from '@mllr/core';
-import { loadCheckpoint } from '@mllr/model';
+import { loadCheckpoint, loadModelConfig } from '@mllr/model';
+import { checkFitsDevice } from './device/memory-limit.js';
 import { TFJS_DEVICES, selectTfjsDevice, type TfjsDevice } from './device/select-device.js';
 import { TfjsEngine } from './tfjs-engine.js';
 
@@ -14,12 +15,20 @@ export class TfjsEngineProvider implements EngineProvider {
     return (await selectTfjsDevice(this.deviceOf(options))).device;
   }
 
-  async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<TfjsEngine> {
-    return TfjsEngine.create(await loadCheckpoint(modelDir), { device: this.deviceOf(options) });
+  openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<TfjsEngine> {
+    return this.open(modelDir, options, 'inference');
   }
 
   openTraining(modelDir: string, options: OpenEngineOptions = {}): Promise<TfjsEngine> {
-    return this.openInference(modelDir, options);
+    return this.open(modelDir, options, 'training');
+  }
+
+  /** A model too large for the device is refused from its config.json, before its weights are read. */
+  private async open(modelDir: string, options: OpenEngineOptions, use: 'inference' | 'training'): Promise<TfjsEngine> {
+    const device = this.deviceOf(options);
+    const { device: selected } = await selectTfjsDevice(device);
+    checkFitsDevice(await loadModelConfig(modelDir), selected, use, modelDir);
+    return TfjsEngine.create(await loadCheckpoint(modelDir), { device });
   }
 
   private deviceOf(options: OpenEngineOptions): 'auto' | TfjsDevice {

@@ -18,6 +18,7 @@ import {
   type TrainingEngine,
 } from '@mllr/core';
 import { saveCheckpoint } from '@mllr/model';
+import { translateOutOfMemory } from './device/memory-limit.js';
 import { tf } from './tf.js';
 import { DecoderWeights } from './decoder/decoder-weights.js';
 import { decoderForward } from './decoder/forward.js';
@@ -68,6 +69,31 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
   }
 
   async logits(batch: TokenBatch): Promise<BatchLogits> {
+    return this.guarded('a forward pass', () => this.computeLogits(batch));
+  }
+
+  async lastTokenHiddenStates(batch: TokenBatch, layers?: number[]): Promise<LastTokenHiddenStates> {
+    return this.guarded('a hidden-state pass', () => this.computeHiddenStates(batch, layers));
+  }
+
+  async generate(prompts: number[][], options: GenerateOptions): Promise<number[][]> {
+    return this.guarded('generation', () => this.computeGeneration(prompts, options));
+  }
+
+  async trainStep(batch: readonly TrainExample[]): Promise<TrainStepResult> {
+    return this.guarded('a training step', () => this.computeTrainStep(batch));
+  }
+
+  /** Runs engine work so that a wasm out-of-memory abort reaches users as an MllrError, not as runtime-internal text. */
+  private async guarded<T>(task: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw translateOutOfMemory(error, this.device, task);
+    }
+  }
+
+  private async computeLogits(batch: TokenBatch): Promise<BatchLogits> {
     await nextTurn();
     const vocab = this.architecture.vocabSize;
     const padded = padBatch(batch.sequences, this.padId(), 'left', this.architecture.maxPositionEmbeddings);
@@ -83,7 +109,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     return { vocabSize: vocab, data };
   }
 
-  async lastTokenHiddenStates(batch: TokenBatch, layers?: number[]): Promise<LastTokenHiddenStates> {
+  private async computeHiddenStates(batch: TokenBatch, layers?: number[]): Promise<LastTokenHiddenStates> {
     await nextTurn();
     const wanted = layers ?? Array.from({ length: this.architecture.numLayers }, (_, i) => i);
     for (const l of wanted) {
@@ -104,7 +130,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     return { hiddenSize: hidden, layers: out };
   }
 
-  async generate(prompts: number[][], options: GenerateOptions): Promise<number[][]> {
+  private async computeGeneration(prompts: number[][], options: GenerateOptions): Promise<number[][]> {
     await nextTurn();
     return generateTokens(this.weights, this.rope, prompts, options);
   }
@@ -118,7 +144,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     this.requireOptimizer().setLearningRates(rates);
   }
 
-  async trainStep(batch: readonly TrainExample[]): Promise<TrainStepResult> {
+  private async computeTrainStep(batch: readonly TrainExample[]): Promise<TrainStepResult> {
     await nextTurn();
     const optimizer = this.requireOptimizer();
     const { gradientAccumulation, maxGradNorm } = optimizer.settings;

@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   RUN_FINISHED: 'input',
   RUN_LOCKED: 'input',
   RUN_FOLDER_INVALID: 'input',
+  ANALYSIS_DEGENERATE: 'input',
+  MODEL_TOO_LARGE: 'input',
   ARTIFACT_INVALID: 'runtime',
   ARTIFACT_WRITE: 'runtime',
   NOT_IMPLEMENTED: 'runtime',

@@ -47,6 +47,8 @@ export type {
 export {
   DataSchema,
   DatasetSourceSchema,
+  DEFAULT_PROBE_MIN_ACCURACY,
+  DEFAULT_PROBE_MIN_GAIN_OVER_LENGTH,
   ModelSchema,
   PRETRAINED_MODEL_PATH,
   PluginRefSchema,

@@ -32,6 +32,8 @@ export { COPIED_FILES, saveCheckpoint } from './checkpoint/save-checkpoint.js';
 export type { SaveCheckpointOptions } from './checkpoint/save-checkpoint.js';
 /** The tensors (name → shape) an architecture needs, and its parameter count. */
 export { expectedTensorShapes, parameterCount } from './checkpoint/expected-shapes.js';
+/** The least memory an engine needs for a model's weights (and optimizer state), and a byte formatter. */
+export { formatBytes, memoryFloorBytes } from './checkpoint/memory-floor.js';
 /** Seeded random weights for an architecture (tests and experiments). */
 export { randomTensors, tinyArchitecture } from './checkpoint/random-tensors.js';
 /** Seeded GPT-2-style initial weights for training from scratch. */

@@ -9,7 +9,7 @@ describe('RunConfigSchema', () => {
     expect(config.strategies.map((s) => s.id)).toEqual(['uniform', 'ml-lr', 'swat', 'random-control']);
     expect(config.strategies[3]!.search).toEqual({ name: 'random', options: {} });
     expect(config.training.learning_rate).toBe(2e-3);
-    expect(config.probe).toEqual({ layer: 'auto' });
+    expect(config.probe).toEqual({ layer: 'auto', min_accuracy: 0.7, min_gain_over_length: 0.05, on_weak: 'stop' });
   });
 
   it('takes a fixed probe layer and rejects one that is not a layer index', () => {

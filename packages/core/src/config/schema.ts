@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/** The default `probe.min_accuracy`: a probe this weak cannot tell harmful prompts from benign ones reliably. */
+export const DEFAULT_PROBE_MIN_ACCURACY = 0.7;
+
+/** The default `probe.min_gain_over_length`: the probe must read more than prompt length by this much accuracy. */
+export const DEFAULT_PROBE_MIN_GAIN_OVER_LENGTH = 0.05;
+
 /**
  * A plugin choice: a built-in name (`noise`), or `{ name, options }`, or `{ module: ./my-plugin.js, options }` for a
  * third-party plugin package or file.
@@ -258,8 +264,22 @@ export const RunConfigSchema = z.strictObject({
   stages: PluginRefSchema.default({ name: 'ml-lr', options: {} }),
   /** The security feature probe: which layer's last-token hidden state it reads (`auto`: best validation accuracy). */
   probe: z
-    .strictObject({ layer: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto') })
-    .default({ layer: 'auto' }),
+    .strictObject({
+      layer: z.union([z.literal('auto'), z.number().int().min(0)]).default('auto'),
+      /**
+       * The probe's clean validation accuracy below which its module scores mean nothing (0.5 is chance): the run
+       * stops after the proxy stage, naming the accuracy and likely causes, unless `on_weak` is `continue`.
+       */
+      min_accuracy: z.number().min(0).max(1).default(DEFAULT_PROBE_MIN_ACCURACY),
+      /**
+       * How far the probe must beat the best rule that sees only prompt lengths (a model reading every word as `<unk>`
+       * still sees lengths); below it the run stops as for min_accuracy.
+       */
+      min_gain_over_length: z.number().min(0).max(1).default(DEFAULT_PROBE_MIN_GAIN_OVER_LENGTH),
+      /** What a probe below `min_accuracy` does: `stop` the run (exit 2) or `continue` with a warning in the log and report. */
+      on_weak: z.enum(['stop', 'continue']).default('stop'),
+    })
+    .prefault({}),
   proxy: PluginRefSchema.default({ name: 'noise', options: {} }),
   search: PluginRefSchema.default({ name: 'greedy', options: {} }),
   strategies: z.array(StrategySchema).min(1).default(DEFAULT_STRATEGIES),

@@ -24,6 +24,8 @@ export interface ProxyArtifact {
   per_layer: LayerAccuracy[];
   classifier: { weights: number[]; bias: number; mean: number[]; std: number[] };
   validation: { prompts: string[]; labels: number[] };
+  /** Validation accuracy of the best prompt-length-only rule: the baseline the probe must beat (probe-check.ts). */
+  length_only_accuracy?: number;
   /** Caveats the report must show, such as a probe below probe.min_accuracy kept under probe.on_weak: continue. */
   warnings?: string[];
 }

@@ -1,11 +1,13 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Stage, StageContext } from '@mllr/core';
+import { expectedTensorShapes, loadModelConfig } from '@mllr/model';
 import { hashValue } from '../../run/canonical-hash.js';
 import { runJobs } from '../../process/run-jobs.js';
 import type { IftArtifact } from './artifacts.js';
 import { recordDataUse } from './data-use.js';
-import { mlLrJobOptions, modelDirOf, type FineTuneJob, type FineTuneResult } from './ml-lr-jobs.js';
+import { mlLrJobOptions, modelDirOf, runSchedule, scheduleContext, type FineTuneJob, type FineTuneResult } from './ml-lr-jobs.js';
+import { checkSomethingTrains } from './trainable-check.js';
 import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
@@ -48,6 +50,7 @@ export function iftStage(resources: RunResources): Stage {
         }
       }
       if (todo.length === 0) return;
+      await refuseRunsThatTrainNothing(context, resources, todo);
 
       const fanOut = mlLrJobOptions(resources, context, todo.length);
       context.log(`fine-tuning ${todo.length} run${todo.length === 1 ? '' : 's'} on ${fanOut.workers} ${fanOut.workers === 1 ? 'process' : 'worker processes'}`);
@@ -83,6 +86,19 @@ export function iftStage(resources: RunResources): Stage {
       });
     },
   };
+}
+
+/**
+ * Every run to train gets its plan checked before any starts: a schedule that leaves nothing trainable is refused,
+ * naming the strategy, instead of failing inside an engine while the other runs train.
+ */
+async function refuseRunsThatTrainNothing(context: StageContext, resources: RunResources, todo: readonly FineTuneJob[]): Promise<void> {
+  const architecture = await loadModelConfig(resources.modelDir);
+  const tensors = [...expectedTensorShapes(architecture).keys()];
+  for (const job of todo) {
+    const { run, schedule, robust } = await runSchedule(context, job.run);
+    checkSomethingTrains(run.runId, schedule.name, robust, schedule.plan(scheduleContext(context.config, architecture, tensors, robust)));
+  }
 }
 
 /** Whether `ift/<runId>.json` records a finished run with these inputs whose model is still on disk; re-records it. */

@@ -6,7 +6,10 @@ import {
   allModuleIds,
   moduleTensorNames,
   type ModuleId,
+  type LrScheduleContext,
+  type ModelArchitecture,
   type ModuleScore,
+  type RunConfig,
   type RatePlan,
   type RobustnessContext,
   type StageContext,
@@ -67,27 +70,11 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
       async 'fine-tune'(payload, stage): Promise<FineTuneResult> {
         const { run: index, modelDir } = payload as FineTuneJob;
         const { config } = stage;
-        const run = seedRuns(config)[index]!;
-        const strategyIndex = config.strategies.findIndex((s) => s.id === run.strategyId);
-        const strategy = config.strategies[strategyIndex]!;
-        const schedule = await stage.container
-          .resolve<PluginLoader>(PluginLoader)
-          .load<LrSchedule>('schedule', strategy.schedule, `strategies[${strategyIndex}].schedule`);
-        const search = await stage.store.readJson<SearchArtifact>('search.json');
-        const robust = search.sets[run.runId] ?? search.sets[strategy.id] ?? search.mods_robust;
+        const { run, schedule, robust } = await runSchedule(stage, index);
         const examples = await resources.iftExamples();
         const engine = await resources.openTraining();
         try {
-          const qkvBias = engine.architecture.qkvBias;
-          const context = {
-            modules: allModuleIds(engine.architecture.numLayers),
-            robust,
-            tensors: engine.tensorNames?.() ?? [],
-            tensorsOf: (m: ModuleId) => moduleTensorNames(m, { qkvBias }),
-            learningRate: config.training.learning_rate,
-            weightDecay: config.training.weight_decay,
-            totalSteps: config.training.steps,
-          };
+          const context = scheduleContext(config, engine.architecture, engine.tensorNames?.() ?? [], robust);
           const curve = await runFineTuning({
             engine,
             schedule,
@@ -126,6 +113,37 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
       probing = undefined;
       if (open) await (await open).engines.dispose();
     },
+  };
+}
+
+/** One compared run's schedule plugin and the robust set it is given (Mods_Robust, or the run's own control set). */
+export async function runSchedule(
+  stage: StageContext,
+  index: number,
+): Promise<{ run: ReturnType<typeof seedRuns>[number]; schedule: LrSchedule; robust: ModuleId[] }> {
+  const { config } = stage;
+  const run = seedRuns(config)[index]!;
+  const strategyIndex = config.strategies.findIndex((s) => s.id === run.strategyId);
+  const strategy = config.strategies[strategyIndex]!;
+  const schedule = await stage.container
+    .resolve<PluginLoader>(PluginLoader)
+    .load<LrSchedule>('schedule', strategy.schedule, `strategies[${strategyIndex}].schedule`);
+  const search = await stage.store.readJson<SearchArtifact>('search.json');
+  const robust = search.sets[run.runId] ?? search.sets[strategy.id] ?? search.mods_robust;
+  return { run, schedule, robust };
+}
+
+/** The schedule context of a run on a model with `architecture` and trainable `tensors`. */
+export function scheduleContext(config: RunConfig, architecture: ModelArchitecture, tensors: readonly string[], robust: readonly ModuleId[]): LrScheduleContext {
+  const { qkvBias } = architecture;
+  return {
+    modules: allModuleIds(architecture.numLayers),
+    robust,
+    tensors,
+    tensorsOf: (m: ModuleId) => moduleTensorNames(m, { qkvBias }),
+    learningRate: config.training.learning_rate,
+    weightDecay: config.training.weight_decay,
+    totalSteps: config.training.steps,
   };
 }
 

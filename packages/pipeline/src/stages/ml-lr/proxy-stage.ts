@@ -1,6 +1,7 @@
 import type { Stage, StageContext } from '@mllr/core';
 import { trainSecurityProbe } from '@mllr/proxies';
 import { classifierToJson, type ProxyArtifact } from './artifacts.js';
+import { checkProbeQuality, lengthOnlyAccuracy } from './probe-check.js';
 import { recordDataUse } from './data-use.js';
 import { dataHashInputs } from './run-data.js';
 import { inferenceHashInputs, type RunResources } from './run-resources.js';
@@ -14,7 +15,7 @@ export function proxyStage(resources: RunResources): Stage {
     hashInputs: (config) => ({
       seed: config.seed,
       data: dataHashInputs(config, 'probe'),
-      probe: config.probe.layer === 'auto' ? undefined : config.probe,
+      probe: config.probe.layer === 'auto' ? undefined : { layer: config.probe.layer },
       ...inferenceHashInputs(config, 'proxy'),
     }),
     async run(context: StageContext) {
@@ -43,7 +44,26 @@ export function proxyStage(resources: RunResources): Stage {
           classifier: classifierToJson(result.probe.model),
           validation: result.validation,
         };
+        // A probe at chance would make every module score noise: stop here, before robustness, or carry the warning.
+        // proxy.json is written either way, so the per-layer accuracies can be read after a stop.
+        let stop: unknown;
+        try {
+          const tokenizer = await resources.modelTokenizer();
+          const lengths = artifact.validation.prompts.map((p) => tokenizer.encode(p).length);
+          artifact.length_only_accuracy = lengthOnlyAccuracy(lengths, artifact.validation.labels);
+          context.log(`prompt length alone separates the validation prompts with accuracy ${artifact.length_only_accuracy.toFixed(3)}`);
+          const quality = { layer: artifact.layer, accuracy: artifact.clean_accuracy, lengthOnlyAccuracy: artifact.length_only_accuracy };
+          const weak = checkProbeQuality(quality, context.config.probe);
+          if (weak) {
+            context.log(`warning: ${weak.warning}`);
+            artifact.warnings = [weak.warning];
+          }
+        } catch (error) {
+          stop = error;
+          artifact.warnings = [(error as Error).message];
+        }
         await context.store.writeJson('proxy.json', artifact);
+        if (stop !== undefined) throw stop;
       } finally {
         await engine.dispose();
       }

@@ -1,7 +1,8 @@
 import { PluginLoader, SearchStrategy, type ModuleId, type Stage, type StageContext } from '@mllr/core';
 import { evaluateModuleSet, proxySettings } from '@mllr/proxies';
 import { GreedyOptionsSchema, parseOptions } from '@mllr/search';
-import type { RobustnessArtifact, SearchArtifact } from './artifacts.js';
+import type { ProxyArtifact, RobustnessArtifact, SearchArtifact } from './artifacts.js';
+import { checkSearchFoundModules } from './trainable-check.js';
 import { openProbeEngines, probeContext } from './probe-context.js';
 import { inferenceHashInputs, type RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
@@ -50,6 +51,8 @@ export function searchStage(resources: RunResources): Stage {
             context.metric('set_value', s.value, { step: s.size, series: s.accepted ? 'kept' : 'dropped' });
           },
         });
+        const cleanAccuracy = (await context.store.readJson<ProxyArtifact>('proxy.json')).clean_accuracy;
+        checkSearchFoundModules(strategy.name, 'Mods_Robust', result.modules, cleanAccuracy);
         const sets: Record<string, ModuleId[]> = { [strategy.name]: result.modules };
         // A control with its own search draws its set once per seed, so --seeds also varies which set it gets.
         for (const run of seedRuns(config)) {
@@ -58,6 +61,7 @@ export function searchStage(resources: RunResources): Stage {
           if (!own) continue;
           const ownStrategy = await loader.load<SearchStrategy>('search', own, `strategies[${i}].search`);
           sets[run.runId] = (await ownStrategy.search({ ...base, seed: run.seed, previous: { [strategy.name]: result.modules } })).modules;
+          checkSearchFoundModules(ownStrategy.name, run.runId, sets[run.runId]!, cleanAccuracy);
           context.log(`${run.runId}: ${sets[run.runId]!.join(' ')}`);
         }
         context.log(`Mods_Robust (${result.modules.length}): ${result.modules.join(' ')}`);
