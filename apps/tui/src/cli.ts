@@ -3,6 +3,7 @@ import { EXIT_CODES, MllrError, SecretRedactor, toMllrError } from '@mllr/core';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { processIo, type CliIo } from './cli-io.js';
 import { benchCommand, type BenchCommandOptions } from './commands/bench-command.js';
+import { evalCommand, type EvalCommandOptions } from './commands/eval-command.js';
 import { exportPlanCommand, type ExportPlanOptions } from './commands/export-plan-command.js';
 import { finetuneCommand, type FinetuneCommandOptions } from './commands/finetune-command.js';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate-command.js';
@@ -73,6 +74,20 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       (file: string, previous: string[] = []) => [...previous, file],
     )
     .action(async (options: RunCommandOptions) => setExitCode(await runCommand(options, io)));
+
+  program
+    .command('eval')
+    .description("evaluate one model folder (a base or a fine-tuned model) as a run's eval stage does: harmful_asr, over_refusal, usability, expertise")
+    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
+    .option('-c, --config <file>', 'run config whose data, judge and engine options to use (default: the shipped default config)')
+    .option(
+      '--eval-harmful <file>',
+      'also measure harmful_asr on this file of harmful prompts (CSV, JSON or JSONL with a prompt, goal or instruction column); repeatable',
+      (file: string, previous: string[] = []) => [...previous, file],
+    )
+    .option('-o, --out <dir>', 'write eval.json and the judged generations (eval/<model>.jsonl) to this folder, atomically')
+    .option('--json', 'print {"model", "metrics", "counts"} as one JSON object')
+    .action(async (options: EvalCommandOptions) => setExitCode(await evalCommand(options, io)));
 
   program
     .command('generate')

@@ -25,6 +25,13 @@ export { ML_LR_STAGES } from './stages/ml-lr-stage-set.js';
 export { runIdOf, seedRuns, strategyOfRun } from './stages/ml-lr/seed-runs.js';
 export type { SeedRun } from './stages/ml-lr/seed-runs.js';
 
+export { evaluateModelFolder, evalModelId } from './evaluation/eval-service.js';
+export type { EvalReport, EvalRequest, MetricCounts } from './evaluation/eval-service.js';
+export { EVAL_MAX_NEW_TOKENS, evaluateModel } from './evaluation/evaluate-model.js';
+export type { EvaluateModelOptions, ModelEvaluation } from './evaluation/evaluate-model.js';
+export { GENERATIONS_LIMITS, GenerationsLog, generationsPath } from './evaluation/generations-log.js';
+export type { GenerationLine, GenerationsLimits, GenerationsSummary } from './evaluation/generations-log.js';
+
 export { executeRun } from './process/execute-run.js';
 export type { RunOutcome } from './process/execute-run.js';
 export { startRun } from './process/start-run.js';

@@ -108,7 +108,7 @@ export async function executeRun(
  * before any run folder exists, so a file that cannot be used stops the run at once with DATA_INVALID (exit 2)
  * naming it, not after an hour of training.
  */
-async function withEvalHarmful(config: RunConfig, files: readonly string[], cwd: string): Promise<RunConfig> {
+export async function withEvalHarmful(config: RunConfig, files: readonly string[], cwd: string): Promise<RunConfig> {
   if (files.length === 0) return config;
   const sources = [];
   for (const file of files) {
