@@ -30,3 +30,8 @@ export type { OnnxProviderOptions } from './onnx-engine-provider.js';
 export { register } from './plugin.js';
 export { measureOnnxMatMulGflops } from './bench/matmul-probe.js';
 export type { OnnxMatMulProbeOptions } from './bench/matmul-probe.js';
+export { addGradients, addVjp } from './autodiff/backward.js';
+export { TRAIN_IO, TRAINING_FORMAT, buildTrainingGraph } from './train-graph/training-graph.js';
+export type { TrainingGraph, TrainingGraphOptions } from './train-graph/training-graph.js';
+export { TrainingGraphSession, trainingBatch } from './train-graph/training-session.js';
+export type { MicroBatchResult, TrainingBatch } from './train-graph/training-session.js';
