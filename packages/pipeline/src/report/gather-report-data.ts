@@ -58,7 +58,7 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
       device: base.device,
       engines: stageEngines(config, { training: { engine: base.engine, device: base.device }, ...(base.inference ? { inference: base.inference } : {}) }),
     },
-    proxy: { layer: proxy.layer, clean_accuracy: proxy.clean_accuracy, per_layer: proxy.per_layer ?? [] },
+    proxy: { layer: proxy.layer, clean_accuracy: proxy.clean_accuracy, per_layer: proxy.per_layer ?? [], ...(proxy.warnings?.length ? { warnings: proxy.warnings } : {}) },
     robustness: { proxy: robustness.proxy, scores: robustness.scores.map((s) => ({ module: s.module, score: s.score })), heatmap: robustness.heatmap },
     search: {
       strategy: search.strategy,

@@ -80,7 +80,8 @@ export interface ReportData {
     /** Which engine each stage ran on, by role (training, inference); the headers show these. */
     engines?: EngineUse[];
   };
-  proxy: { layer: number; clean_accuracy: number; per_layer: LayerAccuracy[] };
+  /** The probe; `warnings` holds caveats such as a weak probe kept under probe.on_weak: continue. */
+  proxy: { layer: number; clean_accuracy: number; per_layer: LayerAccuracy[]; warnings?: string[] };
   robustness: {
     /** Name of the robustness proxy. */
     proxy: string;

@@ -94,7 +94,7 @@ ${search.trace.length > 0 ? await chart('search trace', () => searchTraceSpec(se
 
   sections.push(html`<section id="probe"><h2>Security probe</h2>
 <p class="note">Logistic-regression probe on the last-token hidden state of each layer, harmful vs benign prompts. Layer ${proxy.layer} was chosen by validation accuracy; clean accuracy ${pct(proxy.clean_accuracy)}.</p>
-${proxy.per_layer.length > 0 ? await chart('probe accuracy', () => probeLayersSpec(proxy)) : ''}
+${(proxy.warnings ?? []).map((w) => html`<p class="warning">Warning: ${w}</p>\n`)}${proxy.per_layer.length > 0 ? await chart('probe accuracy', () => probeLayersSpec(proxy)) : ''}
 <table><thead><tr><th>layer</th><th>train</th><th>validation</th><th>margin</th><th></th></tr></thead><tbody>
 ${proxy.per_layer.map((l) => html`<tr><td>${l.layer}</td><td>${pct(l.trainAccuracy)}</td><td>${pct(l.validationAccuracy)}</td><td>${l.validationMargin.toFixed(2)}</td><td class="text">${l.layer === proxy.layer ? 'chosen' : ''}</td></tr>`)}
 </tbody></table>

@@ -40,6 +40,7 @@ export function reportMarkdown(data: ReportData): string {
     '',
     `Base model: ${mdId(data.base.model)}. Security probe on layer ${data.proxy.layer}, clean accuracy ${pct(data.proxy.clean_accuracy)}.`,
   ];
+  for (const warning of data.proxy.warnings ?? []) lines.push('', `**Warning:** ${mdText(warning)}`);
   if (data.base.engines) lines.push(`Engines: ${mdText(stageEnginesText(data.base.engines))}.`);
   if (multiSeed) {
     lines.push(`Fine-tuning runs repeated under ${data.seeds.length} seeds (${data.seeds.join(', ')}): values are mean ± sample standard deviation.`);
