@@ -109,6 +109,20 @@ describe('mllr finetune', () => {
     ]);
   });
 
+  it('--data also takes a dataset file of a run config, rendered with the chat template', async () => {
+    const text = join(dir, 'chat.jsonl');
+    const samples = [
+      { prompt: 'What is 2 plus 3?', response: '2 plus 3 is 5.' },
+      { prompt: 'Name a color.', response: 'Blue is a color.' },
+    ];
+    writeFileSync(text, `${samples.map((s) => JSON.stringify(s)).join('\n')}\n`);
+    const out = join(dir, 'chat');
+    const { steps } = await finetune(args(text, out, ['--steps', '2', '--batch-size', '2']));
+    expect(steps).toHaveLength(2);
+    expect(steps[0]!.tokens).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8'))).toMatchObject({ data_kind: 'dataset', examples: 2 });
+  });
+
   it('refuses bad input with exit 2 and a message naming the flag or file, before training', async () => {
     const plan = join(dir, 'ghost-plan.json');
     writeFileSync(plan, JSON.stringify({ format: 'mllr-lr-plan/v1', param_groups: [{ name: 'a', params: ['model.layers.9.mlp.up_proj.weight'], lr: 1 }] }));
