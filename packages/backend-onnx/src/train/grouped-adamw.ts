@@ -1,4 +1,5 @@
 import { MllrError, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
+import { adamwUpdate } from './adamw-kernel.js';
 
 /** Per-tensor optimizer state. */
 interface Moments {
@@ -14,8 +15,9 @@ const f32 = Math.fround;
  * AdamW with named parameter groups over weights held as Float32Arrays, updated in place:
  * w ← w − lr·(m̂/(√v̂+ε) + wd·w), decay decoupled from the gradient, bias correction per tensor. Each operation is
  * rounded to float32 in the order the tfjs engine's GroupedAdamW runs its float32 ops (scalars rounded to float32 as
- * tfjs does), so both engines take the same step from the same gradients. A group whose learning rate is 0 is
- * skipped: its weights stay bit-identical and it gets no moments.
+ * tfjs does), so both engines take the same step from the same gradients; the loop itself is a WebAssembly SIMD
+ * kernel (adamw-kernel.ts), one pass per tensor. A group whose learning rate is 0 is skipped: its weights stay
+ * bit-identical and it gets no moments.
  */
 export class GroupedAdamW {
   private readonly groupOf = new Map<string, ParameterGroup>();
@@ -68,47 +70,21 @@ export class GroupedAdamW {
    */
   apply(gradients: ReadonlyMap<string, Float32Array>, scale: number): void {
     const { beta1, beta2, epsilon } = this.settings;
-    const s = f32(scale);
-    const b1 = f32(beta1);
-    const oneMinusB1 = f32(1 - beta1);
-    const b2 = f32(beta2);
-    const oneMinusB2 = f32(1 - beta2);
-    const eps = f32(epsilon);
-    for (const [name, g] of gradients) {
+    const shared = { scale: f32(scale), beta1: f32(beta1), oneMinusBeta1: f32(1 - beta1), beta2: f32(beta2), oneMinusBeta2: f32(1 - beta2), epsilon: f32(epsilon) };
+    for (const [name, gradient] of gradients) {
       const group = this.groupOf.get(name)!;
       const rate = this.rates.get(group.name)!;
       if (rate === 0) continue;
       const w = this.weights.get(name)!;
       const state = this.momentsOf(name, w.length);
       state.steps++;
-      const c1 = f32(1 - beta1 ** state.steps);
-      const c2 = f32(1 - beta2 ** state.steps);
-      const lr = f32(rate);
-      const { m, v } = state;
-      const n = w.length;
-      if (group.weightDecay > 0) {
-        const wd = f32(group.weightDecay);
-        for (let i = 0; i < n; i++) {
-          const gi = f32(g[i]! * s);
-          const mi = f32(f32(m[i]! * b1) + f32(gi * oneMinusB1));
-          const vi = f32(f32(v[i]! * b2) + f32(f32(gi * gi) * oneMinusB2));
-          m[i] = mi;
-          v[i] = vi;
-          const step = f32(f32(mi / c1) / f32(f32(Math.sqrt(f32(vi / c2))) + eps));
-          const wi = w[i]!;
-          w[i] = wi - f32(f32(step + f32(wi * wd)) * lr);
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const gi = f32(g[i]! * s);
-          const mi = f32(f32(m[i]! * b1) + f32(gi * oneMinusB1));
-          const vi = f32(f32(v[i]! * b2) + f32(f32(gi * gi) * oneMinusB2));
-          m[i] = mi;
-          v[i] = vi;
-          const step = f32(f32(mi / c1) / f32(f32(Math.sqrt(f32(vi / c2))) + eps));
-          w[i] = w[i]! - f32(step * lr);
-        }
-      }
+      adamwUpdate(w, state.m, state.v, gradient, {
+        ...shared,
+        correction1: f32(1 - beta1 ** state.steps),
+        correction2: f32(1 - beta2 ** state.steps),
+        learningRate: f32(rate),
+        weightDecay: f32(group.weightDecay),
+      });
     }
   }
 
