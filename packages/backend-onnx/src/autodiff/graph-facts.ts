@@ -28,6 +28,7 @@ export class GraphFacts {
   private readonly facts = new Map<string, ValueFacts>();
   private readonly ints = new Map<string, Dim[]>();
   private readonly floats = new Map<string, number[]>();
+  private readonly producers = new Map<string, OnnxTypes.INodeProto>();
   private seen = 0;
   private symbols = 0;
 
@@ -43,7 +44,16 @@ export class GraphFacts {
   /** Takes in the nodes and constants added since the last call. */
   update(): void {
     for (const c of this.g.constants) if (!this.facts.has(c.name!)) this.addConstant(c);
-    for (; this.seen < this.g.nodes.length; this.seen++) this.infer(this.g.nodes[this.seen]!);
+    for (; this.seen < this.g.nodes.length; this.seen++) {
+      const node = this.g.nodes[this.seen]!;
+      for (const o of node.output ?? []) this.producers.set(o, node);
+      this.infer(node);
+    }
+  }
+
+  /** The node that computes a value (undefined for inputs, weights and constants). */
+  producer(value: string): OnnxTypes.INodeProto | undefined {
+    return this.producers.get(value);
   }
 
   /** The facts of a value (empty when nothing is known). */

@@ -206,6 +206,20 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
     );
   });
 
+  it('a tied embedding: Gather rows and a product with the transposed table (the scatter adds into the dense part)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), dim, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), seed, async (v, h, picks, s) => {
+        const ids: CheckInput = { name: 'i', shape: [picks.length], fill: { kind: 'int64', values: picks.map((p) => p % v) } };
+        await expectGradients(
+          [float('e', [v, h]), ids],
+          (g, [e, i]) => g.op('MatMul', [g.op('Sigmoid', [g.op('Gather', [e!, i!], { axis: 0 })]), g.op('Transpose', [e!], { perm: [1, 0] })]),
+          s,
+        );
+      }),
+      RUNS,
+    );
+  });
+
   it('Gather with constant repeat-interleave indices (grouped-query heads) sums groups', async () => {
     await fc.assert(
       fc.asyncProperty(dim, fc.integer({ min: 1, max: 3 }), dim, seed, async (heads, groups, d, s) => {

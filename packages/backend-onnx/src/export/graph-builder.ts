@@ -120,6 +120,22 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * Removes nodes none of whose outputs is used by another node or is a graph output (dead code left behind by a
+   * rewrite); a removed node's inputs may make more nodes dead, so this walks back from the end once.
+   */
+  prune(): void {
+    const live = new Set(this.outputs.map((o) => o.name!));
+    const kept: OnnxTypes.INodeProto[] = [];
+    for (let n = this.nodes.length - 1; n >= 0; n--) {
+      const node = this.nodes[n]!;
+      if (!node.output!.some((o) => live.has(o))) continue;
+      kept.push(node);
+      for (const i of node.input!) live.add(i);
+    }
+    this.nodes.splice(0, this.nodes.length, ...kept.reverse());
+  }
+
   private constant(key: string, hint: string, make: (name: string) => OnnxTypes.ITensorProto): string {
     const known = this.cached.get(key);
     if (known) return known;

@@ -61,6 +61,7 @@ export async function checkGradients(
     g.op('Identity', [grads.get(name)!], {}, out);
     g.output(out, floatType, inputs.find((i) => i.name === name)!.shape);
   });
+  g.prune();
   const session = await ort.InferenceSession.create(encodeGraphModel(g, { name: 'gradient-check' }), { logSeverityLevel: 3, intraOpNumThreads: 1 });
   try {
     const random = lcg(options.seed);

@@ -129,6 +129,7 @@ export function buildTrainingGraph(arch: ModelArchitecture, options: TrainingGra
     }
   }
 
+  g.prune();
   const model = encodeGraphModel(g, {
     name: `mllr-${arch.family}-training`,
     docString: `${arch.family} causal-LM loss and gradients of ${trainable.length} tensors, built by mllr`,

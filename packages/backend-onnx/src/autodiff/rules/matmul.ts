@@ -28,7 +28,13 @@ const matmul: VjpRule = (ctx) => {
     if (bs.length === 2 && as.length > 2 && typeof k === 'number' && typeof n === 'number') {
       const flatA = ctx.g.op('Reshape', [a, ctx.g.int64s([-1, k])]);
       const flatG = ctx.g.op('Reshape', [gy, ctx.g.int64s([-1, n])]);
-      gb = ctx.g.op('MatMul', [ctx.g.op('Transpose', [flatA], { perm: [1, 0] }), flatG]);
+      const source = ctx.facts.producer(b);
+      const transposed = source?.opType === 'Transpose' && source.attribute?.find((x) => x.name === 'perm')?.ints?.map(Number).join() === '1,0';
+      // b = Wᵀ (a Hugging Face [out, in] weight): compute W's gradient gyᵀ·a as it is, and hand back its
+      // transpose, which the Transpose rule then cancels: no [in, out] intermediate and no transpose at run time.
+      gb = transposed
+        ? ctx.g.op('Transpose', [ctx.g.op('MatMul', [ctx.g.op('Transpose', [flatG], { perm: [1, 0] }), flatA])], { perm: [1, 0] })
+        : ctx.g.op('MatMul', [ctx.g.op('Transpose', [flatA], { perm: [1, 0] }), flatG]);
     } else {
       const product = ctx.g.op('MatMul', [ctx.g.op('Transpose', [a], { perm: swapLast(as.length) }), gy]);
       gb = unbroadcast(ctx, product, [...out.slice(0, -2), k, n], bs);

@@ -7,7 +7,12 @@ const transpose: VjpRule = (ctx) => {
   const perm = intsAttr(ctx, 'perm') ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => (inverse[p] = i));
-  return [ctx.g.op('Transpose', [gradOut(ctx)], { perm: inverse })];
+  const gy = gradOut(ctx);
+  // A gradient that arrives transposed by exactly `perm` (MatMul's weight gradient, see matmul.ts) needs no work.
+  const before = ctx.facts.producer(gy);
+  const beforePerm = before?.opType === 'Transpose' ? before.attribute?.find((a) => a.name === 'perm')?.ints?.map(Number) : undefined;
+  if (beforePerm && beforePerm.length === perm.length && beforePerm.every((p, i) => p === perm[i])) return [before!.input![0]!];
+  return [ctx.g.op('Transpose', [gy], { perm: inverse })];
 };
 
 // Reshape, Unsqueeze, Squeeze and Flatten keep the data in order: reshape the gradient to the input's shape.
