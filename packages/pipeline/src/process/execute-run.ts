@@ -64,14 +64,16 @@ export async function executeRun(
       config,
       configText: loaded.text,
       configFile: loaded.file,
+      force: request.force ?? false,
     });
     sink.attachLog(resolve(folder.dir, 'events.jsonl'));
     if (folder.resumed) {
       sink.emit({
         type: 'log',
         level: 'info',
-        message:
-          folder.previousConfigHash === folder.configHash
+        message: folder.extension?.length
+          ? `extending the finished run in ${folder.dir} (${folder.extension.join(', ')}): stages whose inputs did not change are skipped, finished runs are kept`
+          : folder.previousConfigHash === folder.configHash
             ? `resuming ${folder.dir}`
             : `resuming ${folder.dir} with a changed config: stages whose inputs changed run again`,
       });

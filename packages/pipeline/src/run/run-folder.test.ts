@@ -42,6 +42,36 @@ describe('RunFolder', () => {
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toEqual({ ok: true });
   });
 
+  it('reopens a finished run only to extend it (more seeds), and then only ever extends it, also after a stop', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mllr-run-')), 'run');
+    const first = await RunFolder.open(openOptions(dir, { seed: 1, seeds: 1 }));
+    await first.close('finished');
+    const finishedAt = (await readState(dir))!.finishedAt;
+    await expect(RunFolder.open(openOptions(dir, { seed: 2, seeds: 2 }))).rejects.toMatchObject({
+      code: 'RUN_FINISHED',
+      message: expect.stringContaining('this config also changes: seed differs from the finished run'),
+    });
+    await expect(RunFolder.open({ ...openOptions(dir, { seed: 1, seeds: 2 }), force: true })).rejects.toMatchObject({
+      code: 'RUN_FINISHED',
+      message: expect.stringContaining('--force would run every stage again'),
+    });
+
+    const extended = await RunFolder.open(openOptions(dir, { seed: 1, seeds: 2 }));
+    expect(extended.extension).toEqual(['seeds 1 → 2']);
+    expect(JSON.parse(readFileSync(join(dir, 'config.resolved.json'), 'utf8'))).toEqual({ seed: 1, seeds: 2 });
+    await extended.close('stopped');
+    // The stopped extension resumes with its own config, but is never changed in other ways.
+    await expect(RunFolder.open(openOptions(dir, { seed: 3, seeds: 2 }))).rejects.toMatchObject({ code: 'RUN_FINISHED' });
+    const resumed = await RunFolder.open(openOptions(dir, { seed: 1, seeds: 2 }));
+    expect(resumed.extension).toEqual([]);
+    await resumed.close('finished');
+    expect((await readState(dir))!.firstFinishedAt).toBe(finishedAt);
+    await expect(RunFolder.open(openOptions(dir, { seed: 1, seeds: 2 }))).rejects.toMatchObject({
+      code: 'RUN_FINISHED',
+      message: expect.stringContaining('To extend it, raise --seeds or add strategies'),
+    });
+  });
+
   it('refuses a non-empty folder that is not a run, and a folder a live process holds', async () => {
     const other = mkdtempSync(join(tmpdir(), 'mllr-run-'));
     writeFileSync(join(other, 'thesis.tex'), '');

@@ -4,6 +4,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { MllrError, SecretRedactor, sweepTempFiles, writeFileAtomic } from '@mllr/core';
 import { canonicalJson, hashValue } from './canonical-hash.js';
 import { createRunDir } from './create-run-dir.js';
+import { compareForExtension } from './run-extension.js';
 import { FsRunStore } from './fs-run-store.js';
 
 /** The run's state as recorded in `run.json`. */
@@ -13,6 +14,8 @@ export interface RunState {
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
+  /** When the run first finished: a folder that finished once is only ever extended, also when an extension stopped. */
+  firstFinishedAt?: string;
 }
 
 /** What the caller knows about the run it is opening. */
@@ -23,6 +26,8 @@ export interface OpenRunOptions {
   /** The config file as the user wrote it, copied in for reference. */
   configText: string;
   configFile: string;
+  /** Every stage reruns (`--force`): never allowed on a finished run, whose results it would overwrite. */
+  force?: boolean;
 }
 
 const STATE_FILE = 'run.json';
@@ -35,6 +40,8 @@ export class RunFolder {
     readonly store: FsRunStore,
     readonly resumed: boolean,
     readonly previousConfigHash: string | undefined,
+    /** What this opening adds to a finished run (more seeds, strategies); undefined unless it extends one. */
+    readonly extension: string[] | undefined,
     private state: RunState,
   ) {}
 
@@ -45,18 +52,17 @@ export class RunFolder {
   }
 
   /**
-   * Creates the folder or reopens it to resume. A finished run is refused (its results are never overwritten),
-   * as is a non-empty folder that is not an mllr run, or one another live process is running in.
+   * Creates the folder or reopens it to resume. A finished run is reopened only to extend it (a config that adds
+   * seeds or strategies and changes nothing else, see compareForExtension): its results are never overwritten. A
+   * non-empty folder that is not an mllr run, or one another live process is running in, is refused.
    */
   static async open(options: OpenRunOptions): Promise<RunFolder> {
     const dir = resolve(options.dir);
     const previous = await readState(dir);
-    if (previous?.status === 'finished') {
-      throw new MllrError(
-        'RUN_FINISHED',
-        `${dir} holds a finished run (finished ${previous.finishedAt ?? 'earlier'}); its results are never overwritten. Choose another --out.`,
-      );
-    }
+    const redactor = new SecretRedactor();
+    const resolved = `${JSON.stringify(JSON.parse(canonicalJson(options.config)), null, 2)}\n`;
+    const firstFinishedAt = previous?.firstFinishedAt ?? (previous?.status === 'finished' ? previous.finishedAt : undefined);
+    const extension = previous && firstFinishedAt ? await extensionOf(dir, previous, firstFinishedAt, redactor.text(resolved), options.force ?? false) : undefined;
     if (!previous && (await isNonEmptyDir(dir))) {
       throw new MllrError('RUN_FOLDER_INVALID', `${dir} is not empty and is not an mllr run folder; choose an empty or new --out`);
     }
@@ -71,12 +77,11 @@ export class RunFolder {
       configHash,
       createdAt: previous?.createdAt ?? now,
       updatedAt: now,
+      ...(firstFinishedAt ? { firstFinishedAt } : {}),
     };
-    const redactor = new SecretRedactor();
-    const folder = new RunFolder(dir, new FsRunStore(dir, redactor), previous !== undefined, previous?.configHash, state);
+    const folder = new RunFolder(dir, new FsRunStore(dir, redactor), previous !== undefined, previous?.configHash, extension, state);
     const ext = extname(options.configFile) === '.json' ? '.json' : '.yaml';
     await writeFileAtomic(join(dir, `config${ext}`), redactor.text(options.configText));
-    const resolved = `${JSON.stringify(JSON.parse(canonicalJson(options.config)), null, 2)}\n`;
     await writeFileAtomic(join(dir, 'config.resolved.json'), redactor.text(resolved));
     await folder.writeState();
     return folder;
@@ -105,6 +110,34 @@ export class RunFolder {
   private async writeState(): Promise<void> {
     await writeFileAtomic(join(this.dir, STATE_FILE), `${JSON.stringify(this.state, null, 2)}\n`);
   }
+}
+
+/**
+ * What reopening a run that finished once with a config (its resolved, redacted JSON) adds; RUN_FINISHED when it
+ * changes what the finished results were computed from, or adds nothing to a finished run. An extension that was
+ * interrupted resumes with its own config (nothing added) or is extended further.
+ */
+async function extensionOf(dir: string, previous: RunState, firstFinishedAt: string, resolvedText: string, force: boolean): Promise<string[]> {
+  const finished = `${dir} holds a finished run (finished ${firstFinishedAt}); its results are never overwritten.`;
+  if (force) throw new MllrError('RUN_FINISHED', `${finished} --force would run every stage again; choose another --out.`);
+  let before: Record<string, unknown>;
+  try {
+    before = JSON.parse(await readFile(join(dir, 'config.resolved.json'), 'utf8')) as Record<string, unknown>;
+  } catch {
+    throw new MllrError('RUN_FINISHED', `${finished} Its config.resolved.json cannot be read, so it cannot be extended; choose another --out.`);
+  }
+  const comparison = compareForExtension(before, JSON.parse(resolvedText) as Record<string, unknown>);
+  if (comparison.kind === 'same') {
+    if (previous.status !== 'finished') return [];
+    throw new MllrError('RUN_FINISHED', `${finished} To extend it, raise --seeds or add strategies; for anything else choose another --out.`);
+  }
+  if (comparison.kind === 'changed') {
+    throw new MllrError(
+      'RUN_FINISHED',
+      `${finished} A finished run can be extended only with more seeds or strategies; this config also changes: ${comparison.problems.join('; ')}. Choose another --out.`,
+    );
+  }
+  return comparison.added;
 }
 
 /** Reads `run.json` of a folder, or undefined when there is none. */

@@ -68,7 +68,11 @@ export interface IftArtifact {
 }
 
 /** One model's entry in eval.json: the four metrics, and what its generations file (`eval/<id>.jsonl`) holds. */
-export type EvalEntry = Partial<Record<HeadlineMetric, MetricValue>> & { generations?: GenerationsSummary };
+export type EvalEntry = Partial<Record<HeadlineMetric, MetricValue>> & {
+  generations?: GenerationsSummary;
+  /** Hash of what the model's evaluation depends on, so a rerun (resume, extension) keeps it (absent under --force). */
+  inputs?: string;
+};
 
 /** eval.json: one entry per model (base and each run id). */
 export type EvalArtifact = Record<string, EvalEntry>;

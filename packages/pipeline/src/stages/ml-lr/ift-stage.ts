@@ -35,12 +35,13 @@ export function iftStage(resources: RunResources): Stage {
           label !== undefined ? { unit: 'step', label } : { unit: 'step' },
         );
 
-      // A run finished before an interruption is kept: same stage inputs, same run, model still on disk.
-      const inputsOf = (i: number) => (context.resumeKey === undefined ? undefined : hashValue({ stage: context.resumeKey, run: runs[i] }));
+      // A run finished before (an interruption, or a run folder extended with more seeds or strategies) is kept when
+      // its own inputs are unchanged and its model is still on disk.
+      const inputsOf = await runInputs(context, runs.length);
       const todo: FineTuneJob[] = [];
       for (const [i, run] of runs.entries()) {
         const modelDir = modelDirOf(context.store.dir, run.runId);
-        const inputs = inputsOf(i);
+        const inputs = inputsOf[i];
         if (inputs !== undefined && (await finishedBefore(context, run.runId, inputs, modelDir))) {
           context.log(`${run.runId}: finished before, kept`);
           stepsDone[i] = steps;
@@ -68,7 +69,7 @@ export function iftStage(resources: RunResources): Stage {
           const run = runs[i]!;
           const { schedule, curve, robust, plan } = result as FineTuneResult;
           context.log(`${run.runId} (${schedule}, seed ${run.seed}): loss ${curve[0]!.loss.toFixed(3)} → ${curve.at(-1)!.loss.toFixed(3)}`);
-          const inputs = inputsOf(i);
+          const inputs = inputsOf[i];
           const artifact: IftArtifact = {
             strategy: run.strategyId,
             run: run.runId,
@@ -86,6 +87,24 @@ export function iftStage(resources: RunResources): Stage {
       });
     },
   };
+}
+
+/**
+ * Per run, a hash of what its result depends on: the base model (its stage's hash), the fine-tuning settings and data,
+ * the strategy, the run's seed and the robust set it trains. Not the other runs of the config, so more seeds or
+ * strategies leave it unchanged. None under --force (no resume key): every run trains again.
+ */
+async function runInputs(context: StageContext, count: number): Promise<Array<string | undefined>> {
+  if (context.resumeKey === undefined) return new Array<undefined>(count).fill(undefined);
+  const { config } = context;
+  const base = (await context.store.stageRecord('base'))?.hash ?? null;
+  const inputs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { run, robust } = await runSchedule(context, i);
+    const strategy = config.strategies.find((s) => s.id === run.strategyId);
+    inputs.push(hashValue({ base, training: config.training, data: dataHashInputs(config, 'ift'), seed: config.seed, strategy, runSeed: run.seed, robust }));
+  }
+  return inputs;
 }
 
 /**

@@ -1,0 +1,39 @@
+import { RunConfigSchema } from '@mllr/core';
+import { describe, expect, it } from 'vitest';
+import { compareForExtension } from './run-extension.js';
+
+const config = (raw: Record<string, unknown>) => JSON.parse(JSON.stringify(RunConfigSchema.parse(raw))) as Record<string, unknown>;
+const finished = config({ seeds: 2, strategies: [{ id: 'uniform', schedule: 'uniform' }, { id: 'ml-lr', schedule: 'ml-lr' }] });
+
+describe('compareForExtension', () => {
+  it('accepts more seeds and more strategies, and names what they add', () => {
+    const next = config({
+      seeds: 5,
+      strategies: [{ id: 'ml-lr', schedule: 'ml-lr' }, { id: 'uniform', schedule: 'uniform' }, { id: 'freeze', schedule: 'freeze' }],
+    });
+    expect(compareForExtension(finished, next)).toEqual({ kind: 'extends', added: ['seeds 2 → 5', 'strategies freeze'] });
+  });
+
+  it('says when a config adds nothing', () => {
+    expect(compareForExtension(finished, config({ seeds: 2, strategies: [{ id: 'uniform', schedule: 'uniform' }, { id: 'ml-lr', schedule: 'ml-lr' }] }))).toEqual({
+      kind: 'same',
+    });
+  });
+
+  it('refuses fewer seeds, a removed or redefined strategy, and any other change, naming each setting', () => {
+    const next = config({
+      seeds: 1,
+      training: { learning_rate: 0.01 },
+      strategies: [{ id: 'ml-lr', schedule: { name: 'ml-lr', options: { alpha: 0.5 } } }, { id: 'freeze', schedule: 'freeze' }],
+    });
+    expect(compareForExtension(finished, next)).toEqual({
+      kind: 'changed',
+      problems: [
+        "seeds: 1 is fewer than the finished run's 2",
+        'strategies: uniform is missing (a finished strategy cannot be removed)',
+        'strategies: ml-lr is defined differently than in the finished run',
+        'training.learning_rate differs from the finished run',
+      ],
+    });
+  });
+});
