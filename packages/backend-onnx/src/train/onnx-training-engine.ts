@@ -214,6 +214,8 @@ function checkShape(t: NamedTensor, shape: readonly number[]): void {
   }
 }
 
+/** Whether two lists name the same tensors, in any order. */
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((name, i) => name === b[i]);
+  const set = new Set(a);
+  return set.size === b.length && b.every((name) => set.has(name));
 }
