@@ -1,12 +1,17 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { REDACTED, SecretRedactor, type EvalRecord } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { FsRunStore } from '../run/fs-run-store.js';
 import { GenerationsLog, generationsPath, keptByStride } from './generations-log.js';
 
 const KEY = 'sk-planted-0123456789abcdef';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 function record(index: number, response = `reply ${index}`): EvalRecord {
   return { index, prompt: `prompt ${index}`, source: `set.jsonl:${index + 1}`, response, verdict: { harmful: false, refused: true } };
@@ -83,13 +88,27 @@ describe('GenerationsLog', () => {
     expect(readdirSync(join(dir, 'eval'))).toEqual([]);
   });
 
-  it('writes 20,000 items through its bounded queue without losing one', async () => {
+  it('streams 10,000 items to disk with flat memory: live heap after 10,000 grows no more than after 1,000', async () => {
+    const MB = 1024 * 1024;
     const dir = mkdtempSync(join(tmpdir(), 'mllr-gen-'));
-    const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([])), 'eval/big.jsonl', { perMetric: 20_000, maxBytes: 64 * 1024 * 1024 });
-    for (let i = 0; i < 20_000; i++) await log.add('harmful_asr', 20_000, record(i, 'y'.repeat(200)));
+    const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([])), 'eval/big.jsonl', { perMetric: 10_000, maxBytes: 64 * MB });
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const growth: number[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      // ~600 bytes a line: 6 MB in all, which a log that kept its lines would show as heap growth.
+      await log.add('harmful_asr', 10_000, record(i, `${i} `.padEnd(500, 'y')));
+      if ((i + 1) % 1000 === 0) {
+        gc();
+        growth.push(process.memoryUsage().heapUsed - before);
+      }
+    }
     const summary = await log.finish();
-    expect(summary.records).toBe(20_000);
-    expect(readFileSync(join(dir, 'eval', 'big.jsonl'), 'utf8').split('\n')).toHaveLength(20_001);
+    console.log(`generations log live heap growth per 1,000 items: ${growth.map((g) => (g / MB).toFixed(2)).join(' ')} MB`);
+    expect(summary.records).toBe(10_000);
+    expect(summary.bytes).toBeGreaterThan(5 * MB);
+    expect(readFileSync(join(dir, 'eval', 'big.jsonl'), 'utf8').split('\n')).toHaveLength(10_001);
+    expect(Math.max(...growth) - growth[0]!).toBeLessThan(1 * MB);
   });
 
   it('stops the evaluation with the write error when the disk refuses the file', async () => {
