@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MllrError, writeFileAtomic, type ModelArchitecture, type PluginRef } from '@mllr/core';
+import { MllrError, writeFileAtomic, type EngineProvider, type ModelArchitecture, type PluginRef } from '@mllr/core';
 import { DEFAULT_LR_SHAPE, runFineTuning } from '@mllr/schedules';
 import { expectedTensorShapes, loadModelConfig } from '@mllr/model';
 import { loadEngineProvider } from '../engines/open-engine.js';
@@ -95,7 +95,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   await checkOutFolder(out, force);
   const { examples, kind } = await loadFinetuneExamples(options.data, modelDir, architecture, settings.maxTokens);
 
-  const provider = await loadEngineProvider(options.engine, options.catalog ?? BUILTIN_PLUGINS, options.cwd ?? process.cwd(), 'training');
+  const provider = await loadTrainingProvider(options.engine, options.catalog ?? BUILTIN_PLUGINS, options.cwd ?? process.cwd());
   if (!provider.openTraining) {
     throw new MllrError('ARGUMENT_INVALID', `--engine ${provider.name}: the ${provider.name} engine cannot train (it opens no training engine); use another --engine`);
   }
@@ -173,6 +173,22 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   } finally {
     await engine.dispose();
     if (!published) await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The training engine provider `ref` names. A name the catalog knows only as an inference engine gets a message
+ * saying so, rather than "unknown plugin".
+ */
+async function loadTrainingProvider(ref: PluginRef, catalog: PluginCatalog, cwd: string): Promise<EngineProvider> {
+  try {
+    return await loadEngineProvider(ref, catalog, cwd, 'training');
+  } catch (error) {
+    if (error instanceof MllrError && error.code === 'PLUGIN_UNKNOWN' && ref.name !== undefined && catalog.entry('inference', ref.name)) {
+      const trainers = catalog.names('training').join(', ');
+      throw new MllrError('ARGUMENT_INVALID', `--engine ${ref.name}: the ${ref.name} engine cannot train yet (it runs inference only); use --engine ${trainers}`);
+    }
+    throw error;
   }
 }
 
