@@ -33,5 +33,5 @@ export type { OnnxMatMulProbeOptions } from './bench/matmul-probe.js';
 export { addGradients, addVjp } from './autodiff/backward.js';
 export { TRAIN_IO, TRAINING_FORMAT, buildTrainingGraph } from './train-graph/training-graph.js';
 export type { TrainingGraph, TrainingGraphOptions } from './train-graph/training-graph.js';
-export { TrainingGraphSession, trainingBatch } from './train-graph/training-session.js';
+export { TrainingGraphSession, trainingBatch, trainingGraphSources } from './train-graph/training-session.js';
 export type { MicroBatchResult, TrainingBatch } from './train-graph/training-session.js';

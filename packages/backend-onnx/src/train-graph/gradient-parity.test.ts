@@ -44,7 +44,7 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
       const examples: TrainExample[] = reference.batch.map((e) => ({ ids: e.ids, promptLength: e.prompt_length }));
       const session = await TrainingGraphSession.create(checkpoint.architecture, { trainable: [...checkpoint.tensors.keys()], settings: { device: 'cpu', threads: 1 } });
       try {
-        const result = await session.run(examples, weights);
+        const result = await session.compute(examples, weights);
         expect(result.tokens).toBe(reference.token_count);
         expect(Math.abs(result.lossSum - reference.loss_sum) / reference.loss_sum).toBeLessThan(1e-5);
         expect([...result.grads.keys()].sort()).toEqual([...expected.keys()].sort());
@@ -56,7 +56,7 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
           expect(Math.abs(result.gradSquares.get(tensor)! - square) / square, `grad_sq of ${tensor}`).toBeLessThan(1e-5);
         }
       } finally {
-        await session.release();
+        await session.dispose();
       }
     });
   }
@@ -74,7 +74,7 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
     const full = await TrainingGraphSession.create(checkpoint.architecture, { trainable: [...checkpoint.tensors.keys()], settings: { threads: 1 } });
     const partial = await TrainingGraphSession.create(checkpoint.architecture, { trainable, settings: { device: 'cpu', threads: 1 } });
     try {
-      const result = await partial.run(examples, weights);
+      const result = await partial.compute(examples, weights);
       expect([...result.grads.keys()]).toEqual(trainable);
       for (const tensor of trainable) expect(relativeError(result.grads.get(tensor)!, expected.get(tensor)!.data), tensor).toBeLessThan(TOLERANCE);
       // Only the last layer's MLP and the head lie between these tensors and the loss: three backward MatMuls
@@ -84,7 +84,7 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
       expect(matmuls(partial) - forwardMatMuls).toBe(3);
       expect(matmuls(full) - forwardMatMuls).toBeGreaterThan(2 * 7 * checkpoint.architecture.numLayers);
     } finally {
-      await Promise.all([full.release(), partial.release()]);
+      await Promise.all([full.dispose(), partial.dispose()]);
     }
   });
 });

@@ -56,13 +56,15 @@ export function trainingBatch(arch: ModelArchitecture, examples: readonly TrainE
 }
 
 /**
- * An onnxruntime-node session over a {@link buildTrainingGraph} graph: one call to {@link run} is one micro-batch's
- * forward and backward. The session is built once per trainable set; weights are fed on every run.
+ * An onnxruntime-node session over a {@link buildTrainingGraph} graph: one call to {@link compute} is one
+ * micro-batch's forward and backward. The session is built once per trainable set; weights are fed on every call.
+ * It is a `GradientSource` of the ONNX training engine (train/gradient-source.ts: `trainable`, `compute`,
+ * `dispose`); {@link trainingGraphSources} is the matching factory.
  *
  * ```ts
  * const session = await TrainingGraphSession.create(arch, { trainable: ['model.layers.0.mlp.up_proj.weight'] });
- * const { lossSum, tokens, grads } = await session.run(examples, weights); // weights: every tensor, by HF name
- * await session.release();
+ * const { lossSum, tokens, grads } = await session.compute(examples, weights); // weights: every tensor, by HF name
+ * await session.dispose();
  * ```
  */
 export class TrainingGraphSession {
@@ -92,7 +94,7 @@ export class TrainingGraphSession {
    * Loss and gradients of one micro-batch. `weights` holds every tensor of the checkpoint (trainable and frozen) by
    * Hugging Face name, float32 in the checkpoint's layout; the arrays are read, not kept.
    */
-  async run(examples: readonly TrainExample[], weights: ReadonlyMap<string, Float32Array>): Promise<MicroBatchResult> {
+  async compute(examples: readonly TrainExample[], weights: ReadonlyMap<string, Float32Array>): Promise<MicroBatchResult> {
     const batch = trainingBatch(this.graph.architecture, examples);
     const { Tensor } = this.ort;
     const dims = [batch.size, batch.width];
@@ -120,7 +122,17 @@ export class TrainingGraphSession {
   }
 
   /** Frees the session. */
-  async release(): Promise<void> {
+  async dispose(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * A factory of training-graph sessions with fixed session settings, in the shape the ONNX training engine asks for
+ * (`GradientSourceFactory`: a new source whenever the set of trainable tensors changes).
+ */
+export function trainingGraphSources(
+  settings: SessionSettings = {},
+): (request: { architecture: ModelArchitecture; trainable: readonly string[] }) => Promise<TrainingGraphSession> {
+  return (request) => TrainingGraphSession.create(request.architecture, { trainable: request.trainable, settings });
 }
