@@ -96,7 +96,7 @@ export { EventSink } from './contracts/event-sink.js';
 export { RunStore } from './contracts/run-store.js';
 export type { ArtifactContent, StageRecord } from './contracts/run-store.js';
 export { StageSet } from './contracts/stage.js';
-export type { Stage, StageContext } from './contracts/stage.js';
+export type { ConfigProblem, Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken } from './contracts/plugin-loader.js';
 export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';
 export type { AtomicWriteFs } from './atomic-write.js';

@@ -39,7 +39,7 @@ export { randomTensors, tinyArchitecture } from './checkpoint/random-tensors.js'
 /** Seeded GPT-2-style initial weights for training from scratch. */
 export { initialTensors } from './checkpoint/initial-tensors.js';
 /** Weight file names of a Hugging Face checkpoint. */
-export { WEIGHTS_FILE, WEIGHTS_INDEX_FILE } from './checkpoint/locate-weights.js';
+export { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, locateWeights } from './checkpoint/locate-weights.js';
 /** Module id ↔ tensor names of a model. */
 export { buildModuleMap } from './checkpoint/module-map.js';
 /** The modules of a model and their tensors. */

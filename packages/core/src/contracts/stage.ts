@@ -1,6 +1,7 @@
 import { serviceToken } from '../di.js';
 import type { DependencyContainer } from '../di.js';
 import type { RunConfig } from '../config/schema.js';
+import type { ErrorCode } from '../errors.js';
 import type { RunEventInput } from '../events.js';
 import type { RunStore } from './run-store.js';
 
@@ -46,6 +47,19 @@ export interface StageSet {
   readonly stages: readonly Stage[];
   /** Facts for the dashboard header (model, engine, device). */
   readonly info?: Readonly<Record<string, string>>;
+  /**
+   * Every problem that would stop the stages (a missing model folder, a data file that cannot be read), found before
+   * the run folder exists; the pipeline reports them all at once, each at its config path, and starts nothing.
+   */
+  preflight?(): Promise<ConfigProblem[]>;
+}
+
+/** A problem with a run config found before the run starts, at a key path of the config (`['model', 'path']`). */
+export interface ConfigProblem {
+  path: readonly (string | number)[];
+  message: string;
+  /** The code the problem would have had on its own (DATA_INVALID, CHECKPOINT_INVALID, …). */
+  code?: ErrorCode;
 }
 
 /** DI token for {@link StageSet}. */

@@ -9,6 +9,8 @@ export { JsonReader } from './json-reader.js';
 export { JsonlReader } from './jsonl-reader.js';
 /** Reader selection by extension or preset; the all-format DatasetReader for DI. */
 export { FileDatasetReader, SUPPORTED_FORMATS, formatOf, readAll, readDataset } from './read-dataset.js';
+/** The checks a read makes before its first record (preset, format, mapping, file), for validating a config up front. */
+export { checkDatasetSource } from './check-source.js';
 
 /** A file of prompts whose prompt column (prompt, goal, instruction) is found by name. */
 export { PROMPT_COLUMNS, promptFileSource } from './prompt-file.js';

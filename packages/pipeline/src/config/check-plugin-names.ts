@@ -35,20 +35,23 @@ const PLUGIN_PATHS: ReadonlyArray<{ slot: PluginSlot; path: readonly string[] }>
  */
 export function checkPluginNames(raw: unknown, catalog: PluginCatalog): PluginNameProblem[] {
   const problems: PluginNameProblem[] = [];
-  for (const { slot, path } of PLUGIN_PATHS) {
-    for (const { value, at } of valuesAt(raw, path, [])) {
-      const name = typeof value === 'string' ? value : (value as { name?: unknown } | undefined)?.name;
-      if (typeof name !== 'string' || catalog.has(slot, name)) continue;
-      const known = catalog.names(slot);
-      problems.push({
-        path: typeof value === 'string' ? at : [...at, 'name'],
-        message:
-          `unknown ${slot} plugin "${name}"; known: ${known.length > 0 ? known.join(', ') : '(none)'}` +
-          ' (or use `module: <path or package>` for a third-party plugin)',
-      });
-    }
+  for (const { slot, value, at } of pluginReferences(raw)) {
+    const name = typeof value === 'string' ? value : (value as { name?: unknown } | undefined)?.name;
+    if (typeof name !== 'string' || catalog.has(slot, name)) continue;
+    const known = catalog.names(slot);
+    problems.push({
+      path: typeof value === 'string' ? at : [...at, 'name'],
+      message:
+        `unknown ${slot} plugin "${name}"; known: ${known.length > 0 ? known.join(', ') : '(none)'}` +
+        ' (or use `module: <path or package>` for a third-party plugin)',
+    });
   }
   return problems;
+}
+
+/** Every plugin reference in a config (as written or parsed), with its slot and key path. */
+export function pluginReferences(config: unknown): Array<{ slot: PluginSlot; value: unknown; at: (string | number)[] }> {
+  return PLUGIN_PATHS.flatMap(({ slot, path }) => valuesAt(config, path, []).map(({ value, at }) => ({ slot, value, at })));
 }
 
 function valuesAt(node: unknown, path: readonly string[], at: (string | number)[]): Array<{ value: unknown; at: (string | number)[] }> {

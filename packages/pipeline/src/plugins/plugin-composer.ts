@@ -1,6 +1,8 @@
 import {
   MllrError,
   PLUGIN_SLOTS,
+  toMllrError,
+  type ConfigProblem,
   PluginOptions,
   describeToken,
   type DependencyContainer,
@@ -54,6 +56,24 @@ export class PluginComposer implements PluginLoader {
     }
     return resolveReadably<T>(child, token, `${where} (${label})`);
   }
+}
+
+/**
+ * What {@link PluginComposer.load} would refuse about a plugin reference without registering anything: a module
+ * that cannot be loaded, or options its schema rejects; each problem at its key path under `at`.
+ */
+export async function pluginProblems(slot: PluginSlot, ref: PluginRef, at: readonly (string | number)[], configDir: string, catalog: PluginCatalog): Promise<ConfigProblem[]> {
+  const where = at.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
+  let mod;
+  try {
+    mod = await loadPluginModule(slot, ref, where, configDir, catalog);
+  } catch (error) {
+    const problem = toMllrError(error);
+    return [{ path: at, message: problem.message.startsWith(`${where}: `) ? problem.message.slice(where.length + 2) : problem.message, code: problem.code }];
+  }
+  const parsed = mod.optionsSchema?.(ref.name ?? ref.module!, slot)?.safeParse(ref.options);
+  if (!parsed || parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({ path: [...at, 'options', ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))], message: issue.message, code: 'CONFIG_INVALID' as const }));
 }
 
 /** Resolves a token, turning tsyringe's internal messages into errors that say what to fix. */

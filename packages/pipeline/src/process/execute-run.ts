@@ -14,6 +14,7 @@ import {
 } from '@mllr/core';
 import { promptFileSource, readAll } from '@mllr/data';
 import { loadRunConfig } from '../config/load-config.js';
+import { preflightRun } from '../config/preflight.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { PluginComposer } from '../plugins/plugin-composer.js';
@@ -58,6 +59,8 @@ export async function executeRun(
     const composer = new PluginComposer(container, catalog, loaded.dir);
     container.register(PluginLoader, { useValue: composer });
     const stageSet = await composer.load<StageSetService>('stages', config.stages, 'stages');
+    // The model folder, data files and plugin options, all checked now: a wrong path is one message, not a failed run.
+    await preflightRun(loaded, config, catalog, stageSet);
 
     folder = await RunFolder.open({
       dir: request.outDir ? resolve(cwd, request.outDir) : RunFolder.defaultDir(loaded.file, cwd),

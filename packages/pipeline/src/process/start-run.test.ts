@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunEvent } from '@mllr/core';
@@ -119,7 +119,7 @@ describe('startRun (engine child process)', () => {
     expect(outcome.error?.details?.map((d) => d.where)).toEqual([`${file}:1:7 seed`, `${file}:2:9 search`]);
   });
 
-  it('reports a model folder that does not exist before any stage runs, with exit code 2', async () => {
+  it('reports a model folder that does not exist before the run folder is made, with exit code 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-fork-'));
     const file = join(dir, 'missing-model.yaml');
     writeFileSync(file, 'model: { path: ./no-such-model }\n');
@@ -127,7 +127,29 @@ describe('startRun (engine child process)', () => {
     const outcome = await result;
     expect(outcome.exitCode).toBe(2);
     expect(outcome.error?.code).toBe('CHECKPOINT_INVALID');
-    expect(outcome.error?.message).toContain(join(dir, 'no-such-model'));
-    expect(events.filter((e) => e.type === 'stage').map(stageLine)).toEqual(['base:start', 'base:fail']);
+    expect(outcome.error?.details).toEqual([{ where: `${file}:1:16 model.path`, message: `the model folder ${join(dir, 'no-such-model')} does not exist` }]);
+    expect(events.filter((e) => e.type === 'stage')).toEqual([]);
+    expect(existsSync(join(dir, 'run'))).toBe(false);
+  });
+
+  it('lists a wrong model path, an unknown preset and a missing data file together, and makes no run folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-fork-'));
+    const file = join(dir, 'bad-inputs.yaml');
+    writeFileSync(join(dir, 'ift.json'), JSON.stringify([{ instruction: 'i', output: 'o' }]));
+    writeFileSync(
+      file,
+      ['model: { path: ./no-such-model }', 'data:', '  dir: .', '  ift: { path: ift.json, preset: alpacca }', '  benign_eval: [{ path: gone.jsonl }]', ''].join('\n'),
+    );
+    const { result, events } = run(file, join(dir, 'run'));
+    const outcome = await result;
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.error).toMatchObject({ code: 'CONFIG_INVALID', message: `config ${file} has 3 problems found before the run started (no run folder was made):` });
+    expect(outcome.error?.details?.map((d) => `${d.where}: ${d.message}`)).toEqual([
+      `${file}:1:16 model.path: the model folder ${join(dir, 'no-such-model')} does not exist`,
+      expect.stringMatching(new RegExp(`^${file}:4:8 data\\.ift: .*ift\\.json: unknown preset "alpacca"; known presets: `)),
+      `${file}:5:17 data.benign_eval[0]: ${join(dir, 'gone.jsonl')}: file not found`,
+    ]);
+    expect(events.filter((e) => e.type === 'stage')).toEqual([]);
+    expect(existsSync(join(dir, 'run'))).toBe(false);
   });
 });

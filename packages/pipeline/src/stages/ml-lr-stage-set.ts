@@ -2,6 +2,7 @@ import { MllrError, type DependencyContainer, type PluginInfo, type RunConfig, R
 import { baseStage } from './ml-lr/base-stage.js';
 import { evalStage } from './ml-lr/eval-stage.js';
 import { iftStage } from './ml-lr/ift-stage.js';
+import { dataProblems, modelProblems } from './ml-lr/preflight-checks.js';
 import { pretrainStage } from './ml-lr/pretrain-stage.js';
 import { proxyStage } from './ml-lr/proxy-stage.js';
 import { reportStage } from './ml-lr/report-stage.js';
@@ -44,6 +45,7 @@ export function register(container: DependencyContainer, _options: Record<string
       evalStage(resources),
       reportStage(),
     ],
+    preflight: async () => [...(await modelProblems(config, info.configDir)), ...(await dataProblems(config, resources.dataDir))],
   };
   container.register(info.token, { useValue: stageSet });
 }

@@ -1,0 +1,36 @@
+import { MllrError, type ConfigProblem, type ErrorDetail, type PluginRef, type RunConfig, type StageSet } from '@mllr/core';
+import { pluginProblems } from '../plugins/plugin-composer.js';
+import type { PluginCatalog } from '../plugins/plugin-catalog.js';
+import { pluginReferences } from './check-plugin-names.js';
+import { formatPath, type LoadedConfig } from './load-config.js';
+import { ConfigSource } from './source-locator.js';
+
+/**
+ * Checks a loaded config against the world before a run folder exists: every plugin module loads and accepts its
+ * options, and the stage set finds what its stages need (the model folder, every data file and preset). All problems
+ * are reported at once, each at `file:line:col` and its key path, as one error (exit 2); nothing is started.
+ */
+export async function preflightRun(loaded: Pick<LoadedConfig, 'file' | 'text' | 'dir'>, config: RunConfig, catalog: PluginCatalog, stageSet: StageSet): Promise<void> {
+  const problems: ConfigProblem[] = [];
+  for (const { slot, value, at } of pluginReferences(config)) {
+    // The stage set is loaded already (it is what runs this check); no stage loads the tokenizer slot (they read the
+    // model folder's tokenizer.json), and its built-in entry is not a loadable plugin module.
+    if (slot === 'stages' || slot === 'tokenizer') continue;
+    problems.push(...(await pluginProblems(slot, value as PluginRef, at, loaded.dir, catalog)));
+  }
+  problems.push(...((await stageSet.preflight?.()) ?? []));
+  if (problems.length > 0) throw preflightError(loaded, problems);
+}
+
+/**
+ * One error for every problem: the problems' own code when they share one (DATA_INVALID for data files only),
+ * else CONFIG_INVALID; each detail is one line, in file order.
+ */
+export function preflightError(loaded: Pick<LoadedConfig, 'file' | 'text'>, problems: readonly ConfigProblem[]): MllrError {
+  const source = ConfigSource.parse(loaded.file, loaded.text);
+  const details: ErrorDetail[] = problems.map((p) => ({ where: `${source.locate(p.path)} ${formatPath(p.path)}`, message: p.message }));
+  const codes = new Set(problems.map((p) => p.code ?? 'CONFIG_INVALID'));
+  const code = codes.size === 1 ? [...codes][0]! : 'CONFIG_INVALID';
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  return new MllrError(code, `config ${loaded.file} has ${count} found before the run started (no run folder was made):`, { details });
+}
