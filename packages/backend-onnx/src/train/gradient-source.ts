@@ -24,6 +24,8 @@ export interface MicroBatchGradients {
 export interface GradientSource {
   /** Hugging Face names of the tensors whose gradients `compute` returns; every other weight is frozen. */
   readonly trainable: readonly string[];
+  /** Where it computes (`cpu`, `cuda`), when it knows: the engine reports it as its device. */
+  readonly device?: string;
   /**
    * Loss and gradients of one micro-batch. `weights` holds every tensor of the model (trainable and frozen); the
    * engine passes the same arrays on every call and updates them in place between calls.

@@ -268,6 +268,17 @@ describe('OnnxTrainingEngine', () => {
     expect(() => e.setLearningRates({ nope: 0.1 })).toThrow(/no parameter group "nope"/);
   });
 
+  it("reports its gradient source's device once it has one, the option's before", async () => {
+    const { factory } = quadraticSources();
+    const onCuda: GradientSourceFactory = async (request) => Object.assign(await factory(request), { device: 'cuda' });
+    const e = await OnnxTrainingEngine.create(model(), { gradients: onCuda, device: 'auto' });
+    open.push(e);
+    expect(e.device).toBe('auto');
+    e.configure(allGroup(e), SETTINGS);
+    await e.trainStep(dataset());
+    expect(e.device).toBe('cuda');
+  });
+
   it('reports a gradient source that leaves out a trainable tensor, by name', async () => {
     const { factory } = quadraticSources();
     const dropping: GradientSourceFactory = async (request) => {

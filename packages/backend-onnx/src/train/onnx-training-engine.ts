@@ -23,7 +23,7 @@ import { splitMicroBatches } from './micro-batches.js';
 export interface OnnxTrainingEngineOptions {
   /** Opens the loss-and-gradient computation for a set of trainable tensors (the ONNX training graph). */
   gradients: GradientSourceFactory;
-  /** The device the gradient sources run on, as `device` reports it; default `cpu`. */
+  /** What `device` reports until a gradient source says where it runs; default `cpu`. */
   device?: string;
 }
 
@@ -52,7 +52,7 @@ export class OnnxTrainingEngine implements TrainingEngine {
     private readonly config: Record<string, unknown>,
     private readonly sourceDir: string | undefined,
     private readonly openSource: GradientSourceFactory,
-    readonly device: string,
+    private readonly defaultDevice: string,
   ) {}
 
   /**
@@ -80,6 +80,11 @@ export class OnnxTrainingEngine implements TrainingEngine {
   /** An engine on a Hugging Face checkpoint folder (config.json + safetensors), loaded through @mllr/model. */
   static async open(dir: string, options: OnnxTrainingEngineOptions): Promise<OnnxTrainingEngine> {
     return OnnxTrainingEngine.create(await loadCheckpoint(dir), options);
+  }
+
+  /** The device of the current gradient source (for example `cpu` after a CUDA fallback); before the first step, the option's. */
+  get device(): string {
+    return this.source?.device ?? this.defaultDevice;
   }
 
   tensorNames(): string[] {

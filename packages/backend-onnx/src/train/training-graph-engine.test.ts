@@ -41,6 +41,7 @@ describe('OnnxTrainingEngine on the ONNX training graph', () => {
     e.configure(allGroup(e, 0.01), SETTINGS);
     const data = dataset();
     const first = await e.trainStep(data);
+    expect(e.device).toBe('cpu'); // the training graph's session says where it runs
     expect(first.tokens).toBe(data.length * 2); // answer + eos per example
     expect(first.loss).toBeGreaterThan(2);
     let last = first;
