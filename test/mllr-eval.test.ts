@@ -27,7 +27,7 @@ describe('mllr eval and the generations every evaluation writes', () => {
     run = join(mkdtempSync(join(tmpdir(), 'mllr-eval-run-')), 'run');
     const result = await runMllr(['run', '--headless', '--config', CONFIG, '--out', run]);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
   }, 600_000);
 
   it('the run writes eval/<model>.jsonl for every model: one line per judged prompt, adding up to eval.json, linked from the reports', () => {
@@ -63,7 +63,7 @@ describe('mllr eval and the generations every evaluation writes', () => {
     // eval-small.yaml changes only the search and fine-tuning, none of the evaluation's inputs, so its base row is the
     // default run's base row.
     const result = await runMllr(['eval', '--model', resolve(import.meta.dirname, '../packages/tiny-chat/model'), '--json']);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const printed = JSON.parse(result.stdout);
     expect(Object.keys(printed)).toEqual(['model', 'metrics', 'counts']);
     expect(printed.metrics).toEqual(summary.runs.base);
@@ -77,7 +77,7 @@ describe('mllr eval and the generations every evaluation writes', () => {
     const evaluation = json(join(run, 'eval.json'));
     const out = join(mkdtempSync(join(tmpdir(), 'mllr-eval-out-')), 'out');
     const result = await runMllr(['eval', '--model', join(run, 'models', 'uniform'), '--config', CONFIG, '--out', out]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     for (const metric of METRICS) {
       const { numerator, denominator } = evaluation.uniform[metric];
       expect(result.stdout).toMatch(new RegExp(`${metric} +[\\d.]+% +${numerator}/${denominator} `));
@@ -96,7 +96,7 @@ describe('mllr eval and the generations every evaluation writes', () => {
     process.env['MLLR_EVAL_TEST_API_KEY'] = key;
     try {
       const result = await runMllr(['eval', '--model', 'tiny-chat', '--eval-harmful', join(dir, 'harmful.jsonl'), '--out', join(dir, 'out'), '--json']);
-      expect(result.code).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
       // Named files replace the embedded world's harmful set, as in a run.
       expect(JSON.parse(result.stdout).counts.harmful_asr.denominator).toBe(2);
       const text = readFileSync(join(dir, 'out', 'eval', 'model.jsonl'), 'utf8');
