@@ -160,6 +160,12 @@ export class GraphFacts {
         this.set(out, x.elemType, batch && [...batch, xs[xs.length - 2]!, bs[bs.length - 1]!]);
         break;
       }
+      case 'Gemm': {
+        const bs = this.of(inputs[1]!).shape;
+        if (!xs || !bs || xs.length !== 2 || bs.length !== 2) return this.set(out, x.elemType, undefined);
+        this.set(out, x.elemType, [int('transA', 0) ? xs[1]! : xs[0]!, int('transB', 0) ? bs[0]! : bs[1]!]);
+        break;
+      }
       case 'Transpose': {
         const perm = intList('perm') ?? (xs ? xs.map((_, i) => xs.length - 1 - i) : undefined);
         this.set(out, x.elemType, xs && perm && perm.map((p) => xs[p]!));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { GraphBuilder } from '../export/graph-builder.js';
+import { floatAttribute, type GraphBuilder } from '../export/graph-builder.js';
 import { ElemType } from '../export/onnx-proto.js';
 import { checkGradients, lcg, type CheckInput } from '../test-support/gradient-check.js';
 
@@ -105,6 +105,21 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
         const a = kind === 'left-matrix' ? [m, k] : [...batch, m, k];
         const b = kind === 'matrix' ? [k, n] : kind === 'ones' ? [...batch.map(() => 1), k, n] : [...batch, k, n];
         await expectGradients([float('a', a), float('b', b)], (g, [x, z]) => g.op('MatMul', [x!, z!]), s);
+      }),
+      RUNS,
+    );
+  });
+
+  it('Gemm with transA/transB, α, β and a broadcast C', async () => {
+    const cases = fc.tuple(dim, dim, dim, fc.boolean(), fc.boolean(), fc.constantFrom(1, 0.5), fc.constantFrom(1, -2), fc.constantFrom('full', 'row', 'scalar'), seed);
+    await fc.assert(
+      fc.asyncProperty(cases, async ([m, k, n, ta, tb, alpha, beta, cKind, s]) => {
+        const c = cKind === 'full' ? [m, n] : cKind === 'row' ? [n] : [1];
+        await expectGradients(
+          [float('a', ta ? [k, m] : [m, k]), float('b', tb ? [n, k] : [k, n]), float('c', c)],
+          (g, [x, y, z]) => g.op('Gemm', [x!, y!, z!], { transA: ta ? 1 : 0, transB: tb ? 1 : 0, alpha: floatAttribute(alpha), beta: floatAttribute(beta) }),
+          s,
+        );
       }),
       RUNS,
     );

@@ -3,8 +3,22 @@ import { onnx, type OnnxTypes } from './onnx-proto.js';
 /** A dimension of an input or output: a fixed size, or a named dynamic axis. */
 export type Dim = number | string;
 
-/** Node attributes: an integer, a list of integers, a string (ScatterND's `reduction`) or a tensor (ConstantOfShape's `value`). */
-export type Attributes = Readonly<Record<string, number | readonly number[] | string | OnnxTypes.ITensorProto>>;
+/** A float attribute (plain numbers are integer attributes): `{ alpha: floatAttribute(0.5) }`. */
+export interface FloatAttribute {
+  readonly kind: 'float';
+  readonly value: number;
+}
+
+/** Marks a number as a float attribute. */
+export function floatAttribute(value: number): FloatAttribute {
+  return { kind: 'float', value };
+}
+
+/**
+ * Node attributes: an integer, a list of integers, a float ({@link floatAttribute}), a string (ScatterND's
+ * `reduction`) or a tensor (ConstantOfShape's `value`).
+ */
+export type Attributes = Readonly<Record<string, number | readonly number[] | string | FloatAttribute | OnnxTypes.ITensorProto>>;
 
 /** A large float initializer whose data is attached when the model is serialised (inline or external). */
 export interface WeightSlot {
@@ -169,6 +183,7 @@ function attribute(name: string, value: Attributes[string]): OnnxTypes.IAttribut
   if (typeof value === 'number') return onnx.AttributeProto.create({ name, type: AttributeType.INT, i: value });
   if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
   if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...(value as readonly number[])] });
+  if ((value as FloatAttribute).kind === 'float') return onnx.AttributeProto.create({ name, type: AttributeType.FLOAT, f: (value as FloatAttribute).value });
   return onnx.AttributeProto.create({ name, type: AttributeType.TENSOR, t: value as OnnxTypes.ITensorProto });
 }
 

@@ -1,4 +1,4 @@
-import { gradOut, shapesOf, unbroadcast, type VjpRule } from '../vjp.js';
+import { gradOut, intAttr, scalarLike, shapesOf, unbroadcast, type VjpContext, type VjpRule } from '../vjp.js';
 
 /** Swaps the last two axes of a value of the given rank. */
 function swapLast(rank: number): number[] {
@@ -43,5 +43,40 @@ const matmul: VjpRule = (ctx) => {
   return [ga, gb];
 };
 
+/** A float attribute of the node. */
+function floatAttr(ctx: VjpContext, name: string, fallback: number): number {
+  const a = ctx.node.attribute?.find((x) => x.name === name);
+  return a?.f === undefined || a.f === null ? fallback : Number(a.f);
+}
+
+/**
+ * y = α·A'B' + β·C with A' = Aᵀ if transA, B' = Bᵀ if transB (2-D), C broadcast to [M, N]. Each gradient is one
+ * Gemm with the transposes flipped: ∂A = α·gy·B'ᵀ (or its transpose), ∂B = α·A'ᵀ·gy (or its transpose), ∂C = β·gy
+ * summed back to C's shape. α and β ≠ 1 become a Mul (the builder writes integer attributes only).
+ */
+const gemm: VjpRule = (ctx) => {
+  const gy = gradOut(ctx);
+  const [a, b, c] = ctx.inputs as [string, string, string?];
+  const transA = intAttr(ctx, 'transA', 0);
+  const transB = intAttr(ctx, 'transB', 0);
+  const alpha = floatAttr(ctx, 'alpha', 1);
+  const beta = floatAttr(ctx, 'beta', 1);
+  const scaled = (value: string, factor: number) => (factor === 1 ? value : ctx.g.op('Mul', [value, scalarLike(ctx, factor, gy)]));
+  const grads: (string | undefined)[] = [undefined, undefined, undefined];
+  if (ctx.needs[0]) {
+    const product = transA ? ctx.g.op('Gemm', [b, gy], { transA: transB, transB: 1 }) : ctx.g.op('Gemm', [gy, b], { transB: 1 - transB });
+    grads[0] = scaled(product, alpha);
+  }
+  if (ctx.needs[1]) {
+    const product = transB ? ctx.g.op('Gemm', [gy, a], { transA: 1, transB: transA }) : ctx.g.op('Gemm', [a, gy], { transA: 1 - transA });
+    grads[1] = scaled(product, alpha);
+  }
+  if (c !== undefined && ctx.needs[2]) {
+    const { ins, out } = shapesOf(ctx);
+    grads[2] = unbroadcast(ctx, scaled(gy, beta), out, ins[2]!);
+  }
+  return grads;
+};
+
 /** Matrix product rules by op type. */
-export const MATMUL_RULES = { MatMul: matmul } as const;
+export const MATMUL_RULES = { MatMul: matmul, Gemm: gemm } as const;
