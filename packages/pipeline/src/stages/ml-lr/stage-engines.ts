@@ -65,6 +65,7 @@ export function stageEnginesText(uses: readonly EngineUse[], options: { compact?
     .join(' · ');
 }
 
-function pluginName(ref: PluginRef): string {
+/** The name a config gives a plugin: its built-in name or its module specifier. */
+export function pluginName(ref: PluginRef): string {
   return ref.name ?? ref.module ?? '(unnamed)';
 }
