@@ -8,12 +8,14 @@ import {
   StoppedError,
   rootContainer,
   toMllrError,
+  type InvalidRecord,
   type RunConfig,
   type RunEvent,
   type StageSet as StageSetService,
 } from '@mllr/core';
 import { promptFileSource, readAll } from '@mllr/data';
 import { loadRunConfig } from '../config/load-config.js';
+import { DataLedger } from '../stages/ml-lr/data-ledger.js';
 import { preflightRun } from '../config/preflight.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
@@ -119,7 +121,10 @@ export async function withEvalHarmful(config: RunConfig, files: readonly string[
   for (const file of files) {
     try {
       const source = await promptFileSource(resolve(cwd, file));
-      await readAll(source);
+      // Under data.on_invalid: skip a few unusable records are fine (the run counts them); a mostly unusable file is not.
+      const skipped: InvalidRecord[] = [];
+      const samples = await readAll(source, config.data.on_invalid === 'skip' ? { onInvalid: (record) => skipped.push(record) } : {});
+      new DataLedger().read(source.path, samples.length, skipped);
       sources.push(source);
     } catch (error) {
       const problem = toMllrError(error);
