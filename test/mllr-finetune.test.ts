@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCheckpoint } from '@mllr/model';
@@ -128,8 +128,11 @@ describe('mllr finetune', () => {
     writeFileSync(plan, JSON.stringify({ format: 'mllr-lr-plan/v1', param_groups: [{ name: 'a', params: ['model.layers.9.mlp.up_proj.weight'], lr: 1 }] }));
     const badRecord = join(dir, 'bad.jsonl');
     writeFileSync(badRecord, `${JSON.stringify({ ids: [1, 2, 3], prompt_length: 1 })}\n${JSON.stringify({ ids: [1, 99999], prompt_length: 1 })}\n`);
+    const taken = join(dir, 'taken');
+    mkdirSync(taken, { recursive: true });
+    writeFileSync(join(taken, 'finetune.json'), '{}');
     const cases: Array<[string[], string]> = [
-      [args(data, join(dir, 'uniform')), `--out ${join(dir, 'uniform')} exists and is not empty`],
+      [args(data, taken), `--out ${taken} exists and is not empty`],
       [args(data, join(dir, 'x'), ['--plan', plan]), `--plan ${plan}: names 1 tensor the model lacks: model.layers.9.mlp.up_proj.weight`],
       [args(join(dir, 'none.jsonl'), join(dir, 'x')), `--data ${join(dir, 'none.jsonl')}: file not found`],
       [args(badRecord, join(dir, 'x')), `${badRecord}:2: "ids"[1] is 99999, outside the model's vocabulary`],

@@ -143,6 +143,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
     .requiredOption('--data <file>', 'training data: a dataset file (CSV, JSON, JSONL) or pre-tokenized JSON Lines {"ids": [...], "prompt_length": n}')
     .requiredOption('--out <dir>', 'folder for the fine-tuned model (Hugging Face layout) and finetune.json; must be absent or empty')
+    .option('--preset <name>', 'layout of a dataset file, as a run config names it (alpaca, gsm8k, advbench, …); default: generic prompt/response columns')
     .option('--plan <file>', 'learning-rate plan (JSON from mllr export-plan --format torch) naming every tensor of the model')
     .option('--steps <n>', 'optimizer steps (default: training.steps of the default config)', positiveInt('--steps'))
     .option('--batch-size <n>', 'examples per optimizer step', positiveInt('--batch-size'))

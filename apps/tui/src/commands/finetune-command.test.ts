@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../cli-io.js';
 import { main } from '../cli.js';
-import { renderFinetuneJson, renderFinetuneLines } from '../render/finetune-output.js';
+import { describeStart, renderFinetuneJson, renderFinetuneLines } from '../render/finetune-output.js';
 
 function io(): CliIo & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
@@ -47,7 +47,7 @@ describe('mllr finetune options', () => {
 });
 
 describe('mllr finetune output', () => {
-  const start = { engine: 'tfjs', device: 'wasm', examples: 8, dataKind: 'tokenized' as const, steps: 2, groups: [{ name: 'all', learningRate: 0.002, tensors: 38 }] };
+  const start = { engine: 'tfjs', device: 'wasm', examples: 8, dataKind: 'tokenized' as const, skipped: {}, steps: 2, groups: [{ name: 'all', learningRate: 0.002, tensors: 38 }] };
   const step = { step: 1, steps: 2, loss: 2.5, gradNorm: 0.75, tokens: 40 };
   const result = { out: '/m', steps: 2, firstLoss: 2.5, finalLoss: 2, tokens: 80, elapsedS: 3 };
 
@@ -75,5 +75,11 @@ describe('mllr finetune output', () => {
       'saved /m (loss 2.5000 → 2.0000 over 2 steps, 3s); finetune.json records the groups, settings and curve',
       '',
     ]);
+  });
+
+  it('says how many records of a dataset file were skipped, and why', () => {
+    expect(describeStart({ ...start, dataKind: 'dataset', skipped: { empty_response: 2, too_long: 1 }, groups: [{ name: 'frozen', learningRate: 0, tensors: 1 }] })).toBe(
+      'fine-tuning on tfjs (wasm): 8 examples (skipped 2 empty response, 1 too long), 2 steps; frozen 1 tensor at lr 0',
+    );
   });
 });

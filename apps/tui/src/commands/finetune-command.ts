@@ -9,6 +9,7 @@ export interface FinetuneCommandOptions {
   model: string;
   data: string;
   out: string;
+  preset?: string;
   plan?: string;
   steps?: number;
   batchSize?: number;
@@ -26,7 +27,8 @@ export interface FinetuneCommandOptions {
 
 /**
  * `mllr finetune`: one fine-tuning run of a model on a data file, uniform or by a plan, through the pipeline's
- * runFinetune; defaults come from the shipped run config (its `training` section, `seed` and `engine.training`).
+ * runFinetune; defaults come from the shipped run config (its `training` section, `seed`, `engine.training` and
+ * `data.on_invalid`).
  */
 export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo): Promise<number> {
   const { config } = await loadRunConfig(undefined, BUILTIN_PLUGINS);
@@ -51,9 +53,11 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
       model: resolveModelDir(options.model, io.cwd),
       data: resolve(io.cwd, options.data),
       out: resolve(io.cwd, options.out),
+      ...(options.preset !== undefined ? { preset: options.preset } : {}),
       ...(options.plan !== undefined ? { plan: resolve(io.cwd, options.plan) } : {}),
       engine,
       settings,
+      onInvalid: config.data.on_invalid,
       force: options.force ?? false,
       cwd: io.cwd,
       onStart: (start) => renderer.start(start),

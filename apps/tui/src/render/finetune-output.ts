@@ -43,7 +43,9 @@ export function renderFinetuneLines(stdout: NodeJS.WritableStream): FinetuneRend
 export function describeStart(s: FinetuneStart): string {
   const groups = s.groups.map((g) => `${g.name} ${g.tensors} tensor${g.tensors === 1 ? '' : 's'} at lr ${formatNumber(g.learningRate)}`).join(', ');
   const data = s.dataKind === 'tokenized' ? 'pre-tokenized examples' : 'examples';
-  return `fine-tuning on ${s.engine} (${s.device}): ${s.examples} ${data}, ${s.steps} step${s.steps === 1 ? '' : 's'}; ${groups}`;
+  const reasons = Object.entries(s.skipped);
+  const skipped = reasons.length > 0 ? ` (skipped ${reasons.map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`).join(', ')})` : '';
+  return `fine-tuning on ${s.engine} (${s.device}): ${s.examples} ${data}${skipped}, ${s.steps} step${s.steps === 1 ? '' : 's'}; ${groups}`;
 }
 
 /** One step as a line. */

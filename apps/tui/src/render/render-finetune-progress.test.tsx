@@ -3,7 +3,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { FinetuneProgress, type ProgressState } from './render-finetune-progress.js';
 
-const start = { engine: 'tfjs', device: 'wasm', examples: 8, dataKind: 'dataset' as const, steps: 4, groups: [{ name: 'all', learningRate: 0.002, tensors: 38 }] };
+const start = { engine: 'tfjs', device: 'wasm', examples: 8, dataKind: 'dataset' as const, skipped: {}, steps: 4, groups: [{ name: 'all', learningRate: 0.002, tensors: 38 }] };
 
 function frame(state: ProgressState): string[] {
   const { lastFrame, unmount } = render(<FinetuneProgress state={state} />);

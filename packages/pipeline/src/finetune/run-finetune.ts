@@ -25,6 +25,10 @@ export interface FinetuneOptions {
   model: string;
   /** `--data`: pre-tokenized JSON Lines or a dataset file. */
   data: string;
+  /** What to do with unusable records of a dataset file (a run config's `data.on_invalid`); default fail. */
+  onInvalid?: 'fail' | 'skip';
+  /** `--preset`: the dataset layout of a dataset file (as `preset` of a run config's data source); default generic. */
+  preset?: string;
   out: string;
   /** `--plan`: a torch plan from `mllr export-plan`; absent: every tensor at `settings.learningRate`. */
   plan?: string;
@@ -46,6 +50,8 @@ export interface FinetuneStart {
   device: string;
   examples: number;
   dataKind: 'tokenized' | 'dataset';
+  /** Records of the data file skipped as unusable, by reason. */
+  skipped: Record<string, number>;
   steps: number;
   groups: Array<{ name: string; learningRate: number; tensors: number }>;
 }
@@ -93,7 +99,11 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     throw new MllrError('ARGUMENT_INVALID', `--plan ${options.plan}: its warm-up of ${plan.shape.warmupSteps} steps is longer than --steps ${settings.steps}`);
   }
   await checkOutFolder(out, force);
-  const { examples, kind } = await loadFinetuneExamples(options.data, modelDir, architecture, settings.maxTokens);
+  const { examples, kind, skipped } = await loadFinetuneExamples(options.data, modelDir, architecture, {
+    ...(settings.maxTokens !== undefined ? { maxTokens: settings.maxTokens } : {}),
+    ...(options.preset !== undefined ? { preset: options.preset } : {}),
+    ...(options.onInvalid !== undefined ? { onInvalid: options.onInvalid } : {}),
+  });
 
   const provider = await loadTrainingProvider(options.engine, options.catalog ?? BUILTIN_PLUGINS, options.cwd ?? process.cwd());
   if (!provider.openTraining) {
@@ -110,6 +120,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       device: engine.device,
       examples: examples.length,
       dataKind: kind,
+      skipped,
       steps: settings.steps,
       groups: plan.groups.map((g) => ({ name: g.name, learningRate: g.learningRate, tensors: g.tensors.length })),
     });
@@ -136,8 +147,10 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       format: 'mllr-finetune/v1',
       base_model: modelDir,
       data: resolve(options.data),
+      ...(options.preset !== undefined ? { preset: options.preset } : {}),
       data_kind: kind,
       examples: examples.length,
+      skipped_records: skipped,
       plan: options.plan !== undefined ? resolve(options.plan) : null,
       engine: { name: engine.name, device: engine.device },
       settings: {
