@@ -47,6 +47,7 @@ describe('RunConfigSchema', () => {
       usability_eval: [],
       expertise_eval: [],
       eval_size: 100,
+      on_invalid: 'skip',
     });
     expect(config.training.max_tokens).toBeUndefined();
   });
