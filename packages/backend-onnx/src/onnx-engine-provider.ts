@@ -7,6 +7,8 @@ import { OnnxEngine, type OnnxEngineOptions } from './engine/onnx-engine.js';
 import { OptimumOnnxEngine } from './engine/optimum-engine.js';
 import { loadOnnxRuntime } from './engine/load-runtime.js';
 import { onnxModelFile, readOnnxFolder } from './import/onnx-folder.js';
+import { trainingGraphSources } from './train-graph/training-session.js';
+import { OnnxTrainingEngine } from './train/onnx-training-engine.js';
 
 /** Plugin options of the onnx engine. */
 export interface OnnxProviderOptions {
@@ -37,11 +39,7 @@ export class OnnxEngineProvider implements EngineProvider {
   }
 
   async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxEngine | OptimumOnnxEngine> {
-    const settings: OnnxEngineOptions = { device: this.deviceOf(options) };
-    // The plugin's own `threads` option wins; a run's worker processes pass their share of the cores.
-    const threads = this.defaults.threads ?? options.threads;
-    if (threads !== undefined) settings.threads = threads;
-    if (this.defaults.onMessage) settings.onMessage = this.defaults.onMessage;
+    const settings = this.sessionSettings(options);
     const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
     if (!hasCheckpoint && onnxModelFile(modelDir)) {
       const folder = await readOnnxFolder(modelDir);
@@ -49,6 +47,28 @@ export class OnnxEngineProvider implements EngineProvider {
       return OptimumOnnxEngine.open(modelDir, settings, folder.info);
     }
     return OnnxEngine.create(await loadCheckpoint(modelDir), settings);
+  }
+
+  /**
+   * The ONNX training engine on a checkpoint folder: mllr's training graph (weights as inputs, gradients of the
+   * trainable tensors only) run by ONNX Runtime, AdamW in WebAssembly SIMD loops beside it.
+   */
+  async openTraining(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxTrainingEngine> {
+    const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
+    if (!hasCheckpoint && onnxModelFile(modelDir)) {
+      throw new MllrError('CHECKPOINT_UNSUPPORTED', `${modelDir} holds only an ONNX model; the onnx engine trains from a safetensors checkpoint`);
+    }
+    const settings = this.sessionSettings(options);
+    return OnnxTrainingEngine.create(await loadCheckpoint(modelDir), { gradients: trainingGraphSources(settings), device: await this.device(options) });
+  }
+
+  /** Session settings from the plugin's options and the caller's: the plugin's own `threads` wins over a worker's share. */
+  private sessionSettings(options: OpenEngineOptions): OnnxEngineOptions {
+    const settings: OnnxEngineOptions = { device: this.deviceOf(options) };
+    const threads = this.defaults.threads ?? options.threads;
+    if (threads !== undefined) settings.threads = threads;
+    if (this.defaults.onMessage) settings.onMessage = this.defaults.onMessage;
+    return settings;
   }
 
   /**

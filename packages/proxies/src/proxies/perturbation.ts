@@ -41,7 +41,7 @@ async function fineTunedTensors(names: string[], context: RobustnessContext, opt
   const training = context.training;
   const all = await training.getWeights(names);
   const snapshot = { modules: [], tensors: all };
-  const everything = (training as { tensorNames?: () => string[] }).tensorNames?.() ?? names;
+  const everything = training.tensorNames();
   training.configure(
     [
       { name: 'module', tensors: names, learningRate: options.iftLearningRate, weightDecay: 0 },

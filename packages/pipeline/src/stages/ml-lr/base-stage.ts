@@ -20,7 +20,7 @@ export function baseStage(resources: RunResources): Stage {
         const inferenceInfo = { engine: inference.name, device: inference.device };
         await inference.dispose();
         let parameters = 0;
-        const names = engine.tensorNames?.() ?? [];
+        const names = engine.tensorNames();
         for (const t of await engine.getWeights(names)) parameters += t.data.length;
         const artifact: BaseArtifact = {
           model: resources.modelDir,

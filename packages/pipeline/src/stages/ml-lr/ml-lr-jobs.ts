@@ -74,7 +74,7 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
         const examples = await resources.iftExamples();
         const engine = await resources.openTraining();
         try {
-          const context = scheduleContext(config, engine.architecture, engine.tensorNames?.() ?? [], robust);
+          const context = scheduleContext(config, engine.architecture, engine.tensorNames(), robust);
           const curve = await runFineTuning({
             engine,
             schedule,

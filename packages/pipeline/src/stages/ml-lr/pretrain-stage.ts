@@ -189,7 +189,7 @@ async function train(
       context: {
         modules: allModuleIds(run.numLayers),
         robust: [],
-        tensors: engine.tensorNames?.() ?? [],
+        tensors: engine.tensorNames(),
         tensorsOf: (m) => moduleTensorNames(m, { qkvBias: false }),
         learningRate: pretrain.learning_rate,
         weightDecay: pretrain.weight_decay,

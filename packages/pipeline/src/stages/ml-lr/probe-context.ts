@@ -1,12 +1,12 @@
-import { allModuleIds, type InferenceEngine, type RobustnessContext, type StageContext } from '@mllr/core';
+import { allModuleIds, type InferenceEngine, type RobustnessContext, type StageContext, type TrainingEngine } from '@mllr/core';
 import { restoreSecurityProbe } from '@mllr/proxies';
 import { classifierFromJson, type ProxyArtifact } from './artifacts.js';
-import type { FullEngine, RunResources } from './run-resources.js';
+import type { RunResources } from './run-resources.js';
 
 /** The engines a probing stage works with: inference reads the probe's features, training perturbs modules. */
 export interface ProbeEngines {
   inference: InferenceEngine;
-  training: FullEngine;
+  training: TrainingEngine;
   dispose(): Promise<void>;
 }
 

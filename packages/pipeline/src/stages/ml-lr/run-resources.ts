@@ -25,9 +25,6 @@ import { dataDirOf, loadRunData, resolveSource, type RunDataSets } from './run-d
 import { DataLedger } from './data-ledger.js';
 import { fitTrainExamples } from './train-examples.js';
 
-/** An engine that both infers and trains (tfjs): what the method stages perturb, probe and fine-tune. */
-export type FullEngine = InferenceEngine & TrainingEngine & { tensorNames?(): string[] };
-
 /** How this process's engines may use the machine. */
 export interface EngineShare {
   /** CPU threads for engines that take a thread count (ONNX Runtime); default: one per core. */
@@ -157,11 +154,11 @@ export class RunResources {
   }
 
   /** A fresh engine on `modelDir` (default: the base model) that can train (`engine.training`). */
-  async openTraining(modelDir = this.modelDir): Promise<FullEngine> {
+  async openTraining(modelDir = this.modelDir): Promise<TrainingEngine> {
     this.provider ??= this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('training', this.config.engine.training, 'engine.training');
     const provider = await this.provider;
     if (!provider.openTraining) throw new MllrError('ARGUMENT_INVALID', `engine.training: the ${provider.name} engine cannot train`);
-    return (await provider.openTraining(modelDir, this.engineOptions(provider))) as FullEngine;
+    return provider.openTraining(modelDir, this.engineOptions(provider));
   }
 
   /**
