@@ -1,3 +1,4 @@
+import { StoppedError } from '@mllr/core';
 import { BUILTIN_PLUGINS, finetuneSettings, loadRunConfig, resolveModelDir, runFinetune, type FinetuneResult } from '@mllr/pipeline';
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.js';
@@ -48,6 +49,14 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
   const engine = options.engine !== undefined ? { name: options.engine, options: {} } : config.engine.training;
   const renderer: FinetuneRenderer = options.json ? renderFinetuneJson(io.stdout) : io.isTTY ? renderFinetuneProgress() : renderFinetuneLines(io.stdout);
   let result: FinetuneResult | undefined;
+  // Ctrl-C stops after the step in progress (nothing is written to --out); a second one ends the process at once.
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    if (!options.json && !io.isTTY) io.stderr.write('mllr: stopping after this step (Ctrl-C again to stop at once)\n');
+  };
+  process.on('SIGINT', onSigint);
   try {
     result = await runFinetune({
       model: resolveModelDir(options.model, io.cwd),
@@ -62,8 +71,12 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
       cwd: io.cwd,
       onStart: (start) => renderer.start(start),
       onStep: (step) => renderer.step(step),
+      checkpoint: () => {
+        if (stopRequested) throw new StoppedError(`stopped by the user; ${options.out} was left as it was`);
+      },
     });
   } finally {
+    process.off('SIGINT', onSigint);
     await renderer.finish(result);
   }
   return 0;

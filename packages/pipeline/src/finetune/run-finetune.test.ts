@@ -1,9 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunConfigSchema, type EngineProvider, type MllrPluginModule } from '@mllr/core';
+import { RunConfigSchema, StoppedError, type EngineProvider, type MllrPluginModule } from '@mllr/core';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { finetuneSettings } from './finetune-settings.js';
 import { runFinetune } from './run-finetune.js';
@@ -48,6 +49,26 @@ describe('runFinetune engine selection', () => {
     });
     await expect(runFinetune({ ...base, engine: { name: 'nothing', options: {} } })).rejects.toMatchObject({ code: 'PLUGIN_UNKNOWN' });
     expect(existsSync(base.out)).toBe(false);
+    expect(readdirSync(dir)).toEqual(['d.jsonl']);
+  });
+
+  it('a stop between steps leaves --out as it was and no staging folder behind', async () => {
+    const { dir, base } = setup();
+    let calls = 0;
+    const steps: number[] = [];
+    await expect(
+      runFinetune({
+        ...base,
+        settings: { ...base.settings, steps: 3, batchSize: 1 },
+        catalog: BUILTIN_PLUGINS,
+        engine: { name: 'tfjs', options: {} },
+        onStep: (s) => steps.push(s.step),
+        checkpoint: () => {
+          if (++calls === 2) throw new StoppedError('stopped');
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'STOPPED' });
+    expect(steps).toEqual([1]);
     expect(readdirSync(dir)).toEqual(['d.jsonl']);
   });
 });

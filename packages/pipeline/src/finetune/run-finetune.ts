@@ -40,6 +40,8 @@ export interface FinetuneOptions {
   /** Called before the first step with what is about to be trained. */
   onStart?: (start: FinetuneStart) => void;
   onStep?: (step: FinetuneStep) => void;
+  /** Called between steps; throws (a StoppedError) to stop. `out` is then left as it was and nothing is kept. */
+  checkpoint?: () => void;
   catalog?: PluginCatalog;
   cwd?: string;
 }
@@ -139,6 +141,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       },
       seed: settings.seed,
       shuffle: settings.shuffle,
+      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       onStep: (p) => options.onStep?.({ step: p.step + 1, steps: settings.steps, loss: p.loss, gradNorm: p.gradNorm, tokens: p.tokens }),
       saveTo: staging,
     });
