@@ -13,7 +13,7 @@ export interface DataNotes {
 }
 
 /** The stages that record their use of the data (data/<stage>.json). */
-const DATA_STAGES = ['proxy', 'ift', 'eval'] as const;
+const DATA_STAGES = ['pretrain', 'proxy', 'ift', 'eval'] as const;
 
 /**
  * The data notes of a run folder, merged over the stages that wrote data/<stage>.json (a file used by several

@@ -58,7 +58,20 @@ export async function collectDataUse(resources: RunResources, use: DataUseKind):
  * unreadable datasets (warn). The report gathers these files.
  */
 export async function recordDataUse(context: StageContext, resources: RunResources, use: DataUseKind): Promise<DataUseArtifact> {
-  const artifact = await collectDataUse(resources, use);
+  return writeDataUse(context, await collectDataUse(resources, use));
+}
+
+/**
+ * data/<stage>.json for files a stage read before there is a model to tokenize with (pretraining): records read and
+ * skipped, no unknown-token share.
+ */
+export async function recordFilesRead(context: StageContext, resources: RunResources, sources: readonly DatasetSource[]): Promise<DataUseArtifact> {
+  const files: Record<string, DataFileUse> = {};
+  for (const source of sources) files[source.path] = resources.ledger.use(source.path);
+  return writeDataUse(context, { files, warnings: [] });
+}
+
+async function writeDataUse(context: StageContext, artifact: DataUseArtifact): Promise<DataUseArtifact> {
   for (const [file, { records, skipped }] of Object.entries(artifact.files)) {
     const counts = Object.entries(skipped);
     if (counts.length === 0) continue;

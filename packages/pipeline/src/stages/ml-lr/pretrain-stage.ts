@@ -28,6 +28,7 @@ import {
 } from '@mllr/model';
 import { runFineTuning } from '@mllr/schedules';
 import { holdoutOf, trainingPart } from './run-data.js';
+import { recordFilesRead } from './data-use.js';
 import type { RunResources } from './run-resources.js';
 
 /** pretrain.json: how the run's base model was made. */
@@ -103,6 +104,7 @@ export function pretrainStage(resources: RunResources): Stage {
         for (let r = 0; r < repeat; r++) epoch.push(...part);
         context.log(`${source.path}: ${part.length} samples${repeat > 1 ? `, each ${repeat} times per epoch` : ''}`);
       }
+      await recordFilesRead(context, resources, pretrain.data);
       context.checkpoint();
 
       const work = await mkdtemp(join(tmpdir(), 'mllr-pretrain-'));
