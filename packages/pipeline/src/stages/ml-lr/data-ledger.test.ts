@@ -10,7 +10,9 @@ describe('DataLedger', () => {
     ledger.read('a.json', 8, [bad('a.json#1', 'wrong_type'), bad('a.json#4', 'missing_field')]);
     ledger.skip('a.json', bad('a.json#7', 'empty_response'));
     ledger.skip('a.json', bad('a.json#9', 'empty_response'));
-    expect(ledger.use('a.json')).toEqual({ records: 10, skipped: { empty_response: 2, missing_field: 1, wrong_type: 1 } });
+    expect(ledger.use('a.json', true)).toEqual({ records: 10, skipped: { empty_response: 2, missing_field: 1, wrong_type: 1 } });
+    // Uses that do not train on the file (evaluation, the probe) keep the records skipped for training.
+    expect(ledger.use('a.json')).toEqual({ records: 10, skipped: { missing_field: 1, wrong_type: 1 } });
     expect(ledger.use('never-read.json')).toEqual({ records: 0, skipped: {} });
   });
 

@@ -29,7 +29,8 @@ const UNKNOWN_TOKEN_SAMPLE = 2000;
  * the records cannot be used is an error: that is a wrong file, preset or field mapping rather than a few bad rows.
  */
 export class DataLedger {
-  private readonly files = new Map<string, { records: number; skipped: Map<string, number>; first?: InvalidRecord }>();
+  /** Per file: `skipped` by the reader, `unfit` by a stage after reading (for training); counts by reason. */
+  private readonly files = new Map<string, { records: number; skipped: Map<string, number>; unfit: Map<string, number>; first?: InvalidRecord }>();
 
   /**
    * Records a read of `file`: `usable` samples came out and `skipped` records did not. A file read again (another
@@ -39,16 +40,16 @@ export class DataLedger {
     const records = usable + skipped.length;
     const known = this.files.get(file);
     if (known && known.records >= records) return;
-    const entry = { records, skipped: new Map<string, number>(), ...(skipped[0] ? { first: skipped[0] } : {}) };
+    const entry = { records, skipped: new Map<string, number>(), unfit: known?.unfit ?? new Map<string, number>(), ...(skipped[0] ? { first: skipped[0] } : {}) };
     for (const record of skipped) entry.skipped.set(record.reason, (entry.skipped.get(record.reason) ?? 0) + 1);
     this.files.set(file, entry);
     this.check(file);
   }
 
-  /** Counts one record of `file` a stage could not use after reading it (e.g. one whose response has no tokens). */
+  /** Counts one record of `file` a stage could not train on after reading it (e.g. one whose response has no tokens). */
   skip(file: string, record: InvalidRecord): void {
-    const entry = this.files.get(file) ?? { records: 0, skipped: new Map<string, number>() };
-    entry.skipped.set(record.reason, (entry.skipped.get(record.reason) ?? 0) + 1);
+    const entry = this.files.get(file) ?? { records: 0, skipped: new Map<string, number>(), unfit: new Map<string, number>() };
+    entry.unfit.set(record.reason, (entry.unfit.get(record.reason) ?? 0) + 1);
     entry.first ??= record;
     this.files.set(file, entry);
   }
@@ -57,9 +58,10 @@ export class DataLedger {
   check(file: string): void {
     const entry = this.files.get(file);
     if (!entry || entry.records === 0) return;
-    const skipped = [...entry.skipped.values()].reduce((a, b) => a + b, 0);
+    const counts = merged(entry.skipped, entry.unfit);
+    const skipped = [...counts.values()].reduce((a, b) => a + b, 0);
     if (skipped * 2 <= entry.records) return;
-    const [reason, count] = [...entry.skipped.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    const [reason, count] = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]!;
     const example = entry.first ? `; the first: ${entry.first.message}` : '';
     throw new MllrError(
       'DATA_INVALID',
@@ -68,11 +70,21 @@ export class DataLedger {
     );
   }
 
-  /** The use of `file` so far: records read and skipped by reason (zero records when it was never read here). */
-  use(file: string): DataFileUse {
+  /**
+   * The use of `file` so far: records read and skipped by reason (zero records when it was never read here); with
+   * `training`, also those skipped for training (empty response, no tokens, too long), which other uses keep.
+   */
+  use(file: string, training = false): DataFileUse {
     const entry = this.files.get(file);
-    return { records: entry?.records ?? 0, skipped: Object.fromEntries([...(entry?.skipped ?? new Map<string, number>()).entries()].sort()) };
+    const counts = entry ? (training ? merged(entry.skipped, entry.unfit) : entry.skipped) : new Map<string, number>();
+    return { records: entry?.records ?? 0, skipped: Object.fromEntries([...counts.entries()].sort()) };
   }
+}
+
+function merged(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map(a);
+  for (const [reason, n] of b) out.set(reason, (out.get(reason) ?? 0) + n);
+  return out;
 }
 
 /**

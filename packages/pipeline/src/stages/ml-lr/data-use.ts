@@ -33,7 +33,7 @@ export async function collectDataUse(resources: RunResources, use: DataUseKind):
   const addFiles = async (sources: readonly DatasetSource[]) => {
     for (const source of sources) {
       if (source.path in files) continue;
-      add(source.path, resources.ledger.use(source.path), (await resources.readSource(source)).map((s) => s.prompt));
+      add(source.path, resources.ledger.use(source.path, use === 'ift'), (await resources.readSource(source)).map((s) => s.prompt));
     }
   };
   const world = (set: string, count: number, prompts: readonly string[]) => add(`embedded world (${set})`, { records: count, skipped: {} }, prompts);
