@@ -19,9 +19,14 @@ export interface DecoderInputs {
   useCacheBranch: boolean;
 }
 
-/** What a runner needs from its engine: the (lazily built) session, and whether the engine was disposed. */
+/**
+ * What a runner needs from its engine: the (lazily built) session, what that session needs fed beside the
+ * decoder's inputs, and whether the engine was disposed.
+ */
 export interface SessionSource {
   session(): Promise<InferenceSession>;
+  /** Tensors fed to `session` at every run beside the decoder's inputs (weights it takes as graph inputs); none if absent. */
+  extraFeeds?(session: InferenceSession): Readonly<Record<string, Tensor>> | undefined;
   disposed(): boolean;
 }
 
@@ -139,7 +144,7 @@ export class DecoderRunner {
       feeds[IO_NAMES.pastValue(l)] = past(l, 1);
     }
     const session = await this.source.session();
-    return session.run(feeds, fetches);
+    return session.run({ ...feeds, ...this.source.extraFeeds?.(session) }, fetches);
   }
 
   /** Left-pads sequences for the graph (every last token in the last column). */

@@ -12,7 +12,7 @@ import {
   type TokenBatch,
 } from '@mllr/core';
 import { expectedTensorShapes } from '@mllr/model';
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { IO_NAMES } from '../export/decoder-graph.js';
 import { encodeDecoderModel } from '../export/encode-model.js';
 import { exportOnnx, readOnnxExport, readOnnxWeights, type OnnxExport, type OnnxExportInfo } from '../export/export-onnx.js';
@@ -31,13 +31,35 @@ const INLINE_LIMIT_BYTES = 1.5 * 2 ** 30;
 type WeightOrigin = { kind: 'memory'; tensors: Map<string, NamedTensor> } | { kind: 'export'; info: OnnxExportInfo };
 
 /**
+ * When `setWeights` leaves at least this share of the parameters different from the baseline session's, the engine
+ * rebuilds that session on the new weights instead of feeding them: a whole new model runs faster with its weights
+ * folded and prepacked, and is not held twice in memory.
+ */
+const REBUILD_SHARE = 0.5;
+
+/**
  * Inference on ONNX Runtime (onnxruntime-node) over mllr's decoder export: logits, per-layer last-token hidden
- * states and KV-cache generation, with the same padding, stopping and sampling rules as the tfjs engine. One
- * session serves every call; replacing weights rebuilds it (lazily, at the next call).
+ * states and KV-cache generation, with the same padding, stopping and sampling rules as the tfjs engine.
+ *
+ * Two sessions: the baseline session, whose weights are constant initializers (ONNX Runtime folds the Transpose in
+ * front of each MatMul and prepacks the weight), serves every call while the weights are the ones it was built
+ * from; the fed session, the same graph with every weight a graph input, built once at the first call after
+ * `setWeights` changed some, serves calls while any differs, fed the current weights (baseline tensors and the
+ * overrides) at each run. A perturbation and its restore therefore cost no session rebuild, and once every changed
+ * tensor is set back the baseline session answers again, bit for bit as before. (onnxruntime-node cannot override
+ * an initializer by a feed of the same name, as ONNX IR 4 allows: it feeds only the graph's non-initializer inputs
+ * and silently drops other feeds.)
  */
 export class OnnxEngine implements InferenceEngine {
   readonly name = 'onnx';
   private session: Promise<{ session: InferenceSession; device: 'cpu' | 'cuda' }> | undefined;
+  private fedSession: Promise<InferenceSession> | undefined;
+  /** The fed session once created, to recognise it when the runner asks for its feeds. */
+  private fedSessionCreated: InferenceSession | undefined;
+  /** Tensors (copies) that differ, bit for bit, from the baseline session's weights. */
+  private readonly overrides = new Map<string, NamedTensor>();
+  /** The fed session's weight feeds for the current overrides (made at the first run after a change). */
+  private weightFeeds: Record<string, Tensor> | undefined;
   private currentDevice: string;
   private tempDir: string | undefined;
   private disposed = false;
@@ -54,7 +76,8 @@ export class OnnxEngine implements InferenceEngine {
     this.currentDevice = created.device;
     this.settleDevice(created.device);
     this.runner = new DecoderRunner(ort, architecture, { positionIds: true, useCacheBranch: false }, {
-      session: () => this.ensureSession().then((s) => s.session),
+      session: () => (this.overrides.size > 0 ? this.ensureFedSession() : this.ensureSession().then((s) => s.session)),
+      extraFeeds: (session) => (session === this.fedSessionCreated ? this.currentWeightFeeds() : undefined),
       disposed: () => this.disposed,
     });
   }
@@ -114,7 +137,11 @@ export class OnnxEngine implements InferenceEngine {
     return this.runner.generate(prompts, options);
   }
 
-  /** Replaces some weights (shapes must match); the session is rebuilt with them at the next call. */
+  /**
+   * Replaces some weights (shapes must match). They are fed to the fed session at every later run, without a session
+   * rebuild; a tensor set back to the baseline's values stops being fed, and with none left the baseline session
+   * serves again. Changing at least half of the parameters rebuilds the baseline session on them instead.
+   */
   async setWeights(tensors: readonly NamedTensor[]): Promise<void> {
     const shapes = expectedTensorShapes(this.architecture);
     for (const t of tensors) {
@@ -124,18 +151,21 @@ export class OnnxEngine implements InferenceEngine {
         throw new MllrError('ARGUMENT_INVALID', `tensor ${t.name} has shape [${t.shape}] but the model's is [${shape}]`);
       }
     }
-    const weights = await this.memoryWeights();
-    for (const t of tensors) weights.set(t.name, { name: t.name, shape: [...t.shape], data: Float32Array.from(t.data) });
-    const old = this.session;
-    this.session = undefined;
-    await old?.then((s) => s.session.release(), () => undefined);
+    const baseline = await this.memoryWeights();
+    for (const t of tensors) {
+      const data = Float32Array.from(t.data);
+      if (sameBits(data, baseline.get(t.name)!.data)) this.overrides.delete(t.name);
+      else this.overrides.set(t.name, { name: t.name, shape: [...t.shape], data });
+    }
+    this.weightFeeds = undefined;
+    if (sizeOf(this.overrides.values()) >= REBUILD_SHARE * sizeOf(baseline.values())) await this.rebuildBaseline(baseline);
   }
 
-  /** Copies of weights by Hugging Face name. */
+  /** Copies of the current weights by Hugging Face name. */
   async getWeights(names: readonly string[]): Promise<NamedTensor[]> {
     const weights = await this.memoryWeights();
     return names.map((name) => {
-      const t = weights.get(name);
+      const t = this.overrides.get(name) ?? weights.get(name);
       if (!t) throw new MllrError('ARGUMENT_INVALID', `the model has no tensor ${name}`);
       return { name, shape: [...t.shape], data: t.data.slice() };
     });
@@ -143,16 +173,61 @@ export class OnnxEngine implements InferenceEngine {
 
   /** Writes the current weights as an export folder (model.onnx + model.onnx.data + config.json). */
   async exportTo(dir: string): Promise<OnnxExport> {
-    return exportOnnx({ architecture: this.architecture, tensors: await this.memoryWeights() }, dir);
+    return exportOnnx({ architecture: this.architecture, tensors: new Map([...(await this.memoryWeights()), ...this.overrides]) }, dir);
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     const old = this.session;
+    const fed = this.fedSession;
+    this.session = undefined;
+    this.fedSession = undefined;
+    this.fedSessionCreated = undefined;
+    await old?.then((s) => s.session.release(), () => undefined);
+    await fed?.then((s) => s.release(), () => undefined);
+    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** Makes the current weights the baseline: the baseline session is rebuilt on them at the next call. */
+  private async rebuildBaseline(baseline: Map<string, NamedTensor>): Promise<void> {
+    this.origin = { kind: 'memory', tensors: new Map([...baseline, ...this.overrides]) };
+    this.overrides.clear();
+    const old = this.session;
     this.session = undefined;
     await old?.then((s) => s.session.release(), () => undefined);
-    if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
+  }
+
+  /** The fed session (every weight a graph input), created at its first use; it holds no weights itself. */
+  private ensureFedSession(): Promise<InferenceSession> {
+    if (!this.fedSession) {
+      const weights = this.memoryWeights();
+      this.fedSession = weights.then(async (tensors) => {
+        const { model } = encodeDecoderModel(this.architecture, (name) => tensors.get(name), { kind: 'inputs' });
+        const created = await createSession(this.ort, model, this.settings);
+        this.currentDevice = created.device;
+        this.settleDevice(created.device);
+        this.fedSessionCreated = created.session;
+        return created.session;
+      });
+      this.fedSession.catch(() => (this.fedSession = undefined));
+    }
+    return this.fedSession;
+  }
+
+  /** Every weight of the graph as the fed session takes it: the override where there is one, else the baseline's. */
+  private currentWeightFeeds(): Record<string, Tensor> {
+    if (!this.weightFeeds) {
+      if (this.origin.kind !== 'memory') throw new MllrError('INTERNAL', 'the onnx engine feeds weights before it has read them');
+      const baseline = this.origin.tensors;
+      const feeds: Record<string, Tensor> = {};
+      for (const name of expectedTensorShapes(this.architecture).keys()) {
+        const t = this.overrides.get(name) ?? baseline.get(name)!;
+        feeds[name] = new this.ort.Tensor('float32', t.data, t.shape);
+      }
+      this.weightFeeds = feeds;
+    }
+    return this.weightFeeds;
   }
 
   private async memoryWeights(): Promise<Map<string, NamedTensor>> {
@@ -183,6 +258,22 @@ export class OnnxEngine implements InferenceEngine {
   private settleDevice(device: 'cpu' | 'cuda'): void {
     if (device === 'cpu' && this.settings.device !== 'cpu') this.settings = { ...this.settings, device: 'cpu' };
   }
+}
+
+/** Whether two float32 arrays hold the same bits (so -0 differs from 0, and a NaN equals only the same NaN). */
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/** How many values the tensors hold together. */
+function sizeOf(tensors: Iterable<NamedTensor>): number {
+  let n = 0;
+  for (const t of tensors) n += t.data.length;
+  return n;
 }
 
 /** A session over the weights: the export folder's files, the weights inline, or (when too large) a temporary export. */

@@ -15,8 +15,12 @@ export const ARCHITECTURE_KEY = 'mllr.architecture';
 /** Offsets of tensors in the external data file are multiples of this (the page size, for memory mapping). */
 export const DATA_ALIGNMENT = 4096;
 
-/** Where weight data goes: inside the model (one buffer, under 2 GiB) or in one external file next to it. */
-export type WeightStorage = { kind: 'inline' } | { kind: 'external'; location: string };
+/**
+ * Where weight data goes: inside the model (one buffer, under 2 GiB), in one external file next to it, or nowhere:
+ * `inputs` declares every weight a graph input instead of an initializer, fed at every run (so weights change
+ * without a new session; ONNX Runtime then neither folds their Transposes nor prepacks them).
+ */
+export type WeightStorage = { kind: 'inline' } | { kind: 'external'; location: string } | { kind: 'inputs' };
 
 /** One tensor's place in the external data file. */
 export interface DataEntry {
@@ -41,11 +45,21 @@ export type WeightLookup = (name: string) => NamedTensor | undefined;
 /**
  * Builds and serialises the decoder graph of `arch` with weights from `weights` (checked against the shapes the
  * architecture needs). Inline storage puts each weight's bytes in the model; external storage only records offsets
- * into `location`, which the caller writes with {@link writeDataFile} from the returned layout.
+ * into `location`, which the caller writes with {@link writeDataFile} from the returned layout; `inputs` storage
+ * writes no weight data (the weights are checked all the same, since every run must feed them).
  */
 export function encodeDecoderModel(arch: ModelArchitecture, weights: WeightLookup, storage: WeightStorage): EncodedModel {
   const graph = buildDecoderGraph(arch);
   const tensors = graph.weights.map((slot) => checkedTensor(slot, weights(slot.name)));
+  if (storage.kind === 'inputs') {
+    const inputs = graph.weights.map((slot) =>
+      onnx.ValueInfoProto.create({
+        name: slot.name,
+        type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: slot.shape.map((d) => ({ dimValue: d })) } } },
+      }),
+    );
+    return { model: serialise(graph, arch, [], inputs) };
+  }
   if (storage.kind === 'inline') {
     const bytes = tensors.reduce((n, t) => n + t.data.byteLength, 0);
     if (bytes > 2 ** 31 - 2 ** 26) {
@@ -93,7 +107,7 @@ export async function* dataFileChunks(layout: readonly DataEntry[], weights: Wei
   }
 }
 
-function serialise(graph: GraphBuilder, arch: ModelArchitecture, weights: OnnxTypes.ITensorProto[]): Uint8Array {
+function serialise(graph: GraphBuilder, arch: ModelArchitecture, weights: OnnxTypes.ITensorProto[], weightInputs: OnnxTypes.IValueInfoProto[] = []): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
@@ -108,7 +122,7 @@ function serialise(graph: GraphBuilder, arch: ModelArchitecture, weights: OnnxTy
       name: `mllr-${arch.family}-decoder`,
       node: graph.nodes,
       initializer: [...weights, ...graph.constants],
-      input: graph.inputs,
+      input: [...graph.inputs, ...weightInputs],
       output: graph.outputs,
     },
   });
