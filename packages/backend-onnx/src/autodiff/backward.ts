@@ -1,5 +1,4 @@
 import type { Attributes, GraphBuilder } from '../export/graph-builder.js';
-import type { OnnxTypes } from '../export/onnx-proto.js';
 import { FLOAT_TYPES, GraphFacts } from './graph-facts.js';
 import { VJP_RULES } from './rules/index.js';
 import { zerosLike, type VjpContext } from './vjp.js';
@@ -65,7 +64,7 @@ export function addVjp(g: GraphBuilder, cotangents: ReadonlyMap<string, string>,
     const list = contributions.get(value);
     if (!list || list.length === 0) return undefined;
     if (list.length === 1) return list[0]!;
-    const sum = scatterIntoRest(g, list) ?? g.op('Sum', list);
+    const sum = scatterIntoRest(g, facts, list) ?? g.op('Sum', list);
     contributions.set(value, [sum]);
     return sum;
   };
@@ -105,15 +104,14 @@ export function addVjp(g: GraphBuilder, cotangents: ReadonlyMap<string, string>,
  * into the other contributions instead, saving a [vocab, hidden] zero tensor and a Sum over it. The replaced
  * scatter is left unused (`g.prune()` removes it). Undefined when no contribution is such a scatter.
  */
-function scatterIntoRest(g: GraphBuilder, list: readonly string[]): string | undefined {
-  const producers = new Map<string, OnnxTypes.INodeProto>();
-  for (const node of g.nodes) for (const o of node.output!) producers.set(o, node);
+function scatterIntoRest(g: GraphBuilder, facts: GraphFacts, list: readonly string[]): string | undefined {
+  facts.update();
   const at = list.findIndex((v) => {
-    const node = producers.get(v);
-    return (node?.opType === 'ScatterND' || node?.opType === 'ScatterElements') && producers.get(node.input![0]!)?.opType === 'ConstantOfShape';
+    const node = facts.producer(v);
+    return (node?.opType === 'ScatterND' || node?.opType === 'ScatterElements') && facts.producer(node.input![0]!)?.opType === 'ConstantOfShape';
   });
   if (at < 0) return undefined;
-  const scatter = producers.get(list[at]!)!;
+  const scatter = facts.producer(list[at]!)!;
   const rest = list.filter((_, i) => i !== at);
   const base = rest.length === 1 ? rest[0]! : g.op('Sum', rest);
   const axis = scatter.attribute?.find((a) => a.name === 'axis');

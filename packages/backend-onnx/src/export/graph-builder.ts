@@ -40,11 +40,15 @@ export class GraphBuilder {
   /** Names handed out by `fresh` and not yet given to a node. */
   private readonly reserved = new Set<string>();
   private readonly cached = new Map<string, string>();
+  private readonly suffixes = new Map<string, number>();
 
   /** A value name not used yet, from a readable hint. */
   fresh(hint: string): string {
-    let name = hint;
-    for (let i = 1; this.used.has(name); i++) name = `${hint}_${i}`;
+    // Counting on from the hint's last suffix keeps this linear in a graph of thousands of nodes (training graphs).
+    let i = this.suffixes.get(hint) ?? 0;
+    let name = i === 0 ? hint : `${hint}_${i}`;
+    while (this.used.has(name)) name = `${hint}_${++i}`;
+    this.suffixes.set(hint, i + 1);
     this.used.add(name);
     this.reserved.add(name);
     return name;
@@ -104,16 +108,17 @@ export class GraphBuilder {
   }
 
   /**
-   * Renames value `from` to `to` everywhere in the graph (node inputs and outputs, graph outputs). Used to give a
-   * computed value a fixed output name without an Identity copy.
+   * Renames values everywhere in the graph (node inputs and outputs, graph outputs), old name → new name, in one
+   * pass. Used to give computed values fixed output names without Identity copies.
    */
-  rename(from: string, to: string): void {
-    this.claim(to);
+  rename(renames: ReadonlyMap<string, string>): void {
+    for (const to of renames.values()) this.claim(to);
+    const swap = (n: string) => renames.get(n) ?? n;
     for (const node of this.nodes) {
-      node.input = node.input!.map((n) => (n === from ? to : n));
-      node.output = node.output!.map((n) => (n === from ? to : n));
+      node.input = node.input!.map(swap);
+      node.output = node.output!.map(swap);
     }
-    for (const info of this.outputs) if (info.name === from) info.name = to;
+    for (const info of this.outputs) info.name = swap(info.name!);
   }
 
   /** A float32 constant tensor stored inline (for tables derived from the architecture, not weights). */

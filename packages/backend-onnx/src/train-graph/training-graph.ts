@@ -112,18 +112,20 @@ export function buildTrainingGraph(arch: ModelArchitecture, options: TrainingGra
     const logitsGrad = g.op('ScatterElements', [probs, labels, g.op('Neg', [weight])], { axis: 2, reduction: 'add' }, 'logits_grad');
     const grads = addVjp(g, new Map([[logits, logitsGrad]]), trainable);
     const produced = new Set(g.nodes.flatMap((n) => n.output ?? []));
-    const renamed = new Set<string>();
+    const renames = new Map<string, string>();
+    const uses = new Map<string, number>();
+    for (const grad of grads.values()) uses.set(grad, (uses.get(grad) ?? 0) + 1);
     for (const name of trainable) {
       const grad = grads.get(name)!;
       const out = TRAIN_IO.grad(name);
       // Rename the gradient value itself where it is only this tensor's (no copy); a shared one gets an Identity.
-      if (produced.has(grad) && !renamed.has(grad) && [...grads.values()].filter((v) => v === grad).length === 1) {
-        g.rename(grad, out);
-        renamed.add(grad);
-      } else {
-        g.op('Identity', [grad], {}, out);
-      }
+      if (produced.has(grad) && uses.get(grad) === 1) renames.set(grad, out);
+      else g.op('Identity', [grad], {}, out);
       g.output(out, ElemType.FLOAT, shapes.get(name)!);
+    }
+    g.rename(renames);
+    for (const name of trainable) {
+      const out = TRAIN_IO.grad(name);
       g.op('ReduceSum', [g.op('Mul', [out, out])], { keepdims: 0 }, TRAIN_IO.gradSquare(name));
       g.output(TRAIN_IO.gradSquare(name), ElemType.FLOAT, []);
     }
