@@ -69,6 +69,17 @@ describe('mllr run with unusable records in its data', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<section id="data">');
   });
 
+  it('still refuses a file where more than half the records cannot be used, naming it and the main reason (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-mostly-bad-'));
+    writeData(dir);
+    const records = JSON.parse(readFileSync(join(dir, 'ift.json'), 'utf8')) as Array<{ output: unknown }>;
+    writeFileSync(join(dir, 'ift.json'), JSON.stringify(records.map((r, i) => (i % 4 === 0 ? r : { ...r, output: i }))));
+    const result = await runMllr(['run', '--headless', '--config', writeConfig(dir), '--out', join(dir, 'run')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^mllr: \S*ift\.json: 31 of its 42 records cannot be used \(mostly wrong type: 31\); the first: \S*ift\.json#1: field "output"/m);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('stops at the first unusable record under data.on_invalid: fail, naming it (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-strict-'));
     writeData(dir);
