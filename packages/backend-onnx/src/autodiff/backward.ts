@@ -23,7 +23,7 @@ import { zerosLike, type VjpContext } from './vjp.js';
 export function addGradients(g: GraphBuilder, loss: string, wrt: readonly string[]): Map<string, string> {
   const facts = new GraphFacts(g);
   const one = g.scalar(1, facts.elemType(loss));
-  const seed = facts.shape(loss).length === 0 ? one : g.op('Expand', [one, g.op('Shape', [loss])]);
+  const seed = facts.of(loss).shape?.length === 0 ? one : g.op('Expand', [one, g.op('Shape', [loss])]);
   return addVjp(g, new Map([[loss, seed]]), wrt);
 }
 
@@ -51,6 +51,14 @@ export function addVjp(g: GraphBuilder, cotangents: ReadonlyMap<string, string>,
   }
   for (const value of cotangents.keys()) {
     if (!reached.has(value)) throw new Error(`autodiff: ${value} does not depend on any of the values asked for`);
+  }
+
+  // Every op between the seeded values and a wrt value needs a rule; say which one lacks it before building.
+  for (const node of forward) {
+    if (!node.output!.some((o) => needed.has(o)) || !node.input!.some((i) => needed.has(i))) continue;
+    if (!VJP_RULES.has(node.opType!)) {
+      throw new Error(`autodiff: no gradient rule for ${node.opType} (node ${node.name}), which lies between the loss and a trained value`);
+    }
   }
 
   const contributions = new Map<string, string[]>();

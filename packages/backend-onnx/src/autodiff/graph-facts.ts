@@ -64,7 +64,10 @@ export class GraphFacts {
   /** The value's shape; throws where it is unknown (the caller needs it to build a gradient). */
   shape(value: string): Dim[] {
     const shape = this.facts.get(value)?.shape;
-    if (!shape) throw new Error(`autodiff: the shape of ${value} is not known while building the graph`);
+    if (!shape) {
+      const op = this.producers.get(value)?.opType;
+      throw new Error(`autodiff: the shape of ${value}${op ? ` (computed by ${op})` : ''} is not known while building the graph`);
+    }
     return shape;
   }
 
@@ -125,6 +128,19 @@ export class GraphFacts {
       case 'Relu':
       case 'Softmax':
       case 'LogSoftmax':
+      case 'Erf':
+      case 'Abs':
+      case 'Sin':
+      case 'Cos':
+      case 'Floor':
+      case 'Ceil':
+      case 'Round':
+      case 'Sign':
+      case 'Softplus':
+      case 'LeakyRelu':
+      case 'Elu':
+      case 'Gelu':
+      case 'Clip':
         this.set(out, x.elemType, xs && [...xs]);
         break;
       case 'Cast':
@@ -279,7 +295,9 @@ export class GraphFacts {
         this.set(out, x.elemType, [this.fresh()]);
         break;
       default:
-        for (const o of outputs) this.set(o, undefined, undefined);
+        // Unknown op: assume it keeps its first input's type (so a float path through it is still seen, and the
+        // backward pass stops with "no gradient rule" instead of silently cutting the gradient); shape unknown.
+        for (const o of outputs) this.set(o, x.elemType, undefined);
     }
   }
 }

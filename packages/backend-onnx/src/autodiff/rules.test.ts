@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { floatAttribute, type GraphBuilder } from '../export/graph-builder.js';
+import { GraphBuilder, floatAttribute } from '../export/graph-builder.js';
+import { addGradients } from './backward.js';
 import { ElemType } from '../export/onnx-proto.js';
 import { checkGradients, lcg, type CheckInput } from '../test-support/gradient-check.js';
 
@@ -26,6 +27,29 @@ async function expectGradients(inputs: CheckInput[], build: (g: GraphBuilder, n:
   expect(result.elements).toBeGreaterThan(0);
   expect(result.worst, result.where).toBeLessThan(TOLERANCE);
 }
+
+describe('the backward pass', () => {
+  it('stops with a clear error at an op without a rule between the loss and a trained value, and ignores one off that path', async () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', ElemType.FLOAT, [2, 3]);
+    const frozen = g.input('frozen', ElemType.FLOAT, [2, 3]);
+    const loss = g.op('ReduceSum', [g.op('Mul', [g.op('Erf', [x]), g.op('Erf', [frozen])])], { keepdims: 0 });
+    expect(() => addGradients(g, loss, ['x'])).toThrow(/no gradient rule for Erf/);
+    const h = new GraphBuilder();
+    const y = h.input('y', ElemType.FLOAT, [2, 3]);
+    const fixed = h.input('fixed', ElemType.FLOAT, [2, 3]);
+    const total = h.op('ReduceSum', [h.op('Mul', [y, h.op('Erf', [fixed])])], { keepdims: 0 });
+    expect(addGradients(h, total, ['y']).get('y')).toBeDefined();
+  });
+
+  it('refuses a loss that depends on none of the values asked for', () => {
+    const g = new GraphBuilder();
+    const x = g.input('x', ElemType.FLOAT, [2]);
+    g.input('unused', ElemType.FLOAT, [2]);
+    const loss = g.op('ReduceSum', [x], { keepdims: 0 });
+    expect(() => addGradients(g, loss, ['unused'])).toThrow(/does not depend/);
+  });
+});
 
 describe('vector-Jacobian rules against finite differences (float64)', () => {
   for (const op of ['Add', 'Sub', 'Mul', 'Div']) {
