@@ -28,9 +28,18 @@ export async function preflightRun(loaded: Pick<LoadedConfig, 'file' | 'text' | 
  */
 export function preflightError(loaded: Pick<LoadedConfig, 'file' | 'text'>, problems: readonly ConfigProblem[]): MllrError {
   const source = ConfigSource.parse(loaded.file, loaded.text);
-  const details: ErrorDetail[] = problems.map((p) => ({ where: `${source.locate(p.path)} ${formatPath(p.path)}`, message: p.message }));
+  const located = problems.map((p) => ({ at: source.locate(p.path), problem: p }));
+  // In file order, whichever check found them (a stable sort keeps problems at one place in the order found).
+  located.sort((a, b) => position(a.at) - position(b.at));
+  const details: ErrorDetail[] = located.map(({ at, problem }) => ({ where: `${at} ${formatPath(problem.path)}`, message: problem.message }));
   const codes = new Set(problems.map((p) => p.code ?? 'CONFIG_INVALID'));
   const code = codes.size === 1 ? [...codes][0]! : 'CONFIG_INVALID';
   const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
   return new MllrError(code, `config ${loaded.file} has ${count} found before the run started (no run folder was made):`, { details });
+}
+
+/** `file:line:col` → a number that sorts by line then column; a place without a line sorts first. */
+function position(at: string): number {
+  const m = /:(\d+):(\d+)$/.exec(at);
+  return m ? Number(m[1]) * 1e6 + Number(m[2]) : 0;
 }

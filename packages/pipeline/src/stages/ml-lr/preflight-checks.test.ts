@@ -63,13 +63,14 @@ describe('dataProblems', () => {
     ]);
   });
 
-  it('names a missing data folder once, at data.dir when the config sets it', async () => {
-    const sources = { ift: { path: 'a.json' }, harmful_eval: [{ path: 'b.csv' }] };
+  it('names a missing data folder once, at data.dir when the config sets it, and still checks the presets', async () => {
+    const sources = { ift: { path: 'a.json' }, harmful_eval: [{ path: 'b.csv' }, { path: 'c.csv', preset: 'advbenchh' }] };
     const missing = join(tmpdir(), 'mllr-no-such-data-folder');
     expect(await dataProblems(config({ data: { dir: missing, ...sources } }), missing)).toEqual([
       { path: ['data', 'dir'], message: expect.stringContaining(`the data folder ${missing} does not exist`), code: 'DATA_INVALID' },
+      { path: ['data', 'harmful_eval', 1], message: expect.stringContaining('c.csv: unknown preset "advbenchh"'), code: 'DATA_INVALID' },
     ]);
-    expect((await dataProblems(config({ data: sources }), missing)).map((p) => p.path)).toEqual([['data', 'ift']]);
+    expect((await dataProblems(config({ data: sources }), missing)).map((p) => p.path)).toEqual([['data', 'ift'], ['data', 'harmful_eval', 1]]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { toMllrError, type ConfigProblem, type DatasetSource, type PluginRef, type RunConfig } from '@mllr/core';
-import { checkDatasetSource } from '@mllr/data';
+import { checkDatasetSource, formatOf, resolveMapping } from '@mllr/data';
 import { loadModelConfig, loadTokenizer, locateWeights } from '@mllr/model';
 import { resolveModelDir } from '../../engines/resolve-model-dir.js';
 import { resolveSource } from './run-data.js';
@@ -70,13 +70,18 @@ export async function dataProblems(config: Pick<RunConfig, 'model' | 'data'>, da
     const { reader, ...plain } = source as DatasetSource & { reader?: PluginRef };
     if (reader) continue;
     if (!isAbsolute(plain.path)) {
-      if (folderMissing) continue;
       try {
         resolveSource(plain, dataDir);
       } catch (error) {
+        if (!folderMissing) problems.push(problemOf(config.data.dir !== undefined ? ['data', 'dir'] : path, error));
         folderMissing = true;
-        const folder = config.data.dir !== undefined ? ['data', 'dir'] : path;
-        problems.push(problemOf(folder, error));
+        // No file to look at, but the preset and format can still be wrong.
+        try {
+          resolveMapping(plain);
+          formatOf(plain);
+        } catch (mappingError) {
+          problems.push(problemOf(path, mappingError));
+        }
         continue;
       }
     }
