@@ -96,7 +96,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
   private async computeLogits(batch: TokenBatch): Promise<BatchLogits> {
     await nextTurn();
     const vocab = this.architecture.vocabSize;
-    const padded = padBatch(batch.sequences, this.padId(), 'left', this.architecture.maxPositionEmbeddings);
+    const padded = padBatch(batch.sequences, this.padId(), 'left', this.architecture);
     const logits = tf.tidy(() => decoderForward(this.weights, this.rope, padded, { logits: 'all' }).logits!);
     disposeBatch(padded);
     const values = (await logits.data()) as Float32Array;
@@ -117,7 +117,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
         throw new MllrError('ARGUMENT_INVALID', `layer ${l} does not exist; the model has layers 0-${this.architecture.numLayers - 1}`);
       }
     }
-    const padded = padBatch(batch.sequences, this.padId(), 'left', this.architecture.maxPositionEmbeddings);
+    const padded = padBatch(batch.sequences, this.padId(), 'left', this.architecture);
     const states = tf.tidy(() => decoderForward(this.weights, this.rope, padded, { logits: 'none', hiddenStates: true }).hiddenStates!);
     disposeBatch(padded);
     const hidden = this.architecture.hiddenSize;

@@ -34,6 +34,14 @@ export type { SaveCheckpointOptions } from './checkpoint/save-checkpoint.js';
 export { expectedTensorShapes, parameterCount } from './checkpoint/expected-shapes.js';
 /** The least memory an engine needs for a model's weights (and optimizer state), and a byte formatter. */
 export { formatBytes, memoryFloorBytes } from './checkpoint/memory-floor.js';
+/** Padding and checking of token batches, as every engine feeds its decoder. */
+export { padTokens } from './decoder-inputs/pad-tokens.js';
+/** A padded token batch and the model limits it is checked against. */
+export type { PaddedTokens, TokenLimits } from './decoder-inputs/pad-tokens.js';
+/** RoPE cosine and sine tables (Hugging Face's rotate-half layout, float32 steps as PyTorch). */
+export { ropeTables } from './decoder-inputs/rope-tables.js';
+/** RoPE tables as float arrays. */
+export type { RopeTables } from './decoder-inputs/rope-tables.js';
 /** Seeded random weights for an architecture (tests and experiments). */
 export { randomTensors, tinyArchitecture } from './checkpoint/random-tensors.js';
 /** Seeded GPT-2-style initial weights for training from scratch. */

@@ -1,7 +1,7 @@
 import type { ModelArchitecture } from '@mllr/core';
+import { ropeTables } from '@mllr/model';
 import type { GraphBuilder } from './graph-builder.js';
 import { ElemType } from './onnx-proto.js';
-import { ropeTables } from './rope-tables.js';
 
 // The decoder's building blocks, shared by the inference export (decoder-graph.ts, with a KV cache) and the
 // training graph (train-graph/, no cache). Weights are referred to by their Hugging Face names, which are graph

@@ -1,4 +1,5 @@
-import { MllrError } from '@mllr/core';
+import type { ModelArchitecture } from '@mllr/core';
+import { padTokens } from '@mllr/model';
 import { tf } from '../tf.js';
 
 /** Sequences padded to one length, with positions and a mask of real tokens. */
@@ -12,35 +13,18 @@ export interface PaddedBatch {
 }
 
 /**
- * Pads sequences of different lengths. Left padding (for generation) keeps every sequence's last token in the
- * last column; positions count real tokens only, so a padded sequence sees exactly what it would alone.
- * Right padding is for training, where every position's loss is wanted.
+ * Pads and checks sequences as @mllr/model's padTokens does for every engine (left for generation, right for
+ * training; positions count real tokens only, token ids checked against the vocabulary), as tensors.
  */
-export function padBatch(sequences: readonly (readonly number[])[], padId: number, side: 'left' | 'right', maxPositions: number): PaddedBatch {
-  if (sequences.length === 0) throw new MllrError('ARGUMENT_INVALID', 'a batch needs at least one sequence');
-  const lengths = sequences.map((s) => s.length);
-  const width = Math.max(...lengths);
-  if (Math.min(...lengths) === 0) throw new MllrError('ARGUMENT_INVALID', 'every sequence needs at least one token');
-  if (width > maxPositions) {
-    throw new MllrError('ARGUMENT_INVALID', `a sequence of ${width} tokens is longer than the model's context of ${maxPositions}`);
-  }
-  const ids = new Int32Array(sequences.length * width).fill(padId);
-  const positions = new Int32Array(sequences.length * width);
-  const mask = new Float32Array(sequences.length * width);
-  sequences.forEach((seq, b) => {
-    const offset = side === 'left' ? width - seq.length : 0;
-    seq.forEach((token, i) => {
-      ids[b * width + offset + i] = token;
-      positions[b * width + offset + i] = i;
-      mask[b * width + offset + i] = 1;
-    });
-  });
+export function padBatch(sequences: readonly (readonly number[])[], padId: number, side: 'left' | 'right', arch: ModelArchitecture): PaddedBatch {
+  const padded = padTokens(sequences, side, { padId, maxPositions: arch.maxPositionEmbeddings, vocabSize: arch.vocabSize });
+  const shape: [number, number] = [padded.size, padded.width];
   return {
-    ids: tf.tensor2d(ids, [sequences.length, width], 'int32'),
-    positions: tf.tensor2d(positions, [sequences.length, width], 'int32'),
-    keyMask: tf.tensor2d(mask, [sequences.length, width], 'float32'),
-    lengths,
-    width,
+    ids: tf.tensor2d(padded.ids, shape, 'int32'),
+    positions: tf.tensor2d(padded.positions, shape, 'int32'),
+    keyMask: tf.tensor2d(Float32Array.from(padded.mask), shape, 'float32'),
+    lengths: padded.lengths,
+    width: padded.width,
   };
 }
 

@@ -21,7 +21,7 @@ export async function generateTokens(
   const stop = new Set(options.stopTokenIds ?? arch.eosTokenIds);
   const padId = arch.padTokenId ?? arch.eosTokenIds[0] ?? 0;
   const rng = createRng(options.seed ?? 0);
-  const batch = padBatch(prompts, padId, 'left', arch.maxPositionEmbeddings);
+  const batch = padBatch(prompts, padId, 'left', arch);
   const outputs: number[][] = prompts.map(() => []);
   const done = prompts.map(() => options.maxNewTokens <= 0);
   const room = arch.maxPositionEmbeddings - batch.width;

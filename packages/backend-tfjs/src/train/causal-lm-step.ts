@@ -31,7 +31,7 @@ export function causalLmGradients(
     }
   }
   const padId = arch.padTokenId ?? arch.eosTokenIds[0] ?? 0;
-  const batch = padBatch(examples.map((e) => e.ids), padId, 'right', arch.maxPositionEmbeddings);
+  const batch = padBatch(examples.map((e) => e.ids), padId, 'right', arch);
   const width = batch.width;
   const labels = new Int32Array(examples.length * width);
   const lossMask = new Float32Array(examples.length * width);

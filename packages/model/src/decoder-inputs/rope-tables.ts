@@ -9,7 +9,7 @@ export interface RopeTables {
 /**
  * RoPE tables in Hugging Face's rotate-half layout: inverse frequencies θ^(−2i/d) for the first half of the head,
  * repeated for the second half. Frequencies and angles are rounded to float32 at each step, as PyTorch computes
- * them, so the tables equal the reference implementation's (and the tfjs engine's) bit for bit.
+ * them, so every engine's tables equal the reference implementation's bit for bit.
  */
 export function ropeTables(arch: ModelArchitecture): RopeTables {
   const { headDim, maxPositionEmbeddings: positions, ropeTheta } = arch;
