@@ -7,12 +7,13 @@ measures, each as the median of --repeats runs after --warmup runs:
   forward   logits for batch x sequence tokens (no grad)
   generate  greedy continuation of batch prompts of prompt-length tokens by new-tokens tokens, with a KV cache
   matmul    one 512^3 MatMul (the BLAS torch is linked against)
-and prints one JSON object on stdout (progress goes to stderr). Exit 2 when torch is missing or the model is bad.
+and prints one JSON object (with the process's peak resident memory, peak_rss_bytes) on stdout (progress goes to stderr). Exit 2 when torch is missing or the model is bad.
 """
 import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import sys
 import time
@@ -306,6 +307,7 @@ def main():
                 "forward_tokens_per_s": tokens / statistics.median(forward_runs),
                 "generate_new_tokens_per_s": args.generate_batch * args.new_tokens / statistics.median(generate_runs),
                 "runs_s": {"train": train_runs, "forward": forward_runs, "generate": generate_runs},
+                "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
             }
         )
     )

@@ -116,7 +116,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('bench')
-    .description('measure training, forward and generation throughput on the reference shape')
+    .description('measure training (every engine that trains), forward and generation throughput on the reference shape or --shape')
     .option('--json', 'print the report as one JSON object')
     .option('--compare', 'also run the PyTorch peer (tools/bench/pytorch_peer.py; $MLLR_PYTHON or /usr/bin/python3) and print each ratio mllr/PyTorch')
     .option('--repeats <n>', 'timed runs per measurement; each result is their median', positiveInt('--repeats'), 5)
@@ -125,7 +125,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--run <dir>', 'run folder whose stage timings to show (default: the newest finished run under runs/)')
     .option('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model', 'tiny-chat')
     .option('--device <device>', 'tfjs device (auto, tfjs-node-gpu, tfjs-node, wasm, cpu)')
-    .option('--threads <n>', 'CPU threads of ONNX Runtime and of the PyTorch peer (default: every core)', positiveInt('--threads'))
+    .option('--threads <n>', 'CPU threads of ONNX Runtime and of the PyTorch peer (default: 1 and every core, the faster kept)', positiveInt('--threads'))
+    .option('--shape <BxT>', 'batch × sequence of the training step and the forward, for example 4x256 (default 16x128)')
     .action(async (options: BenchCommandOptions) => setExitCode(await benchCommand(options, io)));
 
   program

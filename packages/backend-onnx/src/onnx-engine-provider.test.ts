@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rootContainer, type EngineProvider, type PluginInfo } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
@@ -34,6 +34,13 @@ describe.skipIf(!fixture)('OnnxEngineProvider', () => {
       await engine.dispose();
     }
     expect(await provider.device()).toBe('cpu');
+  });
+
+  it('follows the caller\'s thread count unless the plugin fixed one, and probes MatMul at it', async () => {
+    expect(await new OnnxEngineProvider({ device: 'cpu' }).threads({ threads: 3 })).toBe(3);
+    expect(await new OnnxEngineProvider({ device: 'cpu' }).threads()).toBe(availableParallelism());
+    expect(await new OnnxEngineProvider({ device: 'cpu', threads: 1 }).threads({ threads: 3 })).toBe(1);
+    expect(await new OnnxEngineProvider({ device: 'cpu' }).matmulGflops({ threads: 1, size: 64 })).toBeGreaterThan(0);
   });
 
   it.skipIf(cudaProviderInstalled())('falls back from CUDA to the CPU with a message when the CUDA provider is not installed', async () => {

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MllrError, type EngineProvider, type ModelFolderDescription, type OpenEngineOptions } from '@mllr/core';
 import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, loadCheckpoint, parameterCount } from '@mllr/model';
+import { measureOnnxMatMulGflops } from './bench/matmul-probe.js';
 import { checkOnnxDevice, cudaProviderInstalled, type OnnxDevice } from './engine/execution-provider.js';
 import { OnnxEngine, type OnnxEngineOptions } from './engine/onnx-engine.js';
 import { OptimumOnnxEngine } from './engine/optimum-engine.js';
@@ -36,6 +38,15 @@ export class OnnxEngineProvider implements EngineProvider {
     await loadOnnxRuntime();
     if (device === 'cpu' || (device === 'auto' && !cudaProviderInstalled())) return 'cpu';
     return cudaProviderInstalled() ? 'cuda' : 'cpu (CUDA execution provider not installed)';
+  }
+
+  /** Intra-op threads of its sessions: the plugin's `threads`, else the caller's, else one per core. */
+  async threads(options: OpenEngineOptions = {}): Promise<number> {
+    return this.sessionSettings(options).threads ?? availableParallelism();
+  }
+
+  async matmulGflops(options: OpenEngineOptions & { size?: number } = {}): Promise<number> {
+    return measureOnnxMatMulGflops({ threads: await this.threads(options), ...(options.size !== undefined ? { size: options.size } : {}) });
   }
 
   async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxEngine | OptimumOnnxEngine> {

@@ -1,5 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { MllrError, type EngineProvider, type OpenEngineOptions } from '@mllr/core';
 import { loadCheckpoint, loadModelConfig } from '@mllr/model';
+import { measureTfjsMatMulGflops } from './bench/matmul-probe.js';
 import { checkFitsDevice } from './device/memory-limit.js';
 import { TFJS_DEVICES, selectTfjsDevice, type TfjsDevice } from './device/select-device.js';
 import { TfjsEngine } from './tfjs-engine.js';
@@ -13,6 +15,19 @@ export class TfjsEngineProvider implements EngineProvider {
 
   async device(options: OpenEngineOptions = {}): Promise<string> {
     return (await selectTfjsDevice(this.deviceOf(options))).device;
+  }
+
+  /**
+   * tfjs chooses its own threads: one on wasm and cpu (tfjs turns its wasm threads off under Node, tfjs issue 3830),
+   * TensorFlow's own pool (one per core) on tfjs-node; `options.threads` is not followed.
+   */
+  async threads(options: OpenEngineOptions = {}): Promise<number> {
+    const device = await this.device(options);
+    return device === 'wasm' || device === 'cpu' ? 1 : availableParallelism();
+  }
+
+  matmulGflops(options: OpenEngineOptions & { size?: number } = {}): Promise<number> {
+    return measureTfjsMatMulGflops({ device: this.deviceOf(options), ...(options.size !== undefined ? { size: options.size } : {}) });
   }
 
   openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<TfjsEngine> {

@@ -1,5 +1,5 @@
 import { MllrError } from '@mllr/core';
-import { BENCH_ENGINES, checkPytorchPeer, resolveModelDir, runBench, runPytorchPeer, type BenchEngine } from '@mllr/pipeline';
+import { BENCH_ENGINES, REFERENCE_SHAPE, checkPytorchPeer, parseBenchShape, resolveModelDir, runBench, runPytorchPeer, type BenchEngine } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
 import { formatBenchReport } from '../render/format-bench.js';
 
@@ -14,6 +14,8 @@ export interface BenchCommandOptions {
   model: string;
   device?: string;
   threads?: number;
+  /** `BxT`: batch × sequence of the training step and the forward. */
+  shape?: string;
 }
 
 /** The engine list of `--engines tfjs,onnx`, checked. */
@@ -26,9 +28,10 @@ export function parseEngines(value: string): BenchEngine[] {
   return [...new Set(names)] as BenchEngine[];
 }
 
-/** `mllr bench`: throughput on the reference shape, progress on stderr, the report on stdout (text or --json). */
+/** `mllr bench`: throughput on the reference shape (or `--shape`), each engine at its fastest thread count, progress on stderr, the report on stdout (text or --json). */
 export async function benchCommand(options: BenchCommandOptions, io: CliIo): Promise<number> {
   const engines = parseEngines(options.engines);
+  const shape = options.shape !== undefined ? parseBenchShape(options.shape, REFERENCE_SHAPE) : REFERENCE_SHAPE;
   const model = resolveModelDir(options.model, io.cwd);
   const progress = (line: string) => io.stderr.write(`mllr bench: ${line}\n`);
   if (options.compare) await checkPytorchPeer(); // a missing torch is known before minutes of measuring
@@ -37,10 +40,11 @@ export async function benchCommand(options: BenchCommandOptions, io: CliIo): Pro
     engines,
     warmup: options.warmup,
     repeats: options.repeats,
+    shape,
     cwd: io.cwd,
     progress,
     ...(options.run !== undefined ? { runDir: options.run } : {}),
-    ...(options.device !== undefined ? { tfjsDevice: options.device } : {}),
+    ...(options.device !== undefined ? { devices: { tfjs: options.device } } : {}),
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.compare ? { peer: (settings) => runPytorchPeer({ ...settings, model, onLine: progress }) } : {}),
   });

@@ -20,6 +20,14 @@ export interface EngineProvider {
   readonly name: string;
   /** The device the engine runs on with these options (for `mllr inspect`), without loading a model. */
   device(options?: OpenEngineOptions): Promise<string>;
+  /**
+   * The CPU threads the engine's math runs on when opened with these options (for `mllr bench`, which tries the
+   * thread counts an engine follows and keeps its fastest). Engines that choose their own count whatever
+   * `options.threads` says return that count; engines off the CPU may leave this out.
+   */
+  threads?(options?: OpenEngineOptions): Promise<number>;
+  /** GFLOP/s of a float32 MatMul of `size`³ (512 by default) on this engine with these options: `mllr bench`'s ceiling probe. */
+  matmulGflops?(options?: OpenEngineOptions & { size?: number }): Promise<number>;
   openInference(modelDir: string, options?: OpenEngineOptions): Promise<InferenceEngine>;
   /** Engines that cannot train leave this out. */
   openTraining?(modelDir: string, options?: OpenEngineOptions): Promise<TrainingEngine>;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { peerRatios, taskResult, type PeerResult } from './bench-report.js';
+import { peerRatios, perEngine, taskResult, type PeerResult } from './bench-report.js';
 import { readStageTimings } from './stage-timings.js';
 
 const PEER: PeerResult = {
@@ -26,11 +26,23 @@ describe('bench report', () => {
     expect(t.fraction_of_ceiling).toBeCloseTo(1.024 / 160, 9);
     expect(t.fraction_of_engine_matmul).toBeCloseTo(1.024 / 20, 9);
     expect(t.runs_s).toEqual([2, 1, 4]);
+    expect(taskResult({ runs_s: [1], median_s: 1 }, 100, 1, 1, 1, 2)).toMatchObject({ threads: 2, tries: [{ threads: 2, tokens_per_s: 100 }] });
+  });
+
+  it('lists one task of every engine by name, null where an engine did not measure it', () => {
+    const engines = {
+      tfjs: { device: 'wasm', threads: 1, matmul_gflops: 20, train: taskResult({ runs_s: [2], median_s: 2 }, 1000, 1, 1, 1), forward: null, generate: null },
+    };
+    expect(perEngine(engines, ['tfjs', 'onnx'], 'train')).toEqual({ tfjs: 500, onnx: null });
+    expect(perEngine(engines, ['tfjs'], 'forward')).toEqual({ tfjs: null });
   });
 
   it('divides each mllr number by the peer, and leaves unmeasured engines null', () => {
-    const ratios = peerRatios({ train_tokens_per_s: 1500, forward_tokens_per_s: { tfjs: 2500, onnx: 20000 }, generate_new_tokens_per_s: { tfjs: null, onnx: 800 } }, PEER);
-    expect(ratios).toEqual({ train: 1.5, forward: { tfjs: 0.5, onnx: 4 }, generate: { tfjs: null, onnx: 4 } });
+    const ratios = peerRatios(
+      { train_tokens_per_s: { tfjs: 500, onnx: 1500 }, forward_tokens_per_s: { tfjs: 2500, onnx: 20000 }, generate_new_tokens_per_s: { tfjs: null, onnx: 800 } },
+      PEER,
+    );
+    expect(ratios).toEqual({ train: { tfjs: 0.5, onnx: 1.5 }, forward: { tfjs: 0.5, onnx: 4 }, generate: { tfjs: null, onnx: 4 } });
   });
 
   it('reads the stage timings of the newest finished run under runs/, or of the folder named', () => {

@@ -2,8 +2,10 @@
 export { BENCH_ENGINES, runBench } from './run-bench.js';
 export type { BenchEngine, BenchOptions } from './run-bench.js';
 export { forwardFlopsPerToken, generateFlopsPerNewToken, matmulParameters, median, ratio, trainFlopsPerToken } from './bench-math.js';
-export { peerRatios, taskResult, tokensPerSecond } from './bench-report.js';
-export type { BenchReport, EngineResult, PeerRatios, PeerResult, TaskResult } from './bench-report.js';
+export { peerRatios, perEngine, taskResult, tokensPerSecond } from './bench-report.js';
+export type { BenchReport, EngineResult, PeerRatios, PeerResult, PerEngine, TaskResult } from './bench-report.js';
+export { bestPeer, fastest, parseBenchShape, peakRssBytes, threadCandidates } from './best-run.js';
+export type { PeerBest } from './best-run.js';
 export { REFERENCE_SHAPE, syntheticSequences } from './reference-shape.js';
 export type { BenchShape } from './reference-shape.js';
 export { readStageTimings } from './stage-timings.js';
