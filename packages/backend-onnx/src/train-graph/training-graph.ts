@@ -20,8 +20,10 @@
  *   averaged, exactly the tfjs engine's loss (causal-lm-step.ts); divide once by the step's response tokens;
  * - `token_count` float32 []: Σ loss_mask (the response tokens counted);
  * - `grad.<name>` float32 [shape of the tensor]: d loss_sum / d tensor, for each trainable tensor;
- * - `grad_sq.<name>` float32 []: Σ grad², for global-norm clipping (√ of the sum over tensors and micro-batches
- *   of the summed gradients' squares is the norm: sum gradients over micro-batches first, then square).
+ * - `grad_sq.<name>` float32 [] (unless `gradSquares: false`): Σ grad² of this micro-batch's gradient, for global-norm
+ *   clipping without a pass over the gradients in JavaScript when a step has one micro-batch (with accumulation, sum
+ *   the gradients first and take the norm of the sum). ONNX Runtime computes them even when not fetched, so a caller
+ *   that does not use them should leave them out.
  *
  * The loss's gradient with respect to the logits is written by hand, (softmax − onehot(label)) · loss_mask, from
  * the forward's log-softmax (no [batch, sequence, vocab] one-hot is made: a ScatterElements subtracts the mask at
@@ -56,6 +58,8 @@ export const TRAINING_FORMAT = 'mllr-training/1';
 export interface TrainingGraphOptions {
   /** Hugging Face names of the tensors that get gradients (each once; any subset of the checkpoint's tensors). */
   trainable: readonly string[];
+  /** Whether to output `grad_sq.<name>` for each trainable tensor (default true). */
+  gradSquares?: boolean;
 }
 
 /** A built training graph. */
@@ -124,7 +128,7 @@ export function buildTrainingGraph(arch: ModelArchitecture, options: TrainingGra
       g.output(out, ElemType.FLOAT, shapes.get(name)!);
     }
     g.rename(renames);
-    for (const name of trainable) {
+    for (const name of options.gradSquares === false ? [] : trainable) {
       const out = TRAIN_IO.grad(name);
       g.op('ReduceSum', [g.op('Mul', [out, out])], { keepdims: 0 }, TRAIN_IO.gradSquare(name));
       g.output(TRAIN_IO.gradSquare(name), ElemType.FLOAT, []);

@@ -5,7 +5,7 @@ import { tensorMap } from '../export/model-source.js';
 import { lcg } from '../test-support/gradient-check.js';
 import { randomModel, tinyArchitecture } from '../test-support/fixtures.js';
 import { buildTrainingGraph } from './training-graph.js';
-import { TrainingGraphSession, trainingBatch } from './training-session.js';
+import { TrainingGraphSession, trainingBatch, trainingGraphSources } from './training-session.js';
 
 const ARCHITECTURES: Array<[string, ModelArchitecture]> = [
   ['llama, multi-head, tied head', tinyArchitecture({ numKvHeads: 4, tieWordEmbeddings: true })],
@@ -101,6 +101,27 @@ describe('training graph', () => {
       });
     });
   }
+
+  it('grad_sq outputs only when asked (the engine factory leaves them out)', async () => {
+    const arch = tinyArchitecture();
+    const weights = weightsOf(arch, 3);
+    const trainable = ['model.norm.weight', 'model.layers.0.mlp.up_proj.weight'];
+    const withSquares = await TrainingGraphSession.create(arch, { trainable, settings: { device: 'cpu', threads: 1 } });
+    const without = await trainingGraphSources({ device: 'cpu', threads: 1 })({ architecture: arch, trainable });
+    try {
+      const batch = examples(arch, 2);
+      const [a, b] = [await withSquares.compute(batch, weights), await without.compute(batch, weights)];
+      expect(b.gradSquares.size).toBe(0);
+      for (const name of trainable) {
+        const square = a.grads.get(name)!.reduce((s, v) => s + v * v, 0);
+        expect(Math.abs(a.gradSquares.get(name)! - square) / square).toBeLessThan(1e-5);
+        expect(b.grads.get(name)).toEqual(a.grads.get(name));
+      }
+      expect(without.graph.graph.nodes.length).toBe(withSquares.graph.graph.nodes.length - 2 * trainable.length);
+    } finally {
+      await Promise.all([withSquares.dispose(), without.dispose()]);
+    }
+  });
 
   it('frozen everything: the graph computes the loss and no gradients', async () => {
     const arch = tinyArchitecture();

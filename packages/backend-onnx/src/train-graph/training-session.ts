@@ -12,7 +12,7 @@ export interface MicroBatchResult {
   tokens: number;
   /** d lossSum / d tensor for each trainable tensor (fresh arrays the caller owns). */
   grads: Map<string, Float32Array>;
-  /** Σ grad² of each trainable tensor (of this micro-batch's gradient alone). */
+  /** Σ grad² of each trainable tensor (of this micro-batch's gradient alone); empty when the graph leaves them out. */
   gradSquares: Map<string, number>;
 }
 
@@ -78,8 +78,11 @@ export class TrainingGraphSession {
   ) {}
 
   /** Builds the training graph of `arch` and opens a session for it (`settings`: device, threads). */
-  static async create(arch: ModelArchitecture, options: { trainable: readonly string[]; settings?: SessionSettings }): Promise<TrainingGraphSession> {
-    const graph = buildTrainingGraph(arch, { trainable: options.trainable });
+  static async create(
+    arch: ModelArchitecture,
+    options: { trainable: readonly string[]; gradSquares?: boolean; settings?: SessionSettings },
+  ): Promise<TrainingGraphSession> {
+    const graph = buildTrainingGraph(arch, { trainable: options.trainable, gradSquares: options.gradSquares });
     const ort = await loadOnnxRuntime();
     const { session, device } = await createSession(ort, graph.model, options.settings ?? {});
     return new TrainingGraphSession(ort, session, graph, device);
@@ -116,7 +119,8 @@ export class TrainingGraphSession {
     const gradSquares = new Map<string, number>();
     for (const name of this.graph.trainable) {
       grads.set(name, out[TRAIN_IO.grad(name)]!.data as Float32Array);
-      gradSquares.set(name, Number(out[TRAIN_IO.gradSquare(name)]!.data[0]));
+      const square = out[TRAIN_IO.gradSquare(name)];
+      if (square) gradSquares.set(name, Number(square.data[0]));
     }
     return { lossSum: Number(out[TRAIN_IO.lossSum]!.data[0]), tokens: Number(out[TRAIN_IO.tokenCount]!.data[0]), grads, gradSquares };
   }
@@ -129,10 +133,13 @@ export class TrainingGraphSession {
 
 /**
  * A factory of training-graph sessions with fixed session settings, in the shape the ONNX training engine asks for
- * (`GradientSourceFactory`: a new source whenever the set of trainable tensors changes).
+ * (`GradientSourceFactory`: a new source whenever the set of trainable tensors changes). Its graphs leave out
+ * `grad_sq.<name>` unless asked: the engine takes the norm of the accumulated gradient itself.
  */
 export function trainingGraphSources(
   settings: SessionSettings = {},
+  options: { gradSquares?: boolean } = {},
 ): (request: { architecture: ModelArchitecture; trainable: readonly string[] }) => Promise<TrainingGraphSession> {
-  return (request) => TrainingGraphSession.create(request.architecture, { trainable: request.trainable, settings });
+  const gradSquares = options.gradSquares ?? false;
+  return (request) => TrainingGraphSession.create(request.architecture, { trainable: request.trainable, gradSquares, settings });
 }
