@@ -21,11 +21,13 @@ function examples(): Array<{ ids: number[]; prompt_length: number }> {
   }));
 }
 
+/** Every training engine: the same behaviour is expected of each. */
+const ENGINES = ['tfjs', 'onnx'];
 const STEPS = 10;
 const BATCH = 4;
 
-function args(data: string, out: string, extra: string[] = []): string[] {
-  return ['finetune', '--model', 'tiny-chat', '--data', data, '--out', out, '--engine', 'tfjs', '--steps', String(STEPS), '--batch-size', String(BATCH), '--lr', '0.005', '--json', ...extra];
+function args(data: string, out: string, extra: string[] = [], engine = 'tfjs'): string[] {
+  return ['finetune', '--model', 'tiny-chat', '--data', data, '--out', out, '--engine', engine, '--steps', String(STEPS), '--batch-size', String(BATCH), '--lr', '0.005', '--json', ...extra];
 }
 
 /** Runs `mllr finetune …` expecting success; returns its step lines and its final line. */
@@ -46,9 +48,9 @@ describe('mllr finetune', () => {
     writeFileSync(data, `${examples().map((e) => JSON.stringify(e)).join('\n')}\n`);
   });
 
-  it('--no-shuffle --json: one line per step over the examples in file order, loss falling, the model and finetune.json in OUT', async () => {
-    const out = join(dir, 'uniform');
-    const { steps, final } = await finetune(args(data, out, ['--no-shuffle']));
+  it.each(ENGINES)('%s: --no-shuffle --json: one line per step over the examples in file order, loss falling, the model and finetune.json in OUT', async (engine) => {
+    const out = join(dir, `uniform-${engine}`);
+    const { steps, final } = await finetune(args(data, out, ['--no-shuffle'], engine));
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
     for (const s of steps) expect(Object.keys(s).sort()).toEqual(['grad_norm', 'loss', 'step', 'tokens']);
     // In file order, batch k of an epoch is examples 4k..4k+3; each trains on its tokens after the prompt.
@@ -64,24 +66,25 @@ describe('mllr finetune', () => {
     const base = await loadCheckpoint(TINY_CHAT_DIR);
     expect(record.groups).toEqual([{ name: 'all', learning_rate: 0.005, weight_decay: 0, tensors: [...base.tensors.keys()] }]);
     expect(record.settings).toMatchObject({ steps: STEPS, batch_size: BATCH, learning_rate: 0.005, shuffle: false });
+    expect(record.engine.name).toBe(engine);
     expect(record.curve.map((p: { loss: number }) => p.loss)).toEqual(steps.map((s) => s.loss));
     const tuned = await loadCheckpoint(out);
     expect(tuned.tensors.get('model.layers.0.self_attn.q_proj.weight')!.data).not.toEqual(base.tensors.get('model.layers.0.self_attn.q_proj.weight')!.data);
   });
 
-  it('the same seed gives the same losses; another seed shuffles differently', async () => {
-    const a = await finetune(args(data, join(dir, 'seed-a'), ['--seed', '5']));
-    const b = await finetune(args(data, join(dir, 'seed-b'), ['--seed', '5']));
+  it.each(ENGINES)('%s: the same seed gives the same losses; another seed shuffles differently', async (engine) => {
+    const a = await finetune(args(data, join(dir, `seed-a-${engine}`), ['--seed', '5'], engine));
+    const b = await finetune(args(data, join(dir, `seed-b-${engine}`), ['--seed', '5'], engine));
     expect(b.steps.map((s) => s.loss)).toEqual(a.steps.map((s) => s.loss));
-    const c = await finetune(args(data, join(dir, 'seed-c'), ['--seed', '6']));
+    const c = await finetune(args(data, join(dir, `seed-c-${engine}`), ['--seed', '6'], engine));
     expect(c.steps.map((s) => s.loss)).not.toEqual(a.steps.map((s) => s.loss));
   });
 
-  it('--plan: a group at lr 0 leaves its tensors bit-identical, the others train at their rate', async () => {
+  it.each(ENGINES)('%s: --plan: a group at lr 0 leaves its tensors bit-identical, the others train at their rate', async (engine) => {
     const base = await loadCheckpoint(TINY_CHAT_DIR);
     const names = [...base.tensors.keys()];
     const frozen = names.filter((n) => n.startsWith('model.layers.1.') || n === 'model.embed_tokens.weight');
-    const plan = join(dir, 'plan.json');
+    const plan = join(dir, `plan-${engine}.json`);
     writeFileSync(
       plan,
       JSON.stringify({
@@ -94,8 +97,8 @@ describe('mllr finetune', () => {
         ],
       }),
     );
-    const out = join(dir, 'planned');
-    const { steps } = await finetune(args(data, out, ['--plan', plan, '--no-shuffle']));
+    const out = join(dir, `planned-${engine}`);
+    const { steps } = await finetune(args(data, out, ['--plan', plan, '--no-shuffle'], engine));
     expect(steps).toHaveLength(STEPS);
     const tuned = await loadCheckpoint(out);
     for (const name of frozen) expect(Buffer.from(tuned.tensors.get(name)!.data.buffer).equals(Buffer.from(base.tensors.get(name)!.data.buffer)), name).toBe(true);
