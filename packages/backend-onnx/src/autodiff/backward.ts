@@ -19,6 +19,7 @@ import { zerosLike, type VjpContext } from './vjp.js';
  *
  * Gradient values get generated names; rename them with `g.rename` for fixed output names (the returned names are
  * distinct from every forward value, but two `wrt` values may share one gradient value, e.g. both inputs of an Add).
+ * Call `g.prune()` once the outputs are declared: a rewrite (the tied-embedding scatter) can leave a node unused.
  */
 export function addGradients(g: GraphBuilder, loss: string, wrt: readonly string[]): Map<string, string> {
   const facts = new GraphFacts(g);
