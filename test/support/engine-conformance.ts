@@ -329,6 +329,17 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
         expectSameWeights(b.weights, a.weights);
       });
 
+      it('refuses training before configure, and groups that leave a tensor out, name one twice or name an unknown one', async () => {
+        const e = await engine(fixture);
+        await expect(e.trainStep(batch)).rejects.toThrow('configure');
+        const names = e.tensorNames();
+        const all = { name: 'all', tensors: names, learningRate: 0.01, weightDecay: 0 };
+        expect(() => e.configure([{ ...all, tensors: names.slice(1) }], STEP_SETTINGS)).toThrow(`every weight must be in a parameter group; missing: ${names[0]}`);
+        expect(() => e.configure([all, { ...all, name: 'again', tensors: [names[0]!] }], STEP_SETTINGS)).toThrow(`${names[0]} is in both parameter groups "all" and "again"`);
+        expect(() => e.configure([{ ...all, tensors: [...names, 'model.layers.99.mlp.up_proj.weight'] }], STEP_SETTINGS)).toThrow('model.layers.99.mlp.up_proj.weight');
+        expect(() => e.configure([all], { ...STEP_SETTINGS, gradientAccumulation: 0 })).toThrow('gradientAccumulation must be a whole number ≥ 1');
+      });
+
       it('refuses a token id outside the vocabulary, naming it', async () => {
         const e = await engine(fixture);
         e.configure(frozenLayerGroups(e), STEP_SETTINGS);

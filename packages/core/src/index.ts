@@ -106,4 +106,8 @@ export { EngineProvider } from './contracts/engine-provider.js';
 export type { ModelFolderDescription, OpenEngineOptions } from './contracts/engine-provider.js';
 /** The next-token rule every engine shares: greedy, or temperature and top-p sampling from a seeded source. */
 export { argmax, chooseToken } from './choose-token.js';
+/** Parameter-group and optimizer-setting checks every training engine's configure shares. */
+export { checkOptimizerSettings, resolveParameterGroups, updateLearningRates } from './parameter-groups.js';
+/** Checked parameter groups. */
+export type { ResolvedGroups } from './parameter-groups.js';
 export type { TokenChoice } from './choose-token.js';

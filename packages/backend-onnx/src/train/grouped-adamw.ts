@@ -1,4 +1,4 @@
-import { MllrError, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
+import { MllrError, resolveParameterGroups, updateLearningRates, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
 import { adamwUpdate } from './adamw-kernel.js';
 
 /** Per-tensor optimizer state. */
@@ -20,8 +20,8 @@ const f32 = Math.fround;
  * bit-identical and it gets no moments.
  */
 export class GroupedAdamW {
-  private readonly groupOf = new Map<string, ParameterGroup>();
-  private readonly rates = new Map<string, number>();
+  private readonly groupOf: Map<string, ParameterGroup>;
+  private readonly rates: Map<string, number>;
   private readonly moments = new Map<string, Moments>();
 
   constructor(
@@ -29,34 +29,12 @@ export class GroupedAdamW {
     readonly groups: readonly ParameterGroup[],
     readonly settings: OptimizerSettings,
   ) {
-    checkSettings(settings);
-    for (const group of groups) {
-      if (this.rates.has(group.name)) throw new MllrError('ARGUMENT_INVALID', `two parameter groups are named "${group.name}"`);
-      if (!(group.learningRate >= 0) || !(group.weightDecay >= 0)) {
-        throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" needs a learning rate and weight decay ≥ 0`);
-      }
-      this.rates.set(group.name, group.learningRate);
-      for (const tensor of group.tensors) {
-        if (!weights.has(tensor)) throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" names ${tensor}, which the model does not have`);
-        const other = this.groupOf.get(tensor);
-        if (other) throw new MllrError('ARGUMENT_INVALID', `${tensor} is in both parameter groups "${other.name}" and "${group.name}"`);
-        this.groupOf.set(tensor, group);
-      }
-    }
-    const missing = [...weights.keys()].filter((name) => !this.groupOf.has(name));
-    if (missing.length > 0) {
-      const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
-      throw new MllrError('ARGUMENT_INVALID', `every weight must be in a parameter group; missing: ${missing.slice(0, 5).join(', ')}${more}`);
-    }
+    ({ groupOf: this.groupOf, rates: this.rates } = resolveParameterGroups(groups, [...weights.keys()], settings));
   }
 
   /** Changes some groups' learning rates (schedules call this between steps). */
   setLearningRates(rates: Readonly<Record<string, number>>): void {
-    for (const [name, rate] of Object.entries(rates)) {
-      if (!this.rates.has(name)) throw new MllrError('ARGUMENT_INVALID', `there is no parameter group "${name}"`);
-      if (!(rate >= 0)) throw new MllrError('ARGUMENT_INVALID', `learning rate of group "${name}" must be ≥ 0, got ${rate}`);
-      this.rates.set(name, rate);
-    }
+    updateLearningRates(this.rates, rates);
   }
 
   /** Names of the tensors that train this step (their group's learning rate is above 0), in the weights' order. */
@@ -121,16 +99,5 @@ export class GroupedAdamW {
       this.moments.set(name, state);
     }
     return state;
-  }
-}
-
-function checkSettings(s: OptimizerSettings): void {
-  const bad = (what: string, value: unknown) => new MllrError('ARGUMENT_INVALID', `optimizer setting ${what}, got ${String(value)}`);
-  if (!(s.beta1 >= 0 && s.beta1 < 1)) throw bad('beta1 must be in [0, 1)', s.beta1);
-  if (!(s.beta2 >= 0 && s.beta2 < 1)) throw bad('beta2 must be in [0, 1)', s.beta2);
-  if (!(s.epsilon >= 0)) throw bad('epsilon must be ≥ 0', s.epsilon);
-  if (!(s.maxGradNorm >= 0)) throw bad('maxGradNorm must be ≥ 0 (0 disables clipping)', s.maxGradNorm);
-  if (!Number.isInteger(s.gradientAccumulation) || s.gradientAccumulation < 1) {
-    throw bad('gradientAccumulation must be a whole number ≥ 1', s.gradientAccumulation);
   }
 }

@@ -1,4 +1,4 @@
-import { MllrError, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
+import { MllrError, resolveParameterGroups, updateLearningRates, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
 import { tf } from '../tf.js';
 import type { DecoderWeights } from '../decoder/decoder-weights.js';
 
@@ -16,8 +16,8 @@ interface Moments {
  * entirely, so its weights stay bit-identical and cost no gradient computation.
  */
 export class GroupedAdamW {
-  private readonly groupOf = new Map<string, ParameterGroup>();
-  private readonly rates = new Map<string, number>();
+  private readonly groupOf: Map<string, ParameterGroup>;
+  private readonly rates: Map<string, number>;
   private readonly moments = new Map<string, Moments>();
 
   constructor(
@@ -25,33 +25,14 @@ export class GroupedAdamW {
     readonly groups: readonly ParameterGroup[],
     readonly settings: OptimizerSettings,
   ) {
-    const known = new Set(weights.names());
-    for (const group of groups) {
-      if (this.rates.has(group.name)) throw new MllrError('ARGUMENT_INVALID', `two parameter groups are named "${group.name}"`);
-      if (!(group.learningRate >= 0) || !(group.weightDecay >= 0)) {
-        throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" needs a learning rate and weight decay ≥ 0`);
-      }
-      this.rates.set(group.name, group.learningRate);
-      for (const tensor of group.tensors) {
-        if (!known.has(tensor)) throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" names ${tensor}, which the model does not have`);
-        const other = this.groupOf.get(tensor);
-        if (other) throw new MllrError('ARGUMENT_INVALID', `${tensor} is in both parameter groups "${other.name}" and "${group.name}"`);
-        this.groupOf.set(tensor, group);
-      }
-    }
-    const missing = [...known].filter((name) => !this.groupOf.has(name) && !(name === 'lm_head.weight' && weights.architecture.tieWordEmbeddings));
-    if (missing.length > 0) {
-      throw new MllrError('ARGUMENT_INVALID', `every weight must be in a parameter group; missing: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
-    }
+    // A checkpoint may store a tied head as well; it is the embedding, so no group needs to name it.
+    const tiedHead = (name: string) => name === 'lm_head.weight' && weights.architecture.tieWordEmbeddings;
+    ({ groupOf: this.groupOf, rates: this.rates } = resolveParameterGroups(groups, weights.names(), settings, tiedHead));
   }
 
   /** Changes some groups' learning rates (schedules call this between steps). */
   setLearningRates(rates: Readonly<Record<string, number>>): void {
-    for (const [name, rate] of Object.entries(rates)) {
-      if (!this.rates.has(name)) throw new MllrError('ARGUMENT_INVALID', `there is no parameter group "${name}"`);
-      if (!(rate >= 0)) throw new MllrError('ARGUMENT_INVALID', `learning rate of group "${name}" must be ≥ 0, got ${rate}`);
-      this.rates.set(name, rate);
-    }
+    updateLearningRates(this.rates, rates);
   }
 
   /** Names of the tensors that train this step (their group's learning rate is above 0). */
