@@ -45,6 +45,26 @@ describe.each(variants)('OnnxEngine on a random %s model', (_, arch) => {
     expect(Math.max(...both.layers[0]![1]!.map((v, i) => Math.abs(v - one.layers[0]![0]![i]!)))).toBeLessThan(1e-5);
   });
 
+  it('runs changed weights (every tensor kind, biases included) through the fed session, and restores exactly', async () => {
+    const sequences = [[1, 9, 3, 4], [5, 2]];
+    const before = await engine.logits({ sequences });
+    const names = [...randomModel(arch, 21).tensors.keys()].filter((n) => n.includes('layers.0.'));
+    const originals = await engine.getWeights(names);
+    const changed = originals.map((t) => ({ ...t, data: t.data.map((v, i) => v + 0.02 * Math.cos(i)) }));
+    await engine.setWeights(changed);
+    const source = randomModel(arch, 21);
+    for (const t of changed) (source.tensors as Map<string, NamedTensor>).set(t.name, t);
+    const fresh = await OnnxEngine.create(source, { device: 'cpu', threads: 1 });
+    const [fed, expected] = [await engine.logits({ sequences }), await fresh.logits({ sequences })];
+    await fresh.dispose();
+    fed.data.forEach((row, b) => {
+      expect(maxDifference(row, before.data[b]!)).toBeGreaterThan(1e-3);
+      expect(maxDifference(row, expected.data[b]!)).toBeLessThan(1e-5);
+    });
+    await engine.setWeights(originals);
+    expect((await engine.logits({ sequences })).data).toEqual(before.data);
+  });
+
   it('samples reproducibly from a seed, and differently from another seed', async () => {
     const prompts = [[1, 5], [1, 6, 7, 8]];
     const options = { maxNewTokens: 6, temperature: 1.5, topP: 0.95, stopTokenIds: [] };
