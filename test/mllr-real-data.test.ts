@@ -18,7 +18,7 @@ if (!HAVE_DATA) console.warn(`mllr-real-data: the real-data run is skipped: no d
 interface ExampleConfig {
   model: { pretrain: { data: object[] } };
   data: { dir?: string; ift: { limit?: number }; probe: { size: number }; eval_size: number };
-  probe: { layer: number | 'auto' };
+  probe: { layer: number | 'auto'; on_weak?: 'stop' | 'continue' };
   search: unknown;
   strategies: Array<{ id: string }>;
   training: object;
@@ -40,8 +40,9 @@ function tinyRealDataConfig(dir: string): string {
   config.data.dir = DATA_DIR;
   config.data.ift.limit = 300;
   config.data.probe.size = 16;
-  // The example reads the last of its 4 layers; this model has 2.
-  config.probe = { layer: 1 };
+  // The example reads the last of its 4 layers; this model has 2. Six pretraining steps give no security feature, so
+  // the probe reads little beyond prompt length: go on past that check (it is tested in mllr-degenerate.test.ts).
+  config.probe = { layer: 1, on_weak: 'continue' };
   config.data.eval_size = 6;
   config.search = { name: 'greedy', options: { maxModules: 2 } };
   config.strategies = config.strategies.filter((s) => s.id === 'uniform' || s.id === 'ml-lr');

@@ -43,15 +43,19 @@ describe('checkProbeQuality', () => {
 });
 
 describe('lengthOnlyAccuracy', () => {
-  it('finds the best length cut in either direction', () => {
-    expect(lengthOnlyAccuracy([1, 2, 3, 4], [0, 0, 1, 1])).toBe(1);
-    expect(lengthOnlyAccuracy([1, 2, 3, 4], [1, 1, 0, 0])).toBe(1);
-    expect(lengthOnlyAccuracy([1, 2, 3, 4, 5], [0, 1, 0, 1, 1])).toBe(0.8);
+  const sample = (lengths: number[], labels: number[]) => ({ lengths, labels });
+
+  it('fits the best cut and direction on the training prompts and scores it on the validation prompts', () => {
+    // Harmful prompts are the long ones in training; the rule "longer than 2 is harmful" scores 3 of 4 on validation.
+    expect(lengthOnlyAccuracy(sample([1, 2, 3, 4], [0, 0, 1, 1]), sample([1, 5, 2, 3], [0, 1, 1, 1]))).toBe(0.75);
+    expect(lengthOnlyAccuracy(sample([1, 2, 3, 4], [0, 0, 1, 1]), sample([1, 5, 2, 6], [0, 1, 0, 1]))).toBe(1);
+    // The other direction: harmful prompts are the short ones.
+    expect(lengthOnlyAccuracy(sample([1, 2, 3, 4], [1, 1, 0, 0]), sample([2, 9], [1, 0]))).toBe(1);
   });
 
-  it('cannot split prompts of equal length, so equal lengths give the majority class', () => {
-    expect(lengthOnlyAccuracy([5, 5, 5, 5], [0, 1, 0, 1])).toBe(0.5);
-    expect(lengthOnlyAccuracy([5, 5, 5, 5, 5], [1, 1, 1, 0, 0])).toBe(0.6);
-    expect(lengthOnlyAccuracy([], [])).toBe(0);
+  it('cannot split prompts of equal length: the rule falls back to the majority class of training', () => {
+    expect(lengthOnlyAccuracy(sample([5, 5, 5], [1, 1, 0]), sample([5, 5, 5, 5], [1, 0, 1, 0]))).toBe(0.5);
+    expect(lengthOnlyAccuracy(sample([5, 5, 5], [1, 1, 0]), sample([5, 5, 5, 5], [1, 1, 1, 0]))).toBe(0.75);
+    expect(lengthOnlyAccuracy(sample([], []), sample([], []))).toBe(0);
   });
 });

@@ -12,28 +12,52 @@ export interface ProbeQuality {
   lengthOnlyAccuracy: number;
 }
 
+/** Labelled prompt lengths: token counts and 1 (harmful) / 0 (benign). */
+export interface LengthSample {
+  lengths: readonly number[];
+  labels: readonly number[];
+}
+
+/** A rule on length alone: label 1 for prompts longer than `cut` (or not longer, when `longerIs` is 0). */
+interface LengthRule {
+  cut: number;
+  longerIs: 0 | 1;
+}
+
 /**
- * The best accuracy any single length threshold reaches on labelled prompts (label 1 above or below the cut, every
- * cut tried). It is fitted on the very prompts it scores, so it is an optimistic baseline: a probe must beat it
- * clearly to show it reads more than length.
+ * The length rule with the best accuracy on `sample`: every cut between two distinct lengths (and one below all),
+ * in both directions; ties keep the first found, so the result is deterministic.
  */
-export function lengthOnlyAccuracy(lengths: readonly number[], labels: readonly number[]): number {
-  const n = lengths.length;
-  if (n === 0) return 0;
-  const order = lengths.map((length, i) => ({ length, label: labels[i]! })).sort((a, b) => a.length - b.length);
-  const positives = order.filter((o) => o.label === 1).length;
-  // Cut after position i (prompts 0..i predicted 0): correct = negatives at or below + positives above.
-  let best = Math.max(positives, n - positives);
-  let negativesBelow = 0;
-  let positivesBelow = 0;
-  for (let i = 0; i < n; i++) {
-    if (order[i]!.label === 1) positivesBelow++;
-    else negativesBelow++;
-    if (i + 1 < n && order[i + 1]!.length === order[i]!.length) continue; // equal lengths cannot be split
-    const correct = negativesBelow + (positives - positivesBelow);
-    best = Math.max(best, correct, n - correct);
+function bestLengthRule(sample: LengthSample): LengthRule {
+  const cuts = [Number.NEGATIVE_INFINITY, ...new Set(sample.lengths)].sort((a, b) => a - b);
+  let best: LengthRule = { cut: Number.NEGATIVE_INFINITY, longerIs: 1 };
+  let bestCorrect = -1;
+  for (const cut of cuts) {
+    for (const longerIs of [1, 0] as const) {
+      const correct = countCorrect({ cut, longerIs }, sample);
+      if (correct > bestCorrect) [best, bestCorrect] = [{ cut, longerIs }, correct];
+    }
   }
-  return best / n;
+  return best;
+}
+
+function countCorrect(rule: LengthRule, sample: LengthSample): number {
+  let correct = 0;
+  sample.lengths.forEach((length, i) => {
+    const predicted = length > rule.cut ? rule.longerIs : 1 - rule.longerIs;
+    if (predicted === sample.labels[i]) correct++;
+  });
+  return correct;
+}
+
+/**
+ * The validation accuracy of the best length-only rule fitted on the probe's training prompts: what a probe could
+ * score from prompt length alone, with no security feature at all. Fitted and scored like the probe itself (train
+ * split, then validation split), so it is a fair baseline, neither optimistic nor pessimistic.
+ */
+export function lengthOnlyAccuracy(train: LengthSample, validation: LengthSample): number {
+  if (validation.lengths.length === 0) return 0;
+  return countCorrect(bestLengthRule(train), validation) / validation.lengths.length;
 }
 
 /** A weak probe the user chose to go on with: the warning the log and the report show. */

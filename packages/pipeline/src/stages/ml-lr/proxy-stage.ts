@@ -49,8 +49,14 @@ export function proxyStage(resources: RunResources): Stage {
         let stop: unknown;
         try {
           const tokenizer = await resources.modelTokenizer();
-          const lengths = artifact.validation.prompts.map((p) => tokenizer.encode(p).length);
-          artifact.length_only_accuracy = lengthOnlyAccuracy(lengths, artifact.validation.labels);
+          const length = (p: string) => tokenizer.encode(p).length;
+          const held = new Set(artifact.validation.prompts);
+          const trainHarmful = probe.harmful.filter((p) => !held.has(p));
+          const trainBenign = probe.benign.filter((p) => !held.has(p));
+          artifact.length_only_accuracy = lengthOnlyAccuracy(
+            { lengths: [...trainHarmful, ...trainBenign].map(length), labels: [...trainHarmful.map(() => 1), ...trainBenign.map(() => 0)] },
+            { lengths: artifact.validation.prompts.map(length), labels: artifact.validation.labels },
+          );
           context.log(`prompt length alone separates the validation prompts with accuracy ${artifact.length_only_accuracy.toFixed(3)}`);
           const quality = { layer: artifact.layer, accuracy: artifact.clean_accuracy, lengthOnlyAccuracy: artifact.length_only_accuracy };
           const weak = checkProbeQuality(quality, context.config.probe);
