@@ -1,16 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  BatchLogits,
-  EngineProvider,
-  InferenceEngine,
-  ModelArchitecture,
-  OpenEngineOptions,
-  OptimizerSettings,
-  ParameterGroup,
-  TrainExample,
-  TrainingEngine,
+import {
+  argmax,
+  type BatchLogits,
+  type EngineProvider,
+  type InferenceEngine,
+  type ModelArchitecture,
+  type OpenEngineOptions,
+  type OptimizerSettings,
+  type ParameterGroup,
+  type TrainExample,
+  type TrainingEngine,
 } from '@mllr/core';
 import { architectureToConfig, randomTensors, saveCheckpoint, tinyArchitecture } from '@mllr/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +66,10 @@ const fixtures = fixtureNames();
 export function describeEngineConformance(engines: readonly EngineUnderTest[]): void {
   if (fixtures.length === 0) console.warn('engine conformance: no fixtures in fixtures/checkpoints (run tools/fixtures/make_checkpoints.py); the parity checks are skipped');
   for (const engine of engines) {
-    if (engine.openInference) describeInference(engine.name, engine.openInference);
+    if (engine.openInference) {
+      describeInference(engine.name, engine.openInference);
+      describeGeneration(engine.name, engine.openInference);
+    }
     if (engine.openTraining) describeTraining(engine.name, engine.openTraining, engine.openInference);
   }
   describeAcrossEngines(engines);
@@ -120,6 +124,59 @@ function describeInference(name: string, open: (dir: string) => Promise<Inferenc
         await expect(engine.logits({ sequences: [[1, outside]] })).rejects.toThrow(`token id ${outside} is outside the model's vocabulary`);
         await expect(engine.generate([[1, -1]], { maxNewTokens: 1 })).rejects.toThrow("token id -1 is outside the model's vocabulary");
       });
+    });
+  });
+}
+
+/** Small random models of each family and head layout, with a 12-token context (generation runs into its end). */
+const GENERATION_MODELS: Array<[string, ModelArchitecture]> = [
+  ['llama GQA untied', tinyArchitecture({ maxPositionEmbeddings: 12 })],
+  ['qwen2 qkv bias, tied', tinyArchitecture({ family: 'qwen2', qkvBias: true, tieWordEmbeddings: true, maxPositionEmbeddings: 12 })],
+  ['mistral MHA', tinyArchitecture({ family: 'mistral', numKvHeads: 4, ropeTheta: 1e6, maxPositionEmbeddings: 12 })],
+];
+
+function describeGeneration(name: string, open: (dir: string) => Promise<InferenceEngine>): void {
+  describe.each(GENERATION_MODELS)(`${name} generation on a random %s model`, (_, arch) => {
+    let engine: InferenceEngine;
+    let dir: string;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'mllr-conformance-generation-'));
+      await saveCheckpoint(dir, { config: architectureToConfig(arch), tensors: [...randomTensors(arch, 21).values()] });
+      engine = await open(dir);
+    });
+    afterAll(async () => {
+      await engine?.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('greedy decoding equals argmax of full forwards, step by step', async () => {
+      const prompt = [1, 9, 3];
+      const [generated] = await engine.generate([prompt], { maxNewTokens: 4, stopTokenIds: [] });
+      const sequence = [...prompt];
+      for (let i = 0; i < 4; i++) {
+        const { data, vocabSize } = await engine.logits({ sequences: [sequence] });
+        sequence.push(argmax(data[0]!, (sequence.length - 1) * vocabSize, vocabSize));
+      }
+      expect(generated).toEqual(sequence.slice(prompt.length));
+    });
+
+    it('samples reproducibly from a seed, and differently from another seed', async () => {
+      const prompts = [[1, 5], [1, 6, 7, 8]];
+      const options = { maxNewTokens: 6, temperature: 1.5, topP: 0.95, stopTokenIds: [] };
+      const a = await engine.generate(prompts, { ...options, seed: 1 });
+      expect(await engine.generate(prompts, { ...options, seed: 1 })).toEqual(a);
+      const others = await Promise.all([2, 3, 4].map((seed) => engine.generate(prompts, { ...options, seed })));
+      expect(others.some((o) => JSON.stringify(o) !== JSON.stringify(a))).toBe(true);
+    });
+
+    it('stops a sequence at a stop token and all of them at the context end', async () => {
+      const [free] = await engine.generate([[1, 4]], { maxNewTokens: 5, stopTokenIds: [] });
+      const stopAt = free![1]!;
+      const [stopped] = await engine.generate([[1, 4]], { maxNewTokens: 5, stopTokenIds: [stopAt] });
+      expect(stopped).toEqual(free!.slice(0, free!.indexOf(stopAt) + 1));
+      // 12 positions: a 10-token prompt leaves room for 2 more inputs, so 3 new tokens at most.
+      const [long] = await engine.generate([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], { maxNewTokens: 8, stopTokenIds: [] });
+      expect(long).toHaveLength(3);
     });
   });
 }
