@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomModel, tinyArchitecture } from '../test-support/fixtures.js';
 import { argmax, chooseToken } from '@mllr/core';
 import { exportOnnx } from '../export/export-onnx.js';
+import { tensorMap } from '../export/model-source.js';
 import { loadOnnxRuntime } from './load-runtime.js';
 import { OnnxEngine } from './onnx-engine.js';
 
@@ -48,7 +49,7 @@ describe.each(variants)('OnnxEngine on a random %s model', (_, arch) => {
   it('runs changed weights (every tensor kind, biases included) through the fed session, and restores exactly', async () => {
     const sequences = [[1, 9, 3, 4], [5, 2]];
     const before = await engine.logits({ sequences });
-    const names = [...randomModel(arch, 21).tensors.keys()].filter((n) => n.includes('layers.0.'));
+    const names = [...tensorMap(randomModel(arch, 21).tensors).keys()].filter((n) => n.includes('layers.0.'));
     const originals = await engine.getWeights(names);
     const changed = originals.map((t) => ({ ...t, data: t.data.map((v, i) => v + 0.02 * Math.cos(i)) }));
     await engine.setWeights(changed);
