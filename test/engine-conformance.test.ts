@@ -5,7 +5,9 @@ import { OnnxEngineProvider, exportOnnx } from '@mllr/backend-onnx';
 import { TfjsEngineProvider } from '@mllr/backend-tfjs';
 import type { InferenceEngine } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
+import { describe, expect, it } from 'vitest';
 import { describeEngineConformance, engineFromProvider, type EngineUnderTest } from './support/engine-conformance.js';
+import { fixtureDir, fixtureNames, maxAbsDiff, readForwardReference } from './support/fixture-references.js';
 
 // The engine conformance suite (support/engine-conformance.ts) run against every engine mllr ships. It lives in
 // this cross-package project because the suite compares engines with each other and plugin packages never import
@@ -31,4 +33,17 @@ const onnxExported: EngineUnderTest = {
   },
 };
 
-describeEngineConformance([engineFromProvider(new TfjsEngineProvider()), engineFromProvider(onnx, ONNX_OPTIONS), onnxExported]);
+const onnxCheckpoint = engineFromProvider(onnx, ONNX_OPTIONS);
+describeEngineConformance([engineFromProvider(new TfjsEngineProvider()), onnxCheckpoint, onnxExported]);
+
+// The export writes the in-memory graph and weights to files: beyond the suite's 1e-4 against PyTorch, the two
+// must agree to float rounding.
+describe.skipIf(fixtureNames().length === 0)('onnx from an exported folder and from the checkpoint', () => {
+  it.each(fixtureNames())('%s: logits within 1e-6 of each other', async (fixture) => {
+    const sequences = readForwardReference(fixture).prompts;
+    const [fromCheckpoint, fromExport] = [await onnxCheckpoint.openInference!(fixtureDir(fixture)), await onnxExported.openInference!(fixtureDir(fixture))];
+    const [a, b] = [await fromCheckpoint.logits({ sequences }), await fromExport.logits({ sequences })];
+    await Promise.all([fromCheckpoint.dispose(), fromExport.dispose()]);
+    a.data.forEach((row, i) => expect(maxAbsDiff(b.data[i]!, row)).toBeLessThan(1e-6));
+  });
+});
