@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng, type ModelArchitecture, type NamedTensor } from '@mllr/core';
+import { type ModelArchitecture, type NamedTensor } from '@mllr/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomModel, tinyArchitecture } from '../test-support/fixtures.js';
-import { argmax, chooseToken } from '@mllr/core';
+import { argmax } from '@mllr/core';
 import { exportOnnx } from '../export/export-onnx.js';
 import { tensorMap } from '../export/model-source.js';
 import { loadOnnxRuntime } from './load-runtime.js';
@@ -227,20 +227,6 @@ describe('OnnxEngine', () => {
     const other = await OnnxEngine.create(randomModel(arch, 6), { device: 'cpu', threads: 1 });
     await other.dispose();
     await expect(other.logits({ sequences: [[1]] })).rejects.toThrow('the onnx engine was disposed');
-  });
-});
-
-describe('chooseToken', () => {
-  const logits = new Float32Array([0, 5, 1, 4.9, -2]);
-
-  it('is greedy at temperature 0 and keeps only the nucleus with top-p', () => {
-    expect(chooseToken(logits, 0, 5, {}, createRng(1))).toBe(1);
-    const rng = createRng(9);
-    const seen = new Set<number>();
-    for (let i = 0; i < 200; i++) seen.add(chooseToken(logits, 0, 5, { temperature: 1, topP: 0.9 }, rng));
-    expect([...seen].sort()).toEqual([1, 3]);
-    for (let i = 0; i < 400; i++) seen.add(chooseToken(logits, 0, 5, { temperature: 5, topP: 1 }, rng));
-    expect([...seen].sort()).toEqual([0, 1, 2, 3, 4]);
   });
 });
 
