@@ -1,6 +1,7 @@
 import {
   MllrError,
   moduleTensorNames,
+  splitMicroBatches,
   type BatchLogits,
   type GenerateOptions,
   type InferenceEngine,
@@ -149,7 +150,7 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     const optimizer = this.requireOptimizer();
     const { gradientAccumulation, maxGradNorm } = optimizer.settings;
     const trainable = optimizer.trainable();
-    const micro = splitInto(batch, gradientAccumulation);
+    const micro = splitMicroBatches(batch, gradientAccumulation);
     let lossSum = 0;
     let tokens = 0;
     let summed: Map<string, tf.Tensor> | undefined;
@@ -244,15 +245,6 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
  */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** Splits a batch into `parts` micro-batches of near-equal size (fewer when the batch is smaller). */
-function splitInto<T>(items: readonly T[], parts: number): T[][] {
-  const count = Math.max(1, Math.min(parts, items.length));
-  const size = Math.ceil(items.length / count);
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 function globalNorm(gradients: ReadonlyMap<string, tf.Tensor>): number {

@@ -110,4 +110,6 @@ export { argmax, chooseToken } from './choose-token.js';
 export { checkOptimizerSettings, resolveParameterGroups, updateLearningRates } from './parameter-groups.js';
 /** Checked parameter groups. */
 export type { ResolvedGroups } from './parameter-groups.js';
+/** The micro-batch split every training engine accumulates with. */
+export { splitMicroBatches } from './micro-batches.js';
 export type { TokenChoice } from './choose-token.js';

@@ -1,6 +1,7 @@
 import {
   MllrError,
   moduleTensorNames,
+  splitMicroBatches,
   type ModelArchitecture,
   type ModuleId,
   type ModuleSnapshot,
@@ -17,7 +18,6 @@ import { tensorMap, type ModelSource } from '../export/model-source.js';
 import type { GradientSource, GradientSourceFactory } from './gradient-source.js';
 import { GradientSum } from './gradient-sum.js';
 import { GroupedAdamW } from './grouped-adamw.js';
-import { splitMicroBatches } from './micro-batches.js';
 
 /** How to start an {@link OnnxTrainingEngine}. */
 export interface OnnxTrainingEngineOptions {
