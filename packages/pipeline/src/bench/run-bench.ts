@@ -63,8 +63,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const device = options.devices?.[name] !== undefined ? { device: options.devices[name] } : {};
     const threadCounts = await followedThreads(provider, device, candidates);
     if (provider.matmulGflops) {
+      // The probe, like every task, at each thread count the engine follows, keeping the fastest (on a busy machine
+      // two threads can be slower than one, which would put results above a ceiling measured at two).
       say(`${name}: MatMul 512³ probe`);
-      matmul[name] = await provider.matmulGflops({ ...device, threads: Math.max(...threadCounts), size: 512 });
+      for (const threads of threadCounts) matmul[name] = Math.max(matmul[name] ?? 0, await provider.matmulGflops({ ...device, threads, size: 512 }));
     }
     const tries: Record<Task, TimedTry[]> = { train: [], forward: [], generate: [] };
     let engineDevice = '';
