@@ -75,6 +75,8 @@ describe('formatBenchReport', () => {
     expect(text).toContain("mllr / PyTorch's best, this run's medians: train tfjs 1.20×, onnx 3.00× · forward tfjs 0.80×, onnx 4.00× · generate tfjs 2.00×, onnx 6.00×");
     expect(text).toContain('of the PyTorch peer: 300.0 MiB');
     expect(text).toContain('warning: PyTorch runs on the reference BLAS');
+    r.peer.runs_s.train = [2, 4];
+    expect(formatBenchReport(r)).toMatch(/pytorch \(cpu, 1 thr\)\s+train\s+1000 tokens\/s\s+3\.000 s/); // the median of an even count
     r.peer.blas = 'OpenBLAS: /x/libopenblas.so';
     expect(formatBenchReport(r)).not.toContain('warning');
   });

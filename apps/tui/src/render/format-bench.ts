@@ -1,4 +1,4 @@
-import type { BenchReport, EngineResult, TaskResult } from '@mllr/pipeline';
+import { median, type BenchReport, type EngineResult, type TaskResult } from '@mllr/pipeline';
 
 const TASKS = ['train', 'forward', 'generate'] as const;
 const TASK_UNITS: Record<(typeof TASKS)[number], string> = { train: 'tokens/s', forward: 'tokens/s', generate: 'new tokens/s' };
@@ -72,7 +72,7 @@ export function formatBenchReport(report: BenchReport): string {
   if (report.peer) {
     const p = report.peer;
     const peerRow = (task: 'train' | 'forward' | 'generate', value: number, runs: number[], unit: string) => {
-      const mid = runs.length ? [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]! : 0;
+      const mid = runs.length ? median(runs) : 0;
       const byThreads = p.tries.length > 1 ? p.tries.map((x) => `${x.threads} thr ${fixed(task === 'generate' ? x.generate_new_tokens_per_s : task === 'train' ? x.train_tokens_per_s : x.forward_tokens_per_s, 0)}`).join(', ') : '';
       return [`pytorch (${p.device}, ${p.best_threads[task]} thr)`, task, `${fixed(value, 0)} ${unit}`, `${fixed(mid, 3)} s`, '', '', '', '', byThreads];
     };
