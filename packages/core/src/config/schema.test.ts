@@ -5,7 +5,7 @@ describe('RunConfigSchema', () => {
   it('fills every slot with its default', () => {
     const config = RunConfigSchema.parse({});
     expect(config.stages).toEqual({ name: 'ml-lr', options: {} });
-    expect(config.engine).toMatchObject({ inference: { name: 'onnx' }, training: { name: 'tfjs' }, device: 'auto' });
+    expect(config.engine).toMatchObject({ inference: { name: 'onnx' }, training: { name: 'onnx' }, device: 'auto' });
     expect(config.strategies.map((s) => s.id)).toEqual(['uniform', 'ml-lr', 'swat', 'random-control']);
     expect(config.strategies[3]!.search).toEqual({ name: 'random', options: {} });
     expect(config.training.learning_rate).toBe(2e-3);

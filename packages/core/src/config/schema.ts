@@ -251,14 +251,14 @@ export const RunConfigSchema = z.strictObject({
   engine: z
     .strictObject({
       inference: PluginRefSchema.default({ name: 'onnx', options: {} }),
-      training: PluginRefSchema.default({ name: 'tfjs', options: {} }),
+      training: PluginRefSchema.default({ name: 'onnx', options: {} }),
       device: z.enum(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']).default('auto'),
       /** Child processes for independent jobs (module probes, fine-tuning runs); 0 = one per core. */
       workers: z.number().int().min(0).default(0),
       /** The inference engine of single stages, where it differs from `inference` (for example `{ eval: tfjs }`). */
       stage_inference: z.record(z.string(), PluginRefSchema).default({}),
     })
-    .default({ inference: { name: 'onnx', options: {} }, training: { name: 'tfjs', options: {} }, device: 'auto', workers: 0, stage_inference: {} }),
+    .default({ inference: { name: 'onnx', options: {} }, training: { name: 'onnx', options: {} }, device: 'auto', workers: 0, stage_inference: {} }),
   tokenizer: PluginRefSchema.default({ name: 'hf', options: {} }),
   data: DataSchema.prefault({}),
   stages: PluginRefSchema.default({ name: 'ml-lr', options: {} }),
