@@ -16,6 +16,12 @@ export interface SessionSettings {
   device?: OnnxDevice;
   /** Intra-op threads of the CPU execution provider; default: os.availableParallelism(). */
   threads?: number;
+  /**
+   * ONNX Runtime's CPU memory arena (default on). It keeps the high-water mark of a run's intermediates for the next
+   * run, which makes small models' runs faster (about a quarter of a tiny-chat training step) but holds gigabytes
+   * for large ones (2.2 GB of a Qwen2.5-0.5B-shaped training step's 14 GB peak).
+   */
+  memoryArena?: boolean;
   /** Receives notices such as a CUDA fallback; default: a line on stderr. */
   onMessage?: (message: string) => void;
 }
@@ -29,13 +35,14 @@ export function checkOnnxDevice(device: string): OnnxDevice {
 }
 
 /** Session options for the CPU execution provider. */
-export function cpuSessionOptions(threads?: number): InferenceSession.SessionOptions {
+export function cpuSessionOptions(threads?: number, memoryArena = true): InferenceSession.SessionOptions {
   const intra = threads ?? availableParallelism();
   if (!Number.isInteger(intra) || intra < 1) throw new MllrError('ARGUMENT_INVALID', `threads must be a whole number ≥ 1, not ${threads}`);
   return {
     executionProviders: ['cpu'],
     intraOpNumThreads: intra,
     interOpNumThreads: 1,
+    enableCpuMemArena: memoryArena,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     // Masked attention scores (−1e9) leave softmax weights in the denormal range, which slow every later product on
@@ -90,7 +97,7 @@ export interface CreatedSession {
  */
 export async function createSession(ort: OnnxRuntime, model: string | Uint8Array, settings: SessionSettings): Promise<CreatedSession> {
   const device = settings.device ?? 'auto';
-  const cpu = cpuSessionOptions(settings.threads);
+  const cpu = cpuSessionOptions(settings.threads, settings.memoryArena);
   const say = settings.onMessage ?? ((m: string) => process.stderr.write(`mllr: ${m}\n`));
   const installed = cudaProviderInstalled();
   if (device === 'cuda' && !installed) {

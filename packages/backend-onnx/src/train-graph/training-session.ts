@@ -1,4 +1,5 @@
 import { MllrError, type ModelArchitecture, type TrainExample } from '@mllr/core';
+import { parameterCount } from '@mllr/model';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createSession, type SessionSettings } from '../engine/execution-provider.js';
 import { loadOnnxRuntime, type OnnxRuntime } from '../engine/load-runtime.js';
@@ -55,6 +56,19 @@ export function trainingBatch(arch: ModelArchitecture, examples: readonly TrainE
   return { size: padded.size, width: padded.width, ids: padded.ids, attentionMask: padded.mask, positions: padded.positions, lossMask, tokens };
 }
 
+/** Float32 weights above which a training session runs without ONNX Runtime's memory arena. */
+export const TRAINING_ARENA_LIMIT_BYTES = 2 ** 30;
+
+/**
+ * Whether a training session for `arch` keeps ONNX Runtime's CPU memory arena: yes for models of up to 1 GiB of
+ * weights, where reusing the arena's blocks is a quarter of a small step's time; no above, where the arena holds the
+ * step's whole high-water mark (gradients and activations) between steps: a Qwen2.5-0.5B-shaped full fine-tuning
+ * step (1 × 256) peaked at 13.97 GB with it and 11.74 GB without, at about the same step time (docs/performance.md).
+ */
+export function trainingMemoryArena(arch: ModelArchitecture): boolean {
+  return parameterCount(arch) * 4 <= TRAINING_ARENA_LIMIT_BYTES;
+}
+
 /**
  * An onnxruntime-node session over a {@link buildTrainingGraph} graph: one call to {@link compute} is one
  * micro-batch's forward and backward. The session is built once per trainable set; weights are fed on every call.
@@ -84,7 +98,8 @@ export class TrainingGraphSession {
   ): Promise<TrainingGraphSession> {
     const graph = buildTrainingGraph(arch, { trainable: options.trainable, gradSquares: options.gradSquares });
     const ort = await loadOnnxRuntime();
-    const { session, device } = await createSession(ort, graph.model, options.settings ?? {});
+    const settings = { memoryArena: trainingMemoryArena(arch), ...options.settings };
+    const { session, device } = await createSession(ort, graph.model, settings);
     return new TrainingGraphSession(ort, session, graph, device);
   }
 
