@@ -45,6 +45,7 @@ describe('translateOutOfMemory', () => {
     expect((translated as MllrError).message).toBe(
       'the tfjs engine (wasm) ran out of memory during a training step (the WebAssembly heap holds at most 4.0 GiB); use a smaller batch or sequence length, or the onnx engine, which uses native memory',
     );
+    expect(translateOutOfMemory(new RangeError('memory access out of bounds'), 'wasm', 'generation')).toBeInstanceOf(MllrError);
     const other = new Error('shapes do not match');
     expect(translateOutOfMemory(other, 'wasm', 'x')).toBe(other);
   });

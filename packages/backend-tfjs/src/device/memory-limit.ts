@@ -29,7 +29,8 @@ export function checkFitsDevice(arch: ModelArchitecture, device: TfjsDevice, use
 /** Whether an error is the wasm runtime running out of memory (an abort, or a failed heap growth). */
 export function isWasmOutOfMemory(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
-  return /Aborted\(|Cannot enlarge memory|out of memory|Array buffer allocation failed/i.test(message);
+  // `memory access out of bounds` is how a wasm kernel fails when a tensor's offsets pass the 4 GiB address space.
+  return /Aborted\(|Cannot enlarge memory|out of memory|Array buffer allocation failed|memory access out of bounds/i.test(message);
 }
 
 /**
