@@ -1,27 +1,20 @@
 import { StoppedError } from '@mllr/core';
-import { BUILTIN_PLUGINS, finetuneSettings, loadRunConfig, resolveModelDir, runFinetune, type FinetuneResult } from '@mllr/pipeline';
+import { BUILTIN_PLUGINS, finetuneSettings, loadRunConfig, resolveModelDir, runFinetune, type FinetuneFlags, type FinetuneResult } from '@mllr/pipeline';
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.js';
 import { renderFinetuneJson, renderFinetuneLines, type FinetuneRenderer } from '../render/finetune-output.js';
 import { renderFinetuneProgress } from '../render/render-finetune-progress.js';
 
-/** Options of `mllr finetune` as commander parses them. */
-export interface FinetuneCommandOptions {
+/** Options of `mllr finetune` as commander parses them: the pipeline's numeric flags plus the command's own. */
+export interface FinetuneCommandOptions extends FinetuneFlags {
   model: string;
   data: string;
   out: string;
   preset?: string;
   plan?: string;
-  steps?: number;
-  batchSize?: number;
-  gradientAccumulation?: number;
-  lr?: number;
-  maxGradNorm?: number;
-  weightDecay?: number;
   /** False for --no-shuffle. */
   shuffle: boolean;
   engine?: string;
-  seed?: number;
   force?: boolean;
   json?: boolean;
 }
@@ -33,19 +26,8 @@ export interface FinetuneCommandOptions {
  */
 export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo): Promise<number> {
   const { config } = await loadRunConfig(undefined, BUILTIN_PLUGINS);
-  const settings = finetuneSettings(
-    {
-      ...(options.steps !== undefined ? { steps: options.steps } : {}),
-      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-      ...(options.gradientAccumulation !== undefined ? { gradientAccumulation: options.gradientAccumulation } : {}),
-      ...(options.lr !== undefined ? { lr: options.lr } : {}),
-      ...(options.maxGradNorm !== undefined ? { maxGradNorm: options.maxGradNorm } : {}),
-      ...(options.weightDecay !== undefined ? { weightDecay: options.weightDecay } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      shuffle: options.shuffle,
-    },
-    config,
-  );
+  // Flags left out are undefined, which finetuneSettings fills from the default config.
+  const settings = finetuneSettings(options, config);
   const engine = options.engine !== undefined ? { name: options.engine, options: {} } : config.engine.training;
   const renderer: FinetuneRenderer = options.json ? renderFinetuneJson(io.stdout) : io.isTTY ? renderFinetuneProgress() : renderFinetuneLines(io.stdout);
   let result: FinetuneResult | undefined;
