@@ -12,9 +12,9 @@ function stageSetOf(raw: Record<string, unknown>): StageSet {
 
 describe('the ml-lr stage set', () => {
   it('tells the dashboard header the training engine and the inference engines, stage overrides included', () => {
-    expect(stageSetOf({}).info?.engine).toBe('training onnx (device auto) · inference onnx');
+    expect(stageSetOf({}).info?.engine).toBe('training onnx · inference onnx');
     expect(stageSetOf({ engine: { training: 'tfjs', device: 'wasm', stage_inference: { eval: 'tfjs' } } }).info?.engine).toBe(
-      'training tfjs (device wasm) · inference onnx · inference tfjs: eval',
+      'training tfjs · inference onnx · inference tfjs: eval',
     );
   });
 });

@@ -9,7 +9,7 @@ import { reportStage } from './ml-lr/report-stage.js';
 import { robustnessStage } from './ml-lr/robustness-stage.js';
 import { RunResources } from './ml-lr/run-resources.js';
 import { searchStage } from './ml-lr/search-stage.js';
-import { INFERENCE_STAGES, pluginName, stageEngines, stageEnginesText } from './ml-lr/stage-engines.js';
+import { INFERENCE_STAGES, stageEngines, stageEnginesText } from './ml-lr/stage-engines.js';
 
 /** The stage names of the ML-LR pipeline, in order (see DESIGN.md); `pretrain` comes first when the config asks for it. */
 export const ML_LR_STAGES = ['base', 'proxy', 'robustness', 'search', 'ift', 'eval', 'report'] as const;
@@ -29,10 +29,9 @@ export function register(container: DependencyContainer, _options: Record<string
     name: 'ml-lr',
     info: {
       model: config.model.path,
-      // Devices are known only once engines open; the header says what the config asks for, override by override.
-      engine: stageEnginesText(stageEngines(config, { training: { engine: pluginName(config.engine.training), device: `device ${config.engine.device}` } }), {
-        compact: true,
-      }),
+      // Devices are known only once engines open (each plugin reads its own device option), so the header names the
+      // engines only; the report and base.json record the devices they ran on.
+      engine: stageEnginesText(stageEngines(config), { compact: true }),
     },
     stages: [
       ...(config.model.pretrain ? [pretrainStage(resources)] : []),
