@@ -65,7 +65,7 @@ export type { DataConfig, PluginRef, PretrainConfig, RunConfig, RunConfigInput }
 export { PLUGIN_SLOTS, PluginOptions } from './plugin.js';
 export type { MllrPluginModule, PluginInfo, PluginSlot } from './plugin.js';
 
-export type { ModelArchitecture, ModelFamily, NamedTensor } from './contracts/model.js';
+export type { ModelArchitecture, ModelFamily, NamedTensor, RopeScaling } from './contracts/model.js';
 export { InferenceEngine } from './contracts/inference-engine.js';
 export type { BatchLogits, GenerateOptions, LastTokenHiddenStates, TokenBatch } from './contracts/inference-engine.js';
 export { TrainingEngine } from './contracts/training-engine.js';

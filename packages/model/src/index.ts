@@ -2,6 +2,8 @@
 
 /** config.json → ModelArchitecture for the llama, qwen2 and mistral families. */
 export { SUPPORTED_MODEL_TYPES, parseModelConfig } from './config/parse-model-config.js';
+/** The config.json `rope_scaling` kinds mllr runs (linear, llama3). */
+export { SUPPORTED_ROPE_SCALING } from './config/rope-scaling.js';
 /** ModelArchitecture → config.json (the inverse of parseModelConfig). */
 export { architectureToConfig } from './config/architecture-to-config.js';
 /** Reads and normalises `<dir>/config.json`. */
@@ -39,7 +41,7 @@ export { padTokens } from './decoder-inputs/pad-tokens.js';
 /** A padded token batch and the model limits it is checked against. */
 export type { PaddedTokens, TokenLimits } from './decoder-inputs/pad-tokens.js';
 /** RoPE cosine and sine tables (Hugging Face's rotate-half layout, float32 steps as PyTorch). */
-export { ropeTables } from './decoder-inputs/rope-tables.js';
+export { ropeInverseFrequencies, ropeTables } from './decoder-inputs/rope-tables.js';
 /** RoPE tables as float arrays. */
 export type { RopeTables } from './decoder-inputs/rope-tables.js';
 /** Seeded random weights for an architecture (tests and experiments). */

@@ -14,6 +14,8 @@ export interface ModelArchitecture {
   intermediateSize: number;
   maxPositionEmbeddings: number;
   ropeTheta: number;
+  /** How the rotary inverse frequencies are rescaled (config.json `rope_scaling`); absent for plain RoPE. */
+  ropeScaling?: RopeScaling;
   rmsNormEps: number;
   /** Biases on q, k and v projections (qwen2). */
   qkvBias: boolean;
@@ -22,6 +24,16 @@ export interface ModelArchitecture {
   eosTokenIds: number[];
   padTokenId?: number;
 }
+
+/**
+ * RoPE scaling kinds mllr runs exactly (Hugging Face `rope_type`): `linear` divides every inverse frequency by
+ * `factor`; `llama3` (Llama 3.1+) divides the low frequencies (wavelength above originalMaxPositionEmbeddings /
+ * lowFreqFactor) by `factor`, keeps the high ones (below originalMaxPositionEmbeddings / highFreqFactor) and blends
+ * linearly between them.
+ */
+export type RopeScaling =
+  | { kind: 'linear'; factor: number }
+  | { kind: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number };
 
 /** A float32 tensor by Hugging Face name, row-major. */
 export interface NamedTensor {

@@ -12,5 +12,7 @@ export const ARCHITECTURE_LIMITS = {
   head_dim: 1 << 12,
   vocab_size: 1 << 24,
   max_position_embeddings: 1 << 24,
+  // rope_scaling.original_max_position_embeddings (llama3): the pre-extension context, below the one above.
+  original_max_position_embeddings: 1 << 24,
   sliding_window: 1 << 24,
 } as const satisfies Record<string, number>;

@@ -1,4 +1,4 @@
-import type { ModelArchitecture } from '@mllr/core';
+import type { ModelArchitecture, RopeScaling } from '@mllr/core';
 
 const ARCHITECTURES: Record<ModelArchitecture['family'], string> = {
   llama: 'LlamaForCausalLM',
@@ -20,7 +20,7 @@ export function architectureToConfig(arch: ModelArchitecture): Record<string, un
     max_position_embeddings: arch.maxPositionEmbeddings,
     rms_norm_eps: arch.rmsNormEps,
     rope_theta: arch.ropeTheta,
-    rope_scaling: null,
+    rope_scaling: ropeScalingConfig(arch.ropeScaling),
     hidden_act: 'silu',
     tie_word_embeddings: arch.tieWordEmbeddings,
     vocab_size: arch.vocabSize,
@@ -29,5 +29,18 @@ export function architectureToConfig(arch: ModelArchitecture): Record<string, un
     eos_token_id: arch.eosTokenIds.length === 1 ? arch.eosTokenIds[0] : arch.eosTokenIds,
     ...(arch.padTokenId !== undefined ? { pad_token_id: arch.padTokenId } : {}),
     torch_dtype: 'float32',
+  };
+}
+
+/** config.json `rope_scaling` in Hugging Face's spelling (null for plain RoPE). */
+function ropeScalingConfig(scaling: RopeScaling | undefined): Record<string, unknown> | null {
+  if (!scaling) return null;
+  if (scaling.kind === 'linear') return { rope_type: 'linear', factor: scaling.factor };
+  return {
+    rope_type: 'llama3',
+    factor: scaling.factor,
+    low_freq_factor: scaling.lowFreqFactor,
+    high_freq_factor: scaling.highFreqFactor,
+    original_max_position_embeddings: scaling.originalMaxPositionEmbeddings,
   };
 }

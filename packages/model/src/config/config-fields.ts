@@ -1,11 +1,16 @@
 import { MllrError } from '@mllr/core';
+import { isJsonObject } from '../files/read-json-file.js';
 import { ARCHITECTURE_LIMITS } from './architecture-limits.js';
 
-/** Reads typed fields from a raw config.json object; every problem is an error naming the file and the field. */
+/**
+ * Reads typed fields from a raw config.json object; every problem is an error naming the file and the field.
+ * `prefix` names a nested object (`rope_scaling.`) so that its fields are reported by their full path.
+ */
 export class ConfigFields {
   constructor(
     private readonly raw: Record<string, unknown>,
     private readonly file: string,
+    private readonly prefix = '',
   ) {}
 
   /** The raw value, with JSON `null` treated as absent (HF writes `null` for "use the default"). */
@@ -25,6 +30,20 @@ export class ConfigFields {
   positiveIntOr(field: string, fallback: number): number {
     const v = this.value(field);
     return v === undefined ? fallback : this.checkPositiveInt(field, v);
+  }
+
+  /** A required positive finite number. */
+  positiveNumber(field: string): number {
+    if (this.value(field) === undefined) throw this.invalid(field, 'is missing (a positive number is required)');
+    return this.positiveNumberOr(field, 0);
+  }
+
+  /** An optional nested object (absent or null gives undefined), read with the same checks; its errors name `field.inner`. */
+  objectOr(field: string): ConfigFields | undefined {
+    const v = this.value(field);
+    if (v === undefined) return undefined;
+    if (!isJsonObject(v)) throw this.invalid(field, `must be an object or null, got ${show(v)}`);
+    return new ConfigFields(v, this.file, `${this.prefix}${field}.`);
   }
 
   /** An optional positive finite number with a default. */
@@ -59,12 +78,12 @@ export class ConfigFields {
 
   /** A CHECKPOINT_INVALID error about one field. */
   invalid(field: string, why: string): MllrError {
-    return new MllrError('CHECKPOINT_INVALID', `${this.file}: field "${field}" ${why}`);
+    return new MllrError('CHECKPOINT_INVALID', `${this.file}: field "${this.prefix}${field}" ${why}`);
   }
 
   /** A CHECKPOINT_UNSUPPORTED error about one field. */
   unsupported(field: string, why: string): MllrError {
-    return new MllrError('CHECKPOINT_UNSUPPORTED', `${this.file}: field "${field}" ${why}`);
+    return new MllrError('CHECKPOINT_UNSUPPORTED', `${this.file}: field "${this.prefix}${field}" ${why}`);
   }
 
   private checkPositiveInt(field: string, v: unknown): number {

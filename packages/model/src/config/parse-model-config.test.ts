@@ -6,6 +6,8 @@ import { loadModelConfig } from './load-model-config.js';
 import { parseModelConfig } from './parse-model-config.js';
 
 const FILE = '/models/x/config.json';
+/** Llama 3.1's rope_scaling, as its config.json spells it. */
+const LLAMA3 = { factor: 8.0, low_freq_factor: 1.0, high_freq_factor: 4.0, original_max_position_embeddings: 8192, rope_type: 'llama3' };
 
 describe('parseModelConfig', () => {
   it('parses a tied multi-head llama, filling defaults', () => {
@@ -57,9 +59,25 @@ describe('parseModelConfig', () => {
     expect(parseModelConfig(tinyLlamaConfig({ model_type: 'qwen2', sliding_window: 16, use_sliding_window: true }), FILE).maxPositionEmbeddings).toBe(16);
   });
 
+  it('reads rope_scaling: llama3, linear (rope_type or the legacy type), and default or null as plain RoPE', () => {
+    expect(parseModelConfig(tinyLlamaConfig({ rope_scaling: LLAMA3 }), FILE).ropeScaling).toEqual({
+      kind: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192,
+    });
+    expect(parseModelConfig(tinyLlamaConfig({ rope_scaling: { rope_type: 'linear', factor: 2.5 } }), FILE).ropeScaling).toEqual({ kind: 'linear', factor: 2.5 });
+    expect(parseModelConfig(tinyLlamaConfig({ model_type: 'qwen2', rope_scaling: { type: 'linear', factor: 4 } }), FILE).ropeScaling).toEqual({ kind: 'linear', factor: 4 });
+    for (const plain of [null, { rope_type: 'default' }]) expect(parseModelConfig(tinyLlamaConfig({ rope_scaling: plain }), FILE)).not.toHaveProperty('ropeScaling');
+  });
+
   it.each([
     ['hidden_act', { hidden_act: 'gelu' }, 'CHECKPOINT_UNSUPPORTED', /"hidden_act" is "gelu"; only "silu"/],
-    ['rope_scaling', { rope_scaling: { type: 'linear', factor: 2 } }, 'CHECKPOINT_UNSUPPORTED', /"rope_scaling"/],
+    ['rope_scaling', { rope_scaling: { rope_type: 'yarn', factor: 4 } }, 'CHECKPOINT_UNSUPPORTED', /"rope_scaling.rope_type" is "yarn": RoPE scaling kind "yarn" is not supported .*linear, llama3/],
+    ['rope_scaling', { rope_scaling: { type: 'dynamic', factor: 2 } }, 'CHECKPOINT_UNSUPPORTED', /"rope_scaling.type" is "dynamic": RoPE scaling kind "dynamic" is not supported/],
+    ['rope_scaling', { rope_scaling: { rope_type: 'longrope', short_factor: [1], long_factor: [2] } }, 'CHECKPOINT_UNSUPPORTED', /kind "longrope" is not supported/],
+    ['rope_scaling', { rope_scaling: { factor: 2 } }, 'CHECKPOINT_INVALID', /"rope_scaling.rope_type" is missing/],
+    ['rope_scaling', { rope_scaling: 'linear' }, 'CHECKPOINT_INVALID', /"rope_scaling" must be an object or null/],
+    ['rope_scaling', { rope_scaling: { rope_type: 'linear' } }, 'CHECKPOINT_INVALID', /"rope_scaling.factor" is missing/],
+    ['rope_scaling', { rope_scaling: { ...LLAMA3, high_freq_factor: 1 } }, 'CHECKPOINT_INVALID', /"rope_scaling.high_freq_factor" is 1, not above low_freq_factor \(1\)/],
+    ['rope_scaling', { rope_scaling: { ...LLAMA3, original_max_position_embeddings: 8.5 } }, 'CHECKPOINT_INVALID', /"rope_scaling.original_max_position_embeddings" must be a positive integer/],
     ['mlp_bias', { mlp_bias: true }, 'CHECKPOINT_UNSUPPORTED', /"mlp_bias" is true/],
     ['quantization_config', { quantization_config: { bits: 4 } }, 'CHECKPOINT_UNSUPPORTED', /"quantization_config"/],
     ['model_type', { model_type: 'gpt2' }, 'CHECKPOINT_UNSUPPORTED', /"model_type" is "gpt2"; supported model types: llama, qwen2, mistral/],

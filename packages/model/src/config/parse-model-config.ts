@@ -1,6 +1,7 @@
 import { MllrError, type ModelArchitecture, type ModelFamily } from '@mllr/core';
 import { isJsonObject } from '../files/read-json-file.js';
 import { ConfigFields, show } from './config-fields.js';
+import { readRopeScaling } from './rope-scaling.js';
 
 /** The config.json `model_type` values mllr understands; they share one decoder layout. */
 export const SUPPORTED_MODEL_TYPES: readonly ModelFamily[] = ['llama', 'qwen2', 'mistral'];
@@ -48,6 +49,8 @@ export function parseModelConfig(json: unknown, file: string): ModelArchitecture
     tieWordEmbeddings: f.booleanOr('tie_word_embeddings', false),
     eosTokenIds: f.tokenIds('eos_token_id', vocabSize),
   };
+  const ropeScaling = readRopeScaling(f);
+  if (ropeScaling) arch.ropeScaling = ropeScaling;
   const bos = f.tokenId('bos_token_id', vocabSize);
   if (bos !== undefined) arch.bosTokenId = bos;
   const pad = f.tokenId('pad_token_id', vocabSize);
@@ -67,9 +70,6 @@ function readFamily(f: ConfigFields): ModelFamily {
 function refuseUnsupportedFeatures(f: ConfigFields): void {
   const act = f.value('hidden_act');
   if (act !== undefined && act !== 'silu') throw f.unsupported('hidden_act', `is ${show(act)}; only "silu" (SwiGLU) is supported`);
-  if (f.value('rope_scaling') !== undefined) {
-    throw f.unsupported('rope_scaling', `is ${show(f.value('rope_scaling'))}; only plain RoPE (rope_scaling null) is supported`);
-  }
   if (f.booleanOr('mlp_bias', false)) throw f.unsupported('mlp_bias', 'is true; MLP projections with biases are not supported');
   if (f.value('quantization_config') !== undefined) {
     throw f.unsupported('quantization_config', 'is set; quantized checkpoints are not supported (use the float weights)');
