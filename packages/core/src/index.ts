@@ -29,6 +29,9 @@ export {
   sortModuleIds,
 } from './module-id.js';
 export type { ModuleId, ModuleRef, ModuleType, TensorNameOptions } from './module-id.js';
+/** LoRA adapters: tensor names, targets, scaling, and the training engine that trains them. */
+export { DEFAULT_LORA_TARGETS, isLoraTarget, loraScaling, loraTensorNames } from './lora-names.js';
+export type { AdapterSaveInfo, LoraOpenOptions, LoraSettings, LoraTrainingEngine } from './contracts/lora.js';
 
 export type {
   ArtifactEvent,

@@ -67,3 +67,25 @@ export { BYTE_TO_UNICODE, TRAINED_CHAT_TEMPLATE, TRAINED_SPECIAL_TOKENS, byteLev
 export type { BpeTrainingOptions, TrainedTokenizer } from './tokenizer/train-bpe.js';
 /** A parsed chat template and its source file. */
 export type { ChatTemplate } from './tokenizer/chat-template.js';
+
+/** LoRA adapters: targeted modules and shapes, PEFT's initialisation, merging, and PEFT's folder format. */
+export { initialLoraTensors, loraModules, loraShapes, mergeLora } from './lora/lora-tensors.js';
+export type { LoraModule } from './lora/lora-tensors.js';
+export { PEFT_CONFIG_FILE, PEFT_PREFIX, PEFT_TARGET_NAMES, PEFT_WEIGHTS_FILE, peftTensorName, readPeftAdapter, writePeftAdapter } from './lora/peft-adapter.js';
+export type { PeftAdapter, PeftAdapterContents } from './lora/peft-adapter.js';
+export { saveMergedCheckpoint } from './lora/merged-checkpoint.js';
+
+/** Hub ids (`org/name[@revision]`) and the local Hugging Face cache they resolve from. */
+export { DEFAULT_HUB_REVISION, formatHubId, parseHubId } from './hub/hub-id.js';
+/** A parsed Hub id. */
+export type { HubId } from './hub/hub-id.js';
+/** The cache folder (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub) and a snapshot lookup in it. */
+export { cacheSource, findHubSnapshot, hubCacheDir, hubRepoFolder } from './hub/hub-cache.js';
+/** A snapshot in the cache, the cache in use, and what a failed lookup looked at. */
+export type { HubCacheDir, HubCacheMiss, HubSnapshot } from './hub/hub-cache.js';
+/** Downloads a model's safetensors, config, tokenizer and template files into the cache (never pickle). */
+export { DEFAULT_HUB_URL, downloadHubModel } from './hub/hub-download.js';
+/** Options and progress events of downloadHubModel. */
+export type { HubDownloadOptions, HubDownloadProgress } from './hub/hub-download.js';
+/** The files a Hub download fetches besides the weights. */
+export { HUB_METADATA_FILES, planHubFiles } from './hub/hub-files.js';

@@ -217,6 +217,27 @@ export const StrategySchema = z.strictObject({
   search: PluginRefSchema.optional(),
 });
 
+/**
+ * `training.adapter`: train LoRA adapters instead of the weights (W frozen; A Kaiming-uniform from the run seed, B
+ * zero, as PEFT initialises them). Defaults: r 8, alpha 16, dropout 0, every module type, rslora off.
+ */
+export const LoraAdapterSchema = z
+  .strictObject({
+    type: z.literal('lora'),
+    r: positiveInt.default(8),
+    alpha: z.number().positive().default(16),
+    /** mllr trains adapters without dropout: only 0 is accepted. */
+    dropout: z.number().min(0).lt(1).default(0),
+    targets: z.array(z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down'])).min(1).default(['q', 'k', 'v', 'o', 'gate', 'up', 'down']),
+    rslora: z.boolean().default(false),
+  })
+  .superRefine((a, ctx) => {
+    if (a.dropout !== 0) {
+      ctx.addIssue({ code: 'custom', path: ['dropout'], message: 'LoRA dropout is not implemented: mllr trains adapters with dropout 0; set dropout: 0' });
+    }
+    if (new Set(a.targets).size !== a.targets.length) ctx.addIssue({ code: 'custom', path: ['targets'], message: 'a module type is listed twice' });
+  });
+
 /** Fine-tuning hyperparameters shared by every compared strategy. */
 export const TrainingSchema = z.strictObject({
   learning_rate: z.number().positive().default(2e-3),
@@ -231,6 +252,8 @@ export const TrainingSchema = z.strictObject({
   checkpoint_every: z.number().int().min(0).default(50),
   /** Fine-tuning sequences are cut to this many tokens; default: the model's context. */
   max_tokens: z.number().int().min(8).optional(),
+  /** Train a LoRA adapter on every strategy's run instead of the full weights (absent: full fine-tuning). */
+  adapter: LoraAdapterSchema.optional(),
 });
 
 const DEFAULT_STRATEGIES = [

@@ -1,5 +1,6 @@
 import { serviceToken } from '../di.js';
 import type { InferenceEngine } from './inference-engine.js';
+import type { LoraOpenOptions, LoraTrainingEngine } from './lora.js';
 import type { ModelArchitecture } from './model.js';
 import type { TrainingEngine } from './training-engine.js';
 
@@ -31,6 +32,8 @@ export interface EngineProvider {
   openInference(modelDir: string, options?: OpenEngineOptions): Promise<InferenceEngine>;
   /** Engines that cannot train leave this out. */
   openTraining?(modelDir: string, options?: OpenEngineOptions): Promise<TrainingEngine>;
+  /** A training engine that trains LoRA adapters on the frozen model; engines without adapters leave this out. */
+  openLoraTraining?(modelDir: string, lora: LoraOpenOptions, options?: OpenEngineOptions): Promise<LoraTrainingEngine>;
   /**
    * For `mllr inspect`: a model folder this engine opens without a safetensors checkpoint (for example an ONNX
    * file), described without loading it; undefined for a checkpoint folder. Engines that read only checkpoints
