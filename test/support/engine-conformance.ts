@@ -33,7 +33,8 @@ import {
 //   PyTorch (each prompt alone and all left-padded in one batch), greedy ids exactly; token ids outside the
 //   vocabulary refused;
 // - training, on every fixture with gradient references: the first step's loss, token count, gradient norm and
-//   every tensor's gradient against PyTorch autograd; a learning-rate-0 group bit-identical; accumulation equal to
+//   every tensor's gradient against PyTorch autograd, with one prompt per example and with several response spans
+//   (a conversation's assistant turns); a learning-rate-0 group bit-identical; accumulation equal to
 //   the full batch; resume from optimizerState + weights bit-identical; two runs bit-identical;
 // - across engines: the same training trajectory, a model one engine trains read back by every other, and a
 //   random mistral model (no PyTorch fixture for that family) giving the same outputs.
@@ -239,6 +240,17 @@ async function gradientFixtures(): Promise<Array<{ fixture: string; reference: G
   return out;
 }
 const withGradients = await gradientFixtures();
+
+/** Fixtures with multi-span references (make_span_gradients.py): the loss mask of a conversation's assistant turns. */
+async function spanGradientFixtures(): Promise<Array<{ fixture: string; reference: GradientReference }>> {
+  const out = [];
+  for (const fixture of fixtures) {
+    const reference = await readGradientReference(fixture, 'span-gradients');
+    if (reference) out.push({ fixture, reference });
+  }
+  return out;
+}
+const withSpanGradients = await spanGradientFixtures();
 /** The fixture of the behavioural training checks: qkv biases, GQA and an untied head, where present. */
 const trainingFixture = withGradients.find((f) => f.fixture === 'qwen2-qkv-bias') ?? withGradients[0];
 
@@ -291,9 +303,13 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
     afterAll(() => console.info(`${name} training vs PyTorch autograd, worst relative gradient error over every fixture: ${worst.toExponential(2)}`));
 
     // (no test where make_gradients.py has written no references; the fixtures warning says so)
-    if (withGradients.length > 0) it.each(withGradients.map((f) => [f.fixture, f.reference] as const))(
-      `%s: the first step's loss, tokens, gradient norm and every tensor's gradient match PyTorch autograd (relative ${GRADIENT_TOLERANCE})`,
-      async (fixture, reference) => {
+    const cases = [
+      ...withGradients.map((f) => [f.fixture, 'one prompt per example', f.reference] as const),
+      ...withSpanGradients.map((f) => [f.fixture, 'several response spans per example', f.reference] as const),
+    ];
+    if (cases.length > 0) it.each(cases)(
+      `%s, %s: the first step's loss, tokens, gradient norm and every tensor's gradient match PyTorch autograd (relative ${GRADIENT_TOLERANCE})`,
+      async (fixture, _mask, reference) => {
         const e = await engine(fixture);
         const { result, gradients } = await firstStepGradients(e, reference.batch);
         expect(result.tokens).toBe(reference.tokens);

@@ -41,16 +41,20 @@ export function readForwardReference(name: string): ForwardReference {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name, 'reference.json'), 'utf8')) as ForwardReference;
 }
 
-/** The fixture's gradient reference, or undefined where make_gradients.py has not written one. */
-export async function readGradientReference(name: string): Promise<GradientReference | undefined> {
-  const json = join(FIXTURES_DIR, name, 'gradients.json');
+/**
+ * The fixture's gradient reference, or undefined where it has not been written: `gradients` (make_gradients.py, one
+ * prompt length per example) or `span-gradients` (make_span_gradients.py, several response spans per example).
+ */
+export async function readGradientReference(name: string, stem: 'gradients' | 'span-gradients' = 'gradients'): Promise<GradientReference | undefined> {
+  const json = join(FIXTURES_DIR, name, `${stem}.json`);
   if (!existsSync(json)) return undefined;
-  const raw = JSON.parse(readFileSync(json, 'utf8')) as { batch: Array<{ ids: number[]; prompt_length: number }>; loss_sum: number; token_count: number };
+  type RawExample = { ids: number[]; prompt_length: number; response_spans?: Array<[number, number]> };
+  const raw = JSON.parse(readFileSync(json, 'utf8')) as { batch: RawExample[]; loss_sum: number; token_count: number };
   return {
-    batch: raw.batch.map((e) => ({ ids: e.ids, promptLength: e.prompt_length })),
+    batch: raw.batch.map((e) => ({ ids: e.ids, promptLength: e.prompt_length, ...(e.response_spans ? { responseSpans: e.response_spans } : {}) })),
     lossSum: raw.loss_sum,
     tokens: raw.token_count,
-    gradients: await readSafetensors(join(FIXTURES_DIR, name, 'gradients.safetensors')),
+    gradients: await readSafetensors(join(FIXTURES_DIR, name, `${stem}.safetensors`)),
   };
 }
 

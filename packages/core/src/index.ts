@@ -115,4 +115,6 @@ export { checkOptimizerSettings, resolveParameterGroups, updateLearningRates } f
 export type { ResolvedGroups } from './parameter-groups.js';
 /** The micro-batch split every training engine accumulates with. */
 export { splitMicroBatches } from './micro-batches.js';
+/** Which positions of a training example count in the loss (response spans), shared by the training engines. */
+export { checkLossTargets, markLossPositions, responseSpans } from './loss-targets.js';
 export type { TokenChoice } from './choose-token.js';

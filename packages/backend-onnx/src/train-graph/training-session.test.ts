@@ -164,4 +164,15 @@ describe('training graph', () => {
     expect([...batch.positions].map(Number)).toEqual([0, 1, 2, 3, 0, 1, 0, 0]);
     expect(batch.tokens).toBe(3);
   });
+
+  it('the loss mask counts only the tokens of response spans (the assistant turns of a conversation)', () => {
+    const arch = tinyArchitecture();
+    const batch = trainingBatch(arch, [
+      { ids: [1, 5, 6, 7, 8, 9, 10], promptLength: 2, responseSpans: [[2, 3], [5, 7]] },
+      { ids: [1, 8, 9], promptLength: 1 },
+    ]);
+    expect([...batch.lossMask]).toEqual([0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0]);
+    expect(batch.tokens).toBe(5);
+    expect(() => trainingBatch(arch, [{ ids: [1, 5, 6], promptLength: 1, responseSpans: [[1, 2], [1, 3]] }])).toThrow(/responseSpans/);
+  });
 });

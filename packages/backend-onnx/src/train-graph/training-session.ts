@@ -1,4 +1,4 @@
-import { MllrError, type ModelArchitecture, type TrainExample } from '@mllr/core';
+import { checkLossTargets, markLossPositions, MllrError, type ModelArchitecture, type TrainExample } from '@mllr/core';
 import { parameterCount } from '@mllr/model';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createSession, type SessionSettings } from '../engine/execution-provider.js';
@@ -29,15 +29,12 @@ export interface TrainingBatch {
 }
 
 /**
- * The training graph's inputs for `examples`: position t is counted when token t+1 is a response token
- * (t+1 ≥ promptLength). An example without response tokens is an error, as in the tfjs engine.
+ * The training graph's inputs for `examples`: position t is counted when token t+1 is a response token (t+1 ≥
+ * promptLength, or inside one of the example's `responseSpans`; core's markLossPositions, as the tfjs engine). An
+ * example without response tokens is an error, as in the tfjs engine.
  */
 export function trainingBatch(arch: ModelArchitecture, examples: readonly TrainExample[]): TrainingBatch {
-  for (const [i, e] of examples.entries()) {
-    if (e.promptLength < 0 || e.promptLength >= e.ids.length) {
-      throw new MllrError('ARGUMENT_INVALID', `training example ${i} has no response tokens (prompt ${e.promptLength} of ${e.ids.length} tokens)`);
-    }
-  }
+  examples.forEach((e, i) => checkLossTargets(e, i));
   const padId = arch.padTokenId ?? arch.eosTokenIds[0] ?? 0;
   const padded = padRight(
     examples.map((e) => e.ids),
@@ -47,12 +44,7 @@ export function trainingBatch(arch: ModelArchitecture, examples: readonly TrainE
   );
   const lossMask = new Float32Array(padded.size * padded.width);
   let tokens = 0;
-  examples.forEach((e, b) => {
-    for (let t = Math.max(e.promptLength - 1, 0); t + 1 < e.ids.length; t++) {
-      lossMask[b * padded.width + t] = 1;
-      tokens++;
-    }
-  });
+  examples.forEach((e, b) => (tokens += markLossPositions(e, lossMask, b * padded.width)));
   return { size: padded.size, width: padded.width, ids: padded.ids, attentionMask: padded.mask, positions: padded.positions, lossMask, tokens };
 }
 

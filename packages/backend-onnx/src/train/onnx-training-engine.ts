@@ -1,4 +1,5 @@
 import {
+  checkLossTargets,
   MllrError,
   moduleTensorNames,
   splitMicroBatches,
@@ -102,11 +103,7 @@ export class OnnxTrainingEngine implements TrainingEngine {
 
   async trainStep(batch: readonly TrainExample[]): Promise<TrainStepResult> {
     const optimizer = this.requireOptimizer();
-    batch.forEach((e, i) => {
-      if (e.promptLength < 0 || e.promptLength >= e.ids.length) {
-        throw new MllrError('ARGUMENT_INVALID', `training example ${i} has no response tokens (prompt ${e.promptLength} of ${e.ids.length} tokens)`);
-      }
-    });
+    batch.forEach((e, i) => checkLossTargets(e, i));
     const { gradientAccumulation, maxGradNorm } = optimizer.settings;
     const source = await this.sourceFor(optimizer.trainable());
     const micro = splitMicroBatches(batch, gradientAccumulation);

@@ -1,4 +1,4 @@
-import { MllrError, type TrainExample } from '@mllr/core';
+import { checkLossTargets, markLossPositions, type TrainExample } from '@mllr/core';
 import { tf } from '../tf.js';
 import { decoderForward } from '../decoder/forward.js';
 import type { DecoderWeights } from '../decoder/decoder-weights.js';
@@ -14,7 +14,8 @@ export interface MicroBatchGradients {
 }
 
 /**
- * Causal-LM loss on response tokens only: position t predicts token t+1, and counts when t+1 is past the prompt.
+ * Causal-LM loss on response tokens only: position t predicts token t+1, and counts when t+1 is in a response span
+ * (past the prompt, or inside one of the example's `responseSpans`: core's markLossPositions, as the onnx engine).
  * Returns the summed (not averaged) loss and its gradients, so micro-batches of gradient accumulation can be added
  * and divided once by the total number of response tokens.
  */
@@ -25,11 +26,7 @@ export function causalLmGradients(
   trainable: readonly string[],
 ): MicroBatchGradients {
   const arch = weights.architecture;
-  for (const [i, e] of examples.entries()) {
-    if (e.promptLength < 0 || e.promptLength >= e.ids.length) {
-      throw new MllrError('ARGUMENT_INVALID', `training example ${i} has no response tokens (prompt ${e.promptLength} of ${e.ids.length} tokens)`);
-    }
-  }
+  examples.forEach((e, i) => checkLossTargets(e, i));
   const padId = arch.padTokenId ?? arch.eosTokenIds[0] ?? 0;
   const batch = padBatch(examples.map((e) => e.ids), padId, 'right', arch);
   const width = batch.width;
@@ -37,13 +34,8 @@ export function causalLmGradients(
   const lossMask = new Float32Array(examples.length * width);
   let tokens = 0;
   examples.forEach((e, b) => {
-    for (let t = 0; t + 1 < e.ids.length; t++) {
-      labels[b * width + t] = e.ids[t + 1]!;
-      if (t + 1 >= e.promptLength) {
-        lossMask[b * width + t] = 1;
-        tokens++;
-      }
-    }
+    for (let t = 0; t + 1 < e.ids.length; t++) labels[b * width + t] = e.ids[t + 1]!;
+    tokens += markLossPositions(e, lossMask, b * width);
   });
   const variables = trainable.map((name) => weights.get(name));
   const labelTensor = tf.tensor1d(labels, 'int32');

@@ -22,10 +22,20 @@ export interface OptimizerSettings {
   gradientAccumulation: number;
 }
 
-/** One training example: the full token sequence and how many leading tokens are prompt (masked from the loss). */
+/**
+ * One training example: the full token sequence and which of its tokens are trained on. The simple case is one
+ * response at the end: the `promptLength` leading tokens are prompt (masked from the loss), the rest is response.
+ * A multi-turn conversation has several responses (its assistant turns): `responseSpans` lists them.
+ */
 export interface TrainExample {
   ids: number[];
+  /** Leading tokens before the (first) response; with `responseSpans`, the first span's start. */
   promptLength: number;
+  /**
+   * The [start, end) token ranges that count in the loss, in order and not overlapping; absent means the single span
+   * [promptLength, ids.length). Engines read masks through core's `responseSpans` (loss-targets.ts), so they agree.
+   */
+  responseSpans?: ReadonlyArray<readonly [number, number]>;
 }
 
 /** What one optimizer step reports. */
