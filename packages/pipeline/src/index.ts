@@ -43,3 +43,6 @@ export { DEFAULT_PLAN_STRATEGY, formatAxolotlPlan, formatTorchPlan, readLrPlan }
 export type { LrPlan, PlanGroup } from './plan/lr-plan.js';
 export * from './bench/index.js';
 export * from './finetune/index.js';
+
+/** The study's statistics (issue 17): bootstrap intervals, the paired bootstrap over prompts and seeds, the rank test, Spearman's ρ. */
+export * from './stats/index.js';
