@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OnnxEngineProvider, exportOnnx } from '@mllr/backend-onnx';
@@ -6,7 +6,7 @@ import { TfjsEngineProvider } from '@mllr/backend-tfjs';
 import type { InferenceEngine } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
 import { describe, expect, it } from 'vitest';
-import { describeEngineConformance, engineFromProvider, type EngineUnderTest } from './support/engine-conformance.js';
+import { FORWARD_TOLERANCE, describeEngineConformance, engineFromProvider, type EngineUnderTest } from './support/engine-conformance.js';
 import { fixtureDir, fixtureNames, maxAbsDiff, readForwardReference } from './support/fixture-references.js';
 
 // The engine conformance suite (support/engine-conformance.ts) run against every engine mllr ships. It lives in
@@ -45,5 +45,28 @@ describe.skipIf(fixtureNames().length === 0)('onnx from an exported folder and f
     const [a, b] = [await fromCheckpoint.logits({ sequences }), await fromExport.logits({ sequences })];
     await Promise.all([fromCheckpoint.dispose(), fromExport.dispose()]);
     a.data.forEach((row, i) => expect(maxAbsDiff(b.data[i]!, row)).toBeLessThan(1e-6));
+  });
+});
+
+// RoPE scaling: the suite runs its parity checks on the llama3- and linear-scaled fixtures as on every other one.
+// That those checks can fail: the same weights with rope_scaling removed are far from PyTorch's logits.
+describe.skipIf(fixtureNames().length === 0)('RoPE-scaled fixtures', () => {
+  it.each(['llama-rope-llama3', 'llama-rope-linear'])('%s is checked by the suite, and without its rope_scaling the logits miss PyTorch by far', async (fixture) => {
+    expect(fixtureNames()).toContain(fixture);
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-conformance-unscaled-'));
+    try {
+      cpSync(fixtureDir(fixture), dir, { recursive: true });
+      const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+      expect(config['rope_scaling']).not.toBeNull();
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, rope_scaling: null }));
+      const reference = readForwardReference(fixture);
+      const prompt = reference.prompts.length - 1;
+      const engine = await onnxCheckpoint.openInference!(dir);
+      const logits = await engine.logits({ sequences: [reference.prompts[prompt]!] });
+      await engine.dispose();
+      expect(maxAbsDiff(logits.data[0]!, reference.logits[prompt]!)).toBeGreaterThan(100 * FORWARD_TOLERANCE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ropeInverseFrequencies } from '../decoder-inputs/rope-tables.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { expectedTensorShapes } from './expected-shapes.js';
 import { loadCheckpoint } from './load-checkpoint.js';
@@ -44,6 +45,12 @@ describe.skipIf(folders.length === 0)(`fixture checkpoints in ${ROOT}`, () => {
       expect(t!.data.every(Number.isFinite), `${tensor} holds only finite values`).toBe(true);
     }
     expect(ckpt.tensors.size).toBe(expectedTensorShapes(ckpt.architecture).size);
+
+    // Fixtures with rope_scaling carry PyTorch's inverse frequencies: mllr's equal them bit for bit.
+    expect(ckpt.architecture.ropeScaling !== undefined).toBe(raw['rope_scaling'] != null);
+    const referenceFile = join(dir, 'reference.json');
+    const reference = existsSync(referenceFile) ? (JSON.parse(readFileSync(referenceFile, 'utf8')) as { rope_inverse_frequencies?: number[] }) : {};
+    if (reference.rope_inverse_frequencies) expect(ropeInverseFrequencies(ckpt.architecture)).toEqual(Float32Array.from(reference.rope_inverse_frequencies));
 
     if (existsSync(join(dir, 'tokenizer.json'))) {
       const tok = await loadTokenizer(dir);
