@@ -1,4 +1,4 @@
-// Public API of @mllr/search: the Mods_Robust search strategies (greedy, topk, pattern, random) and the plugin entry.
+// Public API of @mllr/search: the Mods_Robust search strategies (greedy, topk, pattern, random, inverse) and the plugin entry.
 
 /** The paper's proxy-guided greedy search. */
 export { GreedySearch } from './greedy-search.js';
@@ -10,9 +10,11 @@ export { TopKSearch } from './topk-search.js';
 export { PatternSearch } from './pattern-search.js';
 /** The seeded random-subset control. */
 export { RandomSearch } from './random-search.js';
+/** The lowest-scoring-modules control. */
+export { InverseSearch } from './inverse-search.js';
 
 /** Score checks, ranking, the module universe and the size cap the strategies share. */
-export { checkScores, moduleUniverse, rankByScore, requireScores, sizeCap } from './modules.js';
+export { checkScores, matchedSize, moduleUniverse, rankByScore, requireScores, sizeCap } from './modules.js';
 
 /** Option schemas, their defaults, and the validation helper. */
 export {
@@ -21,13 +23,14 @@ export {
   DEFAULT_SIZE_OF,
   DEFAULT_THRESHOLD,
   GreedyOptionsSchema,
+  InverseOptionsSchema,
   PatternOptionsSchema,
   RandomOptionsSchema,
   TopKOptionsSchema,
   parseOptions,
 } from './options.js';
 /** Options of each strategy as written in a config. */
-export type { GreedyOptions, PatternOptions, RandomOptions, TopKOptions } from './options.js';
+export type { GreedyOptions, InverseOptions, PatternOptions, RandomOptions, TopKOptions } from './options.js';
 
 /** Plugin entry points. */
 export { optionsSchema, register } from './plugin.js';

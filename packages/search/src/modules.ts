@@ -1,4 +1,5 @@
-import { MllrError, allModuleIds, parseModuleId, sortModuleIds, type ModuleId, type ModuleScore } from '@mllr/core';
+import { MllrError, allModuleIds, parseModuleId, sortModuleIds, type ModuleId, type ModuleScore, type SearchContext } from '@mllr/core';
+import { DEFAULT_SIZE_OF } from './options.js';
 
 /**
  * Checks scores before any search uses them: known module ids inside the model, finite scores, each module once.
@@ -42,4 +43,23 @@ export function requireScores(scores: readonly ModuleScore[], strategy: string):
   if (scores.length === 0) {
     throw new MllrError('ARGUMENT_INVALID', `the ${strategy} search needs module scores, but the robustness stage produced none`);
   }
+}
+
+/**
+ * The size of a control set that matches another: `options.size` when given, else the size of the earlier search
+ * result named by `options.sizeOf` (greedy's by default), which the search stage hands over in `context.previous`.
+ */
+export function matchedSize(options: { size?: number | undefined; sizeOf?: string | undefined }, context: SearchContext, strategy: string): number {
+  if (options.size !== undefined) return options.size;
+  const sizeOf = options.sizeOf ?? DEFAULT_SIZE_OF;
+  const previous = context.previous?.[sizeOf];
+  if (previous === undefined) {
+    const have = Object.keys(context.previous ?? {});
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `the ${strategy} search copies the size of the "${sizeOf}" result, but no earlier search result has that name` +
+        ` (${have.length > 0 ? `available: ${have.join(', ')}` : 'none is available'}); set options.sizeOf to one of them or give options.size`,
+    );
+  }
+  return previous.length;
 }

@@ -7,7 +7,7 @@ export const DEFAULT_MAX_FRACTION = 0.25;
 export const DEFAULT_THRESHOLD = 0.95;
 /** Default number of rejections in a row after which greedy stops (ours). */
 export const DEFAULT_MAX_CONSECUTIVE_REJECTS = 8;
-/** Default name of the earlier result whose size the random control copies. */
+/** Default name of the earlier result whose size the random and inverse controls copy. */
 export const DEFAULT_SIZE_OF = 'greedy';
 
 const positiveInt = z.number().int().positive();
@@ -73,8 +73,11 @@ export const PatternOptionsSchema = z
     }
   });
 
-/** Options of the `random` control. */
-export const RandomOptionsSchema = z
+/**
+ * How a control is sized: as large as an earlier search result (`sizeOf`, greedy's by default) or an explicit `size`,
+ * never both.
+ */
+const SizeMatchOptionsSchema = z
   .strictObject({
     sizeOf: z.string().trim().min(1, 'name an earlier search result').optional(),
     size: positiveInt.optional(),
@@ -85,6 +88,12 @@ export const RandomOptionsSchema = z
     }
   });
 
+/** Options of the `random` control. */
+export const RandomOptionsSchema = SizeMatchOptionsSchema;
+
+/** Options of the `inverse` control: sized like `random`. */
+export const InverseOptionsSchema = SizeMatchOptionsSchema;
+
 /** Options of `greedy` as written in a config (defaults not yet applied). */
 export type GreedyOptions = z.input<typeof GreedyOptionsSchema>;
 /** Options of `topk` as written in a config. */
@@ -93,6 +102,8 @@ export type TopKOptions = z.input<typeof TopKOptionsSchema>;
 export type PatternOptions = z.input<typeof PatternOptionsSchema>;
 /** Options of `random` as written in a config. */
 export type RandomOptions = z.input<typeof RandomOptionsSchema>;
+/** Options of `inverse` as written in a config. */
+export type InverseOptions = z.input<typeof InverseOptionsSchema>;
 
 /**
  * Validates options against a schema, or throws ARGUMENT_INVALID with one detail per problem at `options.<path>`.

@@ -1,6 +1,7 @@
 import { PLUGIN_SLOTS, SearchStrategy, rootContainer, type PluginInfo, type PluginSlot } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { GreedySearch } from './greedy-search.js';
+import { InverseSearch } from './inverse-search.js';
 import { PatternSearch } from './pattern-search.js';
 import { optionsSchema, register } from './plugin.js';
 import { RandomSearch } from './random-search.js';
@@ -28,11 +29,12 @@ describe('plugin module', () => {
     expect(pattern).toBeInstanceOf(PatternSearch);
     expect((pattern as PatternSearch).selectors).toEqual(['L0-3.q|v']);
     expect(registered('random')).toBeInstanceOf(RandomSearch);
+    expect(registered('inverse', { size: 3 })).toBeInstanceOf(InverseSearch);
     expect(registered('greedy').name).toBe('greedy');
   });
 
   it('rejects unknown names and other slots', () => {
-    expect(() => registered('beam')).toThrow(/no search plugin "beam"; it provides greedy, topk, pattern, random/);
+    expect(() => registered('beam')).toThrow(/no search plugin "beam"; it provides greedy, topk, pattern, random, inverse/);
     expect(() => registered('greedy', {}, 'proxy')).toThrow(expect.objectContaining({ code: 'PLUGIN_UNKNOWN' }));
     expect(optionsSchema('greedy', 'proxy')).toBeUndefined();
     expect(optionsSchema('toString', 'search')).toBeUndefined();
@@ -51,6 +53,7 @@ describe('plugin module', () => {
     expect(issuesOf('pattern', { selectors: ['L0.q'], layers: '0' })).toEqual(['selectors']);
     expect(issuesOf('random', { size: 3, sizeOf: 'topk' })).toEqual(['size']);
     expect(issuesOf('random', { size: 0 })).toEqual(['size']);
+    expect(issuesOf('inverse', { size: 2, sizeOf: 'greedy' })).toEqual(['size']);
     expect(() => registered('greedy', { threshold: 2 })).toThrow(
       expect.objectContaining({ code: 'ARGUMENT_INVALID', details: [expect.objectContaining({ where: 'options.threshold' })] }),
     );

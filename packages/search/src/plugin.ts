@@ -1,7 +1,8 @@
 import { MllrError, type DependencyContainer, type PluginInfo, type PluginSlot, type SearchStrategy } from '@mllr/core';
 import type { z, ZodType } from 'zod';
 import { GreedySearch } from './greedy-search.js';
-import { GreedyOptionsSchema, PatternOptionsSchema, RandomOptionsSchema, TopKOptionsSchema, parseOptions } from './options.js';
+import { InverseSearch } from './inverse-search.js';
+import { GreedyOptionsSchema, InverseOptionsSchema, PatternOptionsSchema, RandomOptionsSchema, TopKOptionsSchema, parseOptions } from './options.js';
 import { PatternSearch } from './pattern-search.js';
 import { RandomSearch } from './random-search.js';
 import { TopKSearch } from './topk-search.js';
@@ -22,6 +23,7 @@ const SEARCH_PLUGINS: Record<string, PluginEntry> = {
   topk: entry(TopKOptionsSchema, (options) => new TopKSearch(options)),
   pattern: entry(PatternOptionsSchema, (options) => new PatternSearch(options)),
   random: entry(RandomOptionsSchema, (options) => new RandomSearch(options)),
+  inverse: entry(InverseOptionsSchema, (options) => new InverseSearch(options)),
 };
 
 function pluginFor(name: string, slot: PluginSlot): PluginEntry | undefined {
@@ -35,7 +37,7 @@ export function optionsSchema(name: string, slot: PluginSlot): ZodType | undefin
 
 /**
  * Plugin entry: binds `info.token` to the search strategy named by `info.name` (`greedy`, `topk`, `pattern`,
- * `random`). Options are validated here too, so defaults apply also when the caller skipped `optionsSchema`.
+ * `random`, `inverse`). Options are validated here too, so defaults apply also when the caller skipped `optionsSchema`.
  */
 export function register(container: DependencyContainer, options: Record<string, unknown>, info: PluginInfo): void {
   const plugin = pluginFor(info.name, info.slot);
