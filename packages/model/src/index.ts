@@ -57,6 +57,8 @@ export type { ModuleMap } from './checkpoint/module-map.js';
 
 /** Loads tokenizer.json, special tokens and the chat template of a checkpoint folder. */
 export { loadTokenizer } from './tokenizer/load-tokenizer.js';
+/** The token ids that end generation, from the tokenizer's and the architecture's eos ids. */
+export { stopTokenIds } from './tokenizer/stop-token-ids.js';
 /** core's Tokenizer over tokenizer.json and the Jinja chat template. */
 export { HfTokenizer } from './tokenizer/hf-tokenizer.js';
 /** What an HfTokenizer is built from. */

@@ -1,5 +1,5 @@
 import { MllrError } from '@mllr/core';
-import { loadTokenizer, type HfTokenizer } from '@mllr/model';
+import { loadTokenizer, stopTokenIds, type HfTokenizer } from '@mllr/model';
 import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +40,8 @@ export async function generateCommand(options: GenerateCommandOptions, io: CliIo
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
       ...(options.topP !== undefined ? { topP: options.topP } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      // The tokenizer's eos ids too (generation_config.json may list several); without one, config.json's.
+      ...(tokenizer ? { stopTokenIds: stopTokenIds(tokenizer, engine.architecture) } : {}),
     });
     const text = tokenizer ? tokenizer.decode(outputIds!, { skipSpecialTokens: true }) : null;
     if (options.json) {

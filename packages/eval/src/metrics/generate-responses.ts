@@ -1,4 +1,5 @@
 import { MllrError, type InferenceEngine, type Tokenizer } from '@mllr/core';
+import { stopTokenIds } from '@mllr/model';
 import { encodePrompt } from './encode-prompt.js';
 
 /** How {@link generateResponses} runs. */
@@ -53,6 +54,8 @@ export async function generateResponses(
 
   const window = options.window ?? STREAM_WINDOW;
   if (!Number.isInteger(window) || window < 1) throw new MllrError('ARGUMENT_INVALID', `window must be a positive integer, got ${window}`);
+  // Every eos id of the tokenizer (generation_config.json may list several) ends a response, not only config.json's.
+  const stop = stopTokenIds(tokenizer, engine.architecture);
   const keep = options.keepResponses ?? true;
   const responses = keep ? new Array<string>(prompts.length) : [];
   let truncated = 0;
@@ -68,7 +71,7 @@ export async function generateResponses(
       const local = order.slice(start, start + batchSize);
       const generated = await engine.generate(
         local.map((i) => encoded[i]!.ids),
-        { maxNewTokens, temperature: 0 },
+        { maxNewTokens, temperature: 0, stopTokenIds: stop },
       );
       if (generated.length !== local.length) {
         throw new MllrError('INTERNAL', `the ${engine.name} engine returned ${generated.length} continuations for ${local.length} prompts`);

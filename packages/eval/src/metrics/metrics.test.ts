@@ -28,9 +28,15 @@ describe('generateResponses', () => {
     // Batches of similar length: [1, 2], [3, 4], [5] words (+3 template tokens each).
     expect(engine.generateCalls.map((c) => c.prompts.map((p) => p.length))).toEqual([[4, 5], [6, 7], [8]]);
     expect(engine.generateCalls[0]!.prompts[0]).toEqual(tokenizer.encode(`<user> ${words(1)} <eos> <assistant>`, { addSpecialTokens: false }));
-    expect(engine.generateCalls[0]!.options).toEqual({ maxNewTokens: 8, temperature: 0 });
+    expect(engine.generateCalls[0]!.options).toEqual({ maxNewTokens: 8, temperature: 0, stopTokenIds: [1] });
     expect(progress).toEqual([[2, 5], [4, 5], [5, 5]]);
     expect(checkpoints).toBe(3);
+
+    // Every eos id of the tokenizer (generation_config.json may list several) stops a response, then config.json's.
+    const several = Object.assign(new FakeTokenizer(), { eosTokenIds: [4, 3] });
+    const other = new FakeEngine(several, () => 'ok');
+    await generateResponses(other, several, [words(2)], { maxNewTokens: 8, batchSize: 2 });
+    expect(other.generateCalls[0]!.options.stopTokenIds).toEqual([4, 3, 1]);
   });
 
   it('keeps the start of a prompt that does not fit the context minus maxNewTokens, and counts it', async () => {

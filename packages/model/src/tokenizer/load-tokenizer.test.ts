@@ -35,6 +35,15 @@ describe('loadTokenizer', () => {
     expect(tok.eosTokenIds).toEqual([1, 4]); // its eos first, then config.json's other stop tokens
     expect(tok.padTokenId).toBe(2); // pad_token null there, so config.json's
 
+    // generation_config.json lists every stop token (Llama 3 lists three): all of them end generation.
+    writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [4, 7, 9], do_sample: false }));
+    expect((await loadTokenizer(dir)).eosTokenIds).toEqual([1, 4, 7, 9]);
+    writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: 8 }));
+    expect((await loadTokenizer(dir)).eosTokenIds).toEqual([1, 8, 4]);
+    writeFileSync(join(dir, 'generation_config.json'), '[1]');
+    await expect(loadTokenizer(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: `${join(dir, 'generation_config.json')}: expected a JSON object` });
+    writeFileSync(join(dir, 'generation_config.json'), '{}');
+
     writeTinyTokenizer(dir, { eos_token: '<nope>' });
     await expect(loadTokenizer(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringMatching(/tokenizer_config\.json: eos_token "<nope>" is not in the tokenizer's vocabulary/) });
   });

@@ -11,9 +11,11 @@ const TEMPLATE_TOKENS = ['bos_token', 'eos_token', 'pad_token', 'unk_token'] as 
 
 /**
  * Loads the tokenizer of a checkpoint folder: tokenizer.json (required), tokenizer_config.json (special tokens,
- * chat template; optional) and config.json (fallback token ids; optional). bos/pad come from tokenizer_config.json,
- * else config.json; eos is tokenizer_config.json's eos_token followed by config.json's eos_token_id(s), since
- * chat models often stop on more than one token.
+ * chat template; optional), generation_config.json and config.json (token ids; optional). bos/pad come from
+ * tokenizer_config.json, else config.json. eos, the tokens that end generation, is tokenizer_config.json's eos_token,
+ * then generation_config.json's eos_token_id(s), then config.json's: chat models often stop on more than one token
+ * (Qwen2.5 on `<|im_end|>` and `<|endoftext|>`, Llama 3 on three), and generation_config.json is where
+ * transformers' generate() reads them.
  */
 export async function loadTokenizer(dir: string): Promise<HfTokenizer> {
   const tokenizerFile = join(dir, 'tokenizer.json');
@@ -23,6 +25,8 @@ export async function loadTokenizer(dir: string): Promise<HfTokenizer> {
   checkTokenIds(tokenizerJson, tokenizerFile);
   const tokenizerConfig = objectOrEmpty(await readJsonFile(configFile, { optional: true }), configFile);
   const modelConfig = objectOrEmpty(await readJsonFile(join(dir, 'config.json'), { optional: true }), join(dir, 'config.json'));
+  const generationFile = join(dir, 'generation_config.json');
+  const generationConfig = objectOrEmpty(await readJsonFile(generationFile, { optional: true }), generationFile);
 
   const lib = buildLibTokenizer(tokenizerJson, tokenizerConfig, tokenizerFile);
   const toId = (token: string) => lib.token_to_id(token);
@@ -30,7 +34,9 @@ export async function loadTokenizer(dir: string): Promise<HfTokenizer> {
   const eos = specialTokenId(tokenizerConfig, 'eos_token', configFile, toId);
   const pad = specialTokenId(tokenizerConfig, 'pad_token', configFile, toId) ?? configTokenIds(modelConfig['pad_token_id'])[0];
   const unk = unknownTokenId(tokenizerJson, toId);
-  const eosTokenIds = [...new Set([...(eos === undefined ? [] : [eos]), ...configTokenIds(modelConfig['eos_token_id'])])];
+  const eosTokenIds = [
+    ...new Set([...(eos === undefined ? [] : [eos]), ...configTokenIds(generationConfig['eos_token_id']), ...configTokenIds(modelConfig['eos_token_id'])]),
+  ];
 
   const templateTokens: Record<string, string> = {};
   for (const field of TEMPLATE_TOKENS) {
