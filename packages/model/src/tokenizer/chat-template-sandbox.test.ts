@@ -32,7 +32,8 @@ describe('chat templates run in the jinja sandbox', () => {
       try {
         rendered = tok.applyChatTemplate(hi);
       } catch (error) {
-        expect(error, template).toMatchObject({ code: 'DATA_INVALID', message: expect.stringContaining('tokenizer_config.json') });
+        // Refused for the messages, or (`require(…)`) as a call to a function the renderer does not provide.
+        expect(error, template).toMatchObject({ code: expect.stringMatching(/^(DATA_INVALID|CHECKPOINT_UNSUPPORTED)$/), message: expect.stringContaining('tokenizer_config.json') });
       }
       // Either refused, or rendered as nothing useful: never a function's source, an environment or a process.
       if (rendered !== undefined) expect(rendered, template).not.toMatch(/function|native code|PATH|HOME|\[object process\]/);

@@ -1,13 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Environment, Template } from '@huggingface/jinja';
+import { Environment, Interpreter, Template } from '@huggingface/jinja';
 import { MllrError } from '@mllr/core';
 import { isJsonObject } from '../files/read-json-file.js';
+import { TEMPLATE_FUNCTIONS, UnsupportedTemplateFunctionError, calledFunctionNames, raiseException, strftimeNow } from './chat-template-functions.js';
 
 /** A parsed chat template and the file it came from (for error messages). */
 export interface ChatTemplate {
   template: Template;
   file: string;
+  /** Names the template calls as functions that the renderer does not provide (they fail when called). */
+  unknownCalls: readonly string[];
 }
 
 /** Separate template file written by recent versions of transformers, used when tokenizer_config.json has none. */
@@ -58,21 +61,28 @@ function compile(source: string, file: string): ChatTemplate {
   if (longestWhitespaceRun(source) > MAX_TEMPLATE_WHITESPACE_RUN) {
     throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: the chat template has a run of more than ${MAX_TEMPLATE_WHITESPACE_RUN} whitespace characters`);
   }
+  let template: Template;
   try {
-    return { template: new Template(source), file };
+    template = new Template(source);
   } catch (error) {
     throw new MllrError('CHECKPOINT_INVALID', `${file}: the chat template does not parse (${(error as Error).message})`, { cause: error });
   }
+  const provided = new Set<string>(TEMPLATE_FUNCTIONS);
+  return { template, file, unknownCalls: calledFunctionNames(template.parsed).filter((name) => !provided.has(name)) };
 }
 
 /** How many numbers `range()` may produce in one render, all calls together; real templates need a handful. */
 export const MAX_RANGE_ITEMS = 10_000;
 
 /**
- * Renders a chat template. @huggingface/jinja interprets templates without access to JavaScript (no globals,
- * no prototypes, no require), but its `range()` builds a full array, so `range(10**10)` would exhaust memory before
- * any loop ran. Here `range()` shares a budget of {@link MAX_RANGE_ITEMS} numbers per render and fails cleanly past
- * it. The library exposes no hook for its globals, so `range` is swapped while the (synchronous) render runs.
+ * Renders a chat template in an environment built here rather than @huggingface/jinja's default one, so that every
+ * function a template can reach is mllr's choice: the constants, `raise_exception` and `strftime_now` as
+ * transformers defines them, and a bounded `range()`. The library interprets templates without access to JavaScript
+ * (no globals, no prototypes, no require), but its own `range()` builds a full array, so `range(10**10)` would
+ * exhaust memory before any loop ran; here `range()` shares a budget of {@link MAX_RANGE_ITEMS} numbers per render.
+ * A call to any other function (one only newer transformers versions provide, say) fails with its name and the
+ * template's file, instead of the library's "cannot call something that is not a function".
+ * A template's `raise_exception` comes out as a TemplateRaisedError carrying the template's message.
  */
 export function renderChatTemplate(chat: ChatTemplate, items: Record<string, unknown>): string {
   let budget = MAX_RANGE_ITEMS;
@@ -86,15 +96,32 @@ export function renderChatTemplate(chat: ChatTemplate, items: Record<string, unk
     if (budget < 0) throw new Error(`range() asked for more than ${MAX_RANGE_ITEMS} numbers in one render`);
     return Array.from({ length: count }, (_, i) => from + i * step);
   };
-  const prototype = Environment.prototype as unknown as { set(name: string, value: unknown): unknown };
-  const originalSet = prototype.set;
-  prototype.set = function (this: unknown, name: string, value: unknown) {
-    return originalSet.call(this, name, name === 'range' ? boundedRange : value);
+  const env = new Environment();
+  const globals: Record<string, unknown> = {
+    true: true,
+    false: false,
+    none: null,
+    True: true,
+    False: false,
+    None: null,
+    range: boundedRange,
+    raise_exception: raiseException,
+    strftime_now: strftimeNow,
   };
+  for (const [name, value] of Object.entries({ ...globals, ...items })) env.set(name, value);
+  for (const name of chat.unknownCalls) {
+    if (name in items) continue;
+    env.set(name, () => {
+      throw new UnsupportedTemplateFunctionError(name);
+    });
+  }
   try {
-    return chat.template.render(items);
-  } finally {
-    prototype.set = originalSet;
+    return String(new Interpreter(env).run(chat.template.parsed).value);
+  } catch (error) {
+    if (error instanceof UnsupportedTemplateFunctionError) {
+      throw new MllrError('CHECKPOINT_UNSUPPORTED', `${chat.file}: ${error.message}`, { cause: error });
+    }
+    throw error;
   }
 }
 

@@ -94,6 +94,9 @@ export class HfTokenizer implements Tokenizer {
         add_generation_prompt: options.addGenerationPrompt ?? false,
       });
     } catch (error) {
+      // Already says what is missing and where (a function the renderer lacks).
+      if (error instanceof MllrError) throw error;
+      // raise_exception's message is the template's own; other errors are the renderer's words about the messages.
       throw new MllrError('DATA_INVALID', `the chat template of ${chat.file} refused the messages: ${(error as Error).message}`, { cause: error });
     }
   }
