@@ -22,6 +22,9 @@ export type { ModelSource } from './export/model-source.js';
  * and global-norm clipping as the tfjs engine does them. Not yet registered as a plugin.
  */
 export { OnnxTrainingEngine } from './train/onnx-training-engine.js';
+/** The ONNX training engine on LoRA adapters (W frozen, A and B trained), written in PEFT's format. */
+export { OnnxLoraTrainingEngine } from './train/onnx-lora-training-engine.js';
+export type { LoraStart } from './train/onnx-lora-training-engine.js';
 export type { OnnxTrainingEngineOptions } from './train/onnx-training-engine.js';
 /** What the training engine needs from a gradient computation, and how it asks for one. */
 export type { GradientSource, GradientSourceFactory, GradientSourceRequest, MicroBatchGradients } from './train/gradient-source.js';

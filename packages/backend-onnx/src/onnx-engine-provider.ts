@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MllrError, type EngineProvider, type ModelFolderDescription, type OpenEngineOptions } from '@mllr/core';
-import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, loadCheckpoint, parameterCount } from '@mllr/model';
+import { MllrError, type EngineProvider, type LoraOpenOptions, type ModelFolderDescription, type OpenEngineOptions } from '@mllr/core';
+import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, loadCheckpoint, parameterCount, readPeftAdapter } from '@mllr/model';
 import { measureOnnxMatMulGflops } from './bench/matmul-probe.js';
 import { checkOnnxDevice, cudaProviderInstalled, type OnnxDevice } from './engine/execution-provider.js';
 import { OnnxEngine, type OnnxEngineOptions } from './engine/onnx-engine.js';
@@ -10,6 +10,7 @@ import { OptimumOnnxEngine } from './engine/optimum-engine.js';
 import { loadOnnxRuntime } from './engine/load-runtime.js';
 import { onnxModelFile, readOnnxFolder } from './import/onnx-folder.js';
 import { trainingGraphSources } from './train-graph/training-session.js';
+import { OnnxLoraTrainingEngine } from './train/onnx-lora-training-engine.js';
 import { OnnxTrainingEngine } from './train/onnx-training-engine.js';
 
 /** Plugin options of the onnx engine. */
@@ -71,6 +72,39 @@ export class OnnxEngineProvider implements EngineProvider {
     }
     const settings = this.sessionSettings(options);
     return OnnxTrainingEngine.create(await loadCheckpoint(modelDir), { gradients: trainingGraphSources(settings), device: await this.device(options) });
+  }
+
+  /**
+   * The ONNX training engine on LoRA adapters of a checkpoint folder: a fresh adapter (PEFT's initialisation from
+   * `lora.seed`) or the PEFT adapter folder `lora.init`, whose r, alpha, targets and rslora must be `lora.settings`'.
+   */
+  async openLoraTraining(modelDir: string, lora: LoraOpenOptions, options: OpenEngineOptions = {}): Promise<OnnxLoraTrainingEngine> {
+    const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
+    if (!hasCheckpoint && onnxModelFile(modelDir)) {
+      throw new MllrError('CHECKPOINT_UNSUPPORTED', `${modelDir} holds only an ONNX model; the onnx engine trains adapters on a safetensors checkpoint`);
+    }
+    const checkpoint = await loadCheckpoint(modelDir);
+    let tensors: ReadonlyMap<string, Float32Array> | undefined;
+    if (lora.init !== undefined) {
+      const adapter = await readPeftAdapter(lora.init, checkpoint.architecture);
+      const { settings } = lora;
+      const differs: string[] = (['r', 'alpha', 'rslora'] as const).filter((key) => adapter.settings[key] !== settings[key]);
+      if (adapter.settings.targets.join(',') !== settings.targets.join(',')) differs.push('targets');
+      if (differs.length > 0) {
+        const show = (key: string, s: LoraOpenOptions['settings']) => `${key} ${JSON.stringify(s[key as keyof typeof s])}`;
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `${lora.init}: the adapter has ${differs.map((k) => show(k, adapter.settings)).join(', ')} but the run asks for ${differs.map((k) => show(k, settings)).join(', ')}`,
+        );
+      }
+      tensors = adapter.tensors;
+    }
+    const settings = this.sessionSettings(options);
+    return OnnxLoraTrainingEngine.createLora(
+      checkpoint,
+      { settings: lora.settings, seed: lora.seed, ...(tensors ? { tensors } : {}) },
+      { gradients: trainingGraphSources(settings), device: await this.device(options) },
+    );
   }
 
   /** Session settings from the plugin's options and the caller's: the plugin's own `threads` wins over a worker's share. */

@@ -52,6 +52,7 @@ export {
   DatasetSourceSchema,
   DEFAULT_PROBE_MIN_ACCURACY,
   DEFAULT_PROBE_MIN_GAIN_OVER_LENGTH,
+  LoraAdapterSchema,
   ModelSchema,
   PRETRAINED_MODEL_PATH,
   PluginRefSchema,

@@ -23,6 +23,19 @@ export interface DecoderContext {
   /** Key/value head of each query head (absent for multi-head attention). */
   kvHeadOfHead?: string;
   scale: string;
+  /** LoRA adapters of the training graph (absent in the export, which runs merged weights). */
+  adapters?: GraphAdapters;
+}
+
+/**
+ * LoRA adapters in a graph: each targeted projection (Hugging Face prefix such as `model.layers.0.self_attn.q_proj`)
+ * adds s·(x·Aᵀ)·Bᵀ to its output, A and B being the values `<prefix>.lora_A.weight` [r, in] and
+ * `<prefix>.lora_B.weight` [out, r].
+ */
+export interface GraphAdapters {
+  prefixes: ReadonlySet<string>;
+  /** The scalar value s (alpha/r or alpha/√r). */
+  scale: string;
 }
 
 /** Embeds `ids` and builds the per-run tables; `keyMask` is [batch, total_sequence] (int64, 1 = real token). */
@@ -56,11 +69,11 @@ export function decoderLayer(ctx: DecoderContext, layer: number, x: string, past
   const { numHeads, numKvHeads, headDim } = arch;
   const p = `model.layers.${layer}`;
   const normed = rmsNorm(g, x, `${p}.input_layernorm.weight`, arch.rmsNormEps);
-  const q = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.q_proj`, arch.qkvBias), numHeads, headDim), ctx.cos, ctx.sin, headDim);
+  const q = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.q_proj`, arch.qkvBias, ctx.adapters), numHeads, headDim), ctx.cos, ctx.sin, headDim);
   // This run's own keys and values are graph outputs as they are (no Identity: ONNX Runtime runs every node,
   // fetched or not, and a copy here would cost every forward).
-  const k = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.k_proj`, arch.qkvBias), numKvHeads, headDim), ctx.cos, ctx.sin, headDim, names.newKey);
-  const v = splitHeads(g, linear(g, normed, `${p}.self_attn.v_proj`, arch.qkvBias), numKvHeads, headDim, names.newValue);
+  const k = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.k_proj`, arch.qkvBias, ctx.adapters), numKvHeads, headDim), ctx.cos, ctx.sin, headDim, names.newKey);
+  const v = splitHeads(g, linear(g, normed, `${p}.self_attn.v_proj`, arch.qkvBias, ctx.adapters), numKvHeads, headDim, names.newValue);
   const keys = past ? g.op('Concat', [past.key, k], { axis: 2 }, names.presentKey) : k;
   const values = past ? g.op('Concat', [past.value, v], { axis: 2 }, names.presentValue) : v;
   const keysPerHead = ctx.kvHeadOfHead ? g.op('Gather', [keys, ctx.kvHeadOfHead], { axis: 1 }) : keys;
@@ -68,13 +81,13 @@ export function decoderLayer(ctx: DecoderContext, layer: number, x: string, past
   const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [keysPerHead], { perm: [0, 1, 3, 2] })]), ctx.scale]), ctx.mask]);
   const attended = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), valuesPerHead]);
   const merged = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1, 3] }), g.int64s([0, 0, numHeads * headDim])]);
-  const afterAttention = g.op('Add', [x, linear(g, merged, `${p}.self_attn.o_proj`, false)], {}, g.fresh(`${p}.attn_residual`));
+  const afterAttention = g.op('Add', [x, linear(g, merged, `${p}.self_attn.o_proj`, false, ctx.adapters)], {}, g.fresh(`${p}.attn_residual`));
 
   const normed2 = rmsNorm(g, afterAttention, `${p}.post_attention_layernorm.weight`, arch.rmsNormEps);
-  const gate = linear(g, normed2, `${p}.mlp.gate_proj`, false);
-  const up = linear(g, normed2, `${p}.mlp.up_proj`, false);
+  const gate = linear(g, normed2, `${p}.mlp.gate_proj`, false, ctx.adapters);
+  const up = linear(g, normed2, `${p}.mlp.up_proj`, false, ctx.adapters);
   const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-  return g.op('Add', [afterAttention, linear(g, act, `${p}.mlp.down_proj`, false)], {}, g.fresh(`${p}.output`));
+  return g.op('Add', [afterAttention, linear(g, act, `${p}.mlp.down_proj`, false, ctx.adapters)], {}, g.fresh(`${p}.output`));
 }
 
 /** Final norm and the language-model head (the tied embedding or lm_head): logits [batch, sequence, vocab]. */
@@ -111,10 +124,14 @@ function rmsNorm(g: GraphBuilder, x: string, weight: string, eps: number): strin
   return g.op('Mul', [g.op('Div', [x, rms]), weight]);
 }
 
-/** x Wᵀ (+ b) for a Hugging Face [out, in] weight. */
-function linear(g: GraphBuilder, x: string, prefix: string, bias: boolean): string {
+/** x Wᵀ (+ b) for a Hugging Face [out, in] weight, plus s·(x·Aᵀ)·Bᵀ where `adapters` targets it (PEFT's order: base output, then the adapter's). */
+export function linear(g: GraphBuilder, x: string, prefix: string, bias: boolean, adapters?: GraphAdapters): string {
   const y = g.op('MatMul', [x, g.transposed(`${prefix}.weight`, [1, 0])]);
-  return bias ? g.op('Add', [y, `${prefix}.bias`]) : y;
+  const base = bias ? g.op('Add', [y, `${prefix}.bias`]) : y;
+  if (!adapters?.prefixes.has(prefix)) return base;
+  const down = g.op('MatMul', [x, g.transposed(`${prefix}.lora_A.weight`, [1, 0])]);
+  const up = g.op('MatMul', [down, g.transposed(`${prefix}.lora_B.weight`, [1, 0])]);
+  return g.op('Add', [base, g.op('Mul', [up, adapters.scale])]);
 }
 
 /** [B, T, n·d] → [B, n, T, d] (named `name` where given). */

@@ -14,6 +14,8 @@
  * - every tensor of the checkpoint (Hugging Face names and [out, in] layouts, float32), trainable or frozen, as a
  *   graph input: weights change between steps without rebuilding the session. Frozen tensors get no gradient
  *   output, and nothing of the backward pass that only they would need is built.
+ * - with `adapter` (LoRA), also each targeted module's `<prefix>.lora_A.weight` [r, in] and `<prefix>.lora_B.weight`
+ *   [out, r]: the module computes x·Wᵀ (+ b) + s·(x·Aᵀ)·Bᵀ. Typically only these are trainable, W frozen.
  *
  * Outputs:
  * - `loss_sum` float32 []: Σ over the batch of loss_mask · −log softmax(logits[b, t])[ids[b, t+1]], summed, not
@@ -29,9 +31,9 @@
  * the forward's log-softmax (no [batch, sequence, vocab] one-hot is made: a ScatterElements subtracts the mask at
  * the labels); everything below the logits comes from the autodiff (autodiff/backward.ts).
  */
-import type { ModelArchitecture } from '@mllr/core';
-import { MllrError } from '@mllr/core';
-import { expectedTensorShapes } from '@mllr/model';
+import type { LoraSettings, ModelArchitecture } from '@mllr/core';
+import { MllrError, loraScaling } from '@mllr/core';
+import { expectedTensorShapes, loraModules, loraShapes } from '@mllr/model';
 import { addVjp } from '../autodiff/backward.js';
 import { decoderLayer, decoderLogits, decoderStart } from '../export/decoder-layers.js';
 import { GraphBuilder } from '../export/graph-builder.js';
@@ -60,6 +62,8 @@ export interface TrainingGraphOptions {
   trainable: readonly string[];
   /** Whether to output `grad_sq.<name>` for each trainable tensor (default true). */
   gradSquares?: boolean;
+  /** LoRA adapters on the targeted modules (their A and B become inputs that `trainable` may name). */
+  adapter?: LoraSettings;
 }
 
 /** A built training graph. */
@@ -67,7 +71,7 @@ export interface TrainingGraph {
   architecture: ModelArchitecture;
   /** The serialised model (ONNX, opset 17; small: the weights are inputs). */
   model: Uint8Array;
-  /** Every tensor input, with its shape, in checkpoint order. */
+  /** Every tensor input, with its shape, in checkpoint order (then the adapter's, in module order). */
   tensors: ReadonlyMap<string, readonly number[]>;
   trainable: readonly string[];
   /** The builder, for inspection (node counts, tests). */
@@ -77,6 +81,7 @@ export interface TrainingGraph {
 /** Builds the training graph of `arch` for the given trainable tensors (see the contract at the top of this file). */
 export function buildTrainingGraph(arch: ModelArchitecture, options: TrainingGraphOptions): TrainingGraph {
   const shapes = expectedTensorShapes(arch);
+  if (options.adapter) for (const [name, shape] of loraShapes(arch, options.adapter)) shapes.set(name, shape);
   const trainable = [...options.trainable];
   const seen = new Set<string>();
   for (const name of trainable) {
@@ -94,6 +99,10 @@ export function buildTrainingGraph(arch: ModelArchitecture, options: TrainingGra
   for (const [name, shape] of shapes) g.input(name, ElemType.FLOAT, shape);
 
   const start = decoderStart(g, arch, ids, positions, keyMask);
+  if (options.adapter) {
+    const prefixes = new Set(loraModules(arch, options.adapter).map((m) => m.weight.slice(0, -'.weight'.length)));
+    start.ctx.adapters = { prefixes, scale: g.scalar(loraScaling(options.adapter)) };
+  }
   let x = start.x;
   for (let layer = 0; layer < arch.numLayers; layer++) x = decoderLayer(start.ctx, layer, x);
   const logits = decoderLogits(start.ctx, x, 'logits');

@@ -1,4 +1,5 @@
 import { checkLossTargets, markLossPositions, MllrError, type ModelArchitecture, type TrainExample } from '@mllr/core';
+import type { LoraSettings } from '@mllr/core';
 import { parameterCount } from '@mllr/model';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { createSession, type SessionSettings } from '../engine/execution-provider.js';
@@ -86,9 +87,9 @@ export class TrainingGraphSession {
   /** Builds the training graph of `arch` and opens a session for it (`settings`: device, threads). */
   static async create(
     arch: ModelArchitecture,
-    options: { trainable: readonly string[]; gradSquares?: boolean; settings?: SessionSettings },
+    options: { trainable: readonly string[]; gradSquares?: boolean; settings?: SessionSettings; adapter?: LoraSettings },
   ): Promise<TrainingGraphSession> {
-    const graph = buildTrainingGraph(arch, { trainable: options.trainable, gradSquares: options.gradSquares });
+    const graph = buildTrainingGraph(arch, { trainable: options.trainable, gradSquares: options.gradSquares, ...(options.adapter ? { adapter: options.adapter } : {}) });
     const ort = await loadOnnxRuntime();
     const settings = { memoryArena: trainingMemoryArena(arch), ...options.settings };
     const { session, device } = await createSession(ort, graph.model, settings);
@@ -146,7 +147,8 @@ export class TrainingGraphSession {
 export function trainingGraphSources(
   settings: SessionSettings = {},
   options: { gradSquares?: boolean } = {},
-): (request: { architecture: ModelArchitecture; trainable: readonly string[] }) => Promise<TrainingGraphSession> {
+): (request: { architecture: ModelArchitecture; trainable: readonly string[]; adapter?: LoraSettings }) => Promise<TrainingGraphSession> {
   const gradSquares = options.gradSquares ?? false;
-  return (request) => TrainingGraphSession.create(request.architecture, { trainable: request.trainable, gradSquares, settings });
+  return (request) =>
+    TrainingGraphSession.create(request.architecture, { trainable: request.trainable, gradSquares, settings, ...(request.adapter ? { adapter: request.adapter } : {}) });
 }

@@ -1,4 +1,4 @@
-import type { ModelArchitecture, TrainExample } from '@mllr/core';
+import type { LoraSettings, ModelArchitecture, TrainExample } from '@mllr/core';
 
 /**
  * The summed (not averaged) causal-LM loss of one micro-batch and its gradients: position t predicts token t+1 and
@@ -39,6 +39,8 @@ export interface GradientSourceRequest {
   architecture: ModelArchitecture;
   /** In the engine's tensor order (tensorNames()); empty when every group's learning rate is 0. */
   trainable: readonly string[];
+  /** The LoRA adapters the model computes with (their A and B are among the weights); absent for full fine-tuning. */
+  adapter?: LoraSettings;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   moduleTensorNames,
   splitMicroBatches,
   type ModelArchitecture,
+  type LoraSettings,
   type ModuleId,
   type ModuleSnapshot,
   type NamedTensor,
@@ -46,14 +47,17 @@ export class OnnxTrainingEngine implements TrainingEngine {
   private readonly sum = new GradientSum();
   private disposed = false;
 
-  private constructor(
+  protected constructor(
     readonly architecture: ModelArchitecture,
-    private readonly weights: Map<string, Float32Array>,
-    private readonly shapes: ReadonlyMap<string, readonly number[]>,
-    private readonly config: Record<string, unknown>,
-    private readonly sourceDir: string | undefined,
+    /** Every tensor by name: the model's, then (LoRA) the adapter's. */
+    protected readonly weights: Map<string, Float32Array>,
+    protected readonly shapes: ReadonlyMap<string, readonly number[]>,
+    protected readonly config: Record<string, unknown>,
+    protected readonly sourceDir: string | undefined,
     private readonly openSource: GradientSourceFactory,
     private readonly defaultDevice: string,
+    /** LoRA: the adapters the model computes with; only their tensors are trained (see OnnxLoraTrainingEngine). */
+    protected readonly adapter?: LoraSettings,
   ) {}
 
   /**
@@ -61,19 +65,7 @@ export class OnnxTrainingEngine implements TrainingEngine {
    * (pass copies to keep the originals); every tensor the architecture needs must be there with its shape.
    */
   static create(source: ModelSource, options: OnnxTrainingEngineOptions): Promise<OnnxTrainingEngine> {
-    const shapes = expectedTensorShapes(source.architecture);
-    const given = tensorMap(source.tensors);
-    const weights = new Map<string, Float32Array>();
-    for (const [name, shape] of shapes) {
-      const t = given.get(name);
-      if (!t) throw new MllrError('CHECKPOINT_INVALID', `the model has no tensor ${name}, which its architecture needs`);
-      checkShape(t, shape);
-      weights.set(name, t.data);
-    }
-    for (const name of given.keys()) {
-      if (!shapes.has(name)) throw new MllrError('CHECKPOINT_INVALID', `tensor ${name} is not part of this ${source.architecture.family} architecture`);
-    }
-    const config = source.config ?? architectureToConfig(source.architecture);
+    const { weights, shapes, config } = checkedModel(source);
     const engine = new OnnxTrainingEngine(source.architecture, weights, shapes, config, source.dir, options.gradients, options.device ?? 'cpu');
     return Promise.resolve(engine);
   }
@@ -88,13 +80,22 @@ export class OnnxTrainingEngine implements TrainingEngine {
     return this.source?.device ?? this.defaultDevice;
   }
 
+  /** The trained tensors' names: every weight, or with LoRA the adapter's only (the frozen model is in no group). */
   tensorNames(): string[] {
-    return [...this.weights.keys()];
+    return [...this.optimizedWeights().keys()];
   }
 
   configure(groups: readonly ParameterGroup[], settings: OptimizerSettings): void {
     this.checkOpen();
-    this.optimizer = new GroupedAdamW(this.weights, groups, settings);
+    this.optimizer = new GroupedAdamW(this.optimizedWeights(), groups, settings);
+  }
+
+  /** The tensors the optimizer owns: every weight, or with LoRA only the adapter's. */
+  private optimizedWeights(): Map<string, Float32Array> {
+    const adapter = this.adapter;
+    if (!adapter) return this.weights;
+    const model = expectedTensorShapes(this.architecture);
+    return new Map([...this.weights].filter(([name]) => !model.has(name)));
   }
 
   setLearningRates(rates: Readonly<Record<string, number>>): void {
@@ -182,7 +183,7 @@ export class OnnxTrainingEngine implements TrainingEngine {
     this.source = undefined;
     this.sum.clear();
     await current?.dispose();
-    const source = await this.openSource({ architecture: this.architecture, trainable: [...trainable] });
+    const source = await this.openSource({ architecture: this.architecture, trainable: [...trainable], ...(this.adapter ? { adapter: this.adapter } : {}) });
     if (!sameNames(source.trainable, trainable)) {
       await source.dispose();
       throw new MllrError('INTERNAL', `the gradient source was asked for ${trainable.length} trainable tensors and opened with ${source.trainable.length}`);
@@ -198,7 +199,7 @@ export class OnnxTrainingEngine implements TrainingEngine {
     return shape;
   }
 
-  private checkOpen(): void {
+  protected checkOpen(): void {
     if (this.disposed) throw new MllrError('ARGUMENT_INVALID', 'the training engine has been disposed');
   }
 
@@ -207,6 +208,23 @@ export class OnnxTrainingEngine implements TrainingEngine {
     if (!this.optimizer) throw new MllrError('ARGUMENT_INVALID', 'call configure(groups, settings) before training');
     return this.optimizer;
   }
+}
+
+/** The model's tensors checked against its architecture (each present, with its shape; nothing else), and its config. */
+export function checkedModel(source: ModelSource): { weights: Map<string, Float32Array>; shapes: Map<string, number[]>; config: Record<string, unknown> } {
+  const shapes = expectedTensorShapes(source.architecture);
+  const given = tensorMap(source.tensors);
+  const weights = new Map<string, Float32Array>();
+  for (const [name, shape] of shapes) {
+    const t = given.get(name);
+    if (!t) throw new MllrError('CHECKPOINT_INVALID', `the model has no tensor ${name}, which its architecture needs`);
+    checkShape(t, shape);
+    weights.set(name, t.data);
+  }
+  for (const name of given.keys()) {
+    if (!shapes.has(name)) throw new MllrError('CHECKPOINT_INVALID', `tensor ${name} is not part of this ${source.architecture.family} architecture`);
+  }
+  return { weights, shapes, config: source.config ?? architectureToConfig(source.architecture) };
 }
 
 function checkShape(t: NamedTensor, shape: readonly number[]): void {
