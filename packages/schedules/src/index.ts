@@ -34,6 +34,7 @@ export type { NonModuleRule } from './groups/non-module-rule.js';
 /** Option schemas and the defaults that are ours rather than the paper's. */
 export {
   DEFAULT_ALPHA,
+  DEFAULT_LR_SCALE,
   DEFAULT_WARMUP_FRACTION,
   FreezeOptionsSchema,
   MlLrOptionsSchema,

@@ -28,8 +28,16 @@ function checkShape(options: CommonOptions, ctx: z.RefinementCtx): void {
   }
 }
 
-/** Options of `uniform`. */
-export const UniformOptionsSchema = z.strictObject({ ...COMMON }).superRefine(checkShape);
+/** Default `lrScale` of `uniform`: plain fine-tuning at the learning rate itself. */
+export const DEFAULT_LR_SCALE = 1;
+
+/**
+ * Options of `uniform`. `lrScale` multiplies the learning rate of every group: plain fine-tuning at a smaller rate,
+ * the control that asks whether ML-LR protects merely by training most weights slowly.
+ */
+export const UniformOptionsSchema = z
+  .strictObject({ ...COMMON, lrScale: z.number().positive('lrScale must be > 0').optional() })
+  .superRefine(checkShape);
 
 /** Options of `ml-lr`. `alpha` and `restLr` are two ways to set the rest's rate: give at most one. */
 export const MlLrOptionsSchema = z

@@ -33,6 +33,18 @@ describe('uniform', () => {
     const modulesOnly = { ...ctx(), tensors: ctx().modules.flatMap((m) => ctx().tensorsOf(m)) };
     expect(new UniformSchedule().groups(modulesOnly).map((g) => g.name)).toEqual(['robust', 'rest']);
   });
+
+  it('scales every group, shape and plan included, by lrScale; lrScale 1 is the plain schedule', () => {
+    const scaled = new UniformSchedule({ lrScale: 0.25, shape: 'cosine', warmupSteps: 2 });
+    const plain = new UniformSchedule({ shape: 'cosine', warmupSteps: 2 });
+    for (const step of [0, 1, 4, 9]) {
+      const rates = plain.ratesAt(step, ctx());
+      expectRates(scaled.ratesAt(step, ctx()), { robust: rates.robust! * 0.25, rest: rates.rest! * 0.25, other: rates.other! * 0.25 });
+    }
+    expect(scaled.plan(ctx()).groups.map((g) => g.learningRate)).toEqual([0.0025, 0.0025, 0.0025]);
+    expect(new UniformSchedule({ lrScale: 1 }).plan(ctx())).toEqual(new UniformSchedule().plan(ctx()));
+    expect(() => new UniformSchedule({ lrScale: 0 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
+  });
 });
 
 describe('ml-lr', () => {
