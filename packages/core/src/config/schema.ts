@@ -210,12 +210,49 @@ export const DataSchema = z
     on_invalid: z.enum(['fail', 'skip']).default('skip'),
   });
 
+/**
+ * A strategy's `sweep`: one schedule option and the values to run it at, `{ alpha: [0.02, 0.05, 0.1, 0.2] }`; each
+ * value is its own run (`<id>@<value>`), so a family of runs draws a curve.
+ */
+export const SweepSchema = z
+  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a schedule option name'), z.array(z.number().finite()).min(1, 'list at least one value'))
+  .superRefine((sweep, ctx) => {
+    const options = Object.keys(sweep);
+    if (options.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `sweep one schedule option (${options.length === 0 ? 'none is' : `${options.join(', ')} are`} given)` });
+    }
+    for (const option of options) {
+      const values = sweep[option]!;
+      values.forEach((v, i) => {
+        if (values.indexOf(v) !== i) ctx.addIssue({ code: 'custom', path: [option, i], message: `${v} is listed twice` });
+      });
+    }
+  });
+
 /** One fine-tuning run under comparison: an LR schedule, optionally with its own robust-set search (controls). */
-export const StrategySchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
-  schedule: PluginRefSchema,
-  search: PluginRefSchema.optional(),
-});
+export const StrategySchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes'),
+    schedule: PluginRefSchema,
+    search: PluginRefSchema.optional(),
+    /**
+     * Independent sets the strategy's own search draws per seed (k random module sets), each its own run
+     * (`<id>~1` … `<id>~k`); default 1 (one run, named `<id>`).
+     */
+    count: positiveInt.optional(),
+    /** Run the schedule once per value of one of its options (see SweepSchema). */
+    sweep: SweepSchema.optional(),
+  })
+  .superRefine((strategy, ctx) => {
+    if (strategy.count !== undefined && strategy.count > 1 && strategy.search === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['count'], message: 'count draws several sets from the strategy\'s own search: give `search` too' });
+    }
+    for (const option of Object.keys(strategy.sweep ?? {})) {
+      if (Object.hasOwn(strategy.schedule.options, option)) {
+        ctx.addIssue({ code: 'custom', path: ['schedule', 'options', option], message: `${option} is swept (sweep.${option}); remove it here` });
+      }
+    }
+  });
 
 /**
  * `training.adapter`: train LoRA adapters instead of the weights (W frozen; A Kaiming-uniform from the run seed, B
