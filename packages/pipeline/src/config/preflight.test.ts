@@ -40,4 +40,20 @@ describe('preflightRun', () => {
       { where: `${file}:4:16 model.path`, message: 'the model folder is not there' },
     ]);
   });
+
+  it('checks a swept option at every value, as the variant schedules get it, at the sweep', async () => {
+    const text = [
+      'strategies:',
+      '  - { id: ml-lr, schedule: ml-lr, sweep: { alpha: [0.1, 2] } }',
+      '  - { id: uniform, schedule: uniform, sweep: { alhpa: [0.5] } }',
+      '  - { id: fine, schedule: uniform, sweep: { lrScale: [0.5, 1] } }',
+      '',
+    ].join('\n');
+    const loaded = parseRunConfig('/c/run.yaml', text, BUILTIN_PLUGINS);
+    const error = await preflightRun(loaded, loaded.config, BUILTIN_PLUGINS, stageSet()).catch((e: unknown) => e);
+    expect((error as { details: Array<{ where: string; message: string }> }).details).toEqual([
+      { where: '/c/run.yaml:2:51 strategies[0].sweep.alpha', message: expect.stringMatching(/^2: .*1/) },
+      { where: '/c/run.yaml:3:55 strategies[1].sweep.alhpa', message: expect.stringMatching(/^0.5: .*alhpa/) },
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { MllrError, type ConfigProblem, type ErrorDetail, type PluginRef, type RunConfig, type StageSet } from '@mllr/core';
 import { pluginProblems } from '../plugins/plugin-composer.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
+import { strategyVariants } from '../stages/ml-lr/strategy-variants.js';
 import { pluginReferences } from './check-plugin-names.js';
 import { formatPath, type LoadedConfig } from './load-config.js';
 import { ConfigSource } from './source-locator.js';
@@ -18,8 +19,28 @@ export async function preflightRun(loaded: Pick<LoadedConfig, 'file' | 'text' | 
     if (slot === 'stages' || slot === 'tokenizer') continue;
     problems.push(...(await pluginProblems(slot, value as PluginRef, at, loaded.dir, catalog)));
   }
+  problems.push(...(await sweepProblems(config, loaded.dir, catalog)));
   problems.push(...((await stageSet.preflight?.()) ?? []));
   if (problems.length > 0) throw preflightError(loaded, problems);
+}
+
+/**
+ * A swept schedule option, checked at each of its values as the variant's schedule gets it (an option the schedule
+ * does not have, or a value out of its range), reported at `strategies[i].sweep.<option>`. Problems of the other
+ * options are the schedule's own, reported once by the plugin check.
+ */
+async function sweepProblems(config: RunConfig, dir: string, catalog: PluginCatalog): Promise<ConfigProblem[]> {
+  const problems: ConfigProblem[] = [];
+  for (const variant of strategyVariants(config)) {
+    if (!variant.sweep) continue;
+    const { option, value } = variant.sweep;
+    const at = ['strategies', variant.index, 'schedule'];
+    for (const problem of await pluginProblems('schedule', variant.schedule, at, dir, catalog)) {
+      if (problem.path[4] !== option && !problem.message.includes(`"${option}"`)) continue;
+      problems.push({ ...problem, path: ['strategies', variant.index, 'sweep', option], message: `${value}: ${problem.message}` });
+    }
+  }
+  return problems;
 }
 
 /**

@@ -11,6 +11,7 @@ import { checkSomethingTrains } from './trainable-check.js';
 import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
+import { variantHashInput } from './strategy-variants.js';
 
 /**
  * `ift`: fine-tunes the base model on the benign data once per compared strategy (and seed), saving each model and
@@ -101,7 +102,7 @@ async function runInputs(context: StageContext, count: number): Promise<Array<st
   const inputs: string[] = [];
   for (let i = 0; i < count; i++) {
     const { run, robust } = await runSchedule(context, i);
-    const strategy = config.strategies.find((s) => s.id === run.strategyId);
+    const strategy = variantHashInput(config, run.variant);
     inputs.push(hashValue({ base, training: config.training, data: dataHashInputs(config, 'ift'), seed: config.seed, strategy, runSeed: run.seed, robust }));
   }
   return inputs;

@@ -121,15 +121,13 @@ export async function runSchedule(
   stage: StageContext,
   index: number,
 ): Promise<{ run: ReturnType<typeof seedRuns>[number]; schedule: LrSchedule; robust: ModuleId[] }> {
-  const { config } = stage;
-  const run = seedRuns(config)[index]!;
-  const strategyIndex = config.strategies.findIndex((s) => s.id === run.strategyId);
-  const strategy = config.strategies[strategyIndex]!;
+  const run = seedRuns(stage.config)[index]!;
+  // The variant's schedule: a swept option is set to the variant's value (and checked by the schedule's own schema).
   const schedule = await stage.container
     .resolve<PluginLoader>(PluginLoader)
-    .load<LrSchedule>('schedule', strategy.schedule, `strategies[${strategyIndex}].schedule`);
+    .load<LrSchedule>('schedule', run.variant.schedule, `strategies[${run.variant.index}].schedule`);
   const search = await stage.store.readJson<SearchArtifact>('search.json');
-  const robust = search.sets[run.runId] ?? search.sets[strategy.id] ?? search.mods_robust;
+  const robust = search.sets[run.runId] ?? search.sets[run.strategyId] ?? search.mods_robust;
   return { run, schedule, robust };
 }
 

@@ -6,6 +6,7 @@ import { checkSearchFoundModules } from './trainable-check.js';
 import { openProbeEngines, probeContext } from './probe-context.js';
 import { inferenceHashInputs, type RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
+import { searchSeedOf, strategyVariants } from './strategy-variants.js';
 
 /**
  * `search`: picks Mods_Robust with the configured strategy (greedy by default: each candidate is checked by
@@ -22,6 +23,10 @@ export function searchStage(resources: RunResources): Stage {
       seed: config.seed,
       seeds: config.seeds,
       strategies: config.strategies.map((s) => s.search ?? null),
+      // Only where count or sweep expand a strategy, so earlier run folders keep their hash.
+      ...(config.strategies.some((s) => s.count !== undefined || s.sweep !== undefined)
+        ? { variants: strategyVariants(config).filter((v) => v.search).map((v) => v.id) }
+        : {}),
       ...inferenceHashInputs(config, 'search'),
     }),
     async run(context: StageContext) {
@@ -54,13 +59,14 @@ export function searchStage(resources: RunResources): Stage {
         const cleanAccuracy = (await context.store.readJson<ProxyArtifact>('proxy.json')).clean_accuracy;
         checkSearchFoundModules(strategy.name, 'Mods_Robust', result.modules, cleanAccuracy);
         const sets: Record<string, ModuleId[]> = { [strategy.name]: result.modules };
-        // A control with its own search draws its set once per seed, so --seeds also varies which set it gets.
+        // A control with its own search draws its set once per seed, so --seeds also varies which set it gets; with
+        // count: k, k sets per seed, each under its own search seed.
         for (const run of seedRuns(config)) {
-          const i = config.strategies.findIndex((s) => s.id === run.strategyId);
-          const own = config.strategies[i]!.search;
+          const own = run.variant.search;
           if (!own) continue;
-          const ownStrategy = await loader.load<SearchStrategy>('search', own, `strategies[${i}].search`);
-          sets[run.runId] = (await ownStrategy.search({ ...base, seed: run.seed, previous: { [strategy.name]: result.modules } })).modules;
+          const ownStrategy = await loader.load<SearchStrategy>('search', own, `strategies[${run.variant.index}].search`);
+          const seed = searchSeedOf(run.seed, run.variant.set);
+          sets[run.runId] = (await ownStrategy.search({ ...base, seed, previous: { [strategy.name]: result.modules } })).modules;
           checkSearchFoundModules(ownStrategy.name, run.runId, sets[run.runId]!, cleanAccuracy);
           context.log(`${run.runId}: ${sets[run.runId]!.join(' ')}`);
         }
