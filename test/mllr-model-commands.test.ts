@@ -71,6 +71,27 @@ describe('mllr inspect', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('shows the rope scaling of a Llama 3.1-style config, and none for plain RoPE', async () => {
+    const scaled = await runMllr(['inspect', '--model', join(FIXTURES, 'llama-rope-llama3')]);
+    expect(scaled.code).toBe(0);
+    expect(scaled.stdout).toMatch(/^rope scaling llama3 · factor 8 · low_freq_factor 1 · high_freq_factor 4 · original context 64$/m);
+    const json = await runMllr(['inspect', '--model', join(FIXTURES, 'llama-rope-linear'), '--json']);
+    expect(JSON.parse(json.stdout).architecture.ropeScaling).toEqual({ kind: 'linear', factor: 3 });
+    expect((await runMllr(['inspect', '--model', join(FIXTURES, 'llama-gqa-untied')])).stdout).toMatch(/^rope scaling none \(plain RoPE\)$/m);
+  });
+
+  it.each(['yarn', 'dynamic', 'longrope'])('refuses rope_scaling kind %s with exit code 2, naming the kind and config.json', async (kind) => {
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-rope-'));
+    const config = JSON.parse(readFileSync(join(FIXTURES, 'llama-rope-llama3', 'config.json'), 'utf8'));
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, rope_scaling: { rope_type: kind, factor: 4.0 } }));
+    copyFileSync(join(FIXTURES, 'llama-rope-llama3', 'model.safetensors'), join(dir, 'model.safetensors'));
+    const result = await runMllr(['inspect', '--model', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(join(dir, 'config.json'));
+    expect(result.stderr).toContain(`RoPE scaling kind "${kind}" is not supported`);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('refuses pickle checkpoints without reading them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-pickle-'));
     copyFileSync(join(FIXTURES, 'llama-mha-tied', 'config.json'), join(dir, 'config.json'));

@@ -1,4 +1,4 @@
-import { MODULE_TYPES, allModuleIds, type ModelArchitecture, type ModelFolderDescription } from '@mllr/core';
+import { MODULE_TYPES, allModuleIds, type ModelArchitecture, type ModelFolderDescription, type RopeScaling } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
 import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
@@ -50,6 +50,7 @@ export async function inspectCommand(options: InspectOptions, io: CliIo): Promis
     `format       ${model.format}${described ? ` (${described.file}: ${described.storedValues.toLocaleString('en-US')} values in ${described.storedTensors} initializers)` : ''}`,
     `shape        ${arch.numLayers} layers · hidden ${arch.hiddenSize} · ${arch.numHeads} heads (${arch.numKvHeads} key/value, head dim ${arch.headDim}) · MLP ${arch.intermediateSize} · vocab ${arch.vocabSize} · context ${arch.maxPositionEmbeddings}`,
     `details      rope θ ${arch.ropeTheta} · rms eps ${arch.rmsNormEps} · qkv bias ${yesNo(arch.qkvBias)} · tied embeddings ${yesNo(arch.tieWordEmbeddings)} · bos ${arch.bosTokenId ?? '-'} · eos ${arch.eosTokenIds.join(',') || '-'}`,
+    `rope scaling ${ropeScalingText(arch.ropeScaling)}`,
     `parameters   ${model.parameters.toLocaleString('en-US')}${described ? ' (from config.json)' : ` in ${model.tensors} tensors`}`,
     ...(described && !described.hiddenStates
       ? ['limits       no per-layer hidden-state outputs: generation and evaluation only; the probe, robustness, search and fine-tuning stages need a safetensors checkpoint']
@@ -71,4 +72,11 @@ async function fromCheckpoint(dir: string): Promise<ModelSummary> {
 
 function fromDescription(dir: string, described: ModelFolderDescription): ModelSummary {
   return { dir, architecture: described.architecture, parameters: described.parameters, tensors: described.storedTensors, format: described.format, described };
+}
+
+/** config.json's rope_scaling in its own terms, as a reader of the model card would look for it. */
+function ropeScalingText(scaling: RopeScaling | undefined): string {
+  if (!scaling) return 'none (plain RoPE)';
+  if (scaling.kind === 'linear') return `linear · factor ${scaling.factor}`;
+  return `llama3 · factor ${scaling.factor} · low_freq_factor ${scaling.lowFreqFactor} · high_freq_factor ${scaling.highFreqFactor} · original context ${scaling.originalMaxPositionEmbeddings}`;
 }
