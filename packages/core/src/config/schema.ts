@@ -275,6 +275,26 @@ export const LoraAdapterSchema = z
     if (new Set(a.targets).size !== a.targets.length) ctx.addIssue({ code: 'custom', path: ['targets'], message: 'a module type is listed twice' });
   });
 
+/** Bootstrap resamples of a comparison's intervals by default. */
+export const DEFAULT_COMPARISON_BOOTSTRAP = 2000;
+
+/**
+ * One comparison in the report and summary.json (`comparisons`): the strategy `strategy` (a configured id, say
+ * `ml-lr`) against the control `control` (say `random-control`): the difference in harmful_asr and expertise with a
+ * paired bootstrap interval over prompts and seeds, and where the control draws several sets per seed (`count`), the
+ * rank of the strategy's harmful_asr among them. `match` pairs swept variants: `sweep` (default) by equal sweep
+ * value, or the control's only variant; `expertise` with the control's variant of the closest mean expertise.
+ */
+export const ComparisonSchema = z.strictObject({
+  strategy: z.string().min(1),
+  control: z.string().min(1),
+  match: z.enum(['sweep', 'expertise']).default('sweep'),
+  /** Resamples of the bootstrap; default DEFAULT_COMPARISON_BOOTSTRAP. */
+  bootstrap: z.number().int().min(100).default(DEFAULT_COMPARISON_BOOTSTRAP),
+  /** Coverage of the intervals. */
+  level: z.number().gt(0).lt(1).default(0.95),
+});
+
 /** Fine-tuning hyperparameters shared by every compared strategy. */
 export const TrainingSchema = z.strictObject({
   learning_rate: z.number().positive().default(2e-3),
@@ -343,6 +363,8 @@ export const RunConfigSchema = z.strictObject({
   proxy: PluginRefSchema.default({ name: 'noise', options: {} }),
   search: PluginRefSchema.default({ name: 'greedy', options: {} }),
   strategies: z.array(StrategySchema).min(1).default(DEFAULT_STRATEGIES),
+  /** Strategy-against-control comparisons the report makes with paired bootstrap intervals (see ComparisonSchema). */
+  comparisons: z.array(ComparisonSchema).optional(),
   training: TrainingSchema.default(TrainingSchema.parse({})),
   judge: PluginRefSchema.default({ name: 'refusal', options: {} }),
   evaluators: z.array(PluginRefSchema).min(1).default([

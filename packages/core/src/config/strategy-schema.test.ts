@@ -36,3 +36,17 @@ describe('strategies[].count and strategies[].sweep', () => {
     ]);
   });
 });
+
+describe('comparisons', () => {
+  it('are absent unless given, and fill match, bootstrap and level with their defaults', () => {
+    expect(RunConfigSchema.parse({}).comparisons).toBeUndefined();
+    expect(RunConfigSchema.parse({ comparisons: [{ strategy: 'ml-lr', control: 'random-control' }] }).comparisons).toEqual([
+      { strategy: 'ml-lr', control: 'random-control', match: 'sweep', bootstrap: 2000, level: 0.95 },
+    ]);
+  });
+
+  it('report a bad match, too few resamples and a level outside (0, 1) with their paths', () => {
+    const result = RunConfigSchema.safeParse({ comparisons: [{ strategy: 'ml-lr', control: 'uniform', match: 'loss', bootstrap: 10, level: 1 }] });
+    expect(result.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['comparisons.0.bootstrap', 'comparisons.0.level', 'comparisons.0.match']);
+  });
+});
