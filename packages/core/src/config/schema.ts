@@ -320,6 +320,22 @@ const DEFAULT_STRATEGIES = [
   { id: 'random-control', schedule: { name: 'ml-lr', options: {} }, search: { name: 'random', options: {} } },
 ];
 
+/**
+ * `validate`: the ground truth of the robustness scores. For each module alone, fine-tune only that module (every
+ * other tensor, embeddings and norms included, frozen) with the run's data, and measure harmful_asr and expertise;
+ * a module's harm sensitivity is its rise in harmful_asr over the base model. Off by default: it is one short
+ * fine-tuning run per module and seed.
+ */
+export const ValidateSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Fine-tuning runs per module, on the run's first seeds (seed, seed + 1, …); a module's rise is their mean. */
+  seeds: positiveInt.default(1),
+  /** Steps of each module's fine-tuning; default: training.steps. */
+  steps: positiveInt.optional(),
+  /** Bootstrap resamples (over modules) of the Spearman correlation's 95% interval. */
+  bootstrap: z.number().int().min(100).default(2000),
+});
+
 /** The run config: every plugin slot and setting of one pipeline run. Unknown keys are errors (typos). */
 export const RunConfigSchema = z.strictObject({
   /** Seed for everything random in the run. */
@@ -366,6 +382,8 @@ export const RunConfigSchema = z.strictObject({
   /** Strategy-against-control comparisons the report makes with paired bootstrap intervals (see ComparisonSchema). */
   comparisons: z.array(ComparisonSchema).optional(),
   training: TrainingSchema.default(TrainingSchema.parse({})),
+  /** The per-module ground truth (off by default): see ValidateSchema. */
+  validate: ValidateSchema.prefault({}),
   judge: PluginRefSchema.default({ name: 'refusal', options: {} }),
   evaluators: z.array(PluginRefSchema).min(1).default([
     { name: 'harmful_asr', options: {} },

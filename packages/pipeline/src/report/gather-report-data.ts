@@ -2,6 +2,7 @@ import { MllrError, type MetricValue, type RunConfig, type RunStore } from '@mll
 import { GreedyOptionsSchema } from '@mllr/search';
 import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, RobustnessArtifact, SearchArtifact } from '../stages/ml-lr/artifacts.js';
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
+import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
 import { stageEngines } from '../stages/ml-lr/stage-engines.js';
 import { configSummary } from './config-summary.js';
 import { gatherDataNotes } from './data-notes.js';
@@ -11,11 +12,12 @@ import { METRICS, type GenerationsLink, type ReportData, type RunCurve, type Run
 type StoredStep = SearchArtifact['trace'][number] & { size?: number };
 
 /** The stages whose time the report lists, where they ran (the report itself is still running). */
-export const TIMED_STAGES = ['pretrain', 'base', 'proxy', 'robustness', 'search', 'ift', 'eval'] as const;
+export const TIMED_STAGES = ['pretrain', 'base', 'proxy', 'robustness', 'search', 'ift', 'eval', 'validate'] as const;
 
 /**
  * Reads what the report shows from a run folder: base.json, proxy.json, robustness.json, search.json, eval.json,
- * ift/<runId>.json for every run of the config (strategy × seed) and the stage records' times. A run whose curve is
+ * ift/<runId>.json for every run of the config (strategy × seed), validation.json where the validate stage ran, and
+ * the stage records' times. A run whose curve is
  * missing is reported through `warn` and left out of the curves.
  */
 export async function gatherReportData(store: RunStore, config: RunConfig, warn: (message: string) => void = () => {}): Promise<ReportData> {
@@ -27,6 +29,8 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
   const evaluation = evalMetrics(evalArtifact);
 
   const dataNotes = await gatherDataNotes(store);
+  // Only where the validate stage ran in this run (validate.enabled): a stale file from an earlier config is not shown.
+  const validation = config.validate.enabled && (await store.exists('validation.json')) ? await store.readJson<ValidationArtifact>('validation.json') : undefined;
 
   const timings: Record<string, number> = {};
   for (const stage of TIMED_STAGES) {
@@ -79,6 +83,7 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
     seeds,
     timings_s: timings,
     config: configSummary(config, seeds),
+    ...(validation ? { validation } : {}),
   };
 }
 

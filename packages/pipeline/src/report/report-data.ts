@@ -2,6 +2,7 @@ import type { LayerAccuracy } from '@mllr/proxies';
 import type { ModuleId } from '@mllr/core';
 import type { DataNotes } from './data-notes.js';
 import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
+import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
 
 /** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
 export const METRICS = ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const;
@@ -111,4 +112,6 @@ export interface ReportData {
   timings_s: Record<string, number>;
   /** The run config in a few readable lines. */
   config: ConfigRow[];
+  /** validation.json: each module fine-tuned alone (the `validate` stage); absent when it did not run. */
+  validation?: ValidationArtifact;
 }

@@ -1,5 +1,6 @@
 import { METRICS, type ReportData, type RunMetrics } from './report-data.js';
 import { aggregateRuns } from './seed-aggregate.js';
+import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
 
 /**
  * summary.json, the file other tools read. The first six fields are fixed by DESIGN.md; `seeds`, `runs_sd` and
@@ -21,6 +22,12 @@ export interface Summary {
   runs_per_seed: Record<string, RunMetrics>;
   /** Records the run could not use and skipped (data.on_invalid: skip), by dataset file and reason; `{}` when none. */
   skipped_records: Record<string, Record<string, number>>;
+  /**
+   * The validate stage's ground truth, where it ran: Spearman's ρ between the robustness score and minus the harm
+   * sensitivity (the rise in harmful_asr when the module alone is fine-tuned), its bootstrap 95% interval over modules
+   * (null when undefined), and each module's score, harmful_asr, rise and expertise.
+   */
+  validation?: { spearman: number | null; ci: [number, number] | null; modules: ValidationArtifact['modules'] };
 }
 
 /** The summary of a run's report data. */
@@ -43,6 +50,9 @@ export function buildSummary(data: ReportData): Summary {
     ...(Object.keys(sd).length > 0 ? { runs_sd: sd } : {}),
     runs_per_seed: perSeed,
     skipped_records: structuredClone(data.data_notes?.skipped_records ?? {}),
+    ...(data.validation
+      ? { validation: { spearman: data.validation.spearman, ci: data.validation.ci, modules: structuredClone(data.validation.modules) } }
+      : {}),
   };
 }
 

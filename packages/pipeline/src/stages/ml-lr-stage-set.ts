@@ -9,6 +9,7 @@ import { reportStage } from './ml-lr/report-stage.js';
 import { robustnessStage } from './ml-lr/robustness-stage.js';
 import { RunResources } from './ml-lr/run-resources.js';
 import { searchStage } from './ml-lr/search-stage.js';
+import { validateStage } from './ml-lr/validate-stage.js';
 import { INFERENCE_STAGES, stageEngines, stageEnginesText } from './ml-lr/stage-engines.js';
 
 /** The stage names of the ML-LR pipeline, in order (see DESIGN.md); `pretrain` comes first when the config asks for it. */
@@ -16,7 +17,10 @@ export const ML_LR_STAGES = ['base', 'proxy', 'robustness', 'search', 'ift', 'ev
 
 export { INFERENCE_STAGES } from './ml-lr/stage-engines.js';
 
-/** The built-in `ml-lr` stage set: [pretrain →] base → proxy → robustness → search → ift → eval → report. */
+/**
+ * The built-in `ml-lr` stage set: [pretrain →] base → proxy → robustness → search → ift → eval [→ validate] → report
+ * (`validate` with `validate.enabled`).
+ */
 export function register(container: DependencyContainer, _options: Record<string, unknown>, info: PluginInfo): void {
   const config = container.resolve<RunConfig>(RunConfigToken);
   for (const stage of Object.keys(config.engine.stage_inference)) {
@@ -41,6 +45,7 @@ export function register(container: DependencyContainer, _options: Record<string
       searchStage(resources),
       iftStage(resources),
       evalStage(resources),
+      ...(config.validate.enabled ? [validateStage(resources)] : []),
       reportStage(),
     ],
     preflight: async () => [...(await modelProblems(config, info.configDir)), ...(await dataProblems(config, resources.dataDir))],

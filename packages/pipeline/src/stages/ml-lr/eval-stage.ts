@@ -61,7 +61,7 @@ export function evalStage(resources: RunResources): Stage {
 }
 
 /** What every model's evaluation depends on, whichever models the run has. */
-function evaluationInputs(config: RunConfig): Record<string, unknown> {
+export function evaluationInputs(config: RunConfig): Record<string, unknown> {
   return {
     judge: config.judge,
     evaluators: config.evaluators,

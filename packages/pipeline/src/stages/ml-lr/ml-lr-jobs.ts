@@ -21,6 +21,7 @@ import type { SearchArtifact } from './artifacts.js';
 import { openProbeEngines, probeContext, type ProbeEngines } from './probe-context.js';
 import { RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
+import { validateModuleHandler } from './validate-jobs.js';
 
 /** Job `score-module`: one module's robustness score. */
 export interface ScoreModuleJob {
@@ -107,6 +108,8 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
           await engine.dispose();
         }
       },
+
+      'validate-module': validateModuleHandler(resources),
     },
     async dispose() {
       const open = probing;
