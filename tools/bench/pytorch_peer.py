@@ -125,6 +125,24 @@ class Layer(torch.nn.Module):
         return x + self.mlp(self.post_attention_layernorm(x)), present
 
 
+def scaled_inv_freq(inv_freq, scaling):
+    """config.json rope_scaling as mllr runs it (linear, llama3), so the peer computes the same model."""
+    kind = None if scaling is None else scaling.get("rope_type", scaling.get("type"))
+    if kind in (None, "default"):
+        return inv_freq
+    if kind == "linear":
+        return inv_freq / scaling["factor"]
+    if kind != "llama3":
+        fail(f"rope_scaling kind {kind!r} is not supported (mllr runs linear and llama3)")
+    factor, lo, hi = scaling["factor"], scaling["low_freq_factor"], scaling["high_freq_factor"]
+    context = scaling["original_max_position_embeddings"]
+    wavelength = 2 * math.pi / inv_freq
+    long_waves = torch.where(wavelength > context / lo, inv_freq / factor, inv_freq)
+    t = (context / wavelength - lo) / (hi - lo)
+    in_band = (wavelength >= context / hi) & (wavelength <= context / lo)
+    return torch.where(in_band, (1 - t) * long_waves / factor + t * long_waves, long_waves)
+
+
 class Decoder(torch.nn.Module):
     """Llama / qwen2 / mistral decoder with parameters named as in the Hugging Face checkpoint."""
 
@@ -138,7 +156,7 @@ class Decoder(torch.nn.Module):
         if not c["tied"]:
             self.lm_head = torch.nn.Linear(c["hidden"], c["vocab"], bias=False)
         half = c["head_dim"] // 2
-        inv_freq = 1.0 / (c["rope_theta"] ** (torch.arange(0, half, dtype=torch.float32) * 2 / c["head_dim"]))
+        inv_freq = scaled_inv_freq(1.0 / (c["rope_theta"] ** (torch.arange(0, half, dtype=torch.float32) * 2 / c["head_dim"])), c["rope_scaling"])
         angles = torch.outer(torch.arange(c["context"], dtype=torch.float32), inv_freq)
         angles = torch.cat((angles, angles), dim=-1)
         self.register_buffer("cos", angles.cos(), persistent=False)
@@ -176,6 +194,7 @@ def load_model(folder):
         "context": config["max_position_embeddings"],
         "eps": config.get("rms_norm_eps", 1e-6),
         "rope_theta": config.get("rope_theta", 10000.0),
+        "rope_scaling": config.get("rope_scaling"),
         "tied": bool(config.get("tie_word_embeddings", False)),
         "vocab": config["vocab_size"],
         "bias": bool(config.get("attention_bias", config.get("model_type") == "qwen2")),
