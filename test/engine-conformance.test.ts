@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { OnnxEngineProvider, exportOnnx } from '@mllr/backend-onnx';
 import { TfjsEngineProvider } from '@mllr/backend-tfjs';
 import type { InferenceEngine } from '@mllr/core';
-import { loadCheckpoint } from '@mllr/model';
+import { loadCheckpoint, loadModelConfig } from '@mllr/model';
 import { describe, expect, it } from 'vitest';
 import { FORWARD_TOLERANCE, describeEngineConformance, engineFromProvider, type EngineUnderTest } from './support/engine-conformance.js';
 import { fixtureDir, fixtureNames, maxAbsDiff, readForwardReference } from './support/fixture-references.js';
@@ -34,7 +34,8 @@ const onnxExported: EngineUnderTest = {
 };
 
 const onnxCheckpoint = engineFromProvider(onnx, ONNX_OPTIONS);
-describeEngineConformance([engineFromProvider(new TfjsEngineProvider()), onnxCheckpoint, onnxExported]);
+const tfjs = engineFromProvider(new TfjsEngineProvider());
+describeEngineConformance([tfjs, onnxCheckpoint, onnxExported]);
 
 // The export writes the in-memory graph and weights to files: beyond the suite's 1e-4 against PyTorch, the two
 // must agree to float rounding.
@@ -65,6 +66,24 @@ describe.skipIf(fixtureNames().length === 0)('RoPE-scaled fixtures', () => {
       const logits = await engine.logits({ sequences: [reference.prompts[prompt]!] });
       await engine.dispose();
       expect(maxAbsDiff(logits.data[0]!, reference.logits[prompt]!)).toBeGreaterThan(100 * FORWARD_TOLERANCE);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps rope_scaling in the config.json of a model each training engine saves and of an ONNX export', async () => {
+    const source = await loadCheckpoint(fixtureDir('llama-rope-llama3'));
+    expect(source.architecture.ropeScaling?.kind).toBe('llama3');
+    const dir = mkdtempSync(join(tmpdir(), 'mllr-conformance-rope-save-'));
+    try {
+      for (const [name, engine] of [['tfjs', tfjs], ['onnx', onnxCheckpoint]] as const) {
+        const trainer = await engine.openTraining!(fixtureDir('llama-rope-llama3'));
+        await trainer.save(join(dir, name));
+        await trainer.dispose();
+        expect((await loadModelConfig(join(dir, name))).ropeScaling, name).toEqual(source.architecture.ropeScaling);
+      }
+      await exportOnnx(source, join(dir, 'export'));
+      expect((await loadModelConfig(join(dir, 'export'))).ropeScaling).toEqual(source.architecture.ropeScaling);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
