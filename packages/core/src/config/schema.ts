@@ -46,6 +46,7 @@ export const DatasetSourceSchema = z.strictObject({
       input: z.string().optional(),
       response: z.string().optional(),
       label: z.string().optional(),
+      messages: z.string().optional(),
     })
     .optional(),
   limit: z.number().int().positive().optional(),

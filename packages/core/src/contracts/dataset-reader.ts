@@ -1,9 +1,16 @@
 import { serviceToken } from '../di.js';
+import type { ChatMessage } from './tokenizer.js';
 
-/** One instruction sample before templating. */
+/**
+ * One instruction sample before templating. A sample from a chat dataset (`messages`, `sharegpt` presets) keeps its
+ * whole conversation in `messages`, which training renders; `prompt` is its first user turn and `response` the
+ * first assistant turn after it, for the stages that take single prompts (evaluation, probes, splits).
+ */
 export interface ChatSample {
   prompt: string;
   response?: string;
+  /** The conversation, when the sample is one: every assistant turn is trained on. */
+  messages?: readonly ChatMessage[];
   /** Optional class label (`harmful` / `benign`) or category. */
   label?: string;
   /** Where it came from, for error messages: `file:line` or `file#record`. */
@@ -15,7 +22,8 @@ export interface DatasetSource {
   path: string;
   /** A named preset (alpaca, advbench, gsm8k, …) or the generic mapping. */
   preset?: string;
-  fields?: Partial<Record<'prompt' | 'input' | 'response' | 'label', string>>;
+  /** Record keys overriding the preset's; `messages` is the list of turns of a chat preset. */
+  fields?: Partial<Record<'prompt' | 'input' | 'response' | 'label' | 'messages', string>>;
   limit?: number;
 }
 

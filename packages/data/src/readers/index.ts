@@ -14,6 +14,8 @@ export { checkDatasetSource } from './check-source.js';
 
 /** A file of prompts whose prompt column (prompt, goal, instruction) is found by name. */
 export { PROMPT_COLUMNS, promptFileSource } from './prompt-file.js';
+/** A file's first record, and the chat preset its layout calls for (for files given without a preset). */
+export { chatPresetFor, firstRecord } from './first-record.js';
 
 /** Named field mappings for known dataset layouts. */
 export { DATASET_PRESETS, PRESET_NAMES, presetFor, resolveMapping } from './presets.js';
@@ -23,9 +25,13 @@ export type { DataFormat, DatasetPreset, FieldMapping, PresetName, ResolvedMappi
 export { normalizePrompt, splitSamples } from './split-samples.js';
 export type { SampleSplits, SplitOptions } from './split-samples.js';
 
-/** Chat-template rendering and tokenization of samples for training. */
+/** Chat-template rendering and tokenization of samples (and of conversations, assistant turns only) for training. */
 export { toChatSampleText, toTrainExample } from './train-example.js';
 export type { ChatSampleText } from './train-example.js';
+export { conversationTrainExample } from './conversation-example.js';
+export type { ConversationLayout } from './conversation.js';
+/** Cutting a training example to a token budget, its response spans with it. */
+export { cutTrainExample } from './cut-example.js';
 
 /** Pre-tokenized training examples ({"ids", "prompt_length"} JSON Lines), used as they are. */
 export { isTokenExampleFile, readTokenExamples, tokenExample } from './token-examples.js';

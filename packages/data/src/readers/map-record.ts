@@ -1,3 +1,4 @@
+import { conversationToSample } from './conversation.js';
 import { describeType, recordError } from './data-error.js';
 import type { ResolvedMapping } from './presets.js';
 import type { RawRecord, ReadSample } from './read-sample.js';
@@ -16,6 +17,12 @@ export function recordToSample(record: RawRecord, mapping: ResolvedMapping): Rea
   }
   const fields = value as Record<string, unknown>;
   const { prompt: promptKey, input: inputKey, response: responseKey, label: labelKey } = mapping.fields;
+  if (mapping.conversation) {
+    const sample = conversationToSample(fields, mapping.fields.messages!, mapping.conversation, where);
+    const label = optionalString(fields, labelKey, 'label', where) ?? mapping.label;
+    if (label !== undefined) sample.label = label;
+    return sample;
+  }
 
   const instruction = requiredString(fields, promptKey, 'prompt', where);
   if (instruction.trim() === '') throw recordError(where, 'empty_prompt', `field "${promptKey}" (the prompt) is empty`);
@@ -35,11 +42,18 @@ function requiredString(fields: Record<string, unknown>, key: string, role: stri
   if (!Object.hasOwn(fields, key) || fields[key] === undefined) {
     const present = Object.keys(fields);
     const has = present.length === 0 ? 'the record has no fields' : `the record has: ${present.join(', ')}`;
-    throw recordError(where, 'missing_field', `missing field "${key}" (the ${role}); ${has}`);
+    throw recordError(where, 'missing_field', `missing field "${key}" (the ${role}); ${has}${chatHint(fields)}`);
   }
   const value = fields[key];
   if (typeof value !== 'string') throw recordError(where, 'wrong_type', `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`);
   return value;
+}
+
+/** A pointer to the chat presets when a record looks like a conversation (the usual cause of a missing prompt). */
+function chatHint(fields: Record<string, unknown>): string {
+  if (Array.isArray(fields['messages'])) return ' (a chat conversation: use the messages preset)';
+  if (Array.isArray(fields['conversations'])) return ' (a ShareGPT conversation: use the sharegpt preset)';
+  return '';
 }
 
 /** An optional field: absent, null or blank means "none"; anything else must be a string. */

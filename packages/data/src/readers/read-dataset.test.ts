@@ -103,7 +103,7 @@ describe('field mapping', () => {
   });
 
   it('documents every preset with its fields', () => {
-    expect(PRESET_NAMES).toEqual(['advbench', 'alpaca', 'code-alpaca', 'gsm8k', 'safety-tuned-llamas', 'generic']);
+    expect(PRESET_NAMES).toEqual(['advbench', 'alpaca', 'code-alpaca', 'gsm8k', 'safety-tuned-llamas', 'messages', 'sharegpt', 'generic']);
     for (const name of PRESET_NAMES) expect(DATASET_PRESETS[name].description.length).toBeGreaterThan(20);
     expect(DATASET_PRESETS['safety-tuned-llamas']).toMatchObject({ fields: { prompt: 'instruction', input: 'input', response: 'output' }, label: 'harmful' });
   });

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatSample, TrainExample, Tokenizer } from '@mllr/core';
 import { MllrError } from '@mllr/core';
+import { conversationTrainExample } from './conversation-example.js';
 import { recordError } from './data-error.js';
 
 /** A sample rendered through a chat template: the prompt up to where the reply starts, and the whole exchange. */
@@ -35,13 +36,16 @@ export function toChatSampleText(sample: ChatSample, tokenizer: Pick<Tokenizer, 
 }
 
 /**
- * Tokenizes a rendered sample for training. Special tokens are not added, because the template writes them itself
+ * Tokenizes a rendered sample for training. A conversation (a sample with `messages`, from a chat preset) trains on
+ * every assistant turn: see {@link conversationTrainExample}; a single-turn one gives the same example as a
+ * prompt/response sample would. Special tokens are not added, because the template writes them itself
  * (as Hugging Face's apply_chat_template does). `promptLength` is the token count of the prompt render, so the loss
  * covers only the response; should the tokenizer merge a token across the prompt/response boundary, that token
  * counts as response (the longest common prefix of the two encodings is the prompt). A sample that cannot be trained
  * on is an InvalidRecordError (`no_response`, `no_tokens`), so a caller may skip and count it.
  */
 export function toTrainExample(sample: ChatSample, tokenizer: Pick<Tokenizer, 'applyChatTemplate' | 'encode'>): TrainExample {
+  if (sample.messages) return conversationTrainExample(sample.messages, sample.source, tokenizer);
   const { prompt, text } = toChatSampleText(sample, tokenizer);
   const ids = tokenizer.encode(text, { addSpecialTokens: false });
   const promptIds = tokenizer.encode(prompt, { addSpecialTokens: false });

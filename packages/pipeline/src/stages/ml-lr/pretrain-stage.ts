@@ -16,7 +16,7 @@ import {
   type StageContext,
   type TrainExample,
 } from '@mllr/core';
-import { toTrainExample } from '@mllr/data';
+import { cutTrainExample, toTrainExample } from '@mllr/data';
 import {
   architectureToConfig,
   initialTensors,
@@ -110,7 +110,7 @@ export function pretrainStage(resources: RunResources): Stage {
       const work = await mkdtemp(join(tmpdir(), 'mllr-pretrain-'));
       try {
         const trained = trainByteLevelBpe(
-          samples.flatMap((s) => [s.prompt, s.response!]),
+          samples.flatMap((s) => (s.messages ? s.messages.map((m) => m.content) : [s.prompt, s.response!])),
           { vocabSize: pretrain.tokenizer.vocab_size, minFrequency: pretrain.tokenizer.min_frequency, modelMaxLength: pretrain.architecture.context },
         );
         context.log(`tokenizer: byte-level BPE, ${trained.vocabSize} ids (${trained.merges} merges)`);
@@ -125,10 +125,10 @@ export function pretrainStage(resources: RunResources): Stage {
         const tokenizer = await loadTokenizer(initial);
         const examples: TrainExample[] = [];
         for (const s of epoch) {
-          const { ids, promptLength } = toTrainExample(s, tokenizer);
-          // `all`: every token after <s> is in the loss; `response`: the reply's tokens only (none left: skipped).
-          const masked = pretrain.loss === 'all' ? 1 : promptLength;
-          if (masked < pretrain.max_tokens) examples.push({ ids: ids.slice(0, pretrain.max_tokens), promptLength: masked });
+          const example = toTrainExample(s, tokenizer);
+          // `all`: every token after <s> is in the loss; `response`: the replies' tokens only (none left: skipped).
+          const cut = cutTrainExample(pretrain.loss === 'all' ? { ids: example.ids, promptLength: 1 } : example, pretrain.max_tokens);
+          if (cut) examples.push(cut);
         }
         if (examples.length === 0) throw new MllrError('DATA_INVALID', `no pretraining sample has any response token within max_tokens (${pretrain.max_tokens})`);
         const meanTokens = examples.reduce((n, e) => n + e.ids.length, 0) / examples.length;

@@ -1,10 +1,11 @@
 import { MllrError, type ChatSample, type InvalidRecord, type TrainExample } from '@mllr/core';
-import { InvalidRecordError, toTrainExample } from '@mllr/data';
+import { InvalidRecordError, cutTrainExample, toTrainExample } from '@mllr/data';
 import type { HfTokenizer } from '@mllr/model';
 
 /**
- * Fine-tuning examples from chat samples: each rendered with the model's chat template and tokenized, then cut to
- * `maxTokens`; an example whose prompt alone fills that is left out, since none of its response would be trained on.
+ * Fine-tuning examples from chat samples: each rendered with the model's chat template and tokenized (a conversation
+ * with every assistant turn as a response span), then cut to `maxTokens` with its spans; an example whose prompt alone
+ * fills that is left out, since none of its response would be trained on.
  * No example left is DATA_INVALID. A sample that cannot be trained on (an empty response, one with no tokens, a prompt
  * that fills `maxTokens`) goes to `onInvalid` and is skipped; without `onInvalid` it is DATA_INVALID naming it
  * (except a too-long prompt, which is left out silently as before).
@@ -35,8 +36,8 @@ export function fitTrainExamples(
       invalid(error);
       continue;
     }
-    if (example.ids.length <= maxTokens) examples.push(example);
-    else if (example.promptLength < maxTokens) examples.push({ ids: example.ids.slice(0, maxTokens), promptLength: example.promptLength });
+    const cut = cutTrainExample(example, maxTokens);
+    if (cut) examples.push(cut);
     else if (onInvalid) {
       onInvalid({ where: sample.source, reason: 'too_long', message: `${sample.source}: the prompt alone fills ${maxTokens} tokens (${limitName}), leaving no room for its response` });
     }
