@@ -140,7 +140,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
 
   program
     .command('finetune')
-    .description('fine-tune one model on a data file, every tensor at --lr or by a plan from export-plan --format torch')
+    .description('fine-tune one model (or a LoRA adapter on it) on a data file, every tensor at --lr or by a plan from export-plan --format torch')
     .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
     .requiredOption('--data <file>', 'training data: a dataset file (CSV, JSON, JSONL) or pre-tokenized JSON Lines {"ids": [...], "prompt_length": n}')
     .requiredOption('--out <dir>', 'folder for the fine-tuned model (Hugging Face layout) and finetune.json; must be absent or empty')
@@ -154,7 +154,12 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--weight-decay <w>', 'AdamW weight decay (without --plan, or for plan groups that give none)', nonNegative('--weight-decay'))
     .option('--no-shuffle', 'train on the examples in file order instead of a seeded shuffle')
     .addOption(new Option('--engine <engine>', 'training engine (default: engine.training of the default config)').choices(['tfjs', 'onnx']))
-    .option('--seed <n>', 'seed of the data order', wholeNumber('--seed'))
+    .option('--seed <n>', 'seed of the data order (and of a fresh LoRA adapter\'s A)', wholeNumber('--seed'))
+    .option('--lora-r <r>', 'train a LoRA adapter of rank r (W frozen) and write --out/adapter (PEFT) and --out/merged instead of the model', positiveInt('--lora-r'))
+    .option('--lora-alpha <a>', 'LoRA alpha: the adapter is scaled by alpha/r (default 16)', positiveNumber('--lora-alpha'))
+    .option('--lora-targets <types>', 'module types that get an adapter, comma-separated from q,k,v,o,gate,up,down (default: all seven)')
+    .option('--lora-rslora', 'scale the adapter by alpha/√r (rank-stabilised LoRA)')
+    .option('--adapter-init <dir>', 'start from this PEFT LoRA adapter folder (adapter_config.json + adapter_model.safetensors) instead of a fresh one')
     .option('--force', 'replace an earlier result in --out')
     .option('--json', 'print one {"step", "loss", "grad_norm", "tokens"} line per step and a final {"out", …} line')
     .action(async (options: FinetuneCommandOptions) => setExitCode(await finetuneCommand(options, io)));

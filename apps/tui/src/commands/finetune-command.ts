@@ -1,12 +1,12 @@
 import { StoppedError } from '@mllr/core';
-import { BUILTIN_PLUGINS, finetuneSettings, loadRunConfig, resolveModelDir, runFinetune, type FinetuneFlags, type FinetuneResult } from '@mllr/pipeline';
+import { BUILTIN_PLUGINS, finetuneSettings, loadRunConfig, resolveModelDir, runFinetune, type FinetuneFlags, type FinetuneResult, type LoraFlags } from '@mllr/pipeline';
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.js';
 import { renderFinetuneJson, renderFinetuneLines, type FinetuneRenderer } from '../render/finetune-output.js';
 import { renderFinetuneProgress } from '../render/render-finetune-progress.js';
 
-/** Options of `mllr finetune` as commander parses them: the pipeline's numeric flags plus the command's own. */
-export interface FinetuneCommandOptions extends FinetuneFlags {
+/** Options of `mllr finetune` as commander parses them: the pipeline's numeric and LoRA flags plus the command's own. */
+export interface FinetuneCommandOptions extends FinetuneFlags, LoraFlags {
   model: string;
   data: string;
   out: string;
@@ -48,6 +48,7 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
       ...(options.plan !== undefined ? { plan: resolve(io.cwd, options.plan) } : {}),
       engine,
       settings,
+      lora: { loraR: options.loraR, loraAlpha: options.loraAlpha, loraTargets: options.loraTargets, loraRslora: options.loraRslora, adapterInit: options.adapterInit },
       onInvalid: config.data.on_invalid,
       force: options.force ?? false,
       cwd: io.cwd,

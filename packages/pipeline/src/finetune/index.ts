@@ -1,5 +1,7 @@
 // `mllr finetune`: one fine-tuning run outside the pipeline, with the uniform schedule or a learning-rate plan.
-export { FINETUNE_RECORD, UNIFORM_GROUP, runFinetune } from './run-finetune.js';
+export { FINETUNE_RECORD, LORA_OUT, UNIFORM_GROUP, runFinetune } from './run-finetune.js';
+export { finetuneLora } from './lora-flags.js';
+export type { FinetuneLora, LoraFlags } from './lora-flags.js';
 export type { FinetuneOptions, FinetuneResult, FinetuneStart, FinetuneStep } from './run-finetune.js';
 export { finetuneSettings } from './finetune-settings.js';
 export type { FinetuneFlags, FinetuneSettings } from './finetune-settings.js';

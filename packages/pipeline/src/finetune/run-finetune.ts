@@ -1,14 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MllrError, writeFileAtomic, type EngineProvider, type ModelArchitecture, type PluginRef } from '@mllr/core';
+import { MllrError, writeFileAtomic, type EngineProvider, type LoraTrainingEngine, type ModelArchitecture, type PluginRef, type TrainingEngine } from '@mllr/core';
 import { DEFAULT_LR_SHAPE, runFineTuning } from '@mllr/schedules';
-import { expectedTensorShapes, loadModelConfig } from '@mllr/model';
+import { PEFT_PREFIX, expectedTensorShapes, loadModelConfig, loraShapes, peftTensorName } from '@mllr/model';
 import { loadEngineProvider } from '../engines/open-engine.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { loadFinetuneExamples } from './finetune-examples.js';
 import type { FinetuneSettings } from './finetune-settings.js';
+import { finetuneLora, type LoraFlags } from './lora-flags.js';
 import { checkOutFolder, createStagingFolder, publishFolder } from './out-folder.js';
 import { readFinetunePlan, type FinetunePlan } from './plan-file.js';
 import { PlanSchedule } from './plan-schedule.js';
@@ -18,6 +19,9 @@ export const FINETUNE_RECORD = 'finetune.json';
 
 /** Name of the one group of the uniform schedule (no `--plan`). */
 export const UNIFORM_GROUP = 'all';
+
+/** Where a LoRA run's adapter (PEFT format) and merged model (Hugging Face layout) go inside `--out`. */
+export const LORA_OUT = { adapter: 'adapter', merged: 'merged' } as const;
 
 /** What one `mllr finetune` run needs (paths already resolved). */
 export interface FinetuneOptions {
@@ -34,6 +38,11 @@ export interface FinetuneOptions {
   plan?: string;
   /** The training engine plugin (`tfjs`, `onnx`, `module:…`). */
   engine: PluginRef;
+  /**
+   * The LoRA flags: with --lora-r or --adapter-init, train an adapter (W frozen) and write `out/adapter` (PEFT) and
+   * `out/merged` (Hugging Face) instead of the model (relative paths against `cwd`).
+   */
+  lora?: LoraFlags;
   settings: FinetuneSettings;
   /** Replace an earlier result in `out`. */
   force?: boolean;
@@ -92,10 +101,12 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const modelDir = resolve(options.model);
   const out = resolve(options.out);
   const architecture = await modelArchitecture(modelDir);
-  const tensors = [...expectedTensorShapes(architecture).keys()];
+  const lora = options.lora ? await finetuneLora(options.lora, architecture, options.cwd ?? process.cwd()) : undefined;
+  // A LoRA run trains the adapter's tensors only; a plan names them by their PEFT names (export-plan of a LoRA run).
+  const tensors = lora ? [...loraShapes(architecture, lora.settings).keys()] : [...expectedTensorShapes(architecture).keys()];
   if (!existsSync(options.data)) throw new MllrError('DATA_INVALID', `--data ${options.data}: file not found`);
   const plan: Pick<FinetunePlan, 'groups' | 'shape'> = options.plan
-    ? await readFinetunePlan(options.plan, tensors, settings.weightDecay)
+    ? await readPlan(options.plan, tensors, settings.weightDecay, lora !== undefined)
     : { groups: [{ name: UNIFORM_GROUP, tensors, learningRate: settings.learningRate, weightDecay: settings.weightDecay }], shape: DEFAULT_LR_SHAPE };
   if (plan.shape.warmupSteps > settings.steps) {
     throw new MllrError('ARGUMENT_INVALID', `--plan ${options.plan}: its warm-up of ${plan.shape.warmupSteps} steps is longer than --steps ${settings.steps}`);
@@ -108,10 +119,20 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   });
 
   const provider = await loadTrainingProvider(options.engine, options.catalog ?? BUILTIN_PLUGINS, options.cwd ?? process.cwd());
-  if (!provider.openTraining) {
-    throw new MllrError('ARGUMENT_INVALID', `--engine ${provider.name}: the ${provider.name} engine cannot train (it opens no training engine); use another --engine`);
+  let engine: TrainingEngine;
+  let loraEngine: LoraTrainingEngine | undefined;
+  if (lora) {
+    if (!provider.openLoraTraining) {
+      throw new MllrError('ARGUMENT_INVALID', `--engine ${provider.name}: the ${provider.name} engine does not train LoRA adapters; use --engine onnx`);
+    }
+    loraEngine = await provider.openLoraTraining(modelDir, { settings: lora.settings, seed: settings.seed, ...(lora.init !== undefined ? { init: lora.init } : {}) });
+    engine = loraEngine;
+  } else {
+    if (!provider.openTraining) {
+      throw new MllrError('ARGUMENT_INVALID', `--engine ${provider.name}: the ${provider.name} engine cannot train (it opens no training engine); use another --engine`);
+    }
+    engine = await provider.openTraining(modelDir);
   }
-  const engine = await provider.openTraining(modelDir);
   const staging = await createStagingFolder(out);
   let published = false;
   try {
@@ -143,8 +164,9 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       shuffle: settings.shuffle,
       ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
       onStep: (p) => options.onStep?.({ step: p.step + 1, steps: settings.steps, loss: p.loss, gradNorm: p.gradNorm, tokens: p.tokens }),
-      saveTo: staging,
+      saveTo: loraEngine ? join(staging, LORA_OUT.merged) : staging,
     });
+    await loraEngine?.saveAdapter(join(staging, LORA_OUT.adapter), { baseModel: modelDir });
     const elapsedS = (performance.now() - started) / 1000;
     const record = {
       format: 'mllr-finetune/v1',
@@ -155,6 +177,9 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       examples: examples.length,
       skipped_records: skipped,
       plan: options.plan !== undefined ? resolve(options.plan) : null,
+      adapter: lora
+        ? { type: 'lora', r: lora.settings.r, alpha: lora.settings.alpha, dropout: lora.settings.dropout, targets: lora.settings.targets, rslora: lora.settings.rslora, init: lora.init ?? null }
+        : null,
       engine: { name: engine.name, device: engine.device },
       settings: {
         steps: settings.steps,
@@ -190,6 +215,13 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     await engine.dispose();
     if (!published) await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** A `--plan` file; for a LoRA run its tensors are PEFT names, mapped to the engine's adapter names. */
+async function readPlan(file: string, tensors: readonly string[], weightDecay: number, lora: boolean): Promise<FinetunePlan> {
+  if (!lora) return readFinetunePlan(file, tensors, weightDecay);
+  const plan = await readFinetunePlan(file, tensors.map(peftTensorName), weightDecay);
+  return { ...plan, groups: plan.groups.map((g) => ({ ...g, tensors: g.tensors.map((t) => t.slice(PEFT_PREFIX.length)) })) };
 }
 
 /**
