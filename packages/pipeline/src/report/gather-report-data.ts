@@ -4,6 +4,7 @@ import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, Robustness
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
 import { stageEngines } from '../stages/ml-lr/stage-engines.js';
+import { compareStrategies } from '../study/comparisons.js';
 import { configSummary } from './config-summary.js';
 import { gatherDataNotes } from './data-notes.js';
 import { METRICS, type GenerationsLink, type ReportData, type RunCurve, type RunMetrics } from './report-data.js';
@@ -31,6 +32,8 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
   const dataNotes = await gatherDataNotes(store);
   // Only where the validate stage ran in this run (validate.enabled): a stale file from an earlier config is not shown.
   const validation = config.validate.enabled && (await store.exists('validation.json')) ? await store.readJson<ValidationArtifact>('validation.json') : undefined;
+  // The statistics of issue 17: each configured comparison from the runs' per-prompt judgments (eval/<run>.jsonl).
+  const comparisons = config.comparisons?.length ? await compareStrategies(store, config, evaluation, warn) : undefined;
 
   const timings: Record<string, number> = {};
   for (const stage of TIMED_STAGES) {
@@ -84,6 +87,7 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
     timings_s: timings,
     config: configSummary(config, seeds),
     ...(validation ? { validation } : {}),
+    ...(comparisons ? { comparisons } : {}),
   };
 }
 

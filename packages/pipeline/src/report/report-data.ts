@@ -3,6 +3,7 @@ import type { ModuleId } from '@mllr/core';
 import type { DataNotes } from './data-notes.js';
 import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
+import type { Comparison } from '../study/comparisons.js';
 
 /** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
 export const METRICS = ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const;
@@ -114,4 +115,6 @@ export interface ReportData {
   config: ConfigRow[];
   /** validation.json: each module fine-tuned alone (the `validate` stage); absent when it did not run. */
   validation?: ValidationArtifact;
+  /** Strategy-against-control comparisons (summary.json `comparisons`), where the config asks for them. */
+  comparisons?: Comparison[];
 }

@@ -28,6 +28,11 @@ export interface Summary {
    * (null when undefined), and each module's score, harmful_asr, rise and expertise.
    */
   validation?: { spearman: number | null; ci: [number, number] | null; modules: ValidationArtifact['modules'] };
+  /**
+   * Strategy against control, where the config lists `comparisons`: harmful_asr and expertise differences (strategy −
+   * control) with paired bootstrap intervals over prompts and seeds, and the permutation p-value among k random sets.
+   */
+  comparisons?: ReportData['comparisons'];
 }
 
 /** The summary of a run's report data. */
@@ -53,6 +58,7 @@ export function buildSummary(data: ReportData): Summary {
     ...(data.validation
       ? { validation: { spearman: data.validation.spearman, ci: data.validation.ci, modules: structuredClone(data.validation.modules) } }
       : {}),
+    ...(data.comparisons ? { comparisons: structuredClone(data.comparisons) } : {}),
   };
 }
 
