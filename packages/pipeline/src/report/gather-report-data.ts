@@ -3,6 +3,8 @@ import { GreedyOptionsSchema } from '@mllr/search';
 import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, RobustnessArtifact, SearchArtifact } from '../stages/ml-lr/artifacts.js';
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
+import { paretoData } from './study/pareto-data.js';
+import { strategyLabels } from './study/strategy-labels.js';
 import { stageEngines } from '../stages/ml-lr/stage-engines.js';
 import { compareStrategies } from '../study/comparisons.js';
 import { configSummary } from './config-summary.js';
@@ -87,8 +89,16 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
     timings_s: timings,
     config: configSummary(config, seeds),
     ...(validation ? { validation } : {}),
+    ...withPareto(config, evaluation),
+    labels: strategyLabels(config),
     ...(comparisons ? { comparisons } : {}),
   };
+}
+
+/** The Pareto chart's data where some strategy is swept (see paretoData). */
+function withPareto(config: RunConfig, evaluation: Record<string, RunMetrics>): Pick<ReportData, 'pareto'> {
+  const pareto = paretoData(config, evaluation);
+  return pareto ? { pareto } : {};
 }
 
 /** eval.json reduced to the four headline metrics per run; a run without one of them is an invalid artifact. */

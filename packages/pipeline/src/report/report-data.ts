@@ -3,6 +3,8 @@ import type { ModuleId } from '@mllr/core';
 import type { DataNotes } from './data-notes.js';
 import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
+import type { ParetoData } from './charts/pareto-chart.js';
+import type { ComparisonResult } from './study/verdict.js';
 import type { Comparison } from '../study/comparisons.js';
 
 /** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
@@ -115,6 +117,12 @@ export interface ReportData {
   config: ConfigRow[];
   /** validation.json: each module fine-tuned alone (the `validate` stage); absent when it did not run. */
   validation?: ValidationArtifact;
+  /** Strategy-against-control comparisons (summary.json `comparisons`), where the config asks for them. */
+  comparisons?: ComparisonResult[];
+  /** The Pareto chart's curves, where some strategy is swept. */
+  pareto?: ParetoData;
+  /** Words for run ids in the verdict sentences (`ml-lr` → `ML-LR`). */
+  labels?: Record<string, string>;
   /** Strategy-against-control comparisons (summary.json `comparisons`), where the config asks for them. */
   comparisons?: Comparison[];
 }

@@ -11,6 +11,7 @@ import { METRICS, fileHref, type ReportData } from './report-data.js';
 import { REPORT_CSS } from './report-style.js';
 import { dataNotesHtml } from './data-notes.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
+import { studyHtml } from './study/study-sections.js';
 
 /** Options of renderReportHtml. */
 export interface ReportHtmlOptions {
@@ -55,6 +56,10 @@ ${multiSeed ? `Values are mean ± sample standard deviation over ${data.seeds.le
 ${comparisonTable(runs)}
 ${await chart('comparison', () => comparisonSpec(runs), multiSeed ? 'Bars: mean over seeds; whiskers: ± one standard deviation.' : undefined)}
 </section>`);
+
+  // The study's verdicts, Pareto curves and per-module ground truth, where the run has them.
+  const study = await studyHtml(data, chart);
+  sections.push(...study);
 
   const dataSection = dataNotesHtml(data.data_notes);
   if (dataSection) sections.push(dataSection);
@@ -137,6 +142,9 @@ ${Object.entries(data.timings_s).map(([stage, s]) => html`<tr><td>${stage}</td><
 <div class="facts">${facts.map(([k, v]) => html`<div><b>${k}</b>${v}</div>`)}</div>
 <nav>${[
     ['results', 'Results'],
+    ...(data.comparisons?.length ? [['verdicts', 'Verdicts']] : []),
+    ...(data.pareto ? [['pareto', 'Pareto']] : []),
+    ...(data.validation ? [['validation', 'Ground truth']] : []),
     ...(data.curves.length > 0 ? [['training', 'Fine-tuning loss']] : []),
     ...(generations.length > 0 ? [['generations', 'Generations']] : []),
     ['robustness', 'Module robustness'],

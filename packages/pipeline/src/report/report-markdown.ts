@@ -3,6 +3,7 @@ import { pct, pctMeanSd, pointsDelta } from './format.js';
 import { stageEnginesText } from '../stages/ml-lr/stage-engines.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
 import { dataNotesMarkdown } from './data-notes.js';
+import { studyMarkdown } from './study/study-sections.js';
 
 /**
  * Text from a run made inert in Markdown: markup characters are backslash-escaped and `< > &` become entities, so
@@ -55,6 +56,7 @@ export function reportMarkdown(data: ReportData): string {
     `| --- | ${METRICS.map(() => '---').join(' | ')} |`,
     ...Object.keys(runs.mean).map((id) => `| ${mdText(id)} | ${METRICS.map((m) => comparisonCell(runs, id, m)).join(' | ')} |`),
     '',
+    ...studyMarkdown(data, mdText, data.search.mods_robust),
     ...dataNotesMarkdown(data.data_notes, mdText),
     ...generationsMarkdown(data),
     `## Mods_Robust (${data.search.mods_robust.length} modules)`,

@@ -28,6 +28,10 @@ code, .id { font: 12.5px ui-monospace, SFMono-Regular, Menlo, Consolas, monospac
 .kept { color: var(--better-fg); }
 .dropped { color: var(--worse-fg); }
 figure { margin: 8px 0 16px; overflow-x: auto; }
+.side-by-side { display: flex; flex-wrap: wrap; gap: 0 32px; }
+ul.verdicts li { margin: 4px 0; }
+ul.verdicts li.better { color: var(--better-fg); }
+ul.verdicts li.worse { color: var(--worse-fg); }
 figure svg { max-width: none; height: auto; }
 figcaption { color: var(--muted); font-size: 13px; }
 .chart-error { color: var(--worse-fg); }
