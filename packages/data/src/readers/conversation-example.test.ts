@@ -95,7 +95,8 @@ describe.skipIf(REAL_MODELS.length === 0).each(REAL_MODELS)('on the real %s chat
     const trained = example.responseSpans!.map(([start, end]) => tokenizer.decode(example.ids.slice(start, end)));
     expect(trained).toEqual([`${conversation[2]!.content}<|im_end|>\n`, `${conversation[4]!.content}<|im_end|>\n`]);
     // Everything else is the template's prompt text: up to the first generation prompt, and the user turn between.
-    const [[s1, e1], [s2]] = example.responseSpans!;
+    const [s1, e1] = example.responseSpans![0]!;
+    const [s2] = example.responseSpans![1]!;
     expect(tokenizer.decode(example.ids.slice(0, s1))).toBe(tokenizer.applyChatTemplate(conversation.slice(0, 2), { addGenerationPrompt: true }));
     expect(tokenizer.decode(example.ids.slice(e1, s2))).toBe('<|im_start|>user\nHow long should it rise?<|im_end|>\n<|im_start|>assistant\n');
     // The engines' loss mask marks the position before each response token.

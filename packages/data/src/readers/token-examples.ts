@@ -33,7 +33,9 @@ export async function isTokenExampleFile(file: string): Promise<boolean> {
 /**
  * Reads pre-tokenized training examples `{"ids": [...], "prompt_length": n}`, one per line, used as they are and in
  * file order: `prompt_length` leading ids are prompt (not trained on), the rest is response, and at least one
- * response token is required. Any bad record is DATA_INVALID naming `file:line`; other fields are ignored.
+ * response token is required. A record may instead list several responses (a conversation's assistant turns) as
+ * `"response_spans": [[start, end), ...]`: only those ids are trained on, and `prompt_length` may then be left out
+ * (it is the first span's start). Any bad record is DATA_INVALID naming `file:line`; other fields are ignored.
  */
 export async function readTokenExamples(file: string, limits: TokenExampleLimits = {}): Promise<TrainExample[]> {
   await checkDataFile(file);
@@ -63,6 +65,7 @@ export function tokenExample(value: unknown, where: string, limits: TokenExample
   if (maxLength !== undefined && ids.length > maxLength) {
     throw dataError(where, `${ids.length} ids are more than the ${maxLength} the model takes (its context)`);
   }
+  if (record['response_spans'] !== undefined) return spansExample(ids as number[], record, where);
   const promptLength = record['prompt_length'];
   if (!Number.isInteger(promptLength) || (promptLength as number) < 0) {
     throw dataError(where, '"prompt_length" must be a whole number ≥ 0 (how many leading ids are prompt)');
@@ -71,4 +74,24 @@ export function tokenExample(value: unknown, where: string, limits: TokenExample
     throw dataError(where, `"prompt_length" ${String(promptLength)} leaves none of the ${ids.length} ids as response, so there is nothing to train on`);
   }
   return { ids: ids as number[], promptLength: promptLength as number };
+}
+
+/** A record with `response_spans`: [start, end) pairs in order, not overlapping, inside the ids, with a token to train on. */
+function spansExample(ids: number[], record: Record<string, unknown>, where: string): TrainExample {
+  const spans = record['response_spans'];
+  const shape = '"response_spans" must be a non-empty list of [start, end) pairs of whole numbers, in order, not overlapping, inside the ids';
+  if (!Array.isArray(spans) || spans.length === 0) throw dataError(where, shape);
+  let previousEnd = 0;
+  for (const span of spans) {
+    const [start, end] = Array.isArray(span) && span.length === 2 ? (span as unknown[]) : [];
+    if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < previousEnd || (end as number) <= (start as number) || (end as number) > ids.length) {
+      throw dataError(where, `${shape}; ${JSON.stringify(span)} is not (${ids.length} ids)`);
+    }
+    previousEnd = end as number;
+  }
+  const pairs = spans as Array<[number, number]>;
+  const promptLength = record['prompt_length'] ?? pairs[0]![0];
+  if (promptLength !== pairs[0]![0]) throw dataError(where, `"prompt_length" ${JSON.stringify(promptLength)} must be where the first response span starts (${pairs[0]![0]}), or left out`);
+  if (pairs.every(([start, end]) => end <= Math.max(start, 1))) throw dataError(where, '"response_spans" hold no id to train on (the first id is never predicted)');
+  return { ids, promptLength: pairs[0]![0], responseSpans: pairs.map(([start, end]) => [start, end] as [number, number]) };
 }
