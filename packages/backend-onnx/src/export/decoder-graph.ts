@@ -3,6 +3,7 @@ import { expectedTensorShapes } from '@mllr/model';
 import { GraphBuilder } from './graph-builder.js';
 import { ElemType } from './onnx-proto.js';
 import { decoderLayer, decoderLogits, decoderStart } from './decoder-layers.js';
+import { addAndNorm, runtimeContext, runtimeDecoderLayer, type ResidualStream, type RuntimeKernels } from './runtime-decoder-layer.js';
 
 /** Graph input and output names of mllr's decoder export (the Hugging Face Optimum names, plus hidden states). */
 export const IO_NAMES = {
@@ -38,7 +39,7 @@ export const AXES = { batch: 'batch', sequence: 'sequence', past: 'past_sequence
  * Weights are graph initializers named as in the Hugging Face checkpoint, in its [out, in] layout (a Transpose
  * node, folded by ONNX Runtime at load, feeds each MatMul), so a weights file is a plain dump of the checkpoint.
  */
-export function buildDecoderGraph(arch: ModelArchitecture): GraphBuilder {
+export function buildDecoderGraph(arch: ModelArchitecture, kernels?: RuntimeKernels): GraphBuilder {
   const g = new GraphBuilder();
   const { numKvHeads, headDim, hiddenSize } = arch;
   for (const [name, shape] of expectedTensorShapes(arch)) g.weight(name, shape);
@@ -54,17 +55,32 @@ export function buildDecoderGraph(arch: ModelArchitecture): GraphBuilder {
 
   const start = decoderStart(g, arch, ids, positions, keyMask);
   const ctx = start.ctx;
-  let x = start.x;
-  for (let layer = 0; layer < arch.numLayers; layer++) {
-    x = decoderLayer(ctx, layer, x, past[layer], {
-      newKey: IO_NAMES.newKey(layer),
-      newValue: IO_NAMES.newValue(layer),
-      presentKey: IO_NAMES.presentKey(layer),
-      presentValue: IO_NAMES.presentValue(layer),
-    });
-    g.op('Gather', [x, g.int64s([-1], [])], { axis: 1 }, IO_NAMES.hiddenState(layer));
+  const names = (layer: number) => ({
+    newKey: IO_NAMES.newKey(layer),
+    newValue: IO_NAMES.newValue(layer),
+    presentKey: IO_NAMES.presentKey(layer),
+    presentValue: IO_NAMES.presentValue(layer),
+  });
+  const lastToken = (x: string, layer: number) => g.op('Gather', [x, g.int64s([-1], [])], { axis: 1 }, IO_NAMES.hiddenState(layer));
+  if (kernels) {
+    const runtime = runtimeContext(ctx, positions, kernels);
+    let stream: ResidualStream = { residual: start.x };
+    for (let layer = 0; layer < arch.numLayers; layer++) {
+      const out = runtimeDecoderLayer(runtime, layer, stream, past[layer]!, names(layer));
+      if (layer > 0) lastToken(out.input, layer - 1);
+      stream = out.stream;
+    }
+    const final = addAndNorm(runtime, stream, 'model.norm.weight');
+    lastToken(final.sum, arch.numLayers - 1);
+    g.op('MatMul', [final.normed, g.transposed(arch.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', [1, 0])], {}, IO_NAMES.logits);
+  } else {
+    let x = start.x;
+    for (let layer = 0; layer < arch.numLayers; layer++) {
+      x = decoderLayer(ctx, layer, x, past[layer], names(layer));
+      lastToken(x, layer);
+    }
+    decoderLogits(ctx, x, IO_NAMES.logits);
   }
-  decoderLogits(ctx, x, IO_NAMES.logits);
 
   g.output(IO_NAMES.logits, ElemType.FLOAT, [AXES.batch, AXES.sequence, arch.vocabSize]);
   for (let l = 0; l < arch.numLayers; l++) {
@@ -76,5 +92,7 @@ export function buildDecoderGraph(arch: ModelArchitecture): GraphBuilder {
     g.output(IO_NAMES.newKey(l), ElemType.FLOAT, [AXES.batch, numKvHeads, AXES.sequence, headDim]);
     g.output(IO_NAMES.newValue(l), ElemType.FLOAT, [AXES.batch, numKvHeads, AXES.sequence, headDim]);
   }
+  // The runtime layers leave the standard rotary tables unread where they use RotaryEmbedding.
+  if (kernels) g.prune();
   return g;
 }

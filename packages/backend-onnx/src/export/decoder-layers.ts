@@ -118,7 +118,7 @@ function attentionMask(g: GraphBuilder, ids: string, keyMask: string): string {
 }
 
 /** RMSNorm as x / √(mean(x²) + ε) · w (the pattern ONNX Runtime fuses into SimplifiedLayerNormalization). */
-function rmsNorm(g: GraphBuilder, x: string, weight: string, eps: number): string {
+export function rmsNorm(g: GraphBuilder, x: string, weight: string, eps: number): string {
   const meanSquare = g.op('ReduceMean', [g.op('Pow', [x, g.scalar(2)])], { axes: [-1], keepdims: 1 });
   const rms = g.op('Sqrt', [g.op('Add', [meanSquare, g.scalar(eps)])]);
   return g.op('Mul', [g.op('Div', [x, rms]), weight]);
@@ -135,12 +135,12 @@ export function linear(g: GraphBuilder, x: string, prefix: string, bias: boolean
 }
 
 /** [B, T, n·d] → [B, n, T, d] (named `name` where given). */
-function splitHeads(g: GraphBuilder, x: string, heads: number, headDim: number, name?: string): string {
+export function splitHeads(g: GraphBuilder, x: string, heads: number, headDim: number, name?: string): string {
   return g.op('Transpose', [g.op('Reshape', [x, g.int64s([0, 0, heads, headDim])])], { perm: [0, 2, 1, 3] }, name);
 }
 
 /** Rotary embedding in the rotate-half layout: x·cos + [−x₂, x₁]·sin. */
-function rope(g: GraphBuilder, x: string, cos: string, sin: string, headDim: number, name?: string): string {
+export function rope(g: GraphBuilder, x: string, cos: string, sin: string, headDim: number, name?: string): string {
   const half = headDim / 2;
   const [x1, x2] = g.ops('Split', [x, g.int64s([half, half])], 2, { axis: 3 }) as [string, string];
   const rotated = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: 3 });

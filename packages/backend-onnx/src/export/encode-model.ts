@@ -1,6 +1,7 @@
 import { MllrError, type ModelArchitecture, type NamedTensor } from '@mllr/core';
 import { buildDecoderGraph } from './decoder-graph.js';
-import { littleEndianBytes, type GraphBuilder, type WeightSlot } from './graph-builder.js';
+import type { RuntimeKernels } from './runtime-decoder-layer.js';
+import { RUNTIME_DOMAIN, littleEndianBytes, type GraphBuilder, type WeightSlot } from './graph-builder.js';
 import { onnx, type OnnxTypes } from './onnx-proto.js';
 
 /** The ONNX opset of mllr's graphs. */
@@ -48,8 +49,8 @@ export type WeightLookup = (name: string) => NamedTensor | undefined;
  * into `location`, which the caller writes with {@link writeDataFile} from the returned layout; `inputs` storage
  * writes no weight data (the weights are checked all the same, since every run must feed them).
  */
-export function encodeDecoderModel(arch: ModelArchitecture, weights: WeightLookup, storage: WeightStorage): EncodedModel {
-  const graph = buildDecoderGraph(arch);
+export function encodeDecoderModel(arch: ModelArchitecture, weights: WeightLookup, storage: WeightStorage, kernels?: RuntimeKernels): EncodedModel {
+  const graph = buildDecoderGraph(arch, kernels);
   const tensors = graph.weights.map((slot) => checkedTensor(slot, weights(slot.name)));
   if (storage.kind === 'inputs') {
     const inputs = graph.weights.map((slot) =>
@@ -110,7 +111,7 @@ export async function* dataFileChunks(layout: readonly DataEntry[], weights: Wei
 function serialise(graph: GraphBuilder, arch: ModelArchitecture, weights: OnnxTypes.ITensorProto[], weightInputs: OnnxTypes.IValueInfoProto[] = []): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...(graph.nodes.some((n) => n.domain === RUNTIME_DOMAIN) ? [{ domain: RUNTIME_DOMAIN, version: 1 }] : [])],
     producerName: '@mllr/backend-onnx',
     producerVersion: '0.1.0',
     docString: `${arch.family} decoder exported by mllr: logits, present key/values and per-layer last-token hidden states`,

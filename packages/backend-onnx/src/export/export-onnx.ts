@@ -5,6 +5,7 @@ import { COPIED_FILES, architectureToConfig } from '@mllr/model';
 import { ARCHITECTURE_KEY, FORMAT, FORMAT_KEY, dataFileChunks, encodeDecoderModel, type DataEntry } from './encode-model.js';
 import { littleEndianBytes } from './graph-builder.js';
 import { tensorMap, type ModelSource } from './model-source.js';
+import type { RuntimeKernels } from './runtime-decoder-layer.js';
 import { decodeOnnxModel } from '../import/onnx-model-file.js';
 import { onnx, type OnnxTypes } from './onnx-proto.js';
 
@@ -24,11 +25,13 @@ export interface OnnxExport {
 /**
  * Writes `dir/model.onnx` (the decoder graph, opset 17) and `dir/model.onnx.data` (every weight, float32, as
  * external data), plus config.json and the source's tokenizer files, so the folder is also a model folder that
- * `mllr generate --engine onnx` opens. Each file is written atomically.
+ * `mllr generate --engine onnx` opens. Each file is written atomically. The graph has standard ONNX ops only, so
+ * any ONNX runtime reads it, unless `kernels` asks for ONNX Runtime's fused ones (the engine's own temporary
+ * exports of large models).
  */
-export async function exportOnnx(source: ModelSource, dir: string): Promise<OnnxExport> {
+export async function exportOnnx(source: ModelSource, dir: string, kernels?: RuntimeKernels): Promise<OnnxExport> {
   const weights = tensorMap(source.tensors);
-  const encoded = encodeDecoderModel(source.architecture, (name) => weights.get(name), { kind: 'external', location: DATA_FILE });
+  const encoded = encodeDecoderModel(source.architecture, (name) => weights.get(name), { kind: 'external', location: DATA_FILE }, kernels);
   const dataFile = join(dir, DATA_FILE);
   const modelFile = join(dir, MODEL_FILE);
   await writeFileAtomic(dataFile, dataFileChunks(encoded.layout!, (name) => weights.get(name)));

@@ -1,5 +1,8 @@
 import { onnx, type OnnxTypes } from './onnx-proto.js';
 
+/** ONNX Runtime's operator domain for its contributed (fused) kernels, version 1. */
+export const RUNTIME_DOMAIN = 'com.microsoft';
+
 /** A dimension of an input or output: a fixed size, or a named dynamic axis. */
 export type Dim = number | string;
 
@@ -67,6 +70,18 @@ export class GraphBuilder {
     const names = Array.from({ length: count }, () => this.fresh(opType.toLowerCase()));
     for (const name of names) this.reserved.delete(name);
     this.push(opType, inputs, names, attributes);
+    return names;
+  }
+
+  /**
+   * Adds a node of ONNX Runtime's `com.microsoft` domain (its fused kernels, {@link RUNTIME_DOMAIN}) with `count`
+   * outputs, named as `outputs` says where it does; an empty string in `inputs` or `outputs` leaves an optional
+   * input or output out.
+   */
+  runtimeOp(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}, outputs?: readonly (string | undefined)[]): string[] {
+    const names = Array.from({ length: count }, (_, i) => outputs?.[i] ?? this.fresh(opType.toLowerCase()));
+    for (const name of names) if (name !== '' && !this.reserved.delete(name)) this.claim(name);
+    this.push(opType, inputs, names, attributes, RUNTIME_DOMAIN);
     return names;
   }
 
@@ -170,11 +185,12 @@ export class GraphBuilder {
     this.used.add(name);
   }
 
-  private push(opType: string, inputs: readonly string[], outputs: string[], attributes: Attributes): void {
+  private push(opType: string, inputs: readonly string[], outputs: string[], attributes: Attributes, domain?: string): void {
     this.nodes.push(
       onnx.NodeProto.create({
         name: `${opType}_${this.nodes.length}`,
         opType,
+        ...(domain ? { domain } : {}),
         input: [...inputs],
         output: outputs,
         attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
