@@ -31,7 +31,8 @@ export function ropeTables(arch: ModelArchitecture): RopeTables {
 /**
  * The rotary inverse frequencies θ^(−2i/d), i < d/2, rescaled as the architecture's `ropeScaling` says (Hugging
  * Face's `linear` and `llama3` rope types). Every step is rounded to float32 in the order PyTorch's tensor ops take,
- * so the result equals transformers' `inv_freq` bit for bit (checked against the fixtures' PyTorch values).
+ * so the result equals PyTorch running transformers' rope init bit for bit (the fixtures' reference values; against
+ * transformers itself, tools/fixtures/transformers_llama3_check.py).
  */
 export function ropeInverseFrequencies(arch: Pick<ModelArchitecture, 'headDim' | 'ropeTheta' | 'ropeScaling'>): Float32Array {
   const { headDim, ropeTheta, ropeScaling } = arch;
