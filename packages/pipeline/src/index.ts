@@ -23,6 +23,8 @@ export { StageStore } from './run/stage-store.js';
 
 export { ML_LR_STAGES } from './stages/ml-lr-stage-set.js';
 export { runIdOf, seedRuns, strategyOfRun } from './stages/ml-lr/seed-runs.js';
+export { pointsInterval, verdictOf, verdictSentence } from './report/study/verdict.js';
+export type { ComparisonResult, Verdict } from './report/study/verdict.js';
 export type { SeedRun } from './stages/ml-lr/seed-runs.js';
 
 export { evaluateModelFolder, evalModelId } from './evaluation/eval-service.js';

@@ -9,10 +9,10 @@ const ML_LR = (statuses: Record<string, StageView['status']>) =>
 describe('focus', () => {
   it('cycles the stage list, the log, then each result panel of the run', () => {
     const cycle = focusCycle(ML_LR({}));
-    expect(cycle).toEqual(['stages', 'log', 'panel:proxy', 'panel:robustness', 'panel:search', 'panel:ift', 'panel:eval']);
+    expect(cycle).toEqual(['stages', 'log', 'panel:proxy', 'panel:robustness', 'panel:search', 'panel:ift', 'panel:eval', 'panel:report']);
     expect(moveFocus(cycle, 'stages', 1)).toBe('log');
-    expect(moveFocus(cycle, 'panel:eval', 1)).toBe('stages');
-    expect(moveFocus(cycle, 'stages', -1)).toBe('panel:eval');
+    expect(moveFocus(cycle, 'panel:report', 1)).toBe('stages');
+    expect(moveFocus(cycle, 'stages', -1)).toBe('panel:report');
     expect(moveFocus(cycle, 'panel:gone', 1)).toBe('log');
   });
 
@@ -29,7 +29,9 @@ describe('shownResultStage', () => {
   });
 
   it('keeps the latest finished stage with a panel between stages and after the run', () => {
-    expect(shownResultStage(ML_LR({ base: 'done', proxy: 'done', robustness: 'done', search: 'done', ift: 'done', eval: 'done', report: 'running' }), 'stages')).toBe('eval');
+    expect(shownResultStage(ML_LR({ base: 'done', proxy: 'done', robustness: 'done', search: 'done', ift: 'done', eval: 'done', report: 'pending' }), 'stages')).toBe('eval');
+    // The report's panel is the last one: the verdicts (or, without a study, the evaluation table again).
+    expect(shownResultStage(ML_LR({ base: 'done', proxy: 'done', robustness: 'done', search: 'done', ift: 'done', eval: 'done', report: 'done' }), 'stages')).toBe('report');
     expect(shownResultStage(ML_LR({ base: 'running' }), 'stages')).toBeUndefined();
     // Skipped stages stream nothing, so a resumed run shows the first stage that actually ran.
     expect(shownResultStage(ML_LR({ base: 'skipped', proxy: 'skipped', robustness: 'skipped', search: 'running' }), 'stages')).toBe('search');

@@ -6,6 +6,8 @@ import { ProbeAccuracyPanel } from './probe-accuracy-panel.js';
 import { RobustnessHeatmapPanel } from './robustness-heatmap-panel.js';
 import { SearchSetPanel } from './search-set-panel.js';
 import type { StageResults } from './stage-results.js';
+import { ValidationPanel } from './validation-panel.js';
+import { hasStudyResults, VerdictPanel } from './verdict-panel.js';
 
 /** What each result panel is about, for its title. */
 const PANEL_TITLE: Record<string, string> = {
@@ -14,6 +16,7 @@ const PANEL_TITLE: Record<string, string> = {
   search: 'Mods_Robust search',
   ift: 'fine-tuning loss',
   eval: 'evaluation: strategies against plain fine-tuning',
+  validate: 'ground truth: harmful_asr rise of each module fine-tuned alone',
 };
 
 /** The bordered result panel of one stage; `height` is its content rows, `width` the columns inside the border. */
@@ -21,7 +24,7 @@ export function ResultPanel({ stage, results, width, height, focused }: { stage:
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1} height={height + 3} overflow="hidden">
       <Text dimColor wrap="truncate-end">
-        {stage.name} · {PANEL_TITLE[stage.name] ?? 'result'}
+        {stage.name} · {panelTitle(stage.name, results)}
         {stage.status === 'skipped' ? ' · skipped: its stored result is current, so nothing is streamed again' : ''}
       </Text>
       <StageResultBody name={stage.name} results={results} width={width} height={height} />
@@ -41,7 +44,17 @@ function StageResultBody({ name, results, width, height }: { name: string; resul
       return <LossCurvesPanel losses={results.losses} width={width} height={height} />;
     case 'eval':
       return <EvalComparisonPanel evaluation={results.evaluation} width={width} height={height} />;
+    case 'validate':
+      return <ValidationPanel rises={results.validation} spearman={results.spearman} width={width} height={height} />;
+    case 'report':
+      return <VerdictPanel results={results} width={width} height={height} />;
     default:
       return <Text dimColor>(this stage has no result panel)</Text>;
   }
+}
+
+/** A panel's title; the report panel's says whether it holds verdicts or, without a study, the evaluation. */
+function panelTitle(stage: string, results: StageResults): string {
+  if (stage === 'report') return hasStudyResults(results) ? 'verdicts: does the proxy pick the right modules?' : PANEL_TITLE.eval!;
+  return PANEL_TITLE[stage] ?? 'result';
 }

@@ -38,18 +38,28 @@ export interface StageResults {
   losses: Record<string, BoundedCurve>;
   /** Stage `eval`: model id (`base` or a run id) → metric → value. */
   evaluation: Record<string, Record<string, number>>;
+  /** Stage `validate`: module run id → rise in harmful_asr when fine-tuned alone. */
+  validation: Record<string, number>;
+  /** Stage `validate`: Spearman's ρ of robustness against minus the rise, and its interval, once known. */
+  spearman: { value?: number; low?: number; high?: number };
+  /** Stage `report`: `<strategy> vs <control>` → the harmful_asr difference and its interval. */
+  verdicts: Record<string, { delta?: number; low?: number; high?: number }>;
 }
 
 /** The stages that have a result panel, by the names the ML-LR stage set gives them. */
-export const RESULT_STAGES = ['proxy', 'robustness', 'search', 'ift', 'eval'] as const;
+export const RESULT_STAGES = ['proxy', 'robustness', 'search', 'ift', 'eval', 'validate', 'report'] as const;
 
 /** Search decisions kept for the panel (greedy stops long before this on real models). */
 export const DECISION_CAPACITY = 500;
 
 /** No results yet. */
 export function initialStageResults(): StageResults {
-  return { probe: [], robustness: {}, search: { decisions: [], kept: 0, dropped: 0 }, losses: {}, evaluation: {} };
+  return { probe: [], robustness: {}, search: { decisions: [], kept: 0, dropped: 0 }, losses: {}, evaluation: {}, validation: {}, spearman: {}, verdicts: {} };
 }
+
+// The validate stage's correlation and the report stage's comparisons, metric by metric (see their stages).
+const SPEARMAN_FIELD: Record<string, 'value' | 'low' | 'high'> = { spearman: 'value', spearman_low: 'low', spearman_high: 'high' };
+const VERDICT_FIELD: Record<string, 'delta' | 'low' | 'high'> = { delta_harmful_asr: 'delta', delta_harmful_asr_low: 'low', delta_harmful_asr_high: 'high' };
 
 // The search stage logs `keep L3.q (probe 0.9876) → 3 modules` just before the decision's metric, which has no room
 // for the module id.
@@ -78,6 +88,13 @@ export function reduceStageResults(results: StageResults, event: RunEvent): Stag
   }
   if (stage === 'eval' && series !== undefined) {
     return { ...results, evaluation: { ...results.evaluation, [series]: { ...results.evaluation[series], [name]: value } } };
+  }
+  if (stage === 'validate' && name === 'asr_rise' && series !== undefined) return { ...results, validation: { ...results.validation, [series]: value } };
+  const spearman = SPEARMAN_FIELD[name];
+  if (stage === 'validate' && spearman) return { ...results, spearman: { ...results.spearman, [spearman]: value } };
+  const verdict = VERDICT_FIELD[name];
+  if (stage === 'report' && verdict && series !== undefined) {
+    return { ...results, verdicts: { ...results.verdicts, [series]: { ...results.verdicts[series], [verdict]: value } } };
   }
   return results;
 }

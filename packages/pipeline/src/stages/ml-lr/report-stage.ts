@@ -3,6 +3,7 @@ import { gatherReportData } from '../../report/gather-report-data.js';
 import { renderReportHtml } from '../../report/report-html.js';
 import { reportMarkdown } from '../../report/report-markdown.js';
 import { buildSummary } from '../../report/summary.js';
+import { verdictSentence } from '../../report/study/verdict.js';
 
 export type { Summary } from '../../report/summary.js';
 
@@ -19,6 +20,14 @@ export function reportStage(): Stage {
       const warn = (message: string) => context.log(message, 'warn');
       const data = await gatherReportData(store, context.config, warn);
       await store.writeJson('summary.json', buildSummary(data));
+      // Each comparison's verdict, for the dashboard's last panel and the log (the same sentence as report.md).
+      for (const c of data.comparisons ?? []) {
+        const series = `${c.strategy} vs ${c.control}`;
+        context.metric('delta_harmful_asr', c.delta_harmful_asr, { series });
+        context.metric('delta_harmful_asr_low', c.ci[0], { series });
+        context.metric('delta_harmful_asr_high', c.ci[1], { series });
+        context.log(verdictSentence(c, data.labels));
+      }
       await store.writeArtifact('report.md', reportMarkdown(data));
       await store.writeArtifact('report.html', await renderReportHtml(data, { onWarning: warn }));
     },

@@ -88,6 +88,10 @@ export function validateStage(resources: RunResources): Stage {
         seed: config.seed,
       });
       if (validation.spearman !== null) context.metric('spearman', validation.spearman);
+      if (validation.ci !== null) {
+        context.metric('spearman_low', validation.ci[0]);
+        context.metric('spearman_high', validation.ci[1]);
+      }
       context.log(
         validation.spearman === null
           ? 'Spearman (robustness vs − harm sensitivity): undefined, every module moved harmful_asr alike'
