@@ -58,6 +58,23 @@ describe.skipIf(!HAVE_SMOL)('a shrunken random-weight SmolLM2 with its real toke
     expect(printed.text).toBe(real.decode(printed.output_ids, { skipSpecialTokens: true }));
   });
 
+  it('mllr inspect shows the eos ids that end generation and the chat template\'s first lines', async () => {
+    const json = await runMllr(['inspect', '--model', model, '--json']);
+    expect(json.code).toBe(0);
+    const template = readFileSync(join(SMOL, 'tokenizer_config.json'), 'utf8');
+    const source = (JSON.parse(template) as { chat_template: string }).chat_template.split('\n');
+    expect(JSON.parse(json.stdout).tokenizer).toEqual({
+      eos_token_ids: [2],
+      eos_tokens: ['<|im_end|>'],
+      chat_template: { file: join(model, 'tokenizer_config.json'), lines: source.length, first_lines: [`${source[0]!.slice(0, 100)}…`, source[1], source[2]] },
+    });
+    const text = await runMllr(['inspect', '--model', model]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('eos ids      2 "<|im_end|>" (each ends generation)\n');
+    expect(text.stdout).toContain(`chat template ${join(model, 'tokenizer_config.json')} (6 lines):\n  {% for message in messages %}{% if loop.first`);
+    expect(text.stdout).toContain('\n  You are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n');
+  });
+
   it('mllr run: every stage of the ML-LR pipeline on it, trained on the real tokenizer\'s ids', async () => {
     const data = join(dir, 'data');
     const config = join(dir, 'smol.yaml');

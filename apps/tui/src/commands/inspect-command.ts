@@ -2,6 +2,7 @@ import { MODULE_TYPES, allModuleIds, type ModelArchitecture, type ModelFolderDes
 import { loadCheckpoint } from '@mllr/model';
 import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
+import { tokenizerLines, tokenizerSummary } from './inspect-tokenizer.js';
 
 /** Options of `mllr inspect`. */
 export interface InspectOptions {
@@ -36,11 +37,12 @@ export async function inspectCommand(options: InspectOptions, io: CliIo): Promis
   const device = await provider.device(options.device ? { device: options.device } : {});
   const arch = model.architecture;
   const modules = allModuleIds(arch.numLayers);
+  const tokenizer = await tokenizerSummary(dir);
 
   if (options.json) {
     const onnx = described ? { file: described.file, stored_values: described.storedValues, hidden_states: described.hiddenStates } : {};
     io.stdout.write(
-      `${JSON.stringify({ model: model.dir, architecture: arch, parameters: model.parameters, tensors: model.tensors, modules, engine: engineName, device, format: model.format, ...onnx })}\n`,
+      `${JSON.stringify({ model: model.dir, architecture: arch, parameters: model.parameters, tensors: model.tensors, modules, tokenizer, engine: engineName, device, format: model.format, ...onnx })}\n`,
     );
     return 0;
   }
@@ -51,6 +53,7 @@ export async function inspectCommand(options: InspectOptions, io: CliIo): Promis
     `shape        ${arch.numLayers} layers · hidden ${arch.hiddenSize} · ${arch.numHeads} heads (${arch.numKvHeads} key/value, head dim ${arch.headDim}) · MLP ${arch.intermediateSize} · vocab ${arch.vocabSize} · context ${arch.maxPositionEmbeddings}`,
     `details      rope θ ${arch.ropeTheta} · rms eps ${arch.rmsNormEps} · qkv bias ${yesNo(arch.qkvBias)} · tied embeddings ${yesNo(arch.tieWordEmbeddings)} · bos ${arch.bosTokenId ?? '-'} · eos ${arch.eosTokenIds.join(',') || '-'}`,
     `rope scaling ${ropeScalingText(arch.ropeScaling)}`,
+    ...tokenizerLines(tokenizer),
     `parameters   ${model.parameters.toLocaleString('en-US')}${described ? ' (from config.json)' : ` in ${model.tensors} tensors`}`,
     ...(described && !described.hiddenStates
       ? ['limits       no per-layer hidden-state outputs: generation and evaluation only; the probe, robustness, search and fine-tuning stages need a safetensors checkpoint']

@@ -9,6 +9,8 @@ import { TEMPLATE_FUNCTIONS, UnsupportedTemplateFunctionError, calledFunctionNam
 export interface ChatTemplate {
   template: Template;
   file: string;
+  /** The template's text, as the file holds it. */
+  source: string;
   /** Names the template calls as functions that the renderer does not provide (they fail when called). */
   unknownCalls: readonly string[];
 }
@@ -68,7 +70,7 @@ function compile(source: string, file: string): ChatTemplate {
     throw new MllrError('CHECKPOINT_INVALID', `${file}: the chat template does not parse (${(error as Error).message})`, { cause: error });
   }
   const provided = new Set<string>(TEMPLATE_FUNCTIONS);
-  return { template, file, unknownCalls: calledFunctionNames(template.parsed).filter((name) => !provided.has(name)) };
+  return { template, file, source, unknownCalls: calledFunctionNames(template.parsed).filter((name) => !provided.has(name)) };
 }
 
 /** How many numbers `range()` may produce in one render, all calls together; real templates need a handful. */

@@ -72,6 +72,12 @@ export class HfTokenizer implements Tokenizer {
     }
   }
 
+  /** The chat template's text and the file it came from, or undefined when the model has none (for `mllr inspect`). */
+  get chatTemplateSource(): { file: string; text: string } | undefined {
+    const chat = this.parts.chatTemplate;
+    return chat ? { file: chat.file, text: chat.source } : undefined;
+  }
+
   /** The id of one token string, or undefined when it is not in the vocabulary. */
   tokenToId(token: string): number | undefined {
     return this.lib.token_to_id(token);
