@@ -40,6 +40,7 @@ export const BUILTIN_PLUGINS = new PluginCatalog({
     greedy: fromPackage('@mllr/search', 'proxy-guided greedy growth with a joint re-check (the paper)'),
     random: fromPackage('@mllr/search', 'seeded random subset of equal size (control)'),
     topk: fromPackage('@mllr/search', 'the k highest-scoring modules'),
+    inverse: fromPackage('@mllr/search', 'the lowest-scoring modules, of equal size (control)'),
     pattern: fromPackage('@mllr/search', 'module types × depth range'),
   },
   schedule: {
