@@ -5,7 +5,6 @@ import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
 import type { ParetoData } from './charts/pareto-chart.js';
 import type { ComparisonResult } from './study/verdict.js';
-import type { Comparison } from '../study/comparisons.js';
 
 /** The four headline metrics of one model, fractions in [0,1] (DESIGN.md). */
 export const METRICS = ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const;
@@ -123,6 +122,4 @@ export interface ReportData {
   pareto?: ParetoData;
   /** Words for run ids in the verdict sentences (`ml-lr` → `ML-LR`). */
   labels?: Record<string, string>;
-  /** Strategy-against-control comparisons (summary.json `comparisons`), where the config asks for them. */
-  comparisons?: Comparison[];
 }
