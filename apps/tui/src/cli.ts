@@ -6,6 +6,7 @@ import { benchCommand, type BenchCommandOptions } from './commands/bench-command
 import { evalCommand, type EvalCommandOptions } from './commands/eval-command.js';
 import { exportPlanCommand, type ExportPlanOptions } from './commands/export-plan-command.js';
 import { finetuneCommand, type FinetuneCommandOptions } from './commands/finetune-command.js';
+import { withAdapter, type AdapterOption } from './commands/adapter-option.js';
 import { generateCommand, type GenerateCommandOptions } from './commands/generate-command.js';
 import { inspectCommand, type InspectOptions } from './commands/inspect-command.js';
 import { runCommand, type RunCommandOptions } from './commands/run-command.js';
@@ -86,8 +87,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       (file: string, previous: string[] = []) => [...previous, file],
     )
     .option('-o, --out <dir>', 'write eval.json and the judged generations (eval/<model>.jsonl) to this folder, atomically')
+    .option('--adapter <dir>', 'evaluate --model with this PEFT LoRA adapter folder merged in')
     .option('--json', 'print {"model", "metrics", "counts"} as one JSON object')
-    .action(async (options: EvalCommandOptions) => setExitCode(await evalCommand(options, io)));
+    .action(async (options: EvalCommandOptions & AdapterOption) => setExitCode(await withAdapter(options, io, (o) => evalCommand(o, io))));
 
   program
     .command('generate')
@@ -102,8 +104,9 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--top-p <p>', 'nucleus sampling: keep the smallest set of tokens with this much probability', nonNegative('--top-p'))
     .option('--seed <n>', 'seed for sampling', (v: string) => { if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--seed must be a whole number ≥ 0'); return Number(v); })
     .option('--raw', 'encode --prompt as plain text, without the chat template')
+    .option('--adapter <dir>', 'generate with this PEFT LoRA adapter folder merged into --model')
     .option('--json', 'print {"prompt_ids", "output_ids", "text"}')
-    .action(async (options: GenerateCommandOptions) => setExitCode(await generateCommand(options, io)));
+    .action(async (options: GenerateCommandOptions & AdapterOption) => setExitCode(await withAdapter(options, io, (o) => generateCommand(o, io))));
 
   program
     .command('inspect')

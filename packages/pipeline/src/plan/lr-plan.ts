@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MllrError } from '@mllr/core';
+import { MllrError, type LoraSettings } from '@mllr/core';
+import { PEFT_TARGET_NAMES, peftTensorName } from '@mllr/model';
 import type { BaseArtifact, IftArtifact } from '../stages/ml-lr/artifacts.js';
 
 /** The strategy `mllr export-plan` exports unless told otherwise: the paper's method. */
@@ -27,6 +28,8 @@ export interface LrPlan {
   groups: PlanGroup[];
   /** How the base rates were scaled over the steps (RatePlan.shape). */
   shape: Record<string, string | number>;
+  /** The LoRA adapter the run trained, when it trained one: the groups then name adapter tensors. */
+  adapter?: LoraSettings;
 }
 
 /**
@@ -64,12 +67,13 @@ export async function readLrPlan(runDir: string, strategy: string = DEFAULT_PLAN
     modsRobust: Array.isArray(record.mods_robust) ? [...record.mods_robust] : [],
     groups,
     shape: record.rate_shape ?? {},
+    ...(record.adapter ? { adapter: { r: record.adapter.r, alpha: record.adapter.alpha, dropout: record.adapter.dropout, targets: record.adapter.targets, rslora: record.adapter.rslora } } : {}),
   };
 }
 
-/** The module path of a tensor (its name without `.weight` / `.bias`), the unit Axolotl's lr_groups match. */
+/** The module path of a tensor (its name without `.weight` / `.bias`, or an adapter's `.lora_A.weight`), the unit Axolotl's lr_groups match. */
 function modulePath(tensor: string): string {
-  return tensor.replace(/\.(weight|bias)$/, '');
+  return tensor.replace(/(\.lora_[AB])?\.(weight|bias)$/, '');
 }
 
 /**
@@ -97,6 +101,7 @@ export function formatAxolotlPlan(plan: LrPlan, runDir: string): string {
     '# Every tensor gets the base rate that run trained it with. Axolotl trains every parameter at learning_rate and',
     '# the modules of each lr_groups entry at that entry\'s rate.',
     ...shapeComments(plan.shape),
+    ...(plan.adapter ? axolotlAdapterLines(plan.adapter) : []),
     `learning_rate: ${main?.learningRate ?? 0}`,
     `weight_decay: ${[...decays][0] ?? 0}`,
   ];
@@ -109,6 +114,26 @@ export function formatAxolotlPlan(plan: LrPlan, runDir: string): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Axolotl's LoRA keys for the run's adapter, and what the fragment cannot promise: its lr_groups list module paths,
+ * which under PEFT are the paths of each module's lora_A / lora_B parameters; mllr has not checked that Axolotl's
+ * optimizer applies lr_groups to adapter parameters, and a group at rate 0 (freeze) is a rate of 0, not a frozen adapter.
+ */
+function axolotlAdapterLines(adapter: LoraSettings): string[] {
+  return [
+    '# This run trained a LoRA adapter (W frozen): the groups below are its adapters\' module paths. Axolotl sets the adapter',
+    '# with the keys that follow; whether its lr_groups reach the lora_A/lora_B parameters of those modules is not',
+    '# checked by mllr, and a group at lr 0 keeps optimizer state instead of freezing. --format torch is exact.',
+    'adapter: lora',
+    `lora_r: ${adapter.r}`,
+    `lora_alpha: ${adapter.alpha}`,
+    `lora_dropout: ${adapter.dropout}`,
+    'lora_target_modules:',
+    ...adapter.targets.map((t) => `  - ${PEFT_TARGET_NAMES[t]}`),
+    ...(adapter.rslora ? ['peft_use_rslora: true'] : []),
+  ];
 }
 
 function shapeComments(shape: Record<string, string | number>): string[] {
@@ -133,7 +158,20 @@ export function formatTorchPlan(plan: LrPlan): string {
       schedule: plan.schedule,
       mods_robust: plan.modsRobust,
       rate_shape: plan.shape,
-      param_groups: plan.groups.map((g) => ({ name: g.name, params: g.tensors, lr: g.learningRate, weight_decay: g.weightDecay })),
+      ...(plan.adapter
+        ? {
+            adapter: {
+              peft_type: 'LORA',
+              r: plan.adapter.r,
+              lora_alpha: plan.adapter.alpha,
+              lora_dropout: plan.adapter.dropout,
+              target_modules: plan.adapter.targets.map((t) => PEFT_TARGET_NAMES[t]),
+              use_rslora: plan.adapter.rslora,
+              note: 'params are the named_parameters() of a PEFT model (get_peft_model) of the base, adapter name removed: insert ".default" before ".weight" to match a model whose adapter is named "default"',
+            },
+          }
+        : {}),
+      param_groups: plan.groups.map((g) => ({ name: g.name, params: plan.adapter ? g.tensors.map(peftTensorName) : g.tensors, lr: g.learningRate, weight_decay: g.weightDecay })),
     },
     null,
     2,

@@ -1,6 +1,6 @@
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { LogisticModel } from '@mllr/proxies';
-import type { MetricValue, ModuleId, ModuleScore } from '@mllr/core';
+import type { LoraSettings, MetricValue, ModuleId, ModuleScore } from '@mllr/core';
 import type { HeadlineMetric } from '@mllr/eval';
 import type { GenerationsSummary } from '../../evaluation/generations-log.js';
 
@@ -64,6 +64,11 @@ export interface IftArtifact {
   groups: Array<{ name: string; learning_rate: number; weight_decay: number; tensors: string[] }>;
   /** How the base rates were scaled over the steps (see RatePlan.shape). */
   rate_shape: Record<string, string | number>;
+  /**
+   * Present when the run trained a LoRA adapter (training.adapter): its settings and PEFT folder. The groups then name
+   * adapter tensors (`<module>.lora_A.weight`, PEFT's names without `base_model.model.`), and `model` is the merged model.
+   */
+  adapter?: LoraSettings & { type: 'lora'; dir: string };
   curve: Array<{ step: number; loss: number }>;
 }
 

@@ -1,12 +1,13 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Stage, StageContext } from '@mllr/core';
+import { moduleTensorNames, type Stage, type StageContext } from '@mllr/core';
 import { expectedTensorShapes, loadModelConfig } from '@mllr/model';
 import { hashValue } from '../../run/canonical-hash.js';
 import { runJobs } from '../../process/run-jobs.js';
 import type { IftArtifact } from './artifacts.js';
 import { recordDataUse } from './data-use.js';
-import { mlLrJobOptions, modelDirOf, runSchedule, scheduleContext, type FineTuneJob, type FineTuneResult } from './ml-lr-jobs.js';
+import { RUN_ADAPTER_DIR, mlLrJobOptions, modelDirOf, runSchedule, scheduleContext, type FineTuneJob, type FineTuneResult } from './ml-lr-jobs.js';
+import { runAdapter, trainedTensors } from './run-adapter.js';
 import { checkSomethingTrains } from './trainable-check.js';
 import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
@@ -68,7 +69,7 @@ export function iftStage(resources: RunResources): Stage {
         onResult: async (job, result) => {
           const { run: i, modelDir } = todo[job]!;
           const run = runs[i]!;
-          const { schedule, curve, robust, plan } = result as FineTuneResult;
+          const { schedule, curve, robust, plan, adapter } = result as FineTuneResult;
           context.log(`${run.runId} (${schedule}, seed ${run.seed}): loss ${curve[0]!.loss.toFixed(3)} → ${curve.at(-1)!.loss.toFixed(3)}`);
           const inputs = inputsOf[i];
           const artifact: IftArtifact = {
@@ -81,6 +82,7 @@ export function iftStage(resources: RunResources): Stage {
             mods_robust: robust,
             groups: plan.groups.map((g) => ({ name: g.name, learning_rate: g.learningRate, weight_decay: g.weightDecay, tensors: g.tensors })),
             rate_shape: plan.shape,
+            ...(adapter ? { adapter: { type: 'lora' as const, ...adapter, dir: join(modelDir, RUN_ADAPTER_DIR) } } : {}),
             curve,
           };
           await context.store.writeJson(`ift/${run.runId}.json`, artifact);
@@ -114,10 +116,12 @@ async function runInputs(context: StageContext, count: number): Promise<Array<st
  */
 async function refuseRunsThatTrainNothing(context: StageContext, resources: RunResources, todo: readonly FineTuneJob[]): Promise<void> {
   const architecture = await loadModelConfig(resources.modelDir);
-  const tensors = [...expectedTensorShapes(architecture).keys()];
+  const { tensors, tensorsOf } = trainedTensors(architecture, runAdapter(context.config), [...expectedTensorShapes(architecture).keys()], (m) =>
+    moduleTensorNames(m, { qkvBias: architecture.qkvBias }),
+  );
   for (const job of todo) {
     const { run, schedule, robust } = await runSchedule(context, job.run);
-    checkSomethingTrains(run.runId, schedule.name, robust, schedule.plan(scheduleContext(context.config, architecture, tensors, robust)));
+    checkSomethingTrains(run.runId, schedule.name, robust, schedule.plan(scheduleContext(context.config, architecture, tensors, robust, tensorsOf)));
   }
 }
 

@@ -6,6 +6,7 @@ import {
   allModuleIds,
   moduleTensorNames,
   type ModuleId,
+  type LoraSettings,
   type LrScheduleContext,
   type ModelArchitecture,
   type ModuleScore,
@@ -18,6 +19,7 @@ import { runFineTuning } from '@mllr/schedules';
 import type { JobEnvironment, JobHandlers } from '../../process/job-protocol.js';
 import type { RunJobsOptions } from '../../process/run-jobs.js';
 import type { SearchArtifact } from './artifacts.js';
+import { runAdapter } from './run-adapter.js';
 import { openProbeEngines, probeContext, type ProbeEngines } from './probe-context.js';
 import { RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
@@ -42,6 +44,8 @@ export interface FineTuneResult {
   /** The groups at their base rates and the shape, as the schedule configured the engine. */
   plan: RatePlan;
   curve: Array<{ step: number; loss: number }>;
+  /** The LoRA adapter trained (training.adapter); its PEFT folder is `<model>/adapter`. Absent: the weights were trained. */
+  adapter?: LoraSettings;
 }
 
 /**
@@ -73,9 +77,12 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
         const { config } = stage;
         const { run, schedule, robust } = await runSchedule(stage, index);
         const examples = await resources.iftExamples();
-        const engine = await resources.openTraining();
+        const adapter = runAdapter(config);
+        const lora = adapter ? await resources.openLoraTraining(adapter, run.seed) : undefined;
+        const engine = lora ?? (await resources.openTraining());
         try {
-          const context = scheduleContext(config, engine.architecture, engine.tensorNames(), robust);
+          // Under LoRA the schedule groups each module's adapter tensors (the engine's tensorsOf), W being frozen.
+          const context = scheduleContext(config, engine.architecture, engine.tensorNames(), robust, lora ? (m) => lora.tensorsOf(m) : undefined);
           const curve = await runFineTuning({
             engine,
             schedule,
@@ -101,9 +108,10 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
             checkpointEvery: config.training.checkpoint_every,
             log: (message) => stage.log(`${run.runId}: ${message}`),
           });
+          await lora?.saveAdapter(join(modelDir, RUN_ADAPTER_DIR), { baseModel: resources.modelDir });
           // The record export-plan reads: the groups and rates this run was configured with, from the schedule itself.
           const plan = schedule.plan(context);
-          return { schedule: schedule.name, robust: [...robust], plan, curve: curve.map((p) => ({ step: p.step, loss: p.loss })) };
+          return { schedule: schedule.name, robust: [...robust], plan, curve: curve.map((p) => ({ step: p.step, loss: p.loss })), ...(adapter ? { adapter } : {}) };
         } finally {
           await engine.dispose();
         }
@@ -134,14 +142,26 @@ export async function runSchedule(
   return { run, schedule, robust };
 }
 
-/** The schedule context of a run on a model with `architecture` and trainable `tensors`. */
-export function scheduleContext(config: RunConfig, architecture: ModelArchitecture, tensors: readonly string[], robust: readonly ModuleId[]): LrScheduleContext {
+/** Where a LoRA run's PEFT adapter is saved inside its model folder (the folder itself holds the merged model). */
+export const RUN_ADAPTER_DIR = 'adapter';
+
+/**
+ * The schedule context of a run on a model with `architecture` and trainable `tensors`; a module's tensors are its
+ * weight (and bias) unless `tensorsOf` says otherwise (LoRA: its adapter's A and B).
+ */
+export function scheduleContext(
+  config: RunConfig,
+  architecture: ModelArchitecture,
+  tensors: readonly string[],
+  robust: readonly ModuleId[],
+  tensorsOf?: (m: ModuleId) => string[],
+): LrScheduleContext {
   const { qkvBias } = architecture;
   return {
     modules: allModuleIds(architecture.numLayers),
     robust,
     tensors,
-    tensorsOf: (m: ModuleId) => moduleTensorNames(m, { qkvBias }),
+    tensorsOf: tensorsOf ?? ((m: ModuleId) => moduleTensorNames(m, { qkvBias })),
     learningRate: config.training.learning_rate,
     weightDecay: config.training.weight_decay,
     totalSteps: config.training.steps,

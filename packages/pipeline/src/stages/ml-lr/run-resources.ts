@@ -15,6 +15,8 @@ import {
   type RunConfig,
   type TrainExample,
   type TrainingEngine,
+  type LoraSettings,
+  type LoraTrainingEngine,
   type InferenceEngine,
   type OpenEngineOptions,
 } from '@mllr/core';
@@ -159,6 +161,16 @@ export class RunResources {
     const provider = await this.provider;
     if (!provider.openTraining) throw new MllrError('ARGUMENT_INVALID', `engine.training: the ${provider.name} engine cannot train`);
     return provider.openTraining(modelDir, this.engineOptions(provider));
+  }
+
+  /** A fresh engine training `adapter` (LoRA, A seeded by `seed`) on the base model; refused where `engine.training` has no adapters. */
+  async openLoraTraining(adapter: LoraSettings, seed: number): Promise<LoraTrainingEngine> {
+    this.provider ??= this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('training', this.config.engine.training, 'engine.training');
+    const provider = await this.provider;
+    if (!provider.openLoraTraining) {
+      throw new MllrError('CONFIG_INVALID', `training.adapter: the ${provider.name} training engine does not train LoRA adapters; set engine.training to onnx`);
+    }
+    return provider.openLoraTraining(this.modelDir, { settings: adapter, seed }, this.engineOptions(provider));
   }
 
   /**

@@ -1,0 +1,25 @@
+import { resolve } from 'node:path';
+import { mergedAdapterModel, resolveModelDir } from '@mllr/pipeline';
+import type { CliIo } from '../cli-io.js';
+
+/** Options of a command that takes `--model` and `--adapter`. */
+export interface AdapterOption {
+  model: string;
+  /** `--adapter DIR`: a PEFT LoRA adapter folder applied to --model. */
+  adapter?: string;
+}
+
+/**
+ * Runs a model command with `--adapter` applied: --model with the PEFT LoRA adapter merged in, written to a temporary
+ * folder that `run` gets as its --model and that is removed afterwards. Without --adapter, `run` gets the options as
+ * they are.
+ */
+export async function withAdapter<T extends AdapterOption>(options: T, io: CliIo, run: (options: T) => Promise<number>): Promise<number> {
+  if (options.adapter === undefined) return run(options);
+  const merged = await mergedAdapterModel(resolveModelDir(options.model, io.cwd), resolve(io.cwd, options.adapter));
+  try {
+    return await run({ ...options, model: merged.dir });
+  } finally {
+    await merged.dispose();
+  }
+}
