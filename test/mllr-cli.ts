@@ -14,9 +14,12 @@ export interface MllrResult {
 }
 
 /** Runs `mllr ...args` in a child process (stdout is a pipe, so output is never the dashboard). */
-export function runMllr(args: string[], options: { cwd?: string; onStdout?: (text: string, kill: () => void) => void } = {}): Promise<MllrResult> {
+export function runMllr(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; onStdout?: (text: string, kill: () => void) => void } = {},
+): Promise<MllrResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MLLR_BIN, ...args], { cwd: options.cwd ?? process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MLLR_BIN, ...args], { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

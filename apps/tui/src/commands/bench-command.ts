@@ -1,6 +1,7 @@
 import { MllrError } from '@mllr/core';
-import { BENCH_ENGINES, REFERENCE_SHAPE, checkPytorchPeer, parseBenchShape, resolveModelDir, runBench, runPytorchPeer, type BenchEngine } from '@mllr/pipeline';
+import { BENCH_ENGINES, REFERENCE_SHAPE, checkPytorchPeer, parseBenchShape, runBench, runPytorchPeer, type BenchEngine } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
+import { commandModel } from './model-option.js';
 import { formatBenchReport } from '../render/format-bench.js';
 
 /** Options of `mllr bench`. */
@@ -12,6 +13,8 @@ export interface BenchCommandOptions {
   engines: string;
   run?: string;
   model: string;
+  /** Download a Hub id the cache lacks. */
+  download?: boolean;
   device?: string;
   threads?: number;
   /** `BxT`: batch × sequence of the training step and the forward. */
@@ -32,7 +35,7 @@ export function parseEngines(value: string): BenchEngine[] {
 export async function benchCommand(options: BenchCommandOptions, io: CliIo): Promise<number> {
   const engines = parseEngines(options.engines);
   const shape = options.shape !== undefined ? parseBenchShape(options.shape, REFERENCE_SHAPE) : REFERENCE_SHAPE;
-  const model = resolveModelDir(options.model, io.cwd);
+  const model = (await commandModel(options.model, options.download, io)).dir;
   const progress = (line: string) => io.stderr.write(`mllr bench: ${line}\n`);
   if (options.compare) await checkPytorchPeer(); // a missing torch is known before minutes of measuring
   const report = await runBench({

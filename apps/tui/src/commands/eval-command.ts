@@ -10,12 +10,15 @@ export interface EvalCommandOptions {
   evalHarmful?: string[];
   out?: string;
   json?: boolean;
+  /** Download a Hub id the cache lacks. */
+  download?: boolean;
 }
 
 /** `mllr eval`: the evaluation stage on one model folder; progress on stderr, the metrics on stdout (table or --json). */
 export async function evalCommand(options: EvalCommandOptions, io: CliIo): Promise<number> {
   const report = await evaluateModelFolder({
     model: options.model,
+    ...(options.download ? { download: true } : {}),
     cwd: io.cwd,
     ...(options.config !== undefined ? { configFile: options.config } : {}),
     ...(options.evalHarmful && options.evalHarmful.length > 0 ? { evalHarmful: options.evalHarmful } : {}),

@@ -1,15 +1,18 @@
 import { StoppedError } from '@mllr/core';
-import { BUILTIN_PLUGINS, finetuneSettings, loadRunConfig, resolveModelDir, runFinetune, type FinetuneFlags, type FinetuneResult, type LoraFlags } from '@mllr/pipeline';
+import { BUILTIN_PLUGINS, finetuneSettings, hubRecord, loadRunConfig, runFinetune, type FinetuneFlags, type FinetuneResult, type LoraFlags } from '@mllr/pipeline';
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.js';
 import { renderFinetuneJson, renderFinetuneLines, type FinetuneRenderer } from '../render/finetune-output.js';
 import { renderFinetuneProgress } from '../render/render-finetune-progress.js';
+import { commandModel } from './model-option.js';
 
 /** Options of `mllr finetune` as commander parses them: the pipeline's numeric and LoRA flags plus the command's own. */
 export interface FinetuneCommandOptions extends FinetuneFlags, LoraFlags {
   model: string;
   data: string;
   out: string;
+  /** Download a Hub id the cache lacks. */
+  download?: boolean;
   preset?: string;
   plan?: string;
   /** False for --no-shuffle. */
@@ -30,6 +33,8 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
   const settings = finetuneSettings(options, config);
   const engine = options.engine !== undefined ? { name: options.engine, options: {} } : config.engine.training;
   const renderer: FinetuneRenderer = options.json ? renderFinetuneJson(io.stdout) : io.isTTY ? renderFinetuneProgress() : renderFinetuneLines(io.stdout);
+  const source = await commandModel(options.model, options.download, io);
+  const hub = hubRecord(source);
   let result: FinetuneResult | undefined;
   // Ctrl-C stops after the step in progress (nothing is written to --out); a second one ends the process at once.
   let stopRequested = false;
@@ -41,7 +46,8 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
   process.on('SIGINT', onSigint);
   try {
     result = await runFinetune({
-      model: resolveModelDir(options.model, io.cwd),
+      model: source.dir,
+      ...(hub ? { hub } : {}),
       data: resolve(io.cwd, options.data),
       out: resolve(io.cwd, options.out),
       ...(options.preset !== undefined ? { preset: options.preset } : {}),

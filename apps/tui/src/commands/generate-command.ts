@@ -1,9 +1,10 @@
 import { MllrError } from '@mllr/core';
 import { loadTokenizer, stopTokenIds, type HfTokenizer } from '@mllr/model';
-import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
+import { loadEngineProvider } from '@mllr/pipeline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliIo } from '../cli-io.js';
+import { commandModel } from './model-option.js';
 
 /** Options of `mllr generate`. */
 export interface GenerateCommandOptions {
@@ -18,11 +19,13 @@ export interface GenerateCommandOptions {
   seed?: number;
   raw?: boolean;
   json?: boolean;
+  /** Download a Hub id the cache lacks. */
+  download?: boolean;
 }
 
 /** `mllr generate`: continues one prompt (text through the chat template, or token ids); greedy by default. */
 export async function generateCommand(options: GenerateCommandOptions, io: CliIo): Promise<number> {
-  const model = resolveModelDir(options.model);
+  const model = (await commandModel(options.model, options.download, io)).dir;
   if ((options.prompt === undefined) === (options.ids === undefined)) {
     throw new MllrError('ARGUMENT_INVALID', 'give exactly one of --prompt TEXT or --ids 1,2,3');
   }

@@ -1,7 +1,8 @@
 import { MODULE_TYPES, allModuleIds, type ModelArchitecture, type ModelFolderDescription, type RopeScaling } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
-import { loadEngineProvider, resolveModelDir } from '@mllr/pipeline';
+import { hubRecord, loadEngineProvider } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
+import { commandModel } from './model-option.js';
 import { tokenizerLines, tokenizerSummary } from './inspect-tokenizer.js';
 
 /** Options of `mllr inspect`. */
@@ -10,6 +11,8 @@ export interface InspectOptions {
   json?: boolean;
   engine?: string;
   device?: string;
+  /** Download a Hub id the cache lacks. */
+  download?: boolean;
 }
 
 /** What inspect shows of a model folder, whichever way it was read. */
@@ -29,7 +32,9 @@ interface ModelSummary {
  * is described by the engine, without loading its weights.
  */
 export async function inspectCommand(options: InspectOptions, io: CliIo): Promise<number> {
-  const dir = resolveModelDir(options.model);
+  const source = await commandModel(options.model, options.download, io);
+  const dir = source.dir;
+  const hub = hubRecord(source);
   const engineName = options.engine ?? 'tfjs';
   const provider = await loadEngineProvider({ name: engineName, options: {} });
   const described = await provider.describe?.(dir);
@@ -42,13 +47,14 @@ export async function inspectCommand(options: InspectOptions, io: CliIo): Promis
   if (options.json) {
     const onnx = described ? { file: described.file, stored_values: described.storedValues, hidden_states: described.hiddenStates } : {};
     io.stdout.write(
-      `${JSON.stringify({ model: model.dir, architecture: arch, parameters: model.parameters, tensors: model.tensors, modules, tokenizer, engine: engineName, device, format: model.format, ...onnx })}\n`,
+      `${JSON.stringify({ model: model.dir, ...(hub ? { hub } : {}), architecture: arch, parameters: model.parameters, tensors: model.tensors, modules, tokenizer, engine: engineName, device, format: model.format, ...onnx })}\n`,
     );
     return 0;
   }
   const yesNo = (b: boolean) => (b ? 'yes' : 'no');
   const lines = [
     `model        ${model.dir} (${arch.family})`,
+    ...(hub ? [`hub id       ${hub.id} → commit ${hub.commit}, from the Hugging Face cache`] : []),
     `format       ${model.format}${described ? ` (${described.file}: ${described.storedValues.toLocaleString('en-US')} values in ${described.storedTensors} initializers)` : ''}`,
     `shape        ${arch.numLayers} layers · hidden ${arch.hiddenSize} · ${arch.numHeads} heads (${arch.numKvHeads} key/value, head dim ${arch.headDim}) · MLP ${arch.intermediateSize} · vocab ${arch.vocabSize} · context ${arch.maxPositionEmbeddings}`,
     `details      rope θ ${arch.ropeTheta} · rms eps ${arch.rmsNormEps} · qkv bias ${yesNo(arch.qkvBias)} · tied embeddings ${yesNo(arch.tieWordEmbeddings)} · bos ${arch.bosTokenId ?? '-'} · eos ${arch.eosTokenIds.join(',') || '-'}`,

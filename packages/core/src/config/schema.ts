@@ -141,8 +141,13 @@ export const PRETRAINED_MODEL_PATH = 'pretrain/model';
 /** The base model: an existing one (`path`) or one trained from scratch in the run (`pretrain`). */
 export const ModelSchema = z
   .strictObject({
-    /** `tiny-chat` (embedded) or a folder in Hugging Face layout; default `tiny-chat`. */
+    /**
+     * `tiny-chat` (embedded), a folder in Hugging Face layout, or a Hub id `org/name[@revision]` read from the local
+     * Hugging Face cache (an existing folder of that name wins); default `tiny-chat`.
+     */
     path: z.string().min(1).optional(),
+    /** Download a Hub id that the cache lacks (config, tokenizer, template and safetensors files); default false. */
+    download: z.boolean().optional(),
     pretrain: PretrainSchema.optional(),
   })
   .superRefine((m, ctx) => {
@@ -150,8 +155,8 @@ export const ModelSchema = z
       ctx.addIssue({ code: 'custom', path: ['path'], message: 'give either path (an existing model) or pretrain (train one in this run), not both' });
     }
   })
-  .transform(({ path, pretrain }): { path: string; pretrain?: z.output<typeof PretrainSchema> } =>
-    pretrain === undefined ? { path: path ?? 'tiny-chat' } : { path: PRETRAINED_MODEL_PATH, pretrain },
+  .transform(({ path, download, pretrain }): { path: string; download?: boolean; pretrain?: z.output<typeof PretrainSchema> } =>
+    pretrain === undefined ? { path: path ?? 'tiny-chat', ...(download !== undefined ? { download } : {}) } : { path: PRETRAINED_MODEL_PATH, pretrain },
   );
 
 /**

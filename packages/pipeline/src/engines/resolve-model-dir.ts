@@ -103,3 +103,21 @@ function notInCache(path: string, local: string, id: HubId, miss: HubCacheMiss, 
       `Download it with ${downloadHint}, or with \`huggingface-cli download ${id.repo}${revision}\` (the cache is HF_HUB_CACHE, else HF_HOME/hub, else ~/.cache/huggingface/hub).`,
   );
 }
+
+/** How a model given as a Hub id was found, as run records (base.json, summary.json, finetune.json, eval.json) store it. */
+export interface HubRecord {
+  /** The id as given: `org/name` or `org/name@revision`. */
+  id: string;
+  repo: string;
+  revision: string;
+  /** The commit the revision resolved to. */
+  commit: string;
+  /** The snapshot folder read. */
+  folder: string;
+}
+
+/** The record of a model source that was a Hub id; undefined for a folder or tiny-chat. */
+export function hubRecord(source: ModelSource): HubRecord | undefined {
+  const hub = source.hub;
+  return hub ? { id: hub.id, repo: hub.repo, revision: hub.revision, commit: hub.commit, folder: hub.dir } : undefined;
+}

@@ -13,7 +13,8 @@ import {
 } from '@mllr/core';
 import type { HeadlineMetric } from '@mllr/eval';
 import { loadRunConfig } from '../config/load-config.js';
-import { resolveModelDir } from '../engines/resolve-model-dir.js';
+import { downloadProgressLine } from '../engines/download-progress.js';
+import { hubRecord, obtainModelSource, type HubRecord } from '../engines/resolve-model-dir.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { PluginComposer } from '../plugins/plugin-composer.js';
@@ -26,8 +27,10 @@ import type { GenerationsSummary } from './generations-log.js';
 
 /** What `mllr eval` asks for. */
 export interface EvalRequest {
-  /** The model folder (Hugging Face layout), or `tiny-chat`; relative to `cwd`. */
+  /** The model folder (Hugging Face layout), `tiny-chat`, or a Hub id read from the local cache; relative to `cwd`. */
   model: string;
+  /** Download a Hub id the cache lacks (`--download`). */
+  download?: boolean;
   /** Run config whose data, judge and engine options the evaluation uses (default: the shipped default config). */
   configFile?: string;
   /** Files of harmful prompts added to the harmful_asr set, as `mllr run --eval-harmful` does. */
@@ -51,6 +54,8 @@ export interface MetricCounts {
 export interface EvalReport {
   /** The model folder evaluated. */
   model: string;
+  /** Set when the model was given as a Hub id: the id, its commit and the snapshot folder (eval.json keeps it). */
+  hub?: HubRecord;
   metrics: Record<HeadlineMetric, number>;
   counts: Record<HeadlineMetric, MetricCounts>;
   /** The inference engine and device it ran on. */
@@ -73,7 +78,16 @@ export function evalModelId(modelDir: string): string {
  */
 export async function evaluateModelFolder(request: EvalRequest, catalog: PluginCatalog = BUILTIN_PLUGINS): Promise<EvalReport> {
   const log = request.log ?? (() => undefined);
-  const modelDir = checkModelFolder(request.model, request.cwd);
+  const source = await obtainModelSource(request.model, {
+    baseDir: request.cwd,
+    download: request.download ?? false,
+    onProgress: (event) => {
+      const line = downloadProgressLine(event);
+      if (line !== undefined) log(line);
+    },
+  });
+  const hub = hubRecord(source);
+  const modelDir = checkModelFolder(request.model, source.dir);
   const outDir = request.outDir !== undefined ? checkOutDir(resolve(request.cwd, request.outDir)) : undefined;
   const loaded = await loadRunConfig(request.configFile && resolve(request.cwd, request.configFile), catalog);
   const config = await withEvalHarmful(loaded.config, request.evalHarmful ?? [], request.cwd);
@@ -100,7 +114,8 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
       Object.entries(sets).map(([metric, samples]) => `${samples.length} ${metric}`).join(', '),
   );
   const store = outDir ? new FsRunStore(outDir) : undefined;
-  const id = evalModelId(modelDir);
+  // A snapshot folder is named by its commit: the generations file is named after the repo instead.
+  const id = evalModelId(hub ? hub.repo : modelDir);
   let evaluation;
   try {
     evaluation = await evaluateModel({
@@ -120,6 +135,7 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
   const metrics = evaluation.metrics;
   const report: EvalReport = {
     model: modelDir,
+    ...(hub ? { hub } : {}),
     metrics: mapMetrics(metrics, (v) => v.value),
     counts: mapMetrics(metrics, (v) => ({ numerator: v.numerator, denominator: v.denominator, truncated: v.truncated ?? 0 })),
     engine: engineInfo,
@@ -146,8 +162,7 @@ class ModelFolderResources extends RunResources {
 }
 
 /** The model folder, checked to hold what an evaluation reads: config.json and tokenizer.json. */
-function checkModelFolder(model: string, cwd: string): string {
-  const dir = resolveModelDir(model, cwd);
+function checkModelFolder(model: string, dir: string): string {
   if (!existsSync(dir)) throw new MllrError('ARGUMENT_INVALID', `--model ${model}: no such folder (${dir})`);
   if (!statSync(dir).isDirectory()) throw new MllrError('ARGUMENT_INVALID', `--model ${model}: ${dir} is a file; give the model's folder`);
   for (const file of ['config.json', 'tokenizer.json']) {

@@ -5,6 +5,7 @@ import { MllrError, writeFileAtomic, type EngineProvider, type LoraTrainingEngin
 import { DEFAULT_LR_SHAPE, runFineTuning } from '@mllr/schedules';
 import { PEFT_PREFIX, expectedTensorShapes, loadModelConfig, loraShapes, peftTensorName } from '@mllr/model';
 import { loadEngineProvider } from '../engines/open-engine.js';
+import type { HubRecord } from '../engines/resolve-model-dir.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { loadFinetuneExamples } from './finetune-examples.js';
@@ -27,6 +28,8 @@ export const LORA_OUT = { adapter: 'adapter', merged: 'merged' } as const;
 export interface FinetuneOptions {
   /** Model folder in Hugging Face layout. */
   model: string;
+  /** Set when `--model` was a Hub id: recorded in finetune.json beside the folder (`base_model_hub`). */
+  hub?: HubRecord;
   /** `--data`: pre-tokenized JSON Lines or a dataset file. */
   data: string;
   /** What to do with unusable records of a dataset file (a run config's `data.on_invalid`); default fail. */
@@ -171,6 +174,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     const record = {
       format: 'mllr-finetune/v1',
       base_model: modelDir,
+      ...(options.hub ? { base_model_hub: options.hub } : {}),
       data: resolve(options.data),
       ...(options.preset !== undefined ? { preset: options.preset } : {}),
       data_kind: kind,

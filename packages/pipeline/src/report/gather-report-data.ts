@@ -60,6 +60,7 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
   return {
     base: {
       model: base.model,
+      ...(base.hub ? { hub: base.hub } : {}),
       family: base.family,
       parameters: base.parameters,
       numLayers: base.numLayers,

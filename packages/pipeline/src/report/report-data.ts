@@ -1,3 +1,4 @@
+import type { HubRecord } from '../engines/resolve-model-dir.js';
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { ModuleId } from '@mllr/core';
 import type { DataNotes } from './data-notes.js';
@@ -74,6 +75,8 @@ export interface ConfigRow {
 export interface ReportData {
   base: {
     model: string;
+    /** Set when the base model was a Hub id: the id, its commit and the snapshot folder (base.json). */
+    hub?: HubRecord;
     family?: string;
     parameters?: number;
     numLayers?: number;

@@ -119,6 +119,7 @@ ${Object.entries(data.timings_s).map(([stage, s]) => html`<tr><td>${stage}</td><
 
   const facts: Array<[string, string]> = [
     ['base model', data.base.model],
+    ...(data.base.hub ? [['hub id', `${data.base.hub.id} at commit ${data.base.hub.commit}`] as [string, string]] : []),
     ...(data.base.family ? [['family', data.base.family] as [string, string]] : []),
     ...(data.base.parameters !== undefined ? [['parameters', data.base.parameters.toLocaleString('en-US')] as [string, string]] : []),
     ...engineFacts(data.base),

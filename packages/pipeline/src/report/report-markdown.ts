@@ -39,7 +39,7 @@ export function reportMarkdown(data: ReportData): string {
   const lines: string[] = [
     '# mllr run report',
     '',
-    `Base model: ${mdId(data.base.model)}. Security probe on layer ${data.proxy.layer}, clean accuracy ${pct(data.proxy.clean_accuracy)}.`,
+    `Base model: ${mdId(data.base.model)}${data.base.hub ? ` (${mdId(data.base.hub.id)} at commit ${mdId(data.base.hub.commit)})` : ''}. Security probe on layer ${data.proxy.layer}, clean accuracy ${pct(data.proxy.clean_accuracy)}.`,
   ];
   for (const warning of data.proxy.warnings ?? []) lines.push('', `**Warning:** ${mdText(warning)}`);
   if (data.base.engines) lines.push(`Engines: ${mdText(stageEnginesText(data.base.engines))}.`);

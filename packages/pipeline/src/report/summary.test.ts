@@ -22,6 +22,13 @@ describe('buildSummary', () => {
     expect(summary.skipped_records).toEqual({});
   });
 
+  it('records the Hub id and commit the base model resolved to, only when it was one', () => {
+    const hub = { id: 'org/name@v1', repo: 'org/name', revision: 'v1', commit: 'a'.repeat(40), folder: '/cache/models--org--name/snapshots/aaaa' };
+    const data = sampleReportData();
+    expect(buildSummary(data)).not.toHaveProperty('base_model_hub');
+    expect(buildSummary({ ...data, base: { ...data.base, model: hub.folder, hub } })).toMatchObject({ base_model: hub.folder, base_model_hub: hub });
+  });
+
   it('lists the records skipped per dataset file and reason', () => {
     const data = { ...sampleReportData(), data_notes: { skipped_records: { 'a.json': { empty_response: 1 } }, records: { 'a.json': 9 }, warnings: [] } };
     expect(buildSummary(data).skipped_records).toEqual({ 'a.json': { empty_response: 1 } });

@@ -1,3 +1,4 @@
+import type { HubRecord } from '../engines/resolve-model-dir.js';
 import { METRICS, type ReportData, type RunMetrics } from './report-data.js';
 import { aggregateRuns } from './seed-aggregate.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
@@ -8,6 +9,8 @@ import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js'
  */
 export interface Summary {
   base_model: string;
+  /** When model.path was a Hub id: the id, the commit it resolved to and the snapshot folder (`base_model` is that folder). */
+  base_model_hub?: HubRecord;
   proxy: { layer: number; clean_accuracy: number };
   robustness: Array<{ module: string; score: number }>;
   mods_robust: string[];
@@ -46,6 +49,7 @@ export function buildSummary(data: ReportData): Summary {
   }
   return {
     base_model: data.base.model,
+    ...(data.base.hub ? { base_model_hub: { ...data.base.hub } } : {}),
     proxy: { layer: data.proxy.layer, clean_accuracy: data.proxy.clean_accuracy },
     robustness: data.robustness.scores.map((s) => ({ module: s.module, score: s.score })),
     mods_robust: [...data.search.mods_robust],

@@ -1,4 +1,4 @@
-import { MllrError, type DependencyContainer, type PluginInfo, type RunConfig, RunConfigToken, type StageSet } from '@mllr/core';
+import { EventSink, MllrError, type DependencyContainer, type EventSink as EventSinkService, type PluginInfo, type RunConfig, RunConfigToken, type StageSet } from '@mllr/core';
 import { baseStage } from './ml-lr/base-stage.js';
 import { evalStage } from './ml-lr/eval-stage.js';
 import { iftStage } from './ml-lr/ift-stage.js';
@@ -48,7 +48,11 @@ export function register(container: DependencyContainer, _options: Record<string
       ...(config.validate.enabled ? [validateStage(resources)] : []),
       reportStage(),
     ],
-    preflight: async () => [...(await modelProblems(config, info.configDir)), ...(await dataProblems(config, resources.dataDir))],
+    preflight: async () => {
+      // A Hub id downloaded under model.download reports its progress as log lines.
+      const log = (message: string) => container.resolve<EventSinkService>(EventSink).emit({ type: 'log', level: 'info', message });
+      return [...(await modelProblems(config, info.configDir, log)), ...(await dataProblems(config, resources.dataDir))];
+    },
   };
   container.register(info.token, { useValue: stageSet });
 }

@@ -3,10 +3,13 @@ import type { LogisticModel } from '@mllr/proxies';
 import type { LoraSettings, MetricValue, ModuleId, ModuleScore } from '@mllr/core';
 import type { HeadlineMetric } from '@mllr/eval';
 import type { GenerationsSummary } from '../../evaluation/generations-log.js';
+import type { HubRecord } from '../../engines/resolve-model-dir.js';
 
 /** base.json: the model the run protects. */
 export interface BaseArtifact {
   model: string;
+  /** Set when `model.path` was a Hub id: the id, the commit it resolved to and the snapshot folder read. */
+  hub?: HubRecord;
   family: string;
   parameters: number;
   numLayers: number;

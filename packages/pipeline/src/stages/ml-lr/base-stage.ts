@@ -1,5 +1,7 @@
 import type { Stage, StageContext } from '@mllr/core';
 import type { BaseArtifact } from './artifacts.js';
+import type { RunConfig } from '@mllr/core';
+import { hubRecord } from '../../engines/resolve-model-dir.js';
 import { inferenceHashInputs, type RunResources } from './run-resources.js';
 
 /** `base`: the aligned model to protect — checks it loads on the training and inference engines and records what it is. */
@@ -9,7 +11,7 @@ export function baseStage(resources: RunResources): Stage {
     title: 'load the base model',
     // Not `engine.workers`: how many processes share the work never changes a result.
     hashInputs: (config) => ({
-      model: config.model,
+      model: modelHashInputs(config, resources),
       engine: { training: config.engine.training, device: config.engine.device },
       ...inferenceHashInputs(config, 'base'),
     }),
@@ -22,8 +24,10 @@ export function baseStage(resources: RunResources): Stage {
         let parameters = 0;
         const names = engine.tensorNames();
         for (const t of await engine.getWeights(names)) parameters += t.data.length;
+        const hub = hubRecord(resources.modelSource);
         const artifact: BaseArtifact = {
           model: resources.modelDir,
+          ...(hub ? { hub } : {}),
           family: engine.architecture.family,
           parameters,
           numLayers: engine.architecture.numLayers,
@@ -32,7 +36,7 @@ export function baseStage(resources: RunResources): Stage {
           inference: inferenceInfo,
         };
         context.log(
-          `${artifact.model}: ${artifact.family}, ${parameters.toLocaleString('en-US')} parameters, ${artifact.numLayers} layers; ` +
+          `${hub ? `${hub.id} (commit ${hub.commit}) at ` : ''}${artifact.model}: ${artifact.family}, ${parameters.toLocaleString('en-US')} parameters, ${artifact.numLayers} layers; ` +
             `training on ${engine.name} (${engine.device}), inference on ${inference.name} (${inference.device})`,
         );
         await context.store.writeJson('base.json', artifact);
@@ -41,4 +45,15 @@ export function baseStage(resources: RunResources): Stage {
       }
     },
   };
+}
+
+/**
+ * The model settings a base stage's result depends on: `model` without `download` (how the files arrived changes
+ * nothing), plus, for a Hub id, the commit it resolved to, so a moved branch reruns the stages on the new weights.
+ */
+function modelHashInputs(config: RunConfig, resources: RunResources): Record<string, unknown> {
+  const { download: _download, ...model } = config.model;
+  if (model.pretrain) return model;
+  const hub = hubRecord(resources.modelSource);
+  return hub ? { ...model, commit: hub.commit } : model;
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,33 @@ const FIXTURES = fileURLToPath(new URL('../../test-fixtures/data/', import.meta.
 const config = (input: RunConfigInput) => RunConfigSchema.parse(input);
 
 describe('modelProblems', () => {
+  it('reads a Hub id from the cache (symlinked files), and names the places it looked for one that is absent', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'mllr-preflight-hub-'));
+    const commit = 'c'.repeat(40);
+    const repo = join(cache, 'models--org--tiny');
+    mkdirSync(join(repo, 'snapshots', commit), { recursive: true });
+    mkdirSync(join(repo, 'blobs'));
+    for (const file of readdirSync(TINY_CHAT_DIR).filter((f) => statSync(join(TINY_CHAT_DIR, f)).isFile())) {
+      cpSync(join(TINY_CHAT_DIR, file), join(repo, 'blobs', `blob-${file}`));
+      symlinkSync(`../../blobs/blob-${file}`, join(repo, 'snapshots', commit, file));
+    }
+    mkdirSync(join(repo, 'refs'));
+    writeFileSync(join(repo, 'refs', 'main'), commit);
+    const saved = process.env['HF_HUB_CACHE'];
+    process.env['HF_HUB_CACHE'] = cache;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'mllr-preflight-'));
+      expect(await modelProblems(config({ model: { path: 'org/tiny' } }), dir)).toEqual([]);
+      expect(await modelProblems(config({ model: { path: `org/tiny@${commit}` } }), dir)).toEqual([]);
+      const problems = await modelProblems(config({ model: { path: 'org/absent' } }), dir);
+      expect(problems).toEqual([{ path: ['model', 'path'], code: 'ARGUMENT_INVALID', message: expect.stringContaining(`${join(cache, 'models--org--absent')}: no such folder`) }]);
+      expect(problems[0]!.message).toContain('Download it with model.download: true in the config, or with `huggingface-cli download org/absent`');
+    } finally {
+      if (saved === undefined) delete process.env['HF_HUB_CACHE'];
+      else process.env['HF_HUB_CACHE'] = saved;
+    }
+  });
+
   it('accepts tiny-chat and a copy of it, and needs nothing when the run pretrains its own model', async () => {
     expect(await modelProblems(config({}), '/')).toEqual([]);
     const dir = mkdtempSync(join(tmpdir(), 'mllr-preflight-'));

@@ -3,7 +3,8 @@ import { isAbsolute } from 'node:path';
 import { toMllrError, type ConfigProblem, type DatasetSource, type PluginRef, type RunConfig } from '@mllr/core';
 import { checkDatasetSource, formatOf, resolveMapping } from '@mllr/data';
 import { loadModelConfig, loadTokenizer, locateWeights } from '@mllr/model';
-import { resolveModelDir } from '../../engines/resolve-model-dir.js';
+import { downloadProgressLine } from '../../engines/download-progress.js';
+import { obtainModelSource } from '../../engines/resolve-model-dir.js';
 import { resolveSource } from './run-data.js';
 
 /** A problem at `path` from whatever a check threw (its message and code, no stack). */
@@ -14,12 +15,27 @@ function problemOf(path: readonly (string | number)[], error: unknown): ConfigPr
 
 /**
  * What the ML-LR stages need from the model folder, checked with the loaders the stages use: config.json, the
- * safetensors weights, tokenizer.json and a chat template. Nothing to check when the run pretrains its own model.
+ * safetensors weights, tokenizer.json and a chat template. A Hub id is looked up in the local cache, and downloaded
+ * first under `model.download: true` (progress to `log`). Nothing to check when the run pretrains its own model.
  */
-export async function modelProblems(config: Pick<RunConfig, 'model'>, configDir: string): Promise<ConfigProblem[]> {
+export async function modelProblems(config: Pick<RunConfig, 'model'>, configDir: string, log?: (line: string) => void): Promise<ConfigProblem[]> {
   if (config.model.pretrain) return [];
   const at = ['model', 'path'];
-  const dir = resolveModelDir(config.model.path, configDir);
+  let dir: string;
+  try {
+    const source = await obtainModelSource(config.model.path, {
+      baseDir: configDir,
+      download: config.model.download ?? false,
+      downloadHint: 'model.download: true in the config',
+      onProgress: (event) => {
+        const line = downloadProgressLine(event);
+        if (line !== undefined) log?.(line);
+      },
+    });
+    dir = source.dir;
+  } catch (error) {
+    return [problemOf(at, error)];
+  }
   const info = await stat(dir).catch(() => undefined);
   if (!info) return [{ path: at, message: `the model folder ${dir} does not exist`, code: 'CHECKPOINT_INVALID' }];
   if (!info.isDirectory()) return [{ path: at, message: `${dir} is not a folder (name the model's folder, with config.json, the weights and tokenizer.json)`, code: 'CHECKPOINT_INVALID' }];

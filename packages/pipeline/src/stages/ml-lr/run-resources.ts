@@ -22,7 +22,7 @@ import {
 } from '@mllr/core';
 import { generateWorld, readAll, type ReadSample, type World } from '@mllr/data';
 import { loadModelConfig, loadTokenizer, type HfTokenizer } from '@mllr/model';
-import { resolveModelDir } from '../../engines/resolve-model-dir.js';
+import { resolveModelSource, type ModelSource } from '../../engines/resolve-model-dir.js';
 import { dataDirOf, loadRunData, resolveSource, type RunDataSets } from './run-data.js';
 import { DataLedger } from './data-ledger.js';
 import { fitTrainExamples } from './train-examples.js';
@@ -58,8 +58,16 @@ export class RunResources {
 
   /** The base model's folder: `tiny-chat` is the embedded model; with `model.pretrain`, the model the run trained. */
   get modelDir(): string {
-    if (this.config.model.pretrain) return join(this.runDir, PRETRAINED_MODEL_PATH);
-    return resolveModelDir(this.config.model.path, this.configDir);
+    return this.modelSource.dir;
+  }
+
+  /**
+   * Where the base model was found: for a Hub id, the cache snapshot and its commit (recorded in base.json and
+   * summary.json). Read from the cache each time without any network; preflight downloaded it if asked to.
+   */
+  get modelSource(): ModelSource {
+    if (this.config.model.pretrain) return { given: this.config.model.path, dir: join(this.runDir, PRETRAINED_MODEL_PATH) };
+    return resolveModelSource(this.config.model.path, this.configDir);
   }
 
   /** The run folder (open only once the stages run). */
