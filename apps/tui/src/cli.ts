@@ -47,6 +47,11 @@ function tokenIds(value: string): number[] {
   return ids.map(Number);
 }
 
+/** `--model` of every command that reads a model. */
+const MODEL_HELP = 'model folder in Hugging Face layout, tiny-chat for the embedded model, or a Hub id org/name[@revision] read from the local Hugging Face cache (an existing folder of that name wins)';
+/** `--download` beside it. */
+const DOWNLOAD_HELP = 'download a Hub id --model names when the cache lacks it (config, tokenizer, chat template, safetensors; never pickle files)';
+
 /** Builds the `mllr` command tree; `exitCode` receives what the chosen action returns. */
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('mllr')
@@ -79,7 +84,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('eval')
     .description("evaluate one model folder (a base or a fine-tuned model) as a run's eval stage does: harmful_asr, over_refusal, usability, expertise")
-    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
+    .requiredOption('--model <dir>', MODEL_HELP)
+    .option('--download', DOWNLOAD_HELP)
     .option('-c, --config <file>', 'run config whose data, judge and engine options to use (default: the shipped default config)')
     .option(
       '--eval-harmful <file>',
@@ -94,7 +100,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('generate')
     .description('continue a prompt with a model (greedy unless --temperature is set)')
-    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
+    .requiredOption('--model <dir>', MODEL_HELP)
+    .option('--download', DOWNLOAD_HELP)
     .addOption(new Option('--prompt <text>', 'prompt text, rendered through the chat template as a user message').conflicts('ids'))
     .addOption(new Option('--ids <ids>', 'prompt as comma-separated token ids, used as they are').argParser(tokenIds))
     .requiredOption('--max-new-tokens <n>', 'how many tokens to generate at most', positiveInt('--max-new-tokens'))
@@ -111,7 +118,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('inspect')
     .description('show a model: architecture, parameter count, module list, device')
-    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
+    .requiredOption('--model <dir>', MODEL_HELP)
+    .option('--download', DOWNLOAD_HELP)
     .addOption(new Option('--engine <engine>', 'engine whose device is shown; onnx also reads a folder holding only an ONNX model').choices(['tfjs', 'onnx']).default('tfjs'))
     .option('--device <device>', 'engine device preference')
     .option('--json', 'print as JSON')
@@ -126,7 +134,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .option('--warmup <n>', 'untimed runs before the timed ones', wholeNumber('--warmup'), 1)
     .option('--engines <list>', 'comma-separated engines to measure', 'tfjs,onnx')
     .option('--run <dir>', 'run folder whose stage timings to show (default: the newest finished run under runs/)')
-    .option('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model', 'tiny-chat')
+    .option('--model <dir>', MODEL_HELP, 'tiny-chat')
+    .option('--download', DOWNLOAD_HELP)
     .option('--device <device>', 'tfjs device (auto, tfjs-node-gpu, tfjs-node, wasm, cpu)')
     .option('--threads <n>', 'CPU threads of ONNX Runtime and of the PyTorch peer (default: 1 and every core, the faster kept)', positiveInt('--threads'))
     .option('--shape <BxT>', 'batch × sequence of the training step and the forward, for example 4x256 (default 16x128)')
@@ -144,7 +153,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
   program
     .command('finetune')
     .description('fine-tune one model (or a LoRA adapter on it) on a data file, every tensor at --lr or by a plan from export-plan --format torch')
-    .requiredOption('--model <dir>', 'model folder in Hugging Face layout, or tiny-chat for the embedded model')
+    .requiredOption('--model <dir>', MODEL_HELP)
+    .option('--download', DOWNLOAD_HELP)
     .requiredOption('--data <file>', 'training data: a dataset file (CSV, JSON, JSONL; chat conversations train on every assistant turn) or pre-tokenized JSON Lines {"ids": [...], "prompt_length": n}')
     .requiredOption('--out <dir>', 'folder for the fine-tuned model (Hugging Face layout) and finetune.json; must be absent or empty')
     .option('--preset <name>', 'layout of a dataset file, as a run config names it (alpaca, gsm8k, advbench, messages, sharegpt, …); default: messages or sharegpt for a file of chat conversations, else generic prompt/response columns')
