@@ -134,4 +134,41 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
   });
+
+  it('mllr run: model.path takes an id (model.download: true fetches it first, in the log) and base.json and summary.json record its commit', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'mllr-hub-run-'));
+    const commit = fakeCommit('run');
+    const config = join(cwd, 'hub-run.yaml');
+    const settings = [
+      'proxy: { name: noise, options: { repeats: 1 } }',
+      'search: { name: greedy, options: { maxModules: 2 } }',
+      'strategies: [{ id: uniform, schedule: { name: uniform, options: {} } }]',
+      'training: { steps: 2 }',
+      'data: { eval_size: 8 }',
+    ];
+    writeFileSync(config, ['model: { path: org/remote }', ...settings].join('\n'));
+    const absent = await runMllr(['run', '--headless', '--config', config, '--out', join(cwd, 'absent-run')], { cwd, env: env({ HF_HUB_CACHE: fresh }) });
+    expect(absent.code).toBe(2);
+    expect(absent.stderr + absent.stdout).toContain('model.path');
+    expect(absent.stderr + absent.stdout).toContain('Download it with model.download: true in the config');
+    expect(existsSync(join(cwd, 'absent-run'))).toBe(false);
+
+    writeFileSync(config, ['model: { path: org/remote, download: true }', ...settings].join('\n'));
+    const hub = await startFakeHub('org/remote', commit, folderFiles(TINY_CHAT_DIR));
+    const out = join(cwd, 'hub-run');
+    try {
+      const result = await runMllr(['run', '--headless', '--config', config, '--out', out], { cwd, env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }) });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`downloading org/remote at commit ${commit.slice(0, 12)}`);
+    } finally {
+      hub.server.close();
+    }
+    const folder = join(fresh, 'models--org--remote', 'snapshots', commit);
+    const record = { id: 'org/remote', repo: 'org/remote', revision: 'main', commit, folder };
+    expect(JSON.parse(readFileSync(join(out, 'base.json'), 'utf8'))).toMatchObject({ model: folder, hub: record });
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.base_model).toBe(folder);
+    expect(summary.base_model_hub).toEqual(record);
+  });
 });
