@@ -5,6 +5,7 @@ export type { BootstrapOptions } from './bootstrap.js';
 export { ratioOf } from './item-outcome.js';
 export type { ItemOutcome } from './item-outcome.js';
 export { pairedBootstrap } from './paired-bootstrap.js';
+export { normalQuantile, tQuantile } from './quantiles.js';
 export type { PairedDifference, SideRuns } from './paired-bootstrap.js';
 export { rankTest } from './rank-test.js';
 export type { RankTest } from './rank-test.js';

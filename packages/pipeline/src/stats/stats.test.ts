@@ -9,46 +9,63 @@ import { averageRanks, spearman, spearmanWithInterval } from './spearman.js';
 const bernoulli = (p: number, rng: Rng): ItemOutcome => ({ numerator: rng.next() < p ? 1 : 0, denominator: 1 });
 
 /**
- * One synthetic study: `prompts` items with their own base rates (shared by both sides: the pairing the bootstrap
- * exploits), per-seed shifts shared by both sides, and a per-seed wobble of the effect around `delta`. The expected
- * difference strategy − control is exactly `delta` (no rate leaves [0, 1]).
+ * One synthetic study: `prompts` items with their own base rates and their own effect (shared by both sides and all
+ * seeds: the pairing the bootstrap exploits), per-seed shifts shared by both sides, a per-seed wobble of the effect of
+ * width `wobble` (training luck), and on the control side `controlRuns` sets per seed, each with its own shift. The
+ * expected difference strategy − control is exactly `delta` (no rate leaves [0, 1]).
  */
-function simulate(rng: Rng, delta: number, seeds: number, prompts: number, controlRuns = 1) {
+function simulate(rng: Rng, delta: number, seeds: number, prompts: number, wobble: number, controlRuns = 1) {
   const base = Array.from({ length: prompts }, () => 0.3 + 0.4 * rng.next());
+  const effect = base.map(() => (rng.next() - 0.5) * 0.1);
   const strategy: ItemOutcome[][][] = [];
   const control: ItemOutcome[][][] = [];
   for (let s = 0; s < seeds; s++) {
     const shift = (rng.next() - 0.5) * 0.1;
-    const wobble = (rng.next() - 0.5) * 0.04;
-    strategy.push([base.map((q) => bernoulli(q + shift + delta + wobble, rng))]);
-    control.push(Array.from({ length: controlRuns }, () => base.map((q) => bernoulli(q + shift, rng))));
+    const luck = (rng.next() - 0.5) * wobble;
+    strategy.push([base.map((q, i) => bernoulli(q + shift + delta + luck + effect[i]!, rng))]);
+    control.push(
+      Array.from({ length: controlRuns }, () => {
+        const set = controlRuns > 1 ? (rng.next() - 0.5) * 0.2 : 0;
+        return base.map((q) => bernoulli(q + shift + set, rng));
+      }),
+    );
   }
   return { strategy, control };
 }
 
+/** Share of `simulations` seeded studies whose 95% interval covers `delta`, and share that covers 0. */
+function coverage(seed: number, simulations: number, study: (rng: Rng) => ReturnType<typeof simulate>, delta: number) {
+  const rng = createRng(seed);
+  let covered = 0;
+  let coversZero = 0;
+  for (let t = 0; t < simulations; t++) {
+    const { strategy, control } = study(rng);
+    const { ci } = pairedBootstrap(strategy, control, { seed: t, resamples: 400, level: 0.95 });
+    if (ci[0] <= delta && delta <= ci[1]) covered++;
+    if (ci[0] <= 0 && 0 <= ci[1]) coversZero++;
+  }
+  return { covered: covered / simulations, coversZero: coversZero / simulations };
+}
+
 describe('pairedBootstrap', () => {
-  it('covers a known difference at about the stated rate (seeded simulation)', () => {
-    const rng = createRng(17);
-    const delta = -0.1;
-    const simulations = 200;
-    let covered = 0;
-    let coveredWrong = 0;
-    for (let t = 0; t < simulations; t++) {
-      const { strategy, control } = simulate(rng, delta, 5, 60, t % 2 === 0 ? 1 : 3);
-      const { ci } = pairedBootstrap(strategy, control, { seed: t, resamples: 400, level: 0.95 });
-      if (ci[0] <= delta && delta <= ci[1]) covered++;
-      if (ci[0] <= 0 && 0 <= ci[1]) coveredWrong++;
-    }
-    // 95% nominal; 200 simulations give a binomial standard error of 1.5 points.
-    expect(covered / simulations).toBeGreaterThanOrEqual(0.9);
-    expect(covered / simulations).toBeLessThanOrEqual(0.99);
-    // And the interval is informative, not merely wide: with 60 prompts × 5 seeds a true −0.1 (about 2.5 standard
-    // errors from 0) leaves 0 outside it most of the time.
-    expect(coveredWrong / simulations).toBeLessThan(0.4);
+  // 95% nominal; 200 simulations give a binomial standard error of 1.5 points, so the bounds are about ±2.5 of them.
+  it('covers a known difference at the stated rate when training luck varies from seed to seed (5 seeds, 5 random sets)', () => {
+    const { covered, coversZero } = coverage(17, 200, (rng) => simulate(rng, -0.15, 5, 100, 0.2, 5), -0.15);
+    expect(covered).toBeGreaterThanOrEqual(0.91);
+    expect(covered).toBeLessThanOrEqual(0.995);
+    // And the interval is informative, not merely wide: a true −0.15 leaves 0 outside it most of the time.
+    expect(coversZero).toBeLessThan(0.5);
+  });
+
+  it('covers a known difference at the stated rate with one seed (prompts alone)', () => {
+    const { covered, coversZero } = coverage(18, 200, (rng) => simulate(rng, -0.2, 1, 150, 0), -0.2);
+    expect(covered).toBeGreaterThanOrEqual(0.9);
+    expect(covered).toBeLessThanOrEqual(0.99);
+    expect(coversZero).toBeLessThan(0.2);
   });
 
   it('gives the difference of the per-seed metrics as its point estimate, and the same interval for the same seed', () => {
-    const { strategy, control } = simulate(createRng(3), -0.2, 3, 40, 2);
+    const { strategy, control } = simulate(createRng(3), -0.2, 3, 40, 0.1, 2);
     const expected =
       strategy.reduce((sum, runs, s) => sum + ratioOf(runs[0]!) - (ratioOf(control[s]![0]!) + ratioOf(control[s]![1]!)) / 2, 0) / strategy.length;
     const a = pairedBootstrap(strategy, control, { seed: 9, resamples: 300 });

@@ -88,7 +88,8 @@ describe('compareStrategies', () => {
     expect(random!.delta_expertise).toBeCloseTo((0.75 - (0.75 + 0.75 + 0.5) / 3 + 0) / 2, 12);
     expect(random!.ci[0]).toBeLessThanOrEqual(random!.delta_harmful_asr);
     expect(random!.ci[1]).toBeGreaterThanOrEqual(random!.delta_harmful_asr);
-    expect(random!.ci[1]).toBeLessThan(0);
+    // Two seeds whose differences disagree (−0.3, −0.15) leave the seed spread barely known: a wide interval.
+    expect(random!.ci[1] - random!.ci[0]).toBeGreaterThan(0.3);
     // Lowest of 4 in both seeds: p = (1/4)².
     expect(random!.rank).toBe(1);
     expect(random!.p).toBeCloseTo(1 / 16, 12);
@@ -96,6 +97,8 @@ describe('compareStrategies', () => {
 
     expect(inverse).toMatchObject({ control: 'inverse-control', sets: 1, p: null, rank: null });
     expect(inverse!.delta_harmful_asr).toBeCloseTo(-0.5, 12);
+    // The same difference under both seeds: only the prompts vary it, and 20 of them decide.
+    expect(inverse!.ci[1]).toBeLessThan(0);
 
     // Matched on expertise: uniform@0.5 has ml-lr's 0.75.
     expect(uniform).toMatchObject({ strategy: 'ml-lr', control: 'uniform@0.5', match: 'expertise', expertise_gap: 0, p: null });
