@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MllrError, writeFileAtomic, type ModelArchitecture } from '@mllr/core';
-import { COPIED_FILES, WEIGHTS_FILE, initialTensors, parameterCount, parseModelConfig, randomTensors, writeSafetensors } from '@mllr/model';
+import { COPIED_FILES, WEIGHTS_FILE, initialTensors, parameterCount, parseHubId, parseModelConfig, randomTensors, writeSafetensors } from '@mllr/model';
+import { resolveModelSource } from '@mllr/pipeline';
 import { randomModelConfig, type SizeOverrides } from './random-model-config.js';
 
 // <repo>/tools/random-model/ → <repo>/
@@ -50,17 +52,25 @@ export function sharedModelsDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * The source folder `--from` names: a bare name (`SmolLM2-135M-Instruct`) is looked up in {@link sharedModelsDir};
- * anything with a path separator, or starting with a dot, is a path relative to the working folder. A folder
- * without config.json is ARGUMENT_INVALID saying where it was looked for.
+ * anything with a path separator, or starting with a dot, is a path relative to the working folder, except a Hub id
+ * (`org/name[@revision]`) that is no folder here, which is read from the local Hugging Face cache as mllr's --model
+ * does (only its config and tokenizer files are needed). A folder without config.json is ARGUMENT_INVALID saying
+ * where it was looked for.
  */
 export async function resolveSourceFolder(from: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const isPath = isAbsolute(from) || from.startsWith('.') || from.includes('/') || from.includes(sep);
-  const dir = isPath ? resolve(from) : join(sharedModelsDir(env), from);
+  const hubDir = parseHubId(from) && !existsSync(resolve(from)) ? resolveModelSource(from, process.cwd(), env, hubHint(from)).dir : undefined;
+  const isPath = hubDir !== undefined || isAbsolute(from) || from.startsWith('.') || from.includes('/') || from.includes(sep);
+  const dir = hubDir ?? (isPath ? resolve(from) : join(sharedModelsDir(env), from));
   if (!(await isFile(join(dir, 'config.json')))) {
     const where = isPath ? '' : ` (a bare name is looked up in $MLLR_SHARED_MODELS, else ../shared/models beside the repository)`;
     throw new MllrError('ARGUMENT_INVALID', `${dir}: no model folder with a config.json there${where}`);
   }
   return dir;
+}
+
+/** How to get just what a random model needs of a Hub id into the cache. */
+function hubHint(id: string): string {
+  return `\`huggingface-cli download ${id.split('@')[0]} config.json tokenizer.json tokenizer_config.json\` (no weights are needed here)`;
 }
 
 /**

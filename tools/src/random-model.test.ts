@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
 import { expectedTensorShapes, loadCheckpoint, loadTokenizer, parseModelConfig, readSafetensorsHeader } from '@mllr/model';
 import { makeRandomModel, resolveSourceFolder, sharedModelsDir, type RandomModel } from '../random-model/make-random-model.js';
 import { randomModelConfig } from '../random-model/random-model-config.js';
@@ -98,6 +99,26 @@ describe('random model arguments', () => {
     const env = { MLLR_SHARED_MODELS: join(scratch, 'no-models-here') };
     await expect(resolveSourceFolder('SmolLM2-135M-Instruct', env)).rejects.toThrow(`${join(scratch, 'no-models-here', 'SmolLM2-135M-Instruct')}: no model folder`);
     await expect(resolveSourceFolder('./nowhere', env)).rejects.toMatchObject({ code: 'ARGUMENT_INVALID', message: expect.stringContaining(resolve('nowhere')) });
+  });
+
+  it('reads a Hub id that is no folder here from the Hugging Face cache (config and tokenizer only)', async () => {
+    const cache = join(scratch, 'hf-cache');
+    const commit = 'e'.repeat(40);
+    const repo = join(cache, 'models--org--meta-only');
+    await mkdir(join(repo, 'blobs'), { recursive: true });
+    await mkdir(join(repo, 'snapshots', commit), { recursive: true });
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+      await copyFile(join(TINY_CHAT_DIR, file), join(repo, 'blobs', file));
+      await symlink(`../../blobs/${file}`, join(repo, 'snapshots', commit, file));
+    }
+    await mkdir(join(repo, 'refs'));
+    await writeFile(join(repo, 'refs', 'main'), commit);
+    const env = { HF_HUB_CACHE: cache };
+    expect(await resolveSourceFolder('org/meta-only', env)).toBe(join(repo, 'snapshots', commit));
+    await expect(resolveSourceFolder('org/absent', env)).rejects.toMatchObject({
+      code: 'ARGUMENT_INVALID',
+      message: expect.stringContaining('`huggingface-cli download org/absent config.json tokenizer.json tokenizer_config.json` (no weights are needed here)'),
+    });
   });
 
   it('exits 2 with one line and no stack trace when the source folder is missing', async () => {
