@@ -56,4 +56,20 @@ describe('preflightRun', () => {
       { where: '/c/run.yaml:3:55 strategies[1].sweep.alhpa', message: expect.stringMatching(/^0.5: .*alhpa/) },
     ]);
   });
+
+  it('requires comparisons between two configured strategies', async () => {
+    const text = [
+      'strategies: [{ id: ml-lr, schedule: ml-lr }, { id: uniform, schedule: uniform }]',
+      'comparisons:',
+      '  - { strategy: ml-lr, control: random-control }',
+      '  - { strategy: uniform, control: uniform }',
+      '',
+    ].join('\n');
+    const loaded = parseRunConfig('/c/run.yaml', text, BUILTIN_PLUGINS);
+    const error = await preflightRun(loaded, loaded.config, BUILTIN_PLUGINS, stageSet()).catch((e: unknown) => e);
+    expect((error as { details: Array<{ where: string; message: string }> }).details).toEqual([
+      { where: '/c/run.yaml:3:33 comparisons[0].control', message: 'no strategy has the id "random-control"; strategies: ml-lr, uniform' },
+      { where: '/c/run.yaml:4:35 comparisons[1].control', message: 'compare a strategy with another one, not with itself' },
+    ]);
+  });
 });

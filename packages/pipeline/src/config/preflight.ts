@@ -19,7 +19,7 @@ export async function preflightRun(loaded: Pick<LoadedConfig, 'file' | 'text' | 
     if (slot === 'stages' || slot === 'tokenizer') continue;
     problems.push(...(await pluginProblems(slot, value as PluginRef, at, loaded.dir, catalog)));
   }
-  problems.push(...(await sweepProblems(config, loaded.dir, catalog)));
+  problems.push(...(await sweepProblems(config, loaded.dir, catalog)), ...comparisonProblems(config));
   problems.push(...((await stageSet.preflight?.()) ?? []));
   if (problems.length > 0) throw preflightError(loaded, problems);
 }
@@ -38,6 +38,23 @@ async function sweepProblems(config: RunConfig, dir: string, catalog: PluginCata
     for (const problem of await pluginProblems('schedule', variant.schedule, at, dir, catalog)) {
       if (problem.path[4] !== option && !problem.message.includes(`"${option}"`)) continue;
       problems.push({ ...problem, path: ['strategies', variant.index, 'sweep', option], message: `${value}: ${problem.message}` });
+    }
+  }
+  return problems;
+}
+
+/** Comparisons must name configured strategies, two different ones. */
+function comparisonProblems(config: RunConfig): ConfigProblem[] {
+  const ids = config.strategies.map((s) => s.id);
+  const problems: ConfigProblem[] = [];
+  for (const [i, comparison] of (config.comparisons ?? []).entries()) {
+    for (const side of ['strategy', 'control'] as const) {
+      if (!ids.includes(comparison[side])) {
+        problems.push({ path: ['comparisons', i, side], message: `no strategy has the id "${comparison[side]}"; strategies: ${ids.join(', ')}` });
+      }
+    }
+    if (comparison.strategy === comparison.control) {
+      problems.push({ path: ['comparisons', i, 'control'], message: 'compare a strategy with another one, not with itself' });
     }
   }
   return problems;
