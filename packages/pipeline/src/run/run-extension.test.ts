@@ -36,4 +36,17 @@ describe('compareForExtension', () => {
       ],
     });
   });
+
+  it('accepts turning validate on or raising its seeds, and reads a finished run without the section as off', () => {
+    const { validate: _absent, ...older } = finished;
+    expect(compareForExtension(older, finished)).toEqual({ kind: 'same' });
+    const validated = config({ ...JSON.parse(JSON.stringify(finished)), validate: { enabled: true } });
+    expect(compareForExtension(older, validated)).toEqual({ kind: 'extends', added: ['validate'] });
+    expect(compareForExtension(validated, config({ ...validated, validate: { enabled: true, seeds: 3 } }))).toEqual({ kind: 'extends', added: ['validate.seeds 1 → 3'] });
+    expect(compareForExtension(validated, config({ ...validated, validate: { enabled: true, steps: 7 } }))).toEqual({
+      kind: 'changed',
+      problems: ['validate.steps differs from the finished run'],
+    });
+    expect(compareForExtension(validated, finished).kind).toBe('changed');
+  });
 });

@@ -4,7 +4,7 @@ import { canonicalJson } from './canonical-hash.js';
 export type RunExtension =
   /** Nothing to add: the finished run already holds these results. */
   | { kind: 'same' }
-  /** More seeds and/or more strategies, everything else as before: the run can be extended. */
+  /** More seeds, strategies or validation, everything else as before: the run can be extended. */
   | { kind: 'extends'; added: string[] }
   /** A change that would make finished results stale: the run cannot be extended. */
   | { kind: 'changed'; problems: string[] };
@@ -13,15 +13,16 @@ export type RunExtension =
 const SHOWN_CHANGES = 6;
 
 /**
- * Whether `next` extends the finished run of `previous` (both resolved run configs as JSON): it may raise `seeds`
- * and add strategies, and must keep every other setting, every finished strategy's definition included, so the
+ * Whether `next` extends the finished run of `previous` (both resolved run configs as JSON): it may raise `seeds`,
+ * add strategies and turn on `validate` (or raise its seeds), and must keep every other setting, every finished strategy's definition included, so the
  * results the folder holds stay exactly what the new config would compute.
  */
 export function compareForExtension(previous: Record<string, unknown>, next: Record<string, unknown>): RunExtension {
   const problems: string[] = [];
   const added: string[] = [];
-  const { seeds: prevSeeds, strategies: prevStrategies, ...prevRest } = previous;
-  const { seeds: nextSeeds, strategies: nextStrategies, ...nextRest } = next;
+  const { seeds: prevSeeds, strategies: prevStrategies, validate: prevValidate, ...prevRest } = previous;
+  const { seeds: nextSeeds, strategies: nextStrategies, validate: nextValidate, ...nextRest } = next;
+  compareValidation(prevValidate, nextValidate, added, problems);
 
   const before = typeof prevSeeds === 'number' ? prevSeeds : 1;
   const after = typeof nextSeeds === 'number' ? nextSeeds : 1;
@@ -46,6 +47,30 @@ export function compareForExtension(previous: Record<string, unknown>, next: Rec
     return { kind: 'changed', problems: shown };
   }
   return added.length === 0 ? { kind: 'same' } : { kind: 'extends', added };
+}
+
+/**
+ * The `validate` section (the per-module ground truth): turning it on, or raising its seeds, adds module runs and
+ * keeps every finished result; any other change would make validation.json stale. A run finished before the section
+ * existed has none, which means off.
+ */
+function compareValidation(previous: unknown, next: unknown, added: string[], problems: string[]): void {
+  const section = (v: unknown) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+  const before = section(previous);
+  const after = section(next);
+  if (before.enabled !== true) {
+    if (after.enabled === true) added.push('validate');
+    return;
+  }
+  if (after.enabled !== true) {
+    problems.push('validate.enabled: the finished run validated its modules; turning it off would drop validation.json');
+    return;
+  }
+  const { seeds: seedsBefore = 1, ...restBefore } = before;
+  const { seeds: seedsAfter = 1, ...restAfter } = after;
+  if ((seedsAfter as number) < (seedsBefore as number)) problems.push(`validate.seeds: ${String(seedsAfter)} is fewer than the finished run's ${String(seedsBefore)}`);
+  else if ((seedsAfter as number) > (seedsBefore as number)) added.push(`validate.seeds ${String(seedsBefore)} → ${String(seedsAfter)}`);
+  problems.push(...changedPaths(restBefore, restAfter, 'validate').map((path) => `${path} differs from the finished run`));
 }
 
 /** The config paths (`training.learning_rate`) whose values differ between two JSON values. */
