@@ -115,6 +115,14 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
     expect(existsSync(join(cache.dir, 'models--org--name', 'refs'))).toBe(false);
   });
 
+  it('downloads nothing under HF_HUB_OFFLINE', async () => {
+    const cache = cacheIn(tempDir('mllr-hub-dl-'));
+    const hub = fakeHubFetch({ 'org/name': repo(modelFiles) });
+    const error = (await downloadHubModel(parseHubId('org/name')!, { cache, hubUrl: HUB, fetch: hub.fetch, env: { HF_HUB_OFFLINE: '1' } }).catch((e: unknown) => e)) as MllrError;
+    expect(error).toMatchObject({ code: 'ARGUMENT_INVALID', message: expect.stringContaining('HF_HUB_OFFLINE is set') });
+    expect(hub.requests).toEqual([]);
+  });
+
   it('takes the endpoint and token from HF_ENDPOINT and HF_TOKEN', async () => {
     const cache = cacheIn(tempDir('mllr-hub-dl-'));
     const hub = fakeHubFetch({ 'org/name': repo(modelFiles) });

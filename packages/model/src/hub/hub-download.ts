@@ -43,6 +43,10 @@ export async function downloadHubModel(id: HubId, options: HubDownloadOptions = 
   const accessToken = options.accessToken ?? (env['HF_TOKEN'] || undefined);
   const progress = options.onProgress ?? (() => undefined);
   const name = formatHubId(id);
+  // huggingface_hub's switch for "never touch the network" is honoured here too.
+  if (/^(1|on|yes|true)$/i.test(env['HF_HUB_OFFLINE'] ?? '')) {
+    throw new MllrError('ARGUMENT_INVALID', `${name} is not in the cache (${cache.dir}) and HF_HUB_OFFLINE is set, so it is not downloaded; unset HF_HUB_OFFLINE to download it`);
+  }
   const counter = byteCounter(options.fetch ?? globalThis.fetch);
   const common = { hubUrl, fetch: counter.fetch, ...(accessToken ? { accessToken } : {}) };
 
