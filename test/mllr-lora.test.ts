@@ -97,6 +97,30 @@ describe('LoRA adapters through mllr', () => {
     expect(JSON.parse(withAdapter.stdout).prompt_ids).toEqual([1, 40, 41, 42, 43]);
   });
 
+  it("model.adapter: a run's base model is the model with the adapter merged in (the merged model, bit for bit)", async () => {
+    const config = join(dir, 'adapted.yaml');
+    writeFileSync(
+      config,
+      [
+        `model: { path: ${JSON.stringify(TINY_CHAT)}, adapter: ${JSON.stringify(join(out, 'adapter'))} }`,
+        'proxy: { name: noise, options: { repeats: 1 } }',
+        'search: { name: greedy, options: { maxModules: 2 } }',
+        'strategies: [{ id: uniform, schedule: uniform }]',
+        'training: { steps: 1, batch_size: 4 }',
+        'evaluators: [harmful_asr]',
+      ].join('\n'),
+    );
+    const run = join(dir, 'adapted-run');
+    const result = await runMllr(['run', '--headless', '--config', config, '--out', run]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const base = JSON.parse(readFileSync(join(run, 'base.json'), 'utf8')) as { model: string };
+    expect(base.model).toBe(join(run, 'base', 'adapted-model'));
+    const adapted = await loadCheckpoint(base.model);
+    const merged = await loadCheckpoint(join(out, 'merged'));
+    for (const [name, t] of merged.tensors) expect(Buffer.from(adapted.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
+  }, 300_000);
+
   it('refuses LoRA on the tfjs engine and DoRA adapters by name (exit 2)', async () => {
     const tfjs = await runMllr(['finetune', '--engine', 'tfjs', '--model', TINY_CHAT, '--data', join(dir, 'data.jsonl'), '--out', join(dir, 'tfjs'), '--lora-r', '2', '--steps', '1']);
     expect(tfjs.code).toBe(2);

@@ -55,6 +55,7 @@ export {
   LoraAdapterSchema,
   ModelSchema,
   PRETRAINED_MODEL_PATH,
+  ADAPTED_MODEL_PATH,
   PluginRefSchema,
   PretrainArchitectureSchema,
   PretrainSchema,

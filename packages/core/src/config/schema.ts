@@ -135,6 +135,9 @@ export const PretrainSchema = z
     }
   });
 
+/** Where a run with `model.adapter` writes its base model (`path` with the adapter merged in), relative to the run folder. */
+export const ADAPTED_MODEL_PATH = 'base/adapted-model';
+
 /** What `model.path` holds when the model comes from `model.pretrain`: its folder, relative to the run folder. */
 export const PRETRAINED_MODEL_PATH = 'pretrain/model';
 
@@ -148,15 +151,25 @@ export const ModelSchema = z
     path: z.string().min(1).optional(),
     /** Download a Hub id that the cache lacks (config, tokenizer, template and safetensors files); default false. */
     download: z.boolean().optional(),
+    /**
+     * A PEFT LoRA adapter folder (relative to the config file) merged into `path`: the run's base model is then the
+     * adapted model (written to ADAPTED_MODEL_PATH in the run folder), analysed, fine-tuned and evaluated as such.
+     */
+    adapter: z.string().min(1).optional(),
     pretrain: PretrainSchema.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.path !== undefined && m.pretrain !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['path'], message: 'give either path (an existing model) or pretrain (train one in this run), not both' });
     }
+    if (m.adapter !== undefined && m.pretrain !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['adapter'], message: 'an adapter applies to an existing model (path), not to one pretrained in this run' });
+    }
   })
-  .transform(({ path, download, pretrain }): { path: string; download?: boolean; pretrain?: z.output<typeof PretrainSchema> } =>
-    pretrain === undefined ? { path: path ?? 'tiny-chat', ...(download !== undefined ? { download } : {}) } : { path: PRETRAINED_MODEL_PATH, pretrain },
+  .transform(({ path, download, adapter, pretrain }): { path: string; download?: boolean; adapter?: string; pretrain?: z.output<typeof PretrainSchema> } =>
+    pretrain === undefined
+      ? { path: path ?? 'tiny-chat', ...(download !== undefined ? { download } : {}), ...(adapter !== undefined ? { adapter } : {}) }
+      : { path: PRETRAINED_MODEL_PATH, pretrain },
   );
 
 /**

@@ -1,6 +1,7 @@
 import type { Stage, StageContext } from '@mllr/core';
 import type { BaseArtifact } from './artifacts.js';
 import type { RunConfig } from '@mllr/core';
+import { saveMergedCheckpoint } from '@mllr/model';
 import { hubRecord } from '../../engines/resolve-model-dir.js';
 import { inferenceHashInputs, type RunResources } from './run-resources.js';
 
@@ -16,6 +17,11 @@ export function baseStage(resources: RunResources): Stage {
       ...inferenceHashInputs(config, 'base'),
     }),
     async run(context: StageContext) {
+      const adapted = resources.modelAdapter;
+      if (adapted) {
+        await saveMergedCheckpoint(adapted.model, adapted.adapter, resources.modelDir);
+        context.log(`model.adapter: ${adapted.adapter} merged into ${adapted.model}, written to ${resources.modelDir}`);
+      }
       const engine = await resources.openTraining();
       try {
         const inference = await resources.openInference('base');

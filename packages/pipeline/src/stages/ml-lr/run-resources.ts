@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   DatasetReader,
   MllrError,
   PRETRAINED_MODEL_PATH,
+  ADAPTED_MODEL_PATH,
   PluginLoader,
   RunStore,
   type DatasetSource,
@@ -67,7 +68,16 @@ export class RunResources {
    */
   get modelSource(): ModelSource {
     if (this.config.model.pretrain) return { given: this.config.model.path, dir: join(this.runDir, PRETRAINED_MODEL_PATH) };
+    // With model.adapter the base model is the adapted one the base stage writes into the run folder.
+    if (this.config.model.adapter !== undefined) return { given: this.config.model.path, dir: join(this.runDir, ADAPTED_MODEL_PATH) };
     return resolveModelSource(this.config.model.path, this.configDir);
+  }
+
+  /** `model.adapter` resolved against the config's folder, and the folder of `model.path` it applies to; undefined without one. */
+  get modelAdapter(): { adapter: string; model: string } | undefined {
+    const { adapter, path } = this.config.model;
+    if (adapter === undefined) return undefined;
+    return { adapter: resolve(this.configDir, adapter), model: resolveModelSource(path, this.configDir).dir };
   }
 
   /** The run folder (open only once the stages run). */
