@@ -46,6 +46,10 @@ describe('study controls and comparisons', () => {
     expect(json(out, 'ift/ml-lr-swept@0.1.json').groups).toEqual(json(out, 'ift/ml-lr.json').groups);
     expect(sha256(join(out, 'models/ml-lr-swept@0.1/model.safetensors'))).toBe(sha256(join(out, 'models/ml-lr/model.safetensors')));
     expect(readFileSync(join(out, 'eval/ml-lr-swept@0.1.jsonl'), 'utf8')).toBe(readFileSync(join(out, 'eval/ml-lr.jsonl'), 'utf8'));
+    const plan = (strategy: string) => runMllr(['export-plan', '--run', out, '--format', 'torch', '--strategy', strategy]);
+    const [sweptPlan, plainPlan] = await Promise.all([plan('ml-lr-swept@0.1'), plan('ml-lr')]);
+    expect(sweptPlan.code, sweptPlan.stderr).toBe(0);
+    expect(sweptPlan.stdout.replaceAll('ml-lr-swept@0.1', 'ml-lr')).toBe(plainPlan.stdout);
 
     // The inverse set: Mods_Robust's size, every chosen score below every score left out.
     const { sets, mods_robust: robust } = json(out, 'search.json');

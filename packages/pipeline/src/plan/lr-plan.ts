@@ -37,7 +37,8 @@ export interface LrPlan {
  * the schedule's own `plan()`), so no rule is restated here: the exported rates are the evaluated rates.
  */
 export async function readLrPlan(runDir: string, strategy: string = DEFAULT_PLAN_STRATEGY): Promise<LrPlan> {
-  if (!/^[\w.#-]+$/.test(strategy)) throw new MllrError('ARGUMENT_INVALID', `--strategy ${JSON.stringify(strategy)} is not a run id (letters, digits, . _ - #)`);
+  // Run ids: a strategy id, `@value` of a sweep, `~set` of a count, `#seed` (`random-control@0.05~2#3`).
+  if (!/^[\w.#@~-]+$/.test(strategy)) throw new MllrError('ARGUMENT_INVALID', `--strategy ${JSON.stringify(strategy)} is not a run id (letters, digits, . _ - # @ ~)`);
   const base = await readJson<Partial<BaseArtifact>>(join(runDir, 'base.json'), 'export-plan needs a run that finished its fine-tuning stage');
   const recordFile = join(runDir, 'ift', `${strategy}.json`);
   const record = await readJson<Partial<IftArtifact>>(recordFile, `no fine-tuning run "${strategy}" in this run folder${await knownRuns(runDir)}`);
