@@ -14,6 +14,13 @@ describe('configSummary', () => {
     expect(value('data')).toBe('embedded world');
   });
 
+  it('writes the sets and sweep of a strategy', () => {
+    const config = RunConfigSchema.parse({
+      strategies: [{ id: 'random-control', schedule: 'ml-lr', search: 'random', count: 5, sweep: { alpha: [0.05, 0.1] } }],
+    });
+    expect(configSummary(config, [1]).find((r) => r.key === 'strategies')!.value).toBe('random-control: ml-lr with search random, 5 sets, sweep alpha 0.05, 0.1');
+  });
+
   it('lists every dataset file the run reads, with its use', () => {
     const config = RunConfigSchema.parse({
       data: { ift: { path: 'alpaca.jsonl' }, harmful_eval: [{ path: 'advbench.csv' }, { path: '<script>x.csv' }] },

@@ -18,7 +18,7 @@ export function configSummary(config: RunConfig, seeds: readonly number[]): Conf
     { key: 'search', value: pluginText(config.search) },
     {
       key: 'strategies',
-      value: config.strategies.map((s) => `${s.id}: ${pluginText(s.schedule)}${s.search ? ` with search ${pluginText(s.search)}` : ''}`).join('; '),
+      value: config.strategies.map(strategyText).join('; '),
     },
     { key: 'training', value: Object.entries(config.training).map(([k, v]) => `${k} ${v}`).join(', ') },
     { key: 'judge', value: pluginText(config.judge) },
@@ -47,4 +47,15 @@ function dataSources(value: Record<string, unknown>, prefix = ''): string[] {
     }
   }
   return out;
+}
+
+/** A strategy in words: `random-control: ml-lr with search random, 5 sets, sweep alpha 0.05, 0.1`. */
+function strategyText(strategy: RunConfig['strategies'][number]): string {
+  const sweep = Object.entries(strategy.sweep ?? {})[0];
+  return (
+    `${strategy.id}: ${pluginText(strategy.schedule)}` +
+    (strategy.search ? ` with search ${pluginText(strategy.search)}` : '') +
+    (strategy.count !== undefined && strategy.count > 1 ? `, ${strategy.count} sets` : '') +
+    (sweep ? `, sweep ${sweep[0]} ${sweep[1].join(', ')}` : '')
+  );
 }
