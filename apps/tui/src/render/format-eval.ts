@@ -5,7 +5,7 @@ const BETTER: Record<(typeof ORDER)[number], string> = { harmful_asr: 'lower', o
 
 /** `mllr eval --json`: exactly the model, the four metrics and the counts behind them. */
 export function evalJson(report: EvalReport): string {
-  return `${JSON.stringify({ model: report.model, ...(report.hub ? { hub: report.hub } : {}), metrics: report.metrics, counts: report.counts })}\n`;
+  return `${JSON.stringify({ model: report.model, metrics: report.metrics, counts: report.counts })}\n`;
 }
 
 /** `mllr eval`: the metrics as a table, one row per metric with its value, counts and which way is better. */
