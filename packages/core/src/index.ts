@@ -68,7 +68,7 @@ export {
 export type { DataConfig, PluginRef, PretrainConfig, RunConfig, RunConfigInput } from './config/schema.js';
 
 export { PLUGIN_SLOTS, PluginOptions } from './plugin.js';
-export type { MllrPluginModule, PluginInfo, PluginSlot } from './plugin.js';
+export type { MllrPluginModule, PluginInfo, PluginServices, PluginSlot } from './plugin.js';
 
 export type { ModelArchitecture, ModelFamily, NamedTensor, RopeScaling } from './contracts/model.js';
 export { InferenceEngine } from './contracts/inference-engine.js';
@@ -102,7 +102,7 @@ export { RunStore } from './contracts/run-store.js';
 export type { ArtifactContent, StageRecord } from './contracts/run-store.js';
 export { StageSet } from './contracts/stage.js';
 export type { ConfigProblem, Stage, StageContext } from './contracts/stage.js';
-export { PluginLoader, RunConfigToken } from './contracts/plugin-loader.js';
+export { PluginLoader, RunConfigToken, pluginLoader } from './contracts/plugin-loader.js';
 export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';
 export type { AtomicWriteFs } from './atomic-write.js';
 export { createRng, rngFromState, shuffled } from './random.js';

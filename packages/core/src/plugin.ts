@@ -10,8 +10,28 @@ import { SearchStrategy } from './contracts/search-strategy.js';
 import { StageSet } from './contracts/stage.js';
 import { Tokenizer } from './contracts/tokenizer.js';
 
-/** The plugin slots of a run and the DI token each one fills. */
-export const PLUGIN_SLOTS = {
+/**
+ * The plugin slots of a run and the service type each one provides: the one place that says what `load('proxy', …)`
+ * returns, so callers get the slot's type without asserting it.
+ */
+export interface PluginServices {
+  stages: StageSet;
+  inference: EngineProvider;
+  training: EngineProvider;
+  tokenizer: Tokenizer;
+  reader: DatasetReader;
+  proxy: RobustnessProxy;
+  search: SearchStrategy;
+  schedule: LrSchedule;
+  judge: HarmJudge;
+  evaluator: Evaluator;
+}
+
+/** A plugin slot name. */
+export type PluginSlot = keyof PluginServices;
+
+/** The plugin slots of a run and the DI token each one fills; a slot of {@link PluginServices} without a token fails to compile. */
+export const PLUGIN_SLOTS: { readonly [S in PluginSlot]: symbol } = {
   stages: StageSet,
   inference: EngineProvider,
   training: EngineProvider,
@@ -22,10 +42,7 @@ export const PLUGIN_SLOTS = {
   schedule: LrSchedule,
   judge: HarmJudge,
   evaluator: Evaluator,
-} as const;
-
-/** A plugin slot name. */
-export type PluginSlot = keyof typeof PLUGIN_SLOTS;
+};
 
 /** Facts about the plugin being registered. */
 export interface PluginInfo {

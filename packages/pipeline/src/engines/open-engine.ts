@@ -15,5 +15,5 @@ export function loadEngineProvider(
   slot: 'inference' | 'training' = 'inference',
 ): Promise<EngineProvider> {
   const composer = new PluginComposer(rootContainer.createChildContainer(), catalog, cwd);
-  return composer.load<EngineProvider>(slot, ref, '--engine');
+  return composer.load(slot, ref, '--engine');
 }

@@ -2,7 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
   EventSink,
-  HarmJudge,
   MllrError,
   PluginLoader,
   RunConfigToken,
@@ -103,7 +102,7 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
   container.register(PluginLoader, { useValue: composer });
   const resources = new ModelFolderResources(modelDir, config, container, loaded.dir);
 
-  const judge = await composer.load<HarmJudge>('judge', config.judge, 'judge');
+  const judge = await composer.load('judge', config.judge, 'judge');
   const { eval: evalSets } = await resources.data();
   const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
   const tokenizer = await resources.modelTokenizer();

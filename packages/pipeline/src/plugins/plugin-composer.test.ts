@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   EventSink,
-  RobustnessProxy,
   rootContainer,
   type ModuleId,
   type RobustnessContext,
@@ -32,7 +31,7 @@ describe('PluginComposer', () => {
       BUILTIN_PLUGINS,
     );
     const { composer, logged } = composerWithSink();
-    const proxy = await composer.load<RobustnessProxy>('proxy', config.proxy, 'proxy');
+    const proxy = await composer.load('proxy', config.proxy, 'proxy');
     expect(proxy.name).toBe('echo');
     const modules: ModuleId[] = ['L0.q', 'L1.down'];
     const scores = await proxy.score({ modules, checkpoint: () => undefined } as unknown as RobustnessContext);
@@ -46,8 +45,8 @@ describe('PluginComposer', () => {
   it('gives every load its own instance (one per strategy or evaluator)', async () => {
     const { composer } = composerWithSink();
     const ref = { module: './echo-proxy-plugin.ts', options: { score: 0.5 } };
-    const a = await composer.load<RobustnessProxy>('proxy', ref, 'strategies[0].search');
-    const b = await composer.load<RobustnessProxy>('proxy', ref, 'strategies[1].search');
+    const a = await composer.load('proxy', ref, 'strategies[0].search');
+    const b = await composer.load('proxy', ref, 'strategies[1].search');
     expect(a).not.toBe(b);
   });
 

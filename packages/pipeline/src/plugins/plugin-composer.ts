@@ -9,6 +9,7 @@ import {
   type ErrorDetail,
   type PluginLoader,
   type PluginRef,
+  type PluginServices,
   type PluginSlot,
 } from '@mllr/core';
 import { checkedContainer } from './checked-container.js';
@@ -23,7 +24,7 @@ export class PluginComposer implements PluginLoader {
     private readonly configDir: string,
   ) {}
 
-  async load<T>(slot: PluginSlot, ref: PluginRef, where: string): Promise<T> {
+  async load<S extends PluginSlot>(slot: S, ref: PluginRef, where: string): Promise<PluginServices[S]> {
     const label = ref.name !== undefined ? `${slot} plugin "${ref.name}"` : `${slot} plugin ${ref.module}`;
     const mod = await loadPluginModule(slot, ref, where, this.configDir, this.catalog);
     const token = PLUGIN_SLOTS[slot];
@@ -54,7 +55,8 @@ export class PluginComposer implements PluginLoader {
     if (!child.isRegistered(token, false)) {
       throw new MllrError('PLUGIN_INVALID', `${where}: the ${label} did not register a ${describeToken(token)} service`);
     }
-    return resolveReadably<T>(child, token, `${where} (${label})`);
+    // The one place a slot's token meets its service type: tsyringe's symbol tokens carry no type.
+    return resolveReadably<PluginServices[S]>(child, token, `${where} (${label})`);
   }
 }
 

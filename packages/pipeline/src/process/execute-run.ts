@@ -11,7 +11,6 @@ import {
   type InvalidRecord,
   type RunConfig,
   type RunEvent,
-  type StageSet as StageSetService,
 } from '@mllr/core';
 import { promptFileSource, readAll } from '@mllr/data';
 import { loadRunConfig } from '../config/load-config.js';
@@ -60,7 +59,7 @@ export async function executeRun(
     });
     const composer = new PluginComposer(container, catalog, loaded.dir);
     container.register(PluginLoader, { useValue: composer });
-    const stageSet = await composer.load<StageSetService>('stages', config.stages, 'stages');
+    const stageSet = await composer.load('stages', config.stages, 'stages');
     // The model folder, data files and plugin options, all checked now: a wrong path is one message, not a failed run.
     await preflightRun(loaded, config, catalog, stageSet);
 

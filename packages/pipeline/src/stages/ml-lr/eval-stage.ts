@@ -1,4 +1,4 @@
-import { HarmJudge, PluginLoader, type RunConfig, type Stage, type StageContext } from '@mllr/core';
+import { pluginLoader, type RunConfig, type Stage, type StageContext } from '@mllr/core';
 import { evaluateModel } from '../../evaluation/evaluate-model.js';
 import { hashValue } from '../../run/canonical-hash.js';
 import { METRICS } from '../../report/report-data.js';
@@ -18,7 +18,7 @@ export function evalStage(resources: RunResources): Stage {
     title: 'evaluate every model',
     hashInputs: (config) => ({ ...evaluationInputs(config), seeds: config.seeds }),
     async run(context: StageContext) {
-      const judge = await context.container.resolve<PluginLoader>(PluginLoader).load<HarmJudge>('judge', context.config.judge, 'judge');
+      const judge = await pluginLoader(context.container).load('judge', context.config.judge, 'judge');
       const { eval: evalSets } = await resources.data();
       await recordDataUse(context, resources, 'eval');
       const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };

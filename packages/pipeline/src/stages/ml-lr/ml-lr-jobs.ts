@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import {
   LrSchedule,
-  PluginLoader,
+  pluginLoader,
   RobustnessProxy,
   allModuleIds,
   moduleTensorNames,
@@ -56,7 +56,7 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
   let probing: Promise<{ engines: ProbeEngines; context: RobustnessContext; proxy: RobustnessProxy }> | undefined;
   const probeFor = (stage: StageContext) => {
     probing ??= (async () => {
-      const proxy = await stage.container.resolve<PluginLoader>(PluginLoader).load<RobustnessProxy>('proxy', stage.config.proxy, 'proxy');
+      const proxy = await pluginLoader(stage.container).load('proxy', stage.config.proxy, 'proxy');
       const engines = await openProbeEngines(resources, stage.stage);
       return { engines, context: await probeContext(resources, stage, engines), proxy };
     })();
@@ -134,9 +134,7 @@ export async function runSchedule(
 ): Promise<{ run: ReturnType<typeof seedRuns>[number]; schedule: LrSchedule; robust: ModuleId[] }> {
   const run = seedRuns(stage.config)[index]!;
   // The variant's schedule: a swept option is set to the variant's value (and checked by the schedule's own schema).
-  const schedule = await stage.container
-    .resolve<PluginLoader>(PluginLoader)
-    .load<LrSchedule>('schedule', run.variant.schedule, `strategies[${run.variant.index}].schedule`);
+  const schedule = await pluginLoader(stage.container).load('schedule', run.variant.schedule, `strategies[${run.variant.index}].schedule`);
   const search = await stage.store.readJson<SearchArtifact>('search.json');
   const robust = search.sets[run.runId] ?? search.sets[run.strategyId] ?? search.mods_robust;
   return { run, schedule, robust };

@@ -2,10 +2,9 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  LrSchedule,
   MllrError,
   PRETRAINED_MODEL_PATH,
-  PluginLoader,
+  pluginLoader,
   allModuleIds,
   moduleTensorNames,
   type ChatSample,
@@ -174,7 +173,7 @@ async function train(
   pretrain: NonNullable<RunConfig['model']['pretrain']>,
   run: { dir: string; out: string; examples: TrainExample[]; seed: number; numLayers: number },
 ): Promise<{ points: Array<{ step: number; loss: number; tokens: number }>; seconds: number }> {
-  const schedule = await context.container.resolve<PluginLoader>(PluginLoader).load<LrSchedule>(
+  const schedule = await pluginLoader(context.container).load(
     'schedule',
     {
       name: 'uniform',

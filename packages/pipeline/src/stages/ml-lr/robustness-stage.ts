@@ -1,4 +1,4 @@
-import { PluginLoader, RobustnessProxy, allModuleIds, type ModuleScore, type Stage, type StageContext } from '@mllr/core';
+import { pluginLoader, allModuleIds, type ModuleScore, type Stage, type StageContext } from '@mllr/core';
 import { formatHeatmap, robustnessHeatmap } from '@mllr/proxies';
 import { loadModelConfig } from '@mllr/model';
 import { runJobs } from '../../process/run-jobs.js';
@@ -23,7 +23,7 @@ export function robustnessStage(resources: RunResources): Stage {
       ...inferenceHashInputs(config, 'robustness'),
     }),
     async run(context: StageContext) {
-      const proxy = await context.container.resolve<PluginLoader>(PluginLoader).load<RobustnessProxy>('proxy', context.config.proxy, 'proxy');
+      const proxy = await pluginLoader(context.container).load('proxy', context.config.proxy, 'proxy');
       const { numLayers } = await loadModelConfig(resources.modelDir);
       const modules = allModuleIds(numLayers);
       const payloads: ScoreModuleJob[] = modules.map((module) => ({ module }));

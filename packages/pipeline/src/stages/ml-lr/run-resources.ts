@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  DatasetReader,
   MllrError,
   PRETRAINED_MODEL_PATH,
   ADAPTED_MODEL_PATH,
-  PluginLoader,
+  pluginLoader,
   RunStore,
   type DatasetSource,
   type DependencyContainer,
@@ -146,7 +145,7 @@ export class RunResources {
     if (!reader) {
       samples = await readAll(resolved, options);
     } else {
-      const plugin = await this.container.resolve<PluginLoader>(PluginLoader).load<DatasetReader>('reader', reader, `reader of ${source.path}`);
+      const plugin = await pluginLoader(this.container).load('reader', reader, `reader of ${source.path}`);
       samples = [];
       for await (const sample of plugin.read(resolved, options)) samples.push(sample);
     }
@@ -175,7 +174,7 @@ export class RunResources {
 
   /** A fresh engine on `modelDir` (default: the base model) that can train (`engine.training`). */
   async openTraining(modelDir = this.modelDir): Promise<TrainingEngine> {
-    this.provider ??= this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('training', this.config.engine.training, 'engine.training');
+    this.provider ??= pluginLoader(this.container).load('training', this.config.engine.training, 'engine.training');
     const provider = await this.provider;
     if (!provider.openTraining) throw new MllrError('ARGUMENT_INVALID', `engine.training: the ${provider.name} engine cannot train`);
     return provider.openTraining(modelDir, this.engineOptions(provider));
@@ -183,7 +182,7 @@ export class RunResources {
 
   /** A fresh engine training `adapter` (LoRA, A seeded by `seed`) on the base model; refused where `engine.training` has no adapters. */
   async openLoraTraining(adapter: LoraSettings, seed: number): Promise<LoraTrainingEngine> {
-    this.provider ??= this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('training', this.config.engine.training, 'engine.training');
+    this.provider ??= pluginLoader(this.container).load('training', this.config.engine.training, 'engine.training');
     const provider = await this.provider;
     if (!provider.openLoraTraining) {
       throw new MllrError('CONFIG_INVALID', `training.adapter: the ${provider.name} training engine does not train LoRA adapters; set engine.training to onnx`);
@@ -202,7 +201,7 @@ export class RunResources {
     const key = JSON.stringify(ref);
     let provider = this.inferenceProviders.get(key);
     if (!provider) {
-      provider = this.container.resolve<PluginLoader>(PluginLoader).load<EngineProvider>('inference', ref, where);
+      provider = pluginLoader(this.container).load('inference', ref, where);
       this.inferenceProviders.set(key, provider);
     }
     const loaded = await provider;

@@ -1,4 +1,4 @@
-import { PluginLoader, SearchStrategy, type ModuleId, type Stage, type StageContext } from '@mllr/core';
+import { pluginLoader, type ModuleId, type Stage, type StageContext } from '@mllr/core';
 import { evaluateModuleSet, proxySettings } from '@mllr/proxies';
 import { GreedyOptionsSchema, parseOptions } from '@mllr/search';
 import type { ProxyArtifact, RobustnessArtifact, SearchArtifact } from './artifacts.js';
@@ -31,7 +31,7 @@ export function searchStage(resources: RunResources): Stage {
     }),
     async run(context: StageContext) {
       const { config } = context;
-      const loader = context.container.resolve<PluginLoader>(PluginLoader);
+      const loader = pluginLoader(context.container);
       const { scores } = await context.store.readJson<RobustnessArtifact>('robustness.json');
       const engines = await openProbeEngines(resources, 'search');
       try {
@@ -44,7 +44,7 @@ export function searchStage(resources: RunResources): Stage {
           evaluateSet: (modules: readonly ModuleId[]) => evaluateModuleSet(robustness, modules, joint.kind, joint.options),
           checkpoint: () => context.checkpoint(),
         };
-        const strategy = await loader.load<SearchStrategy>('search', config.search, 'search');
+        const strategy = await loader.load('search', config.search, 'search');
         // The dashboard draws the growing set against this line; only the built-in greedy search has one.
         if (config.search.name === 'greedy') {
           context.metric('threshold', parseOptions(GreedyOptionsSchema, config.search.options, 'the greedy search').threshold);
@@ -64,7 +64,7 @@ export function searchStage(resources: RunResources): Stage {
         for (const run of seedRuns(config)) {
           const own = run.variant.search;
           if (!own) continue;
-          const ownStrategy = await loader.load<SearchStrategy>('search', own, `strategies[${run.variant.index}].search`);
+          const ownStrategy = await loader.load('search', own, `strategies[${run.variant.index}].search`);
           const seed = searchSeedOf(run.seed, run.variant.set);
           sets[run.runId] = (await ownStrategy.search({ ...base, seed, previous: { [strategy.name]: result.modules } })).modules;
           checkSearchFoundModules(ownStrategy.name, run.runId, sets[run.runId]!, cleanAccuracy);

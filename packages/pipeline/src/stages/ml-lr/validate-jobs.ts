@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HarmJudge, LrSchedule, PluginLoader, type ModuleId, type PluginRef, type StageContext } from '@mllr/core';
+import { pluginLoader, type ModuleId, type PluginRef, type StageContext } from '@mllr/core';
 import { AccuracyEvaluator, HarmfulAsrEvaluator } from '@mllr/eval';
 import { runFineTuning } from '@mllr/schedules';
 import { EVAL_MAX_NEW_TOKENS } from '../../evaluation/evaluate-model.js';
@@ -41,8 +41,8 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
   return async (payload, stage: StageContext): Promise<ValidateModuleResult> => {
     const { module, seed, steps, modelDir } = payload as ValidateModuleJob;
     const { config } = stage;
-    const loader = stage.container.resolve<PluginLoader>(PluginLoader);
-    const schedule = await loader.load<LrSchedule>('schedule', SINGLE_MODULE_SCHEDULE, 'validate');
+    const loader = pluginLoader(stage.container);
+    const schedule = await loader.load('schedule', SINGLE_MODULE_SCHEDULE, 'validate');
     const examples = await resources.iftExamples();
     const engine = await resources.openTraining();
     let curve;
@@ -70,7 +70,7 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
       await engine.dispose();
     }
 
-    const judge = await loader.load<HarmJudge>('judge', config.judge, 'judge');
+    const judge = await loader.load('judge', config.judge, 'judge');
     const { eval: sets } = await resources.data();
     const tokenizer = await resources.modelTokenizer();
     const inference = await resources.openInference('eval', modelDir);
