@@ -49,4 +49,25 @@ describe('compareForExtension', () => {
     });
     expect(compareForExtension(validated, finished).kind).toBe('changed');
   });
+
+  it('accepts more sets of a control, more sweep values and other comparisons; refuses what would rename or drop runs', () => {
+    const study = (count: number, alphas: number[], comparisons?: unknown[]) =>
+      config({
+        strategies: [
+          { id: 'ml-lr', schedule: 'ml-lr', sweep: { alpha: alphas } },
+          { id: 'random-control', schedule: 'ml-lr', search: 'random', ...(count > 1 ? { count } : {}) },
+        ],
+        ...(comparisons ? { comparisons } : {}),
+      });
+    const before = study(2, [0.1]);
+    expect(compareForExtension(before, study(5, [0.05, 0.1]))).toEqual({
+      kind: 'extends',
+      added: ['strategies ml-lr (sweep alpha + 0.05)', 'strategies random-control (count 2 → 5)'],
+    });
+    expect(compareForExtension(before, study(2, [0.1], [{ strategy: 'ml-lr', control: 'random-control' }]))).toEqual({ kind: 'extends', added: ['comparisons'] });
+    // From one set the plain run id would become `~1`; fewer sets or values would drop finished runs.
+    expect(compareForExtension(study(1, [0.1]), study(3, [0.1])).kind).toBe('changed');
+    expect(compareForExtension(before, study(2, [0.2])).kind).toBe('changed');
+    expect(compareForExtension(study(3, [0.1]), before).kind).toBe('changed');
+  });
 });

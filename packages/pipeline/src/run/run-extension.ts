@@ -4,7 +4,7 @@ import { canonicalJson } from './canonical-hash.js';
 export type RunExtension =
   /** Nothing to add: the finished run already holds these results. */
   | { kind: 'same' }
-  /** More seeds, strategies or validation, everything else as before: the run can be extended. */
+  /** More seeds, strategies, sets, sweep values or validation, everything else as before: the run can be extended. */
   | { kind: 'extends'; added: string[] }
   /** A change that would make finished results stale: the run cannot be extended. */
   | { kind: 'changed'; problems: string[] };
@@ -14,15 +14,18 @@ const SHOWN_CHANGES = 6;
 
 /**
  * Whether `next` extends the finished run of `previous` (both resolved run configs as JSON): it may raise `seeds`,
- * add strategies and turn on `validate` (or raise its seeds), and must keep every other setting, every finished strategy's definition included, so the
- * results the folder holds stay exactly what the new config would compute.
+ * add strategies, raise a strategy's `count` or add sweep values, turn on `validate` (or raise its seeds) and change
+ * `comparisons`, and must keep every other setting, every finished strategy's definition included, so the results the
+ * folder holds stay exactly what the new config would compute.
  */
 export function compareForExtension(previous: Record<string, unknown>, next: Record<string, unknown>): RunExtension {
   const problems: string[] = [];
   const added: string[] = [];
-  const { seeds: prevSeeds, strategies: prevStrategies, validate: prevValidate, ...prevRest } = previous;
-  const { seeds: nextSeeds, strategies: nextStrategies, validate: nextValidate, ...nextRest } = next;
+  const { seeds: prevSeeds, strategies: prevStrategies, validate: prevValidate, comparisons: prevComparisons, ...prevRest } = previous;
+  const { seeds: nextSeeds, strategies: nextStrategies, validate: nextValidate, comparisons: nextComparisons, ...nextRest } = next;
   compareValidation(prevValidate, nextValidate, added, problems);
+  // Only the report reads the comparisons: other ones redo the report and leave every result as it is.
+  if (canonicalJson(prevComparisons ?? null) !== canonicalJson(nextComparisons ?? null)) added.push('comparisons');
 
   const before = typeof prevSeeds === 'number' ? prevSeeds : 1;
   const after = typeof nextSeeds === 'number' ? nextSeeds : 1;
@@ -35,7 +38,11 @@ export function compareForExtension(previous: Record<string, unknown>, next: Rec
   for (const [id, strategy] of oldStrategies) {
     const now = newStrategies.get(id);
     if (now === undefined) problems.push(`strategies: ${id} is missing (a finished strategy cannot be removed)`);
-    else if (canonicalJson(now) !== canonicalJson(strategy)) problems.push(`strategies: ${id} is defined differently than in the finished run`);
+    else if (canonicalJson(now) !== canonicalJson(strategy)) {
+      const grown = grownStrategy(strategy as Record<string, unknown>, now as Record<string, unknown>);
+      if (grown !== undefined) added.push(`strategies ${id} (${grown})`);
+      else problems.push(`strategies: ${id} is defined differently than in the finished run`);
+    }
   }
   const newIds = [...newStrategies.keys()].filter((id) => !oldStrategies.has(id));
   if (newIds.length > 0) added.push(`strategies ${newIds.join(', ')}`);
@@ -47,6 +54,29 @@ export function compareForExtension(previous: Record<string, unknown>, next: Rec
     return { kind: 'changed', problems: shown };
   }
   return added.length === 0 ? { kind: 'same' } : { kind: 'extends', added };
+}
+
+/**
+ * How a finished strategy grows without touching its finished runs, or undefined when it changed otherwise: more sets
+ * (`count` raised from 2 or more: sets 1 … k keep their ids and search seeds; from 1 the plain run id would become
+ * `~1`) and more sweep values of the same option (each value's runs keep their ids and inputs).
+ */
+function grownStrategy(before: Record<string, unknown>, after: Record<string, unknown>): string | undefined {
+  const { count: countBefore = 1, sweep: sweepBefore, ...restBefore } = before;
+  const { count: countAfter = 1, sweep: sweepAfter, ...restAfter } = after;
+  if (canonicalJson(restBefore) !== canonicalJson(restAfter)) return undefined;
+  const grown: string[] = [];
+  if (countAfter !== countBefore) {
+    if ((countBefore as number) < 2 || (countAfter as number) < (countBefore as number)) return undefined;
+    grown.push(`count ${String(countBefore)} → ${String(countAfter)}`);
+  }
+  if (canonicalJson(sweepBefore ?? null) !== canonicalJson(sweepAfter ?? null)) {
+    const [optionBefore, valuesBefore] = Object.entries((sweepBefore ?? {}) as Record<string, number[]>)[0] ?? [];
+    const [optionAfter, valuesAfter] = Object.entries((sweepAfter ?? {}) as Record<string, number[]>)[0] ?? [];
+    if (optionBefore === undefined || optionBefore !== optionAfter || !valuesBefore!.every((v) => valuesAfter!.includes(v))) return undefined;
+    grown.push(`sweep ${optionAfter} + ${valuesAfter!.filter((v) => !valuesBefore!.includes(v)).join(', ')}`);
+  }
+  return grown.join(', ');
 }
 
 /**
