@@ -1,6 +1,6 @@
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runMllr } from './mllr-cli.js';
@@ -86,11 +86,19 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     expect(shown).not.toHaveProperty('hub');
   });
 
-  it('generate and finetune take the id too; finetune.json records the id, commit and folder', async () => {
+  it('generate, eval and finetune take the id too; eval.json and finetune.json record the id, commit and folder', async () => {
     const fromHub = await runMllr(['generate', '--model', 'org/tiny', '--ids', '1,2,3', '--max-new-tokens', '6', '--json'], { cwd, env: env() });
     const embedded = await runMllr(['generate', '--model', 'tiny-chat', '--ids', '1,2,3', '--max-new-tokens', '6', '--json'], { cwd, env: env() });
     expect(fromHub.code).toBe(0);
     expect(JSON.parse(fromHub.stdout)).toEqual(JSON.parse(embedded.stdout));
+
+    // eval: eval.json records the id and commit, and the generations file takes the repo's name, not the commit's.
+    const evalOut = join(cwd, 'eval-out');
+    const evaluated = await runMllr(['eval', '--model', 'org/tiny', '--config', resolve(import.meta.dirname, 'fixtures/eval-small.yaml'), '--out', evalOut, '--json'], { cwd, env: env() });
+    expect(evaluated.code).toBe(0);
+    expect(Object.keys(JSON.parse(evaluated.stdout))).toEqual(['model', 'metrics', 'counts']);
+    expect(JSON.parse(readFileSync(join(evalOut, 'eval.json'), 'utf8')).hub).toEqual({ id: 'org/tiny', repo: 'org/tiny', revision: 'main', commit: main, folder: snapshot });
+    expect(existsSync(join(evalOut, 'eval', 'tiny.jsonl'))).toBe(true);
 
     const data = join(cwd, 'data.jsonl');
     writeFileSync(data, `${JSON.stringify({ ids: [1, 5, 6, 7, 2], prompt_length: 2 })}\n`);
