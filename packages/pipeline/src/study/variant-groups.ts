@@ -36,7 +36,7 @@ export interface GroupPair {
 
 /**
  * Pairs every group of the strategy with a group of the control. `sweep`: the control's group at the same sweep
- * value, or its only group when it is not swept; a strategy group without a counterpart is left out (returned in
+ * option and value, or its only group when it is not swept; a strategy group without a counterpart is left out (returned in
  * `unpaired`). `expertise`: the control group whose mean expertise is closest to the strategy group's (ties: the
  * first in sweep order). Matching picks a measured sweep point rather than interpolating between two: a point between
  * sweep values has no per-prompt outcomes to bootstrap, and the gap is reported instead.
@@ -55,13 +55,15 @@ export function pairGroups(
       let best: { group: VariantGroup; gap: number } | undefined;
       for (const candidate of control) {
         const gap = meanExpertise(candidate) - own;
-        if (best === undefined || Math.abs(gap) < Math.abs(best.gap)) best = { group: candidate, gap };
+        // A point without an expertise (not evaluated) cannot be the closest one.
+        if (Number.isFinite(gap) && (best === undefined || Math.abs(gap) < Math.abs(best.gap))) best = { group: candidate, gap };
       }
-      if (best && Number.isFinite(best.gap)) pairs.push({ strategy: group, control: best.group, expertiseGap: best.gap });
+      if (best) pairs.push({ strategy: group, control: best.group, expertiseGap: best.gap });
       else unpaired.push(group);
       continue;
     }
-    const counterpart = control.length === 1 ? control[0] : control.find((c) => c.sweep?.value === group.sweep?.value);
+    const counterpart =
+      control.length === 1 ? control[0] : control.find((c) => c.sweep?.option === group.sweep?.option && c.sweep?.value === group.sweep?.value);
     if (counterpart) pairs.push({ strategy: group, control: counterpart });
     else unpaired.push(group);
   }
