@@ -64,7 +64,10 @@ export { HfTokenizer } from './tokenizer/hf-tokenizer.js';
 /** What an HfTokenizer is built from. */
 export type { HfTokenizerParts } from './tokenizer/hf-tokenizer.js';
 /** Byte-level BPE tokenizer training: tokenizer.json + tokenizer_config.json with a chat template. */
-export { BYTE_TO_UNICODE, TRAINED_CHAT_TEMPLATE, TRAINED_SPECIAL_TOKENS, byteLevelPreTokens, trainByteLevelBpe, writeTrainedTokenizer } from './tokenizer/train-bpe.js';
+export { BYTE_TO_UNICODE, TRAINED_CHAT_TEMPLATE, byteLevelPreTokens, trainByteLevelBpe, writeTrainedTokenizer } from './tokenizer/train-bpe.js';
+/** Builds tokenizer.json / tokenizer_config.json for a vocabulary after mllr's special tokens. */
+export { TRAINED_SPECIAL_TOKENS, buildTokenizerFiles } from './tokenizer/tokenizer-files.js';
+export type { TokenizerFiles, TokenizerFilesSpec } from './tokenizer/tokenizer-files.js';
 /** Options and result of trainByteLevelBpe. */
 export type { BpeTrainingOptions, TrainedTokenizer } from './tokenizer/train-bpe.js';
 /** A parsed chat template and its source file. */

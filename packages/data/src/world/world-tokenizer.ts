@@ -1,5 +1,5 @@
 import type { ChatSample, EvalSample } from '@mllr/core';
-import { TRAINED_SPECIAL_TOKENS } from '@mllr/model';
+import { TRAINED_SPECIAL_TOKENS, buildTokenizerFiles, type TokenizerFiles } from '@mllr/model';
 import type { World } from './build-world.js';
 
 /** Special tokens of the world's tokenizer, in id order: the same ids as every tokenizer mllr trains. */
@@ -15,11 +15,7 @@ export const WORLD_CHAT_TEMPLATE =
   '{% endfor %}{% if add_generation_prompt %} <|assistant|>{% endif %}';
 
 /** tokenizer.json and tokenizer_config.json contents for a word-level tokenizer over the world's text. */
-export interface WorldTokenizerFiles {
-  tokenizer: Record<string, unknown>;
-  tokenizerConfig: Record<string, unknown>;
-  vocabSize: number;
-}
+export type WorldTokenizerFiles = TokenizerFiles;
 
 /**
  * Builds a standard Hugging Face tokenizer (WordLevel model, Whitespace pre-tokenizer, special tokens as added
@@ -44,37 +40,12 @@ export function buildWorldTokenizer(world: World): WorldTokenizerFiles {
   }
   for (let n = 0; n < 100; n++) words.add(String(n));
   for (const special of WORLD_SPECIAL_TOKENS) words.delete(special);
-  const vocab: Record<string, number> = {};
-  WORLD_SPECIAL_TOKENS.forEach((token, id) => (vocab[token] = id));
-  [...words].sort().forEach((w, i) => (vocab[w] = WORLD_SPECIAL_TOKENS.length + i));
-  const tokenizer = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: WORLD_SPECIAL_TOKENS.map((content, id) => ({
-      id,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: null,
-    pre_tokenizer: { type: 'Whitespace' },
-    post_processor: null,
+  return buildTokenizerFiles({
+    symbols: [...words].sort(),
+    model: (vocab) => ({ type: 'WordLevel', vocab, unk_token: '<unk>' }),
+    preTokenizer: { type: 'Whitespace' },
     decoder: null,
-    model: { type: 'WordLevel', vocab, unk_token: '<unk>' },
-  };
-  const tokenizerConfig = {
-    bos_token: '<s>',
-    eos_token: '</s>',
-    pad_token: '<pad>',
-    unk_token: '<unk>',
-    add_bos_token: false,
-    model_max_length: 128,
-    chat_template: WORLD_CHAT_TEMPLATE,
-    tokenizer_class: 'PreTrainedTokenizerFast',
-  };
-  return { tokenizer, tokenizerConfig, vocabSize: Object.keys(vocab).length };
+    chatTemplate: WORLD_CHAT_TEMPLATE,
+    modelMaxLength: 128,
+  });
 }

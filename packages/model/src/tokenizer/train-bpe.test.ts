@@ -2,7 +2,8 @@ import { Tokenizer as LibTokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test-fixtures/tiny-model.js';
 import { loadTokenizer } from './load-tokenizer.js';
-import { TRAINED_SPECIAL_TOKENS, byteLevelPreTokens, trainByteLevelBpe, writeTrainedTokenizer } from './train-bpe.js';
+import { TRAINED_SPECIAL_TOKENS } from './tokenizer-files.js';
+import { byteLevelPreTokens, trainByteLevelBpe, writeTrainedTokenizer } from './train-bpe.js';
 
 const CORPUS = [
   'How do I bake bread at home?',

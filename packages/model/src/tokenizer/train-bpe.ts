@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MllrError, writeFileAtomic } from '@mllr/core';
+import { TRAINED_SPECIAL_TOKENS, buildTokenizerFiles, type TokenizerFiles } from './tokenizer-files.js';
 
-/** Special tokens of tokenizers mllr trains (byte-level BPE here, the embedded world's word level), in id order. */
-export const TRAINED_SPECIAL_TOKENS = ['<pad>', '<s>', '</s>', '<unk>', '<|user|>', '<|assistant|>'] as const;
 
 /**
  * The chat template of tokenizers trained here: `<s><|user|>prompt<|assistant|>reply</s>`. Turns sit directly
@@ -26,12 +25,8 @@ export interface BpeTrainingOptions {
   modelMaxLength?: number;
 }
 
-/** What a trained tokenizer is: the contents of tokenizer.json and tokenizer_config.json. */
-export interface TrainedTokenizer {
-  tokenizer: Record<string, unknown>;
-  tokenizerConfig: Record<string, unknown>;
-  /** Number of ids, special tokens included. */
-  vocabSize: number;
+/** What a trained tokenizer is: the contents of tokenizer.json and tokenizer_config.json, and its merge count. */
+export interface TrainedTokenizer extends TokenizerFiles {
   /** Merges learned (vocabSize − specials − 256 when the data had enough pairs). */
   merges: number;
 }
@@ -141,28 +136,10 @@ export function trainByteLevelBpe(texts: Iterable<string>, options: BpeTrainingO
     }
   }
 
-  const vocab: Record<string, number> = {};
-  TRAINED_SPECIAL_TOKENS.forEach((token, id) => (vocab[token] = id));
-  symbols.forEach((symbol, i) => (vocab[symbol] = TRAINED_SPECIAL_TOKENS.length + i));
   const byteLevel = { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true };
-  const tokenizer = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: TRAINED_SPECIAL_TOKENS.map((content, id) => ({
-      id,
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: null,
-    pre_tokenizer: byteLevel,
-    post_processor: null,
-    decoder: byteLevel,
-    model: {
+  const files = buildTokenizerFiles({
+    symbols,
+    model: (vocab) => ({
       type: 'BPE',
       dropout: null,
       unk_token: null,
@@ -173,20 +150,14 @@ export function trainByteLevelBpe(texts: Iterable<string>, options: BpeTrainingO
       ignore_merges: false,
       vocab,
       merges,
-    },
-  };
-  const tokenizerConfig = {
-    bos_token: '<s>',
-    eos_token: '</s>',
-    pad_token: '<pad>',
-    unk_token: '<unk>',
-    add_bos_token: false,
-    clean_up_tokenization_spaces: false,
-    model_max_length: options.modelMaxLength ?? 128,
-    chat_template: TRAINED_CHAT_TEMPLATE,
-    tokenizer_class: 'PreTrainedTokenizerFast',
-  };
-  return { tokenizer, tokenizerConfig, vocabSize: Object.keys(vocab).length, merges: merges.length };
+    }),
+    preTokenizer: byteLevel,
+    decoder: byteLevel,
+    chatTemplate: TRAINED_CHAT_TEMPLATE,
+    modelMaxLength: options.modelMaxLength ?? 128,
+    cleanUpTokenizationSpaces: false,
+  });
+  return { ...files, merges: merges.length };
 }
 
 /** Writes tokenizer.json and tokenizer_config.json of a trained tokenizer into `dir` (atomically each). */
