@@ -68,6 +68,8 @@ export { BYTE_TO_UNICODE, TRAINED_CHAT_TEMPLATE, byteLevelPreTokens, trainByteLe
 /** Builds tokenizer.json / tokenizer_config.json for a vocabulary after mllr's special tokens. */
 export { TRAINED_SPECIAL_TOKENS, buildTokenizerFiles } from './tokenizer/tokenizer-files.js';
 export type { TokenizerFiles, TokenizerFilesSpec } from './tokenizer/tokenizer-files.js';
+/** A user prompt as the model sees it before answering: rendered with the generation prompt, and its token ids. */
+export { chatPromptText, encodeChatPrompt } from './tokenizer/chat-prompt.js';
 /** Options and result of trainByteLevelBpe. */
 export type { BpeTrainingOptions, TrainedTokenizer } from './tokenizer/train-bpe.js';
 /** A parsed chat template and its source file. */

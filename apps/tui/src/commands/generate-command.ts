@@ -1,5 +1,5 @@
 import { MllrError } from '@mllr/core';
-import { loadTokenizer, stopTokenIds, type HfTokenizer } from '@mllr/model';
+import { encodeChatPrompt, loadTokenizer, stopTokenIds, type HfTokenizer } from '@mllr/model';
 import { loadEngineProvider } from '@mllr/pipeline';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +61,5 @@ export async function generateCommand(options: GenerateCommandOptions, io: CliIo
 function encodePrompt(prompt: string, tokenizer: HfTokenizer | undefined, raw: boolean, model: string): number[] {
   if (!tokenizer) throw new MllrError('CHECKPOINT_INVALID', `${join(model, 'tokenizer.json')} is missing; give --ids instead of --prompt`);
   if (raw) return tokenizer.encode(prompt, { addSpecialTokens: true });
-  const text = tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true });
-  return tokenizer.encode(text, { addSpecialTokens: false });
+  return encodeChatPrompt(tokenizer, prompt);
 }

@@ -1,5 +1,6 @@
 import type { ChatMessage, ChatSample, TrainExample, Tokenizer } from '@mllr/core';
 import { MllrError } from '@mllr/core';
+import { chatPromptText } from '@mllr/model';
 import { conversationTrainExample } from './conversation-example.js';
 import { recordError } from './data-error.js';
 
@@ -19,7 +20,7 @@ export interface ChatSampleText {
 export function toChatSampleText(sample: ChatSample, tokenizer: Pick<Tokenizer, 'applyChatTemplate'>): ChatSampleText {
   if (sample.response === undefined) throw recordError(sample.source, 'no_response', 'the sample has no response to train on');
   const user: ChatMessage = { role: 'user', content: sample.prompt };
-  const prompt = tokenizer.applyChatTemplate([user], { addGenerationPrompt: true });
+  const prompt = chatPromptText(tokenizer, sample.prompt);
   const text = tokenizer.applyChatTemplate([user, { role: 'assistant', content: sample.response }], { addGenerationPrompt: false });
   if (!text.startsWith(prompt)) {
     let at = 0;

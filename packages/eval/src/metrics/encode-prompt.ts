@@ -1,4 +1,5 @@
 import { MllrError, type Tokenizer } from '@mllr/core';
+import { encodeChatPrompt } from '@mllr/model';
 
 /** A prompt ready for the engine. */
 export interface EncodedPrompt {
@@ -14,8 +15,7 @@ export interface EncodedPrompt {
  * generation prompt always stay; the instruction at the start of a prompt usually matters most.
  */
 export function encodePrompt(tokenizer: Tokenizer, prompt: string, budget: number): EncodedPrompt {
-  const render = (content: string) =>
-    tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content }], { addGenerationPrompt: true }), { addSpecialTokens: false });
+  const render = (content: string) => encodeChatPrompt(tokenizer, content);
   let ids = render(prompt);
   if (ids.length <= budget) return { ids, truncated: false };
   const content = tokenizer.encode(prompt, { addSpecialTokens: false });

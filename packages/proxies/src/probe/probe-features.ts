@@ -1,4 +1,5 @@
 import type { InferenceEngine, Tokenizer } from '@mllr/core';
+import { encodeChatPrompt } from '@mllr/model';
 
 /**
  * Token ids of prompts as the model sees them right before it answers: a user turn rendered through the chat
@@ -6,9 +7,7 @@ import type { InferenceEngine, Tokenizer } from '@mllr/core';
  * that is where the security feature is read.
  */
 export function encodeProbePrompts(tokenizer: Tokenizer, prompts: readonly string[]): number[][] {
-  return prompts.map((p) =>
-    tokenizer.encode(tokenizer.applyChatTemplate([{ role: 'user', content: p }], { addGenerationPrompt: true }), { addSpecialTokens: false }),
-  );
+  return prompts.map((p) => encodeChatPrompt(tokenizer, p));
 }
 
 /** Last-token hidden states of `layers` for every sequence, in batches: result[layerIndex][sequence]. */
