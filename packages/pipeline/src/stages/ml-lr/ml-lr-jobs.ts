@@ -10,6 +10,7 @@ import {
   type LrScheduleContext,
   type ModelArchitecture,
   type ModuleScore,
+  type OptimizerSettings,
   type RunConfig,
   type RatePlan,
   type RobustnessContext,
@@ -89,13 +90,7 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
             context,
             examples,
             batchSize: config.training.batch_size,
-            settings: {
-              beta1: config.training.beta1,
-              beta2: config.training.beta2,
-              epsilon: config.training.epsilon,
-              maxGradNorm: config.training.max_grad_norm,
-              gradientAccumulation: config.training.gradient_accumulation,
-            },
+            settings: optimizerSettings(config),
             seed: run.seed,
             checkpoint: () => stage.checkpoint(),
             onStep: (p) => {
@@ -142,6 +137,18 @@ export async function runSchedule(
 
 /** Where a LoRA run's PEFT adapter is saved inside its model folder (the folder itself holds the merged model). */
 export const RUN_ADAPTER_DIR = 'adapter';
+
+/** The optimizer settings of a run's fine-tuning (config `training`), for every job that trains the base model. */
+export function optimizerSettings(config: RunConfig): OptimizerSettings {
+  const { training } = config;
+  return {
+    beta1: training.beta1,
+    beta2: training.beta2,
+    epsilon: training.epsilon,
+    maxGradNorm: training.max_grad_norm,
+    gradientAccumulation: training.gradient_accumulation,
+  };
+}
 
 /**
  * The schedule context of a run on a model with `architecture` and trainable `tensors`; a module's tensors are its

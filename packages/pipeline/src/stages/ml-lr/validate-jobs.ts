@@ -5,7 +5,7 @@ import { AccuracyEvaluator, HarmfulAsrEvaluator } from '@mllr/eval';
 import { runFineTuning } from '@mllr/schedules';
 import { EVAL_MAX_NEW_TOKENS } from '../../evaluation/evaluate-model.js';
 import type { JobHandler } from '../../process/job-protocol.js';
-import { scheduleContext } from './ml-lr-jobs.js';
+import { optimizerSettings, scheduleContext } from './ml-lr-jobs.js';
 import type { RunResources } from './run-resources.js';
 
 /** Job `validate-module`: fine-tune one module alone under one seed, then measure harmful_asr and expertise. */
@@ -54,13 +54,7 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
         context,
         examples,
         batchSize: config.training.batch_size,
-        settings: {
-          beta1: config.training.beta1,
-          beta2: config.training.beta2,
-          epsilon: config.training.epsilon,
-          maxGradNorm: config.training.max_grad_norm,
-          gradientAccumulation: config.training.gradient_accumulation,
-        },
+        settings: optimizerSettings(config),
         seed,
         checkpoint: () => stage.checkpoint(),
         onStep: (p) => stage.progress(p.step + 1, steps, { label: module }),
