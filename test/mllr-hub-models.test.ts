@@ -178,5 +178,17 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.base_model).toBe(folder);
     expect(summary.base_model_hub).toEqual(record);
+
+    // The branch moves on; extending the finished run (one more seed) keeps the commit it started with: the base,
+    // probe and robustness results and the finished fine-tuning run stay, and nothing is recomputed on other weights.
+    const moved = fakeCommit('moved');
+    layOutHubCache(fresh, 'org/remote', folderFiles(TINY_CHAT_DIR), moved, 'main');
+    const extended = await runMllr(['run', '--headless', '--config', config, '--out', out, '--seeds', '2'], { cwd, env: env({ HF_HUB_CACHE: fresh }) });
+    expect(extended.stderr).toBe('');
+    expect(extended.code).toBe(0);
+    for (const stage of ['base', 'proxy', 'robustness']) expect(extended.stdout).toMatch(new RegExp(` ${stage} +skip`));
+    expect(extended.stdout).toContain('uniform: finished before, kept');
+    expect(JSON.parse(readFileSync(join(out, 'base.json'), 'utf8')).hub.commit).toBe(commit);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).base_model_hub).toEqual(record);
   });
 });

@@ -22,7 +22,8 @@ import {
 } from '@mllr/core';
 import { generateWorld, readAll, type ReadSample, type World } from '@mllr/data';
 import { encodeChatPrompt, loadModelConfig, loadTokenizer, type HfTokenizer } from '@mllr/model';
-import { resolveModelSource, type ModelSource } from '../../engines/resolve-model-dir.js';
+import type { ModelSource } from '../../engines/resolve-model-dir.js';
+import { runModelSource } from './pinned-model.js';
 import { dataDirOf, loadRunData, resolveSource, type RunDataSets } from './run-data.js';
 import { DataLedger } from './data-ledger.js';
 import { fitTrainExamples } from './train-examples.js';
@@ -63,25 +64,38 @@ export class RunResources {
 
   /**
    * Where the base model was found: for a Hub id, the cache snapshot and its commit (recorded in base.json and
-   * summary.json). Read from the cache each time without any network; preflight downloaded it if asked to.
+   * summary.json; a run folder keeps the commit it started with, see runModelSource). Read from the cache each time
+   * without any network; preflight downloaded it if asked to.
    */
   get modelSource(): ModelSource {
     if (this.config.model.pretrain) return { given: this.config.model.path, dir: join(this.runDir, PRETRAINED_MODEL_PATH) };
-    // With model.adapter the base model is the adapted one the base stage writes into the run folder.
-    if (this.config.model.adapter !== undefined) return { given: this.config.model.path, dir: join(this.runDir, ADAPTED_MODEL_PATH) };
-    return resolveModelSource(this.config.model.path, this.configDir);
+    const source = runModelSource(this.config.model.path, this.configDir, this.openRunDir());
+    // With model.adapter the base model is the adapted one the base stage writes into the run folder (the Hub
+    // record, if any, still names the model the adapter was merged into).
+    if (this.config.model.adapter !== undefined) return { ...source, dir: join(this.runDir, ADAPTED_MODEL_PATH) };
+    return source;
   }
 
   /** `model.adapter` resolved against the config's folder, and the folder of `model.path` it applies to; undefined without one. */
   get modelAdapter(): { adapter: string; model: string } | undefined {
     const { adapter, path } = this.config.model;
     if (adapter === undefined) return undefined;
-    return { adapter: resolve(this.configDir, adapter), model: resolveModelSource(path, this.configDir).dir };
+    return { adapter: resolve(this.configDir, adapter), model: runModelSource(path, this.configDir, this.openRunDir()).dir };
   }
 
   /** The run folder (open only once the stages run). */
   get runDir(): string {
     return this.container.resolve<RunStore>(RunStore).dir;
+  }
+
+  /** The run folder, or undefined where none is open (preflight, `mllr eval`). */
+  private openRunDir(): string | undefined {
+    if (!this.container.isRegistered(RunStore, true)) return undefined;
+    try {
+      return this.runDir;
+    } catch {
+      return undefined; // registered, but the folder opens only once the stages run
+    }
   }
 
   /** The folder relative dataset paths are read from (`data.dir`, $MLLR_DATA_DIR or ../shared/data). */
