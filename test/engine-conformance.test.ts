@@ -37,15 +37,16 @@ const onnxCheckpoint = engineFromProvider(onnx, ONNX_OPTIONS);
 const tfjs = engineFromProvider(new TfjsEngineProvider());
 describeEngineConformance([tfjs, onnxCheckpoint, onnxExported]);
 
-// The export writes the in-memory graph and weights to files: beyond the suite's 1e-4 against PyTorch, the two
-// must agree to float rounding.
+// The export writes the weights to files: beyond the suite's 1e-4 against PyTorch, the two must agree to float
+// rounding. (The folder's graph has standard ONNX ops, the engine's in-memory graph ONNX Runtime's RotaryEmbedding,
+// which rounds differently: 3.3e-6 to 8.6e-6 apart on these fixtures' logits; a misplaced weight is off by far more.)
 describe.skipIf(fixtureNames().length === 0)('onnx from an exported folder and from the checkpoint', () => {
-  it.each(fixtureNames())('%s: logits within 1e-6 of each other', async (fixture) => {
+  it.each(fixtureNames())('%s: logits within 2.5e-5 of each other', async (fixture) => {
     const sequences = readForwardReference(fixture).prompts;
     const [fromCheckpoint, fromExport] = [await onnxCheckpoint.openInference!(fixtureDir(fixture)), await onnxExported.openInference!(fixtureDir(fixture))];
     const [a, b] = [await fromCheckpoint.logits({ sequences }), await fromExport.logits({ sequences })];
     await Promise.all([fromCheckpoint.dispose(), fromExport.dispose()]);
-    a.data.forEach((row, i) => expect(maxAbsDiff(b.data[i]!, row)).toBeLessThan(1e-6));
+    a.data.forEach((row, i) => expect(maxAbsDiff(b.data[i]!, row)).toBeLessThan(2.5e-5));
   });
 });
 

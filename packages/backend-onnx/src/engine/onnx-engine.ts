@@ -17,6 +17,8 @@ import { IO_NAMES } from '../export/decoder-graph.js';
 import { encodeDecoderModel } from '../export/encode-model.js';
 import { exportOnnx, readOnnxExport, readOnnxWeights, type OnnxExport, type OnnxExportInfo } from '../export/export-onnx.js';
 import { tensorMap, type ModelSource } from '../export/model-source.js';
+import type { RuntimeKernels } from '../export/runtime-decoder-layer.js';
+import { ENGINE_KERNELS, withStandardFallback } from './engine-kernels.js';
 import { DecoderRunner } from './decoder-runner.js';
 import { createSession, type SessionSettings } from './execution-provider.js';
 import { loadOnnxRuntime, type OnnxRuntime } from './load-runtime.js';
@@ -203,8 +205,8 @@ export class OnnxEngine implements InferenceEngine {
     if (!this.fedSession) {
       const weights = this.memoryWeights();
       this.fedSession = weights.then(async (tensors) => {
-        const { model } = encodeDecoderModel(this.architecture, (name) => tensors.get(name), { kind: 'inputs' });
-        const created = await createSession(this.ort, model, this.settings);
+        const encode = (kernels?: RuntimeKernels) => encodeDecoderModel(this.architecture, (name) => tensors.get(name), { kind: 'inputs' }, kernels).model;
+        const created = await withStandardFallback((kernels) => createSession(this.ort, encode(kernels), this.settings), ENGINE_KERNELS);
         this.currentDevice = created.device;
         this.settleDevice(created.device);
         this.fedSessionCreated = created.session;
@@ -288,10 +290,10 @@ async function sessionFor(
   let bytes = 0;
   for (const t of origin.tensors.values()) bytes += t.data.byteLength;
   if (bytes <= INLINE_LIMIT_BYTES) {
-    const { model } = encodeDecoderModel(arch, (name) => origin.tensors.get(name), { kind: 'inline' });
-    return createSession(ort, model, settings);
+    const encode = (kernels?: RuntimeKernels) => encodeDecoderModel(arch, (name) => origin.tensors.get(name), { kind: 'inline' }, kernels).model;
+    return withStandardFallback((kernels) => createSession(ort, encode(kernels), settings), ENGINE_KERNELS);
   }
   holder.tempDir = await mkdtemp(join(tmpdir(), 'mllr-onnx-'));
-  const written = await exportOnnx({ architecture: arch, tensors: origin.tensors }, holder.tempDir);
-  return createSession(ort, written.modelFile, settings);
+  const dir = holder.tempDir;
+  return withStandardFallback(async (kernels) => createSession(ort, (await exportOnnx({ architecture: arch, tensors: origin.tensors }, dir, kernels)).modelFile, settings), ENGINE_KERNELS);
 }
