@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
-import { mergedAdapterModel, resolveModelDir } from '@mllr/pipeline';
+import { mergedAdapterModel } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
+import { commandModel } from './model-option.js';
 
 /** Options of a command that takes `--model` and `--adapter`. */
 export interface AdapterOption {
   model: string;
   /** `--adapter DIR`: a PEFT LoRA adapter folder applied to --model. */
   adapter?: string;
+  /** `--download`: fetch a Hub id --model names when the cache lacks it. */
+  download?: boolean;
 }
 
 /**
@@ -16,7 +19,9 @@ export interface AdapterOption {
  */
 export async function withAdapter<T extends AdapterOption>(options: T, io: CliIo, run: (options: T) => Promise<number>): Promise<number> {
   if (options.adapter === undefined) return run(options);
-  const merged = await mergedAdapterModel(resolveModelDir(options.model, io.cwd), resolve(io.cwd, options.adapter));
+  // --model may be a Hub id (downloaded first with --download): the adapter is merged into its snapshot.
+  const base = await commandModel(options.model, options.download, io);
+  const merged = await mergedAdapterModel(base.dir, resolve(io.cwd, options.adapter));
   try {
     return await run({ ...options, model: merged.dir });
   } finally {
