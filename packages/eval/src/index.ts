@@ -67,5 +67,6 @@ export {
 } from './options.js';
 /** Plugin entry points. */
 export { optionsSchema, register } from './plugin.js';
-export { measureHeadlineMetrics } from './evaluators/measure-metrics.js';
+/** Measuring metrics: with a list of evaluators (a run's configured ones), or with the four standard ones. */
+export { HEADLINE_METRICS, isHeadlineMetric, measureHeadlineMetrics, measureMetrics, standardEvaluators } from './evaluators/measure-metrics.js';
 export type { HeadlineMetric, HeadlineSets, MeasureOptions } from './evaluators/measure-metrics.js';

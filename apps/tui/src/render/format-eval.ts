@@ -12,9 +12,11 @@ export function evalJson(report: EvalReport): string {
 export function formatEvalReport(report: EvalReport): string {
   const rows = [
     ['metric', 'value', 'count', 'truncated', 'better'],
-    ...ORDER.map((m) => {
+    // Only the metrics the config's evaluators measured.
+    ...ORDER.flatMap((m) => {
       const c = report.counts[m];
-      return [m, `${(report.metrics[m] * 100).toFixed(1)}%`, `${c.numerator}/${c.denominator}`, String(c.truncated), BETTER[m]];
+      const value = report.metrics[m];
+      return c && value !== undefined ? [[m, `${(value * 100).toFixed(1)}%`, `${c.numerator}/${c.denominator}`, String(c.truncated), BETTER[m]]] : [];
     }),
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));

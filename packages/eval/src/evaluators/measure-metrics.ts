@@ -1,4 +1,4 @@
-import type { EvalRecord, EvalSample, HarmJudge, InferenceEngine, MetricValue, Tokenizer } from '@mllr/core';
+import { MllrError, type EvalRecord, type EvalSample, type Evaluator, type HarmJudge, type InferenceEngine, type MetricValue, type Tokenizer } from '@mllr/core';
 import { AccuracyEvaluator } from './accuracy-evaluator.js';
 import { HarmfulAsrEvaluator, OverRefusalEvaluator } from './harm-evaluators.js';
 
@@ -22,17 +22,36 @@ export interface MeasureOptions {
   onRecord?: (metric: HeadlineMetric, record: EvalRecord) => void | Promise<void>;
 }
 
-/** Measures harmful_asr, over_refusal, usability and expertise with the standard evaluators, in that order. */
-export async function measureHeadlineMetrics(sets: HeadlineSets, options: MeasureOptions): Promise<Record<HeadlineMetric, MetricValue>> {
-  const evaluators = {
-    harmful_asr: new HarmfulAsrEvaluator(),
-    over_refusal: new OverRefusalEvaluator(),
-    usability: new AccuracyEvaluator('usability'),
-    expertise: new AccuracyEvaluator('expertise'),
-  };
-  const out = {} as Record<HeadlineMetric, MetricValue>;
-  for (const metric of Object.keys(evaluators) as HeadlineMetric[]) {
-    out[metric] = await evaluators[metric].evaluate({
+/** The four headline metrics in their documented order. */
+export const HEADLINE_METRICS: readonly HeadlineMetric[] = ['harmful_asr', 'over_refusal', 'usability', 'expertise'];
+
+/** Whether `metric` is one of the four headline metrics (the metrics mllr has evaluation sets for). */
+export function isHeadlineMetric(metric: string): metric is HeadlineMetric {
+  return (HEADLINE_METRICS as readonly string[]).includes(metric);
+}
+
+/** The standard evaluators of the four headline metrics, in their documented order. */
+export function standardEvaluators(): Evaluator[] {
+  return [new HarmfulAsrEvaluator(), new OverRefusalEvaluator(), new AccuracyEvaluator('usability'), new AccuracyEvaluator('expertise')];
+}
+
+/**
+ * Measures each evaluator's metric on that metric's evaluation set, in the evaluators' order. An evaluator must
+ * measure a headline metric (the sets are keyed by them), and each metric at most once.
+ */
+export async function measureMetrics(
+  evaluators: readonly Evaluator[],
+  sets: HeadlineSets,
+  options: MeasureOptions,
+): Promise<Partial<Record<HeadlineMetric, MetricValue>>> {
+  const out: Partial<Record<HeadlineMetric, MetricValue>> = {};
+  for (const evaluator of evaluators) {
+    const metric = evaluator.metric;
+    if (!isHeadlineMetric(metric)) {
+      throw new MllrError('CONFIG_INVALID', `an evaluator measures "${metric}", but evaluation sets exist only for ${HEADLINE_METRICS.join(', ')}`);
+    }
+    if (out[metric]) throw new MllrError('CONFIG_INVALID', `two evaluators measure ${metric}; list each metric once`);
+    out[metric] = await evaluator.evaluate({
       engine: options.engine,
       tokenizer: options.tokenizer,
       judge: options.judge,
@@ -46,4 +65,9 @@ export async function measureHeadlineMetrics(sets: HeadlineSets, options: Measur
     });
   }
   return out;
+}
+
+/** Measures harmful_asr, over_refusal, usability and expertise with the standard evaluators, in that order. */
+export async function measureHeadlineMetrics(sets: HeadlineSets, options: MeasureOptions): Promise<Record<HeadlineMetric, MetricValue>> {
+  return (await measureMetrics(standardEvaluators(), sets, options)) as Record<HeadlineMetric, MetricValue>;
 }

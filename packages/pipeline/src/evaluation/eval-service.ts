@@ -22,6 +22,7 @@ import { FsRunStore } from '../run/fs-run-store.js';
 import { RunEventSink } from '../run/run-event-sink.js';
 import { RunResources } from '../stages/ml-lr/run-resources.js';
 import { evaluateModel } from './evaluate-model.js';
+import { loadEvaluators } from './load-evaluators.js';
 import type { GenerationsSummary } from './generations-log.js';
 
 /** What `mllr eval` asks for. */
@@ -55,8 +56,9 @@ export interface EvalReport {
   model: string;
   /** Set when the model was given as a Hub id: the id, its commit and the snapshot folder (eval.json keeps it). */
   hub?: HubRecord;
-  metrics: Record<HeadlineMetric, number>;
-  counts: Record<HeadlineMetric, MetricCounts>;
+  /** The metrics of the config's `evaluators` (by default all four headline metrics). */
+  metrics: Partial<Record<HeadlineMetric, number>>;
+  counts: Partial<Record<HeadlineMetric, MetricCounts>>;
   /** The inference engine and device it ran on. */
   engine: { name: string; device: string };
   /** What the generations file holds, when `outDir` was given. */
@@ -103,6 +105,7 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
   const resources = new ModelFolderResources(modelDir, config, container, loaded.dir);
 
   const judge = await composer.load('judge', config.judge, 'judge');
+  const evaluators = await loadEvaluators(composer, config);
   const { eval: evalSets } = await resources.data();
   const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
   const tokenizer = await resources.modelTokenizer();
@@ -120,6 +123,7 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
     evaluation = await evaluateModel({
       id,
       sets,
+      evaluators,
       engine,
       tokenizer,
       judge,
@@ -177,6 +181,6 @@ function checkOutDir(dir: string): string {
   return dir;
 }
 
-function mapMetrics<T>(metrics: Record<HeadlineMetric, MetricValue>, f: (value: MetricValue) => T): Record<HeadlineMetric, T> {
-  return Object.fromEntries(Object.entries(metrics).map(([metric, value]) => [metric, f(value)])) as Record<HeadlineMetric, T>;
+function mapMetrics<T>(metrics: Partial<Record<HeadlineMetric, MetricValue>>, f: (value: MetricValue) => T): Partial<Record<HeadlineMetric, T>> {
+  return Object.fromEntries(Object.entries(metrics).map(([metric, value]) => [metric, f(value)]));
 }

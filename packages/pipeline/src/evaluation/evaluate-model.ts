@@ -1,5 +1,5 @@
-import type { EvalRecord, HarmJudge, InferenceEngine, MetricValue, RunStore, Tokenizer } from '@mllr/core';
-import { measureHeadlineMetrics, type HeadlineMetric, type HeadlineSets } from '@mllr/eval';
+import type { EvalRecord, Evaluator, HarmJudge, InferenceEngine, MetricValue, RunStore, Tokenizer } from '@mllr/core';
+import { measureMetrics, type HeadlineMetric, type HeadlineSets } from '@mllr/eval';
 import { GENERATIONS_LIMITS, GenerationsLog, generationsPath, type GenerationsLimits, type GenerationsSummary } from './generations-log.js';
 
 /** Tokens generated per response in every evaluation (the pipeline's eval stage and `mllr eval` alike). */
@@ -10,6 +10,8 @@ export interface EvaluateModelOptions {
   /** The model's id: the key in eval.json and the name of its generations file (`eval/<id>.jsonl`). */
   id: string;
   sets: HeadlineSets;
+  /** The configured evaluators (see loadEvaluators), measured in this order. */
+  evaluators: readonly Evaluator[];
   engine: InferenceEngine;
   tokenizer: Tokenizer;
   judge: HarmJudge;
@@ -20,14 +22,15 @@ export interface EvaluateModelOptions {
   onProgress?: (metric: HeadlineMetric, done: number, total: number) => void;
 }
 
-/** The headline metrics of one model and, where a store was given, what its generations file holds. */
+/** The measured metrics of one model and, where a store was given, what its generations file holds. */
 export interface ModelEvaluation {
-  metrics: Record<HeadlineMetric, MetricValue>;
+  /** One value per configured evaluator, under its metric's name. */
+  metrics: Partial<Record<HeadlineMetric, MetricValue>>;
   generations?: GenerationsSummary;
 }
 
 /**
- * Measures the four headline metrics of one model with the standard evaluators, writing every judged generation to
+ * Measures one model with the given evaluators (a run's `evaluators`), writing every judged generation to
  * `eval/<id>.jsonl` in `store` as it is decided (bounded: see GenerationsLimits). A failed or stopped evaluation
  * leaves no generations file behind.
  */
@@ -35,7 +38,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
   const { sets } = options;
   const log = options.store ? GenerationsLog.open(options.store, generationsPath(options.id), options.limits ?? GENERATIONS_LIMITS) : undefined;
   try {
-    const metrics = await measureHeadlineMetrics(sets, {
+    const metrics = await measureMetrics(options.evaluators, sets, {
       engine: options.engine,
       tokenizer: options.tokenizer,
       judge: options.judge,

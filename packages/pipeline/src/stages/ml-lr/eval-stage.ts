@@ -1,5 +1,6 @@
 import { pluginLoader, type RunConfig, type Stage, type StageContext } from '@mllr/core';
 import { evaluateModel } from '../../evaluation/evaluate-model.js';
+import { loadEvaluators } from '../../evaluation/load-evaluators.js';
 import { hashValue } from '../../run/canonical-hash.js';
 import { METRICS } from '../../report/report-data.js';
 import type { EvalArtifact, EvalEntry, IftArtifact } from './artifacts.js';
@@ -9,8 +10,9 @@ import { inferenceHashInputs, type RunResources } from './run-resources.js';
 import { seedRuns } from './seed-runs.js';
 
 /**
- * `eval`: harmful_asr, over_refusal, usability and expertise of the base model and of every fine-tuned one, with the
- * generations each judged in `eval/<id>.jsonl` (bounded; eval.json records what each file holds and left out).
+ * `eval`: the metrics of the configured `evaluators` (harmful_asr, over_refusal, usability and expertise by default)
+ * of the base model and of every fine-tuned one, with the generations each judged in `eval/<id>.jsonl` (bounded;
+ * eval.json records what each file holds and left out).
  */
 export function evalStage(resources: RunResources): Stage {
   return {
@@ -18,7 +20,9 @@ export function evalStage(resources: RunResources): Stage {
     title: 'evaluate every model',
     hashInputs: (config) => ({ ...evaluationInputs(config), seeds: config.seeds }),
     async run(context: StageContext) {
-      const judge = await pluginLoader(context.container).load('judge', context.config.judge, 'judge');
+      const loader = pluginLoader(context.container);
+      const judge = await loader.load('judge', context.config.judge, 'judge');
+      const evaluators = await loadEvaluators(loader, context.config);
       const { eval: evalSets } = await resources.data();
       await recordDataUse(context, resources, 'eval');
       const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
@@ -46,7 +50,7 @@ export function evalStage(resources: RunResources): Stage {
         const engine = await resources.openInference('eval', dir);
         let evaluation;
         try {
-          evaluation = await evaluateModel({ id, sets, engine, tokenizer, judge, store: context.store, checkpoint: () => context.checkpoint() });
+          evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, store: context.store, checkpoint: () => context.checkpoint() });
         } finally {
           await engine.dispose();
         }
