@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loraTensorNames, moduleIdForTensor } from '@mllr/core';
@@ -67,5 +67,17 @@ describe('mllr run with LoRA adapters (training.adapter)', () => {
     const fragment = parse(axolotl.stdout) as { adapter: string; lora_r: number; lora_alpha: number; lora_target_modules: string[] };
     expect(fragment).toMatchObject({ adapter: 'lora', lora_r: 4, lora_alpha: 8 });
     expect(axolotl.stdout).toMatch(/whether its lr_groups reach the lora_A\/lora_B parameters/);
+
+    // The exported plan trains a LoRA adapter with mllr finetune: its PEFT names map back to the adapter's tensors.
+    const planFile = join(run, 'lora-plan.json');
+    writeFileSync(planFile, result.stdout);
+    const data = join(run, 'data.jsonl');
+    writeFileSync(data, [0, 1, 2, 3].map((i) => JSON.stringify({ ids: [1, 20 + i, 30, 40, 50 + i, 60], prompt_length: 2 })).join('\n'));
+    const finetune = await runMllr(['finetune', '--model', TINY_CHAT, '--data', data, '--out', join(run, 'ft'), '--plan', planFile, '--lora-r', '4', '--lora-alpha', '8', '--steps', '2', '--batch-size', '2', '--json']);
+    expect(finetune.stderr).toBe('');
+    expect(finetune.code).toBe(0);
+    const finetuned = JSON.parse(readFileSync(join(run, 'ft', 'finetune.json'), 'utf8')) as { groups: RecordedGroup[] };
+    const trained = new Map(finetuned.groups.flatMap((g) => g.tensors.map((t) => [t, g.learning_rate] as const)));
+    for (const [peftName, lr] of exported) expect(trained.get(peftName.slice('base_model.model.'.length)), peftName).toBe(lr);
   });
 });
