@@ -24,11 +24,15 @@ export interface BenchCommandOptions {
 /** The engine list of `--engines tfjs,onnx`, checked. */
 export function parseEngines(value: string): BenchEngine[] {
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = names.filter((n) => !(BENCH_ENGINES as readonly string[]).includes(n));
-  if (names.length === 0 || unknown.length > 0) {
+  const engines = names.filter(isBenchEngine);
+  if (names.length === 0 || engines.length < names.length) {
     throw new MllrError('ARGUMENT_INVALID', `--engines takes a comma-separated list of ${BENCH_ENGINES.join(', ')}; got "${value}"`);
   }
-  return [...new Set(names)] as BenchEngine[];
+  return [...new Set(engines)];
+}
+
+function isBenchEngine(name: string): name is BenchEngine {
+  return BENCH_ENGINES.some((engine) => engine === name);
 }
 
 /** `mllr bench`: throughput on the reference shape (or `--shape`), each engine at its fastest thread count, progress on stderr, the report on stdout (text or --json). */

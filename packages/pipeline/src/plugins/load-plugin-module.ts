@@ -64,10 +64,13 @@ async function importOrExplain(url: string, file: string): Promise<unknown> {
 }
 
 function checkShape(loaded: unknown, what: string): MllrPluginModule {
-  const mod = loaded as Partial<MllrPluginModule> & { default?: Partial<MllrPluginModule> };
-  const candidate = typeof mod.register === 'function' ? mod : mod.default;
-  if (!candidate || typeof candidate.register !== 'function') {
-    throw new MllrError('PLUGIN_INVALID', `${what} is not an mllr plugin: it must export a function register(container, options, info)`);
-  }
-  return candidate as MllrPluginModule;
+  if (isPluginModule(loaded)) return loaded;
+  // A CommonJS plugin (or one that default-exports its module object) holds it under `default`.
+  if (typeof loaded === 'object' && loaded !== null && 'default' in loaded && isPluginModule(loaded.default)) return loaded.default;
+  throw new MllrError('PLUGIN_INVALID', `${what} is not an mllr plugin: it must export a function register(container, options, info)`);
+}
+
+/** Whether an imported value has the one member every plugin module must have: a `register` function. */
+function isPluginModule(value: unknown): value is MllrPluginModule {
+  return typeof value === 'object' && value !== null && 'register' in value && typeof value.register === 'function';
 }

@@ -38,4 +38,13 @@ describe('plugin modules load only from the path the user named', () => {
       message: expect.stringContaining(join(root, 'missing', 'p.mjs')),
     });
   });
+
+  it('takes a plugin from the module or its default export, and refuses a module without a register function', async () => {
+    const configDir = mkdtempSync(join(tmpdir(), 'mllr-plugin-shape-'));
+    writeFileSync(join(configDir, 'default.mjs'), 'export default { marker: "default", register() {} };\n');
+    writeFileSync(join(configDir, 'none.mjs'), 'export const register = 42;\n');
+    const load = (file: string) => loadPluginModule('proxy', { module: `./${file}`, options: {} }, 'proxy', configDir, BUILTIN_PLUGINS);
+    expect(((await load('default.mjs')) as unknown as { marker: string }).marker).toBe('default');
+    await expect(load('none.mjs')).rejects.toMatchObject({ code: 'PLUGIN_INVALID', message: expect.stringMatching(/is not an mllr plugin: it must export a function register/) });
+  });
 });
