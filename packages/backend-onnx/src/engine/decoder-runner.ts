@@ -54,10 +54,12 @@ export class DecoderRunner {
     const padded = this.pad(batch.sequences);
     const out = await this.run(padded, undefined, [IO_NAMES.logits]);
     const values = out[IO_NAMES.logits]!.data as Float32Array;
-    // Left padding put each sequence at the end of its row; cut the padding back off.
+    // Left padding put each sequence at the end of its row; cut the padding back off. Views, not copies: the
+    // output buffer is this call's own (onnxruntime-node copies every output into a new one), and copying the
+    // logits again took about 1 % of a 16 × 128 forward.
     const data = batch.sequences.map((seq, b) => {
       const start = (b * padded.width + padded.width - seq.length) * vocab;
-      return values.slice(start, start + seq.length * vocab);
+      return values.subarray(start, start + seq.length * vocab);
     });
     return { vocabSize: vocab, data };
   }
