@@ -107,7 +107,6 @@ describe('LoRA adapters through mllr', () => {
         'search: { name: greedy, options: { maxModules: 2 } }',
         'strategies: [{ id: uniform, schedule: uniform }]',
         'training: { steps: 1, batch_size: 4 }',
-        'evaluators: [harmful_asr]',
       ].join('\n'),
     );
     const run = join(dir, 'adapted-run');
