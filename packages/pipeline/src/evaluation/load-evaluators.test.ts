@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MllrError, rootContainer, type PluginRef } from '@mllr/core';
-import { AccuracyEvaluator } from '@mllr/eval';
+import { AccuracyEvaluator, HarmfulAsrEvaluator } from '@mllr/eval';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import { PluginComposer } from '../plugins/plugin-composer.js';
@@ -12,13 +12,15 @@ const composer = () => new PluginComposer(rootContainer.createChildContainer(), 
 const fixed = (metric: string, value: number): PluginRef => ({ module: './fixed-evaluator-plugin.ts', options: { metric, value } });
 
 describe('loadEvaluators', () => {
-  it('composes the configured evaluators in order: built-ins with their options and third-party ones', async () => {
+  it('gives each headline metric its configured evaluator (built-in with options, or third-party), else the standard one', async () => {
     const evaluators = await loadEvaluators(composer(), {
-      evaluators: [{ name: 'usability', options: { method: 'exact-match' } }, fixed('expertise', 0.25)],
+      evaluators: [fixed('expertise', 0.25), { name: 'usability', options: { method: 'exact-match' } }],
     });
-    expect(evaluators.map((e) => e.metric)).toEqual(['usability', 'expertise']);
-    expect(evaluators[0]).toBeInstanceOf(AccuracyEvaluator);
-    const measured = await evaluators[1]!.evaluate({ samples: [{ prompt: 'a' }, { prompt: 'b' }, { prompt: 'c' }, { prompt: 'd' }] } as never);
+    expect(evaluators.map((e) => e.metric)).toEqual(['harmful_asr', 'over_refusal', 'usability', 'expertise']);
+    expect(evaluators[0]).toBeInstanceOf(HarmfulAsrEvaluator);
+    expect(evaluators[2]).toBeInstanceOf(AccuracyEvaluator);
+    expect(evaluators[3]).not.toBeInstanceOf(AccuracyEvaluator);
+    const measured = await evaluators[3]!.evaluate({ samples: [{ prompt: 'a' }, { prompt: 'b' }, { prompt: 'c' }, { prompt: 'd' }] } as never);
     expect(measured).toEqual({ value: 0.25, numerator: 1, denominator: 4 });
   });
 

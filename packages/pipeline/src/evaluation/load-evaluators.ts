@@ -1,28 +1,29 @@
 import { MllrError, type Evaluator, type PluginLoader, type RunConfig } from '@mllr/core';
-import { HEADLINE_METRICS, isHeadlineMetric } from '@mllr/eval';
+import { HEADLINE_METRICS, isHeadlineMetric, type HeadlineMetric } from '@mllr/eval';
 
 /**
- * The evaluator plugins `config.evaluators` names, in its order, each composed through the Evaluator contract (so a
- * `module:` evaluator or an option such as `method` takes effect). Each must measure one of the headline metrics,
- * whose evaluation sets the run has, and each metric at most once; eval.json and summary.json then hold exactly the
- * configured metrics under their usual names.
+ * The evaluator of each headline metric, in the metrics' documented order: the plugin `config.evaluators` names for
+ * it, composed through the Evaluator contract (so a `module:` evaluator or an option such as `method` takes effect),
+ * else the metric's standard evaluator. Every model gets all four metrics because the report and summary.json
+ * compare them all. A configured evaluator must measure a headline metric (a run has evaluation sets only for
+ * those), each metric at most once.
  */
 export async function loadEvaluators(loader: PluginLoader, config: Pick<RunConfig, 'evaluators'>): Promise<Evaluator[]> {
-  const evaluators: Evaluator[] = [];
-  const seen = new Map<string, number>();
-  for (const [i, ref] of config.evaluators.entries()) {
-    const where = `evaluators[${i}]`;
+  const configured = new Map<HeadlineMetric, { evaluator: Evaluator; index: number }>();
+  for (const [index, ref] of config.evaluators.entries()) {
+    const where = `evaluators[${index}]`;
     const evaluator = await loader.load('evaluator', ref, where);
-    if (!isHeadlineMetric(evaluator.metric)) {
-      throw new MllrError(
-        'CONFIG_INVALID',
-        `${where}: the evaluator measures "${evaluator.metric}", but a run has evaluation sets only for ${HEADLINE_METRICS.join(', ')}`,
-      );
+    const metric = evaluator.metric;
+    if (!isHeadlineMetric(metric)) {
+      throw new MllrError('CONFIG_INVALID', `${where}: the evaluator measures "${metric}", but a run has evaluation sets only for ${HEADLINE_METRICS.join(', ')}`);
     }
-    const before = seen.get(evaluator.metric);
-    if (before !== undefined) throw new MllrError('CONFIG_INVALID', `${where}: evaluators[${before}] already measures ${evaluator.metric}; list each metric once`);
-    seen.set(evaluator.metric, i);
-    evaluators.push(evaluator);
+    const before = configured.get(metric);
+    if (before) throw new MllrError('CONFIG_INVALID', `${where}: evaluators[${before.index}] already measures ${metric}; list each metric once`);
+    configured.set(metric, { evaluator, index });
+  }
+  const evaluators: Evaluator[] = [];
+  for (const metric of HEADLINE_METRICS) {
+    evaluators.push(configured.get(metric)?.evaluator ?? (await loader.load('evaluator', { name: metric, options: {} }, `standard evaluator of ${metric}`)));
   }
   return evaluators;
 }
