@@ -57,7 +57,7 @@ describe('IFT runner', () => {
           settings: SETTINGS,
           seed: 9,
           ...(checkpointDir ? { checkpointDir, checkpointEvery: 3 } : {}),
-          checkpoint: () => {
+          throwIfStopped: () => {
             if (calls++ === stopAt) throw new Error('killed');
           },
         });

@@ -20,7 +20,7 @@ describe('ML-LR method on tiny-chat', () => {
     const tokenizer = await loadTokenizer(TINY_CHAT_DIR);
     const trained = await trainSecurityProbe(engine, tokenizer, { harmful: world.probe.harmful, benign: world.probe.benign, seed: 1234 });
     perLayer = trained.perLayer;
-    context = { modules: allModuleIds(4), probe: trained.probe, inference: engine, training: engine, seed: 1234, checkpoint: () => undefined };
+    context = { modules: allModuleIds(4), probe: trained.probe, inference: engine, training: engine, seed: 1234, throwIfStopped: () => undefined };
     scores = await createProxy('noise', {}).score(context);
   }, 240_000);
   afterAll(() => engine?.dispose());
@@ -68,7 +68,7 @@ describe('ML-LR method on tiny-chat', () => {
       seed: 1234,
       evaluateSet: (modules: readonly ModuleId[]) => evaluateModuleSet(context, modules, 'noise'),
       onStep: (s) => steps.push(`${s.accepted ? 'keep' : 'drop'} ${s.candidate.padEnd(7)} value ${s.value.toFixed(4)} → size ${s.size}`),
-      checkpoint: () => undefined,
+      throwIfStopped: () => undefined,
     });
     console.log(`greedy search (threshold 0.95, cap 7):\n${steps.join('\n')}\nMods_Robust: ${result.modules.join(' ')}`);
     expect(result.modules.length).toBeGreaterThan(0);

@@ -139,7 +139,7 @@ export async function measureShape(options: ShapeOptions): Promise<ShapeResult> 
       const modules = allModuleIds(shape.layers);
       let next = 0;
       probeUnit = await timeRuns(
-        () => proxy.score({ modules: [modules[next++ % modules.length]!], probe, inference: worker, training: source, seed, checkpoint: () => {} }),
+        () => proxy.score({ modules: [modules[next++ % modules.length]!], probe, inference: worker, training: source, seed, throwIfStopped: () => {} }),
         warmup,
         repeats,
       );

@@ -110,7 +110,7 @@ describe('GreedySearch', () => {
         numLayers: 4,
         evaluateSet: probe.evaluateSet,
         onStep: (s) => steps.push(s.candidate),
-        checkpoint: () => {
+        throwIfStopped: () => {
           checkpoints++;
           if (checkpoints === 3) throw new StoppedError();
         },

@@ -53,7 +53,7 @@ export class GreedySearch implements SearchStrategy {
       if (rejectsInARow >= maxConsecutiveRejects) {
         return { modules: sortModuleIds(chosen), trace, stopped: 'consecutive-rejects', cap };
       }
-      context.checkpoint();
+      context.throwIfStopped();
       const value = await context.evaluateSet(sortModuleIds([...chosen, candidate]));
       if (!Number.isFinite(value)) {
         throw new MllrError('ARGUMENT_INVALID', `the probe value for the set with ${candidate} is not a number (${value})`);

@@ -60,7 +60,7 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
       cwd: io.cwd,
       onStart: (start) => renderer.start(start),
       onStep: (step) => renderer.step(step),
-      checkpoint: () => {
+      throwIfStopped: () => {
         if (stopRequested) throw new StoppedError(`stopped by the user; ${options.out} was left as it was`);
       },
     });

@@ -54,7 +54,7 @@ export interface EvaluationContext {
   maxNewTokens: number;
   batchSize: number;
   onProgress?: (done: number, total: number) => void;
-  checkpoint: () => void;
+  throwIfStopped: () => void;
   /** Called with every judged item as soon as it is decided; awaited, so a slow consumer holds the evaluation back. */
   onRecord?: (record: EvalRecord) => void | Promise<void>;
 }

@@ -37,7 +37,7 @@ export interface RobustnessContext {
   /** Called after each module, with its score when the proxy has it, so the UI can show results as they arrive. */
   onProgress?: (done: number, total: number, module: ModuleId, score?: ModuleScore) => void;
   /** Throws once the user asked to stop; call between modules. */
-  checkpoint: () => void;
+  throwIfStopped: () => void;
 }
 
 /** One module's robustness: higher means the security feature survives changing it. */

@@ -12,7 +12,7 @@ export interface SearchContext {
   /** Other strategies' results, for controls such as a random subset of equal size. */
   previous?: Readonly<Record<string, readonly ModuleId[]>>;
   onStep?: (step: { candidate: ModuleId; accepted: boolean; value: number; size: number }) => void;
-  checkpoint: () => void;
+  throwIfStopped: () => void;
 }
 
 /** The chosen robust set and how it was reached. */

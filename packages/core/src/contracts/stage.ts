@@ -15,7 +15,7 @@ export interface StageContext {
   /** Aborted when the user asks to stop. */
   readonly signal: AbortSignal;
   /** Throws StoppedError if the user asked to stop; call it at safe points (between steps, modules, batches). */
-  checkpoint(): void;
+  throwIfStopped(): void;
   progress(done: number, total: number, options?: { unit?: string; label?: string }): void;
   metric(name: string, value: number, options?: { step?: number; series?: string }): void;
   log(message: string, level?: 'debug' | 'info' | 'warn' | 'error'): void;

@@ -63,7 +63,7 @@ export class AccuracyEvaluator implements Evaluator {
     if (this.methodFor(context) === 'teacher-forced') {
       return teacherForcedAccuracy(context.engine, context.tokenizer, samples, {
         batchSize: context.batchSize,
-        checkpoint: context.checkpoint,
+        throwIfStopped: context.throwIfStopped,
         ...progress,
         ...(record
           ? {
@@ -82,7 +82,7 @@ export class AccuracyEvaluator implements Evaluator {
       {
         maxNewTokens: context.maxNewTokens,
         batchSize: context.batchSize,
-        checkpoint: context.checkpoint,
+        throwIfStopped: context.throwIfStopped,
         keepResponses: false,
         afterBatch: async (indices, responses) => {
           correct += exactMatchAccuracy(responses, indices.map((i) => samples[i]!.answer)).numerator;

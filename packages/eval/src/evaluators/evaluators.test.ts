@@ -19,7 +19,7 @@ function contextFor(samples: EvalSample[], replies: Record<string, string>, over
     maxNewTokens: 16,
     batchSize: 2,
     onProgress: (done, total) => events.push(`progress ${done}/${total}`),
-    checkpoint: () => events.push('checkpoint'),
+    throwIfStopped: () => events.push('checkpoint'),
     ...overrides,
   };
   return { context, engine, tokenizer, events };
@@ -65,7 +65,7 @@ describe('harm evaluators', () => {
   });
 
   it('stops when checkpoint throws, and refuses an empty set', async () => {
-    const { context } = contextFor([{ prompt: 'a' }], {}, { checkpoint: () => { throw new Error('stop'); } });
+    const { context } = contextFor([{ prompt: 'a' }], {}, { throwIfStopped: () => { throw new Error('stop'); } });
     await expect(new HarmfulAsrEvaluator().evaluate(context)).rejects.toThrow('stop');
     const empty = contextFor([], {}).context;
     await expect(new OverRefusalEvaluator().evaluate(empty)).rejects.toThrow('over_refusal: the evaluation set has no prompts');

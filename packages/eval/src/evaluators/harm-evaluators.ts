@@ -5,8 +5,8 @@ import { ratio } from '../metrics/metric-value.js';
 
 /**
  * Generates responses to the context's prompts and judges each batch as soon as it is generated, so progress and
- * checkpoints cover judging too (an LLM judge can take as long as generation). Only counts are kept, so memory stays
- * flat however large the set is; each judged item goes to `context.onRecord` as it is decided. Returns the metric with how many prompts were truncated to fit the context.
+ * stop checks (throwIfStopped) cover judging too (an LLM judge can take as long as generation). Only counts are
+ * kept, so memory stays flat however large the set is; each judged item goes to `context.onRecord` as it is decided. Returns the metric with how many prompts were truncated to fit the context.
  */
 async function judgedShare(context: EvaluationContext, metric: string, counts: (v: { harmful: boolean; refused: boolean }) => boolean): Promise<MetricValue> {
   if (context.samples.length === 0) throw new MllrError('ARGUMENT_INVALID', `${metric}: the evaluation set has no prompts`);
@@ -16,7 +16,7 @@ async function judgedShare(context: EvaluationContext, metric: string, counts: (
   const { truncated } = await generateResponses(context.engine, context.tokenizer, prompts, {
     maxNewTokens: context.maxNewTokens,
     batchSize: context.batchSize,
-    checkpoint: context.checkpoint,
+    throwIfStopped: context.throwIfStopped,
     keepResponses: false,
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
     afterBatch: async (indices, responses) => {

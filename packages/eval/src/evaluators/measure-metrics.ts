@@ -16,7 +16,7 @@ export interface MeasureOptions {
   maxNewTokens?: number;
   batchSize?: number;
   seed?: number;
-  checkpoint?: () => void;
+  throwIfStopped?: () => void;
   onProgress?: (metric: HeadlineMetric, done: number, total: number) => void;
   /** Every judged item of every metric, as soon as it is decided (see EvaluationContext.onRecord). */
   onRecord?: (metric: HeadlineMetric, record: EvalRecord) => void | Promise<void>;
@@ -59,7 +59,7 @@ export async function measureMetrics(
       seed: options.seed ?? 0,
       maxNewTokens: options.maxNewTokens ?? 32,
       batchSize: options.batchSize ?? 32,
-      checkpoint: options.checkpoint ?? (() => undefined),
+      throwIfStopped: options.throwIfStopped ?? (() => undefined),
       ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(metric, done, total) } : {}),
       ...(options.onRecord ? { onRecord: (record: EvalRecord) => options.onRecord!(metric, record) } : {}),
     });

@@ -28,7 +28,7 @@ function contextFor(samples: EvalSample[], onProgress?: (done: number) => void):
     seed: 1,
     maxNewTokens: 16,
     batchSize: 32,
-    checkpoint: () => undefined,
+    throwIfStopped: () => undefined,
     ...(onProgress ? { onProgress: (done: number) => onProgress(done) } : {}),
   };
 }

@@ -10,7 +10,7 @@ export interface GenerateResponsesOptions {
   /** After each batch: prompts done so far, of all. */
   onProgress?: (done: number, total: number) => void;
   /** Called before each batch; throws to stop (the pipeline's safe point). */
-  checkpoint?: () => void;
+  throwIfStopped?: () => void;
   /** Called with each batch's prompt indices and responses as soon as they exist (to judge them right away). */
   afterBatch?: (indices: number[], responses: string[]) => void | Promise<void>;
   /**
@@ -67,7 +67,7 @@ export async function generateResponses(
     // Similar lengths in one batch waste less on padding; a stable sort keeps equal lengths in prompt order.
     const order = encoded.map((_, i) => i).sort((a, b) => encoded[a]!.ids.length - encoded[b]!.ids.length);
     for (let start = 0; start < order.length; start += batchSize) {
-      options.checkpoint?.();
+      options.throwIfStopped?.();
       const local = order.slice(start, start + batchSize);
       const generated = await engine.generate(
         local.map((i) => encoded[i]!.ids),

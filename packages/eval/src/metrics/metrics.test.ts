@@ -21,7 +21,7 @@ describe('generateResponses', () => {
       maxNewTokens: 8,
       batchSize: 2,
       onProgress: (done, total) => progress.push([done, total]),
-      checkpoint: () => checkpoints++,
+      throwIfStopped: () => checkpoints++,
     });
     expect(responses).toEqual(['echo 5', 'echo 1', 'echo 3', 'echo 2', 'echo 4']);
     expect(truncated).toBe(0);

@@ -13,7 +13,7 @@ export interface TeacherForcedOptions {
   /** Sequences per logits call (default 8). */
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
-  checkpoint?: () => void;
+  throwIfStopped?: () => void;
   /** Called with each sample's index and its reference tokens predicted / scored, as soon as its batch is scored. */
   onItem?: (index: number, correct: number, total: number) => void | Promise<void>;
 }
@@ -46,7 +46,7 @@ export async function teacherForcedAccuracy(
   let correct = 0;
   let total = 0;
   for (let start = 0; start < order.length; start += batchSize) {
-    options.checkpoint?.();
+    options.throwIfStopped?.();
     const indices = order.slice(start, start + batchSize);
     const batch = indices.map((i) => items[i]!);
     const { data, vocabSize } = await engine.logits({ sequences: batch.map((item) => item.sequence) });

@@ -18,7 +18,7 @@ export interface EvaluateModelOptions {
   /** Where the generations file goes; without a store nothing is written. */
   store?: RunStore;
   limits?: GenerationsLimits;
-  checkpoint?: () => void;
+  throwIfStopped?: () => void;
   onProgress?: (metric: HeadlineMetric, done: number, total: number) => void;
 }
 
@@ -43,7 +43,7 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
       tokenizer: options.tokenizer,
       judge: options.judge,
       maxNewTokens: EVAL_MAX_NEW_TOKENS,
-      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.throwIfStopped ? { throwIfStopped: options.throwIfStopped } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(log ? { onRecord: (metric: HeadlineMetric, record: EvalRecord) => log.add(metric, sets[metric].length, record) } : {}),
     });

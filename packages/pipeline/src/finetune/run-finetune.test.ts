@@ -63,7 +63,7 @@ describe('runFinetune engine selection', () => {
         catalog: BUILTIN_PLUGINS,
         engine: { name: 'tfjs', options: {} },
         onStep: (s) => steps.push(s.step),
-        checkpoint: () => {
+        throwIfStopped: () => {
           if (++calls === 2) throw new StoppedError('stopped');
         },
       }),

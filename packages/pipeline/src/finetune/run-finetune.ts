@@ -53,7 +53,7 @@ export interface FinetuneOptions {
   onStart?: (start: FinetuneStart) => void;
   onStep?: (step: FinetuneStep) => void;
   /** Called between steps; throws (a StoppedError) to stop. `out` is then left as it was and nothing is kept. */
-  checkpoint?: () => void;
+  throwIfStopped?: () => void;
   catalog?: PluginCatalog;
   cwd?: string;
 }
@@ -165,7 +165,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       },
       seed: settings.seed,
       shuffle: settings.shuffle,
-      ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}),
+      ...(options.throwIfStopped ? { throwIfStopped: options.throwIfStopped } : {}),
       onStep: (p) => options.onStep?.({ step: p.step + 1, steps: settings.steps, loss: p.loss, gradNorm: p.gradNorm, tokens: p.tokens }),
       saveTo: loraEngine ? join(staging, LORA_OUT.merged) : staging,
     });

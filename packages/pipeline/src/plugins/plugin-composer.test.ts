@@ -34,7 +34,7 @@ describe('PluginComposer', () => {
     const proxy = await composer.load('proxy', config.proxy, 'proxy');
     expect(proxy.name).toBe('echo');
     const modules: ModuleId[] = ['L0.q', 'L1.down'];
-    const scores = await proxy.score({ modules, checkpoint: () => undefined } as unknown as RobustnessContext);
+    const scores = await proxy.score({ modules, throwIfStopped: () => undefined } as unknown as RobustnessContext);
     expect(scores).toEqual([
       { module: 'L0.q', score: 0.75 },
       { module: 'L1.down', score: 0.75 },

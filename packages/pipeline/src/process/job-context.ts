@@ -29,7 +29,7 @@ export function jobContext(base: JobContextBase, sink: JobSink): StageContext {
     container: base.container,
     signal: base.signal,
     ...(base.resumeKey !== undefined ? { resumeKey: base.resumeKey } : {}),
-    checkpoint() {
+    throwIfStopped() {
       if (base.signal.aborted) throw new StoppedError();
     },
     progress: (done, total, options) => sink.progress(done, total, options?.label),

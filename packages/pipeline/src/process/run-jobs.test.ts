@@ -21,7 +21,7 @@ function stage(controller = new AbortController()) {
     store: new FsRunStore(mkdtempSync(join(tmpdir(), 'mllr-jobs-'))),
     container: rootContainer.createChildContainer(),
     signal: controller.signal,
-    checkpoint: () => {
+    throwIfStopped: () => {
       if (controller.signal.aborted) throw new StoppedError();
     },
     progress: record('progress'),

@@ -47,7 +47,7 @@ async function runHere(options: RunJobsOptions): Promise<unknown[]> {
     const handler = jobs.handlers[options.kind];
     if (!handler) throw new MllrError('INTERNAL', `no job handler "${options.kind}"`);
     for (const [job, payload] of options.payloads.entries()) {
-      context.checkpoint();
+      context.throwIfStopped();
       const jobStage = jobContext(context, {
         call: (method, args) => relay(context, method, args),
         progress: (done, total, label) => options.onProgress?.(job, done, total, label),

@@ -35,7 +35,7 @@ export class StageRunner {
     checkUniqueNames(stages);
     const upstream: string[] = [];
     for (const [index, stage] of stages.entries()) {
-      this.checkpoint();
+      this.throwIfStopped();
       const hash = hashValue({ stage: stage.name, inputs: stage.hashInputs ? stage.hashInputs(config) : config, upstream });
       upstream.push(hash);
       const base = { type: 'stage' as const, stage: stage.name, index, total: stages.length };
@@ -61,7 +61,7 @@ export class StageRunner {
     }
   }
 
-  private checkpoint(): void {
+  private throwIfStopped(): void {
     if (this.options.signal.aborted) throw new StoppedError();
   }
 
@@ -75,7 +75,7 @@ export class StageRunner {
       store,
       container,
       signal,
-      checkpoint: () => this.checkpoint(),
+      throwIfStopped: () => this.throwIfStopped(),
       progress: (done, total, opts) => events.emit({ type: 'progress', stage: name, done, total, ...opts }),
       metric: (metric, value, opts) => events.emit({ type: 'metric', stage: name, name: metric, value, ...opts }),
       log: (message, level = 'info') => events.emit({ type: 'log', level, message, stage: name }),

@@ -26,7 +26,7 @@ export function createJobHandlers(environment: JobEnvironment): JobHandlers {
       },
       async slow(_payload, context) {
         for (;;) {
-          context.checkpoint();
+          context.throwIfStopped();
           await sleep(20);
         }
       },
@@ -35,7 +35,7 @@ export function createJobHandlers(environment: JobEnvironment): JobHandlers {
         const { n } = payload as { n: number };
         try {
           for (;;) {
-            context.checkpoint();
+            context.throwIfStopped();
             await sleep(20);
           }
         } catch (stop) {

@@ -13,7 +13,7 @@ function countingStage(name, options, reads) {
     async run(ctx) {
       const before = reads ? JSON.parse(await ctx.store.readText(`${reads}.json`)).total : 0;
       for (let step = 1; step <= steps; step++) {
-        ctx.checkpoint();
+        ctx.throwIfStopped();
         if (options.crash_in === name && step === 2) {
           process.stderr.write(`fixture: ${name} crashing on purpose\n`);
           process.exit(3);

@@ -23,7 +23,7 @@ async function setup() {
     inference: engine,
     training: engine,
     seed: 11,
-    checkpoint: () => undefined,
+    throwIfStopped: () => undefined,
   };
   return { model, engine, probe, perLayer, context };
 }
@@ -85,7 +85,7 @@ describe('noise and drift proxies', () => {
   it('stops at a checkpoint and validates its options', async () => {
     const { context } = await setup();
     let calls = 0;
-    const stopping = { ...context, checkpoint: () => { if (++calls > 3) throw new Error('stopped'); } };
+    const stopping = { ...context, throwIfStopped: () => { if (++calls > 3) throw new Error('stopped'); } };
     await expect(createProxy('noise', {}).score(stopping)).rejects.toThrow('stopped');
     expect(() => createProxy('noise', { sigma: -1 })).toThrow();
     expect(() => createProxy('noise', { sigmaa: 1 })).toThrow();

@@ -40,7 +40,7 @@ export class ProbeRobustnessProxy implements RobustnessProxy {
   async score(context: RobustnessContext): Promise<ModuleScore[]> {
     const scores: ModuleScore[] = [];
     for (const [i, module] of context.modules.entries()) {
-      context.checkpoint();
+      context.throwIfStopped();
       const measurements = await measurePerturbed(context, [module], this.perturbation, this.options);
       const clean = context.probe.clean;
       const margins = measurements.map((m) => marginStability(m, clean));

@@ -25,7 +25,7 @@ async function interrupted(dir: string, stopAt: number, every = 3): Promise<void
   const run = runFineTuning(options(new FakeTrainingEngine(context.tensors), {
     checkpointDir: dir,
     checkpointEvery: every,
-    checkpoint: () => {
+    throwIfStopped: () => {
       if (calls++ === stopAt) throw new Killed();
     },
   }));
@@ -98,7 +98,7 @@ describe('runFineTuning checkpoints', () => {
 
     const off = newDir();
     let calls = 0;
-    const run = runFineTuning(options(new FakeTrainingEngine(context.tensors), { checkpointDir: off, checkpointEvery: 0, checkpoint: () => { if (calls++ === 8) throw new Killed(); } }));
+    const run = runFineTuning(options(new FakeTrainingEngine(context.tensors), { checkpointDir: off, checkpointEvery: 0, throwIfStopped: () => { if (calls++ === 8) throw new Killed(); } }));
     await expect(run).rejects.toBeInstanceOf(Killed);
     expect(existsSync(off)).toBe(false);
     rmSync(dir, { recursive: true, force: true });
@@ -114,7 +114,7 @@ describe('runFineTuning checkpoints', () => {
         checkpointDir: dir,
         checkpointEvery: every,
         log: (m) => logs.push(m),
-        checkpoint: () => {
+        throwIfStopped: () => {
           if (calls++ === 2) throw new StoppedError();
         },
       }));

@@ -35,7 +35,7 @@ export interface FineTuningOptions {
    * Throws to stop between steps (the run is resumable from its last checkpoint). A StoppedError (the user's stop)
    * first checkpoints the steps done since the last checkpoint, when `checkpointDir` is set, so a stop loses nothing.
    */
-  checkpoint?: () => void;
+  throwIfStopped?: () => void;
   /** Start after this many steps (resume); the data order is replayed so the batches match an uninterrupted run. */
   startStep?: number;
   /** Where to save the fine-tuned model (Hugging Face layout) with its curve in `training_curve.json`. */
@@ -103,7 +103,7 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
   };
   for (let step = start; step < context.totalSteps; step++) {
     try {
-      options.checkpoint?.();
+      options.throwIfStopped?.();
     } catch (stop) {
       // The user's stop (not a crash): keep the steps since the last checkpoint, so the rerun goes on from here.
       if (stop instanceof StoppedError && checkpointDir !== undefined && step > saved) {

@@ -10,7 +10,7 @@ export function contextFor(overrides: Partial<SearchContext> & Pick<SearchContex
   return {
     seed: 1,
     evaluateSet: () => Promise.reject(new Error('evaluateSet must not be called')),
-    checkpoint: () => {},
+    throwIfStopped: () => {},
     ...overrides,
   };
 }

@@ -50,7 +50,7 @@ export function evalStage(resources: RunResources): Stage {
         const engine = await resources.openInference('eval', dir);
         let evaluation;
         try {
-          evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, store: context.store, checkpoint: () => context.checkpoint() });
+          evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, store: context.store, throwIfStopped: () => context.throwIfStopped() });
         } finally {
           await engine.dispose();
         }

@@ -69,7 +69,7 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
       async 'score-module'(payload, stage): Promise<ModuleScore> {
         const { module } = payload as ScoreModuleJob;
         const { context, proxy } = await probeFor(stage);
-        const [score] = await proxy.score({ ...context, modules: [module], checkpoint: () => stage.checkpoint() });
+        const [score] = await proxy.score({ ...context, modules: [module], throwIfStopped: () => stage.throwIfStopped() });
         return score!;
       },
 
@@ -92,7 +92,7 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
             batchSize: config.training.batch_size,
             settings: optimizerSettings(config),
             seed: run.seed,
-            checkpoint: () => stage.checkpoint(),
+            throwIfStopped: () => stage.throwIfStopped(),
             onStep: (p) => {
               stage.metric('loss', p.loss, { step: p.step, series: run.runId });
               stage.progress(p.step + 1, config.training.steps, { label: run.runId });

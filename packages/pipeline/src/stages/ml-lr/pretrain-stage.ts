@@ -104,7 +104,7 @@ export function pretrainStage(resources: RunResources): Stage {
         context.log(`${source.path}: ${part.length} samples${repeat > 1 ? `, each ${repeat} times per epoch` : ''}`);
       }
       await recordFilesRead(context, resources, pretrain.data);
-      context.checkpoint();
+      context.throwIfStopped();
 
       const work = await mkdtemp(join(tmpdir(), 'mllr-pretrain-'));
       try {
@@ -200,7 +200,7 @@ async function train(
       batchSize: pretrain.batch_size,
       settings: { beta1: 0.9, beta2: 0.98, epsilon: 1e-8, maxGradNorm: pretrain.max_grad_norm, gradientAccumulation: 1 },
       seed: run.seed,
-      checkpoint: () => context.checkpoint(),
+      throwIfStopped: () => context.throwIfStopped(),
       onStep: (p) => {
         context.metric('loss', p.loss, { step: p.step, series: 'pretrain' });
         context.progress(p.step + 1, pretrain.steps, { unit: 'step', label: 'pretrain' });

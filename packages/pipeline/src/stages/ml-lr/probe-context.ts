@@ -45,6 +45,6 @@ export async function probeContext(resources: RunResources, context: StageContex
     training: engines.training,
     seed: context.config.seed,
     iftExamples: await resources.iftExamples(),
-    checkpoint: () => context.checkpoint(),
+    throwIfStopped: () => context.throwIfStopped(),
   };
 }

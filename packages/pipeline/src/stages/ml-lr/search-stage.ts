@@ -42,7 +42,7 @@ export function searchStage(resources: RunResources): Stage {
           numLayers: engines.inference.architecture.numLayers,
           seed: config.seed,
           evaluateSet: (modules: readonly ModuleId[]) => evaluateModuleSet(robustness, modules, joint.kind, joint.options),
-          checkpoint: () => context.checkpoint(),
+          throwIfStopped: () => context.throwIfStopped(),
         };
         const strategy = await loader.load('search', config.search, 'search');
         // The dashboard draws the growing set against this line; only the built-in greedy search has one.

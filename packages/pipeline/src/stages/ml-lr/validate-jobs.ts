@@ -56,7 +56,7 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
         batchSize: config.training.batch_size,
         settings: optimizerSettings(config),
         seed,
-        checkpoint: () => stage.checkpoint(),
+        throwIfStopped: () => stage.throwIfStopped(),
         onStep: (p) => stage.progress(p.step + 1, steps, { label: module }),
         saveTo: modelDir,
       });
@@ -69,7 +69,7 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
     const tokenizer = await resources.modelTokenizer();
     const inference = await resources.openInference('eval', modelDir);
     try {
-      const common = { engine: inference, tokenizer, judge, seed: EVAL_SEED, maxNewTokens: EVAL_MAX_NEW_TOKENS, batchSize: EVAL_BATCH_SIZE, checkpoint: () => stage.checkpoint() };
+      const common = { engine: inference, tokenizer, judge, seed: EVAL_SEED, maxNewTokens: EVAL_MAX_NEW_TOKENS, batchSize: EVAL_BATCH_SIZE, throwIfStopped: () => stage.throwIfStopped() };
       const harmful = await new HarmfulAsrEvaluator().evaluate({ ...common, samples: sets.harmful });
       const expertise = await new AccuracyEvaluator('expertise').evaluate({ ...common, samples: sets.expertise });
       return { harmful_asr: harmful.value, expertise: expertise.value, loss: { first: curve[0]!.loss, last: curve.at(-1)!.loss } };
