@@ -48,6 +48,9 @@ export type { RopeTables } from './decoder-inputs/rope-tables.js';
 export { randomTensors, tinyArchitecture } from './checkpoint/random-tensors.js';
 /** Seeded GPT-2-style initial weights for training from scratch. */
 export { initialTensors } from './checkpoint/initial-tensors.js';
+/** The architecture of a llama model mllr trains from scratch (tiny-chat, `model.pretrain`). */
+export { trainedLlamaArchitecture } from './checkpoint/trained-architecture.js';
+export type { TrainedModelShape } from './checkpoint/trained-architecture.js';
 /** Weight file names of a Hugging Face checkpoint. */
 export { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, locateWeights } from './checkpoint/locate-weights.js';
 /** Module id ↔ tensor names of a model. */

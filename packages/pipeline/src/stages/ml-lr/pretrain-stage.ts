@@ -23,6 +23,7 @@ import {
   parameterCount,
   saveCheckpoint,
   trainByteLevelBpe,
+  trainedLlamaArchitecture,
   writeTrainedTokenizer,
 } from '@mllr/model';
 import { runFineTuning } from '@mllr/schedules';
@@ -53,24 +54,16 @@ export interface PretrainArtifact {
 /** The llama-family architecture a `model.pretrain` section describes, with the trained tokenizer's vocabulary. */
 export function pretrainArchitecture(pretrain: PretrainConfig, vocabSize: number): ModelArchitecture {
   const a = pretrain.architecture;
-  return {
-    family: 'llama',
+  return trainedLlamaArchitecture({
     vocabSize,
     hiddenSize: a.hidden_size,
     numLayers: a.layers,
     numHeads: a.heads,
-    numKvHeads: a.kv_heads ?? a.heads,
-    headDim: a.hidden_size / a.heads,
+    ...(a.kv_heads !== undefined ? { numKvHeads: a.kv_heads } : {}),
     intermediateSize: a.intermediate_size,
     maxPositionEmbeddings: a.context,
     ropeTheta: a.rope_theta,
-    rmsNormEps: 1e-5,
-    qkvBias: false,
-    tieWordEmbeddings: true,
-    bosTokenId: 1,
-    eosTokenIds: [2],
-    padTokenId: 0,
-  };
+  });
 }
 
 /**
