@@ -13,6 +13,8 @@ export type { OnnxDevice, SessionSettings } from './engine/execution-provider.js
 export { DATA_FILE, MODEL_FILE, exportInfoOf, exportOnnx, readOnnxExport, readOnnxWeights, writeOnnxWeights } from './export/export-onnx.js';
 export type { OnnxExport, OnnxExportInfo } from './export/export-onnx.js';
 export { AXES, IO_NAMES, buildDecoderGraph } from './export/decoder-graph.js';
+/** Which of ONNX Runtime's fused kernels an inference graph uses (buildDecoderGraph, encodeDecoderModel). */
+export type { RuntimeKernels } from './export/runtime-decoder-layer.js';
 export { ARCHITECTURE_KEY, FORMAT, FORMAT_KEY, IR_VERSION, OPSET, encodeDecoderModel } from './export/encode-model.js';
 export type { DataEntry, EncodedModel, WeightStorage } from './export/encode-model.js';
 export type { ModelSource } from './export/model-source.js';
