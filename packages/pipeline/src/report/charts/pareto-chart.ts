@@ -35,7 +35,7 @@ export function paretoSpec(data: ParetoData): TopLevelSpec {
   const marks = data.marks.map((m) => ({ label: m.label, expertise: 100 * m.expertise, harm: 100 * m.harmful_asr }));
   const x = { field: 'expertise', type: 'quantitative', title: 'expertise (%) →', scale: { zero: false } } as const;
   const y = { field: 'harm', type: 'quantitative', title: 'harmful_asr (%) ↓' } as const;
-  const colour = { field: 'family', type: 'nominal', title: 'family (swept option)', scale: { domain: families.map(legend), range: colours.range } } as const;
+  const colour = { field: 'family', type: 'nominal', title: 'family', scale: { domain: families.map(legend), range: colours.range } } as const;
   return {
     width: 460,
     height: 300,
