@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MllrError } from '@mllr/core';
+import { SMALL_CHAT_DIR } from '@mllr/small-chat';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
 import { obtainModelSource, resolveModelDir, resolveModelSource } from './resolve-model-dir.js';
 
@@ -28,9 +29,17 @@ const snapshotOf = (cache: string, repo: string) => join(cache, `models--${repo.
 describe('resolveModelSource', () => {
   it('keeps tiny-chat and plain paths as they were', () => {
     expect(resolveModelDir('tiny-chat')).toBe(TINY_CHAT_DIR);
+    expect(resolveModelSource('small-chat', '/base', {})).toEqual({ given: 'small-chat', dir: SMALL_CHAT_DIR });
     expect(resolveModelSource('/abs/model', '/base', {})).toEqual({ given: '/abs/model', dir: '/abs/model' });
     expect(resolveModelSource('a/b/c', '/base', {})).toEqual({ given: 'a/b/c', dir: '/base/a/b/c' });
     expect(resolveModelSource('./org/name', '/base', {})).toEqual({ given: './org/name', dir: '/base/org/name' });
+  });
+
+  it('never takes an embedded model name for a Hub id, even with download on', async () => {
+    const fetch = (() => {
+      throw new Error('no network');
+    }) as unknown as typeof globalThis.fetch;
+    await expect(obtainModelSource('small-chat', { download: true, fetch, env: {} })).resolves.toEqual({ given: 'small-chat', dir: SMALL_CHAT_DIR });
   });
 
   it('reads an org/name that is not a folder from the cache, with its commit', () => {

@@ -15,11 +15,11 @@ import {
   type HubId,
   type HubSnapshot,
 } from '@mllr/model';
-import { TINY_CHAT_DIR, TINY_CHAT_NAME } from '@mllr/tiny-chat';
+import { embeddedModelDir } from './embedded-models.js';
 
 /** Where a model named in a config or on the command line was found. */
 export interface ModelSource {
-  /** The value as given: a path, `tiny-chat` or a Hub id. */
+  /** The value as given: a path, the name of an embedded model (`tiny-chat`, `small-chat`) or a Hub id. */
   given: string;
   /** The model folder. */
   dir: string;
@@ -42,14 +42,16 @@ export interface ObtainModelOptions {
 }
 
 /**
- * Where the model named `path` is, without any network: `tiny-chat` is the embedded model; a path that exists
+ * Where the model named `path` is, without any network: `tiny-chat` and `small-chat` are the embedded models (see
+ * {@link embeddedModelDir}); a path that exists
  * (relative to `baseDir`) is that folder, whatever it looks like; otherwise a value of the form `org/name` or
  * `org/name@revision` is a Hugging Face Hub id, read from the local cache (HF_HUB_CACHE, else HF_HOME/hub, else
  * ~/.cache/huggingface/hub). A Hub id that is not there is an ARGUMENT_INVALID error (exit 2) naming each place
  * looked at and how to download it. Anything else is returned as a path; callers report a missing folder.
  */
 export function resolveModelSource(path: string, baseDir = process.cwd(), env: NodeJS.ProcessEnv = process.env, downloadHint = '--download'): ModelSource {
-  if (path === TINY_CHAT_NAME) return { given: path, dir: TINY_CHAT_DIR };
+  const embedded = embeddedModelDir(path);
+  if (embedded !== undefined) return { given: path, dir: embedded };
   const local = isAbsolute(path) ? path : resolve(baseDir, path);
   const id = existsSync(local) ? undefined : parseHubId(path);
   if (!id) return { given: path, dir: local };
@@ -73,7 +75,7 @@ export async function obtainModelSource(path: string, options: ObtainModelOption
   const hint = options.downloadHint ?? '--download';
   if (!options.download) return resolveModelSource(path, baseDir, env, hint);
   const local = isAbsolute(path) ? path : resolve(baseDir, path);
-  const id = path === TINY_CHAT_NAME || existsSync(local) ? undefined : parseHubId(path);
+  const id = embeddedModelDir(path) !== undefined || existsSync(local) ? undefined : parseHubId(path);
   if (!id) return resolveModelSource(path, baseDir, env, hint);
   const cache = hubCacheDir(env);
   const found = findHubSnapshot(id, cache);
