@@ -10,6 +10,6 @@ export { DEFAULT_PROXY_OPTIONS, ProbeRobustnessProxy, evaluateModuleSet, feature
 export type { ProxyOptions, RobustnessMeasure } from './proxies/probe-robustness-proxy.js';
 export { proxyOptionsSchema } from './options.js';
 export type { ProxyConfig } from './options.js';
-export { createProxy, optionsSchema, proxySettings, register } from './plugin.js';
+export { createProxy, optionsSchema, register } from './plugin.js';
 export { formatHeatmap, robustnessHeatmap } from './heatmap.js';
 export type { RobustnessHeatmap } from './heatmap.js';

@@ -1,19 +1,11 @@
 import { MllrError, type DependencyContainer, type PluginInfo } from '@mllr/core';
 import { proxyOptionsSchema } from './options.js';
 import { ProbeRobustnessProxy, type ProxyOptions } from './proxies/probe-robustness-proxy.js';
-import type { PerturbationKind } from './proxies/perturbation.js';
-
-/** The perturbation a proxy uses and its settings: what the search must use for its joint check. */
-export function proxySettings(name: string, options: Record<string, unknown>): { kind: PerturbationKind; options: ProxyOptions } {
-  const o = proxyOptionsSchema.parse(options);
-  const settings = { sigma: o.sigma, repeats: o.repeats, iftSteps: o.iftSteps, iftLearningRate: o.iftLearningRate, iftBatchSize: o.iftBatchSize };
-  return { kind: name === 'drift' ? o.under : name === 'ift' ? 'ift' : 'noise', options: settings };
-}
 
 /** Builds the named proxy from validated options. */
 export function createProxy(name: string, options: Record<string, unknown>): ProbeRobustnessProxy {
   const o = proxyOptionsSchema.parse(options);
-  const { options: settings } = proxySettings(name, options);
+  const settings: ProxyOptions = { sigma: o.sigma, repeats: o.repeats, iftSteps: o.iftSteps, iftLearningRate: o.iftLearningRate, iftBatchSize: o.iftBatchSize };
   switch (name) {
     case 'noise':
       return new ProbeRobustnessProxy('noise', 'noise', 'margin', settings);

@@ -141,6 +141,11 @@ describe('GreedySearch', () => {
     });
   });
 
+  it('exposes its threshold option (default 0.95) for the dashboard and search.json', () => {
+    expect(new GreedySearch({ threshold: 0.8 }).threshold).toBe(0.8);
+    expect(new GreedySearch().threshold).toBe(0.95);
+  });
+
   it('validates options when built by hand', () => {
     expect(() => new GreedySearch({ threshold: 0 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
     expect(() => new GreedySearch({ maxModules: 3, maxFraction: 0.5 })).toThrow(

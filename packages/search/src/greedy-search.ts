@@ -37,6 +37,11 @@ export class GreedySearch implements SearchStrategy {
     this.options = parseOptions(GreedyOptionsSchema, options, 'the greedy search');
   }
 
+  /** The share of clean that the grown set must keep: the `threshold` option (0.95 by default). */
+  get threshold(): number {
+    return this.options.threshold;
+  }
+
   async search(context: SearchContext): Promise<GreedySearchResult> {
     const { threshold, maxFraction, maxModules, maxConsecutiveRejects, minScore } = this.options;
     requireScores(context.scores, this.name);

@@ -47,11 +47,13 @@ export function requireScores(scores: readonly ModuleScore[], strategy: string):
 
 /**
  * The size of a control set that matches another: `options.size` when given, else the size of the earlier search
- * result named by `options.sizeOf` (greedy's by default), which the search stage hands over in `context.previous`.
+ * result named by `options.sizeOf`, which the search stage hands over in `context.previous`. Without sizeOf: greedy's
+ * result, or the only earlier result there is (the run's main search, whatever its name, third-party included).
  */
 export function matchedSize(options: { size?: number | undefined; sizeOf?: string | undefined }, context: SearchContext, strategy: string): number {
   if (options.size !== undefined) return options.size;
-  const sizeOf = options.sizeOf ?? DEFAULT_SIZE_OF;
+  const earlier = Object.keys(context.previous ?? {});
+  const sizeOf = options.sizeOf ?? (earlier.length === 1 && !earlier.includes(DEFAULT_SIZE_OF) ? earlier[0]! : DEFAULT_SIZE_OF);
   const previous = context.previous?.[sizeOf];
   if (previous === undefined) {
     const have = Object.keys(context.previous ?? {});

@@ -29,6 +29,11 @@ describe('RandomSearch', () => {
   it('takes its size from sizeOf or size, and draws from every module when nothing was scored', async () => {
     const previous = { greedy, topk: ['L0.q', 'L0.k'] as ModuleId[] };
     expect((await new RandomSearch({ sizeOf: 'topk' }).search(contextFor({ scores, numLayers: 4, previous }))).modules).toHaveLength(2);
+    // Without sizeOf: greedy's result where there is one, else the only earlier result (a third-party main search).
+    expect((await new RandomSearch().search(contextFor({ scores, numLayers: 4, previous }))).modules).toHaveLength(greedy.length);
+    const walk = ['L0.q', 'L1.q', 'L2.q'] as ModuleId[];
+    expect((await new RandomSearch().search(contextFor({ scores, numLayers: 4, previous: { walk } }))).modules).toHaveLength(3);
+    await expect(new RandomSearch().search(contextFor({ scores, numLayers: 4, previous: { walk, topk: walk } }))).rejects.toThrow(/"greedy" result/);
     const unscored = await new RandomSearch({ size: 10 }).search(contextFor({ scores: [], numLayers: 2 }));
     expect(unscored.modules).toHaveLength(10);
     expect(unscored.modules.every((m) => allModuleIds(2).includes(m))).toBe(true);

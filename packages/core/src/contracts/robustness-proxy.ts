@@ -52,6 +52,13 @@ export interface ModuleScore {
 export interface RobustnessProxy {
   readonly name: string;
   score(context: RobustnessContext): Promise<ModuleScore[]>;
+  /**
+   * The probe value with the given modules changed jointly by this proxy's own perturbation, relative to clean
+   * (1 = unchanged; 1 for an empty set): the check a search such as greedy makes before it keeps a module
+   * (`SearchContext.evaluateSet`). Optional: a proxy without it can only be used with searches that never call
+   * evaluateSet; one that does stops the run with a message naming the proxy.
+   */
+  evaluateSet?(context: RobustnessContext, modules: readonly ModuleId[]): Promise<number>;
 }
 
 /** DI token for {@link RobustnessProxy}. */

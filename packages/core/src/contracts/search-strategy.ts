@@ -7,7 +7,10 @@ export interface SearchContext {
   scores: readonly ModuleScore[];
   numLayers: number;
   seed: number;
-  /** Probe value with the given set perturbed jointly, relative to clean (1 = unchanged). */
+  /**
+   * Probe value with the given set perturbed jointly, relative to clean (1 = unchanged): the configured proxy's
+   * `RobustnessProxy.evaluateSet`, so the joint check uses the same perturbation as the module scores.
+   */
   evaluateSet: (modules: readonly ModuleId[]) => Promise<number>;
   /** Other strategies' results, for controls such as a random subset of equal size. */
   previous?: Readonly<Record<string, readonly ModuleId[]>>;
@@ -24,6 +27,12 @@ export interface SearchResult {
 /** Picks Mods_Robust from module scores. */
 export interface SearchStrategy {
   readonly name: string;
+  /**
+   * The value a candidate set must keep (`evaluateSet` ≥ threshold) to be accepted, for a strategy that has one
+   * (greedy's `threshold` option). The dashboard draws it from the start, search.json records it and the report
+   * shows each decision against it; a strategy without one leaves it undefined.
+   */
+  readonly threshold?: number;
   search(context: SearchContext): Promise<SearchResult>;
 }
 

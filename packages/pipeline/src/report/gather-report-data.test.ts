@@ -48,7 +48,7 @@ describe('gatherReportData', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('reads every artifact, each run of each seed, and the greedy threshold from the config', async () => {
+  it('reads every artifact, each run of each seed, and (search.json without one) the configured search threshold', async () => {
     const config = RunConfigSchema.parse({
       seed: 7,
       seeds: 2,
@@ -56,7 +56,7 @@ describe('gatherReportData', () => {
       strategies: [{ id: 'uniform', schedule: 'uniform' }, { id: 'ml-lr', schedule: 'ml-lr' }],
     });
     const warnings: string[] = [];
-    const data = await gatherReportData(store, config, (w) => warnings.push(w));
+    const data = await gatherReportData(store, config, (w) => warnings.push(w), { name: 'greedy', threshold: 0.9 });
     expect(data.base.model).toBe('/m/tiny');
     expect(data.proxy.per_layer).toHaveLength(2);
     expect(data.robustness.scores).toEqual([{ module: 'L0.q', score: 0.9 }, { module: 'L1.q', score: 0.8 }]);
@@ -75,9 +75,14 @@ describe('gatherReportData', () => {
     expect(summary.seeds).toEqual([7, 8]);
   });
 
-  it('uses the default threshold and one seed when the config says nothing', async () => {
-    const data = await gatherReportData(store, RunConfigSchema.parse({ seed: 7, strategies: [{ id: 'uniform', schedule: 'uniform' }] }));
-    expect(data.search.threshold).toBe(0.95);
+  it("prefers search.json's threshold, and shows none for a configured search that is not the one search.json names", async () => {
+    const config = RunConfigSchema.parse({ seed: 7, strategies: [{ id: 'uniform', schedule: 'uniform' }] });
+    expect((await gatherReportData(store, config, undefined, { name: 'other', threshold: 0.5 })).search.threshold).toBeUndefined();
+    expect((await gatherReportData(store, config, undefined, { name: 'other' })).search.threshold).toBeUndefined();
+    const search = await store.readJson<Record<string, unknown>>('search.json');
+    await store.writeJson('search.json', { ...search, threshold: 0.8 });
+    const data = await gatherReportData(store, config, undefined, { name: 'greedy', threshold: 0.95 });
+    expect(data.search.threshold).toBe(0.8);
     expect(data.seeds).toEqual([7]);
     expect(data.curves.map((c) => c.runId)).toEqual(['uniform']);
   });

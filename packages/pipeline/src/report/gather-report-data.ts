@@ -1,5 +1,4 @@
-import { MllrError, type MetricValue, type RunConfig, type RunStore } from '@mllr/core';
-import { GreedyOptionsSchema } from '@mllr/search';
+import { MllrError, type MetricValue, type RunConfig, type RunStore, type SearchStrategy } from '@mllr/core';
 import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, RobustnessArtifact, SearchArtifact } from '../stages/ml-lr/artifacts.js';
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
@@ -21,13 +20,19 @@ export const TIMED_STAGES = ['pretrain', 'base', 'proxy', 'robustness', 'search'
  * Reads what the report shows from a run folder: base.json, proxy.json, robustness.json, search.json, eval.json,
  * ift/<runId>.json for every run of the config (strategy × seed), validation.json where the validate stage ran, and
  * the stage records' times. A run whose curve is
- * missing is reported through `warn` and left out of the curves.
+ * missing is reported through `warn` and left out of the curves. `configuredSearch` (the config's search strategy)
+ * gives the threshold where search.json predates recording it.
  */
-export async function gatherReportData(store: RunStore, config: RunConfig, warn: (message: string) => void = () => {}): Promise<ReportData> {
+export async function gatherReportData(
+  store: RunStore,
+  config: RunConfig,
+  warn: (message: string) => void = () => {},
+  configuredSearch?: Pick<SearchStrategy, 'name' | 'threshold'>,
+): Promise<ReportData> {
   const base = await store.readJson<BaseArtifact>('base.json');
   const proxy = await store.readJson<ProxyArtifact>('proxy.json');
   const robustness = await store.readJson<RobustnessArtifact>('robustness.json');
-  const search = await store.readJson<SearchArtifact & { threshold?: number }>('search.json');
+  const search = await store.readJson<SearchArtifact>('search.json');
   const evalArtifact = await store.readJson<EvalArtifact>('eval.json');
   const evaluation = evalMetrics(evalArtifact);
 
@@ -79,7 +84,7 @@ export async function gatherReportData(store: RunStore, config: RunConfig, warn:
         value: s.value,
         ...(typeof s.size === 'number' ? { size: s.size } : {}),
       })),
-      ...withThreshold(search, config),
+      ...withThreshold(search, configuredSearch),
       sets: search.sets ?? {},
     },
     curves,
@@ -127,10 +132,11 @@ function generationsLinks(artifact: EvalArtifact): GenerationsLink[] {
   return links;
 }
 
-/** The search's threshold: from search.json if it records one, else the greedy search's configured (or default) one. */
-function withThreshold(search: SearchArtifact & { threshold?: number }, config: RunConfig): { threshold?: number } {
+/**
+ * The search's threshold: from search.json if it records one, else (a folder written before search.json recorded it)
+ * the configured strategy's, when that is the strategy search.json names.
+ */
+function withThreshold(search: SearchArtifact, configured: Pick<SearchStrategy, 'name' | 'threshold'> | undefined): { threshold?: number } {
   if (typeof search.threshold === 'number') return { threshold: search.threshold };
-  if (search.strategy !== 'greedy' || config.search.name !== 'greedy') return {};
-  const options = GreedyOptionsSchema.safeParse(config.search.options ?? {});
-  return options.success ? { threshold: options.data.threshold } : {};
+  return configured?.name === search.strategy && configured.threshold !== undefined ? { threshold: configured.threshold } : {};
 }

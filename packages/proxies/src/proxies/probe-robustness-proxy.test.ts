@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { trainSecurityProbe } from '../probe/security-probe.js';
 import { createProxy } from '../plugin.js';
 import { LinearModel, probePrompts } from '../test-fixtures/linear-model.js';
-import { evaluateModuleSet } from './probe-robustness-proxy.js';
+import { DEFAULT_PROXY_OPTIONS, evaluateModuleSet } from './probe-robustness-proxy.js';
 
 /** Module weight scales: layer 1's MLP modules are the big ones. */
 const scale = (m: ModuleId) => (m === 'L1.up' ? 1.2 : m === 'L1.down' ? 0.8 : m.startsWith('L1.') ? 0.2 : 0.05);
@@ -80,6 +80,17 @@ describe('noise and drift proxies', () => {
     expect(await evaluateModuleSet(context, [], 'noise')).toBe(1);
     expect(robust).toBeGreaterThan(withFragile);
     expect(await evaluateModuleSet(context, ['L0.q', 'L0.k'], 'noise')).toBe(robust);
+  });
+
+  it("checks a set jointly with the proxy's own perturbation and settings (drift with its under kind)", async () => {
+    const { context } = await setup();
+    const set: ModuleId[] = ['L0.q', 'L1.up'];
+    const settings = { ...DEFAULT_PROXY_OPTIONS, sigma: 0.2, repeats: 2 };
+    const expected = await evaluateModuleSet(context, set, 'noise', settings);
+    expect(expected).not.toBe(await evaluateModuleSet(context, set, 'noise'));
+    expect(await createProxy('noise', { sigma: 0.2, repeats: 2 }).evaluateSet(context, set)).toBe(expected);
+    expect(await createProxy('drift', { under: 'noise', sigma: 0.2, repeats: 2 }).evaluateSet(context, set)).toBe(expected);
+    expect(await createProxy('noise', {}).evaluateSet(context, [])).toBe(1);
   });
 
   it('stops at a checkpoint and validates its options', async () => {

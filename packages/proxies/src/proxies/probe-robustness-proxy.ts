@@ -56,6 +56,11 @@ export class ProbeRobustnessProxy implements RobustnessProxy {
     }
     return scores;
   }
+
+  /** The set changed jointly by this proxy's perturbation (its `under` kind for drift), measured as margin stability. */
+  async evaluateSet(context: RobustnessContext, modules: readonly ModuleId[]): Promise<number> {
+    return evaluateModuleSet(context, modules, this.perturbation, this.options);
+  }
 }
 
 /**

@@ -43,6 +43,8 @@ export interface RobustnessArtifact {
 /** search.json: Mods_Robust, how it was reached, and every strategy's robust set. */
 export interface SearchArtifact {
   strategy: string;
+  /** The strategy's acceptance threshold (SearchStrategy.threshold), where it has one; absent in folders before it was recorded. */
+  threshold?: number;
   mods_robust: ModuleId[];
   trace: Array<{ candidate: ModuleId; accepted: boolean; value: number }>;
   sets: Record<string, ModuleId[]>;

@@ -1,4 +1,4 @@
-import type { Stage, StageContext } from '@mllr/core';
+import { pluginLoader, type Stage, type StageContext } from '@mllr/core';
 import { gatherReportData } from '../../report/gather-report-data.js';
 import { renderReportHtml } from '../../report/report-html.js';
 import { reportMarkdown } from '../../report/report-markdown.js';
@@ -18,7 +18,9 @@ export function reportStage(): Stage {
     async run(context: StageContext) {
       const { store } = context;
       const warn = (message: string) => context.log(message, 'warn');
-      const data = await gatherReportData(store, context.config, warn);
+      // The configured search, through its contract, for the threshold of a search.json written before it was recorded.
+      const search = await pluginLoader(context.container).load('search', context.config.search, 'search');
+      const data = await gatherReportData(store, context.config, warn, search);
       await store.writeJson('summary.json', buildSummary(data));
       // Each comparison's verdict, for the dashboard's last panel and the log (the same sentence as report.md).
       for (const c of data.comparisons ?? []) {

@@ -1,6 +1,4 @@
-import { pluginLoader, type ModuleId, type Stage, type StageContext } from '@mllr/core';
-import { evaluateModuleSet, proxySettings } from '@mllr/proxies';
-import { GreedyOptionsSchema, parseOptions } from '@mllr/search';
+import { MllrError, pluginLoader, type ModuleId, type RobustnessContext, type RobustnessProxy, type Stage, type StageContext } from '@mllr/core';
 import type { ProxyArtifact, RobustnessArtifact, SearchArtifact } from './artifacts.js';
 import { checkSearchFoundModules } from './trainable-check.js';
 import { openProbeEngines, probeContext } from './probe-context.js';
@@ -36,19 +34,17 @@ export function searchStage(resources: RunResources): Stage {
       const engines = await openProbeEngines(resources, 'search');
       try {
         const robustness = await probeContext(resources, context, engines);
-        const joint = proxySettings(config.proxy.name ?? 'noise', config.proxy.options);
+        const proxy = await loader.load('proxy', config.proxy, 'proxy');
+        const strategy = await loader.load('search', config.search, 'search');
         const base = {
           scores,
           numLayers: engines.inference.architecture.numLayers,
           seed: config.seed,
-          evaluateSet: (modules: readonly ModuleId[]) => evaluateModuleSet(robustness, modules, joint.kind, joint.options),
+          evaluateSet: jointCheck(proxy, robustness, strategy.name),
           throwIfStopped: () => context.throwIfStopped(),
         };
-        const strategy = await loader.load('search', config.search, 'search');
-        // The dashboard draws the growing set against this line; only the built-in greedy search has one.
-        if (config.search.name === 'greedy') {
-          context.metric('threshold', parseOptions(GreedyOptionsSchema, config.search.options, 'the greedy search').threshold);
-        }
+        // The dashboard draws the growing set against this line, for a strategy that has one.
+        if (strategy.threshold !== undefined) context.metric('threshold', strategy.threshold);
         const result = await strategy.search({
           ...base,
           onStep: (s) => {
@@ -71,11 +67,34 @@ export function searchStage(resources: RunResources): Stage {
           context.log(`${run.runId}: ${sets[run.runId]!.join(' ')}`);
         }
         context.log(`Mods_Robust (${result.modules.length}): ${result.modules.join(' ')}`);
-        const artifact: SearchArtifact = { strategy: strategy.name, mods_robust: result.modules, trace: result.trace ?? [], sets };
+        const artifact: SearchArtifact = {
+          strategy: strategy.name,
+          ...(strategy.threshold !== undefined ? { threshold: strategy.threshold } : {}),
+          mods_robust: result.modules,
+          trace: result.trace ?? [],
+          sets,
+        };
         await context.store.writeJson('search.json', artifact);
       } finally {
         await engines.dispose();
       }
     },
+  };
+}
+
+/**
+ * The search's joint check: the configured proxy's own evaluateSet, so a set is perturbed the way its modules were
+ * scored. A proxy without one fails only when a search actually asks for a joint check.
+ */
+function jointCheck(proxy: RobustnessProxy, context: RobustnessContext, searchName: string): (modules: readonly ModuleId[]) => Promise<number> {
+  return async (modules) => {
+    if (!proxy.evaluateSet) {
+      throw new MllrError(
+        'PLUGIN_INVALID',
+        `the search "${searchName}" checks module sets jointly, but the proxy "${proxy.name}" has no evaluateSet; ` +
+          'implement RobustnessProxy.evaluateSet in the proxy or choose a search that does not (topk, pattern)',
+      );
+    }
+    return proxy.evaluateSet(context, modules);
   };
 }
