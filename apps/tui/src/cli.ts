@@ -48,7 +48,7 @@ function tokenIds(value: string): number[] {
 }
 
 /** `--model` of every command that reads a model. */
-const MODEL_HELP = 'model folder in Hugging Face layout, tiny-chat for the embedded model, or a Hub id org/name[@revision] read from the local Hugging Face cache (an existing folder of that name wins)';
+const MODEL_HELP = 'model folder in Hugging Face layout, tiny-chat or small-chat for an embedded model, or a Hub id org/name[@revision] read from the local Hugging Face cache (an existing folder of that name wins)';
 /** `--download` beside it. */
 const DOWNLOAD_HELP = 'download a Hub id --model names when the cache lacks it (config, tokenizer, chat template, safetensors; never pickle files)';
 
