@@ -33,6 +33,13 @@ export { EVAL_MAX_NEW_TOKENS, evaluateModel } from './evaluation/evaluate-model.
 export type { EvaluateModelOptions, ModelEvaluation } from './evaluation/evaluate-model.js';
 export { GENERATIONS_LIMITS, GenerationsLog, generationsPath } from './evaluation/generations-log.js';
 export type { GenerationLine, GenerationsLimits, GenerationsSummary } from './evaluation/generations-log.js';
+/** `mllr inspect`'s and `mllr generate`'s work, as services that return data (the commands parse and format). */
+export { inspectModel } from './inspect/inspect-model.js';
+export type { InspectRequest, ModelInspection } from './inspect/inspect-model.js';
+export { tokenizerSummary } from './inspect/tokenizer-summary.js';
+export type { TokenizerSummary } from './inspect/tokenizer-summary.js';
+export { generateText } from './generate/generate-text.js';
+export type { GeneratedText, GenerateRequest, GenerationInput } from './generate/generate-text.js';
 
 export { executeRun } from './process/execute-run.js';
 export type { RunOutcome } from './process/execute-run.js';

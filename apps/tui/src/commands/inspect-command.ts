@@ -1,9 +1,8 @@
-import { MODULE_TYPES, allModuleIds, type ModelArchitecture, type ModelFolderDescription, type RopeScaling } from '@mllr/core';
-import { loadCheckpoint } from '@mllr/model';
-import { hubRecord, loadEngineProvider } from '@mllr/pipeline';
+import { MODULE_TYPES, type RopeScaling } from '@mllr/core';
+import { hubRecord, inspectModel } from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
 import { commandModel } from './model-option.js';
-import { tokenizerLines, tokenizerSummary } from './inspect-tokenizer.js';
+import { tokenizerLines } from './inspect-tokenizer.js';
 
 /** Options of `mllr inspect`. */
 export interface InspectOptions {
@@ -15,34 +14,16 @@ export interface InspectOptions {
   download?: boolean;
 }
 
-/** What inspect shows of a model folder, whichever way it was read. */
-interface ModelSummary {
-  dir: string;
-  architecture: ModelArchitecture;
-  parameters: number;
-  tensors: number;
-  format: string;
-  /** Set for a folder without a safetensors checkpoint that the engine described (an ONNX file). */
-  described?: ModelFolderDescription;
-}
-
 /**
- * `mllr inspect`: architecture, parameter count, module list and the device the engine would use. A folder with a
- * safetensors checkpoint is loaded as one; a folder the engine reads otherwise (an ONNX file, for `--engine onnx`)
- * is described by the engine, without loading its weights.
+ * `mllr inspect`: architecture, parameter count, module list and the device the engine would use, as text or JSON.
+ * What it shows comes from the pipeline's inspectModel; this command resolves --model and formats.
  */
 export async function inspectCommand(options: InspectOptions, io: CliIo): Promise<number> {
   const source = await commandModel(options.model, options.download, io);
-  const dir = source.dir;
   const hub = hubRecord(source);
-  const engineName = options.engine ?? 'tfjs';
-  const provider = await loadEngineProvider({ name: engineName, options: {} });
-  const described = await provider.describe?.(dir);
-  const model = described ? fromDescription(dir, described) : await fromCheckpoint(dir);
-  const device = await provider.device(options.device ? { device: options.device } : {});
+  const model = await inspectModel({ dir: source.dir, ...(options.engine !== undefined ? { engine: options.engine } : {}), ...(options.device ? { device: options.device } : {}) });
+  const { described, modules, tokenizer, engine: engineName, device } = model;
   const arch = model.architecture;
-  const modules = allModuleIds(arch.numLayers);
-  const tokenizer = await tokenizerSummary(dir);
 
   if (options.json) {
     const onnx = described ? { file: described.file, stored_values: described.storedValues, hidden_states: described.hiddenStates } : {};
@@ -70,17 +51,6 @@ export async function inspectCommand(options: InspectOptions, io: CliIo): Promis
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
-}
-
-async function fromCheckpoint(dir: string): Promise<ModelSummary> {
-  const checkpoint = await loadCheckpoint(dir);
-  let parameters = 0;
-  for (const t of checkpoint.tensors.values()) parameters += t.data.length;
-  return { dir: checkpoint.dir, architecture: checkpoint.architecture, parameters, tensors: checkpoint.tensors.size, format: 'safetensors' };
-}
-
-function fromDescription(dir: string, described: ModelFolderDescription): ModelSummary {
-  return { dir, architecture: described.architecture, parameters: described.parameters, tensors: described.storedTensors, format: described.format, described };
 }
 
 /** config.json's rope_scaling in its own terms, as a reader of the model card would look for it. */
