@@ -8,6 +8,9 @@ import { initialRunViewState, reduceRunView } from './run-view-state.js';
 
 const at = (time: number, e: RunEventInput): RunEvent => ({ ...e, seq: 1, time }) as RunEvent;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+// Ink draws a frame some time after an input or a resize; on a loaded machine that can take longer than a tick, so
+// assertions about the frame that follows wait for it (up to 10 s) instead of trusting one tick.
+const eventually = (assertion: () => void) => vi.waitFor(assertion, { timeout: 10_000, interval: 20 });
 
 const state = [
   at(0, { type: 'run', status: 'start', runDir: '/runs/demo', stages: ['proxy', 'search'], info: { model: 'tiny-chat' } }),
@@ -33,12 +36,10 @@ describe('RunDashboard', () => {
     const { lastFrame, stdin, unmount } = render(<RunDashboard state={state} onStop={onStop} now={2000} />);
     await tick();
     stdin.write('?');
-    await tick();
-    expect(stripVTControlCharacters(lastFrame()!)).toContain('stop safely; the run folder stays resumable');
+    await eventually(() => expect(stripVTControlCharacters(lastFrame()!)).toContain('stop safely; the run folder stays resumable'));
     stdin.write('q');
-    await tick();
+    await eventually(() => expect(stripVTControlCharacters(lastFrame()!)).toContain('stopping at the next safe point'));
     expect(onStop).toHaveBeenCalledTimes(1);
-    expect(stripVTControlCharacters(lastFrame()!)).toContain('stopping at the next safe point');
     unmount();
   });
 });
@@ -75,15 +76,13 @@ describe('RunDashboard result panels', () => {
     stdin.write('\t'); // log
     await tick();
     stdin.write('\t'); // proxy's panel
-    await tick();
-    expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer');
+    await eventually(() => expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer'));
     expect(frameOf(lastFrame)).toContain('◀ best: the probe layer');
     rerender(<RunDashboard state={running('search', [...PROBE_EVENTS, ...SEARCH_EVENTS])} onStop={() => undefined} now={0} />);
     await tick();
     expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer');
     stdin.write('\x1b[D'); // ← back to the log: the panel follows the run again
-    await tick();
-    expect(frameOf(lastFrame)).toContain('search · Mods_Robust search');
+    await eventually(() => expect(frameOf(lastFrame)).toContain('search · Mods_Robust search'));
     expect(frameOf(lastFrame)).toContain('threshold 0.950 of clean');
     unmount();
   });
@@ -99,8 +98,7 @@ describe('RunDashboard result panels', () => {
     stdin.write('\x1b[Z'); // shift-tab from the stage list wraps to the last panel, then ← once more to proxy
     await tick();
     stdin.write('\x1b[D');
-    await tick();
-    expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer · skipped: its stored result is current');
+    await eventually(() => expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer · skipped: its stored result is current'));
     unmount();
   });
 
@@ -111,9 +109,8 @@ describe('RunDashboard result panels', () => {
     Object.defineProperty(stdout, 'columns', { value: 60, configurable: true });
     Object.defineProperty(stdout, 'rows', { value: 28, configurable: true });
     stdout.emit('resize');
-    await tick();
+    await eventually(() => expect(widest()).toBe(60));
     const lines = frameOf(lastFrame).split('\n');
-    expect(Math.max(...lines.map((l) => l.length))).toBe(60);
     expect(lines).toHaveLength(27); // one row short of the terminal
     expect(lines.find((l) => l.includes('uniform'))).toMatch(/^│ uniform +[▁▂▃▄▅▆▇█]+/);
     unmount();
