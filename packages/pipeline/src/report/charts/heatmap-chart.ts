@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportData } from '../report-data.js';
+import { moduleGridSpec } from './module-grid-chart.js';
 
 /**
  * The module robustness heatmap: module type (rows) × layer (columns), colour = score (higher = more robust), the
@@ -30,31 +31,5 @@ export function heatmapSpec(robustness: ReportData['robustness'], modsRobust: re
       ];
     }),
   );
-  return {
-    data: { values: cells },
-    width: { step: 52 },
-    height: { step: 24 },
-    encoding: {
-      x: { field: 'layer', type: 'ordinal', sort: { field: 'column', op: 'min' }, title: 'layer', axis: { labelAngle: 0, orient: 'top' } },
-      y: { field: 'type', type: 'ordinal', sort: { field: 'row', op: 'min' }, title: 'module type' },
-    },
-    layer: [
-      {
-        mark: { type: 'rect' },
-        encoding: { color: { field: 'score', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'score' } },
-      },
-      {
-        transform: [{ filter: 'datum.robust' }],
-        mark: { type: 'rect', filled: false, stroke: '#e4002b', strokeWidth: 2.5 },
-      },
-      {
-        mark: { type: 'text', fontSize: 10 },
-        encoding: {
-          text: { field: 'label', type: 'nominal' },
-          color: { condition: { test: 'datum.dark', value: 'white' }, value: 'black' },
-        },
-      },
-    ],
-    config: { view: { stroke: null } },
-  };
+  return moduleGridSpec(cells, { color: { field: 'score', scheme: 'viridis', title: 'score' }, outline: '#e4002b', darkCell: 'datum.dark' });
 }

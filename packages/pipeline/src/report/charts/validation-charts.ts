@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ValidationModule } from '../../stages/ml-lr/validation-artifact.js';
+import { moduleGridSpec } from './module-grid-chart.js';
 
 const MODULE_ID = /^L(\d+)\.(\w+)$/;
 
@@ -32,34 +33,12 @@ export function harmHeatmapSpec(
     ];
   });
   const highest = Math.max(0, ...cells.map((c) => c.rise));
-  return {
-    data: { values: cells },
-    width: { step: 52 },
-    height: { step: 24 },
-    encoding: {
-      x: { field: 'layer', type: 'ordinal', sort: { field: 'column', op: 'min' }, title: 'layer', axis: { labelAngle: 0, orient: 'top' } },
-      y: { field: 'type', type: 'ordinal', sort: { field: 'row', op: 'min' }, title: 'module type' },
-    },
-    layer: [
-      {
-        mark: { type: 'rect' },
-        encoding: { color: { field: 'rise', type: 'quantitative', scale: { scheme: 'reds' }, title: 'harmful_asr rise (points)' } },
-      },
-      {
-        transform: [{ filter: 'datum.robust' }],
-        mark: { type: 'rect', filled: false, stroke: '#1f4e99', strokeWidth: 2.5 },
-      },
-      {
-        mark: { type: 'text', fontSize: 10 },
-        encoding: {
-          text: { field: 'label', type: 'nominal' },
-          // Light cells get black text, the dark red end white.
-          color: { condition: { test: `datum.rise > ${highest * 0.6}`, value: 'white' }, value: 'black' },
-        },
-      },
-    ],
-    config: { view: { stroke: null } },
-  };
+  return moduleGridSpec(cells, {
+    color: { field: 'rise', scheme: 'reds', title: 'harmful_asr rise (points)' },
+    outline: '#1f4e99',
+    // Light cells get black text, the dark red end white.
+    darkCell: `datum.rise > ${highest * 0.6}`,
+  });
 }
 
 /**
