@@ -41,20 +41,20 @@ export type { TokenizerSummary } from './inspect/tokenizer-summary.js';
 export { generateText } from './generate/generate-text.js';
 export type { GeneratedText, GenerateRequest, GenerationInput } from './generate/generate-text.js';
 
-export { executeRun } from './process/execute-run.js';
-export type { RunOutcome } from './process/execute-run.js';
-export { startRun } from './process/start-run.js';
-export type { RunHandle, RunResult, StartRunOptions } from './process/start-run.js';
-export type { ChildMessage, ParentMessage, RunRequest } from './process/protocol.js';
-export { loadEngineProvider } from './engines/open-engine.js';
-export { hubRecord, obtainModelSource, resolveModelDir, resolveModelSource } from './engines/resolve-model-dir.js';
+export { executeRun } from './run/execute-run.js';
+export type { RunOutcome } from './run/execute-run.js';
+export { startRun } from './run/start-run.js';
+export type { RunHandle, RunResult, StartRunOptions } from './run/start-run.js';
+export type { ChildMessage, ParentMessage, RunRequest } from './process/engine-protocol.js';
+export { loadEngineProvider } from './engines/load-engine-provider.js';
+export { hubRecord, obtainModelSource, resolveModelDir, resolveModelSource } from './models/resolve-model-dir.js';
 /** A model folder with a PEFT LoRA adapter merged in, in a temporary folder (`--adapter` of eval and generate). */
-export { mergedAdapterModel } from './engines/adapter-model.js';
-export type { TemporaryModel } from './engines/adapter-model.js';
+export { mergedAdapterModel } from './models/adapter-model.js';
+export type { TemporaryModel } from './models/adapter-model.js';
 /** Where a model named by a path, tiny-chat or a Hub id was found, and how run records store a Hub id's commit. */
-export type { HubRecord, ModelSource, ObtainModelOptions } from './engines/resolve-model-dir.js';
+export type { HubRecord, ModelSource, ObtainModelOptions } from './models/resolve-model-dir.js';
 /** A progress line for people from a Hub download event. */
-export { downloadProgressLine } from './engines/download-progress.js';
+export { downloadProgressLine } from './models/download-progress.js';
 export { DEFAULT_PLAN_STRATEGY, formatAxolotlPlan, formatTorchPlan, readLrPlan } from './plan/lr-plan.js';
 export type { LrPlan, PlanGroup } from './plan/lr-plan.js';
 export * from './bench/index.js';

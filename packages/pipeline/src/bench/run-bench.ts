@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MllrError, type EngineProvider, type InferenceEngine, type OpenEngineOptions, type TrainingEngine } from '@mllr/core';
 import { loadModelConfig } from '@mllr/model';
-import { loadEngineProvider } from '../engines/open-engine.js';
+import { loadEngineProvider } from '../engines/load-engine-provider.js';
 import { forwardFlopsPerToken, generateFlopsPerNewToken, trainFlopsPerToken } from './bench-math.js';
 import { peerRatios, perEngine, taskResult, type BenchReport, type EngineResult, type PeerResult, type TaskResult } from './bench-report.js';
 import { bestPeer, fastest, peakRssBytes, threadCandidates } from './best-run.js';

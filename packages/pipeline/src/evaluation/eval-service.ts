@@ -12,12 +12,12 @@ import {
 } from '@mllr/core';
 import type { HeadlineMetric } from '@mllr/eval';
 import { loadRunConfig } from '../config/load-config.js';
-import { downloadProgressLine } from '../engines/download-progress.js';
-import { hubRecord, obtainModelSource, type HubRecord } from '../engines/resolve-model-dir.js';
+import { downloadProgressLine } from '../models/download-progress.js';
+import { hubRecord, obtainModelSource, type HubRecord } from '../models/resolve-model-dir.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { PluginComposer } from '../plugins/plugin-composer.js';
-import { withEvalHarmful } from '../process/execute-run.js';
+import { withEvalHarmful } from '../run/execute-run.js';
 import { FsRunStore } from '../run/fs-run-store.js';
 import { RunEventSink } from '../run/run-event-sink.js';
 import { RunResources } from '../stages/ml-lr/run-resources.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MllrError } from '@mllr/core';
 import { encodeChatPrompt, loadTokenizer, stopTokenIds, type HfTokenizer } from '@mllr/model';
-import { loadEngineProvider } from '../engines/open-engine.js';
+import { loadEngineProvider } from '../engines/load-engine-provider.js';
 
 /** What to continue: text (through the chat template, or as is with `raw`) or token ids. */
 export type GenerationInput = { prompt: string; raw?: boolean } | { ids: number[] };

@@ -1,6 +1,6 @@
 import { allModuleIds, type ModelArchitecture, type ModelFolderDescription, type ModuleId } from '@mllr/core';
 import { loadCheckpoint } from '@mllr/model';
-import { loadEngineProvider } from '../engines/open-engine.js';
+import { loadEngineProvider } from '../engines/load-engine-provider.js';
 import { tokenizerSummary, type TokenizerSummary } from './tokenizer-summary.js';
 
 /** What `mllr inspect` asks for. */

@@ -1,8 +1,8 @@
 // Entry point of the engine child process: runs one pipeline and streams its events to the parent over IPC.
 // Heavy native work (onnxruntime, tfjs) blocks the event loop, so it must never run in the UI process.
 import { MllrError, toMllrError, type RunEvent } from '@mllr/core';
-import { executeRun } from './execute-run.js';
-import type { ChildMessage, ParentMessage } from './protocol.js';
+import { executeRun } from '../run/execute-run.js';
+import type { ChildMessage, ParentMessage } from './engine-protocol.js';
 
 const controller = new AbortController();
 let started = false;

@@ -1,4 +1,4 @@
-import type { HubRecord } from '../engines/resolve-model-dir.js';
+import type { HubRecord } from '../models/resolve-model-dir.js';
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { ModuleId } from '@mllr/core';
 import type { DataNotes } from './data-notes.js';

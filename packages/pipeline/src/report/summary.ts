@@ -1,4 +1,4 @@
-import type { HubRecord } from '../engines/resolve-model-dir.js';
+import type { HubRecord } from '../models/resolve-model-dir.js';
 import { METRICS, type ReportData, type RunMetrics } from './report-data.js';
 import { aggregateRuns } from './seed-aggregate.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';

@@ -3,7 +3,7 @@ import type { LogisticModel } from '@mllr/proxies';
 import type { LoraSettings, MetricValue, ModuleId, ModuleScore } from '@mllr/core';
 import type { HeadlineMetric } from '@mllr/eval';
 import type { GenerationsSummary } from '../../evaluation/generations-log.js';
-import type { HubRecord } from '../../engines/resolve-model-dir.js';
+import type { HubRecord } from '../../models/resolve-model-dir.js';
 
 /** base.json: the model the run protects. */
 export interface BaseArtifact {

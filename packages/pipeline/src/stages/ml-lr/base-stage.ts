@@ -2,7 +2,7 @@ import type { Stage, StageContext } from '@mllr/core';
 import type { BaseArtifact } from './artifacts.js';
 import type { RunConfig } from '@mllr/core';
 import { saveMergedCheckpoint } from '@mllr/model';
-import { hubRecord } from '../../engines/resolve-model-dir.js';
+import { hubRecord } from '../../models/resolve-model-dir.js';
 import { inferenceHashInputs, type RunResources } from './run-resources.js';
 
 /** `base`: the aligned model to protect — checks it loads on the training and inference engines and records what it is. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MllrError, toMllrError } from '@mllr/core';
 import { formatHubId, parseHubId } from '@mllr/model';
-import { resolveModelSource, type HubRecord, type ModelSource } from '../../engines/resolve-model-dir.js';
+import { resolveModelSource, type HubRecord, type ModelSource } from '../../models/resolve-model-dir.js';
 import type { BaseArtifact } from './artifacts.js';
 
 /**

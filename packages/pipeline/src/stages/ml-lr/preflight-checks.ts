@@ -3,8 +3,8 @@ import { isAbsolute } from 'node:path';
 import { toMllrError, type ConfigProblem, type DatasetSource, type PluginRef, type RunConfig } from '@mllr/core';
 import { checkDatasetSource, formatOf, resolveMapping } from '@mllr/data';
 import { loadModelConfig, loadTokenizer, locateWeights } from '@mllr/model';
-import { downloadProgressLine } from '../../engines/download-progress.js';
-import { obtainModelSource } from '../../engines/resolve-model-dir.js';
+import { downloadProgressLine } from '../../models/download-progress.js';
+import { obtainModelSource } from '../../models/resolve-model-dir.js';
 import { resolveSource } from './run-data.js';
 
 /** A problem at `path` from whatever a check threw (its message and code, no stack). */

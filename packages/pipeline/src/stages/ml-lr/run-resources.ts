@@ -22,7 +22,7 @@ import {
 } from '@mllr/core';
 import { generateWorld, readAll, type ReadSample, type World } from '@mllr/data';
 import { encodeChatPrompt, loadModelConfig, loadTokenizer, type HfTokenizer } from '@mllr/model';
-import type { ModelSource } from '../../engines/resolve-model-dir.js';
+import type { ModelSource } from '../../models/resolve-model-dir.js';
 import { runModelSource } from './pinned-model.js';
 import { dataDirOf, loadRunData, resolveSource, type RunDataSets } from './run-data.js';
 import { DataLedger } from './data-ledger.js';

@@ -19,10 +19,10 @@ import { preflightRun } from '../config/preflight.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { PluginComposer } from '../plugins/plugin-composer.js';
-import { RunEventSink } from '../run/run-event-sink.js';
-import { RunFolder } from '../run/run-folder.js';
-import { StageRunner } from '../run/stage-runner.js';
-import type { RunRequest } from './protocol.js';
+import { RunEventSink } from './run-event-sink.js';
+import { RunFolder } from './run-folder.js';
+import { StageRunner } from './stage-runner.js';
+import type { RunRequest } from '../process/engine-protocol.js';
 
 /** How a run ended. */
 export interface RunOutcome {

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES, MllrError, type RunEvent, type RunEventInput, type SerializedError } from '@mllr/core';
-import type { ChildMessage, ParentMessage, RunRequest } from './protocol.js';
+import type { ChildMessage, ParentMessage, RunRequest } from '../process/engine-protocol.js';
 
 /** How a run in the engine process ended. */
 export interface RunResult {
@@ -21,14 +21,14 @@ export interface RunHandle {
 
 /** Options for the engine process itself. */
 export interface StartRunOptions {
-  /** Engine entry script; the built one next to this file by default. */
+  /** Engine entry script; the built process/engine-process.js by default. */
   entry?: string;
   /** Extra Node flags for the child. */
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
 }
 
-const DEFAULT_ENTRY = fileURLToPath(new URL('./engine-process.js', import.meta.url));
+const DEFAULT_ENTRY = fileURLToPath(new URL('../process/engine-process.js', import.meta.url));
 const STDERR_TAIL_BYTES = 4096;
 
 /**
