@@ -1,25 +1,14 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.js';
 import { main } from './cli.js';
-
-function io(): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += String(c)));
-  stderr.on('data', (c) => (err += String(c)));
-  return { stdout, stderr, isTTY: false, cwd: process.cwd(), out: () => out, err: () => err };
-}
+import { capturedIo } from './test-fixtures/captured-io.js';
 
 describe('mllr command line', () => {
   it('prints usage for --help and for each subcommand', async () => {
-    const a = io();
+    const a = capturedIo();
     expect(await main(['--help'], a)).toBe(0);
     expect(a.out()).toContain('Usage: mllr [options] [command]');
     for (const command of ['run', 'generate', 'inspect', 'bench', 'export-plan']) {
-      const b = io();
+      const b = capturedIo();
       expect(await main([command, '--help'], b)).toBe(0);
       expect(b.out()).toContain(`Usage: mllr ${command} [options]`);
     }
@@ -34,14 +23,14 @@ describe('mllr command line', () => {
       [['inspect'], "required option '--model <dir>' not specified"],
     ];
     for (const [argv, message] of cases) {
-      const c = io();
+      const c = capturedIo();
       expect(await main(argv, c), argv.join(' ')).toBe(2);
       expect(c.err()).toContain(message);
     }
   });
 
   it('documents --eval-harmful on run', async () => {
-    const c = io();
+    const c = capturedIo();
     expect(await main(['run', '--help'], c)).toBe(0);
     expect(c.out()).toContain('--eval-harmful <file>');
     expect(c.out()).toMatch(/prompt, goal or\s+instruction column\); repeatable/);
@@ -55,7 +44,7 @@ describe('mllr command line', () => {
       [['bench', '--run', 'no/such/run'], 'summary.json does not exist; --run needs a finished run folder'],
     ];
     for (const [argv, message] of cases) {
-      const c = io();
+      const c = capturedIo();
       expect(await main(argv, c), argv.join(' ')).toBe(2);
       expect(c.err()).toContain(message);
       expect(c.out()).toBe('');

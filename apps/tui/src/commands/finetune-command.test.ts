@@ -1,24 +1,13 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../cli-io.js';
 import { main } from '../cli.js';
+import { capturedIo } from '../test-fixtures/captured-io.js';
 import { describeStart, renderFinetuneJson, renderFinetuneLines } from '../render/finetune-output.js';
-
-function io(): CliIo & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += String(c)));
-  stderr.on('data', (c) => (err += String(c)));
-  return { stdout, stderr, isTTY: false, cwd: process.cwd(), out: () => out, err: () => err };
-}
 
 const REQUIRED = ['finetune', '--model', 'tiny-chat', '--data', 'd.jsonl', '--out', 'o'];
 
 describe('mllr finetune options', () => {
   it('documents every option', async () => {
-    const c = io();
+    const c = capturedIo();
     expect(await main(['finetune', '--help'], c)).toBe(0);
     for (const flag of ['--model <dir>', '--data <file>', '--out <dir>', '--plan <file>', '--steps <n>', '--batch-size <n>', '--gradient-accumulation <n>', '--lr <lr>', '--max-grad-norm <x>', '--weight-decay <w>', '--no-shuffle', '--engine <engine>', '--seed <n>', '--force', '--json']) {
       expect(c.out()).toContain(flag);
@@ -39,7 +28,7 @@ describe('mllr finetune options', () => {
       [[...REQUIRED, '--engine', 'torch'], 'Allowed choices are tfjs, onnx'],
     ];
     for (const [argv, message] of cases) {
-      const c = io();
+      const c = capturedIo();
       expect(await main(argv, c), argv.join(' ')).toBe(2);
       expect(c.err()).toContain(message);
     }
@@ -52,7 +41,7 @@ describe('mllr finetune output', () => {
   const result = { out: '/m', steps: 2, firstLoss: 2.5, finalLoss: 2, tokens: 80, elapsedS: 3 };
 
   it('--json prints exactly one object per step and a final one', async () => {
-    const c = io();
+    const c = capturedIo();
     const renderer = renderFinetuneJson(c.stdout);
     renderer.start(start);
     renderer.step(step);
@@ -64,7 +53,7 @@ describe('mllr finetune output', () => {
   });
 
   it('plain lines say what is trained, each step, and where the result went', async () => {
-    const c = io();
+    const c = capturedIo();
     const renderer = renderFinetuneLines(c.stdout);
     renderer.start(start);
     renderer.step(step);
