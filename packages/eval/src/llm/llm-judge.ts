@@ -34,7 +34,8 @@ export interface LlmJudgeDeps {
   now?: () => number;
 }
 
-const DEFAULTS = {
+/** The defaults of {@link LlmJudgeOptions}: the judge's own, and the option schema's (options.ts). */
+export const LLM_JUDGE_DEFAULTS = {
   baseUrl: 'https://api.openai.com/v1',
   apiKeyEnv: 'OPENAI_API_KEY',
   timeoutMs: 60_000,
@@ -57,7 +58,7 @@ export class LlmJudge implements HarmJudge {
   private readonly deps: Required<LlmJudgeDeps>;
 
   constructor(options: LlmJudgeOptions, deps: LlmJudgeDeps = {}) {
-    this.options = { ...DEFAULTS, ...definedOnly(options) } as Required<LlmJudgeOptions>;
+    this.options = { ...LLM_JUDGE_DEFAULTS, ...definedOnly(options) } as Required<LlmJudgeOptions>;
     if (!this.options.model) throw new MllrError('ARGUMENT_INVALID', 'the llm judge needs a "model" option');
     this.url = `${this.options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
     this.deps = {

@@ -8,6 +8,9 @@ import { harmfulLabelIndex, readId2Label, softmaxRows } from './harmful-label.js
 import { loadOnnxRuntime, type OnnxRuntime } from './load-runtime.js';
 import { encodeTruncated, type ClassifierTokenizer } from './truncate-encoding.js';
 
+/** The defaults of {@link OnnxClassifierOptions}: the judge's own, and the option schema's (options.ts). */
+export const ONNX_CLASSIFIER_DEFAULTS = { threshold: 0.5, batchSize: 16, maxLength: 512 };
+
 /** Options of {@link OnnxClassifierJudge}. */
 export interface OnnxClassifierOptions {
   /** A folder holding `model.onnx` (or `onnx/model.onnx`), or the .onnx file itself. */
@@ -64,9 +67,9 @@ export class OnnxClassifierJudge implements HarmJudge {
     private readonly options: OnnxClassifierOptions,
     private readonly deps: OnnxClassifierDeps = {},
   ) {
-    this.threshold = options.threshold ?? 0.5;
-    this.batchSize = options.batchSize ?? 16;
-    this.maxLength = options.maxLength ?? 512;
+    this.threshold = options.threshold ?? ONNX_CLASSIFIER_DEFAULTS.threshold;
+    this.batchSize = options.batchSize ?? ONNX_CLASSIFIER_DEFAULTS.batchSize;
+    this.maxLength = options.maxLength ?? ONNX_CLASSIFIER_DEFAULTS.maxLength;
     if (!options.modelPath) throw new MllrError('ARGUMENT_INVALID', 'the onnx-classifier judge needs a "modelPath" option');
   }
 
