@@ -11,7 +11,7 @@ import { fixtureDir, fixtureNames, maxAbsDiff, readForwardReference } from './su
 
 // The engine conformance suite (support/engine-conformance.ts) run against every engine mllr ships. It lives in
 // this cross-package project because the suite compares engines with each other and plugin packages never import
-// each other; core stays contracts only (no vitest in its exports). A new engine passes by adding a line here.
+// each other; core holds no test code (no vitest in its exports). A new engine passes by adding a line here.
 
 // One ONNX Runtime thread: the results then do not depend on how it splits its reductions (determinism checks).
 const ONNX_OPTIONS = { device: 'cpu', threads: 1 } as const;

@@ -1,4 +1,5 @@
-// Public API of @mllr/core: contracts, DI tokens, module ids, events, errors and the run-config schema.
+// Public API of @mllr/core: contracts, DI tokens, module ids, events, errors, the run-config schema, the rules every
+// engine shares (src/engine-rules) and shared utilities: atomic writes, secret redaction, the seeded RNG (src/utils).
 export {
   assertInjectable,
   describeToken,
@@ -14,7 +15,7 @@ export type { DependencyContainer, InjectionToken } from './di.js';
 export { ERROR_CODES, EXIT_CODES, MllrError, StoppedError, exitCodeFor, toMllrError } from './errors.js';
 
 /** Secrets: which config keys and environment variables hold them, and their redaction from everything written. */
-export { MIN_SECRET_LENGTH, REDACTED, SECRET_ENV_NAME, SecretRedactor, isSecretKey, secretValuesFromEnv } from './secrets.js';
+export { MIN_SECRET_LENGTH, REDACTED, SECRET_ENV_NAME, SecretRedactor, isSecretKey, secretValuesFromEnv } from './utils/secrets.js';
 export type { ErrorClass, ErrorCode, ErrorDetail, SerializedError } from './errors.js';
 
 export {
@@ -103,20 +104,20 @@ export type { ArtifactContent, StageRecord } from './contracts/run-store.js';
 export { StageSet } from './contracts/stage.js';
 export type { ConfigProblem, Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken, pluginLoader } from './contracts/plugin-loader.js';
-export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './atomic-write.js';
-export type { AtomicWriteFs } from './atomic-write.js';
-export { createRng, rngFromState, shuffled } from './random.js';
-export type { Rng } from './random.js';
+export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './utils/atomic-write.js';
+export type { AtomicWriteFs } from './utils/atomic-write.js';
+export { createRng, rngFromState, shuffled } from './utils/random.js';
+export type { Rng } from './utils/random.js';
 export { EngineProvider } from './contracts/engine-provider.js';
 export type { ModelFolderDescription, OpenEngineOptions } from './contracts/engine-provider.js';
 /** The next-token rule every engine shares: greedy, or temperature and top-p sampling from a seeded source. */
-export { argmax, chooseToken } from './choose-token.js';
+export { argmax, chooseToken } from './engine-rules/choose-token.js';
 /** Parameter-group and optimizer-setting checks every training engine's configure shares. */
-export { checkOptimizerSettings, resolveParameterGroups, updateLearningRates } from './parameter-groups.js';
+export { checkOptimizerSettings, resolveParameterGroups, updateLearningRates } from './engine-rules/parameter-groups.js';
 /** Checked parameter groups. */
-export type { ResolvedGroups } from './parameter-groups.js';
+export type { ResolvedGroups } from './engine-rules/parameter-groups.js';
 /** The micro-batch split every training engine accumulates with. */
-export { splitMicroBatches } from './micro-batches.js';
+export { splitMicroBatches } from './engine-rules/micro-batches.js';
 /** Which positions of a training example count in the loss (response spans), shared by the training engines. */
-export { checkLossTargets, markLossPositions, responseSpans } from './loss-targets.js';
-export type { TokenChoice } from './choose-token.js';
+export { checkLossTargets, markLossPositions, responseSpans } from './engine-rules/loss-targets.js';
+export type { TokenChoice } from './engine-rules/choose-token.js';

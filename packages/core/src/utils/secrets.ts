@@ -1,4 +1,4 @@
-import type { ArtifactContent } from './contracts/run-store.js';
+import type { ArtifactContent } from '../contracts/run-store.js';
 
 /** Environment variable names whose values are treated as secrets (API keys, tokens, passwords). */
 export const SECRET_ENV_NAME = /API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE_?KEY|ACCESS_?KEY/i;

@@ -1,5 +1,5 @@
-import type { TrainExample } from './contracts/training-engine.js';
-import { MllrError } from './errors.js';
+import type { TrainExample } from '../contracts/training-engine.js';
+import { MllrError } from '../errors.js';
 
 // Which positions of a training example count in the causal-LM loss, shared by every training engine so they agree:
 // position t predicts token t+1, and counts when token t+1 lies in a response span. Token 0 is never predicted.

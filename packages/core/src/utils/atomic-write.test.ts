@@ -6,7 +6,7 @@ import * as nodeFs from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { TEMP_PREFIX, sweepTempFiles, writeFileAtomic, type AtomicWriteFs } from './atomic-write.js';
-import { MllrError } from './errors.js';
+import { MllrError } from '../errors.js';
 
 /** The real file system with one call failing with an errno code, as a full or read-only disk would. */
 function failingFs(call: keyof AtomicWriteFs, code: string): AtomicWriteFs {
@@ -14,7 +14,7 @@ function failingFs(call: keyof AtomicWriteFs, code: string): AtomicWriteFs {
   return { mkdir: nodeFs.mkdir, open: nodeFs.open, rename: nodeFs.rename, rm: nodeFs.rm, [call]: fail } as AtomicWriteFs;
 }
 
-const builtModule = resolve(import.meta.dirname, '../dist/atomic-write.js');
+const builtModule = resolve(import.meta.dirname, '../../dist/utils/atomic-write.js');
 
 describe('writeFileAtomic', () => {
   it('writes text, bytes and streams, replacing the old file', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { argmax, chooseToken } from './choose-token.js';
-import { createRng } from './random.js';
+import { createRng } from '../utils/random.js';
 
 describe('chooseToken', () => {
   const logits = new Float32Array([0, 5, 1, 4.9, -2]);

@@ -1,4 +1,4 @@
-import type { Rng } from './random.js';
+import type { Rng } from '../utils/random.js';
 
 /** How the next token is picked from logits (core's GenerateOptions, as far as one step needs them). */
 export interface TokenChoice {

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs/promises';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MllrError } from './errors.js';
-import type { ArtifactContent } from './contracts/run-store.js';
+import { MllrError } from '../errors.js';
+import type { ArtifactContent } from '../contracts/run-store.js';
 
 /** Temp files carry this prefix so an interrupted write is recognisable and can be swept later. */
 export const TEMP_PREFIX = '.mllr-tmp-';

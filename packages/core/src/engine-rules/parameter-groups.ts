@@ -1,5 +1,5 @@
-import type { OptimizerSettings, ParameterGroup } from './contracts/training-engine.js';
-import { MllrError } from './errors.js';
+import type { OptimizerSettings, ParameterGroup } from '../contracts/training-engine.js';
+import { MllrError } from '../errors.js';
 
 /** Parameter groups checked against a model: each tensor's group and each group's current learning rate. */
 export interface ResolvedGroups {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainExample } from './contracts/training-engine.js';
+import type { TrainExample } from '../contracts/training-engine.js';
 import { checkLossTargets, markLossPositions, responseSpans } from './loss-targets.js';
 
 function positions(example: TrainExample): number[] {
