@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expectedTensorShapes, loadModelConfig } from '@mllr/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxEngine } from '../engine/onnx-engine.js';
-import { randomModel, tinyArchitecture } from '../test-support/fixtures.js';
+import { maxAbsDiff, randomModel, tinyArchitecture } from '../test-support/fixtures.js';
 import { AXES, IO_NAMES } from './decoder-graph.js';
 import { DATA_ALIGNMENT, FORMAT, OPSET } from './encode-model.js';
 import { DATA_FILE, MODEL_FILE, exportOnnx, readOnnxExport, readOnnxWeights, writeOnnxWeights } from './export-onnx.js';
@@ -125,9 +125,3 @@ describe('exportOnnx', () => {
     expect(existsSync(join(root, 'partial', MODEL_FILE))).toBe(false);
   });
 });
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let d = a.length === b.length ? 0 : Infinity;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ModelArchitecture } from '@mllr/core';
-import { randomTensors } from '@mllr/model';
+import type { ModelArchitecture, NamedTensor, TrainExample } from '@mllr/core';
+import { randomTensors, readSafetensors } from '@mllr/model';
 import type { ModelSource } from '../export/model-source.js';
 
 /** The tiny test architecture, shared with the other engine's tests through @mllr/model. */
@@ -26,6 +26,47 @@ export function fixtureNames(): string[] {
 
 export function readReference(name: string): Reference {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name, 'reference.json'), 'utf8')) as Reference;
+}
+
+/** PyTorch autograd's gradients on a fixture (tools/fixtures/make_gradients.py: gradients.json + gradients.safetensors). */
+export interface GradientReference {
+  batch: TrainExample[];
+  /** Summed masked cross-entropy over the batch (not divided by its tokens). */
+  lossSum: number;
+  tokens: number;
+  /** d lossSum / d tensor, by Hugging Face name. */
+  gradients: Map<string, NamedTensor>;
+}
+
+/** Fixture folder names that have a gradient reference (empty when absent). */
+export function gradientFixtureNames(): string[] {
+  return fixtureNames().filter((n) => existsSync(join(FIXTURES_DIR, n, 'gradients.json')));
+}
+
+export async function readGradientReference(name: string): Promise<GradientReference> {
+  const raw = JSON.parse(readFileSync(join(FIXTURES_DIR, name, 'gradients.json'), 'utf8')) as {
+    batch: Array<{ ids: number[]; prompt_length: number }>;
+    loss_sum: number;
+    token_count: number;
+  };
+  return {
+    batch: raw.batch.map((e) => ({ ids: e.ids, promptLength: e.prompt_length })),
+    lossSum: raw.loss_sum,
+    tokens: raw.token_count,
+    gradients: await readSafetensors(join(FIXTURES_DIR, name, 'gradients.safetensors')),
+  };
+}
+
+/** max |actual − expected| / max |expected|: a gradient's error relative to its own scale. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < actual.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  return diff / scale;
 }
 
 /** Largest absolute difference between a float array and a (nested) number array of the same length. */

@@ -1,34 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainExample } from '@mllr/core';
-import { loadCheckpoint, readSafetensors } from '@mllr/model';
+import { loadCheckpoint } from '@mllr/model';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURES_DIR, fixtureNames } from '../test-support/fixtures.js';
+import { FIXTURES_DIR, gradientFixtureNames, readGradientReference, relativeError } from '../test-support/fixtures.js';
 import { TrainingGraphSession } from './training-session.js';
 
 // Gradients of the training graph against PyTorch autograd (tools/fixtures/make_gradients.py) on every fixture
 // checkpoint: each tensor's largest error relative to its largest reference gradient ≤ 1e-4, and the loss.
 const TOLERANCE = 1e-4;
-const names = fixtureNames().filter((n) => existsSync(join(FIXTURES_DIR, n, 'gradients.json')));
+const names = gradientFixtureNames();
 if (names.length === 0) console.warn(`gradient parity skipped: no gradients.json in ${FIXTURES_DIR} (run tools/fixtures/make_gradients.py)`);
-
-interface GradientReference {
-  batch: Array<{ ids: number[]; prompt_length: number }>;
-  loss_sum: number;
-  token_count: number;
-}
-
-/** max |a − b| / max |b|. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < actual.length; i++) {
-    diff = Math.max(diff, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  return diff / scale;
-}
 
 describe.skipIf(names.length === 0)('training graph gradients against PyTorch autograd (fixtures/checkpoints)', () => {
   let worst = 0;
@@ -38,15 +18,14 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
     it(`${name}: every tensor's gradient and the loss, one right-padded batch`, async () => {
       const dir = join(FIXTURES_DIR, name);
       const checkpoint = await loadCheckpoint(dir);
-      const reference = JSON.parse(readFileSync(join(dir, 'gradients.json'), 'utf8')) as GradientReference;
-      const expected = await readSafetensors(join(dir, 'gradients.safetensors'));
+      const reference = await readGradientReference(name);
+      const expected = reference.gradients;
       const weights = new Map([...checkpoint.tensors].map(([n, t]) => [n, t.data] as const));
-      const examples: TrainExample[] = reference.batch.map((e) => ({ ids: e.ids, promptLength: e.prompt_length }));
       const session = await TrainingGraphSession.create(checkpoint.architecture, { trainable: [...checkpoint.tensors.keys()], settings: { device: 'cpu', threads: 1 } });
       try {
-        const result = await session.compute(examples, weights);
-        expect(result.tokens).toBe(reference.token_count);
-        expect(Math.abs(result.lossSum - reference.loss_sum) / reference.loss_sum).toBeLessThan(1e-5);
+        const result = await session.compute(reference.batch, weights);
+        expect(result.tokens).toBe(reference.tokens);
+        expect(Math.abs(result.lossSum - reference.lossSum) / reference.lossSum).toBeLessThan(1e-5);
         expect([...result.grads.keys()].sort()).toEqual([...expected.keys()].sort());
         for (const [tensor, grad] of result.grads) {
           const error = relativeError(grad, expected.get(tensor)!.data);
@@ -65,16 +44,15 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
     const name = names.includes('qwen2-qkv-bias') ? 'qwen2-qkv-bias' : names[0]!;
     const dir = join(FIXTURES_DIR, name);
     const checkpoint = await loadCheckpoint(dir);
-    const reference = JSON.parse(readFileSync(join(dir, 'gradients.json'), 'utf8')) as GradientReference;
-    const expected = await readSafetensors(join(dir, 'gradients.safetensors'));
+    const reference = await readGradientReference(name);
+    const expected = reference.gradients;
     const weights = new Map([...checkpoint.tensors].map(([n, t]) => [n, t.data] as const));
-    const examples: TrainExample[] = reference.batch.map((e) => ({ ids: e.ids, promptLength: e.prompt_length }));
     const last = checkpoint.architecture.numLayers - 1;
     const trainable = [`model.layers.${last}.mlp.up_proj.weight`, 'model.norm.weight'];
     const full = await TrainingGraphSession.create(checkpoint.architecture, { trainable: [...checkpoint.tensors.keys()], settings: { threads: 1 } });
     const partial = await TrainingGraphSession.create(checkpoint.architecture, { trainable, settings: { device: 'cpu', threads: 1 } });
     try {
-      const result = await partial.compute(examples, weights);
+      const result = await partial.compute(reference.batch, weights);
       expect([...result.grads.keys()]).toEqual(trainable);
       for (const tensor of trainable) expect(relativeError(result.grads.get(tensor)!, expected.get(tensor)!.data), tensor).toBeLessThan(TOLERANCE);
       // Only the last layer's MLP and the head lie between these tensors and the loss: three backward MatMuls
