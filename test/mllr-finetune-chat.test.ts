@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadTokenizer } from '@mllr/model';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runMllr } from './mllr-cli.js';
+import { runFinetuneJson, type FinetuneStepLine } from './support/finetune-run.js';
 
 // `mllr finetune --data` on chat files (the messages and sharegpt presets): multi-turn conversations rendered with the
 // model's chat template, every assistant turn and only those trained on, on both training engines alike.
@@ -41,7 +41,7 @@ const CONVERSATIONS: Turn[][] = [
 const SHAREGPT_ROLE = { system: 'system', user: 'human', assistant: 'gpt' } as const;
 
 interface Run {
-  steps: Array<{ step: number; loss: number; tokens: number }>;
+  steps: FinetuneStepLine[];
   record: Record<string, unknown>;
 }
 
@@ -58,11 +58,8 @@ describe('mllr finetune on chat datasets', () => {
     if (done) return done;
     const out = join(dir, `out-${runs.size}`);
     const argv = ['finetune', '--model', 'tiny-chat', '--data', data, '--out', out, '--engine', engine, '--no-shuffle', '--steps', '2', '--batch-size', '2', '--lr', '0.005', '--json', ...extra];
-    const result = await runMllr(argv);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-    const run = { steps: lines.slice(0, -1) as unknown as Run['steps'], record: JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8')) as Record<string, unknown> };
+    const { steps } = await runFinetuneJson(argv);
+    const run = { steps, record: JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8')) as Record<string, unknown> };
     runs.set(key, run);
     return run;
   }

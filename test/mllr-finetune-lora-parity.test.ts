@@ -1,10 +1,19 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loraTensorNames, allModuleIds, type LoraSettings } from '@mllr/core';
 import { loadCheckpoint, mergeLora, readPeftAdapter } from '@mllr/model';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runMllr } from './mllr-cli.js';
+import { fixtureDir, sameBits } from './support/fixture-references.js';
+import {
+  finetuneReferenceFixtures,
+  readFinetuneReference,
+  referenceSettingsFlags,
+  runFinetuneJson,
+  stepErrors,
+  type FinetuneReferenceSettings,
+  type FinetuneReferenceStep,
+} from './support/finetune-run.js';
 
 /**
  * `mllr finetune --adapter-init lora-init --lora-r R --no-shuffle` against the same 10 steps of a hand-written LoRA in
@@ -12,7 +21,6 @@ import { runMllr } from './mllr-cli.js';
  * file-order batches, accumulation, global-norm clipping on some steps, AdamW with decoupled weight decay.
  */
 
-const CHECKPOINTS = resolve(import.meta.dirname, '../fixtures/checkpoints');
 const LOSS_TOLERANCE = 1e-4;
 const GRAD_NORM_TOLERANCE = 1e-4;
 
@@ -20,18 +28,14 @@ interface LoraReference {
   data: string;
   adapter_init: string;
   lora: { r: number; alpha: number; targets: LoraSettings['targets']; rslora: boolean };
-  settings: { learning_rate: number; max_grad_norm: number; weight_decay: number; batch_size: number; gradient_accumulation: number; steps: number };
-  steps: Array<{ step: number; loss: number; grad_norm: number; clipped: boolean; tokens: number }>;
+  settings: FinetuneReferenceSettings;
+  steps: FinetuneReferenceStep[];
 }
 
-const fixtures = existsSync(CHECKPOINTS) ? readdirSync(CHECKPOINTS).filter((n) => existsSync(join(CHECKPOINTS, n, 'finetune-lora-reference.json'))).sort() : [];
+const fixtures = finetuneReferenceFixtures('finetune-lora-reference.json');
 
 function reference(name: string): LoraReference {
-  return JSON.parse(readFileSync(join(CHECKPOINTS, name, 'finetune-lora-reference.json'), 'utf8')) as LoraReference;
-}
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return readFinetuneReference<LoraReference>(name, 'finetune-lora-reference.json');
 }
 
 describe('mllr finetune with a LoRA adapter against PyTorch', () => {
@@ -53,10 +57,10 @@ describe('mllr finetune with a LoRA adapter against PyTorch', () => {
   });
 
   it.each(fixtures)('%s: every loss within 1e-4 and gradient norm within 1e-4 of PyTorch; W bit-identical; PEFT output', async (name) => {
-    const folder = join(CHECKPOINTS, name);
+    const folder = fixtureDir(name);
     const { data, adapter_init: init, lora, settings, steps: expected } = reference(name);
     const out = join(dir, name);
-    const result = await runMllr([
+    const { steps } = await runFinetuneJson([
       'finetune',
       '--engine',
       'onnx',
@@ -72,32 +76,13 @@ describe('mllr finetune with a LoRA adapter against PyTorch', () => {
       join(folder, init),
       '--lora-r',
       String(lora.r),
-      '--steps',
-      String(settings.steps),
-      '--batch-size',
-      String(settings.batch_size),
-      '--gradient-accumulation',
-      String(settings.gradient_accumulation),
-      '--lr',
-      String(settings.learning_rate),
-      '--max-grad-norm',
-      String(settings.max_grad_norm),
-      '--weight-decay',
-      String(settings.weight_decay),
+      ...referenceSettingsFlags(settings),
     ]);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const steps = result.stdout
-      .trim()
-      .split('\n')
-      .slice(0, -1)
-      .map((line) => JSON.parse(line) as { step: number; loss: number; grad_norm: number; tokens: number });
     expect(steps.map((s) => s.tokens)).toEqual(expected.map((s) => s.tokens));
-    const lossError = Math.max(...steps.map((s, i) => Math.abs(s.loss - expected[i]!.loss)));
-    const normError = Math.max(...steps.map((s, i) => Math.abs(s.grad_norm - expected[i]!.grad_norm) / expected[i]!.grad_norm));
-    console.info(`${name}: LoRA loss error ${lossError.toExponential(2)}, grad norm error ${normError.toExponential(2)} (relative)`);
-    expect(lossError).toBeLessThanOrEqual(LOSS_TOLERANCE);
-    expect(normError).toBeLessThanOrEqual(GRAD_NORM_TOLERANCE);
+    const errors = stepErrors(steps, expected);
+    console.info(`${name}: LoRA loss error ${errors.loss.toExponential(2)}, grad norm error ${errors.gradNorm.toExponential(2)} (relative)`);
+    expect(errors.loss).toBeLessThanOrEqual(LOSS_TOLERANCE);
+    expect(errors.gradNorm).toBeLessThanOrEqual(GRAD_NORM_TOLERANCE);
 
     // W stays bit-identical: the saved merged model is exactly the untouched base merged with the saved adapter, and
     // every tensor without an adapter is the base's, bit for bit.

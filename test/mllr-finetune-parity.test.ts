@@ -1,8 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runMllr } from './mllr-cli.js';
+import { fixtureDir } from './support/fixture-references.js';
+import {
+  finetuneReferenceFixtures,
+  readFinetuneReference,
+  referenceSettingsFlags,
+  runFinetuneJson,
+  stepErrors,
+  type FinetuneReferenceSettings,
+  type FinetuneReferenceStep,
+} from './support/finetune-run.js';
 
 /**
  * `mllr finetune --no-shuffle` against the same 20 steps in PyTorch (tools/fixtures/make_finetune_reference.py):
@@ -10,40 +19,21 @@ import { runMllr } from './mllr-cli.js';
  * global-norm clipping acting on some steps, and AdamW with decoupled weight decay.
  */
 
-const CHECKPOINTS = resolve(import.meta.dirname, '../fixtures/checkpoints');
 /** Largest absolute difference of a step's loss (losses here run from about 9 down to 0.1). */
 const LOSS_TOLERANCE = 1e-4;
 /** Largest difference of a step's gradient norm (before clipping), relative to PyTorch's. */
 const GRAD_NORM_TOLERANCE = 1e-4;
 
-interface ReferenceStep {
-  step: number;
-  loss: number;
-  grad_norm: number;
-  clipped: boolean;
-  tokens: number;
-}
-
 interface Reference {
   data: string;
-  settings: {
-    learning_rate: number;
-    max_grad_norm: number;
-    weight_decay: number;
-    beta1: number;
-    beta2: number;
-    epsilon: number;
-    batch_size: number;
-    gradient_accumulation: number;
-    steps: number;
-  };
-  steps: ReferenceStep[];
+  settings: FinetuneReferenceSettings;
+  steps: FinetuneReferenceStep[];
 }
 
-const fixtures = existsSync(CHECKPOINTS) ? readdirSync(CHECKPOINTS).filter((n) => existsSync(join(CHECKPOINTS, n, 'finetune-reference.json'))).sort() : [];
+const fixtures = finetuneReferenceFixtures('finetune-reference.json');
 
 function reference(name: string): Reference {
-  return JSON.parse(readFileSync(join(CHECKPOINTS, name, 'finetune-reference.json'), 'utf8')) as Reference;
+  return readFinetuneReference<Reference>(name, 'finetune-reference.json');
 }
 
 describe('mllr finetune --no-shuffle against PyTorch', () => {
@@ -66,10 +56,10 @@ describe('mllr finetune --no-shuffle against PyTorch', () => {
 
   describe.each(['onnx', 'tfjs'])('--engine %s', (engine) => {
     it.each(fixtures)('%s: every step\'s loss within 1e-4 and gradient norm within 1e-4 (relative) of PyTorch\'s', async (name) => {
-      const folder = join(CHECKPOINTS, name);
+      const folder = fixtureDir(name);
       const { data, settings, steps: expected } = reference(name);
       const out = join(dir, `${engine}-${name}`);
-      const result = await runMllr([
+      const { steps } = await runFinetuneJson([
         'finetune',
         '--engine',
         engine,
@@ -81,26 +71,8 @@ describe('mllr finetune --no-shuffle against PyTorch', () => {
         join(folder, data),
         '--out',
         out,
-        '--steps',
-        String(settings.steps),
-        '--batch-size',
-        String(settings.batch_size),
-        '--gradient-accumulation',
-        String(settings.gradient_accumulation),
-        '--lr',
-        String(settings.learning_rate),
-        '--max-grad-norm',
-        String(settings.max_grad_norm),
-        '--weight-decay',
-        String(settings.weight_decay),
+        ...referenceSettingsFlags(settings),
       ]);
-      expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
-      const steps = result.stdout
-        .trim()
-        .split('\n')
-        .slice(0, -1)
-        .map((line) => JSON.parse(line) as { step: number; loss: number; grad_norm: number; tokens: number });
       // The optimizer constants mllr took from its default config are the ones PyTorch ran with.
       const record = JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8'));
       expect(record.engine.name).toBe(engine);
@@ -108,10 +80,9 @@ describe('mllr finetune --no-shuffle against PyTorch', () => {
 
       expect(steps.map((s) => s.step)).toEqual(expected.map((s) => s.step));
       expect(steps.map((s) => s.tokens)).toEqual(expected.map((s) => s.tokens));
-      const lossError = Math.max(...steps.map((s, i) => Math.abs(s.loss - expected[i]!.loss)));
-      const normError = Math.max(...steps.map((s, i) => Math.abs(s.grad_norm - expected[i]!.grad_norm) / expected[i]!.grad_norm));
-      expect(lossError).toBeLessThanOrEqual(LOSS_TOLERANCE);
-      expect(normError).toBeLessThanOrEqual(GRAD_NORM_TOLERANCE);
+      const errors = stepErrors(steps, expected);
+      expect(errors.loss).toBeLessThanOrEqual(LOSS_TOLERANCE);
+      expect(errors.gradNorm).toBeLessThanOrEqual(GRAD_NORM_TOLERANCE);
     });
   });
 });

@@ -5,13 +5,7 @@ import { loadCheckpoint } from '@mllr/model';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runMllr } from './mllr-cli.js';
-
-interface StepLine {
-  step: number;
-  loss: number;
-  grad_norm: number;
-  tokens: number;
-}
+import { runFinetuneJson } from './support/finetune-run.js';
 
 /** Eight short examples over a small part of the vocabulary, deterministic, so ten steps can fit them. */
 function examples(): Array<{ ids: number[]; prompt_length: number }> {
@@ -30,15 +24,6 @@ function args(data: string, out: string, extra: string[] = [], engine = 'tfjs'):
   return ['finetune', '--model', 'tiny-chat', '--data', data, '--out', out, '--engine', engine, '--steps', String(STEPS), '--batch-size', String(BATCH), '--lr', '0.005', '--json', ...extra];
 }
 
-/** Runs `mllr finetune …` expecting success; returns its step lines and its final line. */
-async function finetune(argv: string[]): Promise<{ steps: StepLine[]; final: Record<string, unknown> }> {
-  const result = await runMllr(argv);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { steps: lines.slice(0, -1) as unknown as StepLine[], final: lines.at(-1)! };
-}
-
 describe('mllr finetune', () => {
   let dir: string;
   let data: string;
@@ -50,7 +35,7 @@ describe('mllr finetune', () => {
 
   it.each(ENGINES)('%s: --no-shuffle --json: one line per step over the examples in file order, loss falling, the model and finetune.json in OUT', async (engine) => {
     const out = join(dir, `uniform-${engine}`);
-    const { steps, final } = await finetune(args(data, out, ['--no-shuffle'], engine));
+    const { steps, final } = await runFinetuneJson(args(data, out, ['--no-shuffle'], engine));
     expect(steps.map((s) => s.step)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
     for (const s of steps) expect(Object.keys(s).sort()).toEqual(['grad_norm', 'loss', 'step', 'tokens']);
     // In file order, batch k of an epoch is examples 4k..4k+3; each trains on its tokens after the prompt.
@@ -73,10 +58,10 @@ describe('mllr finetune', () => {
   });
 
   it.each(ENGINES)('%s: the same seed gives the same losses; another seed shuffles differently', async (engine) => {
-    const a = await finetune(args(data, join(dir, `seed-a-${engine}`), ['--seed', '5'], engine));
-    const b = await finetune(args(data, join(dir, `seed-b-${engine}`), ['--seed', '5'], engine));
+    const a = await runFinetuneJson(args(data, join(dir, `seed-a-${engine}`), ['--seed', '5'], engine));
+    const b = await runFinetuneJson(args(data, join(dir, `seed-b-${engine}`), ['--seed', '5'], engine));
     expect(b.steps.map((s) => s.loss)).toEqual(a.steps.map((s) => s.loss));
-    const c = await finetune(args(data, join(dir, `seed-c-${engine}`), ['--seed', '6'], engine));
+    const c = await runFinetuneJson(args(data, join(dir, `seed-c-${engine}`), ['--seed', '6'], engine));
     expect(c.steps.map((s) => s.loss)).not.toEqual(a.steps.map((s) => s.loss));
   });
 
@@ -98,7 +83,7 @@ describe('mllr finetune', () => {
       }),
     );
     const out = join(dir, `planned-${engine}`);
-    const { steps } = await finetune(args(data, out, ['--plan', plan, '--no-shuffle'], engine));
+    const { steps } = await runFinetuneJson(args(data, out, ['--plan', plan, '--no-shuffle'], engine));
     expect(steps).toHaveLength(STEPS);
     const tuned = await loadCheckpoint(out);
     for (const name of frozen) expect(Buffer.from(tuned.tensors.get(name)!.data.buffer).equals(Buffer.from(base.tensors.get(name)!.data.buffer)), name).toBe(true);
@@ -120,7 +105,7 @@ describe('mllr finetune', () => {
     ];
     writeFileSync(text, `${samples.map((s) => JSON.stringify(s)).join('\n')}\n`);
     const out = join(dir, 'chat');
-    const { steps } = await finetune(args(text, out, ['--steps', '2', '--batch-size', '2']));
+    const { steps } = await runFinetuneJson(args(text, out, ['--steps', '2', '--batch-size', '2']));
     expect(steps).toHaveLength(2);
     expect(steps[0]!.tokens).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8'))).toMatchObject({ data_kind: 'dataset', examples: 2 });
@@ -153,8 +138,8 @@ describe('mllr finetune', () => {
 
   it('--force replaces an earlier result whole', async () => {
     const out = join(dir, 'forced');
-    await finetune(args(data, out, ['--steps', '1']));
-    const { final } = await finetune(args(data, out, ['--steps', '2', '--force']));
+    await runFinetuneJson(args(data, out, ['--steps', '1']));
+    const { final } = await runFinetuneJson(args(data, out, ['--steps', '2', '--force']));
     expect(final).toMatchObject({ out, steps: 2 });
     expect(JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8')).settings.steps).toBe(2);
   });

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NamedTensor, TrainExample } from '@mllr/core';
 import { readSafetensors } from '@mllr/model';
+import { referenceFolders } from '../mllr-cli.js';
 
 // The PyTorch references next to each fixture checkpoint (tools/fixtures/README.md), read once for every engine.
 
@@ -29,8 +30,7 @@ export interface GradientReference {
 
 /** Fixture folder names that have a reference.json (empty when the fixtures are absent). */
 export function fixtureNames(): string[] {
-  if (!existsSync(FIXTURES_DIR)) return [];
-  return readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'reference.json'))).sort();
+  return referenceFolders(FIXTURES_DIR);
 }
 
 export function fixtureDir(name: string): string {
