@@ -1,4 +1,5 @@
-// Public API of @mllr/schedules: the uniform, ml-lr, swat and freeze learning-rate schedules, their shapes and the plugin entry.
+// Public API of @mllr/schedules: the uniform, ml-lr, swat and freeze learning-rate schedules, their shapes, the plugin
+// entry, and the fine-tuning loop that applies a schedule (src/fine-tuning).
 
 /** `freeze`: the robust set at lr, everything else at 0. */
 export { FreezeSchedule } from './schedules/freeze-schedule.js';
@@ -49,10 +50,10 @@ export type { FreezeOptions, MlLrOptions, SwatOptions, UniformOptions } from './
 export { SCHEDULE_NAMES, optionsSchema, register } from './plugin.js';
 
 /** Fine-tunes with one schedule through core's training engine, returning the training curve. */
-export { CURVE_FILE, batchOrder, runFineTuning } from './ift/run-fine-tuning.js';
+export { CURVE_FILE, batchOrder, runFineTuning } from './fine-tuning/run-fine-tuning.js';
 /** A training-curve point and the runner's options. */
-export type { CurvePoint, FineTuningOptions } from './ift/run-fine-tuning.js';
+export type { CurvePoint, FineTuningOptions } from './fine-tuning/run-fine-tuning.js';
 /** The data order's resumable state. */
-export type { BatchOrder, DataOrderState } from './ift/batch-order.js';
-/** Training checkpoints: their folder names and layout version. */
-export { CHECKPOINT_FORMAT, checkpointFolderName } from './ift/training-checkpoint.js';
+export type { BatchOrder, DataOrderState } from './fine-tuning/batch-order.js';
+/** Training checkpoints (the saved training state a run resumes from): their folder names and layout version. */
+export { CHECKPOINT_FORMAT, checkpointFolderName } from './fine-tuning/training-state.js';

@@ -7,7 +7,7 @@ import { MlLrSchedule } from '../schedules/ml-lr-schedule.js';
 import { FakeTrainingEngine } from '../test-fixtures/fake-training-engine.js';
 import { syntheticContext } from '../test-fixtures/contexts.js';
 import { runFineTuning, type FineTuningOptions } from './run-fine-tuning.js';
-import { checkpointFolderName } from './training-checkpoint.js';
+import { checkpointFolderName } from './training-state.js';
 
 const context = syntheticContext(['L0.q', 'L1.down'], { totalSteps: 10 });
 const examples: TrainExample[] = Array.from({ length: 7 }, (_, i) => ({ ids: [1, i + 3, (i * 5) % 11, 2], promptLength: 2 }));

@@ -12,7 +12,7 @@ import {
 import { batchOrder } from './batch-order.js';
 import type { CurvePoint } from './curve-point.js';
 import { fineTuningFingerprint } from './fingerprint.js';
-import { findCheckpoint, removeCheckpoints, saveCheckpoint } from './training-checkpoint.js';
+import { findTrainingState, removeTrainingStates, saveTrainingState } from './training-state.js';
 
 export type { CurvePoint } from './curve-point.js';
 export { batchOrder } from './batch-order.js';
@@ -71,14 +71,14 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
   engine.configure(groups, options.settings);
 
   let fingerprint: string | undefined;
-  let resumed: Awaited<ReturnType<typeof findCheckpoint>>;
+  let resumed: Awaited<ReturnType<typeof findTrainingState>>;
   if (checkpointDir !== undefined) {
     if (!engine.optimizerState || !engine.loadOptimizerState) {
       throw new MllrError('ARGUMENT_INVALID', `the ${engine.name} training engine cannot save its optimizer state, so it cannot checkpoint; leave out checkpointDir`);
     }
     if (context.tensors.length === 0) throw new MllrError('ARGUMENT_INVALID', 'checkpoints need the model\'s tensor names in context.tensors');
     fingerprint = await fineTuningFingerprint({ ...options, groups });
-    resumed = await findCheckpoint(checkpointDir, fingerprint, log);
+    resumed = await findTrainingState(checkpointDir, fingerprint, log);
     if (resumed) {
       await engine.setWeights(resumed.weights);
       await engine.loadOptimizerState(resumed.optimizer);
@@ -91,7 +91,7 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
   const curve: CurvePoint[] = resumed ? [...resumed.curve] : [];
   let saved = start;
   const save = async (done: number) => {
-    await saveCheckpoint(checkpointDir!, {
+    await saveTrainingState(checkpointDir!, {
       fingerprint: fingerprint!,
       step: done,
       dataOrder: batches.stateAt(done),
@@ -125,6 +125,6 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
     await engine.save(options.saveTo);
     await writeFileAtomic(join(options.saveTo, CURVE_FILE), `${JSON.stringify({ schedule: schedule.name, steps: curve }, null, 2)}\n`);
   }
-  if (checkpointDir !== undefined) await removeCheckpoints(checkpointDir);
+  if (checkpointDir !== undefined) await removeTrainingStates(checkpointDir);
   return curve;
 }

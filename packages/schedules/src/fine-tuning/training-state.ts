@@ -11,8 +11,12 @@ const STATE_FILE = 'state.json';
 const TENSORS_FILE = 'tensors.bin';
 const STEP_DIR = /^step-(\d+)$/;
 
-/** Everything a fine-tuning run needs to go on from `step` exactly as if it had never stopped. */
-export interface TrainingCheckpoint {
+/**
+ * Everything a fine-tuning run needs to go on from `step` exactly as if it had never stopped. It is saved as a training
+ * checkpoint, a `step-<n>` folder in `checkpointDir` (state.json and tensors.bin); the fine-tuned model itself is a
+ * Hugging Face folder written to `saveTo`, and stopping is `throwIfStopped`.
+ */
+export interface TrainingState {
   /** Hash of the run's inputs; a checkpoint of other inputs is never resumed. */
   fingerprint: string;
   /** Steps done: training continues with this step. */
@@ -56,9 +60,9 @@ export function checkpointFolderName(step: number): string {
 /**
  * Saves a checkpoint atomically: every file goes into a temp folder that is renamed to `step-<n>` only once complete
  * (state.json last, with the SHA-256 of the tensor data), then older checkpoints are removed. A kill at any point
- * leaves the previous checkpoint, or a temp folder that {@link findCheckpoint} removes.
+ * leaves the previous checkpoint, or a temp folder that {@link findTrainingState} removes.
  */
-export async function saveCheckpoint(dir: string, checkpoint: TrainingCheckpoint): Promise<string> {
+export async function saveTrainingState(dir: string, checkpoint: TrainingState): Promise<string> {
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `${TEMP_PREFIX}${checkpointFolderName(checkpoint.step)}.${process.pid}.${randomBytes(4).toString('hex')}`);
   const final = join(dir, checkpointFolderName(checkpoint.step));
@@ -123,7 +127,7 @@ export async function saveCheckpoint(dir: string, checkpoint: TrainingCheckpoint
  * folders of a killed save are removed; a checkpoint that is corrupt, partial or of other inputs is skipped with a
  * line to `log`, never trusted.
  */
-export async function findCheckpoint(dir: string, fingerprint: string, log: (message: string) => void): Promise<TrainingCheckpoint | undefined> {
+export async function findTrainingState(dir: string, fingerprint: string, log: (message: string) => void): Promise<TrainingState | undefined> {
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -135,7 +139,7 @@ export async function findCheckpoint(dir: string, fingerprint: string, log: (mes
   for (const entry of steps) {
     const path = join(dir, entry);
     try {
-      return await readCheckpoint(path, fingerprint);
+      return await readTrainingState(path, fingerprint);
     } catch (error) {
       log(`ignoring checkpoint ${path}: ${(error as Error).message}`);
     }
@@ -144,7 +148,7 @@ export async function findCheckpoint(dir: string, fingerprint: string, log: (mes
 }
 
 /** Removes every checkpoint in `dir`, and `dir` itself when nothing else is left in it (the run has finished). */
-export async function removeCheckpoints(dir: string): Promise<void> {
+export async function removeTrainingStates(dir: string): Promise<void> {
   let entries: string[];
   try {
     entries = await readdir(dir);
@@ -157,7 +161,7 @@ export async function removeCheckpoints(dir: string): Promise<void> {
   await rmdir(dir).catch(() => undefined);
 }
 
-async function readCheckpoint(path: string, fingerprint: string): Promise<TrainingCheckpoint> {
+async function readTrainingState(path: string, fingerprint: string): Promise<TrainingState> {
   let state: StateFile;
   try {
     state = JSON.parse(await readFile(join(path, STATE_FILE), 'utf8')) as StateFile;
