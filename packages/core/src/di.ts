@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { MllrError } from './errors.js';
 
-export { inject, injectable, singleton, container as rootContainer } from 'tsyringe';
+export { inject, injectable, Lifecycle, container as rootContainer } from 'tsyringe';
 export type { DependencyContainer, InjectionToken } from 'tsyringe';
 
 /**

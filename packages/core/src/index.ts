@@ -5,10 +5,10 @@ export {
   describeToken,
   inject,
   injectable,
+  Lifecycle,
   registerClass,
   rootContainer,
   serviceToken,
-  singleton,
 } from './di.js';
 export type { DependencyContainer, InjectionToken } from './di.js';
 
@@ -104,6 +104,8 @@ export type { ArtifactContent, StageRecord } from './contracts/run-store.js';
 export { StageSet } from './contracts/stage.js';
 export type { ConfigProblem, Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken, pluginLoader } from './contracts/plugin-loader.js';
+export { ResourceScope, resourceScope } from './contracts/resource-scope.js';
+export type { OwnedResource } from './contracts/resource-scope.js';
 export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './utils/atomic-write.js';
 export type { AtomicWriteFs } from './utils/atomic-write.js';
 export { createRng, rngFromState, shuffled } from './utils/random.js';
