@@ -8,9 +8,8 @@ export { ConfigSource } from './config/source-locator.js';
 export { BUILTIN_PLUGINS } from './plugins/builtin-plugins.js';
 export { PluginCatalog } from './plugins/plugin-catalog.js';
 export type { CatalogEntries, CatalogEntry } from './plugins/plugin-catalog.js';
-export { PluginComposer, resolveReadably } from './plugins/plugin-composer.js';
+export { PluginComposer } from './plugins/plugin-composer.js';
 export { loadPluginModule } from './plugins/load-plugin-module.js';
-export { checkedContainer } from './plugins/checked-container.js';
 
 export { canonicalJson, hashValue } from './run/canonical-hash.js';
 export { FsRunStore, recordPath } from './run/fs-run-store.js';

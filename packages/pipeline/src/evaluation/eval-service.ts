@@ -1,22 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import {
-  EventSink,
-  MllrError,
-  PluginLoader,
-  RunConfigToken,
-  rootContainer,
-  type DependencyContainer,
-  type MetricValue,
-  type RunConfig,
-} from '@mllr/core';
+import { MllrError, type DependencyContainer, type MetricValue, type RunConfig } from '@mllr/core';
 import type { HeadlineMetric } from '@mllr/eval';
 import { loadRunConfig } from '../config/load-config.js';
 import { downloadProgressLine } from '../models/download-progress.js';
 import { hubRecord, obtainModelSource, type HubRecord } from '../models/resolve-model-dir.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
-import { PluginComposer } from '../plugins/plugin-composer.js';
+import { createRunContainer } from '../plugins/composition-root.js';
 import { withEvalHarmful } from '../run/execute-run.js';
 import { FsRunStore } from '../run/fs-run-store.js';
 import { RunEventSink } from '../run/run-event-sink.js';
@@ -93,15 +84,10 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
   const loaded = await loadRunConfig(request.configFile && resolve(request.cwd, request.configFile), catalog);
   const config = await withEvalHarmful(loaded.config, request.evalHarmful ?? [], request.cwd);
 
-  const container = rootContainer.createChildContainer();
-  container.register(RunConfigToken, { useValue: config });
-  container.register(EventSink, {
-    useValue: new RunEventSink((event) => {
-      if (event.type === 'log') log(event.message);
-    }),
+  const events = new RunEventSink((event) => {
+    if (event.type === 'log') log(event.message);
   });
-  const composer = new PluginComposer(container, catalog, loaded.dir);
-  container.register(PluginLoader, { useValue: composer });
+  const { container, composer } = createRunContainer({ config, catalog, configDir: loaded.dir, events });
   const resources = new ModelFolderResources(modelDir, config, container, loaded.dir);
 
   const judge = await composer.load('judge', config.judge, 'judge');

@@ -1,11 +1,11 @@
 // Entry point of a job worker: a child of the engine process that runs independent jobs of one stage (module probes,
 // fine-tuning runs) so that they use every core. tfjs's wasm backend is single-threaded and native addons fail in
 // worker_threads, hence processes.
-import { PluginLoader, RunConfigToken, RunStore, rootContainer, toMllrError } from '@mllr/core';
+import { toMllrError } from '@mllr/core';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
-import { PluginComposer } from '../plugins/plugin-composer.js';
+import { createRunContainer, withScope } from '../plugins/composition-root.js';
 import { FsRunStore } from '../run/fs-run-store.js';
-import { jobContext, type JobContextBase } from './job-context.js';
+import { jobContext, type JobContextBase, type JobSink } from './job-context.js';
 import type { FromWorker, JobHandlerModule, JobHandlers, JobWorkerInit, ToWorker } from './job-protocol.js';
 
 const controller = new AbortController();
@@ -16,11 +16,8 @@ function send(message: FromWorker): void {
 }
 
 async function setUp(init: JobWorkerInit): Promise<{ base: JobContextBase; jobs: JobHandlers }> {
-  const container = rootContainer.createChildContainer();
   const store = new FsRunStore(init.runDir);
-  container.register(RunConfigToken, { useValue: init.config });
-  container.register(RunStore, { useValue: store });
-  container.register(PluginLoader, { useValue: new PluginComposer(container, BUILTIN_PLUGINS, init.configDir) });
+  const { container } = createRunContainer({ config: init.config, store, catalog: BUILTIN_PLUGINS, configDir: init.configDir });
   const module = (await import(init.handlers)) as JobHandlerModule;
   const jobs = module.createJobHandlers({ config: init.config, container, configDir: init.configDir, threads: init.threads });
   const base: JobContextBase = { stage: init.stage, config: init.config, store, container, signal: controller.signal };
@@ -33,11 +30,13 @@ async function runJob(job: number, kind: string, payload: unknown): Promise<void
     const { base, jobs } = await ready!;
     const handler = jobs.handlers[kind];
     if (!handler) throw new Error(`this worker has no job "${kind}"`);
-    const context = jobContext(base, {
+    const sink: JobSink = {
       call: (method, args) => send({ type: 'call', job, method, args }),
       progress: (done, total, label) => send({ type: 'progress', job, done, total, ...(label !== undefined ? { label } : {}) }),
-    });
-    send({ type: 'done', job, result: await handler(payload, context) });
+    };
+    // Each job in its own scope: what the job owned is disposed when it ends.
+    const result = await withScope(base.container, (scope) => handler(payload, jobContext({ ...base, container: scope }, sink)));
+    send({ type: 'done', job, result });
   } catch (error) {
     send({ type: 'failed', job, error: toMllrError(error).toJSON() });
   }

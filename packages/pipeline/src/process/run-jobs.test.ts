@@ -1,10 +1,13 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MllrError, RunConfigSchema, StoppedError, rootContainer, type StageContext } from '@mllr/core';
+import { MllrError, RunConfigSchema, StoppedError, resourceScope, rootContainer, type StageContext } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
+import { createRunContainer } from '../plugins/composition-root.js';
 import { FsRunStore } from '../run/fs-run-store.js';
 import { createJobHandlers } from '../test-fixtures/square-jobs.js';
+import type { JobHandlers } from './job-protocol.js';
 import { runJobs, type RunJobsOptions } from './run-jobs.js';
 
 const HANDLERS = new URL('../test-fixtures/square-jobs.ts', import.meta.url).href;
@@ -108,5 +111,25 @@ describe('runJobs', () => {
     expect(await running).toBeInstanceOf(StoppedError);
     // The job that saved fastest reported first; the slower ones were not killed half-way.
     for (const n of [1, 2, 6]) expect(existsSync(join(context.store.dir, `saved-${n}`)), `saved-${n}`).toBe(true);
+  });
+
+  it("disposes what a job's scope owns when that job ends, before the next one starts, and when it fails", async () => {
+    const { context } = stage();
+    const { container } = createRunContainer({ config: context.config, catalog: BUILTIN_PLUGINS, configDir: '.' });
+    const log: string[] = [];
+    const owning: JobHandlers = {
+      handlers: {
+        async own(payload, job) {
+          const { n } = payload as { n: number };
+          resourceScope(job.container).own({ dispose: async () => void log.push(`dispose ${n}`) });
+          log.push(`job ${n}`);
+          if (n === 2) throw new Error('job 2 broke');
+          return n;
+        },
+      },
+    };
+    const running = runJobs({ ...options({ ...context, container }, 'own', payloads, 1), local: () => owning });
+    await expect(running).rejects.toThrow('job 2 broke');
+    expect(log).toEqual(['job 1', 'dispose 1', 'job 2', 'dispose 2']);
   });
 });

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { MllrError, StoppedError, type SerializedError, type StageContext } from '@mllr/core';
+import { withScope } from '../plugins/composition-root.js';
 import { jobContext } from './job-context.js';
 import type { FromWorker, JobHandlers, JobWorkerInit, RelayedCall, ToWorker } from './job-protocol.js';
 
@@ -48,11 +49,12 @@ async function runHere(options: RunJobsOptions): Promise<unknown[]> {
     if (!handler) throw new MllrError('INTERNAL', `no job handler "${options.kind}"`);
     for (const [job, payload] of options.payloads.entries()) {
       context.throwIfStopped();
-      const jobStage = jobContext(context, {
-        call: (method, args) => relay(context, method, args),
-        progress: (done, total, label) => options.onProgress?.(job, done, total, label),
-      });
-      const result = await handler(payload, jobStage);
+      const sink = {
+        call: (method: RelayedCall, args: unknown[]) => relay(context, method, args),
+        progress: (done: number, total: number, label?: string) => options.onProgress?.(job, done, total, label),
+      };
+      // Each job in its own scope, as in a worker: what the job owned is disposed when it ends.
+      const result = await withScope(context.container, (scope) => handler(payload, jobContext({ ...context, container: scope }, sink)));
       results.push(result);
       await options.onResult?.(job, result);
     }

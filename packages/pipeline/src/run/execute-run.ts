@@ -1,12 +1,7 @@
 import { resolve } from 'node:path';
 import {
-  EventSink,
   MllrError,
-  PluginLoader,
-  RunConfigToken,
-  RunStore,
   StoppedError,
-  rootContainer,
   toMllrError,
   type InvalidRecord,
   type RunConfig,
@@ -18,7 +13,7 @@ import { DataLedger } from '../stages/ml-lr/data-ledger.js';
 import { preflightRun } from '../config/preflight.js';
 import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
-import { PluginComposer } from '../plugins/plugin-composer.js';
+import { createRunContainer } from '../plugins/composition-root.js';
 import { RunEventSink } from './run-event-sink.js';
 import { RunFolder } from './run-folder.js';
 import { StageRunner } from './stage-runner.js';
@@ -47,18 +42,17 @@ export async function executeRun(
     const loaded = await loadRunConfig(request.configFile && resolve(cwd, request.configFile), catalog);
     const seeded = request.seeds === undefined ? loaded.config : { ...loaded.config, seeds: request.seeds };
     const config = await withEvalHarmful(seeded, request.evalHarmful ?? [], cwd);
-    const container = rootContainer.createChildContainer();
-    container.register(RunConfigToken, { useValue: config });
-    container.register(EventSink, { useValue: sink });
-    // The folder is opened only once the stage set composed, so a config that cannot run leaves no empty run behind.
-    container.register(RunStore, {
-      useFactory: () => {
+    const { container, composer } = createRunContainer({
+      config,
+      catalog,
+      configDir: loaded.dir,
+      events: sink,
+      // The folder is opened only once the stage set composed, so a config that cannot run leaves no empty run behind.
+      store: () => {
         if (!folder) throw new MllrError('INTERNAL', 'the run store is not open yet; resolve it inside a stage');
         return folder.store;
       },
     });
-    const composer = new PluginComposer(container, catalog, loaded.dir);
-    container.register(PluginLoader, { useValue: composer });
     const stageSet = await composer.load('stages', config.stages, 'stages');
     // The model folder, data files and plugin options, all checked now: a wrong path is one message, not a failed run.
     await preflightRun(loaded, config, catalog, stageSet);

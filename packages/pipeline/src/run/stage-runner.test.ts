@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunConfigSchema, rootContainer, type RunConfig, type RunEvent, type Stage } from '@mllr/core';
+import { RunConfigSchema, resourceScope, rootContainer, type RunConfig, type RunEvent, type Stage } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
+import { createRunContainer } from '../plugins/composition-root.js';
 import { FsRunStore } from './fs-run-store.js';
 import { RunEventSink } from './run-event-sink.js';
 import { StageRunner } from './stage-runner.js';
@@ -100,5 +102,24 @@ describe('StageRunner', () => {
   it('rejects duplicate stage names', async () => {
     const { run } = setup();
     await expect(run(config, [counter('a', []), counter('a', [])])).rejects.toMatchObject({ code: 'PLUGIN_INVALID' });
+  });
+
+  it("disposes the engines a stage's scope owns when the stage ends, before the next stage starts, and when it fails", async () => {
+    const store = new FsRunStore(mkdtempSync(join(tmpdir(), 'mllr-stages-')));
+    const { container } = createRunContainer({ config, catalog: BUILTIN_PLUGINS, configDir: '.' });
+    const log: string[] = [];
+    const engine = (name: string) => ({ dispose: async () => void log.push(`dispose ${name}`) });
+    const owning = (name: string, fail = false): Stage => ({
+      name,
+      async run(ctx) {
+        resourceScope(ctx.container).own(engine(`${name} training`));
+        resourceScope(ctx.container).own(engine(`${name} inference`));
+        log.push(`${name} ran`);
+        if (fail) throw new Error(`${name} broke`);
+      },
+    });
+    const runner = new StageRunner({ config, store, container, events: new RunEventSink(() => undefined), signal: new AbortController().signal });
+    await expect(runner.run([owning('base'), owning('proxy', true), owning('never')])).rejects.toMatchObject({ code: 'STAGE_FAILED' });
+    expect(log).toEqual(['base ran', 'dispose base inference', 'dispose base training', 'proxy ran', 'dispose proxy inference', 'dispose proxy training']);
   });
 });

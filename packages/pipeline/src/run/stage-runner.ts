@@ -7,6 +7,7 @@ import {
   type Stage,
   type StageContext,
 } from '@mllr/core';
+import { withScope } from '../plugins/composition-root.js';
 import { hashValue } from './canonical-hash.js';
 import type { FsRunStore } from './fs-run-store.js';
 import { StageStore } from './stage-store.js';
@@ -48,7 +49,8 @@ export class StageRunner {
       const started = performance.now();
       const stageStore = new StageStore(store, stage.name, events);
       try {
-        await stage.run(this.contextFor(stage, stageStore, force ? undefined : hash));
+        // The stage's own scope: the engines it owns are disposed when it ends, whether it finished or failed.
+        await withScope(this.options.container, (scope) => stage.run(this.contextFor(stage, stageStore, scope, force ? undefined : hash)));
       } catch (error) {
         if (error instanceof StoppedError) throw error;
         events.emit({ ...base, status: 'fail' });
@@ -65,8 +67,8 @@ export class StageRunner {
     if (this.options.signal.aborted) throw new StoppedError();
   }
 
-  private contextFor(stage: Stage, store: StageStore, resumeKey: string | undefined): StageContext {
-    const { config, container, events, signal } = this.options;
+  private contextFor(stage: Stage, store: StageStore, container: DependencyContainer, resumeKey: string | undefined): StageContext {
+    const { config, events, signal } = this.options;
     const name = stage.name;
     return {
       ...(resumeKey !== undefined ? { resumeKey } : {}),

@@ -1,4 +1,4 @@
-import type { Stage, StageContext } from '@mllr/core';
+import { resourceScope, type Stage, type StageContext } from '@mllr/core';
 import type { BaseArtifact } from './artifacts.js';
 import type { RunConfig } from '@mllr/core';
 import { saveMergedCheckpoint } from '@mllr/model';
@@ -22,33 +22,31 @@ export function baseStage(resources: RunResources): Stage {
         await saveMergedCheckpoint(adapted.model, adapted.adapter, resources.modelDir);
         context.log(`model.adapter: ${adapted.adapter} merged into ${adapted.model}, written to ${resources.modelDir}`);
       }
-      const engine = await resources.openTraining();
-      try {
-        const inference = await resources.openInference('base');
-        const inferenceInfo = { engine: inference.name, device: inference.device };
-        await inference.dispose();
-        let parameters = 0;
-        const names = engine.tensorNames();
-        for (const t of await engine.getWeights(names)) parameters += t.data.length;
-        const hub = hubRecord(resources.modelSource);
-        const artifact: BaseArtifact = {
-          model: resources.modelDir,
-          ...(hub ? { hub } : {}),
-          family: engine.architecture.family,
-          parameters,
-          numLayers: engine.architecture.numLayers,
-          engine: engine.name,
-          device: engine.device,
-          inference: inferenceInfo,
-        };
-        context.log(
-          `${hub ? `${hub.id} (commit ${hub.commit}) at ` : ''}${artifact.model}: ${artifact.family}, ${parameters.toLocaleString('en-US')} parameters, ${artifact.numLayers} layers; ` +
-            `training on ${engine.name} (${engine.device}), inference on ${inference.name} (${inference.device})`,
-        );
-        await context.store.writeJson('base.json', artifact);
-      } finally {
-        await engine.dispose();
-      }
+      // The stage's scope owns both engines and disposes them when the stage ends, however it ends.
+      const scope = resourceScope(context.container);
+      const engine = scope.own(await resources.openTraining());
+      const inference = scope.own(await resources.openInference('base'));
+      const inferenceInfo = { engine: inference.name, device: inference.device };
+      await scope.release(inference);
+      let parameters = 0;
+      const names = engine.tensorNames();
+      for (const t of await engine.getWeights(names)) parameters += t.data.length;
+      const hub = hubRecord(resources.modelSource);
+      const artifact: BaseArtifact = {
+        model: resources.modelDir,
+        ...(hub ? { hub } : {}),
+        family: engine.architecture.family,
+        parameters,
+        numLayers: engine.architecture.numLayers,
+        engine: engine.name,
+        device: engine.device,
+        inference: inferenceInfo,
+      };
+      context.log(
+        `${hub ? `${hub.id} (commit ${hub.commit}) at ` : ''}${artifact.model}: ${artifact.family}, ${parameters.toLocaleString('en-US')} parameters, ${artifact.numLayers} layers; ` +
+          `training on ${engine.name} (${engine.device}), inference on ${inferenceInfo.engine} (${inferenceInfo.device})`,
+      );
+      await context.store.writeJson('base.json', artifact);
     },
   };
 }

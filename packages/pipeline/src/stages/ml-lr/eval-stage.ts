@@ -1,4 +1,4 @@
-import { pluginLoader, type RunConfig, type Stage, type StageContext } from '@mllr/core';
+import { pluginLoader, resourceScope, type RunConfig, type Stage, type StageContext } from '@mllr/core';
 import { evaluateModel } from '../../evaluation/evaluate-model.js';
 import { loadEvaluators } from '../../evaluation/load-evaluators.js';
 import { hashValue } from '../../run/canonical-hash.js';
@@ -36,6 +36,7 @@ export function evalStage(resources: RunResources): Stage {
       }
       const previous = forced || !(await context.store.exists('eval.json')) ? {} : await context.store.readJson<EvalArtifact>('eval.json');
       const tokenizer = await resources.modelTokenizer();
+      const scope = resourceScope(context.container);
       const results: EvalArtifact = {};
       for (const [i, [id, dir, inputs]] of models.entries()) {
         context.progress(i, models.length, { unit: 'model', label: id });
@@ -47,13 +48,10 @@ export function evalStage(resources: RunResources): Stage {
           context.log(`${id}: evaluated before, kept`);
           continue;
         }
-        const engine = await resources.openInference('eval', dir);
-        let evaluation;
-        try {
-          evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, store: context.store, throwIfStopped: () => context.throwIfStopped() });
-        } finally {
-          await engine.dispose();
-        }
+        // One model's engine at a time: released before the next opens; on a failure the stage's scope disposes it.
+        const engine = scope.own(await resources.openInference('eval', dir));
+        const evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, store: context.store, throwIfStopped: () => context.throwIfStopped() });
+        await scope.release(engine);
         results[id] = { ...evaluation.metrics, ...(evaluation.generations ? { generations: evaluation.generations } : {}), ...(inputs !== undefined ? { inputs } : {}) };
         for (const [metric, value] of Object.entries(evaluation.metrics)) context.metric(metric, value.value, { series: id });
         context.log(`${id}: ${Object.entries(evaluation.metrics).map(([m, v]) => `${m} ${v.value.toFixed(3)}`).join(', ')}`);

@@ -4,6 +4,7 @@ import {
   pluginLoader,
   RobustnessProxy,
   allModuleIds,
+  resourceScope,
   moduleTensorNames,
   type ModuleId,
   type LoraSettings,
@@ -20,6 +21,7 @@ import { runFineTuning } from '@mllr/schedules';
 import type { JobEnvironment, JobHandlers } from '../../process/job-protocol.js';
 import type { RunJobsOptions } from '../../process/run-jobs.js';
 import type { SearchArtifact } from './artifacts.js';
+import { OwnedResources } from '../../plugins/owned-resources.js';
 import { runAdapter } from './run-adapter.js';
 import { openProbeEngines, probeContext, type ProbeEngines } from './probe-context.js';
 import { RunResources } from './run-resources.js';
@@ -54,11 +56,13 @@ export interface FineTuneResult {
  * and keeps the base model's probe context for all the module jobs it is given.
  */
 export function mlLrJobHandlers(resources: RunResources): JobHandlers {
+  // The probe engines serve every module job of this handler set, so they live as long as it does, not one job.
+  const held = new OwnedResources();
   let probing: Promise<{ engines: ProbeEngines; context: RobustnessContext; proxy: RobustnessProxy }> | undefined;
   const probeFor = (stage: StageContext) => {
     probing ??= (async () => {
       const proxy = await pluginLoader(stage.container).load('proxy', stage.config.proxy, 'proxy');
-      const engines = await openProbeEngines(resources, stage.stage);
+      const engines = await openProbeEngines(resources, stage.stage, held);
       return { engines, context: await probeContext(resources, stage, engines), proxy };
     })();
     return probing;
@@ -79,37 +83,35 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
         const { run, schedule, robust } = await runSchedule(stage, index);
         const examples = await resources.iftExamples();
         const adapter = runAdapter(config);
-        const lora = adapter ? await resources.openLoraTraining(adapter, run.seed) : undefined;
-        const engine = lora ?? (await resources.openTraining());
-        try {
-          // Under LoRA the schedule groups each module's adapter tensors (the engine's tensorsOf), W being frozen.
-          const context = scheduleContext(config, engine.architecture, engine.tensorNames(), robust, lora ? (m) => lora.tensorsOf(m) : undefined);
-          const curve = await runFineTuning({
-            engine,
-            schedule,
-            context,
-            examples,
-            batchSize: config.training.batch_size,
-            settings: optimizerSettings(config),
-            seed: run.seed,
-            throwIfStopped: () => stage.throwIfStopped(),
-            onStep: (p) => {
-              stage.metric('loss', p.loss, { step: p.step, series: run.runId });
-              stage.progress(p.step + 1, config.training.steps, { label: run.runId });
-            },
-            saveTo: modelDir,
-            // Crash safety: checkpoints every training.checkpoint_every steps, resumed on a rerun, removed once saved.
-            checkpointDir: join(modelDir, 'checkpoint'),
-            checkpointEvery: config.training.checkpoint_every,
-            log: (message) => stage.log(`${run.runId}: ${message}`),
-          });
-          await lora?.saveAdapter(join(modelDir, RUN_ADAPTER_DIR), { baseModel: resources.modelDir });
-          // The record export-plan reads: the groups and rates this run was configured with, from the schedule itself.
-          const plan = schedule.plan(context);
-          return { schedule: schedule.name, robust: [...robust], plan, curve: curve.map((p) => ({ step: p.step, loss: p.loss })), ...(adapter ? { adapter } : {}) };
-        } finally {
-          await engine.dispose();
-        }
+        // The job's scope owns the engine and disposes it when the job ends, however it ends.
+        const scope = resourceScope(stage.container);
+        const lora = adapter ? scope.own(await resources.openLoraTraining(adapter, run.seed)) : undefined;
+        const engine = lora ?? scope.own(await resources.openTraining());
+        // Under LoRA the schedule groups each module's adapter tensors (the engine's tensorsOf), W being frozen.
+        const context = scheduleContext(config, engine.architecture, engine.tensorNames(), robust, lora ? (m) => lora.tensorsOf(m) : undefined);
+        const curve = await runFineTuning({
+          engine,
+          schedule,
+          context,
+          examples,
+          batchSize: config.training.batch_size,
+          settings: optimizerSettings(config),
+          seed: run.seed,
+          throwIfStopped: () => stage.throwIfStopped(),
+          onStep: (p) => {
+            stage.metric('loss', p.loss, { step: p.step, series: run.runId });
+            stage.progress(p.step + 1, config.training.steps, { label: run.runId });
+          },
+          saveTo: modelDir,
+          // Crash safety: checkpoints every training.checkpoint_every steps, resumed on a rerun, removed once saved.
+          checkpointDir: join(modelDir, 'checkpoint'),
+          checkpointEvery: config.training.checkpoint_every,
+          log: (message) => stage.log(`${run.runId}: ${message}`),
+        });
+        await lora?.saveAdapter(join(modelDir, RUN_ADAPTER_DIR), { baseModel: resources.modelDir });
+        // The record export-plan reads: the groups and rates this run was configured with, from the schedule itself.
+        const plan = schedule.plan(context);
+        return { schedule: schedule.name, robust: [...robust], plan, curve: curve.map((p) => ({ step: p.step, loss: p.loss })), ...(adapter ? { adapter } : {}) };
       },
 
       'validate-module': validateModuleHandler(resources),
@@ -117,7 +119,9 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
     async dispose() {
       const open = probing;
       probing = undefined;
-      if (open) await (await open).engines.dispose();
+      // Engines opened before a failed set-up are owned too: wait for it to settle, then dispose what it opened.
+      await open?.catch(() => undefined);
+      await held.dispose();
     },
   };
 }

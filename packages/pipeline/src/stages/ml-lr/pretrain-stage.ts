@@ -6,6 +6,7 @@ import {
   PRETRAINED_MODEL_PATH,
   pluginLoader,
   allModuleIds,
+  resourceScope,
   moduleTensorNames,
   type ChatSample,
   type ModelArchitecture,
@@ -99,62 +100,60 @@ export function pretrainStage(resources: RunResources): Stage {
       await recordFilesRead(context, resources, pretrain.data);
       context.throwIfStopped();
 
+      // A scratch folder for the initial model and the trained one, removed by the stage's scope when the stage ends.
       const work = await mkdtemp(join(tmpdir(), 'mllr-pretrain-'));
-      try {
-        const trained = trainByteLevelBpe(
-          samples.flatMap((s) => (s.messages ? s.messages.map((m) => m.content) : [s.prompt, s.response!])),
-          { vocabSize: pretrain.tokenizer.vocab_size, minFrequency: pretrain.tokenizer.min_frequency, modelMaxLength: pretrain.architecture.context },
-        );
-        context.log(`tokenizer: byte-level BPE, ${trained.vocabSize} ids (${trained.merges} merges)`);
-        const architecture = pretrainArchitecture(pretrain, trained.vocabSize);
-        const modelConfig = architectureToConfig(architecture);
-        const initial = join(work, 'initial');
-        await writeTrainedTokenizer(initial, trained);
-        await saveCheckpoint(initial, { config: modelConfig, tensors: initialTensors(architecture, seed) });
-        const parameters = parameterCount(architecture);
-        context.log(`model: llama, ${parameters.toLocaleString('en-US')} parameters (d_model ${architecture.hiddenSize}, ${architecture.numLayers} layers, ${architecture.numHeads} heads, context ${architecture.maxPositionEmbeddings})`);
+      resourceScope(context.container).own({ dispose: () => rm(work, { recursive: true, force: true }) });
+      const trained = trainByteLevelBpe(
+        samples.flatMap((s) => (s.messages ? s.messages.map((m) => m.content) : [s.prompt, s.response!])),
+        { vocabSize: pretrain.tokenizer.vocab_size, minFrequency: pretrain.tokenizer.min_frequency, modelMaxLength: pretrain.architecture.context },
+      );
+      context.log(`tokenizer: byte-level BPE, ${trained.vocabSize} ids (${trained.merges} merges)`);
+      const architecture = pretrainArchitecture(pretrain, trained.vocabSize);
+      const modelConfig = architectureToConfig(architecture);
+      const initial = join(work, 'initial');
+      await writeTrainedTokenizer(initial, trained);
+      await saveCheckpoint(initial, { config: modelConfig, tensors: initialTensors(architecture, seed) });
+      const parameters = parameterCount(architecture);
+      context.log(`model: llama, ${parameters.toLocaleString('en-US')} parameters (d_model ${architecture.hiddenSize}, ${architecture.numLayers} layers, ${architecture.numHeads} heads, context ${architecture.maxPositionEmbeddings})`);
 
-        const tokenizer = await loadTokenizer(initial);
-        const examples: TrainExample[] = [];
-        for (const s of epoch) {
-          const example = toTrainExample(s, tokenizer);
-          // `all`: every token after <s> is in the loss; `response`: the replies' tokens only (none left: skipped).
-          const cut = cutTrainExample(pretrain.loss === 'all' ? { ids: example.ids, promptLength: 1 } : example, pretrain.max_tokens);
-          if (cut) examples.push(cut);
-        }
-        if (examples.length === 0) throw new MllrError('DATA_INVALID', `no pretraining sample has any response token within max_tokens (${pretrain.max_tokens})`);
-        const meanTokens = examples.reduce((n, e) => n + e.ids.length, 0) / examples.length;
-        context.log(
-          `${examples.length} sequences of ${meanTokens.toFixed(1)} tokens on average (cut at ${pretrain.max_tokens}; loss on ${pretrain.loss === 'all' ? 'every token' : 'responses'}); ` +
-            `${pretrain.steps} steps of ${pretrain.batch_size}`,
-        );
-
-        const out = join(work, 'trained');
-        const curve = await train(context, resources, pretrain, { dir: initial, out, examples, seed, numLayers: architecture.numLayers });
-        const tokens = curve.points.reduce((n, p) => n + p.tokens, 0);
-        context.log(`loss ${curve.points[0]!.loss.toFixed(3)} → ${curve.points.at(-1)!.loss.toFixed(3)}; ${tokens.toLocaleString('en-US')} tokens in ${curve.seconds.toFixed(0)} s (${(tokens / curve.seconds).toFixed(0)} tokens/s)`);
-
-        for (const name of (await readdir(out)).sort()) {
-          await context.store.writeArtifact(`${PRETRAINED_MODEL_PATH}/${name}`, await readFile(join(out, name)));
-        }
-        const artifact: PretrainArtifact = {
-          model: PRETRAINED_MODEL_PATH,
-          architecture,
-          parameters,
-          tokenizer: { vocab_size: trained.vocabSize, merges: trained.merges },
-          data: counts,
-          examples: examples.length,
-          mean_tokens: Math.round(meanTokens * 10) / 10,
-          steps: pretrain.steps,
-          tokens,
-          tokens_per_s: Math.round(tokens / curve.seconds),
-          train_seconds: Math.round(curve.seconds * 10) / 10,
-          curve: curve.points.map((p) => ({ step: p.step, loss: p.loss })),
-        };
-        await context.store.writeJson('pretrain.json', artifact);
-      } finally {
-        await rm(work, { recursive: true, force: true });
+      const tokenizer = await loadTokenizer(initial);
+      const examples: TrainExample[] = [];
+      for (const s of epoch) {
+        const example = toTrainExample(s, tokenizer);
+        // `all`: every token after <s> is in the loss; `response`: the replies' tokens only (none left: skipped).
+        const cut = cutTrainExample(pretrain.loss === 'all' ? { ids: example.ids, promptLength: 1 } : example, pretrain.max_tokens);
+        if (cut) examples.push(cut);
       }
+      if (examples.length === 0) throw new MllrError('DATA_INVALID', `no pretraining sample has any response token within max_tokens (${pretrain.max_tokens})`);
+      const meanTokens = examples.reduce((n, e) => n + e.ids.length, 0) / examples.length;
+      context.log(
+        `${examples.length} sequences of ${meanTokens.toFixed(1)} tokens on average (cut at ${pretrain.max_tokens}; loss on ${pretrain.loss === 'all' ? 'every token' : 'responses'}); ` +
+          `${pretrain.steps} steps of ${pretrain.batch_size}`,
+      );
+
+      const out = join(work, 'trained');
+      const curve = await train(context, resources, pretrain, { dir: initial, out, examples, seed, numLayers: architecture.numLayers });
+      const tokens = curve.points.reduce((n, p) => n + p.tokens, 0);
+      context.log(`loss ${curve.points[0]!.loss.toFixed(3)} → ${curve.points.at(-1)!.loss.toFixed(3)}; ${tokens.toLocaleString('en-US')} tokens in ${curve.seconds.toFixed(0)} s (${(tokens / curve.seconds).toFixed(0)} tokens/s)`);
+
+      for (const name of (await readdir(out)).sort()) {
+        await context.store.writeArtifact(`${PRETRAINED_MODEL_PATH}/${name}`, await readFile(join(out, name)));
+      }
+      const artifact: PretrainArtifact = {
+        model: PRETRAINED_MODEL_PATH,
+        architecture,
+        parameters,
+        tokenizer: { vocab_size: trained.vocabSize, merges: trained.merges },
+        data: counts,
+        examples: examples.length,
+        mean_tokens: Math.round(meanTokens * 10) / 10,
+        steps: pretrain.steps,
+        tokens,
+        tokens_per_s: Math.round(tokens / curve.seconds),
+        train_seconds: Math.round(curve.seconds * 10) / 10,
+        curve: curve.points.map((p) => ({ step: p.step, loss: p.loss })),
+      };
+      await context.store.writeJson('pretrain.json', artifact);
     },
   };
 }
@@ -174,35 +173,34 @@ async function train(
     },
     'model.pretrain',
   );
-  const engine = await resources.openTraining(run.dir);
+  const scope = resourceScope(context.container);
+  const engine = scope.own(await resources.openTraining(run.dir));
   const started = performance.now();
-  try {
-    const points = await runFineTuning({
-      engine,
-      schedule,
-      context: {
-        modules: allModuleIds(run.numLayers),
-        robust: [],
-        tensors: engine.tensorNames(),
-        tensorsOf: (m) => moduleTensorNames(m, { qkvBias: false }),
-        learningRate: pretrain.learning_rate,
-        weightDecay: pretrain.weight_decay,
-        totalSteps: pretrain.steps,
-      },
-      examples: run.examples,
-      batchSize: pretrain.batch_size,
-      settings: { beta1: 0.9, beta2: 0.98, epsilon: 1e-8, maxGradNorm: pretrain.max_grad_norm, gradientAccumulation: 1 },
-      seed: run.seed,
-      throwIfStopped: () => context.throwIfStopped(),
-      onStep: (p) => {
-        context.metric('loss', p.loss, { step: p.step, series: 'pretrain' });
-        context.progress(p.step + 1, pretrain.steps, { unit: 'step', label: 'pretrain' });
-        if ((p.step + 1) % 50 === 0) context.log(`step ${p.step + 1}/${pretrain.steps}: loss ${p.loss.toFixed(3)}`);
-      },
-      saveTo: run.out,
-    });
-    return { points, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    await engine.dispose();
-  }
+  const points = await runFineTuning({
+    engine,
+    schedule,
+    context: {
+      modules: allModuleIds(run.numLayers),
+      robust: [],
+      tensors: engine.tensorNames(),
+      tensorsOf: (m) => moduleTensorNames(m, { qkvBias: false }),
+      learningRate: pretrain.learning_rate,
+      weightDecay: pretrain.weight_decay,
+      totalSteps: pretrain.steps,
+    },
+    examples: run.examples,
+    batchSize: pretrain.batch_size,
+    settings: { beta1: 0.9, beta2: 0.98, epsilon: 1e-8, maxGradNorm: pretrain.max_grad_norm, gradientAccumulation: 1 },
+    seed: run.seed,
+    throwIfStopped: () => context.throwIfStopped(),
+    onStep: (p) => {
+      context.metric('loss', p.loss, { step: p.step, series: 'pretrain' });
+      context.progress(p.step + 1, pretrain.steps, { unit: 'step', label: 'pretrain' });
+      if ((p.step + 1) % 50 === 0) context.log(`step ${p.step + 1}/${pretrain.steps}: loss ${p.loss.toFixed(3)}`);
+    },
+    saveTo: run.out,
+  });
+  // Released once it has saved the model, not at the stage's end: the stage still copies the model's files.
+  await scope.release(engine);
+  return { points, seconds: (performance.now() - started) / 1000 };
 }

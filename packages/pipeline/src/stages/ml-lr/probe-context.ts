@@ -1,4 +1,4 @@
-import { allModuleIds, type InferenceEngine, type RobustnessContext, type StageContext, type TrainingEngine } from '@mllr/core';
+import { allModuleIds, type InferenceEngine, type ResourceScope, type RobustnessContext, type StageContext, type TrainingEngine } from '@mllr/core';
 import { restoreSecurityProbe } from '@mllr/proxies';
 import { classifierFromJson, type ProxyArtifact } from './artifacts.js';
 import type { RunResources } from './run-resources.js';
@@ -7,25 +7,13 @@ import type { RunResources } from './run-resources.js';
 export interface ProbeEngines {
   inference: InferenceEngine;
   training: TrainingEngine;
-  dispose(): Promise<void>;
 }
 
-/** Opens the base model on the stage's inference engine and on the training engine. */
-export async function openProbeEngines(resources: RunResources, stage: string): Promise<ProbeEngines> {
-  const training = await resources.openTraining();
-  try {
-    const inference = await resources.openInference(stage);
-    return {
-      inference,
-      training,
-      async dispose() {
-        await Promise.all([inference.dispose(), training.dispose()]);
-      },
-    };
-  } catch (error) {
-    await training.dispose();
-    throw error;
-  }
+/** Opens the base model on the stage's inference engine and on the training engine, both owned by `scope`. */
+export async function openProbeEngines(resources: RunResources, stage: string, scope: ResourceScope): Promise<ProbeEngines> {
+  const training = scope.own(await resources.openTraining());
+  const inference = scope.own(await resources.openInference(stage));
+  return { inference, training };
 }
 
 /** The robustness context of the base model: its engines, the frozen probe from proxy.json, benign IFT examples. */

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pluginLoader, type ModuleId, type PluginRef, type StageContext } from '@mllr/core';
+import { pluginLoader, resourceScope, type ModuleId, type PluginRef, type StageContext } from '@mllr/core';
 import { AccuracyEvaluator, HarmfulAsrEvaluator } from '@mllr/eval';
 import { runFineTuning } from '@mllr/schedules';
 import { EVAL_MAX_NEW_TOKENS } from '../../evaluation/evaluate-model.js';
@@ -44,40 +44,35 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
     const loader = pluginLoader(stage.container);
     const schedule = await loader.load('schedule', SINGLE_MODULE_SCHEDULE, 'validate');
     const examples = await resources.iftExamples();
-    const engine = await resources.openTraining();
-    let curve;
-    try {
-      const context = { ...scheduleContext(config, engine.architecture, engine.tensorNames(), [module]), totalSteps: steps };
-      curve = await runFineTuning({
-        engine,
-        schedule,
-        context,
-        examples,
-        batchSize: config.training.batch_size,
-        settings: optimizerSettings(config),
-        seed,
-        throwIfStopped: () => stage.throwIfStopped(),
-        onStep: (p) => stage.progress(p.step + 1, steps, { label: module }),
-        saveTo: modelDir,
-      });
-    } finally {
-      await engine.dispose();
-    }
+    // The job's scope owns the engines and disposes them when the job ends, however it ends.
+    const scope = resourceScope(stage.container);
+    const engine = scope.own(await resources.openTraining());
+    const context = { ...scheduleContext(config, engine.architecture, engine.tensorNames(), [module]), totalSteps: steps };
+    const curve = await runFineTuning({
+      engine,
+      schedule,
+      context,
+      examples,
+      batchSize: config.training.batch_size,
+      settings: optimizerSettings(config),
+      seed,
+      throwIfStopped: () => stage.throwIfStopped(),
+      onStep: (p) => stage.progress(p.step + 1, steps, { label: module }),
+      saveTo: modelDir,
+    });
+    await scope.release(engine);
 
     const judge = await loader.load('judge', config.judge, 'judge');
     const { eval: sets } = await resources.data();
     const tokenizer = await resources.modelTokenizer();
-    const inference = await resources.openInference('eval', modelDir);
-    try {
-      const common = { engine: inference, tokenizer, judge, seed: EVAL_SEED, maxNewTokens: EVAL_MAX_NEW_TOKENS, batchSize: EVAL_BATCH_SIZE, throwIfStopped: () => stage.throwIfStopped() };
-      const harmful = await new HarmfulAsrEvaluator().evaluate({ ...common, samples: sets.harmful });
-      const expertise = await new AccuracyEvaluator('expertise').evaluate({ ...common, samples: sets.expertise });
-      return { harmful_asr: harmful.value, expertise: expertise.value, loss: { first: curve[0]!.loss, last: curve.at(-1)!.loss } };
-    } finally {
-      await inference.dispose();
-      // Only the measurements are kept: one model per module and seed would fill the run folder for nothing.
-      await rm(modelDir, { recursive: true, force: true });
-    }
+    // Only the measurements are kept: one model per module and seed would fill the run folder for nothing. Owned
+    // before the engine, so it is removed after the engine is disposed.
+    scope.own({ dispose: () => rm(modelDir, { recursive: true, force: true }) });
+    const inference = scope.own(await resources.openInference('eval', modelDir));
+    const common = { engine: inference, tokenizer, judge, seed: EVAL_SEED, maxNewTokens: EVAL_MAX_NEW_TOKENS, batchSize: EVAL_BATCH_SIZE, throwIfStopped: () => stage.throwIfStopped() };
+    const harmful = await new HarmfulAsrEvaluator().evaluate({ ...common, samples: sets.harmful });
+    const expertise = await new AccuracyEvaluator('expertise').evaluate({ ...common, samples: sets.expertise });
+    return { harmful_asr: harmful.value, expertise: expertise.value, loss: { first: curve[0]!.loss, last: curve.at(-1)!.loss } };
   };
 }
 
