@@ -18,14 +18,23 @@ export interface Reference {
   cli_greedy: { prompt_ids: number[]; max_new_tokens: number; output_ids: number[] };
 }
 
+/** The folders under `dir` that have a reference.json, sorted (empty when `dir` is absent). */
+function foldersWithReference(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'reference.json'))).sort();
+}
+
+function readReferenceJson<T>(dir: string, name: string): T {
+  return JSON.parse(readFileSync(join(dir, name, 'reference.json'), 'utf8')) as T;
+}
+
 /** Fixture folder names (empty when the fixtures are absent). */
 export function fixtureNames(): string[] {
-  if (!existsSync(FIXTURES_DIR)) return [];
-  return readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'reference.json'))).sort();
+  return foldersWithReference(FIXTURES_DIR);
 }
 
 export function readReference(name: string): Reference {
-  return JSON.parse(readFileSync(join(FIXTURES_DIR, name, 'reference.json'), 'utf8')) as Reference;
+  return readReferenceJson<Reference>(FIXTURES_DIR, name);
 }
 
 /** PyTorch autograd's gradients on a fixture (tools/fixtures/make_gradients.py: gradients.json + gradients.safetensors). */
@@ -99,10 +108,9 @@ export interface OptimumReference {
 
 /** Optimum-convention fixture folder names (empty when absent). */
 export function optimumFixtureNames(): string[] {
-  if (!existsSync(OPTIMUM_FIXTURES_DIR)) return [];
-  return readdirSync(OPTIMUM_FIXTURES_DIR).filter((n) => existsSync(join(OPTIMUM_FIXTURES_DIR, n, 'reference.json'))).sort();
+  return foldersWithReference(OPTIMUM_FIXTURES_DIR);
 }
 
 export function readOptimumReference(name: string): OptimumReference {
-  return JSON.parse(readFileSync(join(OPTIMUM_FIXTURES_DIR, name, 'reference.json'), 'utf8')) as OptimumReference;
+  return readReferenceJson<OptimumReference>(OPTIMUM_FIXTURES_DIR, name);
 }
