@@ -12,13 +12,15 @@ export function itemOutcomesOf(text: string, metric: string): Map<number, ItemOu
     if (line.trim() === '') continue;
     const record = JSON.parse(line) as { metric?: unknown; index?: unknown; verdict?: Record<string, unknown> };
     if (record.metric !== metric || typeof record.index !== 'number' || !record.verdict) continue;
-    const outcome = outcomeOf(metric, record.verdict);
+    const outcome = itemOutcomeOf(metric, record.verdict);
     if (outcome) outcomes.set(record.index, outcome);
   }
   return outcomes;
 }
 
-function outcomeOf(metric: string, verdict: Record<string, unknown>): ItemOutcome | undefined {
+/** One judged item's outcome as `metric` counts it, from its verdict; undefined for a verdict this cannot count. */
+export function itemOutcomeOf(metric: string, judged: object): ItemOutcome | undefined {
+  const verdict = judged as Record<string, unknown>; // read field by field: a verdict from a file may be anything
   if (typeof verdict.tokens_correct === 'number' && typeof verdict.tokens_total === 'number') {
     return { numerator: verdict.tokens_correct, denominator: verdict.tokens_total };
   }

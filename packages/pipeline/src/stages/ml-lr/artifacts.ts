@@ -2,6 +2,7 @@ import type { LayerAccuracy } from '@mllr/proxies';
 import type { LogisticModel } from '@mllr/proxies';
 import type { LoraSettings, MetricValue, ModuleId, ModuleScore } from '@mllr/core';
 import type { HeadlineMetric } from '@mllr/eval';
+import type { ByFile } from '../../evaluation/eval-files.js';
 import type { GenerationsSummary } from '../../evaluation/generations-log.js';
 import type { HubRecord } from '../../models/resolve-model-dir.js';
 
@@ -79,6 +80,8 @@ export interface IftArtifact {
 
 /** One model's entry in eval.json: the four metrics, and what its generations file (`eval/<id>.jsonl`) holds. */
 export type EvalEntry = Partial<Record<HeadlineMetric, MetricValue>> & {
+  /** harmful_asr and over_refusal file by file, each where its set has several files (absent in older folders). */
+  by_file?: ByFile;
   generations?: GenerationsSummary;
   /** Hash of what the model's evaluation depends on, so a rerun (resume, extension) keeps it (absent under --force). */
   inputs?: string;

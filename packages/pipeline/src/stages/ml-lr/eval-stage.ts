@@ -1,4 +1,5 @@
 import { pluginLoader, resourceScope, type RunConfig, type Stage, type StageContext } from '@mllr/core';
+import { breakdownSpans } from '../../evaluation/eval-files.js';
 import { evaluateModel } from '../../evaluation/evaluate-model.js';
 import { loadEvaluators } from '../../evaluation/load-evaluators.js';
 import { hashValue } from '../../run/canonical-hash.js';
@@ -23,9 +24,10 @@ export function evalStage(resources: RunResources): Stage {
       const loader = pluginLoader(context.container);
       const judge = await loader.load('judge', context.config.judge, 'judge');
       const evaluators = await loadEvaluators(loader, context.config);
-      const { eval: evalSets } = await resources.data();
+      const { eval: evalSets, evalFiles } = await resources.data();
       await recordDataUse(context, resources, 'eval');
       const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
+      const files = breakdownSpans(evalFiles);
       // Each model's own inputs: how it is evaluated and which model it is (the base stage's hash, a run's inputs).
       const forced = context.resumeKey === undefined;
       const key = (model: string | undefined) => (forced || model === undefined ? undefined : hashValue({ evaluation: evaluationInputs(context.config), model }));
@@ -50,9 +52,14 @@ export function evalStage(resources: RunResources): Stage {
         }
         // One model's engine at a time: released before the next opens; on a failure the stage's scope disposes it.
         const engine = scope.own(await resources.openInference('eval', dir));
-        const evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, store: context.store, throwIfStopped: () => context.throwIfStopped() });
+        const evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, files, store: context.store, throwIfStopped: () => context.throwIfStopped() });
         await scope.release(engine);
-        results[id] = { ...evaluation.metrics, ...(evaluation.generations ? { generations: evaluation.generations } : {}), ...(inputs !== undefined ? { inputs } : {}) };
+        results[id] = {
+          ...evaluation.metrics,
+          ...(evaluation.byFile ? { by_file: evaluation.byFile } : {}),
+          ...(evaluation.generations ? { generations: evaluation.generations } : {}),
+          ...(inputs !== undefined ? { inputs } : {}),
+        };
         for (const [metric, value] of Object.entries(evaluation.metrics)) context.metric(metric, value.value, { series: id });
         context.log(`${id}: ${Object.entries(evaluation.metrics).map(([m, v]) => `${m} ${v.value.toFixed(3)}`).join(', ')}`);
       }

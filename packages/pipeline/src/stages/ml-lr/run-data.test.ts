@@ -85,6 +85,28 @@ describe('loadRunData', () => {
     expect(await loadRunData(config, setup(FILES).sources)).toEqual(data);
   });
 
+  it('records which items of each evaluation set come from which file, named as the config writes it', async () => {
+    const harmful = [
+      { path: 'harmful.csv', preset: 'advbench' },
+      { path: 'refusals.json', preset: 'safety-tuned-llamas' },
+      { path: join(FIXTURES, 'harmful.csv'), preset: 'advbench' }, // as --eval-harmful adds a file: absolute
+    ] as const;
+    const { config, sources } = setup({ ...FILES, data: { ...FILES.data, harmful_eval: [...harmful], usability_eval: [] } });
+    const data = await loadRunData(config, sources);
+    expect(data.evalFiles.harmful.map((f) => f.file)).toEqual(['harmful.csv', 'refusals.json', 'harmful.csv (2)']);
+    let start = 0;
+    for (const [i, span] of data.evalFiles.harmful.entries()) {
+      expect(span.items).toBeGreaterThan(0);
+      const items = data.eval.harmful.slice(start, start + span.items);
+      const file = join(FIXTURES, harmful[i]!.path.replace(FIXTURES, ''));
+      for (const item of items) expect(item.source?.startsWith(file), `${item.source} of ${span.file}`).toBe(true);
+      start += span.items;
+    }
+    expect(start).toBe(data.eval.harmful.length);
+    expect(data.evalFiles.benign).toEqual([{ file: 'benign.json', items: data.eval.benign.length }]);
+    expect(data.evalFiles.usability).toEqual([]); // the embedded world's set
+  });
+
   it('skips probe prompts that do not fit the model', async () => {
     const { config, sources } = setup(FILES);
     const data = await loadRunData(config, { ...sources, fitsProbe: (p) => !p.includes('steal') });

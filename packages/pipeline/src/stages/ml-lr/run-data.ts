@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MllrError, createRng, shuffled, type ChatSample, type DatasetSource, type EvalSample, type RunConfig } from '@mllr/core';
 import { normalizePrompt, splitSamples, type ReadSample, type World } from '@mllr/data';
+import { evalFileLabels, type EvalFileSpan } from '../../evaluation/eval-files.js';
 
 /**
  * Every prompt and example the ML-LR stages use, from one place: the embedded world's sets by default, and the
@@ -16,6 +17,8 @@ export interface RunDataSets {
   ift: ChatSample[];
   /** Evaluation sets by metric; no prompt here is in any training use of the run. */
   eval: { harmful: EvalSample[]; benign: EvalSample[]; usability: EvalSample[]; expertise: EvalSample[] };
+  /** Which items of each evaluation set come from which of its files, in order; empty for a set from the embedded world. */
+  evalFiles: Record<keyof RunDataSets['eval'], EvalFileSpan[]>;
 }
 
 /** What {@link loadRunData} reads with. */
@@ -129,13 +132,16 @@ export async function loadRunData(config: Pick<RunConfig, 'model' | 'data' | 'se
   for (const source of trainingSources(config)) for (const sample of await trainingOf(source)) trained.add(normalizePrompt(sample.prompt));
 
   const evalSets = {} as RunDataSets['eval'];
+  const evalFiles = {} as RunDataSets['evalFiles'];
   for (const [metric, key] of EVAL_SETS) {
     const list = data[key];
+    evalFiles[metric] = [];
     if (list.length === 0) {
       evalSets[metric] = sources.world().eval[metric];
       continue;
     }
     const items: EvalSample[] = [];
+    const labels = evalFileLabels(list.map((source) => source.path));
     for (const [i, source] of list.entries()) {
       const seen = new Set<string>();
       const eligible = (await read(source)).filter((s) => {
@@ -147,14 +153,16 @@ export async function loadRunData(config: Pick<RunConfig, 'model' | 'data' | 'se
       if (eligible.length === 0) {
         throw new MllrError('DATA_INVALID', `${source.path}: every prompt of this ${key} file is also in the run's training data, so nothing is left to evaluate`);
       }
-      for (const s of sampleInOrder(eligible, data.eval_size, seedFor(holdout.seed, `${key}:${i}`))) {
+      const chosen = sampleInOrder(eligible, data.eval_size, seedFor(holdout.seed, `${key}:${i}`));
+      for (const s of chosen) {
         const answer = s.answer ?? s.response;
         items.push({ prompt: s.prompt, ...(metric === 'usability' || metric === 'expertise') && answer !== undefined ? { answer } : {}, source: s.source });
       }
+      evalFiles[metric].push({ file: labels[i]!, items: chosen.length });
     }
     evalSets[metric] = items;
   }
-  return { probe, ift, eval: evalSets };
+  return { probe, ift, eval: evalSets, evalFiles };
 }
 
 /** The parts of `data` each stage's result depends on (for its hash), so adding an eval file reruns only `eval`. */
