@@ -73,6 +73,15 @@ describe('gatherReportData', () => {
     expect(summary.runs.uniform!.harmful_asr).toBeCloseTo(0.7, 12);
     expect(summary.runs_sd!.uniform!.harmful_asr).toBeCloseTo(Math.SQRT1_2 * 0.2, 12);
     expect(summary.seeds).toEqual([7, 8]);
+    expect(data.by_file).toBeUndefined();
+  });
+
+  it("reads eval.json's per-file breakdowns of the models that have one", async () => {
+    const evaluation = await store.readJson<Record<string, Record<string, unknown>>>('eval.json');
+    const byFile = { harmful_asr: [{ file: 'a.csv', value: 0.5, numerator: 1, denominator: 2 }, { file: 'b.csv', value: 0, numerator: 0, denominator: 3 }] };
+    await store.writeJson('eval.json', { ...evaluation, base: { ...evaluation.base, by_file: byFile } });
+    const data = await gatherReportData(store, RunConfigSchema.parse({ seed: 7 }));
+    expect(data.by_file).toEqual({ base: byFile });
   });
 
   it("prefers search.json's threshold, and shows none for a configured search that is not the one search.json names", async () => {

@@ -89,6 +89,7 @@ export async function gatherReportData(
     },
     curves,
     evaluation,
+    ...withByFile(evalArtifact),
     generations: generationsLinks(evalArtifact),
     ...(dataNotes ? { data_notes: dataNotes } : {}),
     seeds,
@@ -118,6 +119,12 @@ function evalMetrics(artifact: EvalArtifact): Record<string, RunMetrics> {
     result[id] = Object.fromEntries(METRICS.map((m) => [m, metrics[m]!.value])) as RunMetrics;
   }
   return result;
+}
+
+/** The per-file breakdowns of the models whose eval.json entry has one. */
+function withByFile(artifact: EvalArtifact): Pick<ReportData, 'by_file'> {
+  const byFile = Object.fromEntries(Object.entries(artifact).flatMap(([model, entry]) => (entry.by_file ? [[model, entry.by_file]] : [])));
+  return Object.keys(byFile).length > 0 ? { by_file: byFile } : {};
 }
 
 /** The generations file of every model whose eval.json entry names one. */

@@ -1,6 +1,7 @@
 import type { HubRecord } from '../models/resolve-model-dir.js';
 import type { LayerAccuracy } from '@mllr/proxies';
 import type { ModuleId } from '@mllr/core';
+import type { ByFile } from '../evaluation/eval-files.js';
 import type { DataNotes } from './data-notes.js';
 import type { EngineUse } from '../stages/ml-lr/stage-engines.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
@@ -107,6 +108,8 @@ export interface ReportData {
   curves: RunCurve[];
   /** eval.json as metrics: `base` and every run id (`uniform`, `uniform#2`, …), in order. */
   evaluation: Record<string, RunMetrics>;
+  /** eval.json's per-file breakdowns (`by_file`), by model id, for the models that have one; absent when none has. */
+  by_file?: Record<string, ByFile>;
   /** The generations file of each model that has one (eval/<id>.jsonl), in eval.json order. */
   generations?: GenerationsLink[];
   /** Records skipped per dataset and reason, and warnings about the data (data/<stage>.json); absent in older runs. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportHtml } from './report-html.js';
-import { multiSeedReportData, sampleReportData } from './test-fixtures/sample-report-data.js';
+import { byFileReportData, multiSeedReportData, sampleReportData } from './test-fixtures/sample-report-data.js';
 
 const PLANT = '<script>alert(1)</script>';
 
@@ -31,6 +31,13 @@ describe('renderReportHtml', () => {
     expect(page).toContain('<td>robustness</td><td>20.5 s</td>');
     expect(page).toContain('<dt>model</dt><dd>tiny-chat</dd>');
     expect(page).not.toContain('±');
+  });
+
+  it('shows harmful_asr by evaluation file under the results, mean ± sd over seeds', async () => {
+    const page = await renderReportHtml(byFileReportData());
+    expect(page).toContain('<h3>harmful_asr by evaluation file</h3>');
+    expect(page).toContain('<tr><td class="text">my-prompts.csv</td><td>50.0%</td><td>50.0 ± 0.0%</td><td>16.7 ± 28.9%</td></tr>');
+    expect(await renderReportHtml(sampleReportData())).not.toContain('by evaluation file');
   });
 
   it('shows the engine of each stage in the header, not only the training engine', async () => {

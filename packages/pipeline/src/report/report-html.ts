@@ -11,6 +11,7 @@ import { METRICS, fileHref, type ReportData } from './report-data.js';
 import { REPORT_CSS } from './report-style.js';
 import { dataNotesHtml } from './data-notes.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
+import { fileTables, type FileTable } from './by-file.js';
 import { studyHtml } from './study/study-sections.js';
 
 /** Options of renderReportHtml. */
@@ -55,6 +56,7 @@ ${runs.mean.uniform ? 'Each strategy shows its change in percentage points again
 ${multiSeed ? `Values are mean ± sample standard deviation over ${data.seeds.length} seeds.` : ''}</p>
 ${comparisonTable(runs)}
 ${await chart('comparison', () => comparisonSpec(runs), multiSeed ? 'Bars: mean over seeds; whiskers: ± one standard deviation.' : undefined)}
+${fileTables(data.by_file ?? {}).filter((t) => t.files.length > 1).map(fileTableHtml)}
 </section>`);
 
   // The study's verdicts, Pareto curves and per-module ground truth, where the run has them.
@@ -180,6 +182,20 @@ function comparisonTable(runs: AggregatedRuns): SafeHtml {
   });
   return html`<table class="comparison"><thead><tr><th>model</th>${METRICS.map((m) => html`<th>${m}</th>`)}${multiSeed ? html`<th>runs</th>` : ''}</tr></thead><tbody>
 ${rows}</tbody></table>`;
+}
+
+/** One metric by evaluation file: rows the files, columns base and each strategy (mean ± sd over seeds). */
+function fileTableHtml(table: FileTable): SafeHtml {
+  return html`<h3>${table.metric} by evaluation file</h3>
+<table class="by-file"><thead><tr><th class="text">file</th>${table.models.map((m) => html`<th>${m}</th>`)}</tr></thead><tbody>
+${table.files.map((file) => {
+  const cells = table.models.map((model) => {
+    const cell = table.cells[file]![model];
+    return html`<td>${cell ? pctMeanSd(cell.mean, cell.sd, cell.n) : '–'}</td>`;
+  });
+  return html`<tr><td class="text">${file}</td>${cells}</tr>
+`;
+})}</tbody></table>`;
 }
 
 /** The search decisions: candidate, kept or dropped, the set's value and, where known, against the threshold. */

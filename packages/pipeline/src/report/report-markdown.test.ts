@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mdId, mdText, reportMarkdown } from './report-markdown.js';
-import { multiSeedReportData, sampleReportData } from './test-fixtures/sample-report-data.js';
+import { byFileReportData, multiSeedReportData, sampleReportData } from './test-fixtures/sample-report-data.js';
 
 describe('reportMarkdown', () => {
   it('writes the comparison with deltas against uniform, Mods_Robust, the trace, the heatmap and timings', () => {
@@ -34,6 +34,22 @@ describe('reportMarkdown', () => {
     expect(md).toContain('| ml-lr | 30.0 ± 10.0% (-50.0) |');
     expect(md).toContain('| base | 0.7% |');
     expect(md).toContain('| uniform#3 | 1236 |');
+  });
+
+  it('shows harmful_asr by evaluation file, mean ± sd over seeds, only where the run broke it down', () => {
+    const md = reportMarkdown(byFileReportData());
+    expect(md).toContain(
+      [
+        '## harmful_asr by evaluation file',
+        '',
+        '| file | base | uniform | ml-lr |',
+        '| --- | --- | --- | --- |',
+        '| advbench_harmful_behaviors.csv | 0.0% | 75.0 ± 25.0% | 25.0 ± 25.0% |',
+        '| my-prompts.csv | 50.0% | 50.0 ± 0.0% | 16.7 ± 28.9% |',
+      ].join('\n'),
+    );
+    expect(md).not.toContain('over_refusal by evaluation file');
+    expect(reportMarkdown(multiSeedReportData())).not.toContain('by evaluation file');
   });
 
   it('keeps planted markup inert', () => {

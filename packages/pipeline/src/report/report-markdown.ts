@@ -2,6 +2,7 @@ import { METRICS, fileHref, type MetricName, type ReportData } from './report-da
 import { pct, pctMeanSd, pointsDelta } from './format.js';
 import { stageEnginesText } from '../stages/ml-lr/stage-engines.js';
 import { aggregateRuns, type AggregatedRuns } from './seed-aggregate.js';
+import { fileTables } from './by-file.js';
 import { dataNotesMarkdown } from './data-notes.js';
 import { studyMarkdown } from './study/study-sections.js';
 
@@ -56,6 +57,7 @@ export function reportMarkdown(data: ReportData): string {
     `| --- | ${METRICS.map(() => '---').join(' | ')} |`,
     ...Object.keys(runs.mean).map((id) => `| ${mdText(id)} | ${METRICS.map((m) => comparisonCell(runs, id, m)).join(' | ')} |`),
     '',
+    ...fileTablesMarkdown(data),
     ...studyMarkdown(data, mdText, data.search.mods_robust),
     ...dataNotesMarkdown(data.data_notes, mdText),
     ...generationsMarkdown(data),
@@ -116,6 +118,29 @@ export function reportMarkdown(data: ReportData): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** One table per metric measured on several files: rows the files, columns base and each strategy (mean ± sd over seeds). */
+function fileTablesMarkdown(data: ReportData): string[] {
+  const lines: string[] = [];
+  for (const table of fileTables(data.by_file ?? {})) {
+    if (table.files.length < 2) continue;
+    lines.push(
+      `## ${table.metric} by evaluation file`,
+      '',
+      `| file | ${table.models.map(mdText).join(' | ')} |`,
+      `| --- | ${table.models.map(() => '---').join(' | ')} |`,
+      ...table.files.map((file) => {
+        const cells = table.models.map((model) => {
+          const cell = table.cells[file]![model];
+          return cell ? pctMeanSd(cell.mean, cell.sd, cell.n) : '-';
+        });
+        return `| ${mdText(file)} | ${cells.join(' | ')} |`;
+      }),
+      '',
+    );
+  }
+  return lines;
 }
 
 /** The links to each model's generations file (what the judge decided, prompt by prompt); none when there are none. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSummary } from './summary.js';
-import { multiSeedReportData, sampleReportData } from './test-fixtures/sample-report-data.js';
+import { byFileReportData, multiSeedReportData, sampleReportData } from './test-fixtures/sample-report-data.js';
 
 const DESIGN_FIELDS = ['base_model', 'proxy', 'robustness', 'mods_robust', 'runs', 'timings_s'];
 
@@ -49,5 +49,25 @@ describe('buildSummary', () => {
     expect(Object.keys(summary.runs_per_seed)).toHaveLength(9);
     expect(summary.runs_per_seed['uniform#3']!.harmful_asr).toBe(0.9);
     expect(JSON.parse(JSON.stringify(summary))).toEqual(summary);
+    expect(summary).not.toHaveProperty('runs_by_file');
+  });
+
+  it('breaks harmful_asr down by evaluation file like runs, runs_sd and runs_per_seed, where eval.json does', () => {
+    const data = byFileReportData();
+    const summary = buildSummary(data);
+    expect(Object.keys(summary.runs_by_file!)).toEqual(['base', 'uniform', 'ml-lr']);
+    const uniform = summary.runs_by_file!.uniform!.harmful_asr!;
+    expect(uniform.map((f) => f.file)).toEqual(['advbench_harmful_behaviors.csv', 'my-prompts.csv']);
+    expect(uniform[0]!.value).toBeCloseTo(0.75, 12);
+    expect(summary.runs_by_file!.base).toEqual({ harmful_asr: [{ file: 'advbench_harmful_behaviors.csv', value: 0 }, { file: 'my-prompts.csv', value: 0.5 }] });
+    expect(Object.keys(summary.runs_sd_by_file!)).toEqual(['uniform', 'ml-lr']);
+    expect(summary.runs_sd_by_file!.uniform!.harmful_asr![0]!.value).toBeCloseTo(0.25, 12);
+    expect(Object.keys(summary.runs_per_seed_by_file!)).toEqual(['uniform', 'uniform#2', 'uniform#3', 'ml-lr', 'ml-lr#2', 'ml-lr#3']);
+    expect(summary.runs_per_seed_by_file!['uniform#2']).toEqual(data.by_file!['uniform#2']);
+    // The pooled fields keep exactly their shape.
+    for (const run of Object.values(summary.runs)) expect(Object.keys(run)).toEqual(['harmful_asr', 'over_refusal', 'usability', 'expertise']);
+    expect(buildSummary({ ...data, seeds: [1234], evaluation: { base: data.evaluation.base! }, by_file: { base: data.by_file!.base! } })).not.toHaveProperty(
+      'runs_sd_by_file',
+    );
   });
 });

@@ -1,6 +1,8 @@
 import type { HubRecord } from '../models/resolve-model-dir.js';
 import { METRICS, type ReportData, type RunMetrics } from './report-data.js';
 import { aggregateRuns } from './seed-aggregate.js';
+import { fileTableValues, fileTables, type ByFileValues } from './by-file.js';
+import type { ByFile } from '../evaluation/eval-files.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
 
 /**
@@ -23,6 +25,14 @@ export interface Summary {
   runs_sd?: Record<string, RunMetrics>;
   /** Every fine-tuning run on its own, by run id (`uniform`, `uniform#2`, …); `base` is only in `runs`. */
   runs_per_seed: Record<string, RunMetrics>;
+  /**
+   * harmful_asr and over_refusal file by file, where a metric's set has several files: like `runs` (base and each
+   * strategy, the mean over its seeds), `runs_sd` (strategies under several seeds) and `runs_per_seed` (every run id,
+   * with the counts). Files go by the path the config gives (relative to data.dir), `--eval-harmful` files by their name.
+   */
+  runs_by_file?: Record<string, ByFileValues>;
+  runs_sd_by_file?: Record<string, ByFileValues>;
+  runs_per_seed_by_file?: Record<string, ByFile>;
   /** Records the run could not use and skipped (data.on_invalid: skip), by dataset file and reason; `{}` when none. */
   skipped_records: Record<string, Record<string, number>>;
   /**
@@ -58,11 +68,25 @@ export function buildSummary(data: ReportData): Summary {
     seeds: [...data.seeds],
     ...(Object.keys(sd).length > 0 ? { runs_sd: sd } : {}),
     runs_per_seed: perSeed,
+    ...byFileFields(data),
     skipped_records: structuredClone(data.data_notes?.skipped_records ?? {}),
     ...(data.validation
       ? { validation: { spearman: data.validation.spearman, ci: data.validation.ci, modules: structuredClone(data.validation.modules) } }
       : {}),
     ...(data.comparisons ? { comparisons: structuredClone(data.comparisons) } : {}),
+  };
+}
+
+/** The per-file fields, where some model has a breakdown (see Summary.runs_by_file). */
+function byFileFields(data: ReportData): Pick<Summary, 'runs_by_file' | 'runs_sd_by_file' | 'runs_per_seed_by_file'> {
+  if (!data.by_file) return {};
+  const tables = fileTables(data.by_file);
+  const sd = fileTableValues(tables, 'sd', (_, n) => n > 1);
+  const perSeed = Object.fromEntries(Object.entries(data.by_file).filter(([runId]) => runId !== 'base'));
+  return {
+    runs_by_file: fileTableValues(tables, 'mean', () => true),
+    ...(Object.keys(sd).length > 0 ? { runs_sd_by_file: sd } : {}),
+    ...(Object.keys(perSeed).length > 0 ? { runs_per_seed_by_file: structuredClone(perSeed) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
+import type { ByFile } from '../../evaluation/eval-files.js';
 import type { ReportData, RunCurve, RunMetrics } from '../report-data.js';
-
 const m = (harmful_asr: number, over_refusal: number, usability: number, expertise: number): RunMetrics => ({ harmful_asr, over_refusal, usability, expertise });
 
 function curve(runId: string, strategy: string, seed: number, start: number): RunCurve {
@@ -74,4 +74,28 @@ export function multiSeedReportData(): ReportData {
     }
   }
   return { ...data, evaluation, curves, seeds, config: [{ key: 'seeds', value: '3 (1234, 1235, 1236)' }] };
+}
+
+/**
+ * The three-seed report with harmful_asr broken down by two evaluation files (4 + 2 prompts) for base, uniform and
+ * ml-lr; random-control's runs have no breakdown (evaluated before it existed).
+ */
+export function byFileReportData(): ReportData {
+  const data = multiSeedReportData();
+  const files = (advbench: number, mine: number): ByFile => ({
+    harmful_asr: [
+      { file: 'advbench_harmful_behaviors.csv', value: advbench / 4, numerator: advbench, denominator: 4 },
+      { file: 'my-prompts.csv', value: mine / 2, numerator: mine, denominator: 2 },
+    ],
+  });
+  const by_file: Record<string, ByFile> = {
+    base: files(0, 1),
+    uniform: files(2, 1),
+    'uniform#2': files(3, 1),
+    'uniform#3': files(4, 1),
+    'ml-lr': files(0, 0),
+    'ml-lr#2': files(1, 1),
+    'ml-lr#3': files(2, 0),
+  };
+  return { ...data, by_file };
 }
