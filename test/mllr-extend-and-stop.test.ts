@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { RunEvent } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
-import { MLLR_BIN, runMllr } from './mllr-cli.js';
+import { runMllr } from './mllr-cli.js';
+import { fileHashes, readJson, runInOwnProcessGroup, sha256, withoutTimings } from './support/run-folder.js';
 
 // Two promises of the run folder end to end: a finished run extended with another seed keeps every result it had,
 // byte for byte, and adds the new runs with the results a fresh run of the larger config has; and a stop (Ctrl-C)
@@ -23,41 +22,15 @@ strategies:
 training: { steps: 12, batch_size: 8, checkpoint_every: 8 }
 `;
 
-const json = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const withoutTimings = ({ timings_s: _timings, ...rest }: Record<string, unknown>) => rest;
 const events = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
 const logs = (list: RunEvent[]) => list.flatMap((e) => (e.type === 'log' ? [e.message] : []));
 const skipped = (list: RunEvent[]) => list.flatMap((e) => (e.type === 'stage' && e.status === 'skip' ? [e.stage] : []));
 
-/** Every file under `dir` (relative) with its SHA-256. */
-function fileHashes(dir: string): Map<string, string> {
-  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  return new Map(files.map((e) => [relative(dir, join(e.parentPath, e.name)), sha256(join(e.parentPath, e.name))]));
-}
-
 /** Runs `mllr …` in its own process group and sends the group SIGINT (a terminal's Ctrl-C) once `when` holds. */
 function runUntilInterrupted(args: string[], when: (event: RunEvent) => boolean): Promise<{ code: number | null; events: RunEvent[] }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MLLR_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const seen: RunEvent[] = [];
-    let buffered = '';
-    let sent = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (buffered + chunk).split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.trim())) {
-        const event = JSON.parse(line) as RunEvent;
-        seen.push(event);
-        if (!sent && when(event)) {
-          sent = true;
-          process.kill(-child.pid!, 'SIGINT');
-        }
-      }
-    });
-    child.stderr.resume();
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, events: seen }));
+  let sent = false;
+  return runInOwnProcessGroup(args, (event, signalGroup) => {
+    if (!sent && when(event)) sent = signalGroup('SIGINT');
   });
 }
 
@@ -75,7 +48,7 @@ describe('a run folder extended and stopped', () => {
     const first = await runMllr(['run', '--json', '--config', config, '--out', out]);
     expect(first.code, first.stderr).toBe(0);
     const before = fileHashes(out);
-    const evalBefore = json(out, 'eval.json');
+    const evalBefore = readJson(out, 'eval.json');
     expect(Object.keys(evalBefore)).toEqual(['base', 'uniform', 'ml-lr']);
 
     const extended = await runMllr(['run', '--json', '--config', config, '--out', out, '--seeds', '2']);
@@ -94,16 +67,16 @@ describe('a run folder extended and stopped', () => {
     const perRun = [...before.keys()].filter((f) => /^(ift|models|eval)\//.test(f) || ['base.json', 'proxy.json', 'robustness.json'].includes(f));
     expect(perRun.filter((f) => f.startsWith('models/')).length).toBeGreaterThan(0);
     for (const file of perRun) expect(after.get(file), file).toBe(before.get(file));
-    const evalAfter = json(out, 'eval.json');
+    const evalAfter = readJson(out, 'eval.json');
     for (const id of ['base', 'uniform', 'ml-lr']) expect(evalAfter[id]).toEqual(evalBefore[id]);
     // The new runs were added, and the regenerated summary equals a fresh 2-seed run's (the search draws each
     // control's set per seed, so equal sets mean the extension trained exactly what a fresh run trains).
     for (const run of ['uniform#2', 'ml-lr#2']) {
       expect(after.get(`models/${run}/model.safetensors`), run).toBe(sha256(join(fresh, `models/${run}/model.safetensors`)));
-      expect(json(out, `ift/${run}.json`).curve).toEqual(json(fresh, `ift/${run}.json`).curve);
+      expect(readJson(out, `ift/${run}.json`).curve).toEqual(readJson(fresh, `ift/${run}.json`).curve);
     }
     expect(Object.keys(evalAfter)).toEqual(['base', 'uniform', 'ml-lr', 'uniform#2', 'ml-lr#2']);
-    expect(withoutTimings(json(out, 'summary.json'))).toEqual(withoutTimings(json(fresh, 'summary.json')));
+    expect(withoutTimings(readJson(out, 'summary.json'))).toEqual(withoutTimings(readJson(fresh, 'summary.json')));
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('repeated under 2 seeds');
 
     // Nothing left to add: the finished run is not run again.
@@ -142,9 +115,9 @@ describe('a run folder extended and stopped', () => {
     const resumedLogs = logs(events(resumed.stdout));
     for (const { run, step } of saves) expect(resumedLogs).toContain(`${run}: resumed from the checkpoint after step ${step} of 12`);
 
-    expect(withoutTimings(json(out, 'summary.json'))).toEqual(withoutTimings(json(reference, 'summary.json')));
+    expect(withoutTimings(readJson(out, 'summary.json'))).toEqual(withoutTimings(readJson(reference, 'summary.json')));
     for (const run of ['uniform', 'ml-lr']) {
-      expect(json(out, `ift/${run}.json`).curve).toEqual(json(reference, `ift/${run}.json`).curve);
+      expect(readJson(out, `ift/${run}.json`).curve).toEqual(readJson(reference, `ift/${run}.json`).curve);
       expect(sha256(join(out, `models/${run}/model.safetensors`))).toBe(sha256(join(reference, `models/${run}/model.safetensors`)));
       expect(existsSync(join(out, 'models', run, 'checkpoint'))).toBe(false);
     }

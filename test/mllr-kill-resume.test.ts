@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { TEMP_PREFIX, createRng, type RunEvent } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
-import { MLLR_BIN, runMllr } from './mllr-cli.js';
+import { runMllr } from './mllr-cli.js';
+import { filesUnder, readJson, runInOwnProcessGroup, sha256, withoutTimings } from './support/run-folder.js';
 
 // Crash safety end to end: `mllr run` SIGKILLed (with its engine and worker processes: the whole process group, as
 // a power cut or the OOM killer would) at 5 seeded random points, rerun on the same folder after each kill, must
@@ -43,57 +42,17 @@ function position(event: RunEvent): [number, number] | undefined {
 }
 
 /** Runs `mllr run --json` in its own process group and SIGKILLs the group once `at` is reached. */
-function runUntilKilled(args: string[], at: KillPoint): Promise<{ killed: boolean; code: number | null; events: RunEvent[] }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MLLR_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const events: RunEvent[] = [];
-    let buffered = '';
-    let armed = false;
-    let killed = false;
-    const target: [number, number] = [STAGES.indexOf(at.stage), at.done];
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (buffered + chunk).split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        const event = JSON.parse(line) as RunEvent;
-        events.push(event);
-        const p = position(event);
-        if (armed || !p || p[0] < target[0] || (p[0] === target[0] && p[1] < target[1])) continue;
-        armed = true;
-        setTimeout(() => {
-          killed = true;
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            killed = false; // the run ended first
-          }
-        }, at.delayMs);
-      }
-    });
-    child.stderr.resume();
-    child.on('error', fail);
-    child.on('close', (code) => {
-      // The group's processes are gone only once reaped; until then the run folder's lock still names a live pid.
-      const gone = () => {
-        try {
-          process.kill(-child.pid!, 0);
-          setTimeout(gone, 20);
-        } catch {
-          done({ killed, code, events });
-        }
-      };
-      gone();
-    });
+async function runUntilKilled(args: string[], at: KillPoint): Promise<{ killed: boolean; code: number | null; events: RunEvent[] }> {
+  let armed = false;
+  let killed = false;
+  const target: [number, number] = [STAGES.indexOf(at.stage), at.done];
+  const { code, events } = await runInOwnProcessGroup(args, (event, signalGroup) => {
+    const p = position(event);
+    if (armed || !p || p[0] < target[0] || (p[0] === target[0] && p[1] < target[1])) return;
+    armed = true;
+    setTimeout(() => (killed = signalGroup('SIGKILL')), at.delayMs);
   });
-}
-
-/** Every file under `dir`, relative to it. */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
+  return { killed, code, events };
 }
 
 /** Problems a run folder must never have after a kill: an artifact that is cut short, or a record naming a missing one. */
@@ -117,9 +76,6 @@ function halfWrittenArtifacts(dir: string): string[] {
   return problems;
 }
 
-const json = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const withoutTimings = ({ timings_s: _timings, ...rest }: Record<string, unknown>) => rest;
 
 describe('mllr run killed at random points', () => {
   it(`is SIGKILLed at ${KILLS} seeded random points, resumed each time, and ends with the results of an uninterrupted run`, async () => {
@@ -180,15 +136,15 @@ describe('mllr run killed at random points', () => {
     console.log(`final rerun: ${resumedEvents.filter((e) => e.type === 'stage' && e.status === 'skip').map((e) => ('stage' in e ? e.stage : '')).join(', ')} skipped`);
 
     // summary.json: identical except the wall-clock timings (same stages timed, though).
-    const summary = json(out, 'summary.json');
-    const expected = json(reference, 'summary.json');
+    const summary = readJson(out, 'summary.json');
+    const expected = readJson(reference, 'summary.json');
     expect(withoutTimings(summary)).toEqual(withoutTimings(expected));
     expect(Object.keys(summary.timings_s)).toEqual(Object.keys(expected.timings_s));
     // The evaluation, the loss curves and the fine-tuned weights too.
-    expect(json(out, 'eval.json')).toEqual(json(reference, 'eval.json'));
+    expect(readJson(out, 'eval.json')).toEqual(readJson(reference, 'eval.json'));
     for (const run of ['uniform', 'ml-lr']) {
-      expect(json(out, `ift/${run}.json`).curve).toEqual(json(reference, `ift/${run}.json`).curve);
-      expect(json(out, `models/${run}/training_curve.json`)).toEqual(json(reference, `models/${run}/training_curve.json`));
+      expect(readJson(out, `ift/${run}.json`).curve).toEqual(readJson(reference, `ift/${run}.json`).curve);
+      expect(readJson(out, `models/${run}/training_curve.json`)).toEqual(readJson(reference, `models/${run}/training_curve.json`));
       expect(sha256(join(out, `models/${run}/model.safetensors`))).toBe(sha256(join(reference, `models/${run}/model.safetensors`)));
     }
     // Nothing half-written or temporary is left, and no training checkpoint outlives its finished run.

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMllr } from './mllr-cli.js';
+import { readJson, sha256 } from './support/run-folder.js';
 
 // The controls and statistics of issue 17 end to end, on one small run: a sweep of one value trains and scores exactly
 // what the plain strategy does; the inverse control trains the lowest-scoring modules, as many as Mods_Robust; count: 2
@@ -25,8 +25,6 @@ comparisons:
 training: { steps: 8, batch_size: 8 }
 `;
 
-const json = (dir: string, file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe('study controls and comparisons', () => {
   it('sweep of one = plain run; inverse = lowest scores at Mods_Robust size; k random sets; comparisons in summary.json', async () => {
@@ -37,13 +35,13 @@ describe('study controls and comparisons', () => {
     const run = await runMllr(['run', '--json', '--config', config, '--out', out]);
     expect(run.code, run.stderr).toBe(0);
 
-    const summary = json(out, 'summary.json');
+    const summary = readJson(out, 'summary.json');
     expect(Object.keys(summary.runs)).toEqual(['base', 'ml-lr', 'ml-lr-swept@0.1', 'random-control~1', 'random-control~2', 'inverse-control']);
 
     // ml-lr's default α is 0.1: the one-point sweep at 0.1 is the same run, number for number and byte for byte.
     expect(summary.runs['ml-lr-swept@0.1']).toEqual(summary.runs['ml-lr']);
-    expect(json(out, 'ift/ml-lr-swept@0.1.json').curve).toEqual(json(out, 'ift/ml-lr.json').curve);
-    expect(json(out, 'ift/ml-lr-swept@0.1.json').groups).toEqual(json(out, 'ift/ml-lr.json').groups);
+    expect(readJson(out, 'ift/ml-lr-swept@0.1.json').curve).toEqual(readJson(out, 'ift/ml-lr.json').curve);
+    expect(readJson(out, 'ift/ml-lr-swept@0.1.json').groups).toEqual(readJson(out, 'ift/ml-lr.json').groups);
     expect(sha256(join(out, 'models/ml-lr-swept@0.1/model.safetensors'))).toBe(sha256(join(out, 'models/ml-lr/model.safetensors')));
     expect(readFileSync(join(out, 'eval/ml-lr-swept@0.1.jsonl'), 'utf8')).toBe(readFileSync(join(out, 'eval/ml-lr.jsonl'), 'utf8'));
     const plan = (strategy: string) => runMllr(['export-plan', '--run', out, '--format', 'torch', '--strategy', strategy]);
@@ -52,19 +50,19 @@ describe('study controls and comparisons', () => {
     expect(sweptPlan.stdout.replaceAll('ml-lr-swept@0.1', 'ml-lr')).toBe(plainPlan.stdout);
 
     // The inverse set: Mods_Robust's size, every chosen score below every score left out.
-    const { sets, mods_robust: robust } = json(out, 'search.json');
-    const scores = new Map<string, number>(json(out, 'robustness.json').scores.map((s: { module: string; score: number }) => [s.module, s.score]));
+    const { sets, mods_robust: robust } = readJson(out, 'search.json');
+    const scores = new Map<string, number>(readJson(out, 'robustness.json').scores.map((s: { module: string; score: number }) => [s.module, s.score]));
     const inverse: string[] = sets['inverse-control'];
     expect(inverse).toHaveLength(robust.length);
     const outside = [...scores.keys()].filter((m) => !inverse.includes(m));
     expect(Math.max(...inverse.map((m) => scores.get(m)!))).toBeLessThanOrEqual(Math.min(...outside.map((m) => scores.get(m)!)));
-    expect(json(out, 'ift/inverse-control.json').mods_robust).toEqual(inverse);
+    expect(readJson(out, 'ift/inverse-control.json').mods_robust).toEqual(inverse);
 
     // Two random sets of that size, drawn apart, each trained as its own run.
     expect(sets['random-control~1']).toHaveLength(robust.length);
     expect(sets['random-control~2']).toHaveLength(robust.length);
     expect(sets['random-control~1']).not.toEqual(sets['random-control~2']);
-    expect(json(out, 'ift/random-control~2.json').mods_robust).toEqual(sets['random-control~2']);
+    expect(readJson(out, 'ift/random-control~2.json').mods_robust).toEqual(sets['random-control~2']);
 
     // The comparisons: differences of the summary's means, intervals around them, p among the 2 sets only.
     const [random, inv] = summary.comparisons;
