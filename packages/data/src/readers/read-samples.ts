@@ -38,6 +38,8 @@ async function* streamSamples(
   await checkDataFile(file);
   let count = 0;
   let skipped = 0;
+  // The first skip's message, so a file whose every record is skipped says why (usually a field it lacks).
+  let firstSkip: string | undefined;
   try {
     for await (const record of records(file)) {
       let sample: ReadSample;
@@ -46,6 +48,7 @@ async function* streamSamples(
       } catch (error) {
         if (!(error instanceof InvalidRecordError) || !options.onInvalid) throw error;
         options.onInvalid({ where: error.where, reason: error.reason, message: error.message });
+        firstSkip ??= error.message;
         skipped++;
         continue;
       }
@@ -57,5 +60,7 @@ async function* streamSamples(
     if (error instanceof MllrError) throw error;
     throw dataError(file, `cannot be read (${errorMessage(error)})`, error);
   }
-  if (count === 0) throw dataError(file, skipped === 0 ? 'contains no records' : `contains no usable records (all ${skipped} were skipped)`);
+  if (count === 0) {
+    throw dataError(file, skipped === 0 ? 'contains no records' : `contains no usable records (all ${skipped} were skipped; the first: ${firstSkip})`);
+  }
 }
