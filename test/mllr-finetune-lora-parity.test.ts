@@ -5,15 +5,7 @@ import { loraTensorNames, allModuleIds, type LoraSettings } from '@mllr/core';
 import { loadCheckpoint, mergeLora, readPeftAdapter } from '@mllr/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureDir, sameBits } from './support/fixture-references.js';
-import {
-  finetuneReferenceFixtures,
-  readFinetuneReference,
-  referenceSettingsFlags,
-  runFinetuneJson,
-  stepErrors,
-  type FinetuneReferenceSettings,
-  type FinetuneReferenceStep,
-} from './support/finetune-run.js';
+import { finetuneReferenceFixtures, readFinetuneReference, referenceSettingsFlags, runFinetuneJson, stepErrors, type FinetuneReference } from './support/finetune-run.js';
 
 /**
  * `mllr finetune --adapter-init lora-init --lora-r R --no-shuffle` against the same 10 steps of a hand-written LoRA in
@@ -24,12 +16,9 @@ import {
 const LOSS_TOLERANCE = 1e-4;
 const GRAD_NORM_TOLERANCE = 1e-4;
 
-interface LoraReference {
-  data: string;
+interface LoraReference extends FinetuneReference {
   adapter_init: string;
   lora: { r: number; alpha: number; targets: LoraSettings['targets']; rslora: boolean };
-  settings: FinetuneReferenceSettings;
-  steps: FinetuneReferenceStep[];
 }
 
 const fixtures = finetuneReferenceFixtures('finetune-lora-reference.json');

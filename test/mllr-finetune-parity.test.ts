@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureDir } from './support/fixture-references.js';
-import {
-  finetuneReferenceFixtures,
-  readFinetuneReference,
-  referenceSettingsFlags,
-  runFinetuneJson,
-  stepErrors,
-  type FinetuneReferenceSettings,
-  type FinetuneReferenceStep,
-} from './support/finetune-run.js';
+import { finetuneReferenceFixtures, readFinetuneReference, referenceSettingsFlags, runFinetuneJson, stepErrors } from './support/finetune-run.js';
 
 /**
  * `mllr finetune --no-shuffle` against the same 20 steps in PyTorch (tools/fixtures/make_finetune_reference.py):
@@ -24,16 +16,10 @@ const LOSS_TOLERANCE = 1e-4;
 /** Largest difference of a step's gradient norm (before clipping), relative to PyTorch's. */
 const GRAD_NORM_TOLERANCE = 1e-4;
 
-interface Reference {
-  data: string;
-  settings: FinetuneReferenceSettings;
-  steps: FinetuneReferenceStep[];
-}
-
 const fixtures = finetuneReferenceFixtures('finetune-reference.json');
 
-function reference(name: string): Reference {
-  return readFinetuneReference<Reference>(name, 'finetune-reference.json');
+function reference(name: string) {
+  return readFinetuneReference(name, 'finetune-reference.json');
 }
 
 describe('mllr finetune --no-shuffle against PyTorch', () => {

@@ -50,13 +50,20 @@ export interface FinetuneReferenceStep {
   tokens: number;
 }
 
+/** A fine-tuning reference file: the records' file, the settings and PyTorch's steps (the LoRA one has more). */
+export interface FinetuneReference {
+  data: string;
+  settings: FinetuneReferenceSettings;
+  steps: FinetuneReferenceStep[];
+}
+
 /** The fixture checkpoints that have the given reference file, sorted (empty when the fixtures are absent). */
 export function finetuneReferenceFixtures(file: string): string[] {
   return referenceFolders(FIXTURES_DIR).filter((name) => existsSync(join(FIXTURES_DIR, name, file)));
 }
 
 /** A fixture's reference file, parsed. */
-export function readFinetuneReference<T>(name: string, file: string): T {
+export function readFinetuneReference<T extends FinetuneReference = FinetuneReference>(name: string, file: string): T {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name, file), 'utf8')) as T;
 }
 
