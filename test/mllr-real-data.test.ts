@@ -103,6 +103,16 @@ describe.skipIf(!HAVE_DATA)('mllr run --config examples/real-data.yaml (tiny set
     const evaluation = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     expect(evaluation.base.harmful_asr.denominator).toBe(9);
     expect(evaluation.base.over_refusal.denominator).toBe(6);
+    // harmful_asr file by file: each harmful_eval file of the config as it names it, then the --eval-harmful file by its
+    // name; together exactly the pooled metric. summary.json and report.md carry the same breakdown.
+    const harmfulFiles = (parse(readFileSync(config, 'utf8')) as { data: { harmful_eval: Array<{ path: string }> } }).data.harmful_eval.map((s) => s.path);
+    const byFile = evaluation.base.by_file.harmful_asr as Array<{ file: string; numerator: number; denominator: number }>;
+    expect(byFile.map((f) => f.file)).toEqual([...harmfulFiles, 'my-prompts.csv']);
+    expect(byFile.at(-1)!.denominator).toBe(3);
+    expect(byFile.reduce((sum, f) => sum + f.denominator, 0)).toBe(evaluation.base.harmful_asr.denominator);
+    expect(byFile.reduce((sum, f) => sum + f.numerator, 0)).toBe(evaluation.base.harmful_asr.numerator);
+    expect(summary.runs_by_file['ml-lr'].harmful_asr.map((f: { file: string }) => f.file)).toEqual(byFile.map((f) => f.file));
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## harmful_asr by evaluation file\n\n| file | base | uniform | ml-lr |');
 
     const again = await runMllr(['run', '--headless', '--config', config, '--out', out]);
     expect(again.code).toBe(2);
