@@ -12,6 +12,7 @@ import { withEvalHarmful } from '../run/execute-run.js';
 import { FsRunStore } from '../run/fs-run-store.js';
 import { RunEventSink } from '../run/run-event-sink.js';
 import { RunResources } from '../stages/ml-lr/run-resources.js';
+import { breakdownSpans, type ByFile } from './eval-files.js';
 import { evaluateModel } from './evaluate-model.js';
 import { loadEvaluators } from './load-evaluators.js';
 import type { GenerationsSummary } from './generations-log.js';
@@ -52,6 +53,8 @@ export interface EvalReport {
   counts: Partial<Record<HeadlineMetric, MetricCounts>>;
   /** The inference engine and device it ran on. */
   engine: { name: string; device: string };
+  /** harmful_asr and over_refusal file by file, where the set has several files (eval.json only; not in `--json`). */
+  by_file?: ByFile;
   /** What the generations file holds, when `outDir` was given. */
   generations?: GenerationsSummary;
 }
@@ -92,7 +95,7 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
 
   const judge = await composer.load('judge', config.judge, 'judge');
   const evaluators = await loadEvaluators(composer, config);
-  const { eval: evalSets } = await resources.data();
+  const { eval: evalSets, evalFiles } = await resources.data();
   const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
   const tokenizer = await resources.modelTokenizer();
   const engine = await resources.openInference('eval', modelDir);
@@ -113,6 +116,7 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
       engine,
       tokenizer,
       judge,
+      files: breakdownSpans(evalFiles),
       ...(store ? { store } : {}),
       onProgress: (metric, done, total) => {
         if (done === total) log(`${metric}: ${total} judged`);
@@ -128,6 +132,7 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
     metrics: mapMetrics(metrics, (v) => v.value),
     counts: mapMetrics(metrics, (v) => ({ numerator: v.numerator, denominator: v.denominator, truncated: v.truncated ?? 0 })),
     engine: engineInfo,
+    ...(evaluation.byFile ? { by_file: evaluation.byFile } : {}),
     ...(evaluation.generations ? { generations: evaluation.generations } : {}),
   };
   if (store) await store.writeJson('eval.json', { ...report, config: loaded.file });
