@@ -5,7 +5,7 @@ import { loraTensorNames, allModuleIds, type LoraSettings } from '@mllr/core';
 import { loadCheckpoint, mergeLora, readPeftAdapter } from '@mllr/model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fixtureDir, sameBits } from './support/fixture-references.js';
-import { finetuneReferenceFixtures, readFinetuneReference, referenceSettingsFlags, runFinetuneJson, stepErrors, type FinetuneReference } from './support/finetune-run.js';
+import { finetuneReferenceFixtures, readFinetuneReference, referenceFinetuneArgs, runFinetuneJson, stepErrors, type FinetuneReference } from './support/finetune-run.js';
 
 /**
  * `mllr finetune --adapter-init lora-init --lora-r R --no-shuffle` against the same 10 steps of a hand-written LoRA in
@@ -47,26 +47,10 @@ describe('mllr finetune with a LoRA adapter against PyTorch', () => {
 
   it.each(fixtures)('%s: every loss within 1e-4 and gradient norm within 1e-4 of PyTorch; W bit-identical; PEFT output', async (name) => {
     const folder = fixtureDir(name);
-    const { data, adapter_init: init, lora, settings, steps: expected } = reference(name);
+    const ref = reference(name);
+    const { adapter_init: init, lora, steps: expected } = ref;
     const out = join(dir, name);
-    const { steps } = await runFinetuneJson([
-      'finetune',
-      '--engine',
-      'onnx',
-      '--no-shuffle',
-      '--json',
-      '--model',
-      folder,
-      '--data',
-      join(folder, data),
-      '--out',
-      out,
-      '--adapter-init',
-      join(folder, init),
-      '--lora-r',
-      String(lora.r),
-      ...referenceSettingsFlags(settings),
-    ]);
+    const { steps } = await runFinetuneJson([...referenceFinetuneArgs('onnx', name, ref, out), '--adapter-init', join(folder, init), '--lora-r', String(lora.r)]);
     expect(steps.map((s) => s.tokens)).toEqual(expected.map((s) => s.tokens));
     const errors = stepErrors(steps, expected);
     console.info(`${name}: LoRA loss error ${errors.loss.toExponential(2)}, grad norm error ${errors.gradNorm.toExponential(2)} (relative)`);

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtureDir } from './support/fixture-references.js';
-import { finetuneReferenceFixtures, readFinetuneReference, referenceSettingsFlags, runFinetuneJson, stepErrors } from './support/finetune-run.js';
+import { finetuneReferenceFixtures, readFinetuneReference, referenceFinetuneArgs, runFinetuneJson, stepErrors } from './support/finetune-run.js';
 
 /**
  * `mllr finetune --no-shuffle` against the same 20 steps in PyTorch (tools/fixtures/make_finetune_reference.py):
@@ -42,23 +41,10 @@ describe('mllr finetune --no-shuffle against PyTorch', () => {
 
   describe.each(['onnx', 'tfjs'])('--engine %s', (engine) => {
     it.each(fixtures)('%s: every step\'s loss within 1e-4 and gradient norm within 1e-4 (relative) of PyTorch\'s', async (name) => {
-      const folder = fixtureDir(name);
-      const { data, settings, steps: expected } = reference(name);
+      const ref = reference(name);
+      const { settings, steps: expected } = ref;
       const out = join(dir, `${engine}-${name}`);
-      const { steps } = await runFinetuneJson([
-        'finetune',
-        '--engine',
-        engine,
-        '--no-shuffle',
-        '--json',
-        '--model',
-        folder,
-        '--data',
-        join(folder, data),
-        '--out',
-        out,
-        ...referenceSettingsFlags(settings),
-      ]);
+      const { steps } = await runFinetuneJson(referenceFinetuneArgs(engine, name, ref, out));
       // The optimizer constants mllr took from its default config are the ones PyTorch ran with.
       const record = JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8'));
       expect(record.engine.name).toBe(engine);

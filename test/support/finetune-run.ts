@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { referenceFolders, runMllr } from '../mllr-cli.js';
-import { FIXTURES_DIR } from './fixture-references.js';
+import { FIXTURES_DIR, fixtureDir } from './fixture-references.js';
 
 // `mllr finetune --json` runs, and the PyTorch fine-tuning references they are held to
 // (tools/fixtures/make_finetune_reference.py), shared by the parity tests of full and LoRA fine-tuning.
@@ -67,9 +67,25 @@ export function readFinetuneReference<T extends FinetuneReference = FinetuneRefe
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name, file), 'utf8')) as T;
 }
 
-/** The `mllr finetune` flags that give a run the reference's steps, batches and optimizer settings. */
-export function referenceSettingsFlags(settings: FinetuneReferenceSettings): string[] {
+/**
+ * `mllr finetune --engine E --no-shuffle --json` on a fixture checkpoint with the reference's records, steps, batches
+ * and optimizer settings, writing to `out`.
+ */
+export function referenceFinetuneArgs(engine: string, name: string, reference: FinetuneReference, out: string): string[] {
+  const folder = fixtureDir(name);
+  const { settings } = reference;
   return [
+    'finetune',
+    '--engine',
+    engine,
+    '--no-shuffle',
+    '--json',
+    '--model',
+    folder,
+    '--data',
+    join(folder, reference.data),
+    '--out',
+    out,
     '--steps',
     String(settings.steps),
     '--batch-size',
