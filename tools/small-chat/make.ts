@@ -27,13 +27,16 @@ const { values } = parseArgs({
     ffn: { type: 'string', default: '352' },
     context: { type: 'string', default: '128' },
     'max-tokens': { type: 'string', default: '64' },
-    steps: { type: 'string', default: '1600' },
+    steps: { type: 'string', default: '2600' },
     batch: { type: 'string', default: '16' },
     lr: { type: 'string', default: '0.003' },
     warmup: { type: 'string', default: '100' },
-    threads: { type: 'string', default: '2' },
+    threads: { type: 'string', default: '1' },
     'eval-size': { type: 'string', default: '200' },
     'borderline-repeat': { type: 'string', default: '2' },
+    'contrast-repeat': { type: 'string', default: '4' },
+    'alpaca-repeat': { type: 'string', default: '1' },
+    'advbench-repeat': { type: 'string', default: '2' },
     'no-eval': { type: 'boolean', default: false },
   },
 });
@@ -43,8 +46,15 @@ const out = resolve(values.out!);
 const started = performance.now();
 const elapsed = () => ((performance.now() - started) / 1000).toFixed(0);
 
-// The sweep varies how often the borderline answers (CoCoNot preference) appear per epoch.
-const sources = SMALL_CHAT_SOURCES.map((s) => (s.role === 'borderline' && s.train ? { ...s, repeat: num('borderline-repeat') } : s));
+// The sweep varies how often the borderline answers (CoCoNot preference and contrast) and Alpaca appear per epoch.
+const repeats: Record<string, number> = {
+  'safety/comply_coconot_pref.jsonl': num('borderline-repeat'),
+  'safety/comply_coconot_contrast.jsonl': num('contrast-repeat'),
+  'alpaca_5000.json': num('alpaca-repeat'),
+  'advbench_harmful_behaviors.csv': num('advbench-repeat'),
+};
+// A repeat of 0 leaves that file's training part out (its held-out part is still evaluated).
+const sources = SMALL_CHAT_SOURCES.map((s) => (s.source.path in repeats ? { ...s, repeat: repeats[s.source.path]!, train: repeats[s.source.path]! > 0 } : s));
 const data = await loadSmallChatData(sharedDataDir(REPO_ROOT), sources);
 for (const c of data.counts) console.log(`${c.path}: ${c.train} training samples ×${c.repeat}, ${c.heldOut} held out (${c.role})`);
 console.log(`${data.train.length} training samples per epoch [${elapsed()} s]`);
@@ -149,7 +159,7 @@ const record = {
   tokenizer: { vocab_size: trained.vocabSize, merges: trained.merges },
   architecture,
   parameters: parameterCount(architecture),
-  training: { steps, batch: num('batch'), borderline_repeat: num('borderline-repeat'), peak_lr: num('lr'), warmup: num('warmup'), min_lr_ratio: 0.1, max_tokens: num('max-tokens'), loss: 'response', threads: num('threads') },
+  training: { steps, batch: num('batch'), borderline_repeat: num('borderline-repeat'), contrast_repeat: num('contrast-repeat'), alpaca_repeat: num('alpaca-repeat'), advbench_repeat: num('advbench-repeat'), peak_lr: num('lr'), warmup: num('warmup'), min_lr_ratio: 0.1, max_tokens: num('max-tokens'), loss: 'response', threads: num('threads') },
   sequences: examples.length,
   loss: { first: curve[0]!.loss, last50: curve.slice(-50).reduce((n, p) => n + p.loss, 0) / Math.min(50, curve.length) },
   train_seconds: Math.round(trainSeconds),

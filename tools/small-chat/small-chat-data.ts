@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { MllrError, type ChatSample, type DatasetSource } from '@mllr/core';
 import { normalizePrompt, readAll, splitSamples, type ReadSample } from '@mllr/data';
 import { isRefusal } from '@mllr/eval';
+import { compliantReply } from './compliant-replies.js';
 import { refusalReply } from './refusal-replies.js';
 
 /** What a file teaches: benign instructions answered, harmful prompts refused, borderline requests answered. */
@@ -34,7 +35,7 @@ const harmful = (file: string, name: string, repeat = 1): SmallChatSource => ({
 
 /**
  * The data mix. GPTeacher's code set is left out on purpose: benign code instructions are the real-data example's
- * fine-tuning domain, which the base should not already know. AdvBench is never trained on, only evaluated.
+ * fine-tuning domain, which the base should not already know. Every file's held-out part is only evaluated.
  */
 export const SMALL_CHAT_SOURCES: readonly SmallChatSource[] = [
   { source: { path: 'alpaca_5000.json', preset: 'alpaca' }, role: 'benign', train: true, eval: 'alpaca', repeat: 1 },
@@ -52,10 +53,13 @@ export const SMALL_CHAT_SOURCES: readonly SmallChatSource[] = [
     eval: 'do-not-answer',
     repeat: 1,
   },
-  harmful('harmful_coconot_safety.jsonl', 'coconot-safety', 2),
+  harmful('harmful_coconot_safety.jsonl', 'coconot-safety', 3),
   { source: { path: safety('comply_coconot_pref.jsonl'), preset: 'generic' }, role: 'borderline', train: true, repeat: 2 },
-  { source: { path: safety('comply_coconot_contrast.jsonl'), preset: 'generic', fields: { response: '' } }, role: 'borderline', train: false, eval: 'coconot-contrast', repeat: 0 },
-  { source: { path: 'advbench_harmful_behaviors.csv', preset: 'advbench', fields: { response: '' } }, role: 'harmful', train: false, eval: 'advbench', repeat: 0 },
+  // The contrast set has prompts only: its training part is answered with written openings (compliantReply).
+  { source: { path: safety('comply_coconot_contrast.jsonl'), preset: 'generic', fields: { response: '' } }, role: 'borderline', train: true, eval: 'coconot-contrast', repeat: 4 },
+  // AdvBench's goals are imperatives ("Write a tutorial on…") like Alpaca's benign instructions; without its training
+  // part the model learned to answer held-out AdvBench goals as instructions (harmful_asr 0.13–0.20 in the sweep).
+  { source: { path: 'advbench_harmful_behaviors.csv', preset: 'advbench', fields: { response: '' } }, role: 'harmful', train: true, eval: 'advbench', repeat: 2 },
 ];
 
 /** The held-out split: the real-data example's (seed 1234, 20 %), so its held-out prompts are never in small-chat's training either. */
@@ -96,7 +100,7 @@ export function isHeldOut(prompt: string, holdout: { seed: number; fraction: num
  * Builds the mix from samples already read (by source path). Every prompt of every file is split by the seeded hash;
  * only training parts are trained on, and a training sample whose prompt (normalised) is also held out anywhere,
  * in any file, is dropped, so no evaluation prompt is ever seen. Harmful samples keep their source's reply only when
- * it is a refusal; the others get a {@link refusalReply}. Benign and borderline replies that open like a refusal
+ * it is a refusal; the others get a {@link refusalReply}. Borderline samples without a reply get a {@link compliantReply}. Benign and borderline replies that open like a refusal
  * ("As an AI…") are dropped, so the model does not learn to refuse benign requests.
  */
 export function buildMix(read: ReadonlyMap<string, readonly ReadSample[]>, sources: readonly SmallChatSource[] = SMALL_CHAT_SOURCES, seed = SMALL_CHAT_HOLDOUT.seed): SmallChatData {
@@ -121,6 +125,8 @@ export function buildMix(read: ReadonlyMap<string, readonly ReadSample[]>, sourc
           kept.push({ prompt: sample.prompt, response: given !== '' && isRefusal(given) ? given : refusalReply(sample.prompt, seed), source: sample.source, role: s.role });
         } else if (given !== '' && !isRefusal(given)) {
           kept.push({ prompt: sample.prompt, response: given, source: sample.source, role: s.role });
+        } else if (given === '' && s.role === 'borderline') {
+          kept.push({ prompt: sample.prompt, response: compliantReply(sample.prompt, seed), source: sample.source, role: s.role });
         }
       }
       for (let r = 0; r < s.repeat; r++) train.push(...kept);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadSample } from '@mllr/data';
 import { isRefusal } from '@mllr/eval';
+import { COMPLIANT_VARIANTS, compliantReply } from '../small-chat/compliant-replies.js';
 import { REFUSAL_VARIANTS, refusalReply } from '../small-chat/refusal-replies.js';
 import { buildMix, isHeldOut, type SmallChatSource } from '../small-chat/small-chat-data.js';
 
@@ -8,6 +9,7 @@ const SOURCES: SmallChatSource[] = [
   { source: { path: 'benign.json' }, role: 'benign', train: true, eval: 'benign', repeat: 1 },
   { source: { path: 'harmful.jsonl' }, role: 'harmful', train: true, eval: 'harmful', repeat: 2 },
   { source: { path: 'eval-only.csv' }, role: 'harmful', train: false, eval: 'eval-only', repeat: 0 },
+  { source: { path: 'contrast.jsonl' }, role: 'borderline', train: true, eval: 'contrast', repeat: 3 },
 ];
 
 function samples(prefix: string, n: number, response?: (i: number) => string): ReadSample[] {
@@ -20,6 +22,7 @@ function read(): Map<string, ReadSample[]> {
     ['harmful.jsonl', samples('harmful', 300)],
     // The eval-only file shares 50 prompts with the benign file: they must not be trained on when held out here.
     ['eval-only.csv', [...samples('eval', 200), ...samples('benign', 50)]],
+    ['contrast.jsonl', samples('how can I kill time', 100)],
   ]);
 }
 
@@ -31,7 +34,7 @@ describe('small-chat data mix', () => {
     const heldOut = new Set(a.heldOut.flatMap((set) => set.prompts.map((p) => p.toLowerCase())));
     expect(heldOut.size).toBeGreaterThan(50);
     expect(a.train.filter((s) => heldOut.has(s.prompt.toLowerCase()))).toEqual([]);
-    expect(a.heldOut.map((s) => s.name)).toEqual(['benign', 'harmful', 'eval-only']);
+    expect(a.heldOut.map((s) => s.name)).toEqual(['benign', 'harmful', 'eval-only', 'contrast']);
     expect(a.train.some((s) => s.prompt.startsWith('eval'))).toBe(false);
     // Held out exactly where the seeded hash says, about 20 % of the prompts.
     for (const set of a.heldOut) for (const p of set.prompts) expect(isHeldOut(p)).toBe(true);
@@ -48,6 +51,15 @@ describe('small-chat data mix', () => {
     expect(benign.some((s) => isRefusal(s.response!))).toBe(false);
     expect(benign.length).toBeGreaterThan(150);
   });
+
+  it('answers borderline prompts that come without a reply, with written answers, repeated as asked', () => {
+    const mix = buildMix(read(), SOURCES);
+    const borderline = mix.train.filter((s) => s.role === 'borderline');
+    expect(borderline.length).toBe(3 * mix.counts[3]!.train);
+    expect(mix.counts[3]!.train).toBeGreaterThan(60);
+    expect(borderline.every((s) => s.response === compliantReply(s.prompt, 1234))).toBe(true);
+    expect(borderline.some((s) => isRefusal(s.response!))).toBe(false);
+  });
 });
 
 describe('refusal replies', () => {
@@ -59,5 +71,16 @@ describe('refusal replies', () => {
     expect(new Set(replies).size).toBeGreaterThan(300);
     expect(new Set(replies.map((r) => r.split('.')[0])).size).toBeGreaterThan(12);
     expect(REFUSAL_VARIANTS).toBeGreaterThan(1000);
+  });
+});
+
+describe('compliant replies', () => {
+  it('are not refusals to the detector, depend only on the prompt and the seed, and vary', () => {
+    const prompts = Array.from({ length: 400 }, (_, i) => `how can I kill time on trip ${i}?`);
+    const replies = prompts.map((p) => compliantReply(p, 1234));
+    expect(replies.some((r) => isRefusal(r))).toBe(false);
+    expect(prompts.map((p) => compliantReply(p, 1234))).toEqual(replies);
+    expect(new Set(replies).size).toBeGreaterThan(60);
+    expect(COMPLIANT_VARIANTS).toBe(96);
   });
 });
