@@ -6,6 +6,8 @@ import { parse, stringify } from 'yaml';
 import { runMllr } from './mllr-cli.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../examples/real-data.yaml');
+// real-data.yaml protects the embedded small-chat; study-real-data.yaml pretrains its base in the run (model.pretrain).
+const PRETRAIN_EXAMPLE = resolve(import.meta.dirname, '../examples/study-real-data.yaml');
 const TWO_STAGE = resolve(import.meta.dirname, 'fixtures/two-stage.yaml');
 const newDir = () => mkdtempSync(join(tmpdir(), 'mllr-real-'));
 
@@ -16,7 +18,7 @@ if (!HAVE_DATA) console.warn(`mllr-real-data: the real-data run is skipped: no d
 
 /** The parts of examples/real-data.yaml the tiny settings change. */
 interface ExampleConfig {
-  model: { pretrain: { data: object[] } };
+  model: { path?: string; pretrain?: { data: object[] } };
   data: { dir?: string; ift: { limit?: number }; probe: { size: number }; eval_size: number };
   probe: { layer: number | 'auto'; on_weak?: 'stop' | 'continue' };
   search: unknown;
@@ -24,10 +26,15 @@ interface ExampleConfig {
   training: object;
 }
 
-/** examples/real-data.yaml with tiny settings: the same stages and datasets, a minute of work instead of half an hour. */
+/**
+ * examples/real-data.yaml with tiny settings and study-real-data.yaml's `model.pretrain` in place of small-chat: the
+ * example's datasets (every harmful and benign evaluation file) and stages, plus pretraining, in a minute of work.
+ */
 function tinyRealDataConfig(dir: string): string {
   const config = parse(readFileSync(EXAMPLE, 'utf8')) as ExampleConfig;
-  const pretrain = config.model.pretrain;
+  expect(config.model.path).toBe('small-chat');
+  const pretrain = (parse(readFileSync(PRETRAIN_EXAMPLE, 'utf8')) as ExampleConfig).model.pretrain!;
+  config.model = { pretrain };
   Object.assign(pretrain, {
     data: pretrain.data.map((d: object) => ({ ...d, limit: 400 })),
     tokenizer: { vocab_size: 700 },
@@ -70,7 +77,7 @@ describe('mllr run --eval-harmful', () => {
   });
 });
 
-describe.skipIf(!HAVE_DATA)('mllr run --config examples/real-data.yaml (tiny settings)', () => {
+describe.skipIf(!HAVE_DATA)('mllr run --config examples/real-data.yaml (tiny settings, pretraining its base)', () => {
   it('pretrains a tokenizer and model on the real data, then probes, searches, fine-tunes and evaluates', async () => {
     const dir = newDir();
     const config = tinyRealDataConfig(dir);
@@ -99,10 +106,12 @@ describe.skipIf(!HAVE_DATA)('mllr run --config examples/real-data.yaml (tiny set
     for (const run of Object.values(summary.runs) as Array<Record<string, number>>) {
       for (const v of Object.values(run)) expect(v >= 0 && v <= 1).toBe(true);
     }
-    // harmful_asr: 6 held-out AdvBench goals plus the 3 prompts of --eval-harmful; over_refusal: 6 held-out Alpaca prompts.
+    // harmful_asr: 6 held-out prompts of each of the 8 harmful sets plus the 3 prompts of --eval-harmful; over_refusal:
+    // 6 held-out Alpaca instructions and 6 CoCoNot contrast requests.
     const evaluation = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
-    expect(evaluation.base.harmful_asr.denominator).toBe(9);
-    expect(evaluation.base.over_refusal.denominator).toBe(6);
+    expect(evaluation.base.harmful_asr.denominator).toBe(8 * 6 + 3);
+    expect(evaluation.base.over_refusal.denominator).toBe(2 * 6);
+    expect(evaluation.base.by_file.over_refusal.map((f: { file: string }) => f.file)).toEqual(['alpaca_5000.json', 'safety/comply_coconot_contrast.jsonl']);
     // harmful_asr file by file: each harmful_eval file of the config as it names it, then the --eval-harmful file by its
     // name; together exactly the pooled metric. summary.json and report.md carry the same breakdown.
     const harmfulFiles = (parse(readFileSync(config, 'utf8')) as { data: { harmful_eval: Array<{ path: string }> } }).data.harmful_eval.map((s) => s.path);
@@ -116,5 +125,5 @@ describe.skipIf(!HAVE_DATA)('mllr run --config examples/real-data.yaml (tiny set
 
     const again = await runMllr(['run', '--headless', '--config', config, '--out', out]);
     expect(again.code).toBe(2);
-  }, 300_000);
+  }, 600_000);
 });
