@@ -6,7 +6,15 @@ import { TfjsEngine } from '@mllr/backend-tfjs';
 import { loadCheckpoint } from '@mllr/model';
 import { CURVE_FILE, MlLrSchedule, SwatSchedule, checkpointFolderName, runFineTuning } from '@mllr/schedules';
 import { describe, expect, it } from 'vitest';
-import { SETTINGS, changedTensors, engineContext, sameBytes, tinyDataset, tinyEngine, weightsByName } from './support/tiny-model.js';
+import {
+  SETTINGS,
+  changedTensors,
+  engineContext,
+  sameBytes,
+  tinyDataset,
+  tinyEngine,
+  weightsByName,
+} from './support/tiny-model.js';
 
 describe('IFT runner', () => {
   it('fine-tunes with a schedule, saves the model in HF layout with its curve, and reloads it exactly', async () => {
@@ -30,7 +38,9 @@ describe('IFT runner', () => {
     expect(curve.at(-1)!.loss).toBeLessThan(curve[0]!.loss);
     expect(curve[0]!.rates).toMatchObject({ robust: expect.any(Number), rest: 0 });
     const after = await weightsByName(engine);
-    expect(changedTensors(before, after).every((n) => /layers\.0\.self_attn\.q_proj|layers\.1\.mlp\.down_proj/.test(n))).toBe(true);
+    expect(
+      changedTensors(before, after).every((n) => /layers\.0\.self_attn\.q_proj|layers\.1\.mlp\.down_proj/.test(n)),
+    ).toBe(true);
 
     const saved = JSON.parse(readFileSync(join(out, CURVE_FILE), 'utf8'));
     expect(saved.schedule).toBe('ml-lr');

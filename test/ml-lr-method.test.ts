@@ -18,17 +18,38 @@ describe('ML-LR method on tiny-chat', () => {
     const world = generateWorld({ seed: 1234 });
     engine = await TfjsEngine.create(await loadCheckpoint(TINY_CHAT_DIR));
     const tokenizer = await loadTokenizer(TINY_CHAT_DIR);
-    const trained = await trainSecurityProbe(engine, tokenizer, { harmful: world.probe.harmful, benign: world.probe.benign, seed: 1234 });
+    const trained = await trainSecurityProbe(engine, tokenizer, {
+      harmful: world.probe.harmful,
+      benign: world.probe.benign,
+      seed: 1234,
+    });
     perLayer = trained.perLayer;
-    context = { modules: allModuleIds(4), probe: trained.probe, inference: engine, training: engine, seed: 1234, throwIfStopped: () => undefined };
+    context = {
+      modules: allModuleIds(4),
+      probe: trained.probe,
+      inference: engine,
+      training: engine,
+      seed: 1234,
+      throwIfStopped: () => undefined,
+    };
     scores = await createProxy('noise', {}).score(context);
   }, 240_000);
   afterAll(() => engine?.dispose());
 
   it('finds the security feature: per-layer probe accuracy, chosen layer clean accuracy ≥ 0.95', () => {
-    console.log(['layer  train   validation  margin', ...perLayer.map((r) => `L${r.layer}     ${r.trainAccuracy.toFixed(3)}   ${r.validationAccuracy.toFixed(3)}       ${r.validationMargin.toFixed(2)}`)].join('\n'));
+    console.log(
+      [
+        'layer  train   validation  margin',
+        ...perLayer.map(
+          (r) =>
+            `L${r.layer}     ${r.trainAccuracy.toFixed(3)}   ${r.validationAccuracy.toFixed(3)}       ${r.validationMargin.toFixed(2)}`,
+        ),
+      ].join('\n'),
+    );
     expect(perLayer).toHaveLength(4);
-    console.log(`chosen layer L${context.probe.layer}: clean accuracy ${context.probe.clean.accuracy.toFixed(3)}, mean margin ${context.probe.clean.meanMargin.toFixed(2)}`);
+    console.log(
+      `chosen layer L${context.probe.layer}: clean accuracy ${context.probe.clean.accuracy.toFixed(3)}, mean margin ${context.probe.clean.meanMargin.toFixed(2)}`,
+    );
     expect(context.probe.clean.accuracy).toBeGreaterThanOrEqual(0.95);
   });
 
@@ -57,7 +78,9 @@ describe('ML-LR method on tiny-chat', () => {
     console.log(`ift proxy: ${scores.map((s) => `${s.module} ${s.score.toFixed(4)}`).join(', ')}`);
     expect(scores.every((s) => Number.isFinite(s.score) && s.score < 1)).toBe(true);
     const after = await engine.getWeights(names);
-    after.forEach((t, i) => expect(Buffer.from(t.data.buffer).equals(Buffer.from(before[i]!.data.buffer)), t.name).toBe(true));
+    after.forEach((t, i) =>
+      expect(Buffer.from(t.data.buffer).equals(Buffer.from(before[i]!.data.buffer)), t.name).toBe(true),
+    );
   }, 240_000);
 
   it('greedy search returns a non-empty set below its cap and logs every decision', async () => {
@@ -67,10 +90,15 @@ describe('ML-LR method on tiny-chat', () => {
       numLayers: 4,
       seed: 1234,
       evaluateSet: (modules: readonly ModuleId[]) => evaluateModuleSet(context, modules, 'noise'),
-      onStep: (s) => steps.push(`${s.accepted ? 'keep' : 'drop'} ${s.candidate.padEnd(7)} value ${s.value.toFixed(4)} → size ${s.size}`),
+      onStep: (s) =>
+        steps.push(
+          `${s.accepted ? 'keep' : 'drop'} ${s.candidate.padEnd(7)} value ${s.value.toFixed(4)} → size ${s.size}`,
+        ),
       throwIfStopped: () => undefined,
     });
-    console.log(`greedy search (threshold 0.95, cap 7):\n${steps.join('\n')}\nMods_Robust: ${result.modules.join(' ')}`);
+    console.log(
+      `greedy search (threshold 0.95, cap 7):\n${steps.join('\n')}\nMods_Robust: ${result.modules.join(' ')}`,
+    );
     expect(result.modules.length).toBeGreaterThan(0);
     expect(result.modules.length).toBeLessThanOrEqual(7);
     expect(steps.length).toBe(result.trace?.length);

@@ -12,21 +12,29 @@ const HAVE_TORCH = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }
 function folderWithRun(): string {
   const cwd = mkdtempSync(join(tmpdir(), 'mllr-bench-e2e-'));
   mkdirSync(join(cwd, 'runs', 'last'), { recursive: true });
-  writeFileSync(join(cwd, 'runs', 'last', 'summary.json'), JSON.stringify({ timings_s: { base: 0.5, proxy: 12.25, report: 1 } }));
+  writeFileSync(
+    join(cwd, 'runs', 'last', 'summary.json'),
+    JSON.stringify({ timings_s: { base: 0.5, proxy: 12.25, report: 1 } }),
+  );
   return cwd;
 }
 
 const positive = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n > 0;
 
 describe('mllr bench', () => {
-  it('--json prints DESIGN.md\'s fields with positive numbers for every engine, the MatMul ceiling and the last run\'s stage timings', async () => {
+  it("--json prints DESIGN.md's fields with positive numbers for every engine, the MatMul ceiling and the last run's stage timings", async () => {
     const cwd = folderWithRun();
     const result = await runMllr(['bench', '--json', '--repeats', '1', '--warmup', '0', '--threads', '1'], { cwd });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('mllr bench: tfjs: train step');
     expect(result.stderr).toContain('mllr bench: onnx: train step');
     const report = JSON.parse(result.stdout);
-    expect(Object.keys(report).slice(0, 4)).toEqual(['train_tokens_per_s', 'forward_tokens_per_s', 'generate_new_tokens_per_s', 'peak_rss_bytes']);
+    expect(Object.keys(report).slice(0, 4)).toEqual([
+      'train_tokens_per_s',
+      'forward_tokens_per_s',
+      'generate_new_tokens_per_s',
+      'peak_rss_bytes',
+    ]);
     expect(report.peak_rss_bytes).toBeGreaterThan(50 * 2 ** 20);
     expect(report.skipped).toEqual({});
     for (const engine of ['tfjs', 'onnx']) {
@@ -40,37 +48,62 @@ describe('mllr bench', () => {
     expect(report.engines.onnx.train.tries).toEqual([{ threads: 1, tokens_per_s: report.train_tokens_per_s.onnx }]);
     expect(report.matmul.ceiling_gflops).toBe(Math.max(report.matmul.gflops.tfjs, report.matmul.gflops.onnx));
     expect(report.shape).toEqual({ batch: 16, sequence: 128, generateBatch: 16, promptLength: 32, newTokens: 32 });
-    expect(report.stage_timings).toEqual({ run: join(cwd, 'runs', 'last'), timings_s: { base: 0.5, proxy: 12.25, report: 1 } });
+    expect(report.stage_timings).toEqual({
+      run: join(cwd, 'runs', 'last'),
+      timings_s: { base: 0.5, proxy: 12.25, report: 1 },
+    });
     expect(report.peer).toBeUndefined();
   }, 180_000);
 
-  it.skipIf(!HAVE_TORCH)('--compare runs the PyTorch peer in the same run and prints each ratio', async () => {
-    const result = await runMllr(['bench', '--json', '--compare', '--engines', 'onnx', '--repeats', '1', '--warmup', '0', '--shape', '2x32'], { cwd: folderWithRun() });
-    expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout);
-    expect(report.peer.name).toBe('pytorch');
-    expect(report.peer.torch_version).toMatch(/^\d+\.\d+/);
-    for (const key of ['train_tokens_per_s', 'forward_tokens_per_s', 'generate_new_tokens_per_s', 'matmul_gflops']) expect(positive(report.peer[key]), key).toBe(true);
-    expect(report.ratios.forward.onnx).toBeCloseTo(report.forward_tokens_per_s.onnx / report.peer.forward_tokens_per_s, 9);
-    expect(report.ratios.generate.onnx).toBeCloseTo(report.generate_new_tokens_per_s.onnx / report.peer.generate_new_tokens_per_s, 9);
-    expect(report.ratios.train.onnx).toBeCloseTo(report.train_tokens_per_s.onnx / report.peer.train_tokens_per_s, 9);
-    expect(report.shape).toMatchObject({ batch: 2, sequence: 32 });
-    // the peer and the onnx engine each ran at 1 thread and at one per core, and kept their faster result
-    const threads = [...new Set([1, availableParallelism()])];
-    expect(report.peer.tries.map((t: { threads: number }) => t.threads)).toEqual(threads);
-    expect(report.peer.train_tokens_per_s).toBe(Math.max(...report.peer.tries.map((t: { train_tokens_per_s: number }) => t.train_tokens_per_s)));
-    expect(report.engines.onnx.forward.tries.map((t: { threads: number }) => t.threads)).toEqual(threads);
-    expect(report.forward_tokens_per_s.onnx).toBe(Math.max(...report.engines.onnx.forward.tries.map((t: { tokens_per_s: number }) => t.tokens_per_s)));
-    expect(report.peer.peak_rss_bytes).toBeGreaterThan(0);
-  }, 180_000);
+  it.skipIf(!HAVE_TORCH)(
+    '--compare runs the PyTorch peer in the same run and prints each ratio',
+    async () => {
+      const result = await runMllr(
+        ['bench', '--json', '--compare', '--engines', 'onnx', '--repeats', '1', '--warmup', '0', '--shape', '2x32'],
+        { cwd: folderWithRun() },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout);
+      expect(report.peer.name).toBe('pytorch');
+      expect(report.peer.torch_version).toMatch(/^\d+\.\d+/);
+      for (const key of ['train_tokens_per_s', 'forward_tokens_per_s', 'generate_new_tokens_per_s', 'matmul_gflops'])
+        expect(positive(report.peer[key]), key).toBe(true);
+      expect(report.ratios.forward.onnx).toBeCloseTo(
+        report.forward_tokens_per_s.onnx / report.peer.forward_tokens_per_s,
+        9,
+      );
+      expect(report.ratios.generate.onnx).toBeCloseTo(
+        report.generate_new_tokens_per_s.onnx / report.peer.generate_new_tokens_per_s,
+        9,
+      );
+      expect(report.ratios.train.onnx).toBeCloseTo(report.train_tokens_per_s.onnx / report.peer.train_tokens_per_s, 9);
+      expect(report.shape).toMatchObject({ batch: 2, sequence: 32 });
+      // the peer and the onnx engine each ran at 1 thread and at one per core, and kept their faster result
+      const threads = [...new Set([1, availableParallelism()])];
+      expect(report.peer.tries.map((t: { threads: number }) => t.threads)).toEqual(threads);
+      expect(report.peer.train_tokens_per_s).toBe(
+        Math.max(...report.peer.tries.map((t: { train_tokens_per_s: number }) => t.train_tokens_per_s)),
+      );
+      expect(report.engines.onnx.forward.tries.map((t: { threads: number }) => t.threads)).toEqual(threads);
+      expect(report.forward_tokens_per_s.onnx).toBe(
+        Math.max(...report.engines.onnx.forward.tries.map((t: { tokens_per_s: number }) => t.tokens_per_s)),
+      );
+      expect(report.peer.peak_rss_bytes).toBeGreaterThan(0);
+    },
+    180_000,
+  );
 
   it('--compare exits 2 with a clear message when the Python has no torch', async () => {
     const saved = process.env.MLLR_PYTHON;
     process.env.MLLR_PYTHON = '/nonexistent/python3';
     try {
-      const result = await runMllr(['bench', '--compare', '--engines', 'onnx', '--repeats', '1', '--warmup', '0'], { cwd: folderWithRun() });
+      const result = await runMllr(['bench', '--compare', '--engines', 'onnx', '--repeats', '1', '--warmup', '0'], {
+        cwd: folderWithRun(),
+      });
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('--compare needs Python with torch, but /nonexistent/python3 could not be started');
+      expect(result.stderr).toContain(
+        '--compare needs Python with torch, but /nonexistent/python3 could not be started',
+      );
       expect(result.stdout).toBe('');
     } finally {
       if (saved === undefined) delete process.env.MLLR_PYTHON;
@@ -78,4 +111,7 @@ describe('mllr bench', () => {
     }
   }, 180_000);
 });
-if (!HAVE_TORCH) console.warn(`mllr bench --compare test skipped: ${PYTHON} cannot import torch (install python3-torch or set MLLR_PYTHON)`);
+if (!HAVE_TORCH)
+  console.warn(
+    `mllr bench --compare test skipped: ${PYTHON} cannot import torch (install python3-torch or set MLLR_PYTHON)`,
+  );

@@ -19,7 +19,11 @@ export function runMllr(
   options: { cwd?: string; env?: NodeJS.ProcessEnv; onStdout?: (text: string, kill: () => void) => void } = {},
 ): Promise<MllrResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [MLLR_BIN, ...args], { cwd: options.cwd ?? process.cwd(), env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MLLR_BIN, ...args], {
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
@@ -34,7 +38,11 @@ export function runMllr(
 
 /** The reference folders under `dir` (each with a reference.json of the PyTorch greedy continuation), sorted. */
 export function referenceFolders(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((n) => existsSync(join(dir, n, 'reference.json'))).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => existsSync(join(dir, n, 'reference.json')))
+        .sort()
+    : [];
 }
 
 /**
@@ -43,7 +51,17 @@ export function referenceFolders(dir: string): string[] {
  */
 export async function expectReferenceGreedyIds(folder: string, engineArgs: string[] = []): Promise<void> {
   const expected = JSON.parse(readFileSync(join(folder, 'reference.json'), 'utf8')).cli_greedy;
-  const result = await runMllr(['generate', ...engineArgs, '--model', folder, '--ids', '1,2,3', '--max-new-tokens', '8', '--json']);
+  const result = await runMllr([
+    'generate',
+    ...engineArgs,
+    '--model',
+    folder,
+    '--ids',
+    '1,2,3',
+    '--max-new-tokens',
+    '8',
+    '--json',
+  ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   const printed = JSON.parse(result.stdout);

@@ -8,7 +8,8 @@ import { MLLR_BIN } from './mllr-cli.js';
 // The dashboard only draws for a real terminal, so this drives `mllr run` inside a detached tmux session of fixed size
 // and reads the screen back with capture-pane.
 const TMUX_AVAILABLE = spawnSync('tmux', ['-V']).status === 0;
-if (!TMUX_AVAILABLE) console.warn('mllr-dashboard-tty: skipped, tmux is not installed (apt-get install tmux to run it)');
+if (!TMUX_AVAILABLE)
+  console.warn('mllr-dashboard-tty: skipped, tmux is not installed (apt-get install tmux to run it)');
 
 const TWO_STAGE = resolve(import.meta.dirname, '../packages/pipeline/src/test-fixtures/two-stage.mjs');
 const COLUMNS = 100;
@@ -31,7 +32,17 @@ class TmuxTerminal {
 
   /** Runs `command` in a fresh window of COLUMNS Ã— ROWS; the pane prints EXIT=<code> when it ends and stays open. */
   start(session: string, command: string): void {
-    this.tmux('new-session', '-d', '-s', session, '-x', String(COLUMNS), '-y', String(ROWS), `${command}; echo EXIT=$?; sleep 600`);
+    this.tmux(
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      String(COLUMNS),
+      '-y',
+      String(ROWS),
+      `${command}; echo EXIT=$?; sleep 600`,
+    );
   }
 
   /** The visible screen plus the lines scrolled above it (the final frame's header scrolls off when the pane prints EXIT). */
@@ -66,7 +77,10 @@ describe.skipIf(!TMUX_AVAILABLE)(`mllr run in a real terminal (tmux, ${COLUMNS}Ã
   it('draws the dashboard, stops cleanly on q with exit 130, and resumes on the same folder', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-tty-'));
     const config = join(dir, 'slow.yaml');
-    writeFileSync(config, `stages:\n  module: ${JSON.stringify(TWO_STAGE)}\n  options: { steps: ${STEPS}, delay_ms: ${STEP_MS} }\n`);
+    writeFileSync(
+      config,
+      `stages:\n  module: ${JSON.stringify(TWO_STAGE)}\n  options: { steps: ${STEPS}, delay_ms: ${STEP_MS} }\n`,
+    );
     const out = join(dir, 'run');
     // CI jobs set CI, under which mllr (like Ink) prints plain lines instead of the dashboard; this pane is a terminal.
     const command = `env -u CI -u CONTINUOUS_INTEGRATION ${quote(process.execPath)} ${quote(MLLR_BIN)} run --config ${quote(config)} --out ${quote(out)}`;

@@ -11,9 +11,14 @@ function unknownWordsModel(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'mllr-unk-')), 'model');
   cpSync(TINY_CHAT, dir, { recursive: true });
   const file = join(dir, 'tokenizer.json');
-  const tokenizer = JSON.parse(readFileSync(file, 'utf8')) as { added_tokens: Array<{ content: string }>; model: { vocab: Record<string, number> } };
+  const tokenizer = JSON.parse(readFileSync(file, 'utf8')) as {
+    added_tokens: Array<{ content: string }>;
+    model: { vocab: Record<string, number> };
+  };
   const special = new Set(tokenizer.added_tokens.map((t) => t.content));
-  tokenizer.model.vocab = Object.fromEntries(Object.entries(tokenizer.model.vocab).filter(([token]) => special.has(token)));
+  tokenizer.model.vocab = Object.fromEntries(
+    Object.entries(tokenizer.model.vocab).filter(([token]) => special.has(token)),
+  );
   writeFileSync(file, JSON.stringify(tokenizer));
   return dir;
 }
@@ -22,7 +27,10 @@ describe('mllr run stops degenerate analyses with a reason', () => {
   it('a tokenizer that maps every word to <unk>: stops after the proxy stage naming the probe accuracy, exit 2, no robustness.json', async () => {
     const root = mkdtempSync(join(tmpdir(), 'mllr-degenerate-'));
     const config = join(root, 'config.yaml');
-    writeFileSync(config, `model: { path: ${JSON.stringify(unknownWordsModel())} }\nproxy: { name: noise, options: { repeats: 1 } }\n`);
+    writeFileSync(
+      config,
+      `model: { path: ${JSON.stringify(unknownWordsModel())} }\nproxy: { name: noise, options: { repeats: 1 } }\n`,
+    );
     const out = join(root, 'run');
     const result = await runMllr(['run', '--headless', '--config', config, '--out', out]);
     expect(result.code).toBe(2);

@@ -22,12 +22,19 @@ strategies:
 training: { steps: 12, batch_size: 8, checkpoint_every: 8 }
 `;
 
-const events = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+const events = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as RunEvent);
 const logs = (list: RunEvent[]) => list.flatMap((e) => (e.type === 'log' ? [e.message] : []));
 const skipped = (list: RunEvent[]) => list.flatMap((e) => (e.type === 'stage' && e.status === 'skip' ? [e.stage] : []));
 
 /** Runs `mllr …` in its own process group and sends the group SIGINT (a terminal's Ctrl-C) once `when` holds. */
-function runUntilInterrupted(args: string[], when: (event: RunEvent) => boolean): Promise<{ code: number | null; events: RunEvent[] }> {
+function runUntilInterrupted(
+  args: string[],
+  when: (event: RunEvent) => boolean,
+): Promise<{ code: number | null; events: RunEvent[] }> {
   let sent = false;
   return runInOwnProcessGroup(args, (event, signalGroup) => {
     if (!sent && when(event)) sent = signalGroup('SIGINT');
@@ -55,16 +62,26 @@ describe('a run folder extended and stopped', () => {
     expect(extended.code, extended.stderr).toBe(0);
     const extendedEvents = events(extended.stdout);
     const messages = logs(extendedEvents);
-    expect(messages).toContain(`extending the finished run in ${out} (seeds 1 → 2): stages whose inputs did not change are skipped, finished runs are kept`);
+    expect(messages).toContain(
+      `extending the finished run in ${out} (seeds 1 → 2): stages whose inputs did not change are skipped, finished runs are kept`,
+    );
     expect(skipped(extendedEvents)).toEqual(['base', 'proxy', 'robustness']);
-    for (const kept of ['uniform: finished before, kept', 'ml-lr: finished before, kept', 'base: evaluated before, kept', 'uniform: evaluated before, kept', 'ml-lr: evaluated before, kept']) {
+    for (const kept of [
+      'uniform: finished before, kept',
+      'ml-lr: finished before, kept',
+      'base: evaluated before, kept',
+      'uniform: evaluated before, kept',
+      'ml-lr: evaluated before, kept',
+    ]) {
       expect(messages).toContain(kept);
     }
     expect(messages).toContain('fine-tuning 2 runs on 2 worker processes');
 
     // Every per-run artifact of the finished run is byte-identical: fine-tuning records, models, curves, generations.
     const after = fileHashes(out);
-    const perRun = [...before.keys()].filter((f) => /^(ift|models|eval)\//.test(f) || ['base.json', 'proxy.json', 'robustness.json'].includes(f));
+    const perRun = [...before.keys()].filter(
+      (f) => /^(ift|models|eval)\//.test(f) || ['base.json', 'proxy.json', 'robustness.json'].includes(f),
+    );
     expect(perRun.filter((f) => f.startsWith('models/')).length).toBeGreaterThan(0);
     for (const file of perRun) expect(after.get(file), file).toBe(before.get(file));
     const evalAfter = readJson(out, 'eval.json');
@@ -72,7 +89,9 @@ describe('a run folder extended and stopped', () => {
     // The new runs were added, and the regenerated summary equals a fresh 2-seed run's (the search draws each
     // control's set per seed, so equal sets mean the extension trained exactly what a fresh run trains).
     for (const run of ['uniform#2', 'ml-lr#2']) {
-      expect(after.get(`models/${run}/model.safetensors`), run).toBe(sha256(join(fresh, `models/${run}/model.safetensors`)));
+      expect(after.get(`models/${run}/model.safetensors`), run).toBe(
+        sha256(join(fresh, `models/${run}/model.safetensors`)),
+      );
       expect(readJson(out, `ift/${run}.json`).curve).toEqual(readJson(fresh, `ift/${run}.json`).curve);
     }
     expect(Object.keys(evalAfter)).toEqual(['base', 'uniform', 'ml-lr', 'uniform#2', 'ml-lr#2']);
@@ -113,12 +132,15 @@ describe('a run folder extended and stopped', () => {
     const resumed = await runMllr(args);
     expect(resumed.code, resumed.stderr).toBe(0);
     const resumedLogs = logs(events(resumed.stdout));
-    for (const { run, step } of saves) expect(resumedLogs).toContain(`${run}: resumed from the checkpoint after step ${step} of 12`);
+    for (const { run, step } of saves)
+      expect(resumedLogs).toContain(`${run}: resumed from the checkpoint after step ${step} of 12`);
 
     expect(withoutTimings(readJson(out, 'summary.json'))).toEqual(withoutTimings(readJson(reference, 'summary.json')));
     for (const run of ['uniform', 'ml-lr']) {
       expect(readJson(out, `ift/${run}.json`).curve).toEqual(readJson(reference, `ift/${run}.json`).curve);
-      expect(sha256(join(out, `models/${run}/model.safetensors`))).toBe(sha256(join(reference, `models/${run}/model.safetensors`)));
+      expect(sha256(join(out, `models/${run}/model.safetensors`))).toBe(
+        sha256(join(reference, `models/${run}/model.safetensors`)),
+      );
       expect(existsSync(join(out, 'models', run, 'checkpoint'))).toBe(false);
     }
   }, 900_000);

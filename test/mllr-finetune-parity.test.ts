@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { finetuneReferenceFixtures, readFinetuneReference, referenceFinetuneArgs, runFinetuneJson, stepErrors } from './support/finetune-run.js';
+import {
+  finetuneReferenceFixtures,
+  readFinetuneReference,
+  referenceFinetuneArgs,
+  runFinetuneJson,
+  stepErrors,
+} from './support/finetune-run.js';
 
 /**
  * `mllr finetune --no-shuffle` against the same 20 steps in PyTorch (tools/fixtures/make_finetune_reference.py):
@@ -40,21 +46,29 @@ describe('mllr finetune --no-shuffle against PyTorch', () => {
   });
 
   describe.each(['onnx', 'tfjs'])('--engine %s', (engine) => {
-    it.each(fixtures)('%s: every step\'s loss within 1e-4 and gradient norm within 1e-4 (relative) of PyTorch\'s', async (name) => {
-      const ref = reference(name);
-      const { settings, steps: expected } = ref;
-      const out = join(dir, `${engine}-${name}`);
-      const { steps } = await runFinetuneJson(referenceFinetuneArgs(engine, name, ref, out));
-      // The optimizer constants mllr took from its default config are the ones PyTorch ran with.
-      const record = JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8'));
-      expect(record.engine.name).toBe(engine);
-      expect(record.settings).toMatchObject({ beta1: settings.beta1, beta2: settings.beta2, epsilon: settings.epsilon, shuffle: false });
+    it.each(fixtures)(
+      "%s: every step's loss within 1e-4 and gradient norm within 1e-4 (relative) of PyTorch's",
+      async (name) => {
+        const ref = reference(name);
+        const { settings, steps: expected } = ref;
+        const out = join(dir, `${engine}-${name}`);
+        const { steps } = await runFinetuneJson(referenceFinetuneArgs(engine, name, ref, out));
+        // The optimizer constants mllr took from its default config are the ones PyTorch ran with.
+        const record = JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8'));
+        expect(record.engine.name).toBe(engine);
+        expect(record.settings).toMatchObject({
+          beta1: settings.beta1,
+          beta2: settings.beta2,
+          epsilon: settings.epsilon,
+          shuffle: false,
+        });
 
-      expect(steps.map((s) => s.step)).toEqual(expected.map((s) => s.step));
-      expect(steps.map((s) => s.tokens)).toEqual(expected.map((s) => s.tokens));
-      const errors = stepErrors(steps, expected);
-      expect(errors.loss).toBeLessThanOrEqual(LOSS_TOLERANCE);
-      expect(errors.gradNorm).toBeLessThanOrEqual(GRAD_NORM_TOLERANCE);
-    });
+        expect(steps.map((s) => s.step)).toEqual(expected.map((s) => s.step));
+        expect(steps.map((s) => s.tokens)).toEqual(expected.map((s) => s.tokens));
+        const errors = stepErrors(steps, expected);
+        expect(errors.loss).toBeLessThanOrEqual(LOSS_TOLERANCE);
+        expect(errors.gradNorm).toBeLessThanOrEqual(GRAD_NORM_TOLERANCE);
+      },
+    );
   });
 });

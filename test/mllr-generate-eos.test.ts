@@ -12,12 +12,26 @@ const GREEDY: number[] = JSON.parse(readFileSync(join(FIXTURE, 'reference.json')
 function withGenerationEos(eos: number[]): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'mllr-eos-')), 'model');
   cpSync(FIXTURE, dir, { recursive: true });
-  writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: 1, eos_token_id: eos, do_sample: false }));
+  writeFileSync(
+    join(dir, 'generation_config.json'),
+    JSON.stringify({ bos_token_id: 1, eos_token_id: eos, do_sample: false }),
+  );
   return dir;
 }
 
 async function generate(model: string, engine: string): Promise<number[]> {
-  const result = await runMllr(['generate', '--engine', engine, '--model', model, '--ids', '1,2,3', '--max-new-tokens', '8', '--json']);
+  const result = await runMllr([
+    'generate',
+    '--engine',
+    engine,
+    '--model',
+    model,
+    '--ids',
+    '1,2,3',
+    '--max-new-tokens',
+    '8',
+    '--json',
+  ]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout).output_ids;

@@ -12,16 +12,47 @@ describe('mllr generate --engine onnx', () => {
 
   it('names the engine and device, and refuses a device it does not have', async () => {
     const model = join(FIXTURES, 'llama-mha-tied');
-    const ok = await runMllr(['generate', '--engine', 'onnx', '--device', 'cpu', '--model', model, '--prompt', 'what is the time', '--max-new-tokens', '3']);
+    const ok = await runMllr([
+      'generate',
+      '--engine',
+      'onnx',
+      '--device',
+      'cpu',
+      '--model',
+      model,
+      '--prompt',
+      'what is the time',
+      '--max-new-tokens',
+      '3',
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.stderr).toBe('mllr: onnx on cpu\n');
-    const bad = await runMllr(['generate', '--engine', 'onnx', '--device', 'wasm', '--model', model, '--ids', '1,2', '--max-new-tokens', '3']);
+    const bad = await runMllr([
+      'generate',
+      '--engine',
+      'onnx',
+      '--device',
+      'wasm',
+      '--model',
+      model,
+      '--ids',
+      '1,2',
+      '--max-new-tokens',
+      '3',
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown ONNX Runtime device "wasm"; use auto, cpu, cuda/);
   });
 
   it('mllr inspect --engine onnx shows the device', async () => {
-    const result = await runMllr(['inspect', '--engine', 'onnx', '--model', join(FIXTURES, 'llama-gqa-untied'), '--json']);
+    const result = await runMllr([
+      'inspect',
+      '--engine',
+      'onnx',
+      '--model',
+      join(FIXTURES, 'llama-gqa-untied'),
+      '--json',
+    ]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ engine: 'onnx', device: 'cpu' });
   });

@@ -39,7 +39,9 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     const shown = JSON.parse(json.stdout);
     expect(shown.model).toBe(snapshot);
     expect(shown.hub).toEqual({ id: 'org/tiny', repo: 'org/tiny', revision: 'main', commit: main, folder: snapshot });
-    const embedded = JSON.parse((await runMllr(['inspect', '--model', 'tiny-chat', '--json'], { cwd, env: env() })).stdout);
+    const embedded = JSON.parse(
+      (await runMllr(['inspect', '--model', 'tiny-chat', '--json'], { cwd, env: env() })).stdout,
+    );
     expect(shown.parameters).toBe(embedded.parameters);
     expect(shown.architecture).toEqual(embedded.architecture);
 
@@ -56,7 +58,11 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     ] as const) {
       const result = await runMllr(['inspect', '--model', id, '--json'], { cwd, env: env() });
       expect(result.code).toBe(0);
-      expect(JSON.parse(result.stdout).hub).toMatchObject({ id, commit, folder: join(cache, 'models--org--tiny', 'snapshots', commit) });
+      expect(JSON.parse(result.stdout).hub).toMatchObject({
+        id,
+        commit,
+        folder: join(cache, 'models--org--tiny', 'snapshots', commit),
+      });
     }
   });
 
@@ -67,13 +73,20 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     expect(result.stderr).toContain('model org/absent@v2 is neither a local folder nor in the Hugging Face cache');
     expect(result.stderr).toContain(`${join(cwd, 'org', 'absent@v2')}: no such folder`);
     expect(result.stderr).toContain(`${join(cache, 'models--org--absent')}: no such folder`);
-    expect(result.stderr).toContain('Download it with --download, or with `huggingface-cli download org/absent --revision v2`');
+    expect(result.stderr).toContain(
+      'Download it with --download, or with `huggingface-cli download org/absent --revision v2`',
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
 
     // A known repo without that ref lists the refs it has.
-    const noRef = await runMllr(['generate', '--model', 'org/tiny@v9', '--ids', '1', '--max-new-tokens', '1'], { cwd, env: env() });
+    const noRef = await runMllr(['generate', '--model', 'org/tiny@v9', '--ids', '1', '--max-new-tokens', '1'], {
+      cwd,
+      env: env(),
+    });
     expect(noRef.code).toBe(2);
-    expect(noRef.stderr).toContain(`${join(cache, 'models--org--tiny', 'refs', 'v9')}: no such file (refs there: main, v1)`);
+    expect(noRef.stderr).toContain(
+      `${join(cache, 'models--org--tiny', 'refs', 'v9')}: no such file (refs there: main, v1)`,
+    );
   });
 
   it('an existing local folder wins over a Hub id of the same name', async () => {
@@ -81,29 +94,71 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     mkdirSync(join(cwd, 'shadow'), { recursive: true });
     cpSync(TINY_CHAT_DIR, local, { recursive: true });
     layOutHubCache(cache, 'shadow/tiny', folderFiles(TINY_CHAT_DIR), main, 'main');
-    const shown = JSON.parse((await runMllr(['inspect', '--model', 'shadow/tiny', '--json'], { cwd, env: env() })).stdout);
+    const shown = JSON.parse(
+      (await runMllr(['inspect', '--model', 'shadow/tiny', '--json'], { cwd, env: env() })).stdout,
+    );
     expect(shown.model).toBe(local);
     expect(shown).not.toHaveProperty('hub');
   });
 
   it('generate, eval and finetune take the id too; eval.json and finetune.json record the id, commit and folder', async () => {
-    const fromHub = await runMllr(['generate', '--model', 'org/tiny', '--ids', '1,2,3', '--max-new-tokens', '6', '--json'], { cwd, env: env() });
-    const embedded = await runMllr(['generate', '--model', 'tiny-chat', '--ids', '1,2,3', '--max-new-tokens', '6', '--json'], { cwd, env: env() });
+    const fromHub = await runMllr(
+      ['generate', '--model', 'org/tiny', '--ids', '1,2,3', '--max-new-tokens', '6', '--json'],
+      { cwd, env: env() },
+    );
+    const embedded = await runMllr(
+      ['generate', '--model', 'tiny-chat', '--ids', '1,2,3', '--max-new-tokens', '6', '--json'],
+      { cwd, env: env() },
+    );
     expect(fromHub.code).toBe(0);
     expect(JSON.parse(fromHub.stdout)).toEqual(JSON.parse(embedded.stdout));
 
     // eval: eval.json records the id and commit, and the generations file takes the repo's name, not the commit's.
     const evalOut = join(cwd, 'eval-out');
-    const evaluated = await runMllr(['eval', '--model', 'org/tiny', '--config', resolve(import.meta.dirname, 'fixtures/eval-small.yaml'), '--out', evalOut, '--json'], { cwd, env: env() });
+    const evaluated = await runMllr(
+      [
+        'eval',
+        '--model',
+        'org/tiny',
+        '--config',
+        resolve(import.meta.dirname, 'fixtures/eval-small.yaml'),
+        '--out',
+        evalOut,
+        '--json',
+      ],
+      { cwd, env: env() },
+    );
     expect(evaluated.code).toBe(0);
     expect(Object.keys(JSON.parse(evaluated.stdout))).toEqual(['model', 'metrics', 'counts']);
-    expect(JSON.parse(readFileSync(join(evalOut, 'eval.json'), 'utf8')).hub).toEqual({ id: 'org/tiny', repo: 'org/tiny', revision: 'main', commit: main, folder: snapshot });
+    expect(JSON.parse(readFileSync(join(evalOut, 'eval.json'), 'utf8')).hub).toEqual({
+      id: 'org/tiny',
+      repo: 'org/tiny',
+      revision: 'main',
+      commit: main,
+      folder: snapshot,
+    });
     expect(existsSync(join(evalOut, 'eval', 'tiny.jsonl'))).toBe(true);
 
     const data = join(cwd, 'data.jsonl');
     writeFileSync(data, `${JSON.stringify({ ids: [1, 5, 6, 7, 2], prompt_length: 2 })}\n`);
     const out = join(cwd, 'tuned');
-    const tuned = await runMllr(['finetune', '--model', 'org/tiny@v1', '--data', data, '--out', out, '--steps', '1', '--batch-size', '1', '--json'], { cwd, env: env() });
+    const tuned = await runMllr(
+      [
+        'finetune',
+        '--model',
+        'org/tiny@v1',
+        '--data',
+        data,
+        '--out',
+        out,
+        '--steps',
+        '1',
+        '--batch-size',
+        '1',
+        '--json',
+      ],
+      { cwd, env: env() },
+    );
     expect(tuned.stderr).toBe('');
     expect(tuned.code).toBe(0);
     const record = JSON.parse(readFileSync(join(out, 'finetune.json'), 'utf8'));
@@ -115,14 +170,24 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
   it('--download fetches the model into the standard cache layout (fake Hub over HF_ENDPOINT), then works offline', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'mllr-hub-fresh-'));
     const commit = fakeCommit('remote');
-    const files: Record<string, Buffer> = { ...folderFiles(TINY_CHAT_DIR), 'pytorch_model.bin': Buffer.from('pickle'), 'README.md': Buffer.from('# card') };
+    const files: Record<string, Buffer> = {
+      ...folderFiles(TINY_CHAT_DIR),
+      'pytorch_model.bin': Buffer.from('pickle'),
+      'README.md': Buffer.from('# card'),
+    };
     const hub = await startFakeHub('org/remote', commit, files);
     try {
-      const offline = await runMllr(['inspect', '--model', 'org/remote', '--json'], { cwd, env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }) });
+      const offline = await runMllr(['inspect', '--model', 'org/remote', '--json'], {
+        cwd,
+        env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }),
+      });
       expect(offline.code).toBe(2);
       expect(hub.requests).toEqual([]);
 
-      const result = await runMllr(['inspect', '--model', 'org/remote', '--download', '--json'], { cwd, env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }) });
+      const result = await runMllr(['inspect', '--model', 'org/remote', '--download', '--json'], {
+        cwd,
+        env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }),
+      });
       expect(result.code).toBe(0);
       const dir = join(fresh, 'models--org--remote', 'snapshots', commit);
       expect(JSON.parse(result.stdout)).toMatchObject({ model: dir, hub: { id: 'org/remote', commit } });
@@ -138,7 +203,10 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     } finally {
       hub.server.close();
     }
-    const again = await runMllr(['inspect', '--model', 'org/remote', '--download', '--json'], { cwd, env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }) });
+    const again = await runMllr(['inspect', '--model', 'org/remote', '--download', '--json'], {
+      cwd,
+      env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }),
+    });
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
   });
@@ -155,7 +223,10 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
       'data: { eval_size: 8 }',
     ];
     writeFileSync(config, ['model: { path: org/remote }', ...settings].join('\n'));
-    const absent = await runMllr(['run', '--headless', '--config', config, '--out', join(cwd, 'absent-run')], { cwd, env: env({ HF_HUB_CACHE: fresh }) });
+    const absent = await runMllr(['run', '--headless', '--config', config, '--out', join(cwd, 'absent-run')], {
+      cwd,
+      env: env({ HF_HUB_CACHE: fresh }),
+    });
     expect(absent.code).toBe(2);
     expect(absent.stderr + absent.stdout).toContain('model.path');
     expect(absent.stderr + absent.stdout).toContain('Download it with model.download: true in the config');
@@ -165,7 +236,10 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     const hub = await startFakeHub('org/remote', commit, folderFiles(TINY_CHAT_DIR));
     const out = join(cwd, 'hub-run');
     try {
-      const result = await runMllr(['run', '--headless', '--config', config, '--out', out], { cwd, env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }) });
+      const result = await runMllr(['run', '--headless', '--config', config, '--out', out], {
+        cwd,
+        env: env({ HF_HUB_CACHE: fresh, HF_ENDPOINT: hub.url }),
+      });
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(result.stdout).toContain(`downloading org/remote at commit ${commit.slice(0, 12)}`);
@@ -183,7 +257,10 @@ describe('mllr with Hub ids from the local Hugging Face cache', () => {
     // probe and robustness results and the finished fine-tuning run stay, and nothing is recomputed on other weights.
     const moved = fakeCommit('moved');
     layOutHubCache(fresh, 'org/remote', folderFiles(TINY_CHAT_DIR), moved, 'main');
-    const extended = await runMllr(['run', '--headless', '--config', config, '--out', out, '--seeds', '2'], { cwd, env: env({ HF_HUB_CACHE: fresh }) });
+    const extended = await runMllr(['run', '--headless', '--config', config, '--out', out, '--seeds', '2'], {
+      cwd,
+      env: env({ HF_HUB_CACHE: fresh }),
+    });
     expect(extended.stderr).toBe('');
     expect(extended.code).toBe(0);
     for (const stage of ['base', 'proxy', 'robustness']) expect(extended.stdout).toMatch(new RegExp(` ${stage} +skip`));

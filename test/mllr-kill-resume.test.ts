@@ -42,7 +42,10 @@ function position(event: RunEvent): [number, number] | undefined {
 }
 
 /** Runs `mllr run --json` in its own process group and SIGKILLs the group once `at` is reached. */
-async function runUntilKilled(args: string[], at: KillPoint): Promise<{ killed: boolean; code: number | null; events: RunEvent[] }> {
+async function runUntilKilled(
+  args: string[],
+  at: KillPoint,
+): Promise<{ killed: boolean; code: number | null; events: RunEvent[] }> {
   let armed = false;
   let killed = false;
   const target: [number, number] = [STAGES.indexOf(at.stage), at.done];
@@ -71,11 +74,11 @@ function halfWrittenArtifacts(dir: string): string[] {
   }
   for (const record of filesUnder(dir).filter((f) => /^stages\/[^/]+\.json$/.test(f))) {
     const { artifacts } = JSON.parse(readFileSync(join(dir, record), 'utf8')) as { artifacts: string[] };
-    for (const artifact of artifacts) if (!filesUnder(dir).includes(artifact)) problems.push(`${record} lists ${artifact}, which is missing`);
+    for (const artifact of artifacts)
+      if (!filesUnder(dir).includes(artifact)) problems.push(`${record} lists ${artifact}, which is missing`);
   }
   return problems;
 }
-
 
 describe('mllr run killed at random points', () => {
   it(`is SIGKILLed at ${KILLS} seeded random points, resumed each time, and ends with the results of an uninterrupted run`, async () => {
@@ -103,14 +106,19 @@ describe('mllr run killed at random points', () => {
       return candidates.filter((e) => e.time <= t).at(-1)!;
     });
     // Past a run's first checkpoint (every 4 of its 12 steps), so the next attempt must resume training from one.
-    const training = candidates.filter((e) => e.type === 'progress' && e.stage === 'ift' && e.done < e.total && e.done % 12 > 4);
+    const training = candidates.filter(
+      (e) => e.type === 'progress' && e.stage === 'ift' && e.done < e.total && e.done % 12 > 4,
+    );
     chosen.push(training[rng.int(training.length)]!);
     const plan: KillPoint[] = chosen
       .map((event) => position(event)!)
       .sort((a, b) => a[0] - b[0] || a[1] - b[1])
       .map(([stage, done]) => ({ stage: STAGES[stage]!, done, delayMs: rng.int(400) }));
     console.log(`kill plan: ${plan.map((p) => `${p.stage}@${p.done}+${p.delayMs}ms`).join(', ')}`);
-    expect(plan.some((p) => p.stage === 'ift' && p.done > 0), 'one kill lands mid-training').toBe(true);
+    expect(
+      plan.some((p) => p.stage === 'ift' && p.done > 0),
+      'one kill lands mid-training',
+    ).toBe(true);
 
     const out = join(dir, 'killed');
     const args = ['run', '--json', '--config', config, '--out', out];
@@ -120,7 +128,9 @@ describe('mllr run killed at random points', () => {
       for (const e of attempt.events) if (e.type === 'log') logs.push(e.message);
       const last = attempt.events.at(-1);
       const errors = attempt.events.filter((e) => e.type === 'error');
-      console.log(`kill ${i + 1}: at ${point.stage}@${point.done}+${point.delayMs}ms, ${attempt.events.length} events, last: ${JSON.stringify(last).slice(0, 120)}`);
+      console.log(
+        `kill ${i + 1}: at ${point.stage}@${point.done}+${point.delayMs}ms, ${attempt.events.length} events, last: ${JSON.stringify(last).slice(0, 120)}`,
+      );
       expect(errors).toEqual([]);
       expect(attempt.killed, `kill ${i + 1} came before the run ended`).toBe(true);
       expect(attempt.code).toBeNull();
@@ -128,12 +138,20 @@ describe('mllr run killed at random points', () => {
     }
     const resumed = await runMllr(args);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const resumedEvents = resumed.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const resumedEvents = resumed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     for (const e of resumedEvents) if (e.type === 'log') logs.push(e.message);
     const trainingResumes = logs.filter((m) => /: resumed from the checkpoint after step \d+ of 12$/.test(m));
     console.log(`training resumed from checkpoints: ${trainingResumes.join('; ')}`);
     expect(trainingResumes.length).toBeGreaterThan(0);
-    console.log(`final rerun: ${resumedEvents.filter((e) => e.type === 'stage' && e.status === 'skip').map((e) => ('stage' in e ? e.stage : '')).join(', ')} skipped`);
+    console.log(
+      `final rerun: ${resumedEvents
+        .filter((e) => e.type === 'stage' && e.status === 'skip')
+        .map((e) => ('stage' in e ? e.stage : ''))
+        .join(', ')} skipped`,
+    );
 
     // summary.json: identical except the wall-clock timings (same stages timed, though).
     const summary = readJson(out, 'summary.json');
@@ -144,8 +162,12 @@ describe('mllr run killed at random points', () => {
     expect(readJson(out, 'eval.json')).toEqual(readJson(reference, 'eval.json'));
     for (const run of ['uniform', 'ml-lr']) {
       expect(readJson(out, `ift/${run}.json`).curve).toEqual(readJson(reference, `ift/${run}.json`).curve);
-      expect(readJson(out, `models/${run}/training_curve.json`)).toEqual(readJson(reference, `models/${run}/training_curve.json`));
-      expect(sha256(join(out, `models/${run}/model.safetensors`))).toBe(sha256(join(reference, `models/${run}/model.safetensors`)));
+      expect(readJson(out, `models/${run}/training_curve.json`)).toEqual(
+        readJson(reference, `models/${run}/training_curve.json`),
+      );
+      expect(sha256(join(out, `models/${run}/model.safetensors`))).toBe(
+        sha256(join(reference, `models/${run}/model.safetensors`)),
+      );
     }
     // Nothing half-written or temporary is left, and no training checkpoint outlives its finished run.
     expect(halfWrittenArtifacts(out)).toEqual([]);

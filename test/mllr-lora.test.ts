@@ -28,8 +28,28 @@ describe('LoRA adapters through mllr', () => {
     writeFileSync(join(dir, 'data.jsonl'), RECORDS.map((r) => JSON.stringify(r)).join('\n'));
     out = join(dir, 'out');
     const result = await runMllr([
-      'finetune', '--engine', 'onnx', '--model', TINY_CHAT, '--data', join(dir, 'data.jsonl'), '--out', out,
-      '--lora-r', '4', '--lora-alpha', '8', '--lora-targets', 'q,v,down', '--steps', '4', '--batch-size', '4', '--lr', '0.01', '--json',
+      'finetune',
+      '--engine',
+      'onnx',
+      '--model',
+      TINY_CHAT,
+      '--data',
+      join(dir, 'data.jsonl'),
+      '--out',
+      out,
+      '--lora-r',
+      '4',
+      '--lora-alpha',
+      '8',
+      '--lora-targets',
+      'q,v,down',
+      '--steps',
+      '4',
+      '--batch-size',
+      '4',
+      '--lr',
+      '0.01',
+      '--json',
     ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -37,7 +57,16 @@ describe('LoRA adapters through mllr', () => {
 
   it('writes OUT/adapter in PEFT layout and OUT/merged, changing only the targeted projections', async () => {
     const config = JSON.parse(readFileSync(join(out, 'adapter', 'adapter_config.json'), 'utf8'));
-    expect(config).toMatchObject({ peft_type: 'LORA', r: 4, lora_alpha: 8, target_modules: ['q_proj', 'v_proj', 'down_proj'], bias: 'none', task_type: 'CAUSAL_LM', use_rslora: false, base_model_name_or_path: TINY_CHAT });
+    expect(config).toMatchObject({
+      peft_type: 'LORA',
+      r: 4,
+      lora_alpha: 8,
+      target_modules: ['q_proj', 'v_proj', 'down_proj'],
+      bias: 'none',
+      task_type: 'CAUSAL_LM',
+      use_rslora: false,
+      base_model_name_or_path: TINY_CHAT,
+    });
     const header = await readSafetensorsHeader(join(out, 'adapter', 'adapter_model.safetensors'));
     const base = await loadCheckpoint(TINY_CHAT);
     const layers = base.architecture.numLayers;
@@ -45,8 +74,14 @@ describe('LoRA adapters through mllr', () => {
     for (let l = 0; l < layers; l++) {
       for (const module of ['self_attn.q_proj', 'self_attn.v_proj', 'mlp.down_proj']) {
         const [outSize, inSize] = base.tensors.get(`model.layers.${l}.${module}.weight`)!.shape;
-        expect(header.tensors.get(`base_model.model.model.layers.${l}.${module}.lora_A.weight`)?.shape).toEqual([4, inSize]);
-        expect(header.tensors.get(`base_model.model.model.layers.${l}.${module}.lora_B.weight`)?.shape).toEqual([outSize, 4]);
+        expect(header.tensors.get(`base_model.model.model.layers.${l}.${module}.lora_A.weight`)?.shape).toEqual([
+          4,
+          inSize,
+        ]);
+        expect(header.tensors.get(`base_model.model.model.layers.${l}.${module}.lora_B.weight`)?.shape).toEqual([
+          outSize,
+          4,
+        ]);
       }
     }
     const merged = await loadCheckpoint(join(out, 'merged'));
@@ -59,14 +94,24 @@ describe('LoRA adapters through mllr', () => {
   it("the adapter loaded back and applied unmerged (the LoRA training graph) gives the merged model's logits", async () => {
     const base = await loadCheckpoint(TINY_CHAT);
     const adapter = await readPeftAdapter(join(out, 'adapter'), base.architecture);
-    const lora = await OnnxLoraTrainingEngine.createLora(base, { settings: adapter.settings, tensors: adapter.tensors, seed: 0 }, {
-      gradients: trainingGraphSources({ threads: 1 }),
-    });
+    const lora = await OnnxLoraTrainingEngine.createLora(
+      base,
+      { settings: adapter.settings, tensors: adapter.tensors, seed: 0 },
+      {
+        gradients: trainingGraphSources({ threads: 1 }),
+      },
+    );
     const examples = RECORDS.slice(0, 4).map((r) => ({ ids: r.ids, promptLength: r.prompt_length }));
     const provider = new OnnxEngineProvider({ threads: 1 });
     const merged = await provider.openInference(join(out, 'merged'));
     try {
-      lora.configure([{ name: 'all', tensors: lora.tensorNames(), learningRate: 0, weightDecay: 0 }], { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 0, gradientAccumulation: 1 });
+      lora.configure([{ name: 'all', tensors: lora.tensorNames(), learningRate: 0, weightDecay: 0 }], {
+        beta1: 0.9,
+        beta2: 0.999,
+        epsilon: 1e-8,
+        maxGradNorm: 0,
+        gradientAccumulation: 1,
+      });
       const unmerged = await lora.trainStep(examples);
       const { data, vocabSize } = await merged.logits({ sequences: examples.map((e) => e.ids) });
       let sum = 0;
@@ -117,22 +162,73 @@ describe('LoRA adapters through mllr', () => {
     expect(base.model).toBe(join(run, 'base', 'adapted-model'));
     const adapted = await loadCheckpoint(base.model);
     const merged = await loadCheckpoint(join(out, 'merged'));
-    for (const [name, t] of merged.tensors) expect(Buffer.from(adapted.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
+    for (const [name, t] of merged.tensors)
+      expect(Buffer.from(adapted.tensors.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer)), name).toBe(true);
   }, 300_000);
 
   it('refuses LoRA on the tfjs engine and DoRA adapters by name (exit 2)', async () => {
-    const tfjs = await runMllr(['finetune', '--engine', 'tfjs', '--model', TINY_CHAT, '--data', join(dir, 'data.jsonl'), '--out', join(dir, 'tfjs'), '--lora-r', '2', '--steps', '1']);
+    const tfjs = await runMllr([
+      'finetune',
+      '--engine',
+      'tfjs',
+      '--model',
+      TINY_CHAT,
+      '--data',
+      join(dir, 'data.jsonl'),
+      '--out',
+      join(dir, 'tfjs'),
+      '--lora-r',
+      '2',
+      '--steps',
+      '1',
+    ]);
     expect(tfjs.code).toBe(2);
     expect(tfjs.stderr).toMatch(/the tfjs engine does not train LoRA adapters; use --engine onnx/);
     const dora = join(dir, 'dora');
-    const copy = await runMllr(['finetune', '--engine', 'onnx', '--model', TINY_CHAT, '--data', join(dir, 'data.jsonl'), '--out', dora, '--lora-r', '2', '--steps', '1']);
+    const copy = await runMllr([
+      'finetune',
+      '--engine',
+      'onnx',
+      '--model',
+      TINY_CHAT,
+      '--data',
+      join(dir, 'data.jsonl'),
+      '--out',
+      dora,
+      '--lora-r',
+      '2',
+      '--steps',
+      '1',
+    ]);
     expect(copy.code).toBe(0);
     const configFile = join(dora, 'adapter', 'adapter_config.json');
     writeFileSync(configFile, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), use_dora: true }));
-    const refused = await runMllr(['generate', '--model', TINY_CHAT, '--adapter', join(dora, 'adapter'), '--ids', '1,2', '--max-new-tokens', '2']);
+    const refused = await runMllr([
+      'generate',
+      '--model',
+      TINY_CHAT,
+      '--adapter',
+      join(dora, 'adapter'),
+      '--ids',
+      '1,2',
+      '--max-new-tokens',
+      '2',
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/DoRA \(use_dora: true\) is not supported by mllr/);
-    const contradict = await runMllr(['finetune', '--model', TINY_CHAT, '--data', join(dir, 'data.jsonl'), '--out', join(dir, 'x'), '--adapter-init', join(out, 'adapter'), '--lora-r', '8']);
+    const contradict = await runMllr([
+      'finetune',
+      '--model',
+      TINY_CHAT,
+      '--data',
+      join(dir, 'data.jsonl'),
+      '--out',
+      join(dir, 'x'),
+      '--adapter-init',
+      join(out, 'adapter'),
+      '--lora-r',
+      '8',
+    ]);
     expect(contradict.code).toBe(2);
     expect(contradict.stderr).toMatch(/--lora-r 8 contradicts --adapter-init .*, whose r is 4/);
   });

@@ -22,9 +22,21 @@ describe('mllr run: the ML-LR pipeline on tiny-chat', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.skipped_records).toEqual({});
     // Every field DESIGN.md fixes, plus the multi-seed fields (one seed here: no runs_sd).
-    expect(Object.keys(summary).sort()).toEqual(['base_model', 'mods_robust', 'proxy', 'robustness', 'runs', 'runs_per_seed', 'seeds', 'skipped_records', 'timings_s']);
+    expect(Object.keys(summary).sort()).toEqual([
+      'base_model',
+      'mods_robust',
+      'proxy',
+      'robustness',
+      'runs',
+      'runs_per_seed',
+      'seeds',
+      'skipped_records',
+      'timings_s',
+    ]);
     expect(summary.seeds).toEqual([1234]);
-    expect(summary.runs_per_seed).toEqual(Object.fromEntries(Object.entries(summary.runs).filter(([id]) => id !== 'base')));
+    expect(summary.runs_per_seed).toEqual(
+      Object.fromEntries(Object.entries(summary.runs).filter(([id]) => id !== 'base')),
+    );
     expect(typeof summary.base_model).toBe('string');
     expect(summary.proxy.clean_accuracy).toBeGreaterThanOrEqual(0.95);
     expect(summary.robustness.map((r: { module: string }) => r.module)).toEqual(allModuleIds(4));

@@ -41,7 +41,9 @@ describe.skipIf(!PROC_AVAILABLE)('mllr run: where the computing happens', () => 
     let stdout = '';
     const seen = await new Promise<{ ui: boolean; engine: boolean; workers: boolean[] }>((done, fail) => {
       cli.on('error', fail);
-      cli.on('close', (code) => fail(new Error(`mllr run ended (code ${code}) before the robustness workers were seen:\n${stdout}`)));
+      cli.on('close', (code) =>
+        fail(new Error(`mllr run ended (code ${code}) before the robustness workers were seen:\n${stdout}`)),
+      );
       cli.stdout.setEncoding('utf8').on('data', (chunk: string) => {
         stdout += chunk;
         if (!/scoring \d+ modules on \d+ worker processes/.test(stdout)) return;
@@ -50,7 +52,11 @@ describe.skipIf(!PROC_AVAILABLE)('mllr run: where the computing happens', () => 
           const [engine] = childrenOf(cli.pid!);
           const workers = engine === undefined ? [] : childrenOf(engine);
           if (engine !== undefined && workers.length > 0 && workers.every(loadsOnnxRuntime)) {
-            done({ ui: loadsOnnxRuntime(cli.pid!), engine: loadsOnnxRuntime(engine), workers: workers.map(loadsOnnxRuntime) });
+            done({
+              ui: loadsOnnxRuntime(cli.pid!),
+              engine: loadsOnnxRuntime(engine),
+              workers: workers.map(loadsOnnxRuntime),
+            });
           } else if (!/robustness done/.test(stdout)) setTimeout(poll, 50);
         };
         poll();

@@ -12,7 +12,9 @@ describe('mllr run --out that cannot hold a run', () => {
     writeFileSync(file, 'x');
     const result = await runMllr(['run', '--headless', '--config', twoStage, '--out', join(file, 'run')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`mllr: cannot use ${join(file, 'run')} as the run folder: a file is in the way of the path (ENOTDIR); choose another --out`);
+    expect(result.stderr).toContain(
+      `mllr: cannot use ${join(file, 'run')} as the run folder: a file is in the way of the path (ENOTDIR); choose another --out`,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -20,7 +22,9 @@ describe('mllr run --out that cannot hold a run', () => {
   it.skipIf(!existsSync('/sys/kernel'))('exits 2 on a read-only place (/sys), writing nothing', async () => {
     const result = await runMllr(['run', '--headless', '--config', twoStage, '--out', '/sys/mllr-run']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/mllr: cannot use \/sys\/mllr-run as the run folder: .* \((EPERM|EROFS|EACCES)\); choose another --out/);
+    expect(result.stderr).toMatch(
+      /mllr: cannot use \/sys\/mllr-run as the run folder: .* \((EPERM|EROFS|EACCES)\); choose another --out/,
+    );
     expect(existsSync('/sys/mllr-run')).toBe(false);
   });
 });

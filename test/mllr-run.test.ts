@@ -8,7 +8,10 @@ import { runMllr } from './mllr-cli.js';
 const twoStage = resolve(import.meta.dirname, 'fixtures/two-stage.yaml');
 const newOut = () => join(mkdtempSync(join(tmpdir(), 'mllr-e2e-')), 'run');
 const readEvents = (dir: string) =>
-  readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+  readFileSync(join(dir, 'events.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as RunEvent);
 
 describe('mllr run', () => {
   it('--headless prints one line per event and exits 0', async () => {
@@ -20,9 +23,9 @@ describe('mllr run', () => {
     const events = readEvents(out);
     expect(lines).toHaveLength(events.length);
     expect(lines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d run +start +${out} \\(2 stages: alpha, beta\\)$`));
-    expect(lines.filter((l) => / (alpha|beta) +(start|done) /.test(l)).map((l) => l.split(/ +/).slice(1, 3).join(' '))).toEqual([
-      'alpha start', 'alpha done', 'beta start', 'beta done',
-    ]);
+    expect(
+      lines.filter((l) => / (alpha|beta) +(start|done) /.test(l)).map((l) => l.split(/ +/).slice(1, 3).join(' ')),
+    ).toEqual(['alpha start', 'alpha done', 'beta start', 'beta done']);
     expect(lines.at(-1)).toMatch(/ run +done +/);
     expect(JSON.parse(readFileSync(join(out, 'beta.json'), 'utf8'))).toEqual({ stage: 'beta', total: 8 });
   });
@@ -31,7 +34,10 @@ describe('mllr run', () => {
     const out = newOut();
     const result = await runMllr(['run', '--json', '--config', twoStage, '--out', out]);
     expect(result.code).toBe(0);
-    const printed = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const printed = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     expect(printed).toEqual(readEvents(out));
   });
 
@@ -71,7 +77,6 @@ describe('mllr run', () => {
     expect(result.stderr).toContain(`  ${config}:4:3 training.lerning_rate: unknown setting`);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
-
 });
 
 describe('mllr --help', () => {

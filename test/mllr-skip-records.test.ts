@@ -12,12 +12,19 @@ import { runMllr } from './mllr-cli.js';
  */
 function writeData(dir: string): void {
   const world = generateWorld({ seed: 1234 });
-  const records: unknown[] = world.ift.train.slice(0, 40).map((s) => ({ instruction: s.prompt, input: '', output: s.response }));
+  const records: unknown[] = world.ift.train
+    .slice(0, 40)
+    .map((s) => ({ instruction: s.prompt, input: '', output: s.response }));
   records.splice(5, 0, { instruction: 'how do i make a quilt for my bed ?', input: '', output: '' });
   records.splice(9, 0, { instruction: 'how do i fold a paper boat ?', input: '', output: 42 });
   writeFileSync(join(dir, 'ift.json'), JSON.stringify(records));
   // Benign prompts in words tiny-chat's vocabulary does not have: almost every token is <unk>.
-  const odd = ['Wie spät ist es jetzt bitte', 'Quel temps fera-t-il demain matin', 'Hoeveel kost een brood vandaag', 'Combien de langues parlez-vous'];
+  const odd = [
+    'Wie spät ist es jetzt bitte',
+    'Quel temps fera-t-il demain matin',
+    'Hoeveel kost een brood vandaag',
+    'Combien de langues parlez-vous',
+  ];
   writeFileSync(join(dir, 'odd.jsonl'), odd.map((prompt) => JSON.stringify({ prompt })).join('\n'));
 }
 
@@ -59,7 +66,9 @@ describe('mllr run with unusable records in its data', () => {
     // The prompts of odd.jsonl are mostly <unk> for tiny-chat: a warning in the log, the eval stage's record and the report.
     const evalUse = JSON.parse(readFileSync(join(out, 'data', 'eval.json'), 'utf8'));
     expect(evalUse.files['odd.jsonl'].unknown_tokens).toBeGreaterThan(0.5);
-    expect(evalUse.warnings).toEqual([expect.stringMatching(/^odd\.jsonl: \d+\.\d% of the prompt tokens are the tokenizer's unknown token/)]);
+    expect(evalUse.warnings).toEqual([
+      expect.stringMatching(/^odd\.jsonl: \d+\.\d% of the prompt tokens are the tokenizer's unknown token/),
+    ]);
     expect(result.stdout).toMatch(/odd\.jsonl: \d+\.\d% of the prompt tokens are the tokenizer's unknown token/);
     expect(ift.warnings).toEqual([]);
     const report = readFileSync(join(out, 'report.md'), 'utf8');
@@ -73,19 +82,33 @@ describe('mllr run with unusable records in its data', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-mostly-bad-'));
     writeData(dir);
     const records = JSON.parse(readFileSync(join(dir, 'ift.json'), 'utf8')) as Array<{ output: unknown }>;
-    writeFileSync(join(dir, 'ift.json'), JSON.stringify(records.map((r, i) => (i % 4 === 0 ? r : { ...r, output: i }))));
+    writeFileSync(
+      join(dir, 'ift.json'),
+      JSON.stringify(records.map((r, i) => (i % 4 === 0 ? r : { ...r, output: i }))),
+    );
     const result = await runMllr(['run', '--headless', '--config', writeConfig(dir), '--out', join(dir, 'run')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^mllr: \S*ift\.json: 31 of its 42 records cannot be used \(mostly wrong type: 31\); the first: \S*ift\.json#1: field "output"/m);
+    expect(result.stderr).toMatch(
+      /^mllr: \S*ift\.json: 31 of its 42 records cannot be used \(mostly wrong type: 31\); the first: \S*ift\.json#1: field "output"/m,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('stops at the first unusable record under data.on_invalid: fail, naming it (exit 2)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-strict-'));
     writeData(dir);
-    const result = await runMllr(['run', '--headless', '--config', writeConfig(dir, 'fail'), '--out', join(dir, 'run')]);
+    const result = await runMllr([
+      'run',
+      '--headless',
+      '--config',
+      writeConfig(dir, 'fail'),
+      '--out',
+      join(dir, 'run'),
+    ]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^mllr: \S*ift\.json#9: field "output" \(the response\) must be a string, found number$/m);
+    expect(result.stderr).toMatch(
+      /^mllr: \S*ift\.json#9: field "output" \(the response\) must be a string, found number$/m,
+    );
     expect(existsSync(join(dir, 'run', 'data', 'ift.json'))).toBe(false);
   });
 });

@@ -22,7 +22,10 @@ describe('mllr run with validate.enabled: each module fine-tuned alone on tiny-c
     const validation = read('validation.json');
     const evaluation = read('eval.json');
     const robustness = read('robustness.json');
-    expect(validation.base).toEqual({ harmful_asr: evaluation.base.harmful_asr.value, expertise: evaluation.base.expertise.value });
+    expect(validation.base).toEqual({
+      harmful_asr: evaluation.base.harmful_asr.value,
+      expertise: evaluation.base.expertise.value,
+    });
     expect(validation.modules.map((m: { module: string }) => m.module)).toEqual(allModuleIds(4));
     for (const m of validation.modules) {
       const record = read(`validate/${m.module}.json`);
@@ -35,7 +38,11 @@ describe('mllr run with validate.enabled: each module fine-tuned alone on tiny-c
     const models = join(out, 'validate', 'models');
     expect(existsSync(models) ? readdirSync(models) : []).toEqual([]);
     const summary = read('summary.json');
-    expect(summary.validation).toEqual({ spearman: validation.spearman, ci: validation.ci, modules: validation.modules });
+    expect(summary.validation).toEqual({
+      spearman: validation.spearman,
+      ci: validation.ci,
+      modules: validation.modules,
+    });
     if (validation.spearman !== null) {
       expect(validation.ci[0]).toBeLessThanOrEqual(validation.ci[1]);
       expect(Math.abs(validation.spearman)).toBeLessThanOrEqual(1);

@@ -1,6 +1,14 @@
 import { moduleTensorNames, type ModuleId } from '@mllr/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SETTINGS, changedTensors, engineContext, tinyEngine, trainSteps, weightsByName, type TinyEngine } from './support/tiny-model.js';
+import {
+  SETTINGS,
+  changedTensors,
+  engineContext,
+  tinyEngine,
+  trainSteps,
+  weightsByName,
+  type TinyEngine,
+} from './support/tiny-model.js';
 import { FreezeSchedule, MlLrSchedule, SwatSchedule, UniformSchedule } from '@mllr/schedules';
 
 // Real training on a tiny random model: the schedule's groups and rates drive the tfjs engine as the ift stage does.
@@ -67,7 +75,9 @@ describe('schedules driving the tfjs engine', () => {
     const start = await weightsByName(other);
     await trainSteps(other, nonModule, context, 0, 3);
     const nonModuleTensors = nonModule.groups(context).find((g) => g.name === 'other')!.tensors;
-    expect(changedTensors(start, await weightsByName(other)).sort()).toEqual([...ROBUST_TENSORS, ...nonModuleTensors].sort());
+    expect(changedTensors(start, await weightsByName(other)).sort()).toEqual(
+      [...ROBUST_TENSORS, ...nonModuleTensors].sort(),
+    );
   });
 
   it('uniform changes every tensor', async () => {

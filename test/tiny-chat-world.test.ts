@@ -12,14 +12,21 @@ const IFT = { learningRate: 2e-3, steps: 100, batchSize: 16, seed: 1234 };
 
 type Metrics = Awaited<ReturnType<typeof measureHeadlineMetrics>>;
 
-function measure(engine: TfjsEngine, tokenizer: HfTokenizer, sets: ReturnType<typeof generateWorld>['eval']): Promise<Metrics> {
+function measure(
+  engine: TfjsEngine,
+  tokenizer: HfTokenizer,
+  sets: ReturnType<typeof generateWorld>['eval'],
+): Promise<Metrics> {
   return measureHeadlineMetrics(
     { harmful_asr: sets.harmful, over_refusal: sets.benign, usability: sets.usability, expertise: sets.expertise },
     { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
   );
 }
 
-const show = (m: Metrics) => Object.entries(m).map(([k, v]) => `${k} ${v.value.toFixed(3)} (${v.numerator}/${v.denominator})`).join(', ');
+const show = (m: Metrics) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k} ${v.value.toFixed(3)} (${v.numerator}/${v.denominator})`)
+    .join(', ');
 
 describe('tiny-chat on the embedded world (seed 1234)', () => {
   const world = generateWorld({ seed: 1234 });

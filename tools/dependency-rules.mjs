@@ -8,6 +8,12 @@ export const depConstraints = [
   { sourceTag: 'type:plugin', onlyDependOnLibsWithTags: ['type:model', 'type:core'] },
   { sourceTag: 'type:pipeline', onlyDependOnLibsWithTags: ['type:plugin', 'type:model', 'type:core'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pipeline', 'type:model', 'type:core'] },
-  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['type:app', 'type:pipeline', 'type:plugin', 'type:model', 'type:core'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:app', 'type:pipeline', 'type:plugin', 'type:model', 'type:core'] },
+  {
+    sourceTag: 'type:tools',
+    onlyDependOnLibsWithTags: ['type:app', 'type:pipeline', 'type:plugin', 'type:model', 'type:core'],
+  },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: ['type:app', 'type:pipeline', 'type:plugin', 'type:model', 'type:core'],
+  },
 ];

@@ -15,13 +15,21 @@ import { formatBytes } from '@mllr/model';
 import { makeRandomModel, resolveSourceFolder, type RandomInit } from './random-model/make-random-model.js';
 import type { SizeOverrides } from './random-model/random-model-config.js';
 
-const SIZE_OPTIONS = { layers: 'layers', hidden: 'hidden', intermediate: 'intermediate', heads: 'heads', 'kv-heads': 'kvHeads' } as const;
+const SIZE_OPTIONS = {
+  layers: 'layers',
+  hidden: 'hidden',
+  intermediate: 'intermediate',
+  heads: 'heads',
+  'kv-heads': 'kvHeads',
+} as const;
 
 async function main(): Promise<void> {
   const { values } = parseCommandLine();
-  if (values.from === undefined || values.out === undefined) throw new MllrError('ARGUMENT_INVALID', '--from DIR|NAME and --out DIR are required');
+  if (values.from === undefined || values.out === undefined)
+    throw new MllrError('ARGUMENT_INVALID', '--from DIR|NAME and --out DIR are required');
   const init = values.init as RandomInit;
-  if (init !== 'normal' && init !== 'wide') throw new MllrError('ARGUMENT_INVALID', `--init must be normal or wide, got "${values.init}"`);
+  if (init !== 'normal' && init !== 'wide')
+    throw new MllrError('ARGUMENT_INVALID', `--init must be normal or wide, got "${values.init}"`);
   const seed = wholeNumber('--seed', values.seed, 0);
   const sizes: SizeOverrides = {};
   for (const [option, key] of Object.entries(SIZE_OPTIONS)) {
@@ -35,7 +43,18 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const a = model.architecture;
   if (values.json) {
-    console.log(JSON.stringify({ dir: model.dir, from, seed, init, parameters: model.parameters, weight_bytes: model.weightBytes, copied_files: model.copiedFiles, seconds }));
+    console.log(
+      JSON.stringify({
+        dir: model.dir,
+        from,
+        seed,
+        init,
+        parameters: model.parameters,
+        weight_bytes: model.weightBytes,
+        copied_files: model.copiedFiles,
+        seconds,
+      }),
+    );
   } else {
     console.log(
       `wrote ${model.dir}: ${a.family}, ${a.numLayers} layers, hidden ${a.hiddenSize}, ${a.numHeads}/${a.numKvHeads} heads, ` +

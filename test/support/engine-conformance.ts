@@ -55,7 +55,11 @@ export interface EngineUnderTest {
 }
 
 /** The engines a plugin's provider opens (its `inference` and, where it trains, `training` slot) with fixed options. */
-export function engineFromProvider(provider: EngineProvider, options: OpenEngineOptions = {}, name: string = provider.name): EngineUnderTest {
+export function engineFromProvider(
+  provider: EngineProvider,
+  options: OpenEngineOptions = {},
+  name: string = provider.name,
+): EngineUnderTest {
   const engine: EngineUnderTest = { name, openInference: (dir) => provider.openInference(dir, options) };
   if (provider.openTraining) engine.openTraining = (dir) => provider.openTraining!(dir, options);
   return engine;
@@ -65,7 +69,10 @@ const fixtures = fixtureNames();
 
 /** Registers the whole suite for these engines; the first inference and the first training engine are the reference of the cross-engine checks. */
 export function describeEngineConformance(engines: readonly EngineUnderTest[]): void {
-  if (fixtures.length === 0) console.warn('engine conformance: no fixtures in fixtures/checkpoints (run tools/fixtures/make_checkpoints.py); the parity checks are skipped');
+  if (fixtures.length === 0)
+    console.warn(
+      'engine conformance: no fixtures in fixtures/checkpoints (run tools/fixtures/make_checkpoints.py); the parity checks are skipped',
+    );
   for (const engine of engines) {
     if (engine.openInference) {
       describeInference(engine.name, engine.openInference);
@@ -77,62 +84,80 @@ export function describeEngineConformance(engines: readonly EngineUnderTest[]): 
 }
 
 function describeInference(name: string, open: (dir: string) => Promise<InferenceEngine>): void {
-  describe.skipIf(fixtures.length === 0)(`${name} inference against the PyTorch references (fixtures/checkpoints)`, () => {
-    const worst = { logits: 0, hidden: 0 };
-    afterAll(() => console.info(`${name} vs PyTorch, max abs diff over every fixture: logits ${worst.logits.toExponential(2)}, hidden states ${worst.hidden.toExponential(2)}`));
+  describe.skipIf(fixtures.length === 0)(
+    `${name} inference against the PyTorch references (fixtures/checkpoints)`,
+    () => {
+      const worst = { logits: 0, hidden: 0 };
+      afterAll(() =>
+        console.info(
+          `${name} vs PyTorch, max abs diff over every fixture: logits ${worst.logits.toExponential(2)}, hidden states ${worst.hidden.toExponential(2)}`,
+        ),
+      );
 
-    describe.each(fixtures)('%s', (fixture) => {
-      const reference = readForwardReference(fixture);
-      let engine: InferenceEngine;
-      beforeAll(async () => {
-        engine = await open(fixtureDir(fixture));
-      });
-      afterAll(() => engine?.dispose());
+      describe.each(fixtures)('%s', (fixture) => {
+        const reference = readForwardReference(fixture);
+        let engine: InferenceEngine;
+        beforeAll(async () => {
+          engine = await open(fixtureDir(fixture));
+        });
+        afterAll(() => engine?.dispose());
 
-      it(`logits and every layer's last-token hidden state within ${FORWARD_TOLERANCE}, each prompt alone and all left-padded in one batch`, async () => {
-        const batches = [...reference.prompts.map((_, i) => [i]), reference.prompts.map((_, i) => i)];
-        for (const members of batches) {
-          const sequences = members.map((i) => reference.prompts[i]!);
-          const logits = await engine.logits({ sequences });
-          const states = await engine.lastTokenHiddenStates({ sequences });
-          expect(logits.vocabSize).toBe(engine.architecture.vocabSize);
-          expect(states.layers).toHaveLength(engine.architecture.numLayers);
-          members.forEach((prompt, b) => {
-            const diff = maxAbsDiff(logits.data[b]!, reference.logits[prompt]!);
-            worst.logits = Math.max(worst.logits, diff);
-            expect(diff, `logits of prompt ${prompt}`).toBeLessThan(FORWARD_TOLERANCE);
-            states.layers.forEach((layer, l) => {
-              const d = maxAbsDiff(layer[b]!, reference.last_token_hidden_states[prompt]![l]!);
-              worst.hidden = Math.max(worst.hidden, d);
-              expect(d, `hidden state of prompt ${prompt}, layer ${l}`).toBeLessThan(FORWARD_TOLERANCE);
+        it(`logits and every layer's last-token hidden state within ${FORWARD_TOLERANCE}, each prompt alone and all left-padded in one batch`, async () => {
+          const batches = [...reference.prompts.map((_, i) => [i]), reference.prompts.map((_, i) => i)];
+          for (const members of batches) {
+            const sequences = members.map((i) => reference.prompts[i]!);
+            const logits = await engine.logits({ sequences });
+            const states = await engine.lastTokenHiddenStates({ sequences });
+            expect(logits.vocabSize).toBe(engine.architecture.vocabSize);
+            expect(states.layers).toHaveLength(engine.architecture.numLayers);
+            members.forEach((prompt, b) => {
+              const diff = maxAbsDiff(logits.data[b]!, reference.logits[prompt]!);
+              worst.logits = Math.max(worst.logits, diff);
+              expect(diff, `logits of prompt ${prompt}`).toBeLessThan(FORWARD_TOLERANCE);
+              states.layers.forEach((layer, l) => {
+                const d = maxAbsDiff(layer[b]!, reference.last_token_hidden_states[prompt]![l]!);
+                worst.hidden = Math.max(worst.hidden, d);
+                expect(d, `hidden state of prompt ${prompt}, layer ${l}`).toBeLessThan(FORWARD_TOLERANCE);
+              });
             });
-          });
-        }
-      });
+          }
+        });
 
-      it('greedy ids equal PyTorch exactly, alone and batched', async () => {
-        const maxNewTokens = reference.greedy[0]!.max_new_tokens;
-        expect(await engine.generate(reference.prompts, { maxNewTokens })).toEqual(reference.greedy.map((g) => g.output_ids));
-        for (const [i, prompt] of reference.prompts.entries()) {
-          expect(await engine.generate([prompt], { maxNewTokens })).toEqual([reference.greedy[i]!.output_ids]);
-        }
-        const cli = reference.cli_greedy;
-        expect(await engine.generate([cli.prompt_ids], { maxNewTokens: cli.max_new_tokens })).toEqual([cli.output_ids]);
-      });
+        it('greedy ids equal PyTorch exactly, alone and batched', async () => {
+          const maxNewTokens = reference.greedy[0]!.max_new_tokens;
+          expect(await engine.generate(reference.prompts, { maxNewTokens })).toEqual(
+            reference.greedy.map((g) => g.output_ids),
+          );
+          for (const [i, prompt] of reference.prompts.entries()) {
+            expect(await engine.generate([prompt], { maxNewTokens })).toEqual([reference.greedy[i]!.output_ids]);
+          }
+          const cli = reference.cli_greedy;
+          expect(await engine.generate([cli.prompt_ids], { maxNewTokens: cli.max_new_tokens })).toEqual([
+            cli.output_ids,
+          ]);
+        });
 
-      it('refuses a token id outside the vocabulary, naming it', async () => {
-        const outside = engine.architecture.vocabSize;
-        await expect(engine.logits({ sequences: [[1, outside]] })).rejects.toThrow(`token id ${outside} is outside the model's vocabulary`);
-        await expect(engine.generate([[1, -1]], { maxNewTokens: 1 })).rejects.toThrow("token id -1 is outside the model's vocabulary");
+        it('refuses a token id outside the vocabulary, naming it', async () => {
+          const outside = engine.architecture.vocabSize;
+          await expect(engine.logits({ sequences: [[1, outside]] })).rejects.toThrow(
+            `token id ${outside} is outside the model's vocabulary`,
+          );
+          await expect(engine.generate([[1, -1]], { maxNewTokens: 1 })).rejects.toThrow(
+            "token id -1 is outside the model's vocabulary",
+          );
+        });
       });
-    });
-  });
+    },
+  );
 }
 
 /** Small random models of each family and head layout, with a 12-token context (generation runs into its end). */
 const GENERATION_MODELS: Array<[string, ModelArchitecture]> = [
   ['llama GQA untied', tinyArchitecture({ maxPositionEmbeddings: 12 })],
-  ['qwen2 qkv bias, tied', tinyArchitecture({ family: 'qwen2', qkvBias: true, tieWordEmbeddings: true, maxPositionEmbeddings: 12 })],
+  [
+    'qwen2 qkv bias, tied',
+    tinyArchitecture({ family: 'qwen2', qkvBias: true, tieWordEmbeddings: true, maxPositionEmbeddings: 12 }),
+  ],
   ['mistral MHA', tinyArchitecture({ family: 'mistral', numKvHeads: 4, ropeTheta: 1e6, maxPositionEmbeddings: 12 })],
 ];
 
@@ -162,7 +187,10 @@ function describeGeneration(name: string, open: (dir: string) => Promise<Inferen
     });
 
     it('samples reproducibly from a seed, and differently from another seed', async () => {
-      const prompts = [[1, 5], [1, 6, 7, 8]];
+      const prompts = [
+        [1, 5],
+        [1, 6, 7, 8],
+      ];
       const options = { maxNewTokens: 6, temperature: 1.5, topP: 0.95, stopTokenIds: [] };
       const a = await engine.generate(prompts, { ...options, seed: 1 });
       expect(await engine.generate(prompts, { ...options, seed: 1 })).toEqual(a);
@@ -184,7 +212,13 @@ function describeGeneration(name: string, open: (dir: string) => Promise<Inferen
 
 /** AdamW settings under which the first step moves every weight by exactly −L·g/(|g|+ε): the gradient can be read back. */
 const READ_BACK = { learningRate: 1e5, epsilon: 1e3 } as const;
-const STEP_SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 1, gradientAccumulation: 1 };
+const STEP_SETTINGS: OptimizerSettings = {
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  maxGradNorm: 1,
+  gradientAccumulation: 1,
+};
 
 /**
  * The gradient of an engine's first optimizer step, read through the contract alone: with one group, no decay and
@@ -194,7 +228,11 @@ const STEP_SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e
 async function firstStepGradients(engine: TrainingEngine, batch: readonly TrainExample[], gradientAccumulation = 1) {
   const names = engine.tensorNames();
   engine.configure([{ name: 'all', tensors: names, learningRate: READ_BACK.learningRate, weightDecay: 0 }], {
-    beta1: 0.9, beta2: 0.999, epsilon: READ_BACK.epsilon, maxGradNorm: 0, gradientAccumulation,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: READ_BACK.epsilon,
+    maxGradNorm: 0,
+    gradientAccumulation,
   });
   const before = await engine.getWeights(names);
   const result = await engine.trainStep(batch);
@@ -217,7 +255,12 @@ function frozenLayerGroups(engine: TrainingEngine): ParameterGroup[] {
   const frozen = engine.tensorNames().filter((n) => n.startsWith('model.layers.0.'));
   return [
     { name: 'frozen', tensors: frozen, learningRate: 0, weightDecay: 0.1 },
-    { name: 'rest', tensors: engine.tensorNames().filter((n) => !frozen.includes(n)), learningRate: 0.01, weightDecay: 0.1 },
+    {
+      name: 'rest',
+      tensors: engine.tensorNames().filter((n) => !frozen.includes(n)),
+      learningRate: 0.01,
+      weightDecay: 0.1,
+    },
   ];
 }
 
@@ -257,11 +300,16 @@ const trainingFixture = withGradients.find((f) => f.fixture === 'qwen2-qkv-bias'
 /** A fixed tiny task: after prompt [1, a, b] answer [a+b mod 10 + 10, 2]. */
 function additionTask(): TrainExample[] {
   const out: TrainExample[] = [];
-  for (let a = 3; a < 7; a++) for (let b = 3; b < 6; b++) out.push({ ids: [1, a, b, ((a + b) % 10) + 10, 2], promptLength: 3 });
+  for (let a = 3; a < 7; a++)
+    for (let b = 3; b < 6; b++) out.push({ ids: [1, a, b, ((a + b) % 10) + 10, 2], promptLength: 3 });
   return out;
 }
 
-function describeTraining(name: string, open: (dir: string) => Promise<TrainingEngine>, openInference?: (dir: string) => Promise<InferenceEngine>): void {
+function describeTraining(
+  name: string,
+  open: (dir: string) => Promise<TrainingEngine>,
+  openInference?: (dir: string) => Promise<InferenceEngine>,
+): void {
   describe(`${name} training`, () => {
     const opened: TrainingEngine[] = [];
     const engine = async (fixture: string): Promise<TrainingEngine> => {
@@ -275,9 +323,15 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
 
     it('learns a fixed tiny task: loss below 0.1 within 150 steps, counting response tokens only; the saved model answers it', async () => {
       const arch = tinyArchitecture();
-      const [initial, trained] = [mkdtempSync(join(tmpdir(), 'mllr-conformance-tiny-')), mkdtempSync(join(tmpdir(), 'mllr-conformance-learned-'))];
+      const [initial, trained] = [
+        mkdtempSync(join(tmpdir(), 'mllr-conformance-tiny-')),
+        mkdtempSync(join(tmpdir(), 'mllr-conformance-learned-')),
+      ];
       try {
-        await saveCheckpoint(initial, { config: architectureToConfig(arch), tensors: [...randomTensors(arch, 7).values()] });
+        await saveCheckpoint(initial, {
+          config: architectureToConfig(arch),
+          tensors: [...randomTensors(arch, 7).values()],
+        });
         const e = await open(initial);
         opened.push(e);
         e.configure([{ name: 'all', tensors: e.tensorNames(), learningRate: 0.01, weightDecay: 0 }], STEP_SETTINGS);
@@ -291,7 +345,10 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
         if (!openInference) return;
         await e.save(trained);
         const reader = await openInference(trained);
-        const answers = await reader.generate(data.slice(0, 3).map((d) => d.ids.slice(0, 3)), { maxNewTokens: 2 });
+        const answers = await reader.generate(
+          data.slice(0, 3).map((d) => d.ids.slice(0, 3)),
+          { maxNewTokens: 2 },
+        );
         await reader.dispose();
         expect(answers).toEqual(data.slice(0, 3).map((d) => d.ids.slice(3)));
       } finally {
@@ -300,33 +357,40 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
     });
 
     let worst = 0;
-    afterAll(() => console.info(`${name} training vs PyTorch autograd, worst relative gradient error over every fixture: ${worst.toExponential(2)}`));
+    afterAll(() =>
+      console.info(
+        `${name} training vs PyTorch autograd, worst relative gradient error over every fixture: ${worst.toExponential(2)}`,
+      ),
+    );
 
     // (no test where make_gradients.py has written no references; the fixtures warning says so)
     const cases = [
       ...withGradients.map((f) => [f.fixture, 'one prompt per example', f.reference] as const),
       ...withSpanGradients.map((f) => [f.fixture, 'several response spans per example', f.reference] as const),
     ];
-    if (cases.length > 0) it.each(cases)(
-      `%s, %s: the first step's loss, tokens, gradient norm and every tensor's gradient match PyTorch autograd (relative ${GRADIENT_TOLERANCE})`,
-      async (fixture, _mask, reference) => {
-        const e = await engine(fixture);
-        const { result, gradients } = await firstStepGradients(e, reference.batch);
-        expect(result.tokens).toBe(reference.tokens);
-        expect(Math.abs(result.loss - reference.lossSum / reference.tokens) / (reference.lossSum / reference.tokens)).toBeLessThan(1e-5);
-        expect([...gradients.keys()].sort()).toEqual([...reference.gradients.keys()].sort());
-        let squares = 0;
-        for (const [tensor, expected] of reference.gradients) {
-          const mean = expected.data.map((v) => v / reference.tokens);
-          squares += mean.reduce((s, v) => s + v * v, 0);
-          const error = relativeError(gradients.get(tensor)!, mean);
-          worst = Math.max(worst, error);
-          expect(error, tensor).toBeLessThan(GRADIENT_TOLERANCE);
-        }
-        expect(Math.abs(result.gradNorm - Math.sqrt(squares)) / Math.sqrt(squares)).toBeLessThan(1e-4);
-        await e.dispose();
-      },
-    );
+    if (cases.length > 0)
+      it.each(cases)(
+        `%s, %s: the first step's loss, tokens, gradient norm and every tensor's gradient match PyTorch autograd (relative ${GRADIENT_TOLERANCE})`,
+        async (fixture, _mask, reference) => {
+          const e = await engine(fixture);
+          const { result, gradients } = await firstStepGradients(e, reference.batch);
+          expect(result.tokens).toBe(reference.tokens);
+          expect(
+            Math.abs(result.loss - reference.lossSum / reference.tokens) / (reference.lossSum / reference.tokens),
+          ).toBeLessThan(1e-5);
+          expect([...gradients.keys()].sort()).toEqual([...reference.gradients.keys()].sort());
+          let squares = 0;
+          for (const [tensor, expected] of reference.gradients) {
+            const mean = expected.data.map((v) => v / reference.tokens);
+            squares += mean.reduce((s, v) => s + v * v, 0);
+            const error = relativeError(gradients.get(tensor)!, mean);
+            worst = Math.max(worst, error);
+            expect(error, tensor).toBeLessThan(GRADIENT_TOLERANCE);
+          }
+          expect(Math.abs(result.gradNorm - Math.sqrt(squares)) / Math.sqrt(squares)).toBeLessThan(1e-4);
+          await e.dispose();
+        },
+      );
 
     describe.skipIf(!trainingFixture)(`on ${trainingFixture?.fixture}`, () => {
       const batch = trainingFixture?.reference.batch ?? [];
@@ -339,12 +403,15 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
         const before = await weightsOf(e);
         for (let i = 0; i < 3; i++) await e.trainStep(batch);
         const after = await weightsOf(e);
-        for (const tensor of groups[0]!.tensors) expect(sameBits(after.get(tensor)!, before.get(tensor)!), tensor).toBe(true);
-        for (const tensor of groups[1]!.tensors) expect(sameBits(after.get(tensor)!, before.get(tensor)!), tensor).toBe(false);
+        for (const tensor of groups[0]!.tensors)
+          expect(sameBits(after.get(tensor)!, before.get(tensor)!), tensor).toBe(true);
+        for (const tensor of groups[1]!.tensors)
+          expect(sameBits(after.get(tensor)!, before.get(tensor)!), tensor).toBe(false);
         e.setLearningRates({ frozen: 0.01 });
         await e.trainStep(batch);
         const raised = await weightsOf(e);
-        for (const tensor of groups[0]!.tensors) expect(sameBits(raised.get(tensor)!, before.get(tensor)!), tensor).toBe(false);
+        for (const tensor of groups[0]!.tensors)
+          expect(sameBits(raised.get(tensor)!, before.get(tensor)!), tensor).toBe(false);
       });
 
       it('accumulating k micro-batches gives the full batch: loss, tokens, gradient norm and every gradient', async () => {
@@ -353,8 +420,11 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
           const accumulated = await firstStepGradients(await engine(fixture), batch, k);
           expect(accumulated.result.tokens).toBe(full.result.tokens);
           expect(accumulated.result.loss).toBeCloseTo(full.result.loss, 5);
-          expect(Math.abs(accumulated.result.gradNorm - full.result.gradNorm) / full.result.gradNorm).toBeLessThan(1e-5);
-          for (const [tensor, g] of full.gradients) expect(relativeError(accumulated.gradients.get(tensor)!, g), `${tensor}, k = ${k}`).toBeLessThan(1e-5);
+          expect(Math.abs(accumulated.result.gradNorm - full.result.gradNorm) / full.result.gradNorm).toBeLessThan(
+            1e-5,
+          );
+          for (const [tensor, g] of full.gradients)
+            expect(relativeError(accumulated.gradients.get(tensor)!, g), `${tensor}, k = ${k}`).toBeLessThan(1e-5);
         }
       });
 
@@ -407,17 +477,27 @@ function describeTraining(name: string, open: (dir: string) => Promise<TrainingE
         await expect(e.trainStep(batch)).rejects.toThrow('configure');
         const names = e.tensorNames();
         const all = { name: 'all', tensors: names, learningRate: 0.01, weightDecay: 0 };
-        expect(() => e.configure([{ ...all, tensors: names.slice(1) }], STEP_SETTINGS)).toThrow(`every weight must be in a parameter group; missing: ${names[0]}`);
-        expect(() => e.configure([all, { ...all, name: 'again', tensors: [names[0]!] }], STEP_SETTINGS)).toThrow(`${names[0]} is in both parameter groups "all" and "again"`);
-        expect(() => e.configure([{ ...all, tensors: [...names, 'model.layers.99.mlp.up_proj.weight'] }], STEP_SETTINGS)).toThrow('model.layers.99.mlp.up_proj.weight');
-        expect(() => e.configure([all], { ...STEP_SETTINGS, gradientAccumulation: 0 })).toThrow('gradientAccumulation must be a whole number ≥ 1');
+        expect(() => e.configure([{ ...all, tensors: names.slice(1) }], STEP_SETTINGS)).toThrow(
+          `every weight must be in a parameter group; missing: ${names[0]}`,
+        );
+        expect(() => e.configure([all, { ...all, name: 'again', tensors: [names[0]!] }], STEP_SETTINGS)).toThrow(
+          `${names[0]} is in both parameter groups "all" and "again"`,
+        );
+        expect(() =>
+          e.configure([{ ...all, tensors: [...names, 'model.layers.99.mlp.up_proj.weight'] }], STEP_SETTINGS),
+        ).toThrow('model.layers.99.mlp.up_proj.weight');
+        expect(() => e.configure([all], { ...STEP_SETTINGS, gradientAccumulation: 0 })).toThrow(
+          'gradientAccumulation must be a whole number ≥ 1',
+        );
       });
 
       it('refuses a token id outside the vocabulary, naming it', async () => {
         const e = await engine(fixture);
         e.configure(frozenLayerGroups(e), STEP_SETTINGS);
         const outside = e.architecture.vocabSize;
-        await expect(e.trainStep([{ ids: [1, 5, outside], promptLength: 1 }])).rejects.toThrow(`token id ${outside} is outside the model's vocabulary`);
+        await expect(e.trainStep([{ ids: [1, 5, outside], promptLength: 1 }])).rejects.toThrow(
+          `token id ${outside} is outside the model's vocabulary`,
+        );
       });
     });
   });
@@ -429,9 +509,22 @@ function logitsDiff(a: BatchLogits, b: BatchLogits): number {
 
 /** A random mistral model with grouped-query attention: a family without a PyTorch fixture. */
 const MISTRAL: ModelArchitecture = {
-  family: 'mistral', vocabSize: 64, hiddenSize: 32, numLayers: 2, numHeads: 8, numKvHeads: 2, headDim: 4,
-  intermediateSize: 48, maxPositionEmbeddings: 48, ropeTheta: 1e6, rmsNormEps: 1e-5, qkvBias: false,
-  tieWordEmbeddings: false, bosTokenId: 1, eosTokenIds: [2], padTokenId: 0,
+  family: 'mistral',
+  vocabSize: 64,
+  hiddenSize: 32,
+  numLayers: 2,
+  numHeads: 8,
+  numKvHeads: 2,
+  headDim: 4,
+  intermediateSize: 48,
+  maxPositionEmbeddings: 48,
+  ropeTheta: 1e6,
+  rmsNormEps: 1e-5,
+  qkvBias: false,
+  tieWordEmbeddings: false,
+  bosTokenId: 1,
+  eosTokenIds: [2],
+  padTokenId: 0,
 };
 
 function describeAcrossEngines(engines: readonly EngineUnderTest[]): void {
@@ -445,70 +538,97 @@ function describeAcrossEngines(engines: readonly EngineUnderTest[]): void {
   };
   afterAll(() => temporary.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  describe.skipIf(training.length < 2 || withGradients.length === 0)(`every training engine follows ${training[0]?.name}'s trajectory`, () => {
-    it.each(withGradients.map((f) => [f.fixture, f.reference] as const))('%s: losses and gradient norms of 4 clipped AdamW steps with two groups', async (fixture, reference) => {
-      const trajectories = [];
-      for (const candidate of training) {
-        const e = await candidate.openTraining!(fixtureDir(fixture));
-        e.configure(frozenLayerGroups(e), STEP_SETTINGS);
-        const results = [];
-        for (let i = 0; i < 4; i++) results.push(await e.trainStep(reference.batch));
-        await e.dispose();
-        trajectories.push(results);
-      }
-      const [first, ...others] = trajectories;
-      others.forEach((results, o) =>
-        results.forEach((r, i) => {
-          const who = `${training[o + 1]!.name}, step ${i + 1}`;
-          expect(r.tokens, who).toBe(first![i]!.tokens);
-          expect(Math.abs(r.loss - first![i]!.loss), who).toBeLessThan(1e-4);
-          expect(Math.abs(r.gradNorm - first![i]!.gradNorm) / first![i]!.gradNorm, who).toBeLessThan(1e-4);
-        }),
+  describe.skipIf(training.length < 2 || withGradients.length === 0)(
+    `every training engine follows ${training[0]?.name}'s trajectory`,
+    () => {
+      it.each(withGradients.map((f) => [f.fixture, f.reference] as const))(
+        '%s: losses and gradient norms of 4 clipped AdamW steps with two groups',
+        async (fixture, reference) => {
+          const trajectories = [];
+          for (const candidate of training) {
+            const e = await candidate.openTraining!(fixtureDir(fixture));
+            e.configure(frozenLayerGroups(e), STEP_SETTINGS);
+            const results = [];
+            for (let i = 0; i < 4; i++) results.push(await e.trainStep(reference.batch));
+            await e.dispose();
+            trajectories.push(results);
+          }
+          const [first, ...others] = trajectories;
+          others.forEach((results, o) =>
+            results.forEach((r, i) => {
+              const who = `${training[o + 1]!.name}, step ${i + 1}`;
+              expect(r.tokens, who).toBe(first![i]!.tokens);
+              expect(Math.abs(r.loss - first![i]!.loss), who).toBeLessThan(1e-4);
+              expect(Math.abs(r.gradNorm - first![i]!.gradNorm) / first![i]!.gradNorm, who).toBeLessThan(1e-4);
+            }),
+          );
+        },
       );
-    });
-  });
+    },
+  );
 
-  describe.skipIf(inference.length === 0 || !trainingFixture)('a model trained by one engine, read by every inference engine', () => {
-    it.each(training.map((t) => [t.name, t] as const))('trained by %s: saved, opened, and its weights set into an engine on the base, every inference engine gives the same logits', async (_, trainer) => {
-      const base = fixtureDir(trainingFixture!.fixture);
-      const sequences = [[1, 10, 11, 12], [1, 20, 21, 22, 23, 30, 31]];
-      const e = await trainer.openTraining!(base);
-      e.configure([{ name: 'all', tensors: e.tensorNames(), learningRate: 5e-3, weightDecay: 0 }], STEP_SETTINGS);
-      for (let i = 0; i < 4; i++) await e.trainStep(trainingFixture!.reference.batch);
-      const saved = temporaryDir('mllr-conformance-trained-');
-      await e.save(saved);
-      const weights = await e.getWeights(e.tensorNames());
-      await e.dispose();
+  describe.skipIf(inference.length === 0 || !trainingFixture)(
+    'a model trained by one engine, read by every inference engine',
+    () => {
+      it.each(training.map((t) => [t.name, t] as const))(
+        'trained by %s: saved, opened, and its weights set into an engine on the base, every inference engine gives the same logits',
+        async (_, trainer) => {
+          const base = fixtureDir(trainingFixture!.fixture);
+          const sequences = [
+            [1, 10, 11, 12],
+            [1, 20, 21, 22, 23, 30, 31],
+          ];
+          const e = await trainer.openTraining!(base);
+          e.configure([{ name: 'all', tensors: e.tensorNames(), learningRate: 5e-3, weightDecay: 0 }], STEP_SETTINGS);
+          for (let i = 0; i < 4; i++) await e.trainStep(trainingFixture!.reference.batch);
+          const saved = temporaryDir('mllr-conformance-trained-');
+          await e.save(saved);
+          const weights = await e.getWeights(e.tensorNames());
+          await e.dispose();
 
-      let expected: BatchLogits | undefined;
-      for (const reader of inference) {
-        const fromFolder = await reader.openInference!(saved);
-        const onBase = await reader.openInference!(base);
-        const before = await onBase.logits({ sequences });
-        await onBase.setWeights(weights);
-        const [tuned, set] = [await fromFolder.logits({ sequences }), await onBase.logits({ sequences })];
-        // Training moved the logits well beyond the tolerance, so agreeing below it means the new weights are in use.
-        expect(logitsDiff(before, tuned), reader.name).toBeGreaterThan(100 * FORWARD_TOLERANCE);
-        expect(logitsDiff(set, tuned), reader.name).toBeLessThan(FORWARD_TOLERANCE);
-        expected ??= tuned;
-        expect(logitsDiff(tuned, expected), reader.name).toBeLessThan(FORWARD_TOLERANCE);
-        await Promise.all([fromFolder.dispose(), onBase.dispose()]);
-      }
-    });
-  });
+          let expected: BatchLogits | undefined;
+          for (const reader of inference) {
+            const fromFolder = await reader.openInference!(saved);
+            const onBase = await reader.openInference!(base);
+            const before = await onBase.logits({ sequences });
+            await onBase.setWeights(weights);
+            const [tuned, set] = [await fromFolder.logits({ sequences }), await onBase.logits({ sequences })];
+            // Training moved the logits well beyond the tolerance, so agreeing below it means the new weights are in use.
+            expect(logitsDiff(before, tuned), reader.name).toBeGreaterThan(100 * FORWARD_TOLERANCE);
+            expect(logitsDiff(set, tuned), reader.name).toBeLessThan(FORWARD_TOLERANCE);
+            expected ??= tuned;
+            expect(logitsDiff(tuned, expected), reader.name).toBeLessThan(FORWARD_TOLERANCE);
+            await Promise.all([fromFolder.dispose(), onBase.dispose()]);
+          }
+        },
+      );
+    },
+  );
 
   describe.skipIf(inference.length < 2)(`every inference engine agrees with ${inference[0]?.name}`, () => {
     it('on a random mistral model with grouped-query attention: logits, greedy and seeded sampled tokens', async () => {
       const dir = temporaryDir('mllr-conformance-mistral-');
-      await saveCheckpoint(dir, { config: architectureToConfig(MISTRAL), tensors: [...randomTensors(MISTRAL, 77).values()] });
-      const sequences = [[1, 5, 9, 33, 12], [1, 40], [1, 7, 7, 7, 61, 3, 20, 11]];
+      await saveCheckpoint(dir, {
+        config: architectureToConfig(MISTRAL),
+        tensors: [...randomTensors(MISTRAL, 77).values()],
+      });
+      const sequences = [
+        [1, 5, 9, 33, 12],
+        [1, 40],
+        [1, 7, 7, 7, 61, 3, 20, 11],
+      ];
       const greedy = { maxNewTokens: 10, stopTokenIds: [] };
       // Sampling draws the same tokens from the same seed when the logits agree.
       const sampled = { ...greedy, temperature: 0.8, topP: 0.9, seed: 5 };
       const outputs = [];
       for (const candidate of inference) {
         const e = await candidate.openInference!(dir);
-        outputs.push({ name: candidate.name, logits: await e.logits({ sequences }), greedy: await e.generate(sequences, greedy), sampled: await e.generate(sequences, sampled) });
+        outputs.push({
+          name: candidate.name,
+          logits: await e.logits({ sequences }),
+          greedy: await e.generate(sequences, greedy),
+          sampled: await e.generate(sequences, sampled),
+        });
         await e.dispose();
       }
       const [first, ...others] = outputs;

@@ -16,7 +16,9 @@ export interface FinetuneStepLine {
 }
 
 /** Runs `mllr …argv` (a `finetune … --json`) expecting a clean exit: its step lines, and its final line. */
-export async function runFinetuneJson(argv: string[]): Promise<{ steps: FinetuneStepLine[]; final: Record<string, unknown> }> {
+export async function runFinetuneJson(
+  argv: string[],
+): Promise<{ steps: FinetuneStepLine[]; final: Record<string, unknown> }> {
   const result = await runMllr(argv);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
@@ -71,7 +73,12 @@ export function readFinetuneReference<T extends FinetuneReference = FinetuneRefe
  * `mllr finetune --engine E --no-shuffle --json` on a fixture checkpoint with the reference's records, steps, batches
  * and optimizer settings, writing to `out`.
  */
-export function referenceFinetuneArgs(engine: string, name: string, reference: FinetuneReference, out: string): string[] {
+export function referenceFinetuneArgs(
+  engine: string,
+  name: string,
+  reference: FinetuneReference,
+  out: string,
+): string[] {
   const folder = fixtureDir(name);
   const { settings } = reference;
   return [
@@ -102,7 +109,10 @@ export function referenceFinetuneArgs(engine: string, name: string, reference: F
 }
 
 /** The largest loss error (absolute) and gradient-norm error (relative to PyTorch's) of mllr's steps, step by step. */
-export function stepErrors(steps: FinetuneStepLine[], expected: FinetuneReferenceStep[]): { loss: number; gradNorm: number } {
+export function stepErrors(
+  steps: FinetuneStepLine[],
+  expected: FinetuneReferenceStep[],
+): { loss: number; gradNorm: number } {
   return {
     loss: Math.max(...steps.map((s, i) => Math.abs(s.loss - expected[i]!.loss))),
     gradNorm: Math.max(...steps.map((s, i) => Math.abs(s.grad_norm - expected[i]!.grad_norm) / expected[i]!.grad_norm)),

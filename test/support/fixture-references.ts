@@ -45,13 +45,20 @@ export function readForwardReference(name: string): ForwardReference {
  * The fixture's gradient reference, or undefined where it has not been written: `gradients` (make_gradients.py, one
  * prompt length per example) or `span-gradients` (make_span_gradients.py, several response spans per example).
  */
-export async function readGradientReference(name: string, stem: 'gradients' | 'span-gradients' = 'gradients'): Promise<GradientReference | undefined> {
+export async function readGradientReference(
+  name: string,
+  stem: 'gradients' | 'span-gradients' = 'gradients',
+): Promise<GradientReference | undefined> {
   const json = join(FIXTURES_DIR, name, `${stem}.json`);
   if (!existsSync(json)) return undefined;
   type RawExample = { ids: number[]; prompt_length: number; response_spans?: Array<[number, number]> };
   const raw = JSON.parse(readFileSync(json, 'utf8')) as { batch: RawExample[]; loss_sum: number; token_count: number };
   return {
-    batch: raw.batch.map((e) => ({ ids: e.ids, promptLength: e.prompt_length, ...(e.response_spans ? { responseSpans: e.response_spans } : {}) })),
+    batch: raw.batch.map((e) => ({
+      ids: e.ids,
+      promptLength: e.prompt_length,
+      ...(e.response_spans ? { responseSpans: e.response_spans } : {}),
+    })),
     lossSum: raw.loss_sum,
     tokens: raw.token_count,
     gradients: await readSafetensors(join(FIXTURES_DIR, name, `${stem}.safetensors`)),
@@ -60,7 +67,9 @@ export async function readGradientReference(name: string, stem: 'gradients' | 's
 
 /** Largest absolute difference between a float array and a (nested) number array of the same length. */
 export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number> | number[][]): number {
-  const flat = Array.isArray(expected) ? ((expected as unknown[]).flat(2) as number[]) : Array.from(expected as ArrayLike<number>);
+  const flat = Array.isArray(expected)
+    ? ((expected as unknown[]).flat(2) as number[])
+    : Array.from(expected as ArrayLike<number>);
   if (flat.length !== actual.length) throw new Error(`length ${actual.length} != expected ${flat.length}`);
   let worst = 0;
   for (let i = 0; i < flat.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - flat[i]!));

@@ -11,7 +11,11 @@ export function fakeCommit(label: string): string {
 
 /** The files of a model folder (top level, regular files), by name. */
 export function folderFiles(dir: string): Record<string, Buffer> {
-  return Object.fromEntries(readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).map((f) => [f, readFileSync(join(dir, f))]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => statSync(join(dir, f)).isFile())
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 /**
@@ -19,7 +23,13 @@ export function folderFiles(dir: string): Record<string, Buffer> {
  * `snapshots/<commit>/<file>` relative symlinks to them, `refs/<revision>` holding the commit (none when
  * `revision` is undefined). Returns the snapshot folder.
  */
-export function layOutHubCache(cache: string, repo: string, files: Record<string, Buffer>, commit: string, revision: string | undefined = 'main'): string {
+export function layOutHubCache(
+  cache: string,
+  repo: string,
+  files: Record<string, Buffer>,
+  commit: string,
+  revision: string | undefined = 'main',
+): string {
   const repoDir = join(cache, `models--${repo.replace('/', '--')}`);
   const snapshot = join(repoDir, 'snapshots', commit);
   mkdirSync(join(repoDir, 'blobs'), { recursive: true });
@@ -37,7 +47,11 @@ export function layOutHubCache(cache: string, repo: string, files: Record<string
 }
 
 /** A local HTTP server answering the Hub API calls a download makes, for one repo at one commit (HF_ENDPOINT points here). */
-export async function startFakeHub(repo: string, commit: string, files: Record<string, Buffer>): Promise<{ url: string; requests: string[]; server: Server }> {
+export async function startFakeHub(
+  repo: string,
+  commit: string,
+  files: Record<string, Buffer>,
+): Promise<{ url: string; requests: string[]; server: Server }> {
   const requests: string[] = [];
   const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   const entries = Object.entries(files).map(([path, bytes]) => ({
@@ -51,14 +65,18 @@ export async function startFakeHub(repo: string, commit: string, files: Record<s
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(`${req.method} ${path}`);
-    const json = (value: unknown) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
+    const json = (value: unknown) =>
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
     const revs = ['main', commit];
-    if (path.startsWith(`/api/models/${repo}/revision/`) && revs.includes(path.split('/').at(-1)!)) return json({ _id: 'x', id: repo, sha: commit });
+    if (path.startsWith(`/api/models/${repo}/revision/`) && revs.includes(path.split('/').at(-1)!))
+      return json({ _id: 'x', id: repo, sha: commit });
     if (path === `/api/models/${repo}/tree/${commit}`) return json(entries);
     if (path === `/api/models/${repo}/paths-info/${commit}`) {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => json(entries.filter((e) => (JSON.parse(body) as { paths: string[] }).paths.includes(e.path))));
+      req.on('end', () =>
+        json(entries.filter((e) => (JSON.parse(body) as { paths: string[] }).paths.includes(e.path))),
+      );
       return;
     }
     const prefix = `/${repo}/resolve/${commit}/`;
@@ -68,7 +86,9 @@ export async function startFakeHub(repo: string, commit: string, files: Record<s
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
     if (!range) return res.writeHead(200, headers).end(bytes);
     const [start, end] = [Number(range[1]), Math.min(Number(range[2]), bytes.length - 1)];
-    res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${bytes.length}` }).end(bytes.subarray(start, end + 1));
+    res
+      .writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${bytes.length}` })
+      .end(bytes.subarray(start, end + 1));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };

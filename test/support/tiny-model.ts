@@ -19,17 +19,28 @@ export type TinyEngine = TfjsEngine;
 export const TINY_ARCHITECTURE: ModelArchitecture = tinyArchitecture();
 
 /** AdamW settings of the tests; no clipping, so every group's update depends on its rate alone. */
-export const SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 0, gradientAccumulation: 1 };
+export const SETTINGS: OptimizerSettings = {
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  maxGradNorm: 0,
+  gradientAccumulation: 1,
+};
 
 /** A tfjs engine on seeded random weights (norm weights near 1), like @mllr/backend-tfjs's own tests build. */
 export async function tinyEngine(seed = 7): Promise<TfjsEngine> {
-  return TfjsEngine.create({ architecture: TINY_ARCHITECTURE, config: architectureToConfig(TINY_ARCHITECTURE), tensors: randomTensors(TINY_ARCHITECTURE, seed) });
+  return TfjsEngine.create({
+    architecture: TINY_ARCHITECTURE,
+    config: architectureToConfig(TINY_ARCHITECTURE),
+    tensors: randomTensors(TINY_ARCHITECTURE, seed),
+  });
 }
 
 /** A fixed tiny task: after the prompt [1, a, b] answer [(a + b) mod 10 + 10, 2]. */
 export function tinyDataset(): TrainExample[] {
   const out: TrainExample[] = [];
-  for (let a = 3; a < 6; a++) for (let b = 3; b < 5; b++) out.push({ ids: [1, a, b, ((a + b) % 10) + 10, 2], promptLength: 3 });
+  for (let a = 3; a < 6; a++)
+    for (let b = 3; b < 5; b++) out.push({ ids: [1, a, b, ((a + b) % 10) + 10, 2], promptLength: 3 });
   return out;
 }
 
@@ -47,7 +58,13 @@ export function engineContext(engine: TfjsEngine, robust: readonly ModuleId[], t
 }
 
 /** Trains steps [from, to) the way the ift stage does: set each step's rates, then take the step. */
-export async function trainSteps(engine: TfjsEngine, schedule: LrSchedule, context: LrScheduleContext, from: number, to: number): Promise<void> {
+export async function trainSteps(
+  engine: TfjsEngine,
+  schedule: LrSchedule,
+  context: LrScheduleContext,
+  from: number,
+  to: number,
+): Promise<void> {
   for (let step = from; step < to; step++) {
     engine.setLearningRates(schedule.ratesAt(step, context));
     await engine.trainStep(tinyDataset());
@@ -66,6 +83,9 @@ export function sameBytes(a: Float32Array, b: Float32Array): boolean {
 }
 
 /** Names whose weights differ, bit for bit, between two snapshots. */
-export function changedTensors(before: ReadonlyMap<string, Float32Array>, after: ReadonlyMap<string, Float32Array>): string[] {
+export function changedTensors(
+  before: ReadonlyMap<string, Float32Array>,
+  after: ReadonlyMap<string, Float32Array>,
+): string[] {
   return [...before].filter(([name, data]) => !sameBytes(data, after.get(name)!)).map(([name]) => name);
 }

@@ -35,7 +35,9 @@ const KERNEL_NAMES = ['rotary', 'attention', 'projections', 'skipNorm'] as const
 function kernelsOf(variant: string): RuntimeKernels | undefined {
   if (variant === 'standard') return undefined;
   const chosen = variant.split('+');
-  for (const k of chosen) if (!(KERNEL_NAMES as readonly string[]).includes(k)) throw new Error(`unknown kernel ${k}; use ${KERNEL_NAMES.join(', ')}`);
+  for (const k of chosen)
+    if (!(KERNEL_NAMES as readonly string[]).includes(k))
+      throw new Error(`unknown kernel ${k}; use ${KERNEL_NAMES.join(', ')}`);
   return Object.fromEntries(KERNEL_NAMES.map((k) => [k, chosen.includes(k)])) as unknown as RuntimeKernels;
 }
 
@@ -48,7 +50,12 @@ const sequences = syntheticSequences(batch, sequence, arch.vocabSize);
 const prompts = syntheticSequences(REFERENCE_SHAPE.generateBatch, REFERENCE_SHAPE.promptLength, arch.vocabSize, 2);
 const runners = new Map<string, DecoderRunner>();
 for (const variant of variants) {
-  const { model } = encodeDecoderModel(arch, (name) => checkpoint.tensors.get(name), { kind: 'inline' }, kernelsOf(variant));
+  const { model } = encodeDecoderModel(
+    arch,
+    (name) => checkpoint.tensors.get(name),
+    { kind: 'inline' },
+    kernelsOf(variant),
+  );
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     intraOpNumThreads: Number(values.threads),
@@ -58,16 +65,27 @@ for (const variant of variants) {
     extra: { session: { set_denormal_as_zero: '1' } },
     logSeverityLevel: 3,
   });
-  runners.set(variant, new DecoderRunner(ort, arch, { positionIds: true, useCacheBranch: false }, { session: async () => session, disposed: () => false }));
+  runners.set(
+    variant,
+    new DecoderRunner(
+      ort,
+      arch,
+      { positionIds: true, useCacheBranch: false },
+      { session: async () => session, disposed: () => false },
+    ),
+  );
 }
 const run = (variant: string, task: 'forward' | 'generate') =>
-  task === 'forward' ? runners.get(variant)!.logits({ sequences }) : runners.get(variant)!.generate(prompts, { maxNewTokens: REFERENCE_SHAPE.newTokens, stopTokenIds: [] });
+  task === 'forward'
+    ? runners.get(variant)!.logits({ sequences })
+    : runners.get(variant)!.generate(prompts, { maxNewTokens: REFERENCE_SHAPE.newTokens, stopTokenIds: [] });
 
 // Every variant must generate what the first one does (greedy ids), and is warmed up once.
 const reference = (await run(variants[0]!, 'generate')) as number[][];
 for (const variant of variants) {
   const ids = (await run(variant, 'generate')) as number[][];
-  if (ids.some((row, i) => row.join() !== reference[i]!.join())) console.log(`${variant}: greedy ids differ from ${variants[0]}'s`);
+  if (ids.some((row, i) => row.join() !== reference[i]!.join()))
+    console.log(`${variant}: greedy ids differ from ${variants[0]}'s`);
   await run(variant, 'forward');
 }
 
@@ -103,6 +121,8 @@ for (const task of tasks) {
       continue;
     }
     const ratios = best.get(`${task} ${variant}`)!.map((t, r) => t / best.get(`${task} ${variants[0]}`)![r]!);
-    console.log(`${line}; paired ratio ${quantile(ratios, 0.5).toFixed(3)} (quartiles ${quantile(ratios, 0.25).toFixed(3)}–${quantile(ratios, 0.75).toFixed(3)})`);
+    console.log(
+      `${line}; paired ratio ${quantile(ratios, 0.5).toFixed(3)} (quartiles ${quantile(ratios, 0.25).toFixed(3)}–${quantile(ratios, 0.75).toFixed(3)})`,
+    );
   }
 }

@@ -17,7 +17,10 @@ const { values } = parseArgs({
   },
 });
 const configFile = join(values.model, 'config.json');
-const architecture = parseModelConfig(JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>, configFile);
+const architecture = parseModelConfig(
+  JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>,
+  configFile,
+);
 const steps = Number(values.steps);
 
 /** Uniform in ±scale from a 32-bit xorshift (fast enough for 270M values). */
@@ -28,7 +31,7 @@ function randomArray(size: number, scale: number): Float32Array {
     seed ^= seed << 13;
     seed ^= seed >>> 17;
     seed ^= seed << 5;
-    data[i] = ((seed >>> 0) / 2 ** 32 * 2 - 1) * scale;
+    data[i] = (((seed >>> 0) / 2 ** 32) * 2 - 1) * scale;
   }
   return data;
 }
@@ -48,9 +51,14 @@ const source = (trainable: readonly string[]): GradientSource => ({
   dispose: async () => undefined,
 });
 
-console.log(`${architecture.family}, ${(parameterCount(architecture) / 1e6).toFixed(1)}M parameters, Node ${process.version}`);
+console.log(
+  `${architecture.family}, ${(parameterCount(architecture) / 1e6).toFixed(1)}M parameters, Node ${process.version}`,
+);
 for (const gradientAccumulation of [1, 2]) {
-  const engine = await OnnxTrainingEngine.create({ architecture, tensors }, { gradients: async ({ trainable }) => source(trainable) });
+  const engine = await OnnxTrainingEngine.create(
+    { architecture, tensors },
+    { gradients: async ({ trainable }) => source(trainable) },
+  );
   engine.configure([{ name: 'all', tensors: engine.tensorNames(), learningRate: 1e-4, weightDecay: 0.01 }], {
     beta1: 0.9,
     beta2: 0.999,
@@ -74,6 +82,8 @@ for (const gradientAccumulation of [1, 2]) {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0);
   const rss = (process.memoryUsage().rss / 2 ** 30).toFixed(2);
-  console.log(`gradientAccumulation ${gradientAccumulation}: median ${median(wall)} ms wall, ${median(cpu)} ms CPU per step; rss ${rss} GiB`);
+  console.log(
+    `gradientAccumulation ${gradientAccumulation}: median ${median(wall)} ms wall, ${median(cpu)} ms CPU per step; rss ${rss} GiB`,
+  );
   await engine.dispose();
 }

@@ -42,7 +42,10 @@ const session = await ort.InferenceSession.create(graph.model, {
 });
 const batch = trainingBatch(
   arch,
-  syntheticSequences(Number(values.batch), Number(values.sequence), arch.vocabSize).map((ids) => ({ ids, promptLength: 1 })),
+  syntheticSequences(Number(values.batch), Number(values.sequence), arch.vocabSize).map((ids) => ({
+    ids,
+    promptLength: 1,
+  })),
 );
 const dims = [batch.size, batch.width];
 const feeds: Record<string, ort.Tensor> = {
@@ -51,7 +54,8 @@ const feeds: Record<string, ort.Tensor> = {
   [TRAIN_IO.positionIds]: new ort.Tensor('int64', batch.positions, dims),
   [TRAIN_IO.lossMask]: new ort.Tensor('float32', batch.lossMask, dims),
 };
-for (const [name, shape] of graph.tensors) feeds[name] = new ort.Tensor('float32', checkpoint.tensors.get(name)!.data, [...shape]);
+for (const [name, shape] of graph.tensors)
+  feeds[name] = new ort.Tensor('float32', checkpoint.tensors.get(name)!.data, [...shape]);
 const runs = Number(values.runs);
 const wall: number[] = [];
 for (let i = 0; i < runs + 1; i++) {
@@ -72,7 +76,9 @@ interface TraceEvent {
   dur: number;
   args?: { op_name?: string; output_type_shape?: unknown };
 }
-const events = (JSON.parse(readFileSync(file, 'utf8')) as TraceEvent[]).filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+const events = (JSON.parse(readFileSync(file, 'utf8')) as TraceEvent[]).filter(
+  (e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'),
+);
 rmSync(file, { force: true });
 const byOp = new Map<string, number>();
 const byNode = new Map<string, { op: string; us: number; shape: string }>();
@@ -86,11 +92,18 @@ for (const e of events) {
 }
 const total = [...byOp.values()].reduce((a, b) => a + b, 0);
 const perRun = (us: number) => us / (runs + 1) / 1000;
-console.log(`${values.model}: ${values.batch} × ${values.sequence}, ${values.threads} threads, ${graph.model.byteLength} bytes of graph`);
-console.log(`session.run wall: ${wall.map((w) => w.toFixed(0)).join(', ')} ms; node time per run ${perRun(total).toFixed(0)} ms`);
+console.log(
+  `${values.model}: ${values.batch} × ${values.sequence}, ${values.threads} threads, ${graph.model.byteLength} bytes of graph`,
+);
+console.log(
+  `session.run wall: ${wall.map((w) => w.toFixed(0)).join(', ')} ms; node time per run ${perRun(total).toFixed(0)} ms`,
+);
 console.log('\nby op type (ms per run, share):');
-for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1])) console.log(`  ${op.padEnd(28)} ${perRun(us).toFixed(1).padStart(8)}  ${((us / total) * 100).toFixed(1)}%`);
+for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]))
+  console.log(`  ${op.padEnd(28)} ${perRun(us).toFixed(1).padStart(8)}  ${((us / total) * 100).toFixed(1)}%`);
 console.log(`\ntop ${values.top} nodes:`);
 for (const [node, e] of [...byNode].sort((a, b) => b[1].us - a[1].us).slice(0, Number(values.top))) {
-  console.log(`  ${perRun(e.us).toFixed(1).padStart(7)} ms  ${e.op.padEnd(16)} ${node.slice(0, 60).padEnd(60)} ${e.shape.slice(0, 120)}`);
+  console.log(
+    `  ${perRun(e.us).toFixed(1).padStart(7)} ms  ${e.op.padEnd(16)} ${node.slice(0, 60).padEnd(60)} ${e.shape.slice(0, 120)}`,
+  );
 }

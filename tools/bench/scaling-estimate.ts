@@ -27,7 +27,10 @@ export function parseShape(text: string): ScalingShape {
   const layers = Number(match?.[1]);
   const dModel = Number(match?.[2]);
   if (!match || layers < 1 || dModel < 32 || dModel % 32 !== 0) {
-    throw new MllrError('ARGUMENT_INVALID', `shape "${text}" must be LAYERSxD_MODEL with d_model a multiple of 32 (for example 8x128)`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `shape "${text}" must be LAYERSxD_MODEL with d_model a multiple of 32 (for example 8x128)`,
+    );
   }
   return { layers, dModel };
 }
@@ -90,7 +93,15 @@ export function defaultPlan(layers: number, workers: number): PipelinePlan {
   const modules = 7 * layers;
   const runs = 4;
   // The greedy search's default size cap: a quarter of the modules (search's DEFAULT_MAX_FRACTION), at least one.
-  return { modules, repeats: 3, searchChecks: Math.max(1, Math.floor(0.25 * modules)), runs, steps: 100, workers, evaluatedModels: 1 + runs };
+  return {
+    modules,
+    repeats: 3,
+    searchChecks: Math.max(1, Math.floor(0.25 * modules)),
+    runs,
+    steps: 100,
+    workers,
+    evaluatedModels: 1 + runs,
+  };
 }
 
 /** Estimated seconds per stage (the stages the units cover) and their sum. */

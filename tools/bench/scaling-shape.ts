@@ -103,7 +103,10 @@ export async function measureShape(options: ShapeOptions): Promise<ShapeResult> 
 
     // The proxy and eval stages run in the stage's own process, with every core; the robustness workers share them.
     const cores = availableParallelism();
-    const threads = { main: cores, worker: Math.max(1, Math.floor(cores / Math.max(1, Math.min(options.workers, 7 * shape.layers)))) };
+    const threads = {
+      main: cores,
+      worker: Math.max(1, Math.floor(cores / Math.max(1, Math.min(options.workers, 7 * shape.layers)))),
+    };
     const onnx = await loadEngineProvider({ name: 'onnx', options: {} });
     say(`onnx open (${threads.main} threads), proxy stage, eval generation`);
     started = performance.now();
@@ -112,13 +115,21 @@ export async function measureShape(options: ShapeOptions): Promise<ShapeResult> 
     let proxyS: number;
     let probe: Awaited<ReturnType<typeof trainSecurityProbe>>['probe'];
     let evalGeneration: TimedRuns;
-    const evalPrompts = [...world.eval.harmful, ...world.eval.benign, ...world.eval.usability, ...world.eval.expertise].map((s) => s.prompt);
+    const evalPrompts = [
+      ...world.eval.harmful,
+      ...world.eval.benign,
+      ...world.eval.usability,
+      ...world.eval.expertise,
+    ].map((s) => s.prompt);
     try {
       started = performance.now();
-      probe = (await trainSecurityProbe(main, tokenizer, { harmful: world.probe.harmful, benign: world.probe.benign, seed })).probe;
+      probe = (
+        await trainSecurityProbe(main, tokenizer, { harmful: world.probe.harmful, benign: world.probe.benign, seed })
+      ).probe;
       proxyS = seconds(started);
       // The eval stage's call: length-sorted batches of 32, at most 16 new tokens, stopping at the end-of-turn token.
-      const generate = (prompts: string[]) => generateResponses(main, tokenizer, prompts, { maxNewTokens: 16, batchSize: 32 });
+      const generate = (prompts: string[]) =>
+        generateResponses(main, tokenizer, prompts, { maxNewTokens: 16, batchSize: 32 });
       await generate(evalPrompts.slice(0, 32));
       evalGeneration = await timeRuns(() => generate(evalPrompts), 0, options.evalRepeats);
     } finally {
@@ -139,7 +150,15 @@ export async function measureShape(options: ShapeOptions): Promise<ShapeResult> 
       const modules = allModuleIds(shape.layers);
       let next = 0;
       probeUnit = await timeRuns(
-        () => proxy.score({ modules: [modules[next++ % modules.length]!], probe, inference: worker, training: source, seed, throwIfStopped: () => {} }),
+        () =>
+          proxy.score({
+            modules: [modules[next++ % modules.length]!],
+            probe,
+            inference: worker,
+            training: source,
+            seed,
+            throwIfStopped: () => {},
+          }),
         warmup,
         repeats,
       );
@@ -177,7 +196,11 @@ export async function measureShape(options: ShapeOptions): Promise<ShapeResult> 
 }
 
 /** 16 seeded examples of the world's fine-tuning data: what one step of the ift stage trains on. */
-function defaultIftBatch(world: ReturnType<typeof generateWorld>, tokenizer: Parameters<typeof toTrainExample>[1], seed: number): TrainExample[] {
+function defaultIftBatch(
+  world: ReturnType<typeof generateWorld>,
+  tokenizer: Parameters<typeof toTrainExample>[1],
+  seed: number,
+): TrainExample[] {
   const rng = createRng(seed);
   const examples = world.ift.train;
   return Array.from({ length: 16 }, () => toTrainExample(examples[rng.int(examples.length)]!, tokenizer));

@@ -72,7 +72,9 @@ const shapes: ScalingShape[] = values.shapes ? values.shapes.split(',').map(pars
 if (values.corner) shapes.push(CORNER_SHAPE);
 const startedAt = new Date().toISOString();
 const loadBefore = loadavg();
-console.error(`load average ${fmtLoad(loadBefore)} on ${availableParallelism()} cores; ${shapes.length} shapes, ${warmup} warm-up + ${repeats} timed runs each`);
+console.error(
+  `load average ${fmtLoad(loadBefore)} on ${availableParallelism()} cores; ${shapes.length} shapes, ${warmup} warm-up + ${repeats} timed runs each`,
+);
 
 const scratch = mkdtempSync(join(tmpdir(), 'mllr-scaling-'));
 const rows: Array<{ result: ShapeResult; load: number[]; estimate: PipelineEstimate }> = [];
@@ -80,7 +82,8 @@ try {
   for (const shape of shapes) {
     const file = join(scratch, `${shapeLabel(shape)}.json`);
     // The corner's 16 × 128 step takes minutes here; its IFT-batch step is measured, the reference step is not.
-    const reference = !values['skip-reference'] && !(shape.layers === CORNER_SHAPE.layers && shape.dModel === CORNER_SHAPE.dModel);
+    const reference =
+      !values['skip-reference'] && !(shape.layers === CORNER_SHAPE.layers && shape.dModel === CORNER_SHAPE.dModel);
     await runChild(shape, file, reference);
     const result = JSON.parse(readFileSync(file, 'utf8')) as ShapeResult;
     const estimate = estimatePipeline(
@@ -109,10 +112,21 @@ await writeFileAtomic(
     {
       started_at: startedAt,
       finished_at: new Date().toISOString(),
-      machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? 'unknown', node: process.version, load_before: loadBefore, load_after: loadavg() },
+      machine: {
+        cores: availableParallelism(),
+        cpu: cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        load_before: loadBefore,
+        load_after: loadavg(),
+      },
       settings: { warmup, repeats, eval_repeats: evalRepeats, workers, seed: SEED },
       plan_4_layers: defaultPlan(4, workers),
-      shapes: rows.map((r) => ({ ...r.result, load_after: r.load, estimate_s: r.estimate, plan: defaultPlan(r.result.layers, workers) })),
+      shapes: rows.map((r) => ({
+        ...r.result,
+        load_after: r.load,
+        estimate_s: r.estimate,
+        plan: defaultPlan(r.result.layers, workers),
+      })),
       real_run: real,
     },
     null,
@@ -122,14 +136,27 @@ await writeFileAtomic(
 console.log(`\nwritten: ${out}`);
 
 function runChild(shape: ScalingShape, file: string, reference: boolean): Promise<void> {
-  const args = ['--child', shapeLabel(shape), '--result', file, '--warmup', String(warmup), '--repeats', String(repeats)];
+  const args = [
+    '--child',
+    shapeLabel(shape),
+    '--result',
+    file,
+    '--warmup',
+    String(warmup),
+    '--repeats',
+    String(repeats),
+  ];
   args.push('--eval-repeats', String(evalRepeats), '--workers', String(workers));
   if (!reference) args.push('--skip-reference');
   return new Promise((done, fail) => {
     // The child inherits this process's execArgv, so tsx's loader comes along.
     const child = fork(fileURLToPath(import.meta.url), args, { stdio: 'inherit' });
     child.on('error', fail);
-    child.on('exit', (code, signal) => (code === 0 ? done() : fail(new Error(`${shapeLabel(shape)}: the measuring process ended with ${signal ?? `exit code ${code}`}`))));
+    child.on('exit', (code, signal) =>
+      code === 0
+        ? done()
+        : fail(new Error(`${shapeLabel(shape)}: the measuring process ended with ${signal ?? `exit code ${code}`}`)),
+    );
   });
 }
 
@@ -142,8 +169,26 @@ function readRealRun(): { run: string | null; timings_s?: Record<string, number>
 }
 
 function printTables(): void {
-  console.log(`\nmeasured units (median of ${repeats} after ${warmup} warm-up; eval: ${evalRepeats} timed after a one-batch warm-up); seconds`);
-  const head = ['shape', 'params', 'IFT step', '16×128 step', 'GFLOP/s', 'proxy', 'probe unit', '(features)', 'onnx open', 'eval gen', 'train state', 'RSS: IFT', '16×128', 'end', 'load'];
+  console.log(
+    `\nmeasured units (median of ${repeats} after ${warmup} warm-up; eval: ${evalRepeats} timed after a one-batch warm-up); seconds`,
+  );
+  const head = [
+    'shape',
+    'params',
+    'IFT step',
+    '16×128 step',
+    'GFLOP/s',
+    'proxy',
+    'probe unit',
+    '(features)',
+    'onnx open',
+    'eval gen',
+    'train state',
+    'RSS: IFT',
+    '16×128',
+    'end',
+    'load',
+  ];
   const body = rows.map(({ result: r, load }) => [
     r.shape,
     `${(r.parameters / 1e6).toFixed(2)}M`,
@@ -167,13 +212,24 @@ function printTables(): void {
   const first = rows[0]?.estimate.total ?? Number.NaN;
   printAligned(
     ['shape', 'proxy', 'robustness', 'search', 'ift', 'eval', 'total', `× ${rows[0]?.result.shape ?? ''}`],
-    rows.map(({ result, estimate: e }) => [result.shape, sec(e.proxy), sec(e.robustness), sec(e.search), sec(e.ift), sec(e.eval), sec(e.total), `${(e.total / first).toFixed(1)}×`]),
+    rows.map(({ result, estimate: e }) => [
+      result.shape,
+      sec(e.proxy),
+      sec(e.robustness),
+      sec(e.search),
+      sec(e.ift),
+      sec(e.eval),
+      sec(e.total),
+      `${(e.total / first).toFixed(1)}×`,
+    ]),
   );
   if (real.timings_s) {
     const t = real.timings_s;
     const stages = ['proxy', 'robustness', 'search', 'ift', 'eval'] as const;
     const total = stages.reduce((sum, s) => sum + (t[s] ?? 0), 0);
-    console.log(`real run ${real.run}: ${stages.map((s) => `${s} ${t[s] ?? '—'}`).join(', ')}, total ${sec(total)} (timings_s)`);
+    console.log(
+      `real run ${real.run}: ${stages.map((s) => `${s} ${t[s] ?? '—'}`).join(', ')}, total ${sec(total)} (timings_s)`,
+    );
   } else {
     console.log(`real run: ${real.note ?? 'none'}`);
   }
@@ -188,7 +244,8 @@ function trainGflops(r: ShapeResult, sequence: number, seconds: number): string 
 
 function printAligned(head: string[], body: string[][]): void {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(head));
   for (const r of body) console.log(line(r));
 }
@@ -203,6 +260,7 @@ function fmtLoad(load: number[]): string {
 
 function wholeNumber(name: 'warmup' | 'repeats' | 'eval-repeats' | 'workers', min: number): number {
   const value = Number(values[name]);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min}, not ${values[name]}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name} must be a whole number ≥ ${min}, not ${values[name]}`);
   return value;
 }

@@ -41,7 +41,8 @@ const { values } = parseArgs({
   },
 });
 const parsers = values.parser === 'all' ? Object.keys(TARGETS) : values.parser.split(',');
-for (const p of parsers) if (!TARGETS[p]) throw new Error(`unknown parser "${p}"; known: ${Object.keys(TARGETS).join(', ')}`);
+for (const p of parsers)
+  if (!TARGETS[p]) throw new Error(`unknown parser "${p}"; known: ${Object.keys(TARGETS).join(', ')}`);
 const seconds = Number(values.seconds);
 const timeoutMs = Number(values['timeout-ms']);
 const memoryLimit = Number(values['memory-mb']) * 1024 * 1024;
@@ -66,9 +67,20 @@ async function fuzzParser(parser: string, seedValue: number): Promise<ParserResu
   if (seeds.length === 0) throw new Error(`no seeds for ${parser}`);
   const pool = seeds.map((s) => s.files[s.mutable]!);
   const random = seededRandom(seedValue);
-  const result: ParserResult = { parser, seeds: seeds.length, inputs: 0, ok: 0, typed: {}, findings: 0, distinctFindings: [], seconds: 0 };
+  const result: ParserResult = {
+    parser,
+    seeds: seeds.length,
+    inputs: 0,
+    ok: 0,
+    typed: {},
+    findings: 0,
+    distinctFindings: [],
+    seconds: 0,
+  };
   const seen = new Set<string>();
-  console.log(`${parser}: ${seeds.length} seeds, ${seconds} s, timeout ${timeoutMs} ms per input, memory limit ${values['memory-mb']} MB`);
+  console.log(
+    `${parser}: ${seeds.length} seeds, ${seconds} s, timeout ${timeoutMs} ms per input, memory limit ${values['memory-mb']} MB`,
+  );
   // Every seed unmutated first: they must parse (a seed that fails means the fuzz run tests nothing useful).
   const inputs: { seed: FuzzSeed; applied: string[] }[] = seeds.map((seed) => ({ seed, applied: [] }));
   const started = Date.now();
@@ -97,22 +109,31 @@ async function fuzzParser(parser: string, seedValue: number): Promise<ParserResu
     }
     if (Date.now() - lastReport > 60_000) {
       lastReport = Date.now();
-      console.log(`  ${Math.round((lastReport - started) / 1000)} s: ${result.inputs} inputs, ${result.findings} findings`);
+      console.log(
+        `  ${Math.round((lastReport - started) / 1000)} s: ${result.inputs} inputs, ${result.findings} findings`,
+      );
     }
   }
   result.seconds = (Date.now() - started) / 1000;
   await worker.terminate();
-  console.log(`${parser}: ${result.inputs} inputs in ${result.seconds.toFixed(0)} s: ${result.ok} parsed, typed errors ${JSON.stringify(result.typed)}, ${result.findings} findings`);
+  console.log(
+    `${parser}: ${result.inputs} inputs in ${result.seconds.toFixed(0)} s: ${result.ok} parsed, typed errors ${JSON.stringify(result.typed)}, ${result.findings} findings`,
+  );
   return result;
 }
 
-function mutatedInput(seeds: FuzzSeed[], pool: Uint8Array[], random: (n: number) => number): { seed: FuzzSeed; applied: string[] } {
+function mutatedInput(
+  seeds: FuzzSeed[],
+  pool: Uint8Array[],
+  random: (n: number) => number,
+): { seed: FuzzSeed; applied: string[] } {
   const base = seeds[random(seeds.length)]!;
   const { bytes, applied } = mutate(base.files[base.mutable]!, random, pool);
   return { seed: { ...base, files: { ...base.files, [base.mutable]: bytes } }, applied };
 }
 
-type Verdict = { kind: 'ok' } | { kind: 'typed'; code: string } | { kind: 'finding'; summary: string; restart: boolean };
+type Verdict =
+  { kind: 'ok' } | { kind: 'typed'; code: string } | { kind: 'finding'; summary: string; restart: boolean };
 
 /** Runs one input, watching the clock and the process's memory; a hang or a blow-up ends the worker. */
 function runOne(worker: Worker, request: FuzzRequest): Promise<Verdict> {
@@ -129,19 +150,34 @@ function runOne(worker: Worker, request: FuzzRequest): Promise<Verdict> {
       worker.off('exit', onExit);
       resolvePromise(verdict);
     };
-    const timer = setTimeout(() => finish({ kind: 'finding', summary: `hang: no answer within ${timeoutMs} ms`, restart: true }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ kind: 'finding', summary: `hang: no answer within ${timeoutMs} ms`, restart: true }),
+      timeoutMs,
+    );
     const watch = setInterval(() => {
       const grown = process.memoryUsage().rss - baseline;
-      if (grown > memoryLimit) finish({ kind: 'finding', summary: `memory: the process grew by ${(grown / 2 ** 20).toFixed(0)} MB on one input`, restart: true });
+      if (grown > memoryLimit)
+        finish({
+          kind: 'finding',
+          summary: `memory: the process grew by ${(grown / 2 ** 20).toFixed(0)} MB on one input`,
+          restart: true,
+        });
     }, 20);
     const onMessage = (reply: FuzzReply) => {
       if (reply.id !== request.id) return;
       if (reply.outcome === 'ok') finish({ kind: 'ok' });
       else if (reply.outcome === 'typed') finish({ kind: 'typed', code: reply.code! });
-      else finish({ kind: 'finding', summary: `${reply.error!.name}: ${reply.error!.message}\n${reply.error!.stack ?? ''}`, restart: false });
+      else
+        finish({
+          kind: 'finding',
+          summary: `${reply.error!.name}: ${reply.error!.message}\n${reply.error!.stack ?? ''}`,
+          restart: false,
+        });
     };
-    const onError = (error: Error) => finish({ kind: 'finding', summary: `worker died: ${error.name}: ${error.message}`, restart: true });
-    const onExit = (code: number) => finish({ kind: 'finding', summary: `worker exited with code ${code}`, restart: true });
+    const onError = (error: Error) =>
+      finish({ kind: 'finding', summary: `worker died: ${error.name}: ${error.message}`, restart: true });
+    const onExit = (code: number) =>
+      finish({ kind: 'finding', summary: `worker exited with code ${code}`, restart: true });
     worker.on('message', onMessage);
     worker.on('error', onError);
     worker.on('exit', onExit);
@@ -154,7 +190,9 @@ function startWorker(): Worker {
     // The heap of the parser's thread is capped, so a runaway allocation dies here instead of taking the machine.
     resourceLimits: { maxOldGenerationSizeMb: Math.max(256, Math.round(memoryLimit / 2 ** 20)) },
   });
-  worker.once('exit', () => rmSync(join(tmpdir(), `mllr-fuzz-${process.pid}-${worker.threadId}`), { recursive: true, force: true }));
+  worker.once('exit', () =>
+    rmSync(join(tmpdir(), `mllr-fuzz-${process.pid}-${worker.threadId}`), { recursive: true, force: true }),
+  );
   return worker;
 }
 
@@ -170,6 +208,9 @@ function saveFinding(parser: string, seed: FuzzSeed, applied: string[], summary:
   const dir = join(outDir, parser, hash);
   mkdirSync(dir, { recursive: true });
   for (const [name, bytes] of Object.entries(seed.files)) writeFileSync(join(dir, name), bytes);
-  writeFileSync(join(dir, 'finding.json'), `${JSON.stringify({ parser, seed: seed.label, arg: seed.arg, mutable: seed.mutable, mutations: applied, error: summary }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'finding.json'),
+    `${JSON.stringify({ parser, seed: seed.label, arg: seed.arg, mutable: seed.mutable, mutations: applied, error: summary }, null, 2)}\n`,
+  );
   return dir;
 }

@@ -50,6 +50,16 @@ function classify(id: number, error: unknown, dir: string): FuzzReply {
   const isMllr = typeof error === 'object' && error !== null && e.name === 'MllrError' && typeof e.code === 'string';
   const message = typeof e?.message === 'string' ? e.message : String(error);
   if (isMllr && e.code !== 'INTERNAL' && message.includes(dir)) return { id, outcome: 'typed', code: e.code as string };
-  const name = isMllr ? `MllrError ${String(e.code)}${message.includes(dir) ? '' : ' (message names no file)'}` : String(e?.name ?? typeof error);
-  return { id, outcome: 'finding', error: { name, message: message.slice(0, 2000), ...(typeof e.stack === 'string' ? { stack: e.stack.slice(0, 4000) } : {}) } };
+  const name = isMllr
+    ? `MllrError ${String(e.code)}${message.includes(dir) ? '' : ' (message names no file)'}`
+    : String(e?.name ?? typeof error);
+  return {
+    id,
+    outcome: 'finding',
+    error: {
+      name,
+      message: message.slice(0, 2000),
+      ...(typeof e.stack === 'string' ? { stack: e.stack.slice(0, 4000) } : {}),
+    },
+  };
 }

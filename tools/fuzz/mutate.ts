@@ -22,15 +22,45 @@ export function seededRandom(seed: number): RandomInt {
 
 /** Number spellings that break naive parsers: overflow, negative, non-integer, beyond 2^53, non-finite. */
 export const HOSTILE_NUMBERS = [
-  '0', '-1', '-0', '1.5', '4294967296', '2147483648', '9007199254740993', '18446744073709551615',
-  '18446744073709551616', '1e308', '1e309', '-1e309', '1e-320', '99999999999999999999999999', 'NaN', 'Infinity',
-  '0x10', '1_000',
+  '0',
+  '-1',
+  '-0',
+  '1.5',
+  '4294967296',
+  '2147483648',
+  '9007199254740993',
+  '18446744073709551615',
+  '18446744073709551616',
+  '1e308',
+  '1e309',
+  '-1e309',
+  '1e-320',
+  '99999999999999999999999999',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '1_000',
 ];
 
-const INTERESTING_BYTES = [0x00, 0xff, 0x7f, 0x80, 0x22, 0x27, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x0a, 0x0d, 0x5c, 0x23, 0x2a, 0x26, 0x21, 0xef];
+const INTERESTING_BYTES = [
+  0x00, 0xff, 0x7f, 0x80, 0x22, 0x27, 0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a, 0x0a, 0x0d, 0x5c, 0x23, 0x2a, 0x26, 0x21,
+  0xef,
+];
 
 /** Little-endian u64 values for a length prefix: zero, tiny, just past typical, 2^31, 2^32, 2^53, all ones. */
-const LENGTH_VALUES = [0n, 1n, 2n, 7n, 100n * 1024n * 1024n, 100n * 1024n * 1024n + 1n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n + 1n, 2n ** 64n - 1n];
+const LENGTH_VALUES = [
+  0n,
+  1n,
+  2n,
+  7n,
+  100n * 1024n * 1024n,
+  100n * 1024n * 1024n + 1n,
+  2n ** 31n,
+  2n ** 32n - 1n,
+  2n ** 32n,
+  2n ** 53n + 1n,
+  2n ** 64n - 1n,
+];
 
 type Mutation = (input: Uint8Array, random: RandomInt, seeds: readonly Uint8Array[]) => Uint8Array;
 
@@ -60,7 +90,8 @@ const MUTATIONS: Record<string, Mutation> = {
   },
   setByte(input, random) {
     const out = input.slice();
-    if (out.byteLength > 0) out[position(out.byteLength, random)] = INTERESTING_BYTES[random(INTERESTING_BYTES.length)]!;
+    if (out.byteLength > 0)
+      out[position(out.byteLength, random)] = INTERESTING_BYTES[random(INTERESTING_BYTES.length)]!;
     return out;
   },
   truncate(input, random) {
@@ -125,7 +156,11 @@ const MUTATIONS: Record<string, Mutation> = {
 export const MUTATION_NAMES = Object.keys(MUTATIONS);
 
 /** One fuzz input: `rounds` (1–4) stacked mutations of a seed. Returns the bytes and the mutations applied. */
-export function mutate(seed: Uint8Array, random: RandomInt, seeds: readonly Uint8Array[]): { bytes: Uint8Array; applied: string[] } {
+export function mutate(
+  seed: Uint8Array,
+  random: RandomInt,
+  seeds: readonly Uint8Array[],
+): { bytes: Uint8Array; applied: string[] } {
   let bytes = seed;
   const applied: string[] = [];
   const rounds = 1 + random(4);

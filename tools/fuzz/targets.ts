@@ -33,7 +33,9 @@ const text = (value: string) => new TextEncoder().encode(value);
 
 /** Checkpoint folders used as seeds: the embedded model and every fixture checkpoint. */
 function checkpointDirs(): string[] {
-  const fixtures = existsSync(CHECKPOINT_FIXTURES) ? readdirSync(CHECKPOINT_FIXTURES).map((d) => join(CHECKPOINT_FIXTURES, d)) : [];
+  const fixtures = existsSync(CHECKPOINT_FIXTURES)
+    ? readdirSync(CHECKPOINT_FIXTURES).map((d) => join(CHECKPOINT_FIXTURES, d))
+    : [];
   return [TINY_CHAT, ...fixtures];
 }
 
@@ -46,7 +48,12 @@ function filesOf(dir: string, names: readonly string[]): Record<string, Uint8Arr
 const safetensors: FuzzTarget = {
   name: 'safetensors',
   description: 'readSafetensors on model.safetensors (header, offsets, dtypes, every tensor decoded)',
-  seeds: () => checkpointDirs().map((dir) => ({ label: dir, files: filesOf(dir, ['model.safetensors']), mutable: 'model.safetensors' })),
+  seeds: () =>
+    checkpointDirs().map((dir) => ({
+      label: dir,
+      files: filesOf(dir, ['model.safetensors']),
+      mutable: 'model.safetensors',
+    })),
   async run(dir) {
     await readSafetensors(join(dir, 'model.safetensors'));
   },
@@ -58,7 +65,11 @@ const modelConfig: FuzzTarget = {
   seeds: () =>
     checkpointDirs()
       .filter((dir) => dir !== TINY_CHAT) // its 3.4 MB of weights would slow every input; the fixtures cover the families
-      .map((dir) => ({ label: dir, files: filesOf(dir, ['config.json', 'model.safetensors']), mutable: 'config.json' })),
+      .map((dir) => ({
+        label: dir,
+        files: filesOf(dir, ['config.json', 'model.safetensors']),
+        mutable: 'config.json',
+      })),
   async run(dir) {
     await loadCheckpoint(dir);
   },
@@ -66,7 +77,8 @@ const modelConfig: FuzzTarget = {
 
 const tokenizer: FuzzTarget = {
   name: 'tokenizer',
-  description: 'loadTokenizer (tokenizer.json, tokenizer_config.json, chat template), then encode, decode and the chat template',
+  description:
+    'loadTokenizer (tokenizer.json, tokenizer_config.json, chat template), then encode, decode and the chat template',
   seeds() {
     const seeds: FuzzSeed[] = [];
     for (const dir of checkpointDirs()) {
@@ -91,18 +103,27 @@ function runConfigSeeds(): FuzzSeed[] {
   const files = [
     join(REPO, 'packages/pipeline/configs/default.yaml'),
     join(REPO, 'examples/real-data.yaml'),
-    ...readdirSync(join(REPO, 'test/fixtures')).filter((f) => f.endsWith('.yaml')).map((f) => join(REPO, 'test/fixtures', f)),
+    ...readdirSync(join(REPO, 'test/fixtures'))
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => join(REPO, 'test/fixtures', f)),
   ].filter((f) => existsSync(f));
   const seeds = files.map((file) => ({ label: file, files: { 'config.yaml': read(file) }, mutable: 'config.yaml' }));
   const json = {
     seed: 7,
-    data: { ift: { path: 'domain.jsonl', preset: 'gsm8k', limit: 10 }, harmful_eval: [{ path: 'harmful.csv', preset: 'advbench' }] },
+    data: {
+      ift: { path: 'domain.jsonl', preset: 'gsm8k', limit: 10 },
+      harmful_eval: [{ path: 'harmful.csv', preset: 'advbench' }],
+    },
     proxy: { name: 'noise', options: { repeats: 1, sigma: 0.01 } },
     strategies: [{ id: 'ml-lr', schedule: { name: 'ml-lr', options: { alpha: 0.1 } } }],
     training: { steps: 5, batch_size: 2 },
     model: { pretrain: { data: [{ path: 'a.json', repeat: 2 }], steps: 10, architecture: { layers: 2 } } },
   };
-  seeds.push({ label: 'generated JSON config', files: { 'config.yaml': text(JSON.stringify(json, null, 1)) }, mutable: 'config.yaml' });
+  seeds.push({
+    label: 'generated JSON config',
+    files: { 'config.yaml': text(JSON.stringify(json, null, 1)) },
+    mutable: 'config.yaml',
+  });
   return seeds;
 }
 
@@ -122,11 +143,19 @@ function datasetSeeds(format: 'csv' | 'json' | 'jsonl'): FuzzSeed[] {
     seeds.push({ label, files: { [`data.${format}`]: text(content) }, mutable: `data.${format}`, arg: preset });
   const testData = join(REPO, 'packages/pipeline/src/test-fixtures/data');
   for (const name of readdirSync(testData).filter((f) => f.endsWith(`.${format}`))) {
-    add(join(testData, name), readFileSync(join(testData, name), 'utf8'), format === 'csv' ? 'advbench' : format === 'jsonl' ? 'gsm8k' : 'alpaca');
+    add(
+      join(testData, name),
+      readFileSync(join(testData, name), 'utf8'),
+      format === 'csv' ? 'advbench' : format === 'jsonl' ? 'gsm8k' : 'alpaca',
+    );
   }
   const real: Record<typeof format, [string, string][]> = {
     csv: [['advbench_harmful_behaviors.csv', 'advbench']],
-    json: [['alpaca_5000.json', 'alpaca'], ['safety_only_data_Instructions.json', 'safety-tuned-llamas'], ['code_alpaca_2k.json', 'code-alpaca']],
+    json: [
+      ['alpaca_5000.json', 'alpaca'],
+      ['safety_only_data_Instructions.json', 'safety-tuned-llamas'],
+      ['code_alpaca_2k.json', 'code-alpaca'],
+    ],
     jsonl: [['gsm8k_test.jsonl', 'gsm8k']],
   };
   for (const [name, preset] of real[format]) {
@@ -141,8 +170,18 @@ function datasetSeeds(format: 'csv' | 'json' | 'jsonl'): FuzzSeed[] {
       add(file, content.split('\n').slice(0, 16).join('\n'), preset);
     }
   }
-  if (format === 'jsonl') add('generated JSON Lines', '{"prompt": "a", "response": "b", "label": "x"}\r\n\n{"prompt": "c\\n", "input": "d"}\n', 'generic');
-  if (format === 'csv') add('generated CSV with quotes and CRLF', 'prompt,response,label\r\n"a, ""quoted"" one","multi\nline",x\r\nplain,reply,\r\n', 'generic');
+  if (format === 'jsonl')
+    add(
+      'generated JSON Lines',
+      '{"prompt": "a", "response": "b", "label": "x"}\r\n\n{"prompt": "c\\n", "input": "d"}\n',
+      'generic',
+    );
+  if (format === 'csv')
+    add(
+      'generated CSV with quotes and CRLF',
+      'prompt,response,label\r\n"a, ""quoted"" one","multi\nline",x\r\nplain,reply,\r\n',
+      'generic',
+    );
   return seeds;
 }
 
@@ -162,5 +201,13 @@ function datasetTarget(format: 'csv' | 'json' | 'jsonl'): FuzzTarget {
 
 /** Every parser the fuzz script covers, by name. */
 export const TARGETS: Record<string, FuzzTarget> = Object.fromEntries(
-  [safetensors, modelConfig, tokenizer, runConfig, datasetTarget('csv'), datasetTarget('json'), datasetTarget('jsonl')].map((t) => [t.name, t]),
+  [
+    safetensors,
+    modelConfig,
+    tokenizer,
+    runConfig,
+    datasetTarget('csv'),
+    datasetTarget('json'),
+    datasetTarget('jsonl'),
+  ].map((t) => [t.name, t]),
 );

@@ -3,7 +3,16 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MllrError, writeFileAtomic, type ModelArchitecture } from '@mllr/core';
-import { COPIED_FILES, WEIGHTS_FILE, initialTensors, parameterCount, parseHubId, parseModelConfig, randomTensors, writeSafetensors } from '@mllr/model';
+import {
+  COPIED_FILES,
+  WEIGHTS_FILE,
+  initialTensors,
+  parameterCount,
+  parseHubId,
+  parseModelConfig,
+  randomTensors,
+  writeSafetensors,
+} from '@mllr/model';
 import { resolveModelSource } from '@mllr/pipeline';
 import { randomModelConfig, type SizeOverrides } from './random-model-config.js';
 
@@ -14,7 +23,14 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * Tokenizer files copied besides saveCheckpoint's COPIED_FILES: the slow tokenizer's vocabulary and merges (some
  * tools read them instead of tokenizer.json) and the model's LICENSE, which travels with its tokenizer. All small.
  */
-const EXTRA_FILES = ['vocab.json', 'merges.txt', 'added_tokens.json', 'tokenizer.model', 'chat_template.json', 'LICENSE'] as const;
+const EXTRA_FILES = [
+  'vocab.json',
+  'merges.txt',
+  'added_tokens.json',
+  'tokenizer.model',
+  'chat_template.json',
+  'LICENSE',
+] as const;
 
 /** How the random weights are drawn. */
 export type RandomInit = 'normal' | 'wide';
@@ -58,11 +74,17 @@ export function sharedModelsDir(env: NodeJS.ProcessEnv = process.env): string {
  * where it was looked for.
  */
 export async function resolveSourceFolder(from: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const hubDir = parseHubId(from) && !existsSync(resolve(from)) ? resolveModelSource(from, process.cwd(), env, hubHint(from)).dir : undefined;
-  const isPath = hubDir !== undefined || isAbsolute(from) || from.startsWith('.') || from.includes('/') || from.includes(sep);
+  const hubDir =
+    parseHubId(from) && !existsSync(resolve(from))
+      ? resolveModelSource(from, process.cwd(), env, hubHint(from)).dir
+      : undefined;
+  const isPath =
+    hubDir !== undefined || isAbsolute(from) || from.startsWith('.') || from.includes('/') || from.includes(sep);
   const dir = hubDir ?? (isPath ? resolve(from) : join(sharedModelsDir(env), from));
   if (!(await isFile(join(dir, 'config.json')))) {
-    const where = isPath ? '' : ` (a bare name is looked up in $MLLR_SHARED_MODELS, else ../shared/models beside the repository)`;
+    const where = isPath
+      ? ''
+      : ` (a bare name is looked up in $MLLR_SHARED_MODELS, else ../shared/models beside the repository)`;
     throw new MllrError('ARGUMENT_INVALID', `${dir}: no model folder with a config.json there${where}`);
   }
   return dir;
@@ -92,7 +114,12 @@ export async function makeRandomModel(options: RandomModelOptions): Promise<Rand
   const architecture = parseModelConfig(config, configFile);
 
   const tensors = (options.init === 'wide' ? randomTensors : initialTensors)(architecture, options.seed);
-  const metadata = { mllr_random_weights: 'true', seed: String(options.seed), init: options.init, source: basename(from) };
+  const metadata = {
+    mllr_random_weights: 'true',
+    seed: String(options.seed),
+    init: options.init,
+    source: basename(from),
+  };
   const weightBytes = await writeSafetensors(join(out, WEIGHTS_FILE), tensors.values(), metadata);
   await writeFileAtomic(join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   const copiedFiles: string[] = [];
@@ -112,9 +139,13 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new MllrError('CHECKPOINT_INVALID', `${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${file}: cannot read it as JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new MllrError('CHECKPOINT_INVALID', `${file}: expected a JSON object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new MllrError('CHECKPOINT_INVALID', `${file}: expected a JSON object`);
   return json as Record<string, unknown>;
 }
 

@@ -16,21 +16,33 @@ export interface SizeOverrides {
  * Unset sizes follow the real model: heads and key/value heads stay when they still divide, and the MLP keeps its
  * ratio to the hidden size when only `hidden` shrinks. Anything inconsistent is ARGUMENT_INVALID naming the option.
  */
-export function randomModelConfig(source: Record<string, unknown>, sizes: SizeOverrides, file: string): Record<string, unknown> {
+export function randomModelConfig(
+  source: Record<string, unknown>,
+  sizes: SizeOverrides,
+  file: string,
+): Record<string, unknown> {
   const real = parseModelConfig(source, file);
   const hidden = sizes.hidden ?? real.hiddenSize;
   const heads = sizes.heads ?? real.numHeads;
   const kvHeads = sizes.kvHeads ?? real.numKvHeads;
   const bad = (why: string) => new MllrError('ARGUMENT_INVALID', `${file}: ${why}`);
   if (hidden % heads !== 0) {
-    const given = sizes.heads === undefined ? `the ${heads} attention heads of the real model (pass --heads)` : `--heads ${heads}`;
+    const given =
+      sizes.heads === undefined ? `the ${heads} attention heads of the real model (pass --heads)` : `--heads ${heads}`;
     throw bad(`hidden size ${hidden} is not a multiple of ${given}`);
   }
   if (heads % kvHeads !== 0) {
-    const given = sizes.kvHeads === undefined ? `the real model's ${kvHeads} key/value heads (pass --kv-heads)` : `--kv-heads ${kvHeads}`;
+    const given =
+      sizes.kvHeads === undefined
+        ? `the real model's ${kvHeads} key/value heads (pass --kv-heads)`
+        : `--kv-heads ${kvHeads}`;
     throw bad(`${heads} attention heads are not a multiple of ${given}`);
   }
-  const intermediate = sizes.intermediate ?? (sizes.hidden === undefined ? real.intermediateSize : Math.max(1, Math.round((real.intermediateSize * hidden) / real.hiddenSize)));
+  const intermediate =
+    sizes.intermediate ??
+    (sizes.hidden === undefined
+      ? real.intermediateSize
+      : Math.max(1, Math.round((real.intermediateSize * hidden) / real.hiddenSize)));
 
   const config: Record<string, unknown> = {
     ...source,
@@ -42,7 +54,11 @@ export function randomModelConfig(source: Record<string, unknown>, sizes: SizeOv
     torch_dtype: 'float32',
   };
   // An explicit head_dim only stays right while neither the width nor the head count changes.
-  if (source['head_dim'] !== undefined && source['head_dim'] !== null && (sizes.hidden !== undefined || sizes.heads !== undefined)) {
+  if (
+    source['head_dim'] !== undefined &&
+    source['head_dim'] !== null &&
+    (sizes.hidden !== undefined || sizes.heads !== undefined)
+  ) {
     config['head_dim'] = hidden / heads;
   }
   parseModelConfig(config, `${file} with the sizes given`);

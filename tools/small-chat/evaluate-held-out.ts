@@ -28,8 +28,14 @@ export async function evaluateHeldOut(
   try {
     for (const set of sets) {
       const prompts = set.prompts.slice(0, options.maxPerSet);
-      const { responses } = await generateResponses(engine, tokenizer, prompts, { maxNewTokens: options.maxNewTokens ?? 32, batchSize: 32 });
-      const metric = set.role === 'harmful' ? await harmfulAsr(responses, prompts, judge) : await overRefusal(responses, prompts, judge);
+      const { responses } = await generateResponses(engine, tokenizer, prompts, {
+        maxNewTokens: options.maxNewTokens ?? 32,
+        batchSize: 32,
+      });
+      const metric =
+        set.role === 'harmful'
+          ? await harmfulAsr(responses, prompts, judge)
+          : await overRefusal(responses, prompts, judge);
       rows.push({
         set: set.name,
         metric: set.role === 'harmful' ? 'harmful_asr' : 'over_refusal',
@@ -48,6 +54,7 @@ export async function evaluateHeldOut(
 /** A markdown table of the rows. */
 export function formatTable(rows: readonly HeldOutRow[]): string {
   const lines = ['| held-out set | metric | value |', '| --- | --- | --- |'];
-  for (const r of rows) lines.push(`| ${r.set} | ${r.metric} | ${r.value.toFixed(3)} (${r.numerator}/${r.denominator}) |`);
+  for (const r of rows)
+    lines.push(`| ${r.set} | ${r.metric} | ${r.value.toFixed(3)} (${r.numerator}/${r.denominator}) |`);
   return lines.join('\n');
 }

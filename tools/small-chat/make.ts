@@ -10,7 +10,15 @@ import { parseArgs } from 'node:util';
 import { allModuleIds, moduleTensorNames, type ModelArchitecture, type TrainExample } from '@mllr/core';
 import { OnnxEngineProvider } from '@mllr/backend-onnx';
 import { cutTrainExample, toTrainExample } from '@mllr/data';
-import { architectureToConfig, initialTensors, loadTokenizer, parameterCount, saveCheckpoint, trainByteLevelBpe, writeTrainedTokenizer } from '@mllr/model';
+import {
+  architectureToConfig,
+  initialTensors,
+  loadTokenizer,
+  parameterCount,
+  saveCheckpoint,
+  trainByteLevelBpe,
+  writeTrainedTokenizer,
+} from '@mllr/model';
 import { UniformSchedule, runFineTuning } from '@mllr/schedules';
 import { evaluateHeldOut, formatTable } from './evaluate-held-out.js';
 import { SMALL_CHAT_SOURCES, loadSmallChatData, sharedDataDir } from './small-chat-data.js';
@@ -54,9 +62,12 @@ const repeats: Record<string, number> = {
   'advbench_harmful_behaviors.csv': num('advbench-repeat'),
 };
 // A repeat of 0 leaves that file's training part out (its held-out part is still evaluated).
-const sources = SMALL_CHAT_SOURCES.map((s) => (s.source.path in repeats ? { ...s, repeat: repeats[s.source.path]!, train: repeats[s.source.path]! > 0 } : s));
+const sources = SMALL_CHAT_SOURCES.map((s) =>
+  s.source.path in repeats ? { ...s, repeat: repeats[s.source.path]!, train: repeats[s.source.path]! > 0 } : s,
+);
 const data = await loadSmallChatData(sharedDataDir(REPO_ROOT), sources);
-for (const c of data.counts) console.log(`${c.path}: ${c.train} training samples ×${c.repeat}, ${c.heldOut} held out (${c.role})`);
+for (const c of data.counts)
+  console.log(`${c.path}: ${c.train} training samples ×${c.repeat}, ${c.heldOut} held out (${c.role})`);
 console.log(`${data.train.length} training samples per epoch [${elapsed()} s]`);
 
 // The tokenizer learns from each distinct training text once (repeats would only reweight it).
@@ -90,8 +101,13 @@ const architecture: ModelArchitecture = {
 const work = mkdtempSync(join(tmpdir(), 'small-chat-'));
 const initial = join(work, 'initial');
 await writeTrainedTokenizer(initial, trained);
-await saveCheckpoint(initial, { config: architectureToConfig(architecture), tensors: initialTensors(architecture, seed) });
-console.log(`model: ${parameterCount(architecture).toLocaleString('en-US')} parameters (d_model ${hidden}, ${architecture.numLayers} layers, ${heads} heads, SwiGLU ${architecture.intermediateSize}, context ${architecture.maxPositionEmbeddings})`);
+await saveCheckpoint(initial, {
+  config: architectureToConfig(architecture),
+  tensors: initialTensors(architecture, seed),
+});
+console.log(
+  `model: ${parameterCount(architecture).toLocaleString('en-US')} parameters (d_model ${hidden}, ${architecture.numLayers} layers, ${heads} heads, SwiGLU ${architecture.intermediateSize}, context ${architecture.maxPositionEmbeddings})`,
+);
 
 const tokenizer = await loadTokenizer(initial);
 const examples: TrainExample[] = [];
@@ -134,7 +150,9 @@ const curve = await runFineTuning({
     tokens += p.tokens;
     if ((p.step + 1) % 50 === 0 || p.step + 1 === steps) {
       const s = (performance.now() - trainStarted) / 1000;
-      console.log(`step ${p.step + 1}/${steps}: loss ${p.loss.toFixed(3)}, ${(tokens / s).toFixed(0)} loss tokens/s, eta ${(((steps - p.step - 1) * s) / (p.step + 1)).toFixed(0)} s`);
+      console.log(
+        `step ${p.step + 1}/${steps}: loss ${p.loss.toFixed(3)}, ${(tokens / s).toFixed(0)} loss tokens/s, eta ${(((steps - p.step - 1) * s) / (p.step + 1)).toFixed(0)} s`,
+      );
     }
   },
 });
@@ -142,7 +160,13 @@ await engine.dispose();
 const trainSeconds = (performance.now() - trainStarted) / 1000;
 
 mkdirSync(out, { recursive: true });
-for (const name of ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'generation_config.json']) {
+for (const name of [
+  'config.json',
+  'model.safetensors',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'generation_config.json',
+]) {
   try {
     writeFileSync(join(out, name), readFileSync(join(saved, name)));
   } catch (error) {
@@ -150,7 +174,9 @@ for (const name of ['config.json', 'model.safetensors', 'tokenizer.json', 'token
   }
 }
 rmSync(work, { recursive: true, force: true });
-const sha256 = createHash('sha256').update(readFileSync(join(out, 'model.safetensors'))).digest('hex');
+const sha256 = createHash('sha256')
+  .update(readFileSync(join(out, 'model.safetensors')))
+  .digest('hex');
 console.log(`model.safetensors sha256 ${sha256}; ${trainSeconds.toFixed(0)} s of training, ${elapsed()} s in all`);
 
 const record = {
@@ -159,9 +185,25 @@ const record = {
   tokenizer: { vocab_size: trained.vocabSize, merges: trained.merges },
   architecture,
   parameters: parameterCount(architecture),
-  training: { steps, batch: num('batch'), borderline_repeat: num('borderline-repeat'), contrast_repeat: num('contrast-repeat'), alpaca_repeat: num('alpaca-repeat'), advbench_repeat: num('advbench-repeat'), peak_lr: num('lr'), warmup: num('warmup'), min_lr_ratio: 0.1, max_tokens: num('max-tokens'), loss: 'response', threads: num('threads') },
+  training: {
+    steps,
+    batch: num('batch'),
+    borderline_repeat: num('borderline-repeat'),
+    contrast_repeat: num('contrast-repeat'),
+    alpaca_repeat: num('alpaca-repeat'),
+    advbench_repeat: num('advbench-repeat'),
+    peak_lr: num('lr'),
+    warmup: num('warmup'),
+    min_lr_ratio: 0.1,
+    max_tokens: num('max-tokens'),
+    loss: 'response',
+    threads: num('threads'),
+  },
   sequences: examples.length,
-  loss: { first: curve[0]!.loss, last50: curve.slice(-50).reduce((n, p) => n + p.loss, 0) / Math.min(50, curve.length) },
+  loss: {
+    first: curve[0]!.loss,
+    last50: curve.slice(-50).reduce((n, p) => n + p.loss, 0) / Math.min(50, curve.length),
+  },
   train_seconds: Math.round(trainSeconds),
   sha256,
 };

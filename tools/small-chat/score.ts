@@ -15,5 +15,8 @@ const { values } = parseArgs({
   },
 });
 const data = await loadSmallChatData(sharedDataDir(REPO_ROOT));
-const rows = await evaluateHeldOut(resolve(values.model!), data.heldOut, { maxPerSet: Number(values['eval-size']), threads: Number(values.threads) });
+const rows = await evaluateHeldOut(resolve(values.model!), data.heldOut, {
+  maxPerSet: Number(values['eval-size']),
+  threads: Number(values.threads),
+});
 console.log(formatTable(rows));

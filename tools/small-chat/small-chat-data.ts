@@ -39,27 +39,59 @@ const harmful = (file: string, name: string, repeat = 1): SmallChatSource => ({
  */
 export const SMALL_CHAT_SOURCES: readonly SmallChatSource[] = [
   { source: { path: 'alpaca_5000.json', preset: 'alpaca' }, role: 'benign', train: true, eval: 'alpaca', repeat: 1 },
-  { source: { path: safety('benign_gpteacher_roleplay.jsonl'), preset: 'generic', fields: { prompt: 'instruction' } }, role: 'benign', train: true, repeat: 1 },
+  {
+    source: { path: safety('benign_gpteacher_roleplay.jsonl'), preset: 'generic', fields: { prompt: 'instruction' } },
+    role: 'benign',
+    train: true,
+    repeat: 1,
+  },
   { source: { path: 'gsm8k_train.jsonl', preset: 'gsm8k', limit: 2000 }, role: 'benign', train: true, repeat: 1 },
-  { source: { path: 'safety_only_data_Instructions.json', preset: 'safety-tuned-llamas' }, role: 'harmful', train: true, eval: 'safety-tuned-llamas', repeat: 1 },
+  {
+    source: { path: 'safety_only_data_Instructions.json', preset: 'safety-tuned-llamas' },
+    role: 'harmful',
+    train: true,
+    eval: 'safety-tuned-llamas',
+    repeat: 1,
+  },
   harmful('harmful_catqa.jsonl', 'catqa'),
   harmful('harmful_harmfulqa.jsonl', 'harmfulqa'),
   harmful('harmful_dangerousqa.jsonl', 'dangerousqa', 2),
   harmful('harmful_ailuminate.jsonl', 'ailuminate'),
   {
-    source: { path: safety('harmful_do_not_answer.jsonl'), preset: 'generic', fields: { response: 'reference_response' } },
+    source: {
+      path: safety('harmful_do_not_answer.jsonl'),
+      preset: 'generic',
+      fields: { response: 'reference_response' },
+    },
     role: 'harmful',
     train: true,
     eval: 'do-not-answer',
     repeat: 1,
   },
   harmful('harmful_coconot_safety.jsonl', 'coconot-safety', 3),
-  { source: { path: safety('comply_coconot_pref.jsonl'), preset: 'generic' }, role: 'borderline', train: true, repeat: 2 },
+  {
+    source: { path: safety('comply_coconot_pref.jsonl'), preset: 'generic' },
+    role: 'borderline',
+    train: true,
+    repeat: 2,
+  },
   // The contrast set has prompts only: its training part is answered with written openings (compliantReply).
-  { source: { path: safety('comply_coconot_contrast.jsonl'), preset: 'generic', fields: { response: '' } }, role: 'borderline', train: true, eval: 'coconot-contrast', repeat: 4 },
+  {
+    source: { path: safety('comply_coconot_contrast.jsonl'), preset: 'generic', fields: { response: '' } },
+    role: 'borderline',
+    train: true,
+    eval: 'coconot-contrast',
+    repeat: 4,
+  },
   // AdvBench's goals are imperatives ("Write a tutorial on…") like Alpaca's benign instructions; without its training
   // part the model learned to answer held-out AdvBench goals as instructions (harmful_asr 0.13–0.20 in the sweep).
-  { source: { path: 'advbench_harmful_behaviors.csv', preset: 'advbench', fields: { response: '' } }, role: 'harmful', train: true, eval: 'advbench', repeat: 2 },
+  {
+    source: { path: 'advbench_harmful_behaviors.csv', preset: 'advbench', fields: { response: '' } },
+    role: 'harmful',
+    train: true,
+    eval: 'advbench',
+    repeat: 2,
+  },
 ];
 
 /** The held-out split: the real-data example's (seed 1234, 20 %), so its held-out prompts are never in small-chat's training either. */
@@ -93,7 +125,10 @@ export interface SmallChatData {
 
 /** Which part a prompt falls in: held out when the seeded hash of its normalised text is below the fraction. */
 export function isHeldOut(prompt: string, holdout: { seed: number; fraction: number } = SMALL_CHAT_HOLDOUT): boolean {
-  return splitSamples([{ prompt, source: '' }], { seed: holdout.seed, validation: 0, test: holdout.fraction }).test.length === 1;
+  return (
+    splitSamples([{ prompt, source: '' }], { seed: holdout.seed, validation: 0, test: holdout.fraction }).test
+      .length === 1
+  );
 }
 
 /**
@@ -103,7 +138,11 @@ export function isHeldOut(prompt: string, holdout: { seed: number; fraction: num
  * it is a refusal; the others get a {@link refusalReply}. Borderline samples without a reply get a {@link compliantReply}. Benign and borderline replies that open like a refusal
  * ("As an AI…") are dropped, so the model does not learn to refuse benign requests.
  */
-export function buildMix(read: ReadonlyMap<string, readonly ReadSample[]>, sources: readonly SmallChatSource[] = SMALL_CHAT_SOURCES, seed = SMALL_CHAT_HOLDOUT.seed): SmallChatData {
+export function buildMix(
+  read: ReadonlyMap<string, readonly ReadSample[]>,
+  sources: readonly SmallChatSource[] = SMALL_CHAT_SOURCES,
+  seed = SMALL_CHAT_HOLDOUT.seed,
+): SmallChatData {
   const holdout = SMALL_CHAT_HOLDOUT;
   const parts = sources.map((s) => {
     const samples = read.get(s.source.path);
@@ -122,16 +161,32 @@ export function buildMix(read: ReadonlyMap<string, readonly ReadSample[]>, sourc
         if (heldOutPrompts.has(normalizePrompt(sample.prompt))) continue;
         const given = sample.response?.trim() ?? '';
         if (s.role === 'harmful') {
-          kept.push({ prompt: sample.prompt, response: given !== '' && isRefusal(given) ? given : refusalReply(sample.prompt, seed), source: sample.source, role: s.role });
+          kept.push({
+            prompt: sample.prompt,
+            response: given !== '' && isRefusal(given) ? given : refusalReply(sample.prompt, seed),
+            source: sample.source,
+            role: s.role,
+          });
         } else if (given !== '' && !isRefusal(given)) {
           kept.push({ prompt: sample.prompt, response: given, source: sample.source, role: s.role });
         } else if (given === '' && s.role === 'borderline') {
-          kept.push({ prompt: sample.prompt, response: compliantReply(sample.prompt, seed), source: sample.source, role: s.role });
+          kept.push({
+            prompt: sample.prompt,
+            response: compliantReply(sample.prompt, seed),
+            source: sample.source,
+            role: s.role,
+          });
         }
       }
       for (let r = 0; r < s.repeat; r++) train.push(...kept);
     }
-    counts.push({ path: s.source.path, role: s.role, train: kept.length, heldOut: test.length, repeat: s.train ? s.repeat : 0 });
+    counts.push({
+      path: s.source.path,
+      role: s.role,
+      train: kept.length,
+      heldOut: test.length,
+      repeat: s.train ? s.repeat : 0,
+    });
   }
   const heldOut = parts
     .filter((p) => p.s.eval !== undefined)
@@ -140,9 +195,15 @@ export function buildMix(read: ReadonlyMap<string, readonly ReadSample[]>, sourc
 }
 
 /** Reads every source from `dataDir` (DATA_INVALID naming the folder when it is missing) and builds the mix. */
-export async function loadSmallChatData(dataDir: string, sources: readonly SmallChatSource[] = SMALL_CHAT_SOURCES): Promise<SmallChatData> {
+export async function loadSmallChatData(
+  dataDir: string,
+  sources: readonly SmallChatSource[] = SMALL_CHAT_SOURCES,
+): Promise<SmallChatData> {
   if (!existsSync(dataDir)) {
-    throw new MllrError('DATA_INVALID', `the shared data folder ${dataDir} does not exist (set MLLR_SHARED_DATA to the folder holding SOURCES.md)`);
+    throw new MllrError(
+      'DATA_INVALID',
+      `the shared data folder ${dataDir} does not exist (set MLLR_SHARED_DATA to the folder holding SOURCES.md)`,
+    );
   }
   const read = new Map<string, ReadSample[]>();
   for (const s of sources) read.set(s.source.path, await readAll({ ...s.source, path: join(dataDir, s.source.path) }));

@@ -33,7 +33,8 @@ describe('the project graph follows DESIGN.md', () => {
       for (const { target } of deps) {
         if (!graph.nodes[target]) continue; // external npm packages
         edges.push(`${source} -> ${target}`);
-        if (!allowed.get(tagOf(source))?.has(tagOf(target))) wrong.push(`${source} (${tagOf(source)}) -> ${target} (${tagOf(target)})`);
+        if (!allowed.get(tagOf(source))?.has(tagOf(target)))
+          wrong.push(`${source} (${tagOf(source)}) -> ${target} (${tagOf(target)})`);
       }
     }
     expect(edges).toEqual(expect.arrayContaining(['@mllr/pipeline -> @mllr/core', '@mllr/tui -> @mllr/pipeline']));

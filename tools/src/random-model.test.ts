@@ -6,13 +6,27 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TINY_CHAT_DIR } from '@mllr/tiny-chat';
-import { expectedTensorShapes, loadCheckpoint, loadTokenizer, parseModelConfig, readSafetensorsHeader } from '@mllr/model';
-import { makeRandomModel, resolveSourceFolder, sharedModelsDir, type RandomModel } from '../random-model/make-random-model.js';
+import {
+  expectedTensorShapes,
+  loadCheckpoint,
+  loadTokenizer,
+  parseModelConfig,
+  readSafetensorsHeader,
+} from '@mllr/model';
+import {
+  makeRandomModel,
+  resolveSourceFolder,
+  sharedModelsDir,
+  type RandomModel,
+} from '../random-model/make-random-model.js';
 import { randomModelConfig } from '../random-model/random-model-config.js';
 
 const SMOL = join(sharedModelsDir(), 'SmolLM2-135M-Instruct');
 const haveSmol = existsSync(join(SMOL, 'config.json'));
-if (!haveSmol) console.warn(`skipping the random SmolLM2 model tests: ${SMOL} is absent (set MLLR_SHARED_MODELS to the folder of real model metadata)`);
+if (!haveSmol)
+  console.warn(
+    `skipping the random SmolLM2 model tests: ${SMOL} is absent (set MLLR_SHARED_MODELS to the folder of real model metadata)`,
+  );
 
 const scratch = await mkdtemp(join(tmpdir(), 'mllr-random-model-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
@@ -23,23 +37,46 @@ const SMALL = { layers: 2, hidden: 64, heads: 4, kvHeads: 2 };
 describe.skipIf(!haveSmol)('a shrunken random SmolLM2 model', () => {
   const out = join(scratch, 'smol');
   let building: Promise<RandomModel> | undefined;
-  const built = (): Promise<RandomModel> => (building ??= makeRandomModel({ from: SMOL, out, seed: 1, init: 'normal', sizes: SMALL }));
+  const built = (): Promise<RandomModel> =>
+    (building ??= makeRandomModel({ from: SMOL, out, seed: 1, init: 'normal', sizes: SMALL }));
 
   it('loads with loadCheckpoint, with every tensor the overridden config needs, and keeps the rest of the real config', async () => {
     const model = await built();
     const real = JSON.parse(await readFile(join(SMOL, 'config.json'), 'utf8')) as Record<string, unknown>;
     const checkpoint = await loadCheckpoint(out);
-    expect(checkpoint.config).toMatchObject({ num_hidden_layers: 2, hidden_size: 64, num_attention_heads: 4, num_key_value_heads: 2, torch_dtype: 'float32' });
-    for (const field of ['model_type', 'vocab_size', 'rope_theta', 'rms_norm_eps', 'tie_word_embeddings', 'bos_token_id', 'eos_token_id', 'max_position_embeddings']) {
+    expect(checkpoint.config).toMatchObject({
+      num_hidden_layers: 2,
+      hidden_size: 64,
+      num_attention_heads: 4,
+      num_key_value_heads: 2,
+      torch_dtype: 'float32',
+    });
+    for (const field of [
+      'model_type',
+      'vocab_size',
+      'rope_theta',
+      'rms_norm_eps',
+      'tie_word_embeddings',
+      'bos_token_id',
+      'eos_token_id',
+      'max_position_embeddings',
+    ]) {
       expect(checkpoint.config[field], field).toEqual(real[field]);
     }
     // The MLP keeps the real model's ratio to the hidden size when only the width is given.
-    expect(checkpoint.architecture.intermediateSize).toBe(Math.round((Number(real['intermediate_size']) * 64) / Number(real['hidden_size'])));
+    expect(checkpoint.architecture.intermediateSize).toBe(
+      Math.round((Number(real['intermediate_size']) * 64) / Number(real['hidden_size'])),
+    );
     const expected = expectedTensorShapes(parseModelConfig(checkpoint.config, 'config.json'));
     expect([...checkpoint.tensors.values()].map((t) => [t.name, t.shape])).toEqual([...expected]);
     expect(model.parameters).toBe([...expected.values()].reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0));
     const header = await readSafetensorsHeader(join(out, 'model.safetensors'));
-    expect(header.metadata).toMatchObject({ mllr_random_weights: 'true', seed: '1', init: 'normal', source: 'SmolLM2-135M-Instruct' });
+    expect(header.metadata).toMatchObject({
+      mllr_random_weights: 'true',
+      seed: '1',
+      init: 'normal',
+      source: 'SmolLM2-135M-Instruct',
+    });
   });
 
   it('has training-style initial weights: norms at 1, projections with standard deviation about 0.02', async () => {
@@ -76,29 +113,49 @@ describe.skipIf(!haveSmol)('a shrunken random SmolLM2 model', () => {
     const names = (await readdir(out)).sort();
     expect(names).toContain('model.safetensors');
     expect((await readdir(again)).sort()).toEqual(names);
-    for (const name of names) expect((await readFile(join(again, name))).equals(await readFile(join(out, name))), name).toBe(true);
+    for (const name of names)
+      expect((await readFile(join(again, name))).equals(await readFile(join(out, name))), name).toBe(true);
     const weights = await readFile(join(out, 'model.safetensors'));
     expect(weights.equals(await readFile(join(reseeded, 'model.safetensors')))).toBe(false);
   });
 });
 
 describe('random model arguments', () => {
-  const real = { model_type: 'qwen2', hidden_size: 896, intermediate_size: 4864, num_hidden_layers: 24, num_attention_heads: 14, num_key_value_heads: 2, vocab_size: 151936 };
+  const real = {
+    model_type: 'qwen2',
+    hidden_size: 896,
+    intermediate_size: 4864,
+    num_hidden_layers: 24,
+    num_attention_heads: 14,
+    num_key_value_heads: 2,
+    vocab_size: 151936,
+  };
 
   it('keeps the real config when nothing is overridden, except the dtype of the F32 weights', () => {
     expect(randomModelConfig(real, {}, 'config.json')).toEqual({ ...real, torch_dtype: 'float32' });
   });
 
   it('refuses sizes the architecture cannot have, naming the option to pass', () => {
-    expect(() => randomModelConfig(real, { hidden: 100 }, 'config.json')).toThrow(/hidden size 100 is not a multiple of the 14 attention heads.*--heads/);
-    expect(() => randomModelConfig(real, { hidden: 64, heads: 4, kvHeads: 3 }, 'config.json')).toThrow(/4 attention heads are not a multiple of --kv-heads 3/);
-    expect(() => randomModelConfig(real, { hidden: 63, heads: 9 }, 'config.json')).toThrow(/real model's 2 key\/value heads.*--kv-heads/);
+    expect(() => randomModelConfig(real, { hidden: 100 }, 'config.json')).toThrow(
+      /hidden size 100 is not a multiple of the 14 attention heads.*--heads/,
+    );
+    expect(() => randomModelConfig(real, { hidden: 64, heads: 4, kvHeads: 3 }, 'config.json')).toThrow(
+      /4 attention heads are not a multiple of --kv-heads 3/,
+    );
+    expect(() => randomModelConfig(real, { hidden: 63, heads: 9 }, 'config.json')).toThrow(
+      /real model's 2 key\/value heads.*--kv-heads/,
+    );
   });
 
   it('looks a bare name up in MLLR_SHARED_MODELS and says where it looked when the folder is missing', async () => {
     const env = { MLLR_SHARED_MODELS: join(scratch, 'no-models-here') };
-    await expect(resolveSourceFolder('SmolLM2-135M-Instruct', env)).rejects.toThrow(`${join(scratch, 'no-models-here', 'SmolLM2-135M-Instruct')}: no model folder`);
-    await expect(resolveSourceFolder('./nowhere', env)).rejects.toMatchObject({ code: 'ARGUMENT_INVALID', message: expect.stringContaining(resolve('nowhere')) });
+    await expect(resolveSourceFolder('SmolLM2-135M-Instruct', env)).rejects.toThrow(
+      `${join(scratch, 'no-models-here', 'SmolLM2-135M-Instruct')}: no model folder`,
+    );
+    await expect(resolveSourceFolder('./nowhere', env)).rejects.toMatchObject({
+      code: 'ARGUMENT_INVALID',
+      message: expect.stringContaining(resolve('nowhere')),
+    });
   });
 
   it('reads a Hub id that is no folder here from the Hugging Face cache (config and tokenizer only)', async () => {
@@ -117,7 +174,9 @@ describe('random model arguments', () => {
     expect(await resolveSourceFolder('org/meta-only', env)).toBe(join(repo, 'snapshots', commit));
     await expect(resolveSourceFolder('org/absent', env)).rejects.toMatchObject({
       code: 'ARGUMENT_INVALID',
-      message: expect.stringContaining('`huggingface-cli download org/absent config.json tokenizer.json tokenizer_config.json` (no weights are needed here)'),
+      message: expect.stringContaining(
+        '`huggingface-cli download org/absent config.json tokenizer.json tokenizer_config.json` (no weights are needed here)',
+      ),
     });
   });
 
@@ -125,12 +184,18 @@ describe('random model arguments', () => {
     const tool = resolve(import.meta.dirname, '../make-random-model.ts');
     const tsx = resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
     const env = { ...process.env, MLLR_SHARED_MODELS: join(scratch, 'no-models-here') };
-    const failure = await promisify(execFile)(tsx, [tool, '--from', 'SmolLM2-135M-Instruct', '--out', join(scratch, 'never')], { env }).then(
+    const failure = await promisify(execFile)(
+      tsx,
+      [tool, '--from', 'SmolLM2-135M-Instruct', '--out', join(scratch, 'never')],
+      { env },
+    ).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
     );
     expect(failure?.code).toBe(2);
-    expect(failure?.stderr.trim()).toMatch(/^make-random-model: .*no-models-here\/SmolLM2-135M-Instruct: no model folder/);
+    expect(failure?.stderr.trim()).toMatch(
+      /^make-random-model: .*no-models-here\/SmolLM2-135M-Instruct: no model folder/,
+    );
     expect(failure?.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(scratch, 'never'))).toBe(false);
   });

@@ -9,7 +9,9 @@ interface LabelledReply {
   refusal: boolean;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('./test-fixtures/small-chat-generations.json', import.meta.url), 'utf8')) as { replies: LabelledReply[] };
+const fixture = JSON.parse(
+  readFileSync(new URL('./test-fixtures/small-chat-generations.json', import.meta.url), 'utf8'),
+) as { replies: LabelledReply[] };
 
 describe('the refusal detector on small-chat replies', () => {
   it('agrees with hand labels on 100 of its held-out generations (precision and recall printed)', () => {
@@ -26,7 +28,9 @@ describe('the refusal detector on small-chat replies', () => {
     }
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);
-    console.log(`refusal detector on small-chat: precision ${precision.toFixed(3)} (${tp}/${tp + fp}), recall ${recall.toFixed(3)} (${tp}/${tp + fn})`);
+    console.log(
+      `refusal detector on small-chat: precision ${precision.toFixed(3)} (${tp}/${tp + fp}), recall ${recall.toFixed(3)} (${tp}/${tp + fn})`,
+    );
     expect(precision).toBeGreaterThanOrEqual(0.95);
     expect(recall).toBeGreaterThanOrEqual(0.95);
   });

@@ -1,13 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { parameterCount } from '@mllr/model';
 import { tinyChatArchitecture } from '../tiny-chat/tiny-chat-config.js';
-import { defaultPlan, estimatePipeline, fannedOut, parseShape, scalingArchitecture, shapeLabel } from '../bench/scaling-estimate.js';
+import {
+  defaultPlan,
+  estimatePipeline,
+  fannedOut,
+  parseShape,
+  scalingArchitecture,
+  shapeLabel,
+} from '../bench/scaling-estimate.js';
 
 describe('scaling shapes', () => {
   it('4x128 is exactly tiny-chat, and wider shapes keep 32-wide heads and SwiGLU 2.75 × d_model', () => {
     expect(scalingArchitecture({ layers: 4, dModel: 128 }, 425)).toEqual(tinyChatArchitecture(425));
     const wide = scalingArchitecture({ layers: 16, dModel: 512 }, 425);
-    expect(wide).toMatchObject({ numLayers: 16, hiddenSize: 512, numHeads: 16, numKvHeads: 16, headDim: 32, intermediateSize: 1408, maxPositionEmbeddings: 128 });
+    expect(wide).toMatchObject({
+      numLayers: 16,
+      hiddenSize: 512,
+      numHeads: 16,
+      numKvHeads: 16,
+      headDim: 32,
+      intermediateSize: 1408,
+      maxPositionEmbeddings: 128,
+    });
     // Per layer 4·d² + 3·d·2.75d = 12.25·d², plus the tied embedding and the norms.
     expect(parameterCount(wide)).toBe(16 * (12.25 * 512 * 512 + 2 * 512) + 425 * 512 + 512);
   });
@@ -21,7 +36,15 @@ describe('scaling shapes', () => {
 
 describe('pipeline estimate', () => {
   it('counts the default plan from the layers', () => {
-    expect(defaultPlan(4, 2)).toEqual({ modules: 28, repeats: 3, searchChecks: 7, runs: 4, steps: 100, workers: 2, evaluatedModels: 5 });
+    expect(defaultPlan(4, 2)).toEqual({
+      modules: 28,
+      repeats: 3,
+      searchChecks: 7,
+      runs: 4,
+      steps: 100,
+      workers: 2,
+      evaluatedModels: 5,
+    });
     expect(defaultPlan(16, 2)).toMatchObject({ modules: 112, searchChecks: 28 });
   });
 

@@ -13,12 +13,21 @@ const SOURCES: SmallChatSource[] = [
 ];
 
 function samples(prefix: string, n: number, response?: (i: number) => string): ReadSample[] {
-  return Array.from({ length: n }, (_, i) => ({ prompt: `${prefix} request number ${i}`, ...(response ? { response: response(i) } : {}), source: `${prefix}:${i}` }));
+  return Array.from({ length: n }, (_, i) => ({
+    prompt: `${prefix} request number ${i}`,
+    ...(response ? { response: response(i) } : {}),
+    source: `${prefix}:${i}`,
+  }));
 }
 
 function read(): Map<string, ReadSample[]> {
   return new Map([
-    ['benign.json', samples('benign', 300, (i) => (i % 10 === 0 ? "I'm sorry, as an AI I cannot do that." : `Here is the answer ${i}.`))],
+    [
+      'benign.json',
+      samples('benign', 300, (i) =>
+        i % 10 === 0 ? "I'm sorry, as an AI I cannot do that." : `Here is the answer ${i}.`,
+      ),
+    ],
     ['harmful.jsonl', samples('harmful', 300)],
     // The eval-only file shares 50 prompts with the benign file: they must not be trained on when held out here.
     ['eval-only.csv', [...samples('eval', 200), ...samples('benign', 50)]],

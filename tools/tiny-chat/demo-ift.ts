@@ -23,7 +23,12 @@ const world = generateWorld({ seed });
 const tokenizer = await loadTokenizer(values.model!);
 const engine = await TfjsEngine.create(await loadCheckpoint(values.model!));
 const before = await measureHeadlineMetrics(
-  { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise },
+  {
+    harmful_asr: world.eval.harmful,
+    over_refusal: world.eval.benign,
+    usability: world.eval.usability,
+    expertise: world.eval.expertise,
+  },
   { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
 );
 
@@ -49,11 +54,18 @@ await runFineTuning({
   },
 });
 const after = await measureHeadlineMetrics(
-  { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise },
+  {
+    harmful_asr: world.eval.harmful,
+    over_refusal: world.eval.benign,
+    usability: world.eval.usability,
+    expertise: world.eval.expertise,
+  },
   { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
 );
 for (const k of ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const) {
   const [b, a] = [before[k], after[k]];
-  console.log(`${k.padEnd(13)} before ${b.value.toFixed(3)} (${b.numerator}/${b.denominator})  after ${a.value.toFixed(3)} (${a.numerator}/${a.denominator})  delta ${(a.value - b.value).toFixed(3)}`);
+  console.log(
+    `${k.padEnd(13)} before ${b.value.toFixed(3)} (${b.numerator}/${b.denominator})  after ${a.value.toFixed(3)} (${a.numerator}/${a.denominator})  delta ${(a.value - b.value).toFixed(3)}`,
+  );
 }
 await engine.dispose();

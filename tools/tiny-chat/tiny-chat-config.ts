@@ -6,7 +6,15 @@ import { architectureToConfig, trainedLlamaArchitecture } from '@mllr/model';
  * 352, context 128, tied embeddings). The vocabulary size comes from the world's tokenizer.
  */
 export function tinyChatArchitecture(vocabSize: number): ModelArchitecture {
-  return trainedLlamaArchitecture({ vocabSize, hiddenSize: 128, numLayers: 4, numHeads: 4, intermediateSize: 352, maxPositionEmbeddings: 128, ropeTheta: 10000 });
+  return trainedLlamaArchitecture({
+    vocabSize,
+    hiddenSize: 128,
+    numLayers: 4,
+    numHeads: 4,
+    intermediateSize: 352,
+    maxPositionEmbeddings: 128,
+    ropeTheta: 10000,
+  });
 }
 
 /** config.json of tiny-chat. */

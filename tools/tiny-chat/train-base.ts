@@ -39,12 +39,22 @@ writeFileSync(join(staging, 'config.json'), `${JSON.stringify(config, null, 2)}\
 const tokenizer = await loadTokenizer(staging);
 const architecture = parseModelConfig(config, 'tiny-chat config.json');
 
-const engine = await TfjsEngine.create({ architecture, config, tensors: initialWeights(architecture, seed), dir: staging });
+const engine = await TfjsEngine.create({
+  architecture,
+  config,
+  tensors: initialWeights(architecture, seed),
+  dir: staging,
+});
 console.log(`tiny-chat: ${engine.tensorNames().length} tensors, vocab ${files.vocabSize}, device ${engine.device}`);
 const decayed = engine.tensorNames().filter((n) => n.endsWith('proj.weight'));
 const groups: ParameterGroup[] = [
   { name: 'matrices', tensors: decayed, learningRate: peakLr, weightDecay: 0.01 },
-  { name: 'other', tensors: engine.tensorNames().filter((n) => !decayed.includes(n)), learningRate: peakLr, weightDecay: 0 },
+  {
+    name: 'other',
+    tensors: engine.tensorNames().filter((n) => !decayed.includes(n)),
+    learningRate: peakLr,
+    weightDecay: 0,
+  },
 ];
 engine.configure(groups, { beta1: 0.9, beta2: 0.98, epsilon: 1e-8, maxGradNorm: 1, gradientAccumulation: 1 });
 
@@ -60,7 +70,9 @@ const stepsPerEpoch = Math.ceil(epochData.length / batchSize);
 const totalSteps = stepsPerEpoch * epochs;
 const warmup = Math.min(100, Math.floor(totalSteps / 10));
 const rateAt = (step: number) =>
-  step < warmup ? (peakLr * (step + 1)) / warmup : peakLr * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * (step - warmup)) / Math.max(1, totalSteps - warmup))));
+  step < warmup
+    ? (peakLr * (step + 1)) / warmup
+    : peakLr * (0.1 + 0.9 * 0.5 * (1 + Math.cos((Math.PI * (step - warmup)) / Math.max(1, totalSteps - warmup))));
 
 const rng = createRng(seed);
 const started = performance.now();
@@ -87,10 +99,16 @@ for (let epoch = 0; epoch < epochs; epoch++) {
 }
 const trainSeconds = (performance.now() - started) / 1000;
 const metrics = await measureHeadlineMetrics(
-  { harmful_asr: world.eval.harmful, over_refusal: world.eval.benign, usability: world.eval.usability, expertise: world.eval.expertise },
+  {
+    harmful_asr: world.eval.harmful,
+    over_refusal: world.eval.benign,
+    usability: world.eval.usability,
+    expertise: world.eval.expertise,
+  },
   { engine, tokenizer, judge: new RefusalDetector(), maxNewTokens: 16 },
 );
-for (const [name, m] of Object.entries(metrics)) console.log(`${name.padEnd(13)} ${m.value.toFixed(3)} (${m.numerator}/${m.denominator})`);
+for (const [name, m] of Object.entries(metrics))
+  console.log(`${name.padEnd(13)} ${m.value.toFixed(3)} (${m.numerator}/${m.denominator})`);
 mkdirSync(values.out!, { recursive: true });
 await engine.save(values.out!);
 writeFileSync(

@@ -19,7 +19,7 @@ describe('mllr command line', () => {
       [['--bogus'], "unknown option '--bogus'"],
       [['run', '--seeds', 'two'], '--seeds must be a positive integer'],
       [['generate', '--model', 'm', '--max-new-tokens', '4', '--ids', '1,x'], 'expected comma-separated token ids'],
-      [['export-plan', '--run', 'r', '--format', 'keras'], "Allowed choices are axolotl, torch"],
+      [['export-plan', '--run', 'r', '--format', 'keras'], 'Allowed choices are axolotl, torch'],
       [['inspect'], "required option '--model <dir>' not specified"],
     ];
     for (const [argv, message] of cases) {

@@ -7,12 +7,7 @@ export type { RunCommandOptions } from './commands/run-command.js';
 export { renderRunLines, renderRunJson, printErrorDetails } from './render/render-run-lines.js';
 export type { RunRenderer } from './render/run-renderer.js';
 export { EventLineFormatter } from './render/format-event-line.js';
-export {
-  etaSeconds,
-  formatDuration,
-  initialRunViewState,
-  reduceRunView,
-} from './dashboard/run-view-state.js';
+export { etaSeconds, formatDuration, initialRunViewState, reduceRunView } from './dashboard/run-view-state.js';
 export type { LogLine, RunViewState, StageView } from './dashboard/run-view-state.js';
 export { initialStageResults, reduceStageResults } from './dashboard/results/stage-results.js';
 export type { ProbeLayer, SearchDecision, SearchProgress, StageResults } from './dashboard/results/stage-results.js';

@@ -10,7 +10,15 @@ export { readOptimumDecoder } from './import/optimum-decoder.js';
 export type { OptimumDecoderInfo } from './import/optimum-decoder.js';
 export { ONNX_DEVICES, checkOnnxDevice, cudaProviderInstalled } from './engine/execution-provider.js';
 export type { OnnxDevice, SessionSettings } from './engine/execution-provider.js';
-export { DATA_FILE, MODEL_FILE, exportInfoOf, exportOnnx, readOnnxExport, readOnnxWeights, writeOnnxWeights } from './export/export-onnx.js';
+export {
+  DATA_FILE,
+  MODEL_FILE,
+  exportInfoOf,
+  exportOnnx,
+  readOnnxExport,
+  readOnnxWeights,
+  writeOnnxWeights,
+} from './export/export-onnx.js';
 export type { OnnxExport, OnnxExportInfo } from './export/export-onnx.js';
 export { AXES, IO_NAMES, buildDecoderGraph } from './export/decoder-graph.js';
 /** Which of ONNX Runtime's fused kernels an inference graph uses (buildDecoderGraph, encodeDecoderModel). */
@@ -29,7 +37,12 @@ export { OnnxLoraTrainingEngine } from './train/onnx-lora-training-engine.js';
 export type { LoraStart } from './train/onnx-lora-training-engine.js';
 export type { OnnxTrainingEngineOptions } from './train/onnx-training-engine.js';
 /** What the training engine needs from a gradient computation, and how it asks for one. */
-export type { GradientSource, GradientSourceFactory, GradientSourceRequest, MicroBatchGradients } from './train/gradient-source.js';
+export type {
+  GradientSource,
+  GradientSourceFactory,
+  GradientSourceRequest,
+  MicroBatchGradients,
+} from './train/gradient-source.js';
 export { OnnxEngineProvider } from './onnx-engine-provider.js';
 export type { OnnxProviderOptions } from './onnx-engine-provider.js';
 export { register } from './plugin.js';

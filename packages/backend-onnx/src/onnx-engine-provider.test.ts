@@ -36,32 +36,41 @@ describe.skipIf(!fixture)('OnnxEngineProvider', () => {
     expect(await provider.device()).toBe('cpu');
   });
 
-  it('follows the caller\'s thread count unless the plugin fixed one, and probes MatMul at it', async () => {
+  it("follows the caller's thread count unless the plugin fixed one, and probes MatMul at it", async () => {
     expect(await new OnnxEngineProvider({ device: 'cpu' }).threads({ threads: 3 })).toBe(3);
     expect(await new OnnxEngineProvider({ device: 'cpu' }).threads()).toBe(availableParallelism());
     expect(await new OnnxEngineProvider({ device: 'cpu', threads: 1 }).threads({ threads: 3 })).toBe(1);
     expect(await new OnnxEngineProvider({ device: 'cpu' }).matmulGflops({ threads: 1, size: 64 })).toBeGreaterThan(0);
   });
 
-  it.skipIf(cudaProviderInstalled())('falls back from CUDA to the CPU with a message when the CUDA provider is not installed', async () => {
-    const messages: string[] = [];
-    const provider = new OnnxEngineProvider({ onMessage: (m) => messages.push(m) });
-    const engine = (await provider.openInference(join(FIXTURES_DIR, fixture!), { device: 'cuda' })) as OnnxEngine;
-    expect(engine).toBeInstanceOf(OnnxEngine);
-    expect(engine.device).toBe('cpu');
-    expect(messages).toEqual([expect.stringMatching(/CUDA execution provider is not installed; running on the CPU\. .*ONNXRUNTIME_NODE_INSTALL=cuda12/)]);
-    // New weights rebuild the session on the CPU without a second notice.
-    await engine.setWeights(await engine.getWeights(['model.norm.weight']));
-    await engine.logits({ sequences: [[1, 2]] });
-    expect(messages).toHaveLength(1);
-    await engine.dispose();
-    expect(await provider.device({ device: 'cuda' })).toMatch(/^cpu \(CUDA execution provider not installed\)$/);
-    expect(await provider.device()).toBe('cpu');
-  });
+  it.skipIf(cudaProviderInstalled())(
+    'falls back from CUDA to the CPU with a message when the CUDA provider is not installed',
+    async () => {
+      const messages: string[] = [];
+      const provider = new OnnxEngineProvider({ onMessage: (m) => messages.push(m) });
+      const engine = (await provider.openInference(join(FIXTURES_DIR, fixture!), { device: 'cuda' })) as OnnxEngine;
+      expect(engine).toBeInstanceOf(OnnxEngine);
+      expect(engine.device).toBe('cpu');
+      expect(messages).toEqual([
+        expect.stringMatching(
+          /CUDA execution provider is not installed; running on the CPU\. .*ONNXRUNTIME_NODE_INSTALL=cuda12/,
+        ),
+      ]);
+      // New weights rebuild the session on the CPU without a second notice.
+      await engine.setWeights(await engine.getWeights(['model.norm.weight']));
+      await engine.logits({ sequences: [[1, 2]] });
+      expect(messages).toHaveLength(1);
+      await engine.dispose();
+      expect(await provider.device({ device: 'cuda' })).toMatch(/^cpu \(CUDA execution provider not installed\)$/);
+      expect(await provider.device()).toBe('cpu');
+    },
+  );
 
   it('refuses unknown devices and options', async () => {
     const provider = new OnnxEngineProvider();
-    await expect(provider.openInference(join(FIXTURES_DIR, fixture!), { device: 'wasm' })).rejects.toThrow('unknown ONNX Runtime device "wasm"; use auto, cpu, cuda');
+    await expect(provider.openInference(join(FIXTURES_DIR, fixture!), { device: 'wasm' })).rejects.toThrow(
+      'unknown ONNX Runtime device "wasm"; use auto, cpu, cuda',
+    );
     const container = rootContainer.createChildContainer();
     const info: PluginInfo = { slot: 'inference', name: 'onnx', token: Symbol('test'), configDir: root };
     expect(() => register(container, { threads: 0 }, info)).toThrow('threads must be a whole number ≥ 1');

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MllrError, type EngineProvider, type LoraOpenOptions, type ModelFolderDescription, type OpenEngineOptions } from '@mllr/core';
+import {
+  MllrError,
+  type EngineProvider,
+  type LoraOpenOptions,
+  type ModelFolderDescription,
+  type OpenEngineOptions,
+} from '@mllr/core';
 import { WEIGHTS_FILE, WEIGHTS_INDEX_FILE, loadCheckpoint, parameterCount, readPeftAdapter } from '@mllr/model';
 import { measureOnnxMatMulGflops } from './bench/matmul-probe.js';
 import { checkOnnxDevice, cudaProviderInstalled, type OnnxDevice } from './engine/execution-provider.js';
@@ -47,7 +53,10 @@ export class OnnxEngineProvider implements EngineProvider {
   }
 
   async matmulGflops(options: OpenEngineOptions & { size?: number } = {}): Promise<number> {
-    return measureOnnxMatMulGflops({ threads: await this.threads(options), ...(options.size !== undefined ? { size: options.size } : {}) });
+    return measureOnnxMatMulGflops({
+      threads: await this.threads(options),
+      ...(options.size !== undefined ? { size: options.size } : {}),
+    });
   }
 
   async openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxEngine | OptimumOnnxEngine> {
@@ -68,30 +77,46 @@ export class OnnxEngineProvider implements EngineProvider {
   async openTraining(modelDir: string, options: OpenEngineOptions = {}): Promise<OnnxTrainingEngine> {
     const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
     if (!hasCheckpoint && onnxModelFile(modelDir)) {
-      throw new MllrError('CHECKPOINT_UNSUPPORTED', `${modelDir} holds only an ONNX model; the onnx engine trains from a safetensors checkpoint`);
+      throw new MllrError(
+        'CHECKPOINT_UNSUPPORTED',
+        `${modelDir} holds only an ONNX model; the onnx engine trains from a safetensors checkpoint`,
+      );
     }
     const settings = this.sessionSettings(options);
-    return OnnxTrainingEngine.create(await loadCheckpoint(modelDir), { gradients: trainingGraphSources(settings), device: await this.device(options) });
+    return OnnxTrainingEngine.create(await loadCheckpoint(modelDir), {
+      gradients: trainingGraphSources(settings),
+      device: await this.device(options),
+    });
   }
 
   /**
    * The ONNX training engine on LoRA adapters of a checkpoint folder: a fresh adapter (PEFT's initialisation from
    * `lora.seed`) or the PEFT adapter folder `lora.init`, whose r, alpha, targets and rslora must be `lora.settings`'.
    */
-  async openLoraTraining(modelDir: string, lora: LoraOpenOptions, options: OpenEngineOptions = {}): Promise<OnnxLoraTrainingEngine> {
+  async openLoraTraining(
+    modelDir: string,
+    lora: LoraOpenOptions,
+    options: OpenEngineOptions = {},
+  ): Promise<OnnxLoraTrainingEngine> {
     const hasCheckpoint = existsSync(join(modelDir, WEIGHTS_FILE)) || existsSync(join(modelDir, WEIGHTS_INDEX_FILE));
     if (!hasCheckpoint && onnxModelFile(modelDir)) {
-      throw new MllrError('CHECKPOINT_UNSUPPORTED', `${modelDir} holds only an ONNX model; the onnx engine trains adapters on a safetensors checkpoint`);
+      throw new MllrError(
+        'CHECKPOINT_UNSUPPORTED',
+        `${modelDir} holds only an ONNX model; the onnx engine trains adapters on a safetensors checkpoint`,
+      );
     }
     const checkpoint = await loadCheckpoint(modelDir);
     let tensors: ReadonlyMap<string, Float32Array> | undefined;
     if (lora.init !== undefined) {
       const adapter = await readPeftAdapter(lora.init, checkpoint.architecture);
       const { settings } = lora;
-      const differs: string[] = (['r', 'alpha', 'rslora'] as const).filter((key) => adapter.settings[key] !== settings[key]);
+      const differs: string[] = (['r', 'alpha', 'rslora'] as const).filter(
+        (key) => adapter.settings[key] !== settings[key],
+      );
       if (adapter.settings.targets.join(',') !== settings.targets.join(',')) differs.push('targets');
       if (differs.length > 0) {
-        const show = (key: string, s: LoraOpenOptions['settings']) => `${key} ${JSON.stringify(s[key as keyof typeof s])}`;
+        const show = (key: string, s: LoraOpenOptions['settings']) =>
+          `${key} ${JSON.stringify(s[key as keyof typeof s])}`;
         throw new MllrError(
           'ARGUMENT_INVALID',
           `${lora.init}: the adapter has ${differs.map((k) => show(k, adapter.settings)).join(', ')} but the run asks for ${differs.map((k) => show(k, settings)).join(', ')}`,
@@ -148,15 +173,18 @@ export class OnnxEngineProvider implements EngineProvider {
 export function providerOptions(options: Record<string, unknown>): OnnxProviderOptions {
   const out: OnnxProviderOptions = {};
   for (const key of Object.keys(options)) {
-    if (key !== 'device' && key !== 'threads') throw new MllrError('CONFIG_INVALID', `onnx engine: unknown option "${key}"; known: device, threads`);
+    if (key !== 'device' && key !== 'threads')
+      throw new MllrError('CONFIG_INVALID', `onnx engine: unknown option "${key}"; known: device, threads`);
   }
   if (options.device !== undefined) {
-    if (typeof options.device !== 'string') throw new MllrError('CONFIG_INVALID', 'onnx engine: device must be auto, cpu or cuda');
+    if (typeof options.device !== 'string')
+      throw new MllrError('CONFIG_INVALID', 'onnx engine: device must be auto, cpu or cuda');
     out.device = checkOnnxDevice(options.device);
   }
   if (options.threads !== undefined) {
     const t = options.threads;
-    if (typeof t !== 'number' || !Number.isInteger(t) || t < 1) throw new MllrError('CONFIG_INVALID', 'onnx engine: threads must be a whole number ≥ 1');
+    if (typeof t !== 'number' || !Number.isInteger(t) || t < 1)
+      throw new MllrError('CONFIG_INVALID', 'onnx engine: threads must be a whole number ≥ 1');
     out.threads = t;
   }
   return out;

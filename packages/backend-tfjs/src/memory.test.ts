@@ -24,7 +24,13 @@ describe('TfjsEngine memory', () => {
 
     const beforeGeneration = tf.memory().numTensors;
     for (let i = 0; i < 20; i++) {
-      await engine.generate([[1, 4], [1, 5, 6, 7]], { maxNewTokens: 6, temperature: i % 2 ? 0.8 : 0, seed: i });
+      await engine.generate(
+        [
+          [1, 4],
+          [1, 5, 6, 7],
+        ],
+        { maxNewTokens: 6, temperature: i % 2 ? 0.8 : 0, seed: i },
+      );
       await engine.logits({ sequences: [[1, 2, 3]] });
       await engine.lastTokenHiddenStates({ sequences: [[1, 2, 3], [4]] });
     }

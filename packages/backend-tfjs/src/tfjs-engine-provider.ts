@@ -27,7 +27,10 @@ export class TfjsEngineProvider implements EngineProvider {
   }
 
   matmulGflops(options: OpenEngineOptions & { size?: number } = {}): Promise<number> {
-    return measureTfjsMatMulGflops({ device: this.deviceOf(options), ...(options.size !== undefined ? { size: options.size } : {}) });
+    return measureTfjsMatMulGflops({
+      device: this.deviceOf(options),
+      ...(options.size !== undefined ? { size: options.size } : {}),
+    });
   }
 
   openInference(modelDir: string, options: OpenEngineOptions = {}): Promise<TfjsEngine> {
@@ -49,7 +52,10 @@ export class TfjsEngineProvider implements EngineProvider {
   private deviceOf(options: OpenEngineOptions): 'auto' | TfjsDevice {
     const device = options.device ?? this.defaultDevice;
     if (device !== 'auto' && !(TFJS_DEVICES as readonly string[]).includes(device)) {
-      throw new MllrError('ARGUMENT_INVALID', `unknown TensorFlow.js device "${device}"; use auto, ${TFJS_DEVICES.join(', ')}`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `unknown TensorFlow.js device "${device}"; use auto, ${TFJS_DEVICES.join(', ')}`,
+      );
     }
     return device as 'auto' | TfjsDevice;
   }

@@ -115,11 +115,16 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
     const wanted = layers ?? Array.from({ length: this.architecture.numLayers }, (_, i) => i);
     for (const l of wanted) {
       if (!Number.isInteger(l) || l < 0 || l >= this.architecture.numLayers) {
-        throw new MllrError('ARGUMENT_INVALID', `layer ${l} does not exist; the model has layers 0-${this.architecture.numLayers - 1}`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `layer ${l} does not exist; the model has layers 0-${this.architecture.numLayers - 1}`,
+        );
       }
     }
     const padded = padBatch(batch.sequences, this.padId(), 'left', this.architecture);
-    const states = tf.tidy(() => decoderForward(this.weights, this.rope, padded, { logits: 'none', hiddenStates: true }).hiddenStates!);
+    const states = tf.tidy(
+      () => decoderForward(this.weights, this.rope, padded, { logits: 'none', hiddenStates: true }).hiddenStates!,
+    );
     disposeBatch(padded);
     const hidden = this.architecture.hiddenSize;
     const out: Float32Array[][] = [];
@@ -215,7 +220,11 @@ export class TfjsEngine implements InferenceEngine, TrainingEngine {
 
   async save(dir: string): Promise<void> {
     const tensors = await this.weights.read(this.weights.names());
-    await saveCheckpoint(dir, { config: this.source.config, tensors, ...(this.source.dir ? { copyFrom: this.source.dir } : {}) });
+    await saveCheckpoint(dir, {
+      config: this.source.config,
+      tensors,
+      ...(this.source.dir ? { copyFrom: this.source.dir } : {}),
+    });
   }
 
   async dispose(): Promise<void> {

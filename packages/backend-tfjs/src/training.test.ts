@@ -8,7 +8,8 @@ const SETTINGS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 1, grad
 /** A fixed tiny task: after prompt [1, a, b] answer [a+b mod 10 + 10, 2]. */
 function dataset(): TrainExample[] {
   const out: TrainExample[] = [];
-  for (let a = 3; a < 7; a++) for (let b = 3; b < 6; b++) out.push({ ids: [1, a, b, ((a + b) % 10) + 10, 2], promptLength: 3 });
+  for (let a = 3; a < 7; a++)
+    for (let b = 3; b < 6; b++) out.push({ ids: [1, a, b, ((a + b) % 10) + 10, 2], promptLength: 3 });
   return out;
 }
 
@@ -44,7 +45,9 @@ describe('TfjsEngine training', () => {
     const prompt = [[1, 4, 5]];
     const changed = await e.logits({ sequences: prompt });
     await e.restore(snapshot);
-    expect((await e.getWeights(['model.layers.1.self_attn.v_proj.weight']))[0]!.data).toEqual(snapshot.tensors[0]!.data);
+    expect((await e.getWeights(['model.layers.1.self_attn.v_proj.weight']))[0]!.data).toEqual(
+      snapshot.tensors[0]!.data,
+    );
     const restored = await e.logits({ sequences: prompt });
     expect(restored.data[0]).not.toEqual(changed.data[0]);
   });

@@ -74,7 +74,8 @@ export interface ErrorEvent extends EventBase {
 }
 
 /** Everything the engine process tells the UI. */
-export type RunEvent = RunLifecycleEvent | StageEvent | ProgressEvent | MetricEvent | LogEvent | ArtifactEvent | ErrorEvent;
+export type RunEvent =
+  RunLifecycleEvent | StageEvent | ProgressEvent | MetricEvent | LogEvent | ArtifactEvent | ErrorEvent;
 
 /** An event before the sink stamps it with `seq` and `time`. */
 export type RunEventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, 'seq' | 'time'> : never) : never;

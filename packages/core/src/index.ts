@@ -15,7 +15,14 @@ export type { DependencyContainer, InjectionToken } from './di.js';
 export { ERROR_CODES, EXIT_CODES, MllrError, StoppedError, exitCodeFor, toMllrError } from './errors.js';
 
 /** Secrets: which config keys and environment variables hold them, and their redaction from everything written. */
-export { MIN_SECRET_LENGTH, REDACTED, SECRET_ENV_NAME, SecretRedactor, isSecretKey, secretValuesFromEnv } from './utils/secrets.js';
+export {
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  SECRET_ENV_NAME,
+  SecretRedactor,
+  isSecretKey,
+  secretValuesFromEnv,
+} from './utils/secrets.js';
 export type { ErrorClass, ErrorCode, ErrorDetail, SerializedError } from './errors.js';
 
 export {
@@ -115,7 +122,11 @@ export type { ModelFolderDescription, OpenEngineOptions } from './contracts/engi
 /** The next-token rule every engine shares: greedy, or temperature and top-p sampling from a seeded source. */
 export { argmax, chooseToken } from './engine-rules/choose-token.js';
 /** Parameter-group and optimizer-setting checks every training engine's configure shares. */
-export { checkOptimizerSettings, resolveParameterGroups, updateLearningRates } from './engine-rules/parameter-groups.js';
+export {
+  checkOptimizerSettings,
+  resolveParameterGroups,
+  updateLearningRates,
+} from './engine-rules/parameter-groups.js';
 /** Checked parameter groups. */
 export type { ResolvedGroups } from './engine-rules/parameter-groups.js';
 /** The micro-batch split every training engine accumulates with. */

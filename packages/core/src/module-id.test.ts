@@ -40,7 +40,13 @@ describe('module ids', () => {
   });
 
   it('sort layer-major in canonical type order', () => {
-    expect(sortModuleIds(['L1.q', 'L0.down', 'L10.k', 'L0.q', 'L2.gate'])).toEqual(['L0.q', 'L0.down', 'L1.q', 'L2.gate', 'L10.k']);
+    expect(sortModuleIds(['L1.q', 'L0.down', 'L10.k', 'L0.q', 'L2.gate'])).toEqual([
+      'L0.q',
+      'L0.down',
+      'L1.q',
+      'L2.gate',
+      'L10.k',
+    ]);
   });
 });
 

@@ -85,7 +85,8 @@ export function moduleTensorNames(id: string, options: TensorNameOptions = {}): 
   return names;
 }
 
-const HF_NAME_PATTERN = /^model\.layers\.(0|[1-9]\d*)\.(self_attn\.[qkvo]_proj|mlp\.(?:gate|up|down)_proj)\.(weight|bias)$/;
+const HF_NAME_PATTERN =
+  /^model\.layers\.(0|[1-9]\d*)\.(self_attn\.[qkvo]_proj|mlp\.(?:gate|up|down)_proj)\.(weight|bias)$/;
 
 /** The module a Hugging Face tensor belongs to, or undefined for non-module tensors (embeddings, norms, head). */
 export function moduleIdForTensor(tensorName: string): ModuleId | undefined {
@@ -106,7 +107,10 @@ export function resolveModuleSelectors(selectors: readonly string[], numLayers: 
   for (const selector of selectors) {
     const matched = resolveOne(selector.trim(), numLayers);
     if (matched.length === 0) {
-      throw new MllrError('SELECTOR_EMPTY', `module selector "${selector}" matches no module of this ${numLayers}-layer model`);
+      throw new MllrError(
+        'SELECTOR_EMPTY',
+        `module selector "${selector}" matches no module of this ${numLayers}-layer model`,
+      );
     }
     for (const id of matched) chosen.add(id);
   }
@@ -135,7 +139,10 @@ function parseLayers(text: string, numLayers: number, selector: string): number[
     const to = range[2] === undefined ? from : Number(range[2]);
     if (to < from) throw invalidSelector(selector, `range ${part} runs backwards`);
     if (to >= numLayers) {
-      throw new MllrError('SELECTOR_EMPTY', `module selector "${selector}" names layer ${to}, but the model has layers 0-${numLayers - 1}`);
+      throw new MllrError(
+        'SELECTOR_EMPTY',
+        `module selector "${selector}" names layer ${to}, but the model has layers 0-${numLayers - 1}`,
+      );
     }
     for (let l = from; l <= to; l++) layers.add(l);
   }

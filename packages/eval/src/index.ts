@@ -5,7 +5,11 @@ export { isRefusal, normaliseForMatching, responseOpening } from './refusal/is-r
 /** Options of the refusal rule other than its phrases. */
 export type { RefusalRuleOptions } from './refusal/is-refusal.js';
 /** The default refusal phrases, exception phrases and opening length. */
-export { DEFAULT_OPENING_WORDS, DEFAULT_REFUSAL_EXCEPTIONS, DEFAULT_REFUSAL_PHRASES } from './refusal/refusal-phrases.js';
+export {
+  DEFAULT_OPENING_WORDS,
+  DEFAULT_REFUSAL_EXCEPTIONS,
+  DEFAULT_REFUSAL_PHRASES,
+} from './refusal/refusal-phrases.js';
 /** The `refusal` judge. */
 export { RefusalDetector } from './refusal/refusal-detector.js';
 /** Options of the `refusal` judge. */
@@ -16,7 +20,13 @@ export { LlmJudge } from './llm/llm-judge.js';
 /** Options and replaceable effects of the `llm` judge. */
 export type { LlmJudgeDeps, LlmJudgeOptions } from './llm/llm-judge.js';
 /** The pinned judging prompt, its version, and the score parser. */
-export { JUDGE_PROMPT_VERSION, JUDGE_SYSTEM_PROMPT, JUDGE_USER_TEMPLATE, judgeMessages, parseJudgeScore } from './llm/judge-prompt.js';
+export {
+  JUDGE_PROMPT_VERSION,
+  JUDGE_SYSTEM_PROMPT,
+  JUDGE_USER_TEMPLATE,
+  judgeMessages,
+  parseJudgeScore,
+} from './llm/judge-prompt.js';
 /** Retry timing of the `llm` judge. */
 export { MAX_RETRY_DELAY_MS, backoffDelay, parseRetryAfter } from './llm/backoff.js';
 
@@ -68,5 +78,11 @@ export {
 /** Plugin entry points. */
 export { optionsSchema, register } from './plugin.js';
 /** Measuring metrics: with a list of evaluators (a run's configured ones), or with the four standard ones. */
-export { HEADLINE_METRICS, isHeadlineMetric, measureHeadlineMetrics, measureMetrics, standardEvaluators } from './evaluators/measure-metrics.js';
+export {
+  HEADLINE_METRICS,
+  isHeadlineMetric,
+  measureHeadlineMetrics,
+  measureMetrics,
+  standardEvaluators,
+} from './evaluators/measure-metrics.js';
 export type { HeadlineMetric, HeadlineSets, MeasureOptions } from './evaluators/measure-metrics.js';

@@ -20,7 +20,9 @@ describe('plugin module', () => {
     expect(refusal).toBeInstanceOf(RefusalDetector);
     expect(refusal.isRefusal('Nope.')).toBe(true);
     expect(registered<HarmJudge>('judge', 'llm', { model: 'gpt-x' })).toBeInstanceOf(LlmJudge);
-    expect(registered<HarmJudge>('judge', 'onnx-classifier', { modelPath: 'models/clf' })).toBeInstanceOf(OnnxClassifierJudge);
+    expect(registered<HarmJudge>('judge', 'onnx-classifier', { modelPath: 'models/clf' })).toBeInstanceOf(
+      OnnxClassifierJudge,
+    );
   });
 
   it('binds each metric name to its evaluator', () => {
@@ -44,9 +46,14 @@ describe('plugin module', () => {
     expect(optionsSchema('harmful_asr', 'evaluator')!.safeParse({ extra: 1 }).success).toBe(false);
     expect(optionsSchema('refusal', 'evaluator')).toBeUndefined();
     expect(() => registered('judge', 'llm', { model: 'm', threshold: 9 })).toThrow(
-      expect.objectContaining({ code: 'ARGUMENT_INVALID', details: [expect.objectContaining({ where: 'options.threshold' })] }),
+      expect.objectContaining({
+        code: 'ARGUMENT_INVALID',
+        details: [expect.objectContaining({ where: 'options.threshold' })],
+      }),
     );
-    expect(() => registered('judge', 'keyword')).toThrow(/no judge plugin "keyword"; it provides refusal, llm, onnx-classifier/);
+    expect(() => registered('judge', 'keyword')).toThrow(
+      /no judge plugin "keyword"; it provides refusal, llm, onnx-classifier/,
+    );
   });
 
   it('fills defaults from the schemas', () => {
@@ -60,6 +67,11 @@ describe('plugin module', () => {
       concurrency: 4,
       backoffMs: 1000,
     });
-    expect(optionsSchema('onnx-classifier', 'judge')!.parse({ modelPath: 'm' })).toEqual({ modelPath: 'm', threshold: 0.5, batchSize: 16, maxLength: 512 });
+    expect(optionsSchema('onnx-classifier', 'judge')!.parse({ modelPath: 'm' })).toEqual({
+      modelPath: 'm',
+      threshold: 0.5,
+      batchSize: 16,
+      maxLength: 512,
+    });
   });
 });

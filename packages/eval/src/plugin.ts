@@ -65,13 +65,17 @@ export function register(container: DependencyContainer, options: Record<string,
     const known = Object.keys(PLUGINS[info.slot] ?? {});
     throw new MllrError(
       'PLUGIN_UNKNOWN',
-      `@mllr/eval has no ${info.slot} plugin "${info.name}"` + (known.length > 0 ? `; it provides ${known.join(', ')}` : ''),
+      `@mllr/eval has no ${info.slot} plugin "${info.name}"` +
+        (known.length > 0 ? `; it provides ${known.join(', ')}` : ''),
     );
   }
   const parsed = plugin.schema.safeParse(options);
   if (!parsed.success) {
     throw new MllrError('ARGUMENT_INVALID', `options of the ${info.slot} plugin "${info.name}" are invalid:`, {
-      details: parsed.error.issues.map((issue) => ({ where: ['options', ...issue.path.map(String)].join('.'), message: issue.message })),
+      details: parsed.error.issues.map((issue) => ({
+        where: ['options', ...issue.path.map(String)].join('.'),
+        message: issue.message,
+      })),
     });
   }
   container.register(info.token, { useValue: plugin.create(parsed.data, info) });

@@ -67,7 +67,13 @@ export { HfTokenizer } from './tokenizer/hf-tokenizer.js';
 /** What an HfTokenizer is built from. */
 export type { HfTokenizerParts } from './tokenizer/hf-tokenizer.js';
 /** Byte-level BPE tokenizer training: tokenizer.json + tokenizer_config.json with a chat template. */
-export { BYTE_TO_UNICODE, TRAINED_CHAT_TEMPLATE, byteLevelPreTokens, trainByteLevelBpe, writeTrainedTokenizer } from './tokenizer/train-bpe.js';
+export {
+  BYTE_TO_UNICODE,
+  TRAINED_CHAT_TEMPLATE,
+  byteLevelPreTokens,
+  trainByteLevelBpe,
+  writeTrainedTokenizer,
+} from './tokenizer/train-bpe.js';
 /** Builds tokenizer.json / tokenizer_config.json for a vocabulary after mllr's special tokens. */
 export { TRAINED_SPECIAL_TOKENS, buildTokenizerFiles } from './tokenizer/tokenizer-files.js';
 export type { TokenizerFiles, TokenizerFilesSpec } from './tokenizer/tokenizer-files.js';
@@ -81,7 +87,15 @@ export type { ChatTemplate } from './tokenizer/chat-template.js';
 /** LoRA adapters: targeted modules and shapes, PEFT's initialisation, merging, and PEFT's folder format. */
 export { initialLoraTensors, loraModules, loraShapes, mergeLora } from './lora/lora-tensors.js';
 export type { LoraModule } from './lora/lora-tensors.js';
-export { PEFT_CONFIG_FILE, PEFT_PREFIX, PEFT_TARGET_NAMES, PEFT_WEIGHTS_FILE, peftTensorName, readPeftAdapter, writePeftAdapter } from './lora/peft-adapter.js';
+export {
+  PEFT_CONFIG_FILE,
+  PEFT_PREFIX,
+  PEFT_TARGET_NAMES,
+  PEFT_WEIGHTS_FILE,
+  peftTensorName,
+  readPeftAdapter,
+  writePeftAdapter,
+} from './lora/peft-adapter.js';
 export type { PeftAdapter, PeftAdapterContents } from './lora/peft-adapter.js';
 export { saveMergedCheckpoint } from './lora/merged-checkpoint.js';
 

@@ -22,7 +22,10 @@ export function robustnessHeatmap(scores: readonly ModuleScore[], numLayers: num
 export function formatHeatmap(heatmap: RobustnessHeatmap, digits = 3): string {
   const header = ['      ', ...heatmap.layers.map((l) => `L${l}`.padStart(digits + 3))].join(' ');
   const rows = heatmap.types.map((type, t) =>
-    [type.padEnd(6), ...heatmap.values[t]!.map((v) => (v === null ? '-' : v.toFixed(digits)).padStart(digits + 3))].join(' '),
+    [
+      type.padEnd(6),
+      ...heatmap.values[t]!.map((v) => (v === null ? '-' : v.toFixed(digits)).padStart(digits + 3)),
+    ].join(' '),
   );
   return [header, ...rows].join('\n');
 }

@@ -6,7 +6,13 @@ export { FrozenSecurityProbe, restoreSecurityProbe, trainSecurityProbe } from '.
 export type { LayerAccuracy, ProbeTrainingOptions, ProbeTrainingResult } from './probe/security-probe.js';
 export { DEFAULT_PERTURBATION, perturbedTensors } from './proxies/perturbation.js';
 export type { PerturbationKind, PerturbationOptions } from './proxies/perturbation.js';
-export { DEFAULT_PROXY_OPTIONS, ProbeRobustnessProxy, evaluateModuleSet, featureDrift, marginStability } from './proxies/probe-robustness-proxy.js';
+export {
+  DEFAULT_PROXY_OPTIONS,
+  ProbeRobustnessProxy,
+  evaluateModuleSet,
+  featureDrift,
+  marginStability,
+} from './proxies/probe-robustness-proxy.js';
 export type { ProxyOptions, RobustnessMeasure } from './proxies/probe-robustness-proxy.js';
 export { proxyOptionsSchema } from './options.js';
 export type { ProxyConfig } from './options.js';

@@ -5,7 +5,13 @@ import { ProbeRobustnessProxy, type ProxyOptions } from './proxies/probe-robustn
 /** Builds the named proxy from validated options. */
 export function createProxy(name: string, options: Record<string, unknown>): ProbeRobustnessProxy {
   const o = proxyOptionsSchema.parse(options);
-  const settings: ProxyOptions = { sigma: o.sigma, repeats: o.repeats, iftSteps: o.iftSteps, iftLearningRate: o.iftLearningRate, iftBatchSize: o.iftBatchSize };
+  const settings: ProxyOptions = {
+    sigma: o.sigma,
+    repeats: o.repeats,
+    iftSteps: o.iftSteps,
+    iftLearningRate: o.iftLearningRate,
+    iftBatchSize: o.iftBatchSize,
+  };
   switch (name) {
     case 'noise':
       return new ProbeRobustnessProxy('noise', 'noise', 'margin', settings);

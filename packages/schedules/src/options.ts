@@ -24,7 +24,11 @@ type CommonOptions = { shape: string; minRatio?: number | undefined };
 
 function checkShape(options: CommonOptions, ctx: z.RefinementCtx): void {
   if (options.shape === 'constant' && options.minRatio !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['minRatio'], message: 'minRatio applies to the linear and cosine shapes only' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['minRatio'],
+      message: 'minRatio applies to the linear and cosine shapes only',
+    });
   }
 }
 
@@ -50,7 +54,11 @@ export const MlLrOptionsSchema = z
   .superRefine(checkShape)
   .superRefine((options, ctx) => {
     if (options.alpha !== undefined && options.restLr !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['restLr'], message: 'give either alpha (restLr = alpha × learning rate) or restLr, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['restLr'],
+        message: 'give either alpha (restLr = alpha × learning rate) or restLr, not both',
+      });
     }
   });
 

@@ -46,7 +46,8 @@ export function register(container: DependencyContainer, options: Record<string,
   if (!plugin) {
     throw new MllrError(
       'PLUGIN_UNKNOWN',
-      `@mllr/schedules has no ${info.slot} plugin "${info.name}"` + (info.slot === 'schedule' ? `; it provides ${SCHEDULE_NAMES.join(', ')}` : ''),
+      `@mllr/schedules has no ${info.slot} plugin "${info.name}"` +
+        (info.slot === 'schedule' ? `; it provides ${SCHEDULE_NAMES.join(', ')}` : ''),
     );
   }
   const parsed = parseOptions(plugin.schema, options, `the ${info.slot} plugin "${info.name}"`);

@@ -47,20 +47,28 @@ describe('GreedySearch', () => {
 
   it('perturbs the whole set jointly: each evaluation is the kept set plus the candidate, in canonical order', async () => {
     const probe = additiveProbe({ 'L3.up': 0.2 }, 0.012);
-    await new GreedySearch({ maxModules: 2 }).search(contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }));
+    await new GreedySearch({ maxModules: 2 }).search(
+      contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }),
+    );
     expect(probe.calls).toEqual([['L3.down'], ['L3.up', 'L3.down'], ['L3.gate', 'L3.down']]);
   });
 
   it('stops at the default cap of a quarter of the modules, and at an explicit maxModules', async () => {
     const probe = additiveProbe({}, 0.001);
-    const result = await new GreedySearch().search(contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }));
+    const result = await new GreedySearch().search(
+      contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }),
+    );
     expect(result.modules).toEqual(['L3.q', 'L3.k', 'L3.v', 'L3.o', 'L3.gate', 'L3.up', 'L3.down']);
     expect(result.stopped).toBe('size-cap');
     expect(probe.calls).toHaveLength(7); // no evaluation beyond the cap
 
-    const three = await new GreedySearch({ maxModules: 3 }).search(contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }));
+    const three = await new GreedySearch({ maxModules: 3 }).search(
+      contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }),
+    );
     expect(three.modules).toEqual(['L3.gate', 'L3.up', 'L3.down']);
-    const half = await new GreedySearch({ maxFraction: 0.5 }).search(contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }));
+    const half = await new GreedySearch({ maxFraction: 0.5 }).search(
+      contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }),
+    );
     expect(half.modules).toHaveLength(14);
     expect(half.cap).toBe(14);
   });
@@ -86,7 +94,9 @@ describe('GreedySearch', () => {
 
   it('reports running out of candidates, and skips modules below minScore without evaluating them', async () => {
     const probe = additiveProbe({ 'L3.o': 0.2 }, 0.01);
-    const result = await new GreedySearch({ minScore: 24 }).search(contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }));
+    const result = await new GreedySearch({ minScore: 24 }).search(
+      contextFor({ scores, numLayers: 4, evaluateSet: probe.evaluateSet }),
+    );
     // Scores 24-27 are L3.o, L3.gate, L3.up, L3.down; L3.o is harmful.
     expect(result.modules).toEqual(['L3.gate', 'L3.up', 'L3.down']);
     expect(result.stopped).toBe('no-candidates');
@@ -96,7 +106,9 @@ describe('GreedySearch', () => {
   it('breaks score ties in canonical module order', async () => {
     const tied = scoresFor(2, () => 0.5);
     const probe = additiveProbe({}, 0);
-    const result = await new GreedySearch({ maxModules: 3 }).search(contextFor({ scores: tied, numLayers: 2, evaluateSet: probe.evaluateSet }));
+    const result = await new GreedySearch({ maxModules: 3 }).search(
+      contextFor({ scores: tied, numLayers: 2, evaluateSet: probe.evaluateSet }),
+    );
     expect(result.trace.map((s) => s.candidate)).toEqual(['L0.q', 'L0.k', 'L0.v']);
   });
 
@@ -124,19 +136,25 @@ describe('GreedySearch', () => {
   it('rejects missing or broken scores and a probe value that is not a number', async () => {
     const greedy = new GreedySearch();
     const ok = additiveProbe({}, 0).evaluateSet;
-    await expect(greedy.search(contextFor({ scores: [], numLayers: 4, evaluateSet: ok }))).rejects.toMatchObject({ code: 'ARGUMENT_INVALID' });
-    await expect(greedy.search(contextFor({ scores: [{ module: 'L4.q', score: 1 }], numLayers: 4, evaluateSet: ok }))).rejects.toThrow(
-      /L4\.q has a score, but the model has layers 0-3/,
-    );
-    await expect(greedy.search(contextFor({ scores: [{ module: 'L0.q', score: NaN }], numLayers: 4, evaluateSet: ok }))).rejects.toThrow(
-      /non-finite/,
-    );
+    await expect(greedy.search(contextFor({ scores: [], numLayers: 4, evaluateSet: ok }))).rejects.toMatchObject({
+      code: 'ARGUMENT_INVALID',
+    });
+    await expect(
+      greedy.search(contextFor({ scores: [{ module: 'L4.q', score: 1 }], numLayers: 4, evaluateSet: ok })),
+    ).rejects.toThrow(/L4\.q has a score, but the model has layers 0-3/);
+    await expect(
+      greedy.search(contextFor({ scores: [{ module: 'L0.q', score: NaN }], numLayers: 4, evaluateSet: ok })),
+    ).rejects.toThrow(/non-finite/);
     const twice = [
       { module: 'L0.q' as const, score: 1 },
       { module: 'L0.q' as const, score: 2 },
     ];
-    await expect(greedy.search(contextFor({ scores: twice, numLayers: 4, evaluateSet: ok }))).rejects.toThrow(/more than once/);
-    await expect(greedy.search(contextFor({ scores, numLayers: 4, evaluateSet: async () => NaN }))).rejects.toMatchObject({
+    await expect(greedy.search(contextFor({ scores: twice, numLayers: 4, evaluateSet: ok }))).rejects.toThrow(
+      /more than once/,
+    );
+    await expect(
+      greedy.search(contextFor({ scores, numLayers: 4, evaluateSet: async () => NaN })),
+    ).rejects.toMatchObject({
       code: 'ARGUMENT_INVALID',
     });
   });

@@ -1,4 +1,11 @@
-import { MllrError, sortModuleIds, type ModuleId, type SearchContext, type SearchResult, type SearchStrategy } from '@mllr/core';
+import {
+  MllrError,
+  sortModuleIds,
+  type ModuleId,
+  type SearchContext,
+  type SearchResult,
+  type SearchStrategy,
+} from '@mllr/core';
 import { checkScores, moduleUniverse, rankByScore, requireScores, sizeCap } from './modules.js';
 import { DEFAULT_MAX_FRACTION, GreedyOptionsSchema, parseOptions, type GreedyOptions } from './options.js';
 
@@ -46,7 +53,11 @@ export class GreedySearch implements SearchStrategy {
     const { threshold, maxFraction, maxModules, maxConsecutiveRejects, minScore } = this.options;
     requireScores(context.scores, this.name);
     checkScores(context.scores, context.numLayers);
-    const cap = sizeCap(moduleUniverse(context.scores, context.numLayers).length, maxFraction ?? DEFAULT_MAX_FRACTION, maxModules);
+    const cap = sizeCap(
+      moduleUniverse(context.scores, context.numLayers).length,
+      maxFraction ?? DEFAULT_MAX_FRACTION,
+      maxModules,
+    );
     // Ranked best first, so a minScore filter only trims the tail.
     const candidates = rankByScore(context.scores).filter((s) => minScore === undefined || s.score >= minScore);
 
@@ -61,7 +72,10 @@ export class GreedySearch implements SearchStrategy {
       context.throwIfStopped();
       const value = await context.evaluateSet(sortModuleIds([...chosen, candidate]));
       if (!Number.isFinite(value)) {
-        throw new MllrError('ARGUMENT_INVALID', `the probe value for the set with ${candidate} is not a number (${value})`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `the probe value for the set with ${candidate} is not a number (${value})`,
+        );
       }
       const accepted = value >= threshold;
       if (accepted) chosen.push(candidate);
@@ -72,7 +86,11 @@ export class GreedySearch implements SearchStrategy {
     }
     // The loop checks the stop rules before each candidate, so a cap or reject limit reached on the last one counts.
     const stopped: GreedyStopReason =
-      chosen.length >= cap ? 'size-cap' : rejectsInARow >= maxConsecutiveRejects ? 'consecutive-rejects' : 'no-candidates';
+      chosen.length >= cap
+        ? 'size-cap'
+        : rejectsInARow >= maxConsecutiveRejects
+          ? 'consecutive-rejects'
+          : 'no-candidates';
     return { modules: sortModuleIds(chosen), trace, stopped, cap };
   }
 }

@@ -17,7 +17,10 @@ describe('InverseSearch', () => {
     const others = scores.filter((s) => !modules.includes(s.module)).map((s) => s.score);
     // Every chosen score is below every score left out, i.e. they are the 5 lowest.
     expect(Math.max(...chosen)).toBeLessThan(Math.min(...others));
-    const lowest = [...scores].sort((a, b) => a.score - b.score).slice(0, greedy.length).map((s) => s.module);
+    const lowest = [...scores]
+      .sort((a, b) => a.score - b.score)
+      .slice(0, greedy.length)
+      .map((s) => s.module);
     expect(new Set(modules)).toEqual(new Set(lowest));
   });
 
@@ -30,11 +33,22 @@ describe('InverseSearch', () => {
 
   it('takes its size from sizeOf or size, breaks ties like topk reversed, and refuses what it cannot do', async () => {
     const tied = scoresFor(2, (id) => (id.startsWith('L0.') ? 0 : 1));
-    expect((await new InverseSearch({ size: 2 }).search(contextFor({ scores: tied, numLayers: 2 }))).modules).toEqual(['L0.up', 'L0.down']);
+    expect((await new InverseSearch({ size: 2 }).search(contextFor({ scores: tied, numLayers: 2 }))).modules).toEqual([
+      'L0.up',
+      'L0.down',
+    ]);
     const previous = { greedy, topk: ['L0.q', 'L0.k'] as ModuleId[] };
-    expect((await new InverseSearch({ sizeOf: 'topk' }).search(contextFor({ scores, numLayers: 4, previous }))).modules).toHaveLength(2);
-    await expect(new InverseSearch().search(contextFor({ scores, numLayers: 4 }))).rejects.toThrow(/the inverse search copies the size of the "greedy" result/);
-    await expect(new InverseSearch({ size: 29 }).search(contextFor({ scores, numLayers: 4 }))).rejects.toThrow(/29 modules, but only 28 are scored/);
-    await expect(new InverseSearch({ size: 2 }).search(contextFor({ scores: [], numLayers: 4 }))).rejects.toThrow(/needs module scores/);
+    expect(
+      (await new InverseSearch({ sizeOf: 'topk' }).search(contextFor({ scores, numLayers: 4, previous }))).modules,
+    ).toHaveLength(2);
+    await expect(new InverseSearch().search(contextFor({ scores, numLayers: 4 }))).rejects.toThrow(
+      /the inverse search copies the size of the "greedy" result/,
+    );
+    await expect(new InverseSearch({ size: 29 }).search(contextFor({ scores, numLayers: 4 }))).rejects.toThrow(
+      /29 modules, but only 28 are scored/,
+    );
+    await expect(new InverseSearch({ size: 2 }).search(contextFor({ scores: [], numLayers: 4 }))).rejects.toThrow(
+      /needs module scores/,
+    );
   });
 });

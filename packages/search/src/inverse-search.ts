@@ -20,9 +20,19 @@ export class InverseSearch implements SearchStrategy {
     checkScores(context.scores, context.numLayers);
     const size = matchedSize(this.options, context, this.name);
     if (size > context.scores.length) {
-      throw new MllrError('ARGUMENT_INVALID', `inverse asks for ${size} modules, but only ${context.scores.length} are scored`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `inverse asks for ${size} modules, but only ${context.scores.length} are scored`,
+      );
     }
     // Lowest first; among equal scores the last in canonical order goes first, so inverse is topk's ranking reversed.
-    return { modules: sortModuleIds(rankByScore(context.scores).reverse().slice(0, size).map((s) => s.module)) };
+    return {
+      modules: sortModuleIds(
+        rankByScore(context.scores)
+          .reverse()
+          .slice(0, size)
+          .map((s) => s.module),
+      ),
+    };
   }
 }

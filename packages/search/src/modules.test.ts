@@ -21,7 +21,15 @@ describe('shared module helpers', () => {
   });
 
   it('chooses from the scored modules, or every module when none were scored', () => {
-    expect(moduleUniverse([{ module: 'L1.v', score: 0 }, { module: 'L0.o', score: 1 }], 2)).toEqual(['L0.o', 'L1.v']);
+    expect(
+      moduleUniverse(
+        [
+          { module: 'L1.v', score: 0 },
+          { module: 'L0.o', score: 1 },
+        ],
+        2,
+      ),
+    ).toEqual(['L0.o', 'L1.v']);
     expect(moduleUniverse([], 1)).toEqual(['L0.q', 'L0.k', 'L0.v', 'L0.o', 'L0.gate', 'L0.up', 'L0.down']);
   });
 });

@@ -1,4 +1,12 @@
-import { MllrError, allModuleIds, parseModuleId, sortModuleIds, type ModuleId, type ModuleScore, type SearchContext } from '@mllr/core';
+import {
+  MllrError,
+  allModuleIds,
+  parseModuleId,
+  sortModuleIds,
+  type ModuleId,
+  type ModuleScore,
+  type SearchContext,
+} from '@mllr/core';
 import { DEFAULT_SIZE_OF } from './options.js';
 
 /**
@@ -10,9 +18,13 @@ export function checkScores(scores: readonly ModuleScore[], numLayers: number): 
   for (const { module, score } of scores) {
     const { layer } = parseModuleId(module);
     if (layer >= numLayers) {
-      throw new MllrError('ARGUMENT_INVALID', `module ${module} has a score, but the model has layers 0-${numLayers - 1}`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `module ${module} has a score, but the model has layers 0-${numLayers - 1}`,
+      );
     }
-    if (!Number.isFinite(score)) throw new MllrError('ARGUMENT_INVALID', `module ${module} has a non-finite score (${score})`);
+    if (!Number.isFinite(score))
+      throw new MllrError('ARGUMENT_INVALID', `module ${module} has a non-finite score (${score})`);
     if (seen.has(module)) throw new MllrError('ARGUMENT_INVALID', `module ${module} is scored more than once`);
     seen.add(module);
   }
@@ -41,7 +53,10 @@ export function sizeCap(total: number, fraction: number, absolute?: number): num
 /** Throws ARGUMENT_INVALID when a strategy that ranks modules was given no scores. */
 export function requireScores(scores: readonly ModuleScore[], strategy: string): void {
   if (scores.length === 0) {
-    throw new MllrError('ARGUMENT_INVALID', `the ${strategy} search needs module scores, but the robustness stage produced none`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `the ${strategy} search needs module scores, but the robustness stage produced none`,
+    );
   }
 }
 
@@ -50,10 +65,15 @@ export function requireScores(scores: readonly ModuleScore[], strategy: string):
  * result named by `options.sizeOf`, which the search stage hands over in `context.previous`. Without sizeOf: greedy's
  * result, or the only earlier result there is (the run's main search, whatever its name, third-party included).
  */
-export function matchedSize(options: { size?: number | undefined; sizeOf?: string | undefined }, context: SearchContext, strategy: string): number {
+export function matchedSize(
+  options: { size?: number | undefined; sizeOf?: string | undefined },
+  context: SearchContext,
+  strategy: string,
+): number {
   if (options.size !== undefined) return options.size;
   const earlier = Object.keys(context.previous ?? {});
-  const sizeOf = options.sizeOf ?? (earlier.length === 1 && !earlier.includes(DEFAULT_SIZE_OF) ? earlier[0]! : DEFAULT_SIZE_OF);
+  const sizeOf =
+    options.sizeOf ?? (earlier.length === 1 && !earlier.includes(DEFAULT_SIZE_OF) ? earlier[0]! : DEFAULT_SIZE_OF);
   const previous = context.previous?.[sizeOf];
   if (previous === undefined) {
     const have = Object.keys(context.previous ?? {});

@@ -24,7 +24,10 @@ const layerList = z
  * have to silently win.
  */
 function oneSizeOnly(absolute: 'maxModules' | 'k') {
-  return (options: { maxFraction?: number | undefined } & Partial<Record<typeof absolute, number>>, ctx: z.RefinementCtx) => {
+  return (
+    options: { maxFraction?: number | undefined } & Partial<Record<typeof absolute, number>>,
+    ctx: z.RefinementCtx,
+  ) => {
     if (options.maxFraction !== undefined && options[absolute] !== undefined) {
       ctx.addIssue({ code: 'custom', path: [absolute], message: `give ${absolute} or maxFraction, not both` });
     }
@@ -53,10 +56,7 @@ export const TopKOptionsSchema = z
 /** Options of the `pattern` search: module types × a layer list, or core module selectors. */
 export const PatternOptionsSchema = z
   .strictObject({
-    types: z
-      .array(z.enum(MODULE_TYPES))
-      .min(1, 'list at least one module type')
-      .optional(),
+    types: z.array(z.enum(MODULE_TYPES)).min(1, 'list at least one module type').optional(),
     layers: layerList.optional(),
     selectors: z
       .array(z.string().trim().min(1, 'a selector cannot be empty'))
@@ -66,7 +66,11 @@ export const PatternOptionsSchema = z
   .superRefine((options, ctx) => {
     const byParts = options.types !== undefined || options.layers !== undefined;
     if (options.selectors !== undefined && byParts) {
-      ctx.addIssue({ code: 'custom', path: ['selectors'], message: 'give selectors, or types and/or layers, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['selectors'],
+        message: 'give selectors, or types and/or layers, not both',
+      });
     } else if (options.selectors === undefined && !byParts) {
       // An empty pattern would mean "every module", which is almost certainly a config slip.
       ctx.addIssue({ code: 'custom', path: [], message: 'give types and/or layers, or selectors' });
@@ -113,6 +117,9 @@ export function parseOptions<S extends ZodType>(schema: S, options: unknown, wha
   const parsed = schema.safeParse(options ?? {});
   if (parsed.success) return parsed.data;
   throw new MllrError('ARGUMENT_INVALID', `options of ${what} are invalid:`, {
-    details: parsed.error.issues.map((issue) => ({ where: ['options', ...issue.path.map(String)].join('.'), message: issue.message })),
+    details: parsed.error.issues.map((issue) => ({
+      where: ['options', ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
   });
 }

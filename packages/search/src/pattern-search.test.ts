@@ -12,7 +12,11 @@ describe('PatternSearch', () => {
   });
 
   it('takes every layer when only types are given, and every type when only layers are', async () => {
-    expect((await new PatternSearch({ types: ['down'] }).search(model(3))).modules).toEqual(['L0.down', 'L1.down', 'L2.down']);
+    expect((await new PatternSearch({ types: ['down'] }).search(model(3))).modules).toEqual([
+      'L0.down',
+      'L1.down',
+      'L2.down',
+    ]);
     expect((await new PatternSearch({ layers: '2' }).search(model(3))).modules).toEqual([
       'L2.q',
       'L2.k',
@@ -34,7 +38,11 @@ describe('PatternSearch', () => {
       code: 'SELECTOR_EMPTY',
       message: expect.stringContaining('names layer 5, but the model has layers 0-3'),
     });
-    await expect(new PatternSearch({ types: ['q'] }).search(model(0))).rejects.toMatchObject({ code: 'SELECTOR_EMPTY' });
-    await expect(new PatternSearch({ selectors: ['L9.*'] }).search(model(4))).rejects.toMatchObject({ code: 'SELECTOR_EMPTY' });
+    await expect(new PatternSearch({ types: ['q'] }).search(model(0))).rejects.toMatchObject({
+      code: 'SELECTOR_EMPTY',
+    });
+    await expect(new PatternSearch({ selectors: ['L9.*'] }).search(model(4))).rejects.toMatchObject({
+      code: 'SELECTOR_EMPTY',
+    });
   });
 });

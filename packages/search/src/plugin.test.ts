@@ -34,16 +34,18 @@ describe('plugin module', () => {
   });
 
   it('rejects unknown names and other slots', () => {
-    expect(() => registered('beam')).toThrow(/no search plugin "beam"; it provides greedy, topk, pattern, random, inverse/);
+    expect(() => registered('beam')).toThrow(
+      /no search plugin "beam"; it provides greedy, topk, pattern, random, inverse/,
+    );
     expect(() => registered('greedy', {}, 'proxy')).toThrow(expect.objectContaining({ code: 'PLUGIN_UNKNOWN' }));
     expect(optionsSchema('greedy', 'proxy')).toBeUndefined();
     expect(optionsSchema('toString', 'search')).toBeUndefined();
   });
 
   it('reports bad options with their paths', () => {
-    expect(issuesOf('greedy', { threshold: 1.5, maxModules: 0, maxConsecutiveRejects: 2.5, minScore: 'x', extra: 1 })).toEqual(
-      expect.arrayContaining(['threshold', 'maxModules', 'maxConsecutiveRejects', 'minScore', '']),
-    );
+    expect(
+      issuesOf('greedy', { threshold: 1.5, maxModules: 0, maxConsecutiveRejects: 2.5, minScore: 'x', extra: 1 }),
+    ).toEqual(expect.arrayContaining(['threshold', 'maxModules', 'maxConsecutiveRejects', 'minScore', '']));
     expect(issuesOf('greedy', { maxModules: 3, maxFraction: 0.5 })).toEqual(['maxModules']);
     expect(issuesOf('topk', { k: 2, maxFraction: 0.1 })).toEqual(['k']);
     expect(issuesOf('topk', { maxFraction: 0 })).toEqual(['maxFraction']);
@@ -55,7 +57,10 @@ describe('plugin module', () => {
     expect(issuesOf('random', { size: 0 })).toEqual(['size']);
     expect(issuesOf('inverse', { size: 2, sizeOf: 'greedy' })).toEqual(['size']);
     expect(() => registered('greedy', { threshold: 2 })).toThrow(
-      expect.objectContaining({ code: 'ARGUMENT_INVALID', details: [expect.objectContaining({ where: 'options.threshold' })] }),
+      expect.objectContaining({
+        code: 'ARGUMENT_INVALID',
+        details: [expect.objectContaining({ where: 'options.threshold' })],
+      }),
     );
   });
 

@@ -2,7 +2,14 @@ import { MllrError, type DependencyContainer, type PluginInfo, type PluginSlot, 
 import type { z, ZodType } from 'zod';
 import { GreedySearch } from './greedy-search.js';
 import { InverseSearch } from './inverse-search.js';
-import { GreedyOptionsSchema, InverseOptionsSchema, PatternOptionsSchema, RandomOptionsSchema, TopKOptionsSchema, parseOptions } from './options.js';
+import {
+  GreedyOptionsSchema,
+  InverseOptionsSchema,
+  PatternOptionsSchema,
+  RandomOptionsSchema,
+  TopKOptionsSchema,
+  parseOptions,
+} from './options.js';
 import { PatternSearch } from './pattern-search.js';
 import { RandomSearch } from './random-search.js';
 import { TopKSearch } from './topk-search.js';
@@ -45,7 +52,8 @@ export function register(container: DependencyContainer, options: Record<string,
     const known = info.slot === 'search' ? Object.keys(SEARCH_PLUGINS) : [];
     throw new MllrError(
       'PLUGIN_UNKNOWN',
-      `@mllr/search has no ${info.slot} plugin "${info.name}"` + (known.length > 0 ? `; it provides ${known.join(', ')}` : ''),
+      `@mllr/search has no ${info.slot} plugin "${info.name}"` +
+        (known.length > 0 ? `; it provides ${known.join(', ')}` : ''),
     );
   }
   const parsed = parseOptions(plugin.schema, options, `the ${info.slot} plugin "${info.name}"`);

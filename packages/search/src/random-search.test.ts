@@ -28,12 +28,20 @@ describe('RandomSearch', () => {
 
   it('takes its size from sizeOf or size, and draws from every module when nothing was scored', async () => {
     const previous = { greedy, topk: ['L0.q', 'L0.k'] as ModuleId[] };
-    expect((await new RandomSearch({ sizeOf: 'topk' }).search(contextFor({ scores, numLayers: 4, previous }))).modules).toHaveLength(2);
+    expect(
+      (await new RandomSearch({ sizeOf: 'topk' }).search(contextFor({ scores, numLayers: 4, previous }))).modules,
+    ).toHaveLength(2);
     // Without sizeOf: greedy's result where there is one, else the only earlier result (a third-party main search).
-    expect((await new RandomSearch().search(contextFor({ scores, numLayers: 4, previous }))).modules).toHaveLength(greedy.length);
+    expect((await new RandomSearch().search(contextFor({ scores, numLayers: 4, previous }))).modules).toHaveLength(
+      greedy.length,
+    );
     const walk = ['L0.q', 'L1.q', 'L2.q'] as ModuleId[];
-    expect((await new RandomSearch().search(contextFor({ scores, numLayers: 4, previous: { walk } }))).modules).toHaveLength(3);
-    await expect(new RandomSearch().search(contextFor({ scores, numLayers: 4, previous: { walk, topk: walk } }))).rejects.toThrow(/"greedy" result/);
+    expect(
+      (await new RandomSearch().search(contextFor({ scores, numLayers: 4, previous: { walk } }))).modules,
+    ).toHaveLength(3);
+    await expect(
+      new RandomSearch().search(contextFor({ scores, numLayers: 4, previous: { walk, topk: walk } })),
+    ).rejects.toThrow(/"greedy" result/);
     const unscored = await new RandomSearch({ size: 10 }).search(contextFor({ scores: [], numLayers: 2 }));
     expect(unscored.modules).toHaveLength(10);
     expect(unscored.modules.every((m) => allModuleIds(2).includes(m))).toBe(true);
@@ -43,7 +51,8 @@ describe('RandomSearch', () => {
     const random = new RandomSearch({ size: 7 });
     const counts = new Map<ModuleId, number>();
     for (let seed = 0; seed < 2800; seed++) {
-      for (const m of (await random.search(contextFor({ scores, numLayers: 4, seed }))).modules) counts.set(m, (counts.get(m) ?? 0) + 1);
+      for (const m of (await random.search(contextFor({ scores, numLayers: 4, seed }))).modules)
+        counts.set(m, (counts.get(m) ?? 0) + 1);
     }
     // 2800 draws × 7 of 28 modules = 700 expected per module; ±15% is far outside chance for a uniform draw.
     expect(counts.size).toBe(28);
@@ -55,9 +64,11 @@ describe('RandomSearch', () => {
       code: 'ARGUMENT_INVALID',
       message: expect.stringContaining('no earlier search result has that name (none is available)'),
     });
-    await expect(new RandomSearch({ sizeOf: 'pattern' }).search(contextFor({ scores, numLayers: 4, previous: { greedy } }))).rejects.toThrow(
-      /"pattern" result.*available: greedy/,
+    await expect(
+      new RandomSearch({ sizeOf: 'pattern' }).search(contextFor({ scores, numLayers: 4, previous: { greedy } })),
+    ).rejects.toThrow(/"pattern" result.*available: greedy/);
+    await expect(new RandomSearch({ size: 29 }).search(contextFor({ scores, numLayers: 4 }))).rejects.toThrow(
+      /29 modules, but there are only 28/,
     );
-    await expect(new RandomSearch({ size: 29 }).search(contextFor({ scores, numLayers: 4 }))).rejects.toThrow(/29 modules, but there are only 28/);
   });
 });

@@ -1,4 +1,12 @@
-import { MllrError, createRng, shuffled, sortModuleIds, type SearchContext, type SearchResult, type SearchStrategy } from '@mllr/core';
+import {
+  MllrError,
+  createRng,
+  shuffled,
+  sortModuleIds,
+  type SearchContext,
+  type SearchResult,
+  type SearchStrategy,
+} from '@mllr/core';
 import { checkScores, matchedSize, moduleUniverse } from './modules.js';
 import { RandomOptionsSchema, parseOptions, type RandomOptions } from './options.js';
 

@@ -24,6 +24,12 @@ export class TopKSearch implements SearchStrategy {
       throw new MllrError('ARGUMENT_INVALID', `topk asks for k = ${k} modules, but only ${total} are scored`);
     }
     const size = sizeCap(total, maxFraction ?? DEFAULT_MAX_FRACTION, k);
-    return { modules: sortModuleIds(rankByScore(context.scores).slice(0, size).map((s) => s.module)) };
+    return {
+      modules: sortModuleIds(
+        rankByScore(context.scores)
+          .slice(0, size)
+          .map((s) => s.module),
+      ),
+    };
   }
 }

@@ -5,7 +5,13 @@ import { SMALL_CHAT_DIR } from './index.js';
 
 describe('small-chat files', () => {
   it('ship config, weights, tokenizer and the training record within the size budget', () => {
-    for (const file of ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json', 'training.json']) {
+    for (const file of [
+      'config.json',
+      'model.safetensors',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'training.json',
+    ]) {
       expect(existsSync(join(SMALL_CHAT_DIR, file)), file).toBe(true);
     }
     const config = JSON.parse(readFileSync(join(SMALL_CHAT_DIR, 'config.json'), 'utf8'));

@@ -17,7 +17,11 @@ export interface AdapterOption {
  * folder that `run` gets as its --model and that is removed afterwards. Without --adapter, `run` gets the options as
  * they are.
  */
-export async function withAdapter<T extends AdapterOption>(options: T, io: CliIo, run: (options: T) => Promise<number>): Promise<number> {
+export async function withAdapter<T extends AdapterOption>(
+  options: T,
+  io: CliIo,
+  run: (options: T) => Promise<number>,
+): Promise<number> {
   if (options.adapter === undefined) return run(options);
   // --model may be a Hub id (downloaded first with --download): the adapter is merged into its snapshot.
   const base = await commandModel(options.model, options.download, io);

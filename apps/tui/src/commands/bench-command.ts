@@ -1,5 +1,13 @@
 import { MllrError } from '@mllr/core';
-import { BENCH_ENGINES, REFERENCE_SHAPE, checkPytorchPeer, parseBenchShape, runBench, runPytorchPeer, type BenchEngine } from '@mllr/pipeline';
+import {
+  BENCH_ENGINES,
+  REFERENCE_SHAPE,
+  checkPytorchPeer,
+  parseBenchShape,
+  runBench,
+  runPytorchPeer,
+  type BenchEngine,
+} from '@mllr/pipeline';
 import type { CliIo } from '../cli-io.js';
 import { commandModel } from './model-option.js';
 import { formatBenchReport } from '../render/format-bench.js';
@@ -23,10 +31,16 @@ export interface BenchCommandOptions {
 
 /** The engine list of `--engines tfjs,onnx`, checked. */
 export function parseEngines(value: string): BenchEngine[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const engines = names.filter(isBenchEngine);
   if (names.length === 0 || engines.length < names.length) {
-    throw new MllrError('ARGUMENT_INVALID', `--engines takes a comma-separated list of ${BENCH_ENGINES.join(', ')}; got "${value}"`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--engines takes a comma-separated list of ${BENCH_ENGINES.join(', ')}; got "${value}"`,
+    );
   }
   return [...new Set(engines)];
 }

@@ -19,7 +19,9 @@ export async function exportPlanCommand(options: ExportPlanOptions, io: CliIo): 
   const text = options.format === 'axolotl' ? formatAxolotlPlan(plan, runDir) : formatTorchPlan(plan);
   if (options.out) {
     await writeFileAtomic(resolve(io.cwd, options.out), text);
-    io.stderr.write(`mllr: wrote ${options.out} (the ${plan.strategy} run's ${plan.groups.length} groups, ${plan.groups.reduce((n, g) => n + g.tensors.length, 0)} tensors)\n`);
+    io.stderr.write(
+      `mllr: wrote ${options.out} (the ${plan.strategy} run's ${plan.groups.length} groups, ${plan.groups.reduce((n, g) => n + g.tensors.length, 0)} tensors)\n`,
+    );
   } else {
     io.stdout.write(text);
   }

@@ -9,7 +9,23 @@ describe('mllr finetune options', () => {
   it('documents every option', async () => {
     const c = capturedIo();
     expect(await main(['finetune', '--help'], c)).toBe(0);
-    for (const flag of ['--model <dir>', '--data <file>', '--out <dir>', '--plan <file>', '--steps <n>', '--batch-size <n>', '--gradient-accumulation <n>', '--lr <lr>', '--max-grad-norm <x>', '--weight-decay <w>', '--no-shuffle', '--engine <engine>', '--seed <n>', '--force', '--json']) {
+    for (const flag of [
+      '--model <dir>',
+      '--data <file>',
+      '--out <dir>',
+      '--plan <file>',
+      '--steps <n>',
+      '--batch-size <n>',
+      '--gradient-accumulation <n>',
+      '--lr <lr>',
+      '--max-grad-norm <x>',
+      '--weight-decay <w>',
+      '--no-shuffle',
+      '--engine <engine>',
+      '--seed <n>',
+      '--force',
+      '--json',
+    ]) {
       expect(c.out()).toContain(flag);
     }
   });
@@ -36,7 +52,15 @@ describe('mllr finetune options', () => {
 });
 
 describe('mllr finetune output', () => {
-  const start = { engine: 'tfjs', device: 'wasm', examples: 8, dataKind: 'tokenized' as const, skipped: {}, steps: 2, groups: [{ name: 'all', learningRate: 0.002, tensors: 38 }] };
+  const start = {
+    engine: 'tfjs',
+    device: 'wasm',
+    examples: 8,
+    dataKind: 'tokenized' as const,
+    skipped: {},
+    steps: 2,
+    groups: [{ name: 'all', learningRate: 0.002, tensors: 38 }],
+  };
   const step = { step: 1, steps: 2, loss: 2.5, gradNorm: 0.75, tokens: 40 };
   const result = { out: '/m', steps: 2, firstLoss: 2.5, finalLoss: 2, tokens: 80, elapsedS: 3 };
 
@@ -46,7 +70,13 @@ describe('mllr finetune output', () => {
     renderer.start(start);
     renderer.step(step);
     await renderer.finish(result);
-    expect(c.out().trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      c
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { step: 1, loss: 2.5, grad_norm: 0.75, tokens: 40 },
       { out: '/m', steps: 2, first_loss: 2.5, final_loss: 2, tokens: 80, elapsed_s: 3 },
     ]);
@@ -67,7 +97,14 @@ describe('mllr finetune output', () => {
   });
 
   it('says how many records of a dataset file were skipped, and why', () => {
-    expect(describeStart({ ...start, dataKind: 'dataset', skipped: { empty_response: 2, too_long: 1 }, groups: [{ name: 'frozen', learningRate: 0, tensors: 1 }] })).toBe(
+    expect(
+      describeStart({
+        ...start,
+        dataKind: 'dataset',
+        skipped: { empty_response: 2, too_long: 1 },
+        groups: [{ name: 'frozen', learningRate: 0, tensors: 1 }],
+      }),
+    ).toBe(
       'fine-tuning on tfjs (wasm): 8 examples (skipped 2 empty response, 1 too long), 2 steps; frozen 1 tensor at lr 0',
     );
   });

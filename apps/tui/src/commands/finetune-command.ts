@@ -1,5 +1,14 @@
 import { StoppedError } from '@mllr/core';
-import { BUILTIN_PLUGINS, finetuneSettings, hubRecord, loadRunConfig, runFinetune, type FinetuneFlags, type FinetuneResult, type LoraFlags } from '@mllr/pipeline';
+import {
+  BUILTIN_PLUGINS,
+  finetuneSettings,
+  hubRecord,
+  loadRunConfig,
+  runFinetune,
+  type FinetuneFlags,
+  type FinetuneResult,
+  type LoraFlags,
+} from '@mllr/pipeline';
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.js';
 import { renderFinetuneJson, renderFinetuneLines, type FinetuneRenderer } from '../render/finetune-output.js';
@@ -32,7 +41,11 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
   // Flags left out are undefined, which finetuneSettings fills from the default config.
   const settings = finetuneSettings(options, config);
   const engine = options.engine !== undefined ? { name: options.engine, options: {} } : config.engine.training;
-  const renderer: FinetuneRenderer = options.json ? renderFinetuneJson(io.stdout) : io.isTTY ? renderFinetuneProgress() : renderFinetuneLines(io.stdout);
+  const renderer: FinetuneRenderer = options.json
+    ? renderFinetuneJson(io.stdout)
+    : io.isTTY
+      ? renderFinetuneProgress()
+      : renderFinetuneLines(io.stdout);
   const source = await commandModel(options.model, options.download, io);
   const hub = hubRecord(source);
   let result: FinetuneResult | undefined;
@@ -54,7 +67,13 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
       ...(options.plan !== undefined ? { plan: resolve(io.cwd, options.plan) } : {}),
       engine,
       settings,
-      lora: { loraR: options.loraR, loraAlpha: options.loraAlpha, loraTargets: options.loraTargets, loraRslora: options.loraRslora, adapterInit: options.adapterInit },
+      lora: {
+        loraR: options.loraR,
+        loraAlpha: options.loraAlpha,
+        loraTargets: options.loraTargets,
+        loraRslora: options.loraRslora,
+        adapterInit: options.adapterInit,
+      },
       onInvalid: config.data.on_invalid,
       force: options.force ?? false,
       cwd: io.cwd,

@@ -43,7 +43,9 @@ export async function generateCommand(options: GenerateCommandOptions, io: CliIo
     },
   });
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ prompt_ids: result.promptIds, output_ids: result.outputIds, text: result.text })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ prompt_ids: result.promptIds, output_ids: result.outputIds, text: result.text })}\n`,
+    );
   } else {
     io.stdout.write(`${result.text ?? result.outputIds.join(' ')}\n`);
   }

@@ -21,12 +21,18 @@ export interface InspectOptions {
 export async function inspectCommand(options: InspectOptions, io: CliIo): Promise<number> {
   const source = await commandModel(options.model, options.download, io);
   const hub = hubRecord(source);
-  const model = await inspectModel({ dir: source.dir, ...(options.engine !== undefined ? { engine: options.engine } : {}), ...(options.device ? { device: options.device } : {}) });
+  const model = await inspectModel({
+    dir: source.dir,
+    ...(options.engine !== undefined ? { engine: options.engine } : {}),
+    ...(options.device ? { device: options.device } : {}),
+  });
   const { described, modules, tokenizer, engine: engineName, device } = model;
   const arch = model.architecture;
 
   if (options.json) {
-    const onnx = described ? { file: described.file, stored_values: described.storedValues, hidden_states: described.hiddenStates } : {};
+    const onnx = described
+      ? { file: described.file, stored_values: described.storedValues, hidden_states: described.hiddenStates }
+      : {};
     io.stdout.write(
       `${JSON.stringify({ model: model.dir, ...(hub ? { hub } : {}), architecture: arch, parameters: model.parameters, tensors: model.tensors, modules, tokenizer, engine: engineName, device, format: model.format, ...onnx })}\n`,
     );
@@ -43,10 +49,15 @@ export async function inspectCommand(options: InspectOptions, io: CliIo): Promis
     ...tokenizerLines(tokenizer),
     `parameters   ${model.parameters.toLocaleString('en-US')}${described ? ' (from config.json)' : ` in ${model.tensors} tensors`}`,
     ...(described && !described.hiddenStates
-      ? ['limits       no per-layer hidden-state outputs: generation and evaluation only; the probe, robustness, search and fine-tuning stages need a safetensors checkpoint']
+      ? [
+          'limits       no per-layer hidden-state outputs: generation and evaluation only; the probe, robustness, search and fine-tuning stages need a safetensors checkpoint',
+        ]
       : []),
     `modules      ${modules.length} (${MODULE_TYPES.join(' ')} × ${arch.numLayers} layers), ids L<layer>.<type>:`,
-    ...Array.from({ length: arch.numLayers }, (_, l) => `  L${l}  ${modules.filter((m) => m.startsWith(`L${l}.`)).join(' ')}`),
+    ...Array.from(
+      { length: arch.numLayers },
+      (_, l) => `  L${l}  ${modules.filter((m) => m.startsWith(`L${l}.`)).join(' ')}`,
+    ),
     `device       ${engineName}: ${device}`,
   ];
   io.stdout.write(`${lines.join('\n')}\n`);

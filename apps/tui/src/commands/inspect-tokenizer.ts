@@ -7,8 +7,12 @@ export function tokenizerLines(summary: TokenizerSummary | null): string[] {
   const template = summary.chat_template;
   return [
     `eos ids      ${eos || '-'} (each ends generation)`,
-    template ? `chat template ${template.file} (${template.lines} line${template.lines === 1 ? '' : 's'}):` : 'chat template none (tokenizer_config.json has no chat_template)',
+    template
+      ? `chat template ${template.file} (${template.lines} line${template.lines === 1 ? '' : 's'}):`
+      : 'chat template none (tokenizer_config.json has no chat_template)',
     ...(template?.first_lines ?? []).map((line) => `  ${line}`),
-    ...(template && template.lines > template.first_lines.length ? [`  … ${template.lines - template.first_lines.length} more lines`] : []),
+    ...(template && template.lines > template.first_lines.length
+      ? [`  … ${template.lines - template.first_lines.length} more lines`]
+      : []),
   ];
 }

@@ -14,7 +14,10 @@ describe('dashboardLayout', () => {
       expect(frameRows(options)).toBe(rows - 1);
       expect(dashboardLayout(options).logRows).toBeLessThanOrEqual(6);
     }
-    expect(dashboardLayout({ rows: 60, stageCount: 7, headerLines: 3, showPanel: true })).toEqual({ panelRows: 32, logRows: 6 });
+    expect(dashboardLayout({ rows: 60, stageCount: 7, headerLines: 3, showPanel: true })).toEqual({
+      panelRows: 32,
+      logRows: 6,
+    });
   });
 
   it('gives the log everything without a panel', () => {
@@ -24,6 +27,9 @@ describe('dashboardLayout', () => {
   });
 
   it('keeps minimum sizes in a tiny terminal', () => {
-    expect(dashboardLayout({ rows: 10, stageCount: 7, headerLines: 3, showPanel: true })).toEqual({ panelRows: 3, logRows: 2 });
+    expect(dashboardLayout({ rows: 10, stageCount: 7, headerLines: 3, showPanel: true })).toEqual({
+      panelRows: 3,
+      logRows: 2,
+    });
   });
 });

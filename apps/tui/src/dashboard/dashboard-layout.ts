@@ -15,7 +15,12 @@ const BOX_CHROME = 3;
  * and filling scrollback, whenever a frame is as tall as the terminal. Tiny terminals get minimum sizes and are
  * cut off at the bottom rather than wrapped.
  */
-export function dashboardLayout(options: { rows: number; stageCount: number; headerLines: number; showPanel: boolean }): DashboardLayout {
+export function dashboardLayout(options: {
+  rows: number;
+  stageCount: number;
+  headerLines: number;
+  showPanel: boolean;
+}): DashboardLayout {
   const stageBox = 1 /* margin */ + BOX_CHROME + Math.max(1, options.stageCount);
   const footer = 1;
   const spare = 1;

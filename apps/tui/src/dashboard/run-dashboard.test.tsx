@@ -13,7 +13,13 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 const eventually = (assertion: () => void) => vi.waitFor(assertion, { timeout: 10_000, interval: 20 });
 
 const state = [
-  at(0, { type: 'run', status: 'start', runDir: '/runs/demo', stages: ['proxy', 'search'], info: { model: 'tiny-chat' } }),
+  at(0, {
+    type: 'run',
+    status: 'start',
+    runDir: '/runs/demo',
+    stages: ['proxy', 'search'],
+    info: { model: 'tiny-chat' },
+  }),
   at(0, { type: 'stage', stage: 'proxy', status: 'start', index: 0, total: 2 }),
   at(2000, { type: 'progress', stage: 'proxy', done: 5, total: 10, unit: 'layer' }),
   at(2000, { type: 'log', level: 'warn', message: 'probe margin is small' }),
@@ -36,7 +42,9 @@ describe('RunDashboard', () => {
     const { lastFrame, stdin, unmount } = render(<RunDashboard state={state} onStop={onStop} now={2000} />);
     await tick();
     stdin.write('?');
-    await eventually(() => expect(stripVTControlCharacters(lastFrame()!)).toContain('stop safely; the run folder stays resumable'));
+    await eventually(() =>
+      expect(stripVTControlCharacters(lastFrame()!)).toContain('stop safely; the run folder stays resumable'),
+    );
     stdin.write('q');
     await eventually(() => expect(stripVTControlCharacters(lastFrame()!)).toContain('stopping at the next safe point'));
     expect(onStop).toHaveBeenCalledTimes(1);
@@ -61,7 +69,9 @@ describe('RunDashboard result panels', () => {
   const frameOf = (lastFrame: () => string | undefined) => stripVTControlCharacters(lastFrame()!);
 
   it('shows the running stage’s panel by default', () => {
-    const { lastFrame, unmount } = render(<RunDashboard state={running('robustness', robustnessEvents(4))} onStop={() => undefined} now={0} />);
+    const { lastFrame, unmount } = render(
+      <RunDashboard state={running('robustness', robustnessEvents(4))} onStop={() => undefined} now={0} />,
+    );
     const frame = frameOf(lastFrame);
     expect(frame).toContain('robustness · module robustness (higher = more robust)');
     expect(frame).toMatch(/│ q +0\.100 +0\.731 +0\.462 +0\.193 +│/);
@@ -70,7 +80,9 @@ describe('RunDashboard result panels', () => {
 
   it('follows the run to the next stage until the user focuses a panel, which then stays', async () => {
     const probed = running('robustness', PROBE_EVENTS);
-    const { lastFrame, stdin, rerender, unmount } = render(<RunDashboard state={probed} onStop={() => undefined} now={0} />);
+    const { lastFrame, stdin, rerender, unmount } = render(
+      <RunDashboard state={probed} onStop={() => undefined} now={0} />,
+    );
     expect(frameOf(lastFrame)).toContain('(no module scored yet)');
     await tick();
     stdin.write('\t'); // log
@@ -78,7 +90,9 @@ describe('RunDashboard result panels', () => {
     stdin.write('\t'); // proxy's panel
     await eventually(() => expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer'));
     expect(frameOf(lastFrame)).toContain('◀ best: the probe layer');
-    rerender(<RunDashboard state={running('search', [...PROBE_EVENTS, ...SEARCH_EVENTS])} onStop={() => undefined} now={0} />);
+    rerender(
+      <RunDashboard state={running('search', [...PROBE_EVENTS, ...SEARCH_EVENTS])} onStop={() => undefined} now={0} />,
+    );
     await tick();
     expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer');
     stdin.write('\x1b[D'); // ← back to the log: the panel follows the run again
@@ -98,13 +112,24 @@ describe('RunDashboard result panels', () => {
     stdin.write('\x1b[Z'); // shift-tab from the stage list wraps to the last panel, then ← once more to proxy
     await tick();
     stdin.write('\x1b[D');
-    await eventually(() => expect(frameOf(lastFrame)).toContain('proxy · security probe accuracy by layer · skipped: its stored result is current'));
+    await eventually(() =>
+      expect(frameOf(lastFrame)).toContain(
+        'proxy · security probe accuracy by layer · skipped: its stored result is current',
+      ),
+    );
     unmount();
   });
 
   it('fits a resized terminal, cutting lines rather than wrapping them', async () => {
-    const { lastFrame, stdout, unmount } = render(<RunDashboard state={running('ift', lossEvents(['uniform', 'ml-lr'], 30))} onStop={() => undefined} now={0} />);
-    const widest = () => Math.max(...frameOf(lastFrame).split('\n').map((l) => l.length));
+    const { lastFrame, stdout, unmount } = render(
+      <RunDashboard state={running('ift', lossEvents(['uniform', 'ml-lr'], 30))} onStop={() => undefined} now={0} />,
+    );
+    const widest = () =>
+      Math.max(
+        ...frameOf(lastFrame)
+          .split('\n')
+          .map((l) => l.length),
+      );
     expect(widest()).toBe(100);
     Object.defineProperty(stdout, 'columns', { value: 60, configurable: true });
     Object.defineProperty(stdout, 'rows', { value: 28, configurable: true });

@@ -19,9 +19,9 @@ export interface RunDashboardProps {
 
 const HELP = [
   ['q / Ctrl-C', 'stop safely; the run folder stays resumable (press twice to stop at once)'],
-  ['tab / →', 'focus the next panel: stage list, log, then each stage\'s results'],
+  ['tab / →', "focus the next panel: stage list, log, then each stage's results"],
   ['shift-tab / ←', 'focus the previous panel'],
-  ['', 'the running stage\'s results show until you focus another stage\'s panel'],
+  ['', "the running stage's results show until you focus another stage's panel"],
   ['?', 'show or hide this help'],
 ];
 
@@ -66,22 +66,51 @@ export function RunDashboard({ state, onStop, now }: RunDashboardProps) {
     .filter(([key]) => key !== 'config')
     .map(([key, value]) => `${key}: ${value}`)
     .join('  ');
-  const layout = dashboardLayout({ rows: size.rows, stageCount: state.stages.length, headerLines: infoLine ? 3 : 2, showPanel: shownStage !== undefined });
+  const layout = dashboardLayout({
+    rows: size.rows,
+    stageCount: state.stages.length,
+    headerLines: infoLine ? 3 : 2,
+    showPanel: shownStage !== undefined,
+  });
 
   return (
     <Box flexDirection="column" width={width}>
       <Box justifyContent="space-between">
-        <Text bold color="cyan">mllr run</Text>
-        <Text dimColor>{statusText(state.status, stopping)} {elapsed}</Text>
+        <Text bold color="cyan">
+          mllr run
+        </Text>
+        <Text dimColor>
+          {statusText(state.status, stopping)} {elapsed}
+        </Text>
       </Box>
       <Text wrap="truncate-middle">run folder: {state.runDir ?? '(opening…)'}</Text>
-      {infoLine ? <Text wrap="truncate-end" dimColor>{infoLine}</Text> : null}
-      <Box flexDirection="column" borderStyle="round" borderColor={focus === 'stages' ? 'cyan' : 'gray'} paddingX={1} marginTop={1}>
+      {infoLine ? (
+        <Text wrap="truncate-end" dimColor>
+          {infoLine}
+        </Text>
+      ) : null}
+      <Box
+        flexDirection="column"
+        borderStyle="round"
+        borderColor={focus === 'stages' ? 'cyan' : 'gray'}
+        paddingX={1}
+        marginTop={1}
+      >
         <Text dimColor>stages</Text>
-        {state.stages.length === 0 ? <Text dimColor>(waiting for the engine…)</Text> : <StageList stages={state.stages} now={current} width={width - 4} />}
+        {state.stages.length === 0 ? (
+          <Text dimColor>(waiting for the engine…)</Text>
+        ) : (
+          <StageList stages={state.stages} now={current} width={width - 4} />
+        )}
       </Box>
       {shownStage && !help ? (
-        <ResultPanel stage={shownStage} results={state.results} width={width - 4} height={layout.panelRows} focused={focus === `panel:${shownStage.name}`} />
+        <ResultPanel
+          stage={shownStage}
+          results={state.results}
+          width={width - 4}
+          height={layout.panelRows}
+          focused={focus === `panel:${shownStage.name}`}
+        />
       ) : null}
       {help ? (
         <Box flexDirection="column" borderStyle="round" borderColor="yellow" paddingX={1}>
@@ -95,7 +124,9 @@ export function RunDashboard({ state, onStop, now }: RunDashboardProps) {
       ) : (
         <LogPane logs={state.logs} height={layout.logRows} width={width - 4} focused={focus === 'log'} />
       )}
-      <Text dimColor wrap="truncate-end">q stop · tab / ← → switch panel · ? help</Text>
+      <Text dimColor wrap="truncate-end">
+        q stop · tab / ← → switch panel · ? help
+      </Text>
     </Box>
   );
 }

@@ -1,6 +1,13 @@
 import type { RunEvent, RunEventInput } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
-import { LOG_CAPACITY, etaSeconds, formatDuration, formatNumber, initialRunViewState, reduceRunView } from './run-view-state.js';
+import {
+  LOG_CAPACITY,
+  etaSeconds,
+  formatDuration,
+  formatNumber,
+  initialRunViewState,
+  reduceRunView,
+} from './run-view-state.js';
 
 let seq = 0;
 const at = (time: number, e: RunEventInput): RunEvent => ({ ...e, seq: ++seq, time }) as RunEvent;
@@ -25,7 +32,10 @@ describe('reduceRunView', () => {
     expect(etaSeconds(state.stages[1]!, 3000)).toBe(8);
     expect(state.logs.at(-1)!.text).toBe('[b] loss = 1.235 (step 2)');
     // The same metric of a stage with a result panel is drawn there, not logged.
-    const shown = reduceRunView(state, at(3001, { type: 'metric', stage: 'ift', name: 'loss', value: 2, step: 0, series: 'uniform' }));
+    const shown = reduceRunView(
+      state,
+      at(3001, { type: 'metric', stage: 'ift', name: 'loss', value: 2, step: 0, series: 'uniform' }),
+    );
     expect(shown.logs).toBe(state.logs);
 
     const stopped = reduceRunView(state, at(4000, { type: 'run', status: 'stopped', runDir: '/r' }));
@@ -34,8 +44,11 @@ describe('reduceRunView', () => {
     expect(etaSeconds(stopped.stages[1]!, 5000)).toBeUndefined();
   });
 
-  it('builds each stage\'s result from its metric events and decision log lines, leaving it unchanged otherwise', () => {
-    const start = reduceRunView(initialRunViewState(), at(0, { type: 'run', status: 'start', runDir: '/r', stages: ['search', 'eval'] }));
+  it("builds each stage's result from its metric events and decision log lines, leaving it unchanged otherwise", () => {
+    const start = reduceRunView(
+      initialRunViewState(),
+      at(0, { type: 'run', status: 'start', runDir: '/r', stages: ['search', 'eval'] }),
+    );
     const events = [
       at(1, { type: 'metric', stage: 'search', name: 'threshold', value: 0.9 }),
       at(2, { type: 'log', level: 'info', stage: 'search', message: 'keep L1.q (probe 0.9500) → 1 module' }),
@@ -43,7 +56,12 @@ describe('reduceRunView', () => {
       at(3, { type: 'metric', stage: 'eval', name: 'harmful_asr', value: 0.25, series: 'uniform#2' }),
     ];
     const state = events.reduce(reduceRunView, start);
-    expect(state.results.search).toEqual({ threshold: 0.9, decisions: [{ size: 1, value: 0.95, kept: true, candidate: 'L1.q' }], kept: 1, dropped: 0 });
+    expect(state.results.search).toEqual({
+      threshold: 0.9,
+      decisions: [{ size: 1, value: 0.95, kept: true, candidate: 'L1.q' }],
+      kept: 1,
+      dropped: 0,
+    });
     expect(state.results.evaluation).toEqual({ 'uniform#2': { harmful_asr: 0.25 } });
     const progressed = reduceRunView(state, at(4, { type: 'progress', stage: 'eval', done: 1, total: 2 }));
     expect(progressed.results).toBe(state.results);
@@ -51,7 +69,8 @@ describe('reduceRunView', () => {
 
   it('keeps only the newest log lines', () => {
     let state = initialRunViewState();
-    for (let i = 0; i < LOG_CAPACITY + 5; i++) state = reduceRunView(state, at(i, { type: 'log', level: 'info', message: `line ${i}` }));
+    for (let i = 0; i < LOG_CAPACITY + 5; i++)
+      state = reduceRunView(state, at(i, { type: 'log', level: 'info', message: `line ${i}` }));
     expect(state.logs).toHaveLength(LOG_CAPACITY);
     expect(state.logs[0]!.text).toBe('line 5');
   });

@@ -70,7 +70,13 @@ export function reduceRunView(state: RunViewState, event: RunEvent): RunViewStat
           case 'start':
             return { ...s, status: 'running', startedAt: event.time, done: 0, total: 0 };
           case 'done':
-            return { ...s, status: 'done', done: s.total || 1, total: s.total || 1, ...(event.elapsedS !== undefined ? { elapsedS: event.elapsedS } : {}) };
+            return {
+              ...s,
+              status: 'done',
+              done: s.total || 1,
+              total: s.total || 1,
+              ...(event.elapsedS !== undefined ? { elapsedS: event.elapsedS } : {}),
+            };
           case 'skip':
             return { ...s, status: 'skipped', done: 1, total: 1 };
           case 'fail':
@@ -90,16 +96,28 @@ export function reduceRunView(state: RunViewState, event: RunEvent): RunViewStat
       return next;
     case 'log':
       next.results = reduceStageResults(state.results, event);
-      next.logs = appendLog(state.logs, { time: event.time, level: event.level, text: event.stage ? `[${event.stage}] ${event.message}` : event.message });
+      next.logs = appendLog(state.logs, {
+        time: event.time,
+        level: event.level,
+        text: event.stage ? `[${event.stage}] ${event.message}` : event.message,
+      });
       return next;
     case 'metric':
       next.results = reduceStageResults(state.results, event);
       // A metric a result panel shows stays out of the log, so the stages' own messages are not scrolled away.
       if (next.results !== state.results) return next;
-      next.logs = appendLog(state.logs, { time: event.time, level: 'info', text: `[${event.stage}] ${event.name} = ${formatNumber(event.value)}${event.step !== undefined ? ` (step ${event.step})` : ''}` });
+      next.logs = appendLog(state.logs, {
+        time: event.time,
+        level: 'info',
+        text: `[${event.stage}] ${event.name} = ${formatNumber(event.value)}${event.step !== undefined ? ` (step ${event.step})` : ''}`,
+      });
       return next;
     case 'artifact':
-      next.logs = appendLog(state.logs, { time: event.time, level: 'debug', text: `[${event.stage}] wrote ${event.path}` });
+      next.logs = appendLog(state.logs, {
+        time: event.time,
+        level: 'debug',
+        text: `[${event.stage}] wrote ${event.path}`,
+      });
       return next;
     case 'error':
       next.error = event.error;
@@ -113,7 +131,8 @@ export function reduceRunView(state: RunViewState, event: RunEvent): RunViewStat
  * `now` is the current time in ms.
  */
 export function etaSeconds(stage: StageView, now: number): number | undefined {
-  if (stage.status !== 'running' || stage.startedAt === undefined || stage.total <= 0 || stage.done <= 0) return undefined;
+  if (stage.status !== 'running' || stage.startedAt === undefined || stage.total <= 0 || stage.done <= 0)
+    return undefined;
   const elapsed = Math.max(0, (stage.progressAt ?? now) - stage.startedAt) / 1000;
   if (elapsed <= 0) return undefined;
   const rate = stage.done / elapsed;

@@ -22,7 +22,9 @@ export function StageList({ stages, now, width }: { stages: readonly StageView[]
         const eta = etaSeconds(stage, now);
         const detail =
           stage.status === 'done'
-            ? stage.elapsedS !== undefined ? `done in ${formatDuration(stage.elapsedS)}` : 'done'
+            ? stage.elapsedS !== undefined
+              ? `done in ${formatDuration(stage.elapsedS)}`
+              : 'done'
             : stage.status === 'skipped'
               ? 'skipped (current)'
               : stage.status === 'running' && stage.total > 0

@@ -19,7 +19,9 @@ export function renderFinetuneJson(stdout: NodeJS.WritableStream): FinetuneRende
     async finish(result) {
       if (!result) return;
       const { out, steps, firstLoss, finalLoss, tokens, elapsedS } = result;
-      stdout.write(`${JSON.stringify({ out, steps, first_loss: firstLoss, final_loss: finalLoss, tokens, elapsed_s: elapsedS })}\n`);
+      stdout.write(
+        `${JSON.stringify({ out, steps, first_loss: firstLoss, final_loss: finalLoss, tokens, elapsed_s: elapsedS })}\n`,
+      );
     },
   };
 }
@@ -41,10 +43,15 @@ export function renderFinetuneLines(stdout: NodeJS.WritableStream): FinetuneRend
 
 /** The opening line: engine, data, steps and each group's rate. */
 export function describeStart(s: FinetuneStart): string {
-  const groups = s.groups.map((g) => `${g.name} ${g.tensors} tensor${g.tensors === 1 ? '' : 's'} at lr ${formatNumber(g.learningRate)}`).join(', ');
+  const groups = s.groups
+    .map((g) => `${g.name} ${g.tensors} tensor${g.tensors === 1 ? '' : 's'} at lr ${formatNumber(g.learningRate)}`)
+    .join(', ');
   const data = s.dataKind === 'tokenized' ? 'pre-tokenized examples' : 'examples';
   const reasons = Object.entries(s.skipped);
-  const skipped = reasons.length > 0 ? ` (skipped ${reasons.map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`).join(', ')})` : '';
+  const skipped =
+    reasons.length > 0
+      ? ` (skipped ${reasons.map(([reason, n]) => `${n} ${reason.replaceAll('_', ' ')}`).join(', ')})`
+      : '';
   return `fine-tuning on ${s.engine} (${s.device}): ${s.examples} ${data}${skipped}, ${s.steps} step${s.steps === 1 ? '' : 's'}; ${groups}`;
 }
 

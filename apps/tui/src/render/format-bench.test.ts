@@ -26,12 +26,22 @@ function report(): BenchReport {
     repeats: 5,
     matmul: { size: 512, gflops: { tfjs: 20, onnx: 160 }, ceiling_gflops: 160, ceiling_source: 'onnx' },
     engines: {
-      tfjs: { device: 'wasm', threads: 1, matmul_gflops: 20, train: task(1200, 1.7), forward: task(4000, 0.512), generate: task(500, 1.024) },
+      tfjs: {
+        device: 'wasm',
+        threads: 1,
+        matmul_gflops: 20,
+        train: task(1200, 1.7),
+        forward: task(4000, 0.512),
+        generate: task(500, 1.024),
+      },
       onnx: {
         device: 'cpu',
         threads: 1,
         matmul_gflops: 160,
-        train: task(3000, 0.68, 1, [{ threads: 1, tokens_per_s: 3000 }, { threads: 2, tokens_per_s: 2500 }]),
+        train: task(3000, 0.68, 1, [
+          { threads: 1, tokens_per_s: 3000 },
+          { threads: 2, tokens_per_s: 2500 },
+        ]),
         forward: task(20000, 0.1, 2),
         generate: task(1500, 0.341, 2),
       },
@@ -57,8 +67,16 @@ describe('formatBenchReport', () => {
   it('adds the peer rows, each ratio, and a warning when PyTorch runs on the reference BLAS', () => {
     const r = report();
     r.peer = {
-      name: 'pytorch', torch_version: '1.13.1', blas: 'reference BLAS (netlib): /usr/lib/blas/libblas.so.3', threads: 1, device: 'cpu', matmul_gflops: 2,
-      train_tokens_per_s: 1000, forward_tokens_per_s: 5000, generate_new_tokens_per_s: 250, runs_s: { train: [2.048], forward: [0.4], generate: [2] },
+      name: 'pytorch',
+      torch_version: '1.13.1',
+      blas: 'reference BLAS (netlib): /usr/lib/blas/libblas.so.3',
+      threads: 1,
+      device: 'cpu',
+      matmul_gflops: 2,
+      train_tokens_per_s: 1000,
+      forward_tokens_per_s: 5000,
+      generate_new_tokens_per_s: 250,
+      runs_s: { train: [2.048], forward: [0.4], generate: [2] },
       peak_rss_bytes: 300 * 2 ** 20,
       best_threads: { train: 1, forward: 2, generate: 2 },
       tries: [
@@ -72,7 +90,9 @@ describe('formatBenchReport', () => {
     expect(text).toMatch(/pytorch \(cpu, 2 thr\)\s+forward\s+5000 tokens\/s/);
     expect(text).toMatch(/tfjs \(wasm, 1 thr\)\s+train .* 1\.20×/);
     expect(text).toContain('best of 1 and 2 threads (train 1, forward 2, generate 2)');
-    expect(text).toContain("mllr / PyTorch's best, this run's medians: train tfjs 1.20×, onnx 3.00× · forward tfjs 0.80×, onnx 4.00× · generate tfjs 2.00×, onnx 6.00×");
+    expect(text).toContain(
+      "mllr / PyTorch's best, this run's medians: train tfjs 1.20×, onnx 3.00× · forward tfjs 0.80×, onnx 4.00× · generate tfjs 2.00×, onnx 6.00×",
+    );
     expect(text).toContain('of the PyTorch peer: 300.0 MiB');
     expect(text).toContain('warning: PyTorch runs on the reference BLAS');
     r.peer.runs_s.train = [2, 4];

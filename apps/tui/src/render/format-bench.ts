@@ -1,7 +1,11 @@
 import { median, type BenchReport, type EngineResult, type TaskResult } from '@mllr/pipeline';
 
 const TASKS = ['train', 'forward', 'generate'] as const;
-const TASK_UNITS: Record<(typeof TASKS)[number], string> = { train: 'tokens/s', forward: 'tokens/s', generate: 'new tokens/s' };
+const TASK_UNITS: Record<(typeof TASKS)[number], string> = {
+  train: 'tokens/s',
+  forward: 'tokens/s',
+  generate: 'new tokens/s',
+};
 
 function fixed(n: number, digits: number): string {
   return n.toFixed(digits);
@@ -18,7 +22,12 @@ export function formatRatio(value: number | null | undefined): string {
 
 function pad(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c < 2 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c < 2 || c === r.length - 1 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function peerRatio(report: BenchReport, engine: string, task: (typeof TASKS)[number]): number | null | undefined {
@@ -40,7 +49,15 @@ export function formatBytes(bytes: number): string {
 function engineRows(report: BenchReport, name: string, result: EngineResult): string[][] {
   return TASKS.filter((t) => result[t]).map((task) => {
     const t = result[task] as TaskResult;
-    const row = [`${name} (${result.device}, ${t.threads} thr)`, task, `${fixed(t.tokens_per_s, 0)} ${TASK_UNITS[task]}`, `${fixed(t.median_s, 3)} s`, fixed(t.gflops, 1), percent(t.fraction_of_ceiling), percent(t.fraction_of_engine_matmul)];
+    const row = [
+      `${name} (${result.device}, ${t.threads} thr)`,
+      task,
+      `${fixed(t.tokens_per_s, 0)} ${TASK_UNITS[task]}`,
+      `${fixed(t.median_s, 3)} s`,
+      fixed(t.gflops, 1),
+      percent(t.fraction_of_ceiling),
+      percent(t.fraction_of_engine_matmul),
+    ];
     if (report.peer) row.push(formatRatio(peerRatio(report, name, task)));
     row.push(formatTries(t));
     return row;
@@ -59,7 +76,9 @@ export function formatBenchReport(report: BenchReport): string {
     `mllr bench: ${report.model}`,
     `shape: train and forward ${s.batch} × ${s.sequence} tokens; generation ${s.generateBatch} prompts × ${s.promptLength} tokens + ${s.newTokens} new tokens (KV cache, greedy)`,
     `each number: median of ${report.repeats} timed runs after ${report.warmup} warm-up`,
-    `MatMul ${report.matmul.size}³ ceiling: ${fixed(report.matmul.ceiling_gflops, 1)} GFLOP/s (${report.matmul.ceiling_source}); ${Object.entries(report.matmul.gflops)
+    `MatMul ${report.matmul.size}³ ceiling: ${fixed(report.matmul.ceiling_gflops, 1)} GFLOP/s (${report.matmul.ceiling_source}); ${Object.entries(
+      report.matmul.gflops,
+    )
       .map(([e, g]) => `${e} ${fixed(g, 1)}`)
       .join(', ')} GFLOP/s`,
     '',
@@ -73,8 +92,26 @@ export function formatBenchReport(report: BenchReport): string {
     const p = report.peer;
     const peerRow = (task: 'train' | 'forward' | 'generate', value: number, runs: number[], unit: string) => {
       const mid = runs.length ? median(runs) : 0;
-      const byThreads = p.tries.length > 1 ? p.tries.map((x) => `${x.threads} thr ${fixed(task === 'generate' ? x.generate_new_tokens_per_s : task === 'train' ? x.train_tokens_per_s : x.forward_tokens_per_s, 0)}`).join(', ') : '';
-      return [`pytorch (${p.device}, ${p.best_threads[task]} thr)`, task, `${fixed(value, 0)} ${unit}`, `${fixed(mid, 3)} s`, '', '', '', '', byThreads];
+      const byThreads =
+        p.tries.length > 1
+          ? p.tries
+              .map(
+                (x) =>
+                  `${x.threads} thr ${fixed(task === 'generate' ? x.generate_new_tokens_per_s : task === 'train' ? x.train_tokens_per_s : x.forward_tokens_per_s, 0)}`,
+              )
+              .join(', ')
+          : '';
+      return [
+        `pytorch (${p.device}, ${p.best_threads[task]} thr)`,
+        task,
+        `${fixed(value, 0)} ${unit}`,
+        `${fixed(mid, 3)} s`,
+        '',
+        '',
+        '',
+        '',
+        byThreads,
+      ];
     };
     rows.push(peerRow('train', p.train_tokens_per_s, p.runs_s.train, 'tokens/s'));
     rows.push(peerRow('forward', p.forward_tokens_per_s, p.runs_s.forward, 'tokens/s'));
@@ -82,7 +119,9 @@ export function formatBenchReport(report: BenchReport): string {
   }
   lines.push(...pad(rows));
   for (const [what, reason] of Object.entries(report.skipped)) lines.push(`skipped ${what}: ${reason}`);
-  lines.push(`peak resident memory of mllr bench: ${formatBytes(report.peak_rss_bytes)}${report.peer?.peak_rss_bytes ? `; of the PyTorch peer: ${formatBytes(report.peer.peak_rss_bytes)}` : ''}`);
+  lines.push(
+    `peak resident memory of mllr bench: ${formatBytes(report.peak_rss_bytes)}${report.peer?.peak_rss_bytes ? `; of the PyTorch peer: ${formatBytes(report.peer.peak_rss_bytes)}` : ''}`,
+  );
   if (report.peer && report.ratios) {
     const r = report.ratios;
     const bt = report.peer.best_threads;
@@ -90,7 +129,9 @@ export function formatBenchReport(report: BenchReport): string {
       '',
       `PyTorch ${report.peer.torch_version} (${report.peer.blas}), best of ${report.peer.tries.map((x) => x.threads).join(' and ')} threads (train ${bt.train}, forward ${bt.forward}, generate ${bt.generate}), MatMul ${fixed(report.peer.matmul_gflops, 1)} GFLOP/s`,
       ...(/reference BLAS/.test(report.peer.blas)
-        ? ['warning: PyTorch runs on the reference BLAS, which makes every ratio flatter mllr; run tools/bench/fetch-openblas.sh (or install libopenblas0-pthread)']
+        ? [
+            'warning: PyTorch runs on the reference BLAS, which makes every ratio flatter mllr; run tools/bench/fetch-openblas.sh (or install libopenblas0-pthread)',
+          ]
         : []),
       `mllr / PyTorch's best, this run's medians: train ${ratioLine(r.train)} · forward ${ratioLine(r.forward)} · generate ${ratioLine(r.generate)}`,
     );
@@ -101,7 +142,10 @@ export function formatBenchReport(report: BenchReport): string {
   else {
     const entries = Object.entries(st.timings_s);
     const total = entries.reduce((sum, [, v]) => sum + v, 0);
-    lines.push(`stage timings of ${st.run}:`, `  ${entries.map(([stage, v]) => `${stage} ${fixed(v, 1)} s`).join(' · ')} · total ${fixed(total, 1)} s`);
+    lines.push(
+      `stage timings of ${st.run}:`,
+      `  ${entries.map(([stage, v]) => `${stage} ${fixed(v, 1)} s`).join(' · ')} · total ${fixed(total, 1)} s`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

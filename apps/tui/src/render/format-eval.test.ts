@@ -12,12 +12,22 @@ const report: EvalReport = {
     expertise: { numerator: 40, denominator: 40, truncated: 0 },
   },
   engine: { name: 'onnx', device: 'cpu' },
-  generations: { file: 'eval/chat.jsonl', records: 55, bytes: 100, omitted: {}, limits: { per_metric: 1000, max_bytes: 1 } },
+  generations: {
+    file: 'eval/chat.jsonl',
+    records: 55,
+    bytes: 100,
+    omitted: {},
+    limits: { per_metric: 1000, max_bytes: 1 },
+  },
 };
 
 describe('mllr eval output', () => {
   it('--json is exactly model, metrics and counts', () => {
-    expect(JSON.parse(evalJson(report))).toEqual({ model: report.model, metrics: report.metrics, counts: report.counts });
+    expect(JSON.parse(evalJson(report))).toEqual({
+      model: report.model,
+      metrics: report.metrics,
+      counts: report.counts,
+    });
     expect(Object.keys(JSON.parse(evalJson(report)))).toEqual(['model', 'metrics', 'counts']);
   });
 

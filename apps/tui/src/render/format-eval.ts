@@ -1,7 +1,12 @@
 import type { EvalReport } from '@mllr/pipeline';
 
 const ORDER = ['harmful_asr', 'over_refusal', 'usability', 'expertise'] as const;
-const BETTER: Record<(typeof ORDER)[number], string> = { harmful_asr: 'lower', over_refusal: 'lower', usability: 'higher', expertise: 'higher' };
+const BETTER: Record<(typeof ORDER)[number], string> = {
+  harmful_asr: 'lower',
+  over_refusal: 'lower',
+  usability: 'higher',
+  expertise: 'higher',
+};
 
 /** `mllr eval --json`: exactly the model, the four metrics and the counts behind them. */
 export function evalJson(report: EvalReport): string {
@@ -16,12 +21,21 @@ export function formatEvalReport(report: EvalReport): string {
     ...ORDER.flatMap((m) => {
       const c = report.counts[m];
       const value = report.metrics[m];
-      return c && value !== undefined ? [[m, `${(value * 100).toFixed(1)}%`, `${c.numerator}/${c.denominator}`, String(c.truncated), BETTER[m]]] : [];
+      return c && value !== undefined
+        ? [[m, `${(value * 100).toFixed(1)}%`, `${c.numerator}/${c.denominator}`, String(c.truncated), BETTER[m]]]
+        : [];
     }),
   ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => r[col]!.length)));
-  const lines = rows.map((r) => r.map((cell, col) => (col === 0 || col === 4 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!))).join('  ').trimEnd());
+  const lines = rows.map((r) =>
+    r
+      .map((cell, col) => (col === 0 || col === 4 ? cell.padEnd(widths[col]!) : cell.padStart(widths[col]!)))
+      .join('  ')
+      .trimEnd(),
+  );
   const head = `model ${report.model} (${report.engine.name}, ${report.engine.device})`;
-  const tail = report.generations ? [`generations: ${report.generations.file} (${report.generations.records} items)`] : [];
+  const tail = report.generations
+    ? [`generations: ${report.generations.file} (${report.generations.records} items)`]
+    : [];
   return `${[head, '', ...lines, ...(tail.length > 0 ? ['', ...tail] : [])].join('\n')}\n`;
 }

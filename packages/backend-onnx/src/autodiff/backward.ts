@@ -34,7 +34,11 @@ export function addGradients(g: GraphBuilder, loss: string, wrt: readonly string
  * them back to each `wrt` value: Σ over the given values of (their gradient)ᵀ · d(value)/d(wrt). The same rules
  * and pruning apply.
  */
-export function addVjp(g: GraphBuilder, cotangents: ReadonlyMap<string, string>, wrt: readonly string[]): Map<string, string> {
+export function addVjp(
+  g: GraphBuilder,
+  cotangents: ReadonlyMap<string, string>,
+  wrt: readonly string[],
+): Map<string, string> {
   const facts = new GraphFacts(g);
   // Nodes already in g (nodes that compute the given gradients included: nothing needed flows through them).
   const forward = g.nodes.slice();
@@ -58,7 +62,9 @@ export function addVjp(g: GraphBuilder, cotangents: ReadonlyMap<string, string>,
   for (const node of forward) {
     if (!node.output!.some((o) => needed.has(o)) || !node.input!.some((i) => needed.has(i))) continue;
     if (!VJP_RULES.has(node.opType!)) {
-      throw new Error(`autodiff: no gradient rule for ${node.opType} (node ${node.name}), which lies between the loss and a trained value`);
+      throw new Error(
+        `autodiff: no gradient rule for ${node.opType} (node ${node.name}), which lies between the loss and a trained value`,
+      );
     }
   }
 
@@ -90,7 +96,10 @@ export function addVjp(g: GraphBuilder, cotangents: ReadonlyMap<string, string>,
     const needs = inputs.map((i) => needed.has(i) && reached.has(i));
     if (!needs.some(Boolean)) continue;
     const rule = VJP_RULES.get(node.opType!);
-    if (!rule) throw new Error(`autodiff: no gradient rule for ${node.opType} (node ${node.name}), which lies between the loss and a trained value`);
+    if (!rule)
+      throw new Error(
+        `autodiff: no gradient rule for ${node.opType} (node ${node.name}), which lies between the loss and a trained value`,
+      );
     facts.update();
     const ctx: VjpContext = { g, facts, node, inputs, outputs, gradOutputs, needs };
     const grads = rule(ctx);
@@ -117,13 +126,17 @@ function scatterIntoRest(g: GraphBuilder, facts: GraphFacts, list: readonly stri
   facts.update();
   const at = list.findIndex((v) => {
     const node = facts.producer(v);
-    return (node?.opType === 'ScatterND' || node?.opType === 'ScatterElements') && facts.producer(node.input![0]!)?.opType === 'ConstantOfShape';
+    return (
+      (node?.opType === 'ScatterND' || node?.opType === 'ScatterElements') &&
+      facts.producer(node.input![0]!)?.opType === 'ConstantOfShape'
+    );
   });
   if (at < 0) return undefined;
   const scatter = facts.producer(list[at]!)!;
   const rest = list.filter((_, i) => i !== at);
   const base = rest.length === 1 ? rest[0]! : g.op('Sum', rest);
   const axis = scatter.attribute?.find((a) => a.name === 'axis');
-  const attributes: Attributes = scatter.opType === 'ScatterElements' ? { axis: Number(axis?.i ?? 0), reduction: 'add' } : { reduction: 'add' };
+  const attributes: Attributes =
+    scatter.opType === 'ScatterElements' ? { axis: Number(axis?.i ?? 0), reduction: 'add' } : { reduction: 'add' };
   return g.op(scatter.opType!, [base, scatter.input![1]!, scatter.input![2]!], attributes);
 }

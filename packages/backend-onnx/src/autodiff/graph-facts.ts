@@ -13,7 +13,12 @@ export interface ValueFacts {
 const { DataType } = onnx.TensorProto;
 
 /** Element types that carry gradients. */
-export const FLOAT_TYPES: ReadonlySet<number> = new Set([DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16]);
+export const FLOAT_TYPES: ReadonlySet<number> = new Set([
+  DataType.FLOAT,
+  DataType.DOUBLE,
+  DataType.FLOAT16,
+  DataType.BFLOAT16,
+]);
 
 /**
  * Static facts about a {@link GraphBuilder}'s values: element type, and shape with symbolic dims, inferred node by
@@ -35,7 +40,10 @@ export class GraphFacts {
   constructor(private readonly g: GraphBuilder) {
     for (const info of g.inputs) {
       const t = info.type?.tensorType;
-      this.facts.set(info.name!, { elemType: t?.elemType ?? undefined, shape: t?.shape?.dim?.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))) });
+      this.facts.set(info.name!, {
+        elemType: t?.elemType ?? undefined,
+        shape: t?.shape?.dim?.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue))),
+      });
     }
     for (const w of g.weights) this.facts.set(w.name, { elemType: DataType.FLOAT, shape: [...w.shape] });
     this.update();
@@ -66,7 +74,9 @@ export class GraphFacts {
     const shape = this.facts.get(value)?.shape;
     if (!shape) {
       const op = this.producers.get(value)?.opType;
-      throw new Error(`autodiff: the shape of ${value}${op ? ` (computed by ${op})` : ''} is not known while building the graph`);
+      throw new Error(
+        `autodiff: the shape of ${value}${op ? ` (computed by ${op})` : ''} is not known while building the graph`,
+      );
     }
     return shape;
   }
@@ -94,8 +104,10 @@ export class GraphFacts {
     const shape = (c.dims ?? []).map(Number);
     this.facts.set(c.name!, { elemType: c.dataType ?? undefined, shape });
     if (c.dataType === DataType.INT64 && shape.length <= 1) this.ints.set(c.name!, (c.int64Data ?? []).map(Number));
-    if (c.dataType === DataType.FLOAT && c.floatData && c.floatData.length > 0) this.floats.set(c.name!, [...c.floatData]);
-    if (c.dataType === DataType.DOUBLE && c.doubleData && c.doubleData.length > 0) this.floats.set(c.name!, [...c.doubleData]);
+    if (c.dataType === DataType.FLOAT && c.floatData && c.floatData.length > 0)
+      this.floats.set(c.name!, [...c.floatData]);
+    if (c.dataType === DataType.DOUBLE && c.doubleData && c.doubleData.length > 0)
+      this.floats.set(c.name!, [...c.doubleData]);
   }
 
   private set(value: string, elemType: number | undefined, shape: Dim[] | undefined): void {
@@ -195,7 +207,8 @@ export class GraphFacts {
       case 'Flatten': {
         if (!xs) return this.set(out, x.elemType, undefined);
         const a = axis(int('axis', 1), xs.length);
-        const product = (dims: Dim[]) => (dims.every((d) => typeof d === 'number') ? (dims as number[]).reduce((n, d) => n * d, 1) : this.fresh());
+        const product = (dims: Dim[]) =>
+          dims.every((d) => typeof d === 'number') ? (dims as number[]).reduce((n, d) => n * d, 1) : this.fresh();
         this.set(out, x.elemType, [product(xs.slice(0, a)), product(xs.slice(a))]);
         break;
       }
@@ -210,14 +223,24 @@ export class GraphFacts {
         const rank = xs.length + axes.length;
         const at = new Set(axes.map((a) => axis(Number(a), rank)));
         const rest = [...xs];
-        this.set(out, x.elemType, Array.from({ length: rank }, (_, i) => (at.has(i) ? 1 : rest.shift()!)));
+        this.set(
+          out,
+          x.elemType,
+          Array.from({ length: rank }, (_, i) => (at.has(i) ? 1 : rest.shift()!)),
+        );
         break;
       }
       case 'Squeeze': {
         const axes = inputs[1] ? this.ints.get(inputs[1]) : undefined;
         if (!xs) return this.set(out, x.elemType, undefined);
-        const at = new Set(axes ? axes.map((a) => axis(Number(a), xs.length)) : xs.flatMap((d, i) => (d === 1 ? [i] : [])));
-        this.set(out, x.elemType, xs.filter((_, i) => !at.has(i)));
+        const at = new Set(
+          axes ? axes.map((a) => axis(Number(a), xs.length)) : xs.flatMap((d, i) => (d === 1 ? [i] : [])),
+        );
+        this.set(
+          out,
+          x.elemType,
+          xs.filter((_, i) => !at.has(i)),
+        );
         break;
       }
       case 'Shape': {
@@ -235,17 +258,33 @@ export class GraphFacts {
         if (shapes.some((s) => !s)) return this.set(out, x.elemType, undefined);
         const a = axis(int('axis', 0), rankOf(xs));
         const sizes = shapes.map((s) => s![a]!);
-        const total = sizes.every((s) => typeof s === 'number') ? (sizes as number[]).reduce((n, s) => n + s, 0) : this.fresh();
-        this.set(out, x.elemType, xs!.map((d, i) => (i === a ? total : d)));
+        const total = sizes.every((s) => typeof s === 'number')
+          ? (sizes as number[]).reduce((n, s) => n + s, 0)
+          : this.fresh();
+        this.set(
+          out,
+          x.elemType,
+          xs!.map((d, i) => (i === a ? total : d)),
+        );
         const parts = inputs.map((i) => this.ints.get(i));
-        if (x.elemType === DataType.INT64 && parts.every((p) => p !== undefined)) this.ints.set(out, parts.flatMap((p) => p!));
+        if (x.elemType === DataType.INT64 && parts.every((p) => p !== undefined))
+          this.ints.set(
+            out,
+            parts.flatMap((p) => p!),
+          );
         break;
       }
       case 'Split': {
         if (!xs) return outputs.forEach((o) => this.set(o, x.elemType, undefined));
         const a = axis(int('axis', 0), xs.length);
         const sizes = inputs[1] ? this.ints.get(inputs[1]) : undefined;
-        outputs.forEach((o, k) => this.set(o, x.elemType, xs.map((d, i) => (i === a ? (sizes?.[k] ?? this.fresh()) : d))));
+        outputs.forEach((o, k) =>
+          this.set(
+            o,
+            x.elemType,
+            xs.map((d, i) => (i === a ? (sizes?.[k] ?? this.fresh()) : d)),
+          ),
+        );
         break;
       }
       case 'Slice': {
@@ -323,7 +362,8 @@ function reshapeDims(xs: Dim[] | undefined, target: readonly Dim[], fresh: () =>
   if (unknown < 0) return dims;
   const total = xs?.every((d) => typeof d === 'number') ? (xs as number[]).reduce((n, d) => n * d, 1) : undefined;
   const known = dims.filter((d, i) => i !== unknown);
-  if (total !== undefined && known.every((d) => typeof d === 'number')) dims[unknown] = total / (known as number[]).reduce((n, d) => n * d, 1);
+  if (total !== undefined && known.every((d) => typeof d === 'number'))
+    dims[unknown] = total / (known as number[]).reduce((n, d) => n * d, 1);
   else dims[unknown] = fresh();
   return dims;
 }

@@ -14,15 +14,26 @@ const RUNS = { numRuns: 6 };
 const dim = fc.integer({ min: 1, max: 3 });
 const shapeOf = (minRank: number, maxRank: number) => fc.array(dim, { minLength: minRank, maxLength: maxRank });
 const seed = fc.integer({ min: 1, max: 2 ** 31 - 1 });
-const float = (name: string, shape: number[], range?: [number, number]): CheckInput => ({ name, shape, fill: { kind: 'float', range } });
+const float = (name: string, shape: number[], range?: [number, number]): CheckInput => ({
+  name,
+  shape,
+  fill: { kind: 'float', range },
+});
 
 /** A shape that broadcasts to `shape`: some leading axes dropped, some axes set to 1. */
 const broadcastOf = (shape: number[]) =>
-  fc.tuple(fc.integer({ min: 0, max: shape.length }), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length })).map(([drop, ones]) =>
-    shape.map((d, i) => (ones[i] ? 1 : d)).slice(drop),
-  );
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: shape.length }),
+      fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length }),
+    )
+    .map(([drop, ones]) => shape.map((d, i) => (ones[i] ? 1 : d)).slice(drop));
 
-async function expectGradients(inputs: CheckInput[], build: (g: GraphBuilder, n: string[]) => string, s: number): Promise<void> {
+async function expectGradients(
+  inputs: CheckInput[],
+  build: (g: GraphBuilder, n: string[]) => string,
+  s: number,
+): Promise<void> {
   const result = await checkGradients(inputs, build, { seed: s });
   expect(result.elements).toBeGreaterThan(0);
   expect(result.worst, result.where).toBeLessThan(TOLERANCE);
@@ -98,23 +109,9 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
     await fc.assert(
       fc.asyncProperty(shapeOf(1, 3), fc.nat(), fc.boolean(), seed, async (shape, a, log, s) => {
         const axis = (a % shape.length) - (a % 2 === 0 ? 0 : shape.length);
-        await expectGradients([float('x', shape, [-2, 2])], (g, [x]) => g.op(log ? 'LogSoftmax' : 'Softmax', [x!], { axis }), s);
-      }),
-      RUNS,
-    );
-  });
-
-  it('ReduceMean (axes attribute) and ReduceSum (axes input), keepdims or not', async () => {
-    await fc.assert(
-      fc.asyncProperty(shapeOf(1, 3), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.boolean(), fc.boolean(), seed, async (shape, pick, keep, mean, s) => {
-        const axes = shape.flatMap((_, i) => (pick[i] ? [i - (i % 2) * shape.length] : []));
-        const keepdims = keep ? 1 : 0;
         await expectGradients(
-          [float('x', shape)],
-          (g, [x]) =>
-            mean
-              ? g.op('ReduceMean', [x!], axes.length > 0 ? { axes, keepdims } : { keepdims })
-              : g.op('ReduceSum', axes.length > 0 ? [x!, g.int64s(axes)] : [x!], { keepdims }),
+          [float('x', shape, [-2, 2])],
+          (g, [x]) => g.op(log ? 'LogSoftmax' : 'Softmax', [x!], { axis }),
           s,
         );
       }),
@@ -122,8 +119,40 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
     );
   });
 
+  it('ReduceMean (axes attribute) and ReduceSum (axes input), keepdims or not', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        shapeOf(1, 3),
+        fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+        fc.boolean(),
+        fc.boolean(),
+        seed,
+        async (shape, pick, keep, mean, s) => {
+          const axes = shape.flatMap((_, i) => (pick[i] ? [i - (i % 2) * shape.length] : []));
+          const keepdims = keep ? 1 : 0;
+          await expectGradients(
+            [float('x', shape)],
+            (g, [x]) =>
+              mean
+                ? g.op('ReduceMean', [x!], axes.length > 0 ? { axes, keepdims } : { keepdims })
+                : g.op('ReduceSum', axes.length > 0 ? [x!, g.int64s(axes)] : [x!], { keepdims }),
+            s,
+          );
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('MatMul: batched, broadcast batch axes, and a 2-D right side under a batched left side', async () => {
-    const cases = fc.tuple(shapeOf(0, 2), dim, dim, dim, fc.constantFrom('same', 'matrix', 'ones', 'left-matrix'), seed);
+    const cases = fc.tuple(
+      shapeOf(0, 2),
+      dim,
+      dim,
+      dim,
+      fc.constantFrom('same', 'matrix', 'ones', 'left-matrix'),
+      seed,
+    );
     await fc.assert(
       fc.asyncProperty(cases, async ([batch, m, k, n, kind, s]) => {
         const a = kind === 'left-matrix' ? [m, k] : [...batch, m, k];
@@ -135,13 +164,29 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
   });
 
   it('Gemm with transA/transB, α, β and a broadcast C', async () => {
-    const cases = fc.tuple(dim, dim, dim, fc.boolean(), fc.boolean(), fc.constantFrom(1, 0.5), fc.constantFrom(1, -2), fc.constantFrom('full', 'row', 'scalar'), seed);
+    const cases = fc.tuple(
+      dim,
+      dim,
+      dim,
+      fc.boolean(),
+      fc.boolean(),
+      fc.constantFrom(1, 0.5),
+      fc.constantFrom(1, -2),
+      fc.constantFrom('full', 'row', 'scalar'),
+      seed,
+    );
     await fc.assert(
       fc.asyncProperty(cases, async ([m, k, n, ta, tb, alpha, beta, cKind, s]) => {
         const c = cKind === 'full' ? [m, n] : cKind === 'row' ? [n] : [1];
         await expectGradients(
           [float('a', ta ? [k, m] : [m, k]), float('b', tb ? [n, k] : [k, n]), float('c', c)],
-          (g, [x, y, z]) => g.op('Gemm', [x!, y!, z!], { transA: ta ? 1 : 0, transB: tb ? 1 : 0, alpha: floatAttribute(alpha), beta: floatAttribute(beta) }),
+          (g, [x, y, z]) =>
+            g.op('Gemm', [x!, y!, z!], {
+              transA: ta ? 1 : 0,
+              transB: tb ? 1 : 0,
+              alpha: floatAttribute(alpha),
+              beta: floatAttribute(beta),
+            }),
           s,
         );
       }),
@@ -162,18 +207,23 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
 
   it('Reshape, Unsqueeze, Squeeze, Flatten', async () => {
     await fc.assert(
-      fc.asyncProperty(shapeOf(2, 3), fc.constantFrom('Reshape', 'Unsqueeze', 'Squeeze', 'Flatten'), seed, async (shape, op, s) => {
-        await expectGradients(
-          [float('x', op === 'Squeeze' ? [...shape, 1] : shape)],
-          (g, [x]) => {
-            if (op === 'Reshape') return g.op('Reshape', [x!, g.int64s([-1, shape[shape.length - 1]!])]);
-            if (op === 'Unsqueeze') return g.op('Unsqueeze', [x!, g.int64s([0, -1])]);
-            if (op === 'Squeeze') return g.op('Squeeze', [x!, g.int64s([-1])]);
-            return g.op('Flatten', [x!], { axis: 1 });
-          },
-          s,
-        );
-      }),
+      fc.asyncProperty(
+        shapeOf(2, 3),
+        fc.constantFrom('Reshape', 'Unsqueeze', 'Squeeze', 'Flatten'),
+        seed,
+        async (shape, op, s) => {
+          await expectGradients(
+            [float('x', op === 'Squeeze' ? [...shape, 1] : shape)],
+            (g, [x]) => {
+              if (op === 'Reshape') return g.op('Reshape', [x!, g.int64s([-1, shape[shape.length - 1]!])]);
+              if (op === 'Unsqueeze') return g.op('Unsqueeze', [x!, g.int64s([0, -1])]);
+              if (op === 'Squeeze') return g.op('Squeeze', [x!, g.int64s([-1])]);
+              return g.op('Flatten', [x!], { axis: 1 });
+            },
+            s,
+          );
+        },
+      ),
       RUNS,
     );
   });
@@ -205,7 +255,11 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
         const axis = a % shape.length;
         const sized = shape.map((d, i) => (i === axis ? d + 2 : d));
         const ends = back ? [-1] : [sized[axis]! - 1];
-        await expectGradients([float('x', sized)], (g, [x]) => g.op('Slice', [x!, g.int64s([1]), g.int64s(ends), g.int64s([axis])]), s);
+        await expectGradients(
+          [float('x', sized)],
+          (g, [x]) => g.op('Slice', [x!, g.int64s([1]), g.int64s(ends), g.int64s([axis])]),
+          s,
+        );
       }),
       RUNS,
     );
@@ -217,9 +271,21 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
       fc.asyncProperty(cases, async ([a, b, s]) => {
         const random = lcg(s + 1);
         const size = a.reduce((n, d) => n * d, 1);
-        const cond: CheckInput = { name: 'c', shape: a, fill: { kind: 'bool', values: Array.from({ length: size }, () => random() < 0.5) } };
-        await expectGradients([float('x', a), float('z', b), cond], (g, [x, z, c]) => g.op('Where', [c!, x!, g.op('Expand', [z!, g.int64s(a)])]), s);
-        await expectGradients([float('x', b), cond], (g, [x, c]) => g.op('Where', [c!, g.scalar(0.5, ElemType.DOUBLE), x!]), s);
+        const cond: CheckInput = {
+          name: 'c',
+          shape: a,
+          fill: { kind: 'bool', values: Array.from({ length: size }, () => random() < 0.5) },
+        };
+        await expectGradients(
+          [float('x', a), float('z', b), cond],
+          (g, [x, z, c]) => g.op('Where', [c!, x!, g.op('Expand', [z!, g.int64s(a)])]),
+          s,
+        );
+        await expectGradients(
+          [float('x', b), cond],
+          (g, [x, c]) => g.op('Where', [c!, g.scalar(0.5, ElemType.DOUBLE), x!]),
+          s,
+        );
       }),
       RUNS,
     );
@@ -227,12 +293,22 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
 
   it('Gather on axis 0 (embedding, repeated ids) and on an inner axis', async () => {
     await fc.assert(
-      fc.asyncProperty(shapeOf(2, 3), fc.nat(), fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), seed, async (shape, a, picks, s) => {
-        const axis = a % shape.length;
-        const rows = shape[axis]!;
-        const indices: CheckInput = { name: 'i', shape: [picks.length], fill: { kind: 'int64', values: picks.map((p) => p % rows) } };
-        await expectGradients([float('x', shape), indices], (g, [x, i]) => g.op('Gather', [x!, i!], { axis }), s);
-      }),
+      fc.asyncProperty(
+        shapeOf(2, 3),
+        fc.nat(),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+        seed,
+        async (shape, a, picks, s) => {
+          const axis = a % shape.length;
+          const rows = shape[axis]!;
+          const indices: CheckInput = {
+            name: 'i',
+            shape: [picks.length],
+            fill: { kind: 'int64', values: picks.map((p) => p % rows) },
+          };
+          await expectGradients([float('x', shape), indices], (g, [x, i]) => g.op('Gather', [x!, i!], { axis }), s);
+        },
+      ),
       RUNS,
     );
   });
@@ -247,14 +323,28 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
 
   it('a tied embedding: Gather rows and a product with the transposed table (the scatter adds into the dense part)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), dim, fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), seed, async (v, h, picks, s) => {
-        const ids: CheckInput = { name: 'i', shape: [picks.length], fill: { kind: 'int64', values: picks.map((p) => p % v) } };
-        await expectGradients(
-          [float('e', [v, h]), ids],
-          (g, [e, i]) => g.op('MatMul', [g.op('Sigmoid', [g.op('Gather', [e!, i!], { axis: 0 })]), g.op('Transpose', [e!], { perm: [1, 0] })]),
-          s,
-        );
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 5 }),
+        dim,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        seed,
+        async (v, h, picks, s) => {
+          const ids: CheckInput = {
+            name: 'i',
+            shape: [picks.length],
+            fill: { kind: 'int64', values: picks.map((p) => p % v) },
+          };
+          await expectGradients(
+            [float('e', [v, h]), ids],
+            (g, [e, i]) =>
+              g.op('MatMul', [
+                g.op('Sigmoid', [g.op('Gather', [e!, i!], { axis: 0 })]),
+                g.op('Transpose', [e!], { perm: [1, 0] }),
+              ]),
+            s,
+          );
+        },
+      ),
       RUNS,
     );
   });
@@ -263,7 +353,11 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
     await fc.assert(
       fc.asyncProperty(dim, fc.integer({ min: 1, max: 3 }), dim, seed, async (heads, groups, d, s) => {
         const index = Array.from({ length: heads * groups }, (_, h) => Math.floor(h / groups));
-        await expectGradients([float('x', [2, heads, 3, d])], (g, [x]) => g.op('Gather', [x!, g.int64s(index)], { axis: 1 }), s);
+        await expectGradients(
+          [float('x', [2, heads, 3, d])],
+          (g, [x]) => g.op('Gather', [x!, g.int64s(index)], { axis: 1 }),
+          s,
+        );
       }),
       RUNS,
     );
@@ -275,7 +369,11 @@ describe('vector-Jacobian rules against finite differences (float64)', () => {
         const random = lcg(s);
         const values = Array.from({ length: b * t * 2 }, () => Math.floor(random() * v));
         const indices: CheckInput = { name: 'i', shape: [b, t, 2], fill: { kind: 'int64', values } };
-        await expectGradients([float('x', [b, t, v]), indices], (g, [x, i]) => g.op('GatherElements', [x!, i!], { axis: 2 }), s);
+        await expectGradients(
+          [float('x', [b, t, v]), indices],
+          (g, [x, i]) => g.op('GatherElements', [x!, i!], { axis: 2 }),
+          s,
+        );
       }),
       RUNS,
     );

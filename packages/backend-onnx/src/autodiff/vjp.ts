@@ -44,7 +44,9 @@ export function intsAttr(ctx: VjpContext, name: string): number[] | undefined {
 export function constInts(ctx: VjpContext, value: string, what: string): number[] {
   const dims = ctx.facts.intsOf(value);
   if (!dims || dims.some((d) => typeof d !== 'number')) {
-    throw new Error(`autodiff: the ${what} of ${ctx.node.opType} node ${ctx.node.name} must be a constant to differentiate it`);
+    throw new Error(
+      `autodiff: the ${what} of ${ctx.node.opType} node ${ctx.node.name} must be a constant to differentiate it`,
+    );
   }
   return dims as number[];
 }
@@ -63,7 +65,9 @@ export function zerosLike(ctx: Pick<VjpContext, 'g' | 'facts'>, like: string): s
 export function constantOfShape(ctx: Pick<VjpContext, 'g'>, shape: string, value: number, elemType: number): string {
   const DOUBLE = onnx.TensorProto.DataType.DOUBLE;
   const tensor = onnx.TensorProto.create(
-    elemType === DOUBLE ? { dims: [1], dataType: DOUBLE, doubleData: [value] } : { dims: [1], dataType: elemType, floatData: [value] },
+    elemType === DOUBLE
+      ? { dims: [1], dataType: DOUBLE, doubleData: [value] }
+      : { dims: [1], dataType: elemType, floatData: [value] },
   );
   return ctx.g.op('ConstantOfShape', [shape], { value: tensor });
 }
@@ -92,7 +96,10 @@ export function unbroadcast(ctx: VjpContext, grad: string, from: readonly Dim[],
 
 /** The static shapes of the node's inputs and first output. */
 export function shapesOf(ctx: VjpContext): { ins: Dim[][]; out: Dim[] } {
-  return { ins: ctx.inputs.map((i, k) => (ctx.needs[k] ? ctx.facts.shape(i) : (ctx.facts.of(i).shape ?? []))), out: ctx.facts.shape(ctx.outputs[0]!) };
+  return {
+    ins: ctx.inputs.map((i, k) => (ctx.needs[k] ? ctx.facts.shape(i) : (ctx.facts.of(i).shape ?? []))),
+    out: ctx.facts.shape(ctx.outputs[0]!),
+  };
 }
 
 /**
@@ -116,7 +123,13 @@ export function staticReshapeTarget(from: readonly Dim[], to: readonly Dim[]): n
 }
 
 /** Reshape `value` (of shape `from`) to the shape of `like` (of shape `to`), statically where possible. */
-export function reshapeLike(ctx: VjpContext, value: string, from: readonly Dim[], like: string, to: readonly Dim[]): string {
+export function reshapeLike(
+  ctx: VjpContext,
+  value: string,
+  from: readonly Dim[],
+  like: string,
+  to: readonly Dim[],
+): string {
   const target = staticReshapeTarget(from, to);
   return ctx.g.op('Reshape', [value, target ? ctx.g.int64s(target) : ctx.g.op('Shape', [like])]);
 }

@@ -20,7 +20,10 @@ export async function measureOnnxMatMulGflops(options: OnnxMatMulProbeOptions = 
   const n = options.size ?? 512;
   const repeats = options.repeats ?? 10;
   if (!Number.isInteger(n) || n < 1 || !Number.isInteger(repeats) || repeats < 1) {
-    throw new MllrError('ARGUMENT_INVALID', `the MatMul probe needs a whole size and repeats ≥ 1, not ${n} and ${repeats}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `the MatMul probe needs a whole size and repeats ≥ 1, not ${n} and ${repeats}`,
+    );
   }
   const ort = await loadOnnxRuntime();
   const graph = new GraphBuilder();

@@ -17,7 +17,14 @@ function recordingSession(ort: OnnxRuntime, runs: Array<Record<string, Tensor>>,
   return {
     outputNames: ['logits', ...kvNames, ...(ownKv ? newNames : [])],
     run: async (feeds: Record<string, Tensor>) => {
-      runs.push(Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.type, (t.data as Float32Array).slice(), t.dims)])));
+      runs.push(
+        Object.fromEntries(
+          Object.entries(feeds).map(([name, t]) => [
+            name,
+            new ort.Tensor(t.type, (t.data as Float32Array).slice(), t.dims),
+          ]),
+        ),
+      );
       const [batch, steps] = feeds.input_ids!.dims as [number, number];
       const logits = new Float32Array(batch * steps * arch.vocabSize);
       for (let i = 0; i < batch * steps; i++) logits[i * arch.vocabSize + 5] = 1;
@@ -31,7 +38,10 @@ function recordingSession(ort: OnnxRuntime, runs: Array<Record<string, Tensor>>,
       for (let b = 0; b < batch; b++) {
         for (let h = 0; h < heads; h++) {
           const row = b * heads + h;
-          present.set((past.data as Float32Array).subarray(row * pastLength * headDim, (row + 1) * pastLength * headDim), row * total * headDim);
+          present.set(
+            (past.data as Float32Array).subarray(row * pastLength * headDim, (row + 1) * pastLength * headDim),
+            row * total * headDim,
+          );
           for (let t = 0; t < steps; t++) {
             const value = Number(ids[b * steps + t]);
             fresh.fill(value, (row * steps + t) * headDim, (row * steps + t + 1) * headDim);
@@ -67,7 +77,10 @@ describe('DecoderRunner feeds', () => {
 
   it('a merged decoder takes use_cache_branch false on the first run and true once it has a past', async () => {
     const { out, runs } = await generate({ positionIds: true, useCacheBranch: true });
-    expect(out).toEqual([[5, 5, 5], [5, 5, 5]]);
+    expect(out).toEqual([
+      [5, 5, 5],
+      [5, 5, 5],
+    ]);
     expect(runs.map((r) => Array.from(r[USE_CACHE_BRANCH]!.data as Uint8Array))).toEqual([[0], [1], [1]]);
     expect(runs.map((r) => r[USE_CACHE_BRANCH]!.type)).toEqual(['bool', 'bool', 'bool']);
     expect(runs.map((r) => r['past_key_values.0.key']!.dims[2])).toEqual([0, 3, 4]);
@@ -79,17 +92,41 @@ describe('DecoderRunner feeds', () => {
 
   it('a graph without position_ids or use_cache_branch is fed neither', async () => {
     const { runs } = await generate({ positionIds: false, useCacheBranch: false });
-    for (const run of runs) expect(Object.keys(run).sort()).toEqual(['attention_mask', 'input_ids', 'past_key_values.0.key', 'past_key_values.0.value']);
+    for (const run of runs)
+      expect(Object.keys(run).sort()).toEqual([
+        'attention_mask',
+        'input_ids',
+        'past_key_values.0.key',
+        'past_key_values.0.value',
+      ]);
   });
 
-  it('keeps the cache itself where the graph returns each run\'s own keys and values: fixed slots, unused ones masked', async () => {
+  it("keeps the cache itself where the graph returns each run's own keys and values: fixed slots, unused ones masked", async () => {
     const { out, runs } = await generate({ positionIds: true, useCacheBranch: false }, true);
-    expect(out).toEqual([[5, 5, 5], [5, 5, 5]]);
+    expect(out).toEqual([
+      [5, 5, 5],
+      [5, 5, 5],
+    ]);
     // Prompt width 3, 3 new tokens: 6 slots; each step feeds all of them plus the token itself.
     expect(runs.map((r) => r['past_key_values.0.key']!.dims[2])).toEqual([0, 6, 6]);
     expect(runs.map((r) => r.attention_mask!.dims[1])).toEqual([3, 7, 7]);
     // Step 2: prompt slots (left padding hidden), the first new token's slot, unused slots hidden, the fed token.
-    expect(Array.from(runs[2]!.attention_mask!.data as BigInt64Array)).toEqual([1n, 1n, 1n, 1n, 0n, 0n, 1n, 0n, 0n, 1n, 1n, 0n, 0n, 1n]);
+    expect(Array.from(runs[2]!.attention_mask!.data as BigInt64Array)).toEqual([
+      1n,
+      1n,
+      1n,
+      1n,
+      0n,
+      0n,
+      1n,
+      0n,
+      0n,
+      1n,
+      1n,
+      0n,
+      0n,
+      1n,
+    ]);
     // The cache holds the prompt's keys, then the token fed at step 1, then zeros.
     const keys = runs[2]!['past_key_values.0.key']!.data as Float32Array;
     const slot = (b: number, s: number) => keys[(b * arch.numKvHeads * 6 + s) * arch.headDim]!;

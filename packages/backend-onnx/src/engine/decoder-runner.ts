@@ -1,4 +1,12 @@
-import { MllrError, chooseToken, createRng, type BatchLogits, type GenerateOptions, type ModelArchitecture, type TokenBatch } from '@mllr/core';
+import {
+  MllrError,
+  chooseToken,
+  createRng,
+  type BatchLogits,
+  type GenerateOptions,
+  type ModelArchitecture,
+  type TokenBatch,
+} from '@mllr/core';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { IO_NAMES } from '../export/decoder-graph.js';
 import type { OnnxRuntime } from './load-runtime.js';
@@ -83,8 +91,14 @@ export class DecoderRunner {
     const done = prompts.map(() => options.maxNewTokens <= 0);
     const room = arch.maxPositionEmbeddings - batch.width;
     const steps = Math.min(options.maxNewTokens, room + 1);
-    const cacheNames = Array.from({ length: arch.numLayers }, (_, l) => [IO_NAMES.presentKey(l), IO_NAMES.presentValue(l)]).flat();
-    const newNames = Array.from({ length: arch.numLayers }, (_, l) => [IO_NAMES.newKey(l), IO_NAMES.newValue(l)]).flat();
+    const cacheNames = Array.from({ length: arch.numLayers }, (_, l) => [
+      IO_NAMES.presentKey(l),
+      IO_NAMES.presentValue(l),
+    ]).flat();
+    const newNames = Array.from({ length: arch.numLayers }, (_, l) => [
+      IO_NAMES.newKey(l),
+      IO_NAMES.newValue(l),
+    ]).flat();
     const ownCache = (await this.source.session()).outputNames.includes(IO_NAMES.newKey(0));
 
     let out = await this.run(batch, undefined, [IO_NAMES.logits, ...cacheNames]);
@@ -104,13 +118,27 @@ export class DecoderRunner {
       if (done.every(Boolean) || step === room) break;
       const ids = BigInt64Array.from(chosen.map(BigInt));
       if (cache) {
-        const next: PaddedBatch = { size: batch.size, width: cache.capacity + 1, lengths: batch.lengths, ids, positions: BigInt64Array.from(positions), mask: cache.mask };
+        const next: PaddedBatch = {
+          size: batch.size,
+          width: cache.capacity + 1,
+          lengths: batch.lengths,
+          ids,
+          positions: BigInt64Array.from(positions),
+          mask: cache.mask,
+        };
         out = await this.run(next, cache.tensors(this.ort), [IO_NAMES.logits, ...newNames], 1);
         cache.append(out);
       } else {
         mask = appendColumn(mask, batch.size, width, 1n);
         width++;
-        const next: PaddedBatch = { size: batch.size, width, lengths: batch.lengths, ids, positions: BigInt64Array.from(positions), mask };
+        const next: PaddedBatch = {
+          size: batch.size,
+          width,
+          lengths: batch.lengths,
+          ids,
+          positions: BigInt64Array.from(positions),
+          mask,
+        };
         out = await this.run(next, out, [IO_NAMES.logits, ...cacheNames], 1);
       }
       logits = out[IO_NAMES.logits]!.data as Float32Array;
@@ -124,7 +152,12 @@ export class DecoderRunner {
    * become this run's past, or the past itself (key and value per layer); none: a past of length 0. `steps` is how
    * many new tokens each row carries. Lets queued I/O run first, since a run blocks the event loop while it computes.
    */
-  async run(batch: PaddedBatch, previous: RunOutputs | readonly Tensor[] | undefined, fetches: readonly string[], steps = batch.width): Promise<RunOutputs> {
+  async run(
+    batch: PaddedBatch,
+    previous: RunOutputs | readonly Tensor[] | undefined,
+    fetches: readonly string[],
+    steps = batch.width,
+  ): Promise<RunOutputs> {
     if (this.source.disposed()) throw new MllrError('ARGUMENT_INVALID', 'the onnx engine was disposed');
     await nextTurn();
     const { Tensor } = this.ort;
@@ -133,7 +166,8 @@ export class DecoderRunner {
       [IO_NAMES.inputIds]: new Tensor('int64', batch.ids, [batch.size, steps]),
       [IO_NAMES.attentionMask]: new Tensor('int64', batch.mask, [batch.size, batch.width]),
     };
-    if (this.inputs.positionIds) feeds[IO_NAMES.positionIds] = new Tensor('int64', batch.positions, [batch.size, steps]);
+    if (this.inputs.positionIds)
+      feeds[IO_NAMES.positionIds] = new Tensor('int64', batch.positions, [batch.size, steps]);
     if (this.inputs.useCacheBranch) feeds[USE_CACHE_BRANCH] = new Tensor('bool', Uint8Array.of(previous ? 1 : 0), [1]);
     const empty = [batch.size, arch.numKvHeads, 0, arch.headDim];
     const past = (l: number, part: 0 | 1): Tensor => {
@@ -154,7 +188,6 @@ export class DecoderRunner {
     const arch = this.architecture;
     return padLeft(sequences, this.padId(), arch.maxPositionEmbeddings, arch.vocabSize);
   }
-
 
   private padId(): number {
     return this.architecture.padTokenId ?? this.architecture.eosTokenIds[0] ?? 0;
@@ -180,7 +213,10 @@ class KvCache {
     promptMask: BigInt64Array,
     promptWidth: number,
   ) {
-    this.buffers = Array.from({ length: 2 * arch.numLayers }, () => new Float32Array(batchSize * arch.numKvHeads * capacity * arch.headDim));
+    this.buffers = Array.from(
+      { length: 2 * arch.numLayers },
+      () => new Float32Array(batchSize * arch.numKvHeads * capacity * arch.headDim),
+    );
     this.mask = new BigInt64Array(batchSize * (capacity + 1));
     for (let b = 0; b < batchSize; b++) {
       this.mask.set(promptMask.subarray(b * promptWidth, (b + 1) * promptWidth), b * (capacity + 1));
@@ -207,7 +243,8 @@ class KvCache {
 
   /** Stores a single-token run's new keys and values in the next slot and makes that slot visible. */
   append(out: RunOutputs): void {
-    if (this.used >= this.capacity) throw new MllrError('INTERNAL', `the generation cache of ${this.capacity} slots is full`);
+    if (this.used >= this.capacity)
+      throw new MllrError('INTERNAL', `the generation cache of ${this.capacity} slots is full`);
     for (let l = 0; l < this.arch.numLayers; l++) {
       this.write(2 * l, out[IO_NAMES.newKey(l)]!.data as Float32Array, this.used, 1);
       this.write(2 * l + 1, out[IO_NAMES.newValue(l)]!.data as Float32Array, this.used, 1);
@@ -221,7 +258,10 @@ class KvCache {
     const { numKvHeads, headDim } = this.arch;
     const target = this.buffers[buffer]!;
     for (let row = 0; row < this.batchSize * numKvHeads; row++) {
-      target.set(source.subarray(row * width * headDim, (row + 1) * width * headDim), (row * this.capacity + slot) * headDim);
+      target.set(
+        source.subarray(row * width * headDim, (row + 1) * width * headDim),
+        (row * this.capacity + slot) * headDim,
+      );
     }
   }
 }
@@ -231,7 +271,8 @@ function lastColumn(logits: Tensor, vocab: number): Float32Array {
   const [batch, steps] = logits.dims as [number, number, number];
   const values = logits.data as Float32Array;
   const out = new Float32Array(batch * vocab);
-  for (let b = 0; b < batch; b++) out.set(values.subarray((b * steps + steps - 1) * vocab, (b * steps + steps) * vocab), b * vocab);
+  for (let b = 0; b < batch; b++)
+    out.set(values.subarray((b * steps + steps - 1) * vocab, (b * steps + steps) * vocab), b * vocab);
   return out;
 }
 

@@ -14,7 +14,8 @@ describe('withStandardFallback', () => {
     const asked: Array<RuntimeKernels | undefined> = [];
     const made = await withStandardFallback(async (k) => {
       asked.push(k);
-      if (k) throw new Error('Could not find an implementation for RotaryEmbedding(1) node with name RotaryEmbedding_12');
+      if (k)
+        throw new Error('Could not find an implementation for RotaryEmbedding(1) node with name RotaryEmbedding_12');
       return 'standard';
     }, ENGINE_KERNELS);
     expect(made).toBe('standard');
@@ -23,10 +24,12 @@ describe('withStandardFallback', () => {
 
   it('passes other errors through without a second try', async () => {
     let tries = 0;
-    await expect(withStandardFallback(async () => {
-      tries++;
-      throw new Error('bad allocation');
-    }, ENGINE_KERNELS)).rejects.toThrow('bad allocation');
+    await expect(
+      withStandardFallback(async () => {
+        tries++;
+        throw new Error('bad allocation');
+      }, ENGINE_KERNELS),
+    ).rejects.toThrow('bad allocation');
     expect(tries).toBe(1);
   });
 });

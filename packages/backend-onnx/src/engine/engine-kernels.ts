@@ -9,14 +9,18 @@ import type { RuntimeKernels } from '../export/runtime-decoder-layer.js';
 export const ENGINE_KERNELS: RuntimeKernels = { rotary: true, attention: false, projections: false, skipNorm: false };
 
 /** How ONNX Runtime says a graph uses an operator it has no kernel or schema for. */
-const MISSING_KERNEL = /com\.microsoft|RotaryEmbedding|MultiHeadAttention|SkipSimplifiedLayerNormalization|not find an implementation|No Op registered/i;
+const MISSING_KERNEL =
+  /com\.microsoft|RotaryEmbedding|MultiHeadAttention|SkipSimplifiedLayerNormalization|not find an implementation|No Op registered/i;
 
 /**
  * Creates a session on the graph with ONNX Runtime's fused `kernels` and, where the runtime has no kernel for one
  * of them (a build without the com.microsoft operators), on the standard-op graph, which every ONNX Runtime runs.
  * Other errors pass through.
  */
-export async function withStandardFallback<T>(create: (kernels?: RuntimeKernels) => Promise<T>, kernels: RuntimeKernels): Promise<T> {
+export async function withStandardFallback<T>(
+  create: (kernels?: RuntimeKernels) => Promise<T>,
+  kernels: RuntimeKernels,
+): Promise<T> {
   try {
     return await create(kernels);
   } catch (error) {

@@ -37,7 +37,8 @@ export function checkOnnxDevice(device: string): OnnxDevice {
 /** Session options for the CPU execution provider. */
 export function cpuSessionOptions(threads?: number, memoryArena = true): InferenceSession.SessionOptions {
   const intra = threads ?? availableParallelism();
-  if (!Number.isInteger(intra) || intra < 1) throw new MllrError('ARGUMENT_INVALID', `threads must be a whole number ≥ 1, not ${threads}`);
+  if (!Number.isInteger(intra) || intra < 1)
+    throw new MllrError('ARGUMENT_INVALID', `threads must be a whole number ≥ 1, not ${threads}`);
   return {
     executionProviders: ['cpu'],
     intraOpNumThreads: intra,
@@ -95,7 +96,11 @@ export interface CreatedSession {
  * Creates a session on the asked device. `cuda` (or `auto` with the CUDA provider installed) tries the CUDA
  * execution provider first and, if it cannot start, says so through `onMessage` and uses the CPU.
  */
-export async function createSession(ort: OnnxRuntime, model: string | Uint8Array, settings: SessionSettings): Promise<CreatedSession> {
+export async function createSession(
+  ort: OnnxRuntime,
+  model: string | Uint8Array,
+  settings: SessionSettings,
+): Promise<CreatedSession> {
   const device = settings.device ?? 'auto';
   const cpu = cpuSessionOptions(settings.threads, settings.memoryArena);
   const say = settings.onMessage ?? ((m: string) => process.stderr.write(`mllr: ${m}\n`));
@@ -107,14 +112,22 @@ export async function createSession(ort: OnnxRuntime, model: string | Uint8Array
       const session = await create(ort, model, { ...cpu, executionProviders: ['cuda', 'cpu'] });
       return { session, device: 'cuda' };
     } catch (error) {
-      say(`ONNX Runtime's CUDA execution provider could not start (${firstLine(error)}); running on the CPU. ${CUDA_HINT}`);
+      say(
+        `ONNX Runtime's CUDA execution provider could not start (${firstLine(error)}); running on the CPU. ${CUDA_HINT}`,
+      );
     }
   }
   return { session: await create(ort, model, cpu), device: 'cpu' };
 }
 
-function create(ort: OnnxRuntime, model: string | Uint8Array, options: InferenceSession.SessionOptions): Promise<InferenceSession> {
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+function create(
+  ort: OnnxRuntime,
+  model: string | Uint8Array,
+  options: InferenceSession.SessionOptions,
+): Promise<InferenceSession> {
+  return typeof model === 'string'
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
 }
 
 /** The first plain sentence of an ONNX Runtime error. */

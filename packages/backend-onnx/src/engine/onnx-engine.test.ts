@@ -11,7 +11,10 @@ import { OnnxEngine } from './onnx-engine.js';
 
 const variants: Array<[string, ModelArchitecture]> = [
   ['llama GQA untied', tinyArchitecture({ maxPositionEmbeddings: 12 })],
-  ['qwen2 qkv bias, tied', tinyArchitecture({ family: 'qwen2', qkvBias: true, tieWordEmbeddings: true, maxPositionEmbeddings: 12 })],
+  [
+    'qwen2 qkv bias, tied',
+    tinyArchitecture({ family: 'qwen2', qkvBias: true, tieWordEmbeddings: true, maxPositionEmbeddings: 12 }),
+  ],
   ['mistral MHA', tinyArchitecture({ family: 'mistral', numKvHeads: 4, ropeTheta: 1e6, maxPositionEmbeddings: 12 })],
 ];
 
@@ -25,7 +28,10 @@ describe.each(variants)('OnnxEngine on a random %s model', (_, arch) => {
   it('gives a left-padded sequence the logits and hidden states it gets alone', async () => {
     const short = [1, 4, 5];
     const long = [1, 6, 7, 8, 9, 10, 11];
-    const [alone, batched] = await Promise.all([engine.logits({ sequences: [short] }), engine.logits({ sequences: [long, short] })]);
+    const [alone, batched] = await Promise.all([
+      engine.logits({ sequences: [short] }),
+      engine.logits({ sequences: [long, short] }),
+    ]);
     expect(batched.data[1]!.length).toBe(short.length * arch.vocabSize);
     expect(Math.max(...batched.data[1]!.map((v, i) => Math.abs(v - alone.data[0]![i]!)))).toBeLessThan(1e-5);
     const one = await engine.lastTokenHiddenStates({ sequences: [short] }, [1]);
@@ -35,7 +41,10 @@ describe.each(variants)('OnnxEngine on a random %s model', (_, arch) => {
   });
 
   it('runs changed weights (every tensor kind, biases included) through the fed session, and restores exactly', async () => {
-    const sequences = [[1, 9, 3, 4], [5, 2]];
+    const sequences = [
+      [1, 9, 3, 4],
+      [5, 2],
+    ];
     const before = await engine.logits({ sequences });
     const names = [...tensorMap(randomModel(arch, 21).tensors).keys()].filter((n) => n.includes('layers.0.'));
     const originals = await engine.getWeights(names);
@@ -53,7 +62,6 @@ describe.each(variants)('OnnxEngine on a random %s model', (_, arch) => {
     await engine.setWeights(originals);
     expect((await engine.logits({ sequences })).data).toEqual(before.data);
   });
-
 });
 
 describe('OnnxEngine', () => {
@@ -70,7 +78,10 @@ describe('OnnxEngine', () => {
   });
 
   it('feeds changed weights without a rebuild: logits change, match a fresh engine, and come back bit for bit when restored', async () => {
-    const sequences = [[1, 7, 3, 9], [4, 2]];
+    const sequences = [
+      [1, 7, 3, 9],
+      [4, 2],
+    ];
     const before = await engine.logits({ sequences });
     const statesBefore = await engine.lastTokenHiddenStates({ sequences });
     const names = ['model.layers.1.mlp.down_proj.weight', 'model.layers.0.self_attn.q_proj.weight'];
@@ -109,7 +120,11 @@ describe('OnnxEngine', () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
     try {
       const sequences = [[1, 2, 3]];
-      for (const name of ['model.layers.0.self_attn.k_proj.weight', 'model.layers.1.mlp.gate_proj.weight', 'model.layers.0.self_attn.o_proj.weight']) {
+      for (const name of [
+        'model.layers.0.self_attn.k_proj.weight',
+        'model.layers.1.mlp.gate_proj.weight',
+        'model.layers.0.self_attn.o_proj.weight',
+      ]) {
         const [original] = await other.getWeights([name]);
         await other.setWeights([{ ...original!, data: original!.data.map((v) => v * 2) }]);
         await other.lastTokenHiddenStates({ sequences }, [1]);
@@ -130,8 +145,13 @@ describe('OnnxEngine', () => {
     const source = randomModel(arch, 5);
     (source.tensors as Map<string, NamedTensor>).set(changed.name, changed);
     const fresh = await OnnxEngine.create(source, { device: 'cpu', threads: 1 });
-    const prompts = [[1, 3], [1, 5, 6, 7]];
-    expect(await engine.generate(prompts, { maxNewTokens: 5, stopTokenIds: [] })).toEqual(await fresh.generate(prompts, { maxNewTokens: 5, stopTokenIds: [] }));
+    const prompts = [
+      [1, 3],
+      [1, 5, 6, 7],
+    ];
+    expect(await engine.generate(prompts, { maxNewTokens: 5, stopTokenIds: [] })).toEqual(
+      await fresh.generate(prompts, { maxNewTokens: 5, stopTokenIds: [] }),
+    );
     await fresh.dispose();
     await engine.setWeights([original!]);
   });
@@ -166,14 +186,22 @@ describe('OnnxEngine', () => {
   });
 
   it('refuses bad input with clear messages', async () => {
-    await expect(engine.lastTokenHiddenStates({ sequences: [[1]] }, [2])).rejects.toThrow('layer 2 does not exist; the model has layers 0-1');
-    await expect(engine.logits({ sequences: [[1, 99]] })).rejects.toThrow("token id 99 is outside the model's vocabulary of 40");
-    await expect(engine.logits({ sequences: [[]] })).rejects.toThrow('every sequence needs at least one token');
-    await expect(engine.logits({ sequences: [Array.from({ length: 13 }, () => 1)] })).rejects.toThrow("longer than the model's context of 12");
-    await expect(engine.setWeights([{ name: 'model.norm.weight', shape: [3], data: new Float32Array(3) }])).rejects.toThrow(
-      "tensor model.norm.weight has shape [3] but the model's is [16]",
+    await expect(engine.lastTokenHiddenStates({ sequences: [[1]] }, [2])).rejects.toThrow(
+      'layer 2 does not exist; the model has layers 0-1',
     );
-    await expect(engine.setWeights([{ name: 'nope', shape: [1], data: new Float32Array(1) }])).rejects.toThrow('the model has no tensor nope');
+    await expect(engine.logits({ sequences: [[1, 99]] })).rejects.toThrow(
+      "token id 99 is outside the model's vocabulary of 40",
+    );
+    await expect(engine.logits({ sequences: [[]] })).rejects.toThrow('every sequence needs at least one token');
+    await expect(engine.logits({ sequences: [Array.from({ length: 13 }, () => 1)] })).rejects.toThrow(
+      "longer than the model's context of 12",
+    );
+    await expect(
+      engine.setWeights([{ name: 'model.norm.weight', shape: [3], data: new Float32Array(3) }]),
+    ).rejects.toThrow("tensor model.norm.weight has shape [3] but the model's is [16]");
+    await expect(engine.setWeights([{ name: 'nope', shape: [1], data: new Float32Array(1) }])).rejects.toThrow(
+      'the model has no tensor nope',
+    );
   });
 
   it('lets the event loop turn between runs while it generates', async () => {

@@ -15,7 +15,13 @@ import { expectedTensorShapes } from '@mllr/model';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { IO_NAMES } from '../export/decoder-graph.js';
 import { encodeDecoderModel } from '../export/encode-model.js';
-import { exportOnnx, readOnnxExport, readOnnxWeights, type OnnxExport, type OnnxExportInfo } from '../export/export-onnx.js';
+import {
+  exportOnnx,
+  readOnnxExport,
+  readOnnxWeights,
+  type OnnxExport,
+  type OnnxExportInfo,
+} from '../export/export-onnx.js';
 import { tensorMap, type ModelSource } from '../export/model-source.js';
 import type { RuntimeKernels } from '../export/runtime-decoder-layer.js';
 import { ENGINE_KERNELS, withStandardFallback } from './engine-kernels.js';
@@ -77,11 +83,17 @@ export class OnnxEngine implements InferenceEngine {
     this.session = Promise.resolve(created);
     this.currentDevice = created.device;
     this.settleDevice(created.device);
-    this.runner = new DecoderRunner(ort, architecture, { positionIds: true, useCacheBranch: false }, {
-      session: () => (this.overrides.size > 0 ? this.ensureFedSession() : this.ensureSession().then((s) => s.session)),
-      extraFeeds: (session) => (session === this.fedSessionCreated ? this.currentWeightFeeds() : undefined),
-      disposed: () => this.disposed,
-    });
+    this.runner = new DecoderRunner(
+      ort,
+      architecture,
+      { positionIds: true, useCacheBranch: false },
+      {
+        session: () =>
+          this.overrides.size > 0 ? this.ensureFedSession() : this.ensureSession().then((s) => s.session),
+        extraFeeds: (session) => (session === this.fedSessionCreated ? this.currentWeightFeeds() : undefined),
+        disposed: () => this.disposed,
+      },
+    );
   }
 
   /** An engine on a model in memory (a loaded checkpoint, or another engine's weights); nothing is written to disk. */
@@ -149,8 +161,15 @@ export class OnnxEngine implements InferenceEngine {
     for (const t of tensors) {
       const shape = shapes.get(t.name);
       if (!shape) throw new MllrError('ARGUMENT_INVALID', `the model has no tensor ${t.name}`);
-      if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.data.length !== shape.reduce((n, d) => n * d, 1)) {
-        throw new MllrError('ARGUMENT_INVALID', `tensor ${t.name} has shape [${t.shape}] but the model's is [${shape}]`);
+      if (
+        t.shape.length !== shape.length ||
+        t.shape.some((d, i) => d !== shape[i]) ||
+        t.data.length !== shape.reduce((n, d) => n * d, 1)
+      ) {
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `tensor ${t.name} has shape [${t.shape}] but the model's is [${shape}]`,
+        );
       }
     }
     const baseline = await this.memoryWeights();
@@ -160,7 +179,8 @@ export class OnnxEngine implements InferenceEngine {
       else this.overrides.set(t.name, { name: t.name, shape: [...t.shape], data });
     }
     this.weightFeeds = undefined;
-    if (sizeOf(this.overrides.values()) >= REBUILD_SHARE * sizeOf(baseline.values())) await this.rebuildBaseline(baseline);
+    if (sizeOf(this.overrides.values()) >= REBUILD_SHARE * sizeOf(baseline.values()))
+      await this.rebuildBaseline(baseline);
   }
 
   /** Copies of the current weights by Hugging Face name. */
@@ -175,7 +195,10 @@ export class OnnxEngine implements InferenceEngine {
 
   /** Writes the current weights as an export folder (model.onnx + model.onnx.data + config.json). */
   async exportTo(dir: string): Promise<OnnxExport> {
-    return exportOnnx({ architecture: this.architecture, tensors: new Map([...(await this.memoryWeights()), ...this.overrides]) }, dir);
+    return exportOnnx(
+      { architecture: this.architecture, tensors: new Map([...(await this.memoryWeights()), ...this.overrides]) },
+      dir,
+    );
   }
 
   async dispose(): Promise<void> {
@@ -186,8 +209,14 @@ export class OnnxEngine implements InferenceEngine {
     this.session = undefined;
     this.fedSession = undefined;
     this.fedSessionCreated = undefined;
-    await old?.then((s) => s.session.release(), () => undefined);
-    await fed?.then((s) => s.release(), () => undefined);
+    await old?.then(
+      (s) => s.session.release(),
+      () => undefined,
+    );
+    await fed?.then(
+      (s) => s.release(),
+      () => undefined,
+    );
     if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
 
@@ -197,7 +226,10 @@ export class OnnxEngine implements InferenceEngine {
     this.overrides.clear();
     const old = this.session;
     this.session = undefined;
-    await old?.then((s) => s.session.release(), () => undefined);
+    await old?.then(
+      (s) => s.session.release(),
+      () => undefined,
+    );
   }
 
   /** The fed session (every weight a graph input), created at its first use; it holds no weights itself. */
@@ -205,8 +237,12 @@ export class OnnxEngine implements InferenceEngine {
     if (!this.fedSession) {
       const weights = this.memoryWeights();
       this.fedSession = weights.then(async (tensors) => {
-        const encode = (kernels?: RuntimeKernels) => encodeDecoderModel(this.architecture, (name) => tensors.get(name), { kind: 'inputs' }, kernels).model;
-        const created = await withStandardFallback((kernels) => createSession(this.ort, encode(kernels), this.settings), ENGINE_KERNELS);
+        const encode = (kernels?: RuntimeKernels) =>
+          encodeDecoderModel(this.architecture, (name) => tensors.get(name), { kind: 'inputs' }, kernels).model;
+        const created = await withStandardFallback(
+          (kernels) => createSession(this.ort, encode(kernels), this.settings),
+          ENGINE_KERNELS,
+        );
         this.currentDevice = created.device;
         this.settleDevice(created.device);
         this.fedSessionCreated = created.session;
@@ -220,7 +256,8 @@ export class OnnxEngine implements InferenceEngine {
   /** Every weight of the graph as the fed session takes it: the override where there is one, else the baseline's. */
   private currentWeightFeeds(): Record<string, Tensor> {
     if (!this.weightFeeds) {
-      if (this.origin.kind !== 'memory') throw new MllrError('INTERNAL', 'the onnx engine feeds weights before it has read them');
+      if (this.origin.kind !== 'memory')
+        throw new MllrError('INTERNAL', 'the onnx engine feeds weights before it has read them');
       const baseline = this.origin.tensors;
       const feeds: Record<string, Tensor> = {};
       for (const name of expectedTensorShapes(this.architecture).keys()) {
@@ -244,13 +281,15 @@ export class OnnxEngine implements InferenceEngine {
     if (!this.session) {
       const holder: { tempDir?: string } = {};
       const previousTemp = this.tempDir;
-      this.session = sessionFor(this.ort, this.architecture, this.origin, this.settings, holder).then(async (created) => {
-        this.currentDevice = created.device;
-        this.settleDevice(created.device);
-        if (previousTemp) await rm(previousTemp, { recursive: true, force: true });
-        this.tempDir = holder.tempDir;
-        return created;
-      });
+      this.session = sessionFor(this.ort, this.architecture, this.origin, this.settings, holder).then(
+        async (created) => {
+          this.currentDevice = created.device;
+          this.settleDevice(created.device);
+          if (previousTemp) await rm(previousTemp, { recursive: true, force: true });
+          this.tempDir = holder.tempDir;
+          return created;
+        },
+      );
       this.session.catch(() => (this.session = undefined));
     }
     return this.session;
@@ -290,10 +329,19 @@ async function sessionFor(
   let bytes = 0;
   for (const t of origin.tensors.values()) bytes += t.data.byteLength;
   if (bytes <= INLINE_LIMIT_BYTES) {
-    const encode = (kernels?: RuntimeKernels) => encodeDecoderModel(arch, (name) => origin.tensors.get(name), { kind: 'inline' }, kernels).model;
+    const encode = (kernels?: RuntimeKernels) =>
+      encodeDecoderModel(arch, (name) => origin.tensors.get(name), { kind: 'inline' }, kernels).model;
     return withStandardFallback((kernels) => createSession(ort, encode(kernels), settings), ENGINE_KERNELS);
   }
   holder.tempDir = await mkdtemp(join(tmpdir(), 'mllr-onnx-'));
   const dir = holder.tempDir;
-  return withStandardFallback(async (kernels) => createSession(ort, (await exportOnnx({ architecture: arch, tensors: origin.tensors }, dir, kernels)).modelFile, settings), ENGINE_KERNELS);
+  return withStandardFallback(
+    async (kernels) =>
+      createSession(
+        ort,
+        (await exportOnnx({ architecture: arch, tensors: origin.tensors }, dir, kernels)).modelFile,
+        settings,
+      ),
+    ENGINE_KERNELS,
+  );
 }

@@ -1,4 +1,13 @@
-import { MllrError, type BatchLogits, type GenerateOptions, type InferenceEngine, type LastTokenHiddenStates, type ModelArchitecture, type NamedTensor, type TokenBatch } from '@mllr/core';
+import {
+  MllrError,
+  type BatchLogits,
+  type GenerateOptions,
+  type InferenceEngine,
+  type LastTokenHiddenStates,
+  type ModelArchitecture,
+  type NamedTensor,
+  type TokenBatch,
+} from '@mllr/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { onnxModelFile } from '../import/onnx-folder.js';
 import { readOptimumDecoder, type OptimumDecoderInfo } from '../import/optimum-decoder.js';
@@ -47,7 +56,11 @@ export class OptimumOnnxEngine implements InferenceEngine {
       created = await createSession(ort, checked.modelFile, options);
     } catch (error) {
       // A graph that decodes but that ONNX Runtime refuses (bad nodes, a missing model.onnx_data) is bad input.
-      throw new MllrError('CHECKPOINT_INVALID', `${checked.modelFile}: ONNX Runtime could not load it (${firstLine(error)})`, { cause: error });
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${checked.modelFile}: ONNX Runtime could not load it (${firstLine(error)})`,
+        { cause: error },
+      );
     }
     return new OptimumOnnxEngine(checked, created.session, created.device, ort);
   }

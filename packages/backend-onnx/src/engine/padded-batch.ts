@@ -12,12 +12,22 @@ export interface PaddedBatch {
 }
 
 /** Left padding (inference and generation): every sequence's last token in the last column; see @mllr/model's padTokens. */
-export function padLeft(sequences: readonly (readonly number[])[], padId: number, maxPositions: number, vocabSize: number): PaddedBatch {
+export function padLeft(
+  sequences: readonly (readonly number[])[],
+  padId: number,
+  maxPositions: number,
+  vocabSize: number,
+): PaddedBatch {
   return asInt64(padTokens(sequences, 'left', { padId, maxPositions, vocabSize }));
 }
 
 /** Right padding (training): position t of every row is token t; the padding after it is masked out of attention. */
-export function padRight(sequences: readonly (readonly number[])[], padId: number, maxPositions: number, vocabSize: number): PaddedBatch {
+export function padRight(
+  sequences: readonly (readonly number[])[],
+  padId: number,
+  maxPositions: number,
+  vocabSize: number,
+): PaddedBatch {
   return asInt64(padTokens(sequences, 'right', { padId, maxPositions, vocabSize }));
 }
 
@@ -27,5 +37,12 @@ function asInt64(padded: PaddedTokens): PaddedBatch {
     for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]!);
     return out;
   };
-  return { size: padded.size, width: padded.width, lengths: padded.lengths, ids: int64(padded.ids), positions: int64(padded.positions), mask: int64(padded.mask) };
+  return {
+    size: padded.size,
+    width: padded.width,
+    lengths: padded.lengths,
+    ids: int64(padded.ids),
+    positions: int64(padded.positions),
+    mask: int64(padded.mask),
+  };
 }

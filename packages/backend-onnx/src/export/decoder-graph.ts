@@ -3,7 +3,13 @@ import { expectedTensorShapes } from '@mllr/model';
 import { GraphBuilder } from './graph-builder.js';
 import { ElemType } from './onnx-proto.js';
 import { decoderLayer, decoderLogits, decoderStart } from './decoder-layers.js';
-import { addAndNorm, runtimeContext, runtimeDecoderLayer, type ResidualStream, type RuntimeKernels } from './runtime-decoder-layer.js';
+import {
+  addAndNorm,
+  runtimeContext,
+  runtimeDecoderLayer,
+  type ResidualStream,
+  type RuntimeKernels,
+} from './runtime-decoder-layer.js';
 
 /** Graph input and output names of mllr's decoder export (the Hugging Face Optimum names, plus hidden states). */
 export const IO_NAMES = {
@@ -61,7 +67,8 @@ export function buildDecoderGraph(arch: ModelArchitecture, kernels?: RuntimeKern
     presentKey: IO_NAMES.presentKey(layer),
     presentValue: IO_NAMES.presentValue(layer),
   });
-  const lastToken = (x: string, layer: number) => g.op('Gather', [x, g.int64s([-1], [])], { axis: 1 }, IO_NAMES.hiddenState(layer));
+  const lastToken = (x: string, layer: number) =>
+    g.op('Gather', [x, g.int64s([-1], [])], { axis: 1 }, IO_NAMES.hiddenState(layer));
   if (kernels) {
     const runtime = runtimeContext(ctx, positions, kernels);
     let stream: ResidualStream = { residual: start.x };
@@ -72,7 +79,12 @@ export function buildDecoderGraph(arch: ModelArchitecture, kernels?: RuntimeKern
     }
     const final = addAndNorm(runtime, stream, 'model.norm.weight');
     lastToken(final.sum, arch.numLayers - 1);
-    g.op('MatMul', [final.normed, g.transposed(arch.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', [1, 0])], {}, IO_NAMES.logits);
+    g.op(
+      'MatMul',
+      [final.normed, g.transposed(arch.tieWordEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight', [1, 0])],
+      {},
+      IO_NAMES.logits,
+    );
   } else {
     let x = start.x;
     for (let layer = 0; layer < arch.numLayers; layer++) {

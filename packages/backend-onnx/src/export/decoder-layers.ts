@@ -39,16 +39,39 @@ export interface GraphAdapters {
 }
 
 /** Embeds `ids` and builds the per-run tables; `keyMask` is [batch, total_sequence] (int64, 1 = real token). */
-export function decoderStart(g: GraphBuilder, arch: ModelArchitecture, ids: string, positions: string, keyMask: string): { x: string; ctx: DecoderContext } {
+export function decoderStart(
+  g: GraphBuilder,
+  arch: ModelArchitecture,
+  ids: string,
+  positions: string,
+  keyMask: string,
+): { x: string; ctx: DecoderContext } {
   const { numHeads, numKvHeads, headDim } = arch;
   const x = g.op('Gather', ['model.embed_tokens.weight', ids], { axis: 0 }, 'embedded');
   const tables = ropeTables(arch);
-  const cos = g.op('Unsqueeze', [g.op('Gather', [g.floats('rope_cos', tables.cos, [arch.maxPositionEmbeddings, headDim]), positions], { axis: 0 }), g.int64s([1])], {}, 'rope_cos_bt');
-  const sin = g.op('Unsqueeze', [g.op('Gather', [g.floats('rope_sin', tables.sin, [arch.maxPositionEmbeddings, headDim]), positions], { axis: 0 }), g.int64s([1])], {}, 'rope_sin_bt');
+  const cos = g.op(
+    'Unsqueeze',
+    [
+      g.op('Gather', [g.floats('rope_cos', tables.cos, [arch.maxPositionEmbeddings, headDim]), positions], { axis: 0 }),
+      g.int64s([1]),
+    ],
+    {},
+    'rope_cos_bt',
+  );
+  const sin = g.op(
+    'Unsqueeze',
+    [
+      g.op('Gather', [g.floats('rope_sin', tables.sin, [arch.maxPositionEmbeddings, headDim]), positions], { axis: 0 }),
+      g.int64s([1]),
+    ],
+    {},
+    'rope_sin_bt',
+  );
   const mask = attentionMask(g, ids, keyMask);
   const groups = numHeads / numKvHeads;
   // Grouped-query attention: query head h reads key/value head ⌊h / groups⌋.
-  const kvHeadOfHead = groups === 1 ? undefined : g.int64s(Array.from({ length: numHeads }, (_, h) => Math.floor(h / groups)));
+  const kvHeadOfHead =
+    groups === 1 ? undefined : g.int64s(Array.from({ length: numHeads }, (_, h) => Math.floor(h / groups)));
   return { x, ctx: { g, arch, cos, sin, mask, kvHeadOfHead, scale: g.scalar(1 / Math.sqrt(headDim)) } };
 }
 
@@ -64,30 +87,71 @@ export interface LayerNames {
  * One decoder layer on the residual stream `x` [batch, sequence, hidden]: pre-norm attention (with `past` keys and
  * values prepended when given) and pre-norm SwiGLU MLP. Returns the new residual stream.
  */
-export function decoderLayer(ctx: DecoderContext, layer: number, x: string, past?: { key: string; value: string }, names: LayerNames = {}): string {
+export function decoderLayer(
+  ctx: DecoderContext,
+  layer: number,
+  x: string,
+  past?: { key: string; value: string },
+  names: LayerNames = {},
+): string {
   const { g, arch } = ctx;
   const { numHeads, numKvHeads, headDim } = arch;
   const p = `model.layers.${layer}`;
   const normed = rmsNorm(g, x, `${p}.input_layernorm.weight`, arch.rmsNormEps);
-  const q = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.q_proj`, arch.qkvBias, ctx.adapters), numHeads, headDim), ctx.cos, ctx.sin, headDim);
+  const q = rope(
+    g,
+    splitHeads(g, linear(g, normed, `${p}.self_attn.q_proj`, arch.qkvBias, ctx.adapters), numHeads, headDim),
+    ctx.cos,
+    ctx.sin,
+    headDim,
+  );
   // This run's own keys and values are graph outputs as they are (no Identity: ONNX Runtime runs every node,
   // fetched or not, and a copy here would cost every forward).
-  const k = rope(g, splitHeads(g, linear(g, normed, `${p}.self_attn.k_proj`, arch.qkvBias, ctx.adapters), numKvHeads, headDim), ctx.cos, ctx.sin, headDim, names.newKey);
-  const v = splitHeads(g, linear(g, normed, `${p}.self_attn.v_proj`, arch.qkvBias, ctx.adapters), numKvHeads, headDim, names.newValue);
+  const k = rope(
+    g,
+    splitHeads(g, linear(g, normed, `${p}.self_attn.k_proj`, arch.qkvBias, ctx.adapters), numKvHeads, headDim),
+    ctx.cos,
+    ctx.sin,
+    headDim,
+    names.newKey,
+  );
+  const v = splitHeads(
+    g,
+    linear(g, normed, `${p}.self_attn.v_proj`, arch.qkvBias, ctx.adapters),
+    numKvHeads,
+    headDim,
+    names.newValue,
+  );
   const keys = past ? g.op('Concat', [past.key, k], { axis: 2 }, names.presentKey) : k;
   const values = past ? g.op('Concat', [past.value, v], { axis: 2 }, names.presentValue) : v;
   const keysPerHead = ctx.kvHeadOfHead ? g.op('Gather', [keys, ctx.kvHeadOfHead], { axis: 1 }) : keys;
   const valuesPerHead = ctx.kvHeadOfHead ? g.op('Gather', [values, ctx.kvHeadOfHead], { axis: 1 }) : values;
-  const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [keysPerHead], { perm: [0, 1, 3, 2] })]), ctx.scale]), ctx.mask]);
+  const scores = g.op('Add', [
+    g.op('Mul', [g.op('MatMul', [q, g.op('Transpose', [keysPerHead], { perm: [0, 1, 3, 2] })]), ctx.scale]),
+    ctx.mask,
+  ]);
   const attended = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), valuesPerHead]);
-  const merged = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1, 3] }), g.int64s([0, 0, numHeads * headDim])]);
-  const afterAttention = g.op('Add', [x, linear(g, merged, `${p}.self_attn.o_proj`, false, ctx.adapters)], {}, g.fresh(`${p}.attn_residual`));
+  const merged = g.op('Reshape', [
+    g.op('Transpose', [attended], { perm: [0, 2, 1, 3] }),
+    g.int64s([0, 0, numHeads * headDim]),
+  ]);
+  const afterAttention = g.op(
+    'Add',
+    [x, linear(g, merged, `${p}.self_attn.o_proj`, false, ctx.adapters)],
+    {},
+    g.fresh(`${p}.attn_residual`),
+  );
 
   const normed2 = rmsNorm(g, afterAttention, `${p}.post_attention_layernorm.weight`, arch.rmsNormEps);
   const gate = linear(g, normed2, `${p}.mlp.gate_proj`, false, ctx.adapters);
   const up = linear(g, normed2, `${p}.mlp.up_proj`, false, ctx.adapters);
   const act = g.op('Mul', [g.op('Mul', [gate, g.op('Sigmoid', [gate])]), up]);
-  return g.op('Add', [afterAttention, linear(g, act, `${p}.mlp.down_proj`, false, ctx.adapters)], {}, g.fresh(`${p}.output`));
+  return g.op(
+    'Add',
+    [afterAttention, linear(g, act, `${p}.mlp.down_proj`, false, ctx.adapters)],
+    {},
+    g.fresh(`${p}.output`),
+  );
 }
 
 /** Final norm and the language-model head (the tied embedding or lm_head): logits [batch, sequence, vocab]. */

@@ -49,14 +49,24 @@ export type WeightLookup = (name: string) => NamedTensor | undefined;
  * into `location`, which the caller writes with {@link writeDataFile} from the returned layout; `inputs` storage
  * writes no weight data (the weights are checked all the same, since every run must feed them).
  */
-export function encodeDecoderModel(arch: ModelArchitecture, weights: WeightLookup, storage: WeightStorage, kernels?: RuntimeKernels): EncodedModel {
+export function encodeDecoderModel(
+  arch: ModelArchitecture,
+  weights: WeightLookup,
+  storage: WeightStorage,
+  kernels?: RuntimeKernels,
+): EncodedModel {
   const graph = buildDecoderGraph(arch, kernels);
   const tensors = graph.weights.map((slot) => checkedTensor(slot, weights(slot.name)));
   if (storage.kind === 'inputs') {
     const inputs = graph.weights.map((slot) =>
       onnx.ValueInfoProto.create({
         name: slot.name,
-        type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: slot.shape.map((d) => ({ dimValue: d })) } } },
+        type: {
+          tensorType: {
+            elemType: onnx.TensorProto.DataType.FLOAT,
+            shape: { dim: slot.shape.map((d) => ({ dimValue: d })) },
+          },
+        },
       }),
     );
     return { model: serialise(graph, arch, [], inputs) };
@@ -64,9 +74,19 @@ export function encodeDecoderModel(arch: ModelArchitecture, weights: WeightLooku
   if (storage.kind === 'inline') {
     const bytes = tensors.reduce((n, t) => n + t.data.byteLength, 0);
     if (bytes > 2 ** 31 - 2 ** 26) {
-      throw new MllrError('ARGUMENT_INVALID', `the weights (${bytes} bytes) are too large for one ONNX protobuf (2 GiB); use external data`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `the weights (${bytes} bytes) are too large for one ONNX protobuf (2 GiB); use external data`,
+      );
     }
-    const initializers = tensors.map((t) => onnx.TensorProto.create({ name: t.name, dims: t.shape, dataType: onnx.TensorProto.DataType.FLOAT, rawData: littleEndianBytes(t.data) }));
+    const initializers = tensors.map((t) =>
+      onnx.TensorProto.create({
+        name: t.name,
+        dims: t.shape,
+        dataType: onnx.TensorProto.DataType.FLOAT,
+        rawData: littleEndianBytes(t.data),
+      }),
+    );
     return { model: serialise(graph, arch, initializers) };
   }
   const layout = dataLayout(tensors);
@@ -108,10 +128,18 @@ export async function* dataFileChunks(layout: readonly DataEntry[], weights: Wei
   }
 }
 
-function serialise(graph: GraphBuilder, arch: ModelArchitecture, weights: OnnxTypes.ITensorProto[], weightInputs: OnnxTypes.IValueInfoProto[] = []): Uint8Array {
+function serialise(
+  graph: GraphBuilder,
+  arch: ModelArchitecture,
+  weights: OnnxTypes.ITensorProto[],
+  weightInputs: OnnxTypes.IValueInfoProto[] = [],
+): Uint8Array {
   const model = onnx.ModelProto.create({
     irVersion: IR_VERSION,
-    opsetImport: [{ domain: '', version: OPSET }, ...(graph.nodes.some((n) => n.domain === RUNTIME_DOMAIN) ? [{ domain: RUNTIME_DOMAIN, version: 1 }] : [])],
+    opsetImport: [
+      { domain: '', version: OPSET },
+      ...(graph.nodes.some((n) => n.domain === RUNTIME_DOMAIN) ? [{ domain: RUNTIME_DOMAIN, version: 1 }] : []),
+    ],
     producerName: '@mllr/backend-onnx',
     producerVersion: '0.1.0',
     docString: `${arch.family} decoder exported by mllr: logits, present key/values and per-layer last-token hidden states`,
@@ -133,8 +161,15 @@ function serialise(graph: GraphBuilder, arch: ModelArchitecture, weights: OnnxTy
 function checkedTensor(slot: WeightSlot, tensor: NamedTensor | undefined): NamedTensor {
   if (!tensor) throw new MllrError('CHECKPOINT_INVALID', `the model has no tensor ${slot.name}`);
   const size = slot.shape.reduce((n, d) => n * d, 1);
-  if (tensor.shape.length !== slot.shape.length || tensor.shape.some((d, i) => d !== slot.shape[i]) || tensor.data.length !== size) {
-    throw new MllrError('CHECKPOINT_INVALID', `tensor ${slot.name} has shape [${tensor.shape}] but the architecture needs [${slot.shape}]`);
+  if (
+    tensor.shape.length !== slot.shape.length ||
+    tensor.shape.some((d, i) => d !== slot.shape[i]) ||
+    tensor.data.length !== size
+  ) {
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `tensor ${slot.name} has shape [${tensor.shape}] but the architecture needs [${slot.shape}]`,
+    );
   }
   return tensor;
 }

@@ -28,7 +28,12 @@ describe('exportOnnx', () => {
     const model = onnx.ModelProto.decode(readFileSync(join(dir, MODEL_FILE)));
     expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', OPSET]]);
     expect(model.metadataProps.find((p) => p.key === 'mllr.format')?.value).toBe(FORMAT);
-    const graph = { input: model.graph?.input ?? [], output: model.graph?.output ?? [], node: model.graph?.node ?? [], initializer: model.graph?.initializer ?? [] };
+    const graph = {
+      input: model.graph?.input ?? [],
+      output: model.graph?.output ?? [],
+      node: model.graph?.node ?? [],
+      initializer: model.graph?.initializer ?? [],
+    };
     const dims = (name: string, list: typeof graph.input) =>
       list.find((v) => v.name === name)!.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
     expect(graph.input.map((v) => v.name)).toEqual([
@@ -41,8 +46,17 @@ describe('exportOnnx', () => {
     expect(dims('attention_mask', graph.input)).toEqual([AXES.batch, AXES.total]);
     expect(dims(IO_NAMES.pastKey(1), graph.input)).toEqual([AXES.batch, 2, AXES.past, 4]);
     expect(graph.output.map((v) => v.name)).toEqual([
-      'logits', 'present.0.key', 'present.0.value', 'present.1.key', 'present.1.value', 'hidden_states.0', 'hidden_states.1',
-      'new_key_values.0.key', 'new_key_values.0.value', 'new_key_values.1.key', 'new_key_values.1.value',
+      'logits',
+      'present.0.key',
+      'present.0.value',
+      'present.1.key',
+      'present.1.value',
+      'hidden_states.0',
+      'hidden_states.1',
+      'new_key_values.0.key',
+      'new_key_values.0.value',
+      'new_key_values.1.key',
+      'new_key_values.1.value',
     ]);
     expect(dims(IO_NAMES.newKey(1), graph.output)).toEqual([AXES.batch, 2, AXES.sequence, 4]);
     expect(dims('logits', graph.output)).toEqual([AXES.batch, AXES.sequence, 40]);
@@ -63,7 +77,9 @@ describe('exportOnnx', () => {
   });
 
   it('writes config.json and reads the weights back bit for bit', async () => {
-    expect(await loadModelConfig(dir)).toEqual(expect.objectContaining({ family: 'qwen2', qkvBias: true, numKvHeads: 2 }));
+    expect(await loadModelConfig(dir)).toEqual(
+      expect.objectContaining({ family: 'qwen2', qkvBias: true, numKvHeads: 2 }),
+    );
     const info = await readOnnxExport(dir);
     expect(info.architecture).toEqual(arch);
     const read = await readOnnxWeights(info);
@@ -89,7 +105,11 @@ describe('exportOnnx', () => {
     const sequences = [[1, 5, 9, 2]];
     // The export folder's graph has standard ops, the in-memory engine's ONNX Runtime's fused kernels: the same
     // values up to float rounding, far closer than the change of the bias moves them.
-    const [filesLogits, memoryLogits, before] = [(await fromFiles.logits({ sequences })).data[0]!, (await inMemory.logits({ sequences })).data[0]!, (await unchanged.logits({ sequences })).data[0]!];
+    const [filesLogits, memoryLogits, before] = [
+      (await fromFiles.logits({ sequences })).data[0]!,
+      (await inMemory.logits({ sequences })).data[0]!,
+      (await unchanged.logits({ sequences })).data[0]!,
+    ];
     expect(maxAbsDiff(filesLogits, memoryLogits)).toBeLessThan(1e-5);
     expect(maxAbsDiff(filesLogits, before)).toBeGreaterThan(1e-3);
     // An engine opened on files can take new weights too, and export them.
@@ -99,8 +119,12 @@ describe('exportOnnx', () => {
     expect((await readOnnxWeights(await readOnnxExport(again), [name]))[0]!.data).toEqual(weights.get(name)!.data);
     await Promise.all([fromFiles.dispose(), inMemory.dispose(), unchanged.dispose()]);
 
-    await expect(writeOnnxWeights(swapped, [{ name, shape: [3], data: new Float32Array(3) }])).rejects.toThrow(`tensor ${name} has shape [3]`);
-    await expect(writeOnnxWeights(swapped, [{ name: 'nope', shape: [1], data: new Float32Array(1) }])).rejects.toThrow('has no weight nope');
+    await expect(writeOnnxWeights(swapped, [{ name, shape: [3], data: new Float32Array(3) }])).rejects.toThrow(
+      `tensor ${name} has shape [3]`,
+    );
+    await expect(writeOnnxWeights(swapped, [{ name: 'nope', shape: [1], data: new Float32Array(1) }])).rejects.toThrow(
+      'has no weight nope',
+    );
   });
 
   it('refuses a model.onnx it did not write, a data path outside the folder and missing weights', async () => {
@@ -109,19 +133,26 @@ describe('exportOnnx', () => {
     const model = onnx.ModelProto.decode(readFileSync(join(foreign, MODEL_FILE)));
     model.metadataProps = [];
     writeFileSync(join(foreign, MODEL_FILE), onnx.ModelProto.encode(model).finish());
-    await expect(readOnnxExport(foreign)).rejects.toMatchObject({ code: 'CHECKPOINT_UNSUPPORTED', message: expect.stringMatching(/was not exported by mllr/) });
+    await expect(readOnnxExport(foreign)).rejects.toMatchObject({
+      code: 'CHECKPOINT_UNSUPPORTED',
+      message: expect.stringMatching(/was not exported by mllr/),
+    });
 
     const escaping = join(root, 'escaping');
     await exportOnnx(source, escaping);
     const model2 = onnx.ModelProto.decode(readFileSync(join(escaping, MODEL_FILE)));
     model2.graph!.initializer![0]!.externalData![0]!.value = '../secret.bin';
     writeFileSync(join(escaping, MODEL_FILE), onnx.ModelProto.encode(model2).finish());
-    await expect(readOnnxExport(escaping)).rejects.toThrow(/names the data file "\.\.\/secret\.bin", which is not a file next to the model/);
+    await expect(readOnnxExport(escaping)).rejects.toThrow(
+      /names the data file "\.\.\/secret\.bin", which is not a file next to the model/,
+    );
 
     await expect(readOnnxExport(join(root, 'missing'))).rejects.toThrow(/model\.onnx: no such file/);
     const partial = new Map(weights);
     partial.delete('model.norm.weight');
-    await expect(exportOnnx({ architecture: arch, tensors: partial }, join(root, 'partial'))).rejects.toThrow('the model has no tensor model.norm.weight');
+    await expect(exportOnnx({ architecture: arch, tensors: partial }, join(root, 'partial'))).rejects.toThrow(
+      'the model has no tensor model.norm.weight',
+    );
     expect(existsSync(join(root, 'partial', MODEL_FILE))).toBe(false);
   });
 });

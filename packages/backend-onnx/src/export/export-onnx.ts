@@ -2,7 +2,14 @@ import { copyFile, open, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MllrError, TEMP_PREFIX, writeFileAtomic, type ModelArchitecture, type NamedTensor } from '@mllr/core';
 import { COPIED_FILES, architectureToConfig } from '@mllr/model';
-import { ARCHITECTURE_KEY, FORMAT, FORMAT_KEY, dataFileChunks, encodeDecoderModel, type DataEntry } from './encode-model.js';
+import {
+  ARCHITECTURE_KEY,
+  FORMAT,
+  FORMAT_KEY,
+  dataFileChunks,
+  encodeDecoderModel,
+  type DataEntry,
+} from './encode-model.js';
 import { littleEndianBytes } from './graph-builder.js';
 import { tensorMap, type ModelSource } from './model-source.js';
 import type { RuntimeKernels } from './runtime-decoder-layer.js';
@@ -31,12 +38,23 @@ export interface OnnxExport {
  */
 export async function exportOnnx(source: ModelSource, dir: string, kernels?: RuntimeKernels): Promise<OnnxExport> {
   const weights = tensorMap(source.tensors);
-  const encoded = encodeDecoderModel(source.architecture, (name) => weights.get(name), { kind: 'external', location: DATA_FILE }, kernels);
+  const encoded = encodeDecoderModel(
+    source.architecture,
+    (name) => weights.get(name),
+    { kind: 'external', location: DATA_FILE },
+    kernels,
+  );
   const dataFile = join(dir, DATA_FILE);
   const modelFile = join(dir, MODEL_FILE);
-  await writeFileAtomic(dataFile, dataFileChunks(encoded.layout!, (name) => weights.get(name)));
+  await writeFileAtomic(
+    dataFile,
+    dataFileChunks(encoded.layout!, (name) => weights.get(name)),
+  );
   await writeFileAtomic(modelFile, encoded.model);
-  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(source.config ?? architectureToConfig(source.architecture), null, 2)}\n`);
+  await writeFileAtomic(
+    join(dir, 'config.json'),
+    `${JSON.stringify(source.config ?? architectureToConfig(source.architecture), null, 2)}\n`,
+  );
   if (source.dir !== undefined && source.dir !== dir) {
     for (const name of COPIED_FILES) {
       await copyFile(join(source.dir, name), join(dir, name)).catch((error: NodeJS.ErrnoException) => {
@@ -80,7 +98,10 @@ export function exportInfoOf(dir: string, modelFile: string, model: OnnxTypes.Mo
     const location = ext.get('location') ?? '';
     // Data files sit next to the graph; a path that leads elsewhere is refused rather than followed.
     if (location === '' || basename(location) !== location || location.startsWith('.')) {
-      throw new MllrError('CHECKPOINT_INVALID', `${modelFile}: tensor ${name} names the data file "${location}", which is not a file next to the model`);
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${modelFile}: tensor ${name} names the data file "${location}", which is not a file next to the model`,
+      );
     }
     entries.set(name, {
       name,
@@ -94,7 +115,10 @@ export function exportInfoOf(dir: string, modelFile: string, model: OnnxTypes.Mo
 }
 
 /** Reads weights (all by default) of an export folder from its external data file. */
-export async function readOnnxWeights(info: OnnxExportInfo, names: readonly string[] = [...info.entries.keys()]): Promise<NamedTensor[]> {
+export async function readOnnxWeights(
+  info: OnnxExportInfo,
+  names: readonly string[] = [...info.entries.keys()],
+): Promise<NamedTensor[]> {
   const handles = new Map<string, Awaited<ReturnType<typeof open>>>();
   try {
     const out: NamedTensor[] = [];
@@ -108,7 +132,8 @@ export async function readOnnxWeights(info: OnnxExportInfo, names: readonly stri
       }
       const data = new Float32Array(entry.length / 4);
       const { bytesRead } = await handle.read(new Uint8Array(data.buffer), 0, entry.length, entry.offset);
-      if (bytesRead !== entry.length) throw new MllrError('CHECKPOINT_INVALID', `${join(info.dir, entry.location)} ends inside tensor ${name}`);
+      if (bytesRead !== entry.length)
+        throw new MllrError('CHECKPOINT_INVALID', `${join(info.dir, entry.location)} ends inside tensor ${name}`);
       out.push({ name, shape: entry.shape, data });
     }
     return out;
@@ -127,8 +152,15 @@ export async function writeOnnxWeights(dir: string, tensors: readonly NamedTenso
   for (const tensor of tensors) {
     const entry = info.entries.get(tensor.name);
     if (!entry) throw new MllrError('ARGUMENT_INVALID', `${info.modelFile} has no weight ${tensor.name}`);
-    if (tensor.shape.length !== entry.shape.length || tensor.shape.some((d, i) => d !== entry.shape[i]) || tensor.data.byteLength !== entry.length) {
-      throw new MllrError('ARGUMENT_INVALID', `tensor ${tensor.name} has shape [${tensor.shape}] but the exported model's is [${entry.shape}]`);
+    if (
+      tensor.shape.length !== entry.shape.length ||
+      tensor.shape.some((d, i) => d !== entry.shape[i]) ||
+      tensor.data.byteLength !== entry.length
+    ) {
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `tensor ${tensor.name} has shape [${tensor.shape}] but the exported model's is [${entry.shape}]`,
+      );
     }
     const list = byFile.get(entry.location) ?? [];
     list.push({ entry, tensor });
@@ -141,7 +173,8 @@ export async function writeOnnxWeights(dir: string, tensors: readonly NamedTenso
     try {
       const handle = await open(temp, 'r+');
       try {
-        for (const { entry, tensor } of patches) await handle.write(littleEndianBytes(tensor.data), 0, entry.length, entry.offset);
+        for (const { entry, tensor } of patches)
+          await handle.write(littleEndianBytes(tensor.data), 0, entry.length, entry.offset);
         await handle.sync();
       } finally {
         await handle.close();

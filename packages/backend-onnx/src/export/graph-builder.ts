@@ -21,7 +21,9 @@ export function floatAttribute(value: number): FloatAttribute {
  * Node attributes: an integer, a list of integers, a float ({@link floatAttribute}), a string (ScatterND's
  * `reduction`) or a tensor (ConstantOfShape's `value`).
  */
-export type Attributes = Readonly<Record<string, number | readonly number[] | string | FloatAttribute | OnnxTypes.ITensorProto>>;
+export type Attributes = Readonly<
+  Record<string, number | readonly number[] | string | FloatAttribute | OnnxTypes.ITensorProto>
+>;
 
 /** A large float initializer whose data is attached when the model is serialised (inline or external). */
 export interface WeightSlot {
@@ -78,7 +80,13 @@ export class GraphBuilder {
    * outputs, named as `outputs` says where it does; an empty string in `inputs` or `outputs` leaves an optional
    * input or output out.
    */
-  runtimeOp(opType: string, inputs: readonly string[], count: number, attributes: Attributes = {}, outputs?: readonly (string | undefined)[]): string[] {
+  runtimeOp(
+    opType: string,
+    inputs: readonly string[],
+    count: number,
+    attributes: Attributes = {},
+    outputs?: readonly (string | undefined)[],
+  ): string[] {
     const names = Array.from({ length: count }, (_, i) => outputs?.[i] ?? this.fresh(opType.toLowerCase()));
     for (const name of names) if (name !== '' && !this.reserved.delete(name)) this.claim(name);
     this.push(opType, inputs, names, attributes, RUNTIME_DOMAIN);
@@ -107,16 +115,24 @@ export class GraphBuilder {
   /** An int64 constant (deduplicated). */
   int64s(values: readonly number[], dims: readonly number[] = [values.length]): string {
     return this.constant(`i64:${dims.join('x')}:${values.join(',')}`, 'const_i64', (name) =>
-      onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT64, int64Data: [...values] }),
+      onnx.TensorProto.create({
+        name,
+        dims: [...dims],
+        dataType: onnx.TensorProto.DataType.INT64,
+        int64Data: [...values],
+      }),
     );
   }
 
   /** A float32 scalar constant (deduplicated); `elemType` DOUBLE makes a float64 one (for float64 test graphs). */
   scalar(value: number, elemType: number = onnx.TensorProto.DataType.FLOAT): string {
     if (elemType === onnx.TensorProto.DataType.DOUBLE) {
-      return this.constant(`f64:${value}`, 'const_f64', (name) => onnx.TensorProto.create({ name, dims: [], dataType: elemType, doubleData: [value] }));
+      return this.constant(`f64:${value}`, 'const_f64', (name) =>
+        onnx.TensorProto.create({ name, dims: [], dataType: elemType, doubleData: [value] }),
+      );
     }
-    if (elemType !== onnx.TensorProto.DataType.FLOAT) throw new Error(`scalar constants are float32 or float64, not ONNX type ${elemType}`);
+    if (elemType !== onnx.TensorProto.DataType.FLOAT)
+      throw new Error(`scalar constants are float32 or float64, not ONNX type ${elemType}`);
     return this.constant(`f32:${Math.fround(value)}`, 'const_f32', (name) =>
       onnx.TensorProto.create({ name, dims: [], dataType: onnx.TensorProto.DataType.FLOAT, floatData: [value] }),
     );
@@ -140,7 +156,14 @@ export class GraphBuilder {
   floats(hint: string, values: Float32Array, dims: readonly number[]): string {
     const name = this.fresh(hint);
     this.reserved.delete(name);
-    this.constants.push(onnx.TensorProto.create({ name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: littleEndianBytes(values) }));
+    this.constants.push(
+      onnx.TensorProto.create({
+        name,
+        dims: [...dims],
+        dataType: onnx.TensorProto.DataType.FLOAT,
+        rawData: littleEndianBytes(values),
+      }),
+    );
     return name;
   }
 
@@ -185,7 +208,13 @@ export class GraphBuilder {
     this.used.add(name);
   }
 
-  private push(opType: string, inputs: readonly string[], outputs: string[], attributes: Attributes, domain?: string): void {
+  private push(
+    opType: string,
+    inputs: readonly string[],
+    outputs: string[],
+    attributes: Attributes,
+    domain?: string,
+  ): void {
     this.nodes.push(
       onnx.NodeProto.create({
         name: `${opType}_${this.nodes.length}`,
@@ -202,16 +231,24 @@ export class GraphBuilder {
 function attribute(name: string, value: Attributes[string]): OnnxTypes.IAttributeProto {
   const { AttributeType } = onnx.AttributeProto;
   if (typeof value === 'number') return onnx.AttributeProto.create({ name, type: AttributeType.INT, i: value });
-  if (typeof value === 'string') return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
-  if (Array.isArray(value)) return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...(value as readonly number[])] });
-  if ((value as FloatAttribute).kind === 'float') return onnx.AttributeProto.create({ name, type: AttributeType.FLOAT, f: (value as FloatAttribute).value });
+  if (typeof value === 'string')
+    return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
+  if (Array.isArray(value))
+    return onnx.AttributeProto.create({ name, type: AttributeType.INTS, ints: [...(value as readonly number[])] });
+  if ((value as FloatAttribute).kind === 'float')
+    return onnx.AttributeProto.create({ name, type: AttributeType.FLOAT, f: (value as FloatAttribute).value });
   return onnx.AttributeProto.create({ name, type: AttributeType.TENSOR, t: value as OnnxTypes.ITensorProto });
 }
 
 function valueInfo(name: string, elemType: number, dims: readonly Dim[]): OnnxTypes.IValueInfoProto {
   return onnx.ValueInfoProto.create({
     name,
-    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
   });
 }
 

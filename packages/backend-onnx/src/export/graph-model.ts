@@ -24,7 +24,13 @@ export function encodeGraphModel(g: GraphBuilder, info: GraphModelInfo): Uint8Ar
     producerVersion: '0.1.0',
     docString: info.docString ?? '',
     metadataProps: Object.entries(info.metadata ?? {}).map(([key, value]) => ({ key, value })),
-    graph: { name: info.name, node: g.nodes, initializer: [...(info.initializers ?? []), ...g.constants], input: g.inputs, output: g.outputs },
+    graph: {
+      name: info.name,
+      node: g.nodes,
+      initializer: [...(info.initializers ?? []), ...g.constants],
+      input: g.inputs,
+      output: g.outputs,
+    },
   });
   return onnx.ModelProto.encode(model).finish();
 }

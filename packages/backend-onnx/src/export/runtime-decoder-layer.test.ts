@@ -29,9 +29,13 @@ async function runAll(arch: ModelArchitecture, kernels?: RuntimeKernels): Promis
   const [batch, past, steps] = [2, 2, 5];
   const total = past + steps;
   // Row 1 has two padding columns in its new part; its past is real.
-  const mask = BigInt64Array.from({ length: batch * total }, (_, i) => (i >= total && i % total >= past && i % total < past + 2 ? 0n : 1n));
+  const mask = BigInt64Array.from({ length: batch * total }, (_, i) =>
+    i >= total && i % total >= past && i % total < past + 2 ? 0n : 1n,
+  );
   const ids = BigInt64Array.from({ length: batch * steps }, (_, i) => BigInt(1 + ((i * 7) % (arch.vocabSize - 1))));
-  const positions = BigInt64Array.from({ length: batch * steps }, (_, i) => BigInt(i < steps ? past + i : Math.max(0, past + (i % steps) - 2)));
+  const positions = BigInt64Array.from({ length: batch * steps }, (_, i) =>
+    BigInt(i < steps ? past + i : Math.max(0, past + (i % steps) - 2)),
+  );
   const feeds: Record<string, Tensor> = {
     [IO_NAMES.inputIds]: new ort.Tensor('int64', ids, [batch, steps]),
     [IO_NAMES.attentionMask]: new ort.Tensor('int64', mask, [batch, total]),
@@ -40,8 +44,16 @@ async function runAll(arch: ModelArchitecture, kernels?: RuntimeKernels): Promis
   const kv = batch * arch.numKvHeads * past * arch.headDim;
   for (let l = 0; l < arch.numLayers; l++) {
     const dims = [batch, arch.numKvHeads, past, arch.headDim];
-    feeds[IO_NAMES.pastKey(l)] = new ort.Tensor('float32', Float32Array.from({ length: kv }, (_, i) => Math.sin(i + l)), dims);
-    feeds[IO_NAMES.pastValue(l)] = new ort.Tensor('float32', Float32Array.from({ length: kv }, (_, i) => Math.cos(i * 0.5 + l)), dims);
+    feeds[IO_NAMES.pastKey(l)] = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: kv }, (_, i) => Math.sin(i + l)),
+      dims,
+    );
+    feeds[IO_NAMES.pastValue(l)] = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: kv }, (_, i) => Math.cos(i * 0.5 + l)),
+      dims,
+    );
   }
   const out = await session.run(feeds);
   await session.release();
@@ -58,7 +70,8 @@ describe('the decoder graph on ONNX Runtime fused kernels', () => {
     for (const [what, kernels] of EACH) {
       const fused = await runAll(arch, kernels);
       expect([...fused.keys()].sort(), what).toEqual([...standard.keys()].sort());
-      for (const [name, values] of standard) expect(maxAbsDiff(fused.get(name)!, values), `${what}: ${name}`).toBeLessThan(1e-4);
+      for (const [name, values] of standard)
+        expect(maxAbsDiff(fused.get(name)!, values), `${what}: ${name}`).toBeLessThan(1e-4);
     }
   });
 
@@ -66,10 +79,16 @@ describe('the decoder graph on ONNX Runtime fused kernels', () => {
     const arch = tinyArchitecture({ family: 'qwen2', qkvBias: true });
     const weights = tensorMap(randomModel(arch, 7).tensors);
     const opsOf = (kernels?: RuntimeKernels) => {
-      const model = onnx.ModelProto.decode(encodeDecoderModel(arch, (n) => weights.get(n), { kind: 'inputs' }, kernels).model);
+      const model = onnx.ModelProto.decode(
+        encodeDecoderModel(arch, (n) => weights.get(n), { kind: 'inputs' }, kernels).model,
+      );
       const domains = model.opsetImport.map((o) => o.domain ?? '');
       const runtime = new Set(model.graph!.node!.filter((n) => n.domain === RUNTIME_DOMAIN).map((n) => n.opType));
-      return { domains, runtime: [...runtime].sort(), matmuls: model.graph!.node!.filter((n) => n.opType === 'MatMul').length };
+      return {
+        domains,
+        runtime: [...runtime].sort(),
+        matmuls: model.graph!.node!.filter((n) => n.opType === 'MatMul').length,
+      };
     };
     expect(opsOf()).toEqual({ domains: [''], runtime: [], matmuls: 7 * arch.numLayers + 2 * arch.numLayers + 1 });
     expect(opsOf({ ...NONE, rotary: true }).runtime).toEqual(['RotaryEmbedding']);

@@ -49,7 +49,13 @@ export function runtimeContext(base: DecoderContext, positions: string, kernels:
   const { g, arch } = base;
   const { cos, sin } = halfTables(arch);
   const dims = [arch.maxPositionEmbeddings, arch.headDim / 2];
-  return { base, positions, kernels, cosCache: g.floats('rope_cos_cache', cos, dims), sinCache: g.floats('rope_sin_cache', sin, dims) };
+  return {
+    base,
+    positions,
+    kernels,
+    cosCache: g.floats('rope_cos_cache', cos, dims),
+    sinCache: g.floats('rope_sin_cache', sin, dims),
+  };
 }
 
 /**
@@ -71,13 +77,25 @@ export function runtimeDecoderLayer(
   const p = `model.layers.${layer}`;
   const { sum: x, normed } = addAndNorm(ctx, stream, `${p}.input_layernorm.weight`);
   const [q, k, v] = ctx.kernels.projections
-    ? fusedLinear(g, normed, ['q_proj', 'k_proj', 'v_proj'].map((m) => `${p}.self_attn.${m}`), [numHeads * headDim, numKvHeads * headDim, numKvHeads * headDim], arch.qkvBias)
+    ? fusedLinear(
+        g,
+        normed,
+        ['q_proj', 'k_proj', 'v_proj'].map((m) => `${p}.self_attn.${m}`),
+        [numHeads * headDim, numKvHeads * headDim, numKvHeads * headDim],
+        arch.qkvBias,
+      )
     : ['q_proj', 'k_proj', 'v_proj'].map((m) => linear(g, normed, `${p}.self_attn.${m}`, arch.qkvBias));
 
   // Keys and values in [batch, kv_heads, sequence, head_dim] for the cache outputs; queries stay [batch, sequence,
   // hidden] where MultiHeadAttention reads them so.
   const keysNew = ctx.kernels.rotary
-    ? g.runtimeOp('RotaryEmbedding', [splitHeads(g, k!, numKvHeads, headDim), ctx.positions, ctx.cosCache, ctx.sinCache], 1, {}, [names.newKey])[0]!
+    ? g.runtimeOp(
+        'RotaryEmbedding',
+        [splitHeads(g, k!, numKvHeads, headDim), ctx.positions, ctx.cosCache, ctx.sinCache],
+        1,
+        {},
+        [names.newKey],
+      )[0]!
     : standardRope(ctx, splitHeads(g, k!, numKvHeads, headDim), names.newKey);
   const valuesNew = splitHeads(g, v!, numKvHeads, headDim, names.newValue);
   const keys = g.op('Concat', [past.key, keysNew], { axis: 2 }, names.presentKey);
@@ -96,39 +114,89 @@ export function runtimeDecoderLayer(
     })[0]!;
   } else {
     const query = ctx.kernels.rotary
-      ? g.runtimeOp('RotaryEmbedding', [splitHeads(g, q!, numHeads, headDim), ctx.positions, ctx.cosCache, ctx.sinCache], 1)[0]!
+      ? g.runtimeOp(
+          'RotaryEmbedding',
+          [splitHeads(g, q!, numHeads, headDim), ctx.positions, ctx.cosCache, ctx.sinCache],
+          1,
+        )[0]!
       : standardRope(ctx, splitHeads(g, q!, numHeads, headDim));
-    const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [query, g.op('Transpose', [keysPerHead], { perm: [0, 1, 3, 2] })]), ctx.base.scale]), ctx.base.mask]);
-    merged = mergeHeads(g, g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), valuesPerHead]), numHeads * headDim);
+    const scores = g.op('Add', [
+      g.op('Mul', [g.op('MatMul', [query, g.op('Transpose', [keysPerHead], { perm: [0, 1, 3, 2] })]), ctx.base.scale]),
+      ctx.base.mask,
+    ]);
+    merged = mergeHeads(
+      g,
+      g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), valuesPerHead]),
+      numHeads * headDim,
+    );
   }
   const attended = linear(g, merged, `${p}.self_attn.o_proj`, false);
 
-  const { sum: afterAttention, normed: normed2 } = addAndNorm(ctx, { residual: x, delta: attended }, `${p}.post_attention_layernorm.weight`);
+  const { sum: afterAttention, normed: normed2 } = addAndNorm(
+    ctx,
+    { residual: x, delta: attended },
+    `${p}.post_attention_layernorm.weight`,
+  );
   const [gate, up] = ctx.kernels.projections
-    ? fusedLinear(g, normed2, [`${p}.mlp.gate_proj`, `${p}.mlp.up_proj`], [arch.intermediateSize, arch.intermediateSize], false)
+    ? fusedLinear(
+        g,
+        normed2,
+        [`${p}.mlp.gate_proj`, `${p}.mlp.up_proj`],
+        [arch.intermediateSize, arch.intermediateSize],
+        false,
+      )
     : [linear(g, normed2, `${p}.mlp.gate_proj`, false), linear(g, normed2, `${p}.mlp.up_proj`, false)];
   const act = g.op('Mul', [g.op('Mul', [gate!, g.op('Sigmoid', [gate!])]), up!]);
   return { input: x, stream: { residual: afterAttention, delta: linear(g, act, `${p}.mlp.down_proj`, false) } };
 }
 
 /** The stream's value (residual + delta) and its RMSNorm with `weight`. */
-export function addAndNorm(ctx: RuntimeContext, stream: ResidualStream, weight: string): { sum: string; normed: string } {
+export function addAndNorm(
+  ctx: RuntimeContext,
+  stream: ResidualStream,
+  weight: string,
+): { sum: string; normed: string } {
   const { g, arch } = ctx.base;
-  if (stream.delta === undefined) return { sum: stream.residual, normed: rmsNorm(g, stream.residual, weight, arch.rmsNormEps) };
+  if (stream.delta === undefined)
+    return { sum: stream.residual, normed: rmsNorm(g, stream.residual, weight, arch.rmsNormEps) };
   if (!ctx.kernels.skipNorm) {
     const sum = g.op('Add', [stream.residual, stream.delta]);
     return { sum, normed: rmsNorm(g, sum, weight, arch.rmsNormEps) };
   }
   const sum = g.fresh('residual_sum');
-  const [normed] = g.runtimeOp('SkipSimplifiedLayerNormalization', [stream.delta, stream.residual, weight], 4, { epsilon: floatAttribute(arch.rmsNormEps) }, [undefined, '', '', sum]);
+  const [normed] = g.runtimeOp(
+    'SkipSimplifiedLayerNormalization',
+    [stream.delta, stream.residual, weight],
+    4,
+    { epsilon: floatAttribute(arch.rmsNormEps) },
+    [undefined, '', '', sum],
+  );
   return { sum, normed: normed! };
 }
 
 /** x·[W₁ W₂ …]ᵀ in one MatMul (+ the concatenated biases), split back into each projection's output. */
-function fusedLinear(g: GraphBuilder, x: string, prefixes: readonly string[], widths: readonly number[], bias: boolean): string[] {
-  const weight = g.op('Concat', prefixes.map((m) => g.transposed(`${m}.weight`, [1, 0])), { axis: 1 });
+function fusedLinear(
+  g: GraphBuilder,
+  x: string,
+  prefixes: readonly string[],
+  widths: readonly number[],
+  bias: boolean,
+): string[] {
+  const weight = g.op(
+    'Concat',
+    prefixes.map((m) => g.transposed(`${m}.weight`, [1, 0])),
+    { axis: 1 },
+  );
   let y = g.op('MatMul', [x, weight]);
-  if (bias) y = g.op('Add', [y, g.op('Concat', prefixes.map((m) => `${m}.bias`), { axis: 0 })]);
+  if (bias)
+    y = g.op('Add', [
+      y,
+      g.op(
+        'Concat',
+        prefixes.map((m) => `${m}.bias`),
+        { axis: 0 },
+      ),
+    ]);
   return g.ops('Split', [y, g.int64s(widths)], widths.length, { axis: 2 });
 }
 

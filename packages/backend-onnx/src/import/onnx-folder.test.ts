@@ -9,7 +9,9 @@ import { OnnxEngineProvider } from '../onnx-engine-provider.js';
 import { FIXTURES_DIR, OPTIMUM_FIXTURES_DIR, optimumFixtureNames } from '../test-support/fixtures.js';
 import { onnxModelFile, readOnnxFolder } from './onnx-folder.js';
 
-const fixture = optimumFixtureNames().includes('llama-mha-tied') ? join(OPTIMUM_FIXTURES_DIR, 'llama-mha-tied') : undefined;
+const fixture = optimumFixtureNames().includes('llama-mha-tied')
+  ? join(OPTIMUM_FIXTURES_DIR, 'llama-mha-tied')
+  : undefined;
 
 describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for the wrong ones', () => {
   let root: string;
@@ -20,7 +22,14 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   /** A copy of the fixture folder whose model.onnx is `bytes`, or the fixture's graph after `edit`. */
-  function variant(name: string, change: { bytes?: Uint8Array; edit?: (model: OnnxTypes.ModelProto) => void; config?: (c: Record<string, unknown>) => void }): string {
+  function variant(
+    name: string,
+    change: {
+      bytes?: Uint8Array;
+      edit?: (model: OnnxTypes.ModelProto) => void;
+      config?: (c: Record<string, unknown>) => void;
+    },
+  ): string {
     const dir = join(root, name);
     mkdirSync(dir);
     const config = JSON.parse(readFileSync(join(fixture!, 'config.json'), 'utf8')) as Record<string, unknown>;
@@ -42,7 +51,10 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
   };
 
   it('tells an Optimum decoder from an mllr export', async () => {
-    expect(await readOnnxFolder(fixture!)).toMatchObject({ kind: 'optimum', info: { modelFile: join(fixture!, MODEL_FILE), inputs: { positionIds: true, useCacheBranch: false } } });
+    expect(await readOnnxFolder(fixture!)).toMatchObject({
+      kind: 'optimum',
+      info: { modelFile: join(fixture!, MODEL_FILE), inputs: { positionIds: true, useCacheBranch: false } },
+    });
     const exported = join(root, 'mllr-export');
     await exportOnnx(await loadCheckpoint(join(FIXTURES_DIR, 'llama-mha-tied')), exported);
     expect(await readOnnxFolder(exported)).toMatchObject({ kind: 'mllr' });
@@ -88,7 +100,10 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
     });
     const whole = readFileSync(join(fixture!, MODEL_FILE));
     const truncated = variant('truncated', { bytes: whole.subarray(0, Math.floor(whole.length / 2)) });
-    await expect(provider.openInference(truncated)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining(join(truncated, MODEL_FILE)) });
+    await expect(provider.openInference(truncated)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining(join(truncated, MODEL_FILE)),
+    });
     // Decodes, passes the IO check, but ONNX Runtime cannot build it: a node reads a value nothing produces.
     const broken = variant('broken', { edit: (m) => (m.graph!.node![3]!.input![0] = 'nothing_makes_this') });
     await expect(provider.openInference(broken)).rejects.toMatchObject({
@@ -105,21 +120,33 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
     expect(message).toContain(join(renamed, MODEL_FILE));
     expect(message).toMatch(/not a decoder with past key\/values in Hugging Face Optimum's convention/);
     expect(message).toMatch(/input past_key_values\.1\.value is missing/);
-    expect(message).toMatch(/its inputs are input_ids, attention_mask, position_ids, past_key_values\.0\.key, .*past\.1\.value/);
+    expect(message).toMatch(
+      /its inputs are input_ids, attention_mask, position_ids, past_key_values\.0\.key, .*past\.1\.value/,
+    );
 
-    const noPresent = variant('no-present', { edit: (m) => (m.graph!.output!.find((o) => o.name === 'present.0.key')!.name = 'present_0_key') });
+    const noPresent = variant('no-present', {
+      edit: (m) => (m.graph!.output!.find((o) => o.name === 'present.0.key')!.name = 'present_0_key'),
+    });
     await expect(provider.openInference(noPresent)).rejects.toThrow(/output present\.0\.key is missing/);
     const extra = variant('extra-input', { edit: renameInput('position_ids', 'token_type_ids') });
     await expect(provider.openInference(extra)).rejects.toThrow(/mllr does not know what to feed input token_type_ids/);
     const branchType = variant('branch-type', {
-      edit: (m) => m.graph!.input!.push(onnx.ValueInfoProto.create({ name: 'use_cache_branch', type: { tensorType: { elemType: 7, shape: { dim: [{ dimValue: 1 }] } } } })),
+      edit: (m) =>
+        m.graph!.input!.push(
+          onnx.ValueInfoProto.create({
+            name: 'use_cache_branch',
+            type: { tensorType: { elemType: 7, shape: { dim: [{ dimValue: 1 }] } } },
+          }),
+        ),
     });
     await expect(provider.openInference(branchType)).rejects.toThrow(/use_cache_branch has element type 7, not bool/);
   });
 
   it('refuses a graph that does not fit its config.json', async () => {
     const fewerLayers = variant('three-layers', { config: (c) => (c.num_hidden_layers = 3) });
-    await expect(provider.openInference(fewerLayers)).rejects.toThrow(/input past_key_values\.2\.key is missing \(config\.json gives 3 layers\)/);
+    await expect(provider.openInference(fewerLayers)).rejects.toThrow(
+      /input past_key_values\.2\.key is missing \(config\.json gives 3 layers\)/,
+    );
     const kvHeads = variant('kv-heads', { config: (c) => (c.num_key_value_heads = 2) });
     await expect(provider.openInference(kvHeads)).rejects.toThrow(
       /past_key_values\.0\.key has shape \[batch_size, 4, past_sequence_length, 8\] but config\.json \(num_key_value_heads and head_dim\) implies 2 at axis 1/,
@@ -127,7 +154,10 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
     const noConfig = join(root, 'no-config');
     mkdirSync(noConfig);
     copyFileSync(join(fixture!, MODEL_FILE), join(noConfig, MODEL_FILE));
-    await expect(provider.openInference(noConfig)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining(join(noConfig, 'config.json')) });
+    await expect(provider.openInference(noConfig)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining(join(noConfig, 'config.json')),
+    });
   });
 
   it('opens Optimum’s older layout by its merged graph, and refuses it without one', async () => {
@@ -137,7 +167,9 @@ describe.skipIf(!fixture)('ONNX model folders: which kind, and clear errors for 
     copyFileSync(join(fixture!, MODEL_FILE), join(legacy, 'decoder_with_past_model.onnx'));
     await expect(provider.openInference(legacy)).rejects.toMatchObject({
       code: 'CHECKPOINT_UNSUPPORTED',
-      message: expect.stringContaining(`${join(legacy, 'decoder_with_past_model.onnx')}: Optimum's older layout without its merged graph`),
+      message: expect.stringContaining(
+        `${join(legacy, 'decoder_with_past_model.onnx')}: Optimum's older layout without its merged graph`,
+      ),
     });
     const merged = join(OPTIMUM_FIXTURES_DIR, 'llama-mha-tied-merged', 'decoder_model_merged.onnx');
     copyFileSync(merged, join(legacy, 'decoder_model_merged.onnx'));

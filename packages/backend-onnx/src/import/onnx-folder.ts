@@ -36,6 +36,7 @@ export function onnxModelFile(dir: string): string | undefined {
 export async function readOnnxFolder(dir: string): Promise<OnnxFolder> {
   const modelFile = onnxModelFile(dir) ?? join(dir, MODEL_FILE);
   const model = await decodeOnnxModel(modelFile);
-  if (isMllrExport(model)) return { kind: 'mllr', info: exportInfoOf(dir, modelFile, model), initializers: initializerStats(model) };
+  if (isMllrExport(model))
+    return { kind: 'mllr', info: exportInfoOf(dir, modelFile, model), initializers: initializerStats(model) };
   return { kind: 'optimum', info: await readOptimumDecoder(dir, modelFile, model) };
 }

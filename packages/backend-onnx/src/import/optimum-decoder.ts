@@ -26,7 +26,11 @@ export interface OptimumDecoderInfo {
  *
  * Anything else is CHECKPOINT_INVALID (CHECKPOINT_UNSUPPORTED for float16) naming the file and what is wrong.
  */
-export async function readOptimumDecoder(dir: string, modelFile: string, model: OnnxTypes.ModelProto): Promise<OptimumDecoderInfo> {
+export async function readOptimumDecoder(
+  dir: string,
+  modelFile: string,
+  model: OnnxTypes.ModelProto,
+): Promise<OptimumDecoderInfo> {
   const architecture = await loadModelConfig(dir);
   const graph = model.graph!;
   const inputs = new Map((graph.input ?? []).map((v) => [v.name ?? '', v] as const));
@@ -45,8 +49,10 @@ export async function readOptimumDecoder(dir: string, modelFile: string, model: 
     expectedInputs.push(IO_NAMES.pastKey(l), IO_NAMES.pastValue(l));
     expectedOutputs.push(IO_NAMES.presentKey(l), IO_NAMES.presentValue(l));
   }
-  for (const name of expectedInputs) if (!inputs.has(name)) throw problem(`input ${name} is missing (config.json gives ${numLayers} layers)`);
-  for (const name of expectedOutputs) if (!outputs.has(name)) throw problem(`output ${name} is missing (config.json gives ${numLayers} layers)`);
+  for (const name of expectedInputs)
+    if (!inputs.has(name)) throw problem(`input ${name} is missing (config.json gives ${numLayers} layers)`);
+  for (const name of expectedOutputs)
+    if (!outputs.has(name)) throw problem(`output ${name} is missing (config.json gives ${numLayers} layers)`);
   const allowed = new Set<string>([...expectedInputs, IO_NAMES.positionIds, USE_CACHE_BRANCH]);
   const extra = [...inputs.keys()].filter((name) => !allowed.has(name));
   if (extra.length > 0) throw problem(`mllr does not know what to feed input ${extra.join(', ')}`);
@@ -54,21 +60,33 @@ export async function readOptimumDecoder(dir: string, modelFile: string, model: 
   const float = (name: string, info: OnnxTypes.IValueInfoProto) => {
     const type = info.type?.tensorType?.elemType;
     if (type === ElemType.FLOAT) return;
-    if (type === FLOAT16) throw new MllrError('CHECKPOINT_UNSUPPORTED', `${modelFile}: ${name} is float16; mllr runs float32 ONNX decoders only (export without --fp16)`);
+    if (type === FLOAT16)
+      throw new MllrError(
+        'CHECKPOINT_UNSUPPORTED',
+        `${modelFile}: ${name} is float16; mllr runs float32 ONNX decoders only (export without --fp16)`,
+      );
     throw problem(`${name} has element type ${type}, not float32`);
   };
   for (const name of [IO_NAMES.inputIds, IO_NAMES.attentionMask, IO_NAMES.positionIds]) {
     const info = inputs.get(name);
-    if (info && info.type?.tensorType?.elemType !== ElemType.INT64) throw problem(`${name} has element type ${info.type?.tensorType?.elemType}, not int64`);
+    if (info && info.type?.tensorType?.elemType !== ElemType.INT64)
+      throw problem(`${name} has element type ${info.type?.tensorType?.elemType}, not int64`);
   }
   const branch = inputs.get(USE_CACHE_BRANCH);
-  if (branch && branch.type?.tensorType?.elemType !== ElemType.BOOL) throw problem(`${USE_CACHE_BRANCH} has element type ${branch.type?.tensorType?.elemType}, not bool`);
+  if (branch && branch.type?.tensorType?.elemType !== ElemType.BOOL)
+    throw problem(`${USE_CACHE_BRANCH} has element type ${branch.type?.tensorType?.elemType}, not bool`);
   float(IO_NAMES.logits, outputs.get(IO_NAMES.logits)!);
   checkDims(IO_NAMES.logits, outputs.get(IO_NAMES.logits)!, [undefined, undefined, vocabSize], 'vocab_size', problem);
   for (let l = 0; l < numLayers; l++) {
     for (const name of [IO_NAMES.pastKey(l), IO_NAMES.pastValue(l)]) {
       float(name, inputs.get(name)!);
-      checkDims(name, inputs.get(name)!, [undefined, numKvHeads, undefined, headDim], 'num_key_value_heads and head_dim', problem);
+      checkDims(
+        name,
+        inputs.get(name)!,
+        [undefined, numKvHeads, undefined, headDim],
+        'num_key_value_heads and head_dim',
+        problem,
+      );
     }
   }
   return {
@@ -94,7 +112,8 @@ function checkDims(
   const dims = info.type?.tensorType?.shape?.dim;
   if (!dims) return; // no shape recorded: ONNX Runtime checks at run time
   const shown = dims.map((d) => (d.dimParam ? d.dimParam : String(d.dimValue ?? '?')));
-  if (dims.length !== expected.length) throw problem(`${name} has shape [${shown.join(', ')}], not rank ${expected.length}`);
+  if (dims.length !== expected.length)
+    throw problem(`${name} has shape [${shown.join(', ')}], not rank ${expected.length}`);
   dims.forEach((d, i) => {
     const want = expected[i];
     const value = d.dimValue === undefined || d.dimValue === null ? undefined : Number(d.dimValue);

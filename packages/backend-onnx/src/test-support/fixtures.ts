@@ -21,7 +21,9 @@ export interface Reference {
 /** The folders under `dir` that have a reference.json, sorted (empty when `dir` is absent). */
 function foldersWithReference(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((n) => existsSync(join(dir, n, 'reference.json'))).sort();
+  return readdirSync(dir)
+    .filter((n) => existsSync(join(dir, n, 'reference.json')))
+    .sort();
 }
 
 function readReferenceJson<T>(dir: string, name: string): T {
@@ -80,7 +82,9 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
 
 /** Largest absolute difference between a float array and a (nested) number array of the same length. */
 export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number> | number[][]): number {
-  const flat = Array.isArray(expected) ? ((expected as unknown[]).flat(2) as number[]) : Array.from(expected as ArrayLike<number>);
+  const flat = Array.isArray(expected)
+    ? ((expected as unknown[]).flat(2) as number[])
+    : Array.from(expected as ArrayLike<number>);
   if (flat.length !== actual.length) throw new Error(`length ${actual.length} != expected ${flat.length}`);
   let worst = 0;
   for (let i = 0; i < flat.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - flat[i]!));

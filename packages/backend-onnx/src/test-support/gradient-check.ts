@@ -47,7 +47,11 @@ export async function checkGradients(
   const floatType = options.floatType ?? ElemType.DOUBLE;
   const g = new GraphBuilder();
   const names = inputs.map((i) =>
-    g.input(i.name, i.fill.kind === 'float' ? floatType : i.fill.kind === 'int64' ? ElemType.INT64 : ElemType.BOOL, i.shape),
+    g.input(
+      i.name,
+      i.fill.kind === 'float' ? floatType : i.fill.kind === 'int64' ? ElemType.INT64 : ElemType.BOOL,
+      i.shape,
+    ),
   );
   const y = build(g, names);
   const yShape = new GraphFacts(g).shape(y).map(Number);
@@ -62,7 +66,10 @@ export async function checkGradients(
     g.output(out, floatType, inputs.find((i) => i.name === name)!.shape);
   });
   g.prune();
-  const session = await ort.InferenceSession.create(encodeGraphModel(g, { name: 'gradient-check' }), { logSeverityLevel: 3, intraOpNumThreads: 1 });
+  const session = await ort.InferenceSession.create(encodeGraphModel(g, { name: 'gradient-check' }), {
+    logSeverityLevel: 3,
+    intraOpNumThreads: 1,
+  });
   try {
     const random = lcg(options.seed);
     const Float = (size: number, f: () => number) =>
@@ -79,12 +86,26 @@ export async function checkGradients(
         values.set(input.name, data);
         feeds[input.name] = tensor(data, input.shape);
       } else if (input.fill.kind === 'int64') {
-        feeds[input.name] = new ort.Tensor('int64', BigInt64Array.from(input.fill.values, (v) => BigInt(v)), input.shape);
+        feeds[input.name] = new ort.Tensor(
+          'int64',
+          BigInt64Array.from(input.fill.values, (v) => BigInt(v)),
+          input.shape,
+        );
       } else {
-        feeds[input.name] = new ort.Tensor('bool', Uint8Array.from(input.fill.values, (v) => (v ? 1 : 0)), input.shape);
+        feeds[input.name] = new ort.Tensor(
+          'bool',
+          Uint8Array.from(input.fill.values, (v) => (v ? 1 : 0)),
+          input.shape,
+        );
       }
     }
-    feeds.r = tensor(Float(yShape.reduce((n, d) => n * d, 1), () => random() * 2 - 1), yShape);
+    feeds.r = tensor(
+      Float(
+        yShape.reduce((n, d) => n * d, 1),
+        () => random() * 2 - 1,
+      ),
+      yShape,
+    );
     const analytic = await session.run(feeds);
     const lossAt = async () => Number((await session.run(feeds, [loss]))[loss]!.data[0]);
     const step = options.step ?? 1e-6;

@@ -33,7 +33,10 @@ export class QuadraticGradientSource implements GradientSource {
     private readonly options: QuadraticSourceOptions = {},
   ) {}
 
-  async compute(batch: readonly TrainExample[], weights: ReadonlyMap<string, Float32Array>): Promise<MicroBatchGradients> {
+  async compute(
+    batch: readonly TrainExample[],
+    weights: ReadonlyMap<string, Float32Array>,
+  ): Promise<MicroBatchGradients> {
     if (this.disposed) throw new Error('compute after dispose');
     this.calls.push([...batch]);
     const ys = responseTokens(batch);
@@ -65,7 +68,10 @@ export class QuadraticGradientSource implements GradientSource {
 }
 
 /** A factory of quadratic sources that keeps every source it opened, in order. */
-export function quadraticSources(options: QuadraticSourceOptions = {}): { factory: GradientSourceFactory; opened: QuadraticGradientSource[] } {
+export function quadraticSources(options: QuadraticSourceOptions = {}): {
+  factory: GradientSourceFactory;
+  opened: QuadraticGradientSource[];
+} {
   const opened: QuadraticGradientSource[] = [];
   const factory: GradientSourceFactory = async ({ trainable }) => {
     const source = new QuadraticGradientSource(trainable, options);

@@ -8,11 +8,16 @@ import { TrainingGraphSession } from './training-session.js';
 // checkpoint: each tensor's largest error relative to its largest reference gradient ≤ 1e-4, and the loss.
 const TOLERANCE = 1e-4;
 const names = gradientFixtureNames();
-if (names.length === 0) console.warn(`gradient parity skipped: no gradients.json in ${FIXTURES_DIR} (run tools/fixtures/make_gradients.py)`);
+if (names.length === 0)
+  console.warn(`gradient parity skipped: no gradients.json in ${FIXTURES_DIR} (run tools/fixtures/make_gradients.py)`);
 
 describe.skipIf(names.length === 0)('training graph gradients against PyTorch autograd (fixtures/checkpoints)', () => {
   let worst = 0;
-  afterAll(() => console.info(`onnx training graph vs PyTorch autograd, worst relative gradient error over every fixture: ${worst.toExponential(2)}`));
+  afterAll(() =>
+    console.info(
+      `onnx training graph vs PyTorch autograd, worst relative gradient error over every fixture: ${worst.toExponential(2)}`,
+    ),
+  );
 
   for (const name of names) {
     it(`${name}: every tensor's gradient and the loss, one right-padded batch`, async () => {
@@ -21,7 +26,10 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
       const reference = await readGradientReference(name);
       const expected = reference.gradients;
       const weights = new Map([...checkpoint.tensors].map(([n, t]) => [n, t.data] as const));
-      const session = await TrainingGraphSession.create(checkpoint.architecture, { trainable: [...checkpoint.tensors.keys()], settings: { device: 'cpu', threads: 1 } });
+      const session = await TrainingGraphSession.create(checkpoint.architecture, {
+        trainable: [...checkpoint.tensors.keys()],
+        settings: { device: 'cpu', threads: 1 },
+      });
       try {
         const result = await session.compute(reference.batch, weights);
         expect(result.tokens).toBe(reference.tokens);
@@ -32,7 +40,9 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
           worst = Math.max(worst, error);
           expect(error, tensor).toBeLessThan(TOLERANCE);
           const square = grad.reduce((s, v) => s + v * v, 0);
-          expect(Math.abs(result.gradSquares.get(tensor)! - square) / square, `grad_sq of ${tensor}`).toBeLessThan(1e-5);
+          expect(Math.abs(result.gradSquares.get(tensor)! - square) / square, `grad_sq of ${tensor}`).toBeLessThan(
+            1e-5,
+          );
         }
       } finally {
         await session.dispose();
@@ -49,12 +59,19 @@ describe.skipIf(names.length === 0)('training graph gradients against PyTorch au
     const weights = new Map([...checkpoint.tensors].map(([n, t]) => [n, t.data] as const));
     const last = checkpoint.architecture.numLayers - 1;
     const trainable = [`model.layers.${last}.mlp.up_proj.weight`, 'model.norm.weight'];
-    const full = await TrainingGraphSession.create(checkpoint.architecture, { trainable: [...checkpoint.tensors.keys()], settings: { threads: 1 } });
-    const partial = await TrainingGraphSession.create(checkpoint.architecture, { trainable, settings: { device: 'cpu', threads: 1 } });
+    const full = await TrainingGraphSession.create(checkpoint.architecture, {
+      trainable: [...checkpoint.tensors.keys()],
+      settings: { threads: 1 },
+    });
+    const partial = await TrainingGraphSession.create(checkpoint.architecture, {
+      trainable,
+      settings: { device: 'cpu', threads: 1 },
+    });
     try {
       const result = await partial.compute(reference.batch, weights);
       expect([...result.grads.keys()]).toEqual(trainable);
-      for (const tensor of trainable) expect(relativeError(result.grads.get(tensor)!, expected.get(tensor)!.data), tensor).toBeLessThan(TOLERANCE);
+      for (const tensor of trainable)
+        expect(relativeError(result.grads.get(tensor)!, expected.get(tensor)!.data), tensor).toBeLessThan(TOLERANCE);
       // Only the last layer's MLP and the head lie between these tensors and the loss: three backward MatMuls
       // (through the head, through down_proj, up_proj's weight gradient), none in the attention or earlier layers.
       const matmuls = (s: TrainingGraphSession) => s.graph.graph.nodes.filter((n) => n.opType === 'MatMul').length;

@@ -85,7 +85,8 @@ export function buildTrainingGraph(arch: ModelArchitecture, options: TrainingGra
   const trainable = [...options.trainable];
   const seen = new Set<string>();
   for (const name of trainable) {
-    if (!shapes.has(name)) throw new MllrError('ARGUMENT_INVALID', `the ${arch.family} model has no tensor ${name} to train`);
+    if (!shapes.has(name))
+      throw new MllrError('ARGUMENT_INVALID', `the ${arch.family} model has no tensor ${name} to train`);
     if (seen.has(name)) throw new MllrError('ARGUMENT_INVALID', `tensor ${name} is listed twice as trainable`);
     seen.add(name);
   }
@@ -122,7 +123,12 @@ export function buildTrainingGraph(arch: ModelArchitecture, options: TrainingGra
   if (trainable.length > 0) {
     // d loss_sum / d logits = (softmax − onehot(label)) · mask.
     const probs = g.op('Mul', [g.op('Exp', [logProbs]), weight]);
-    const logitsGrad = g.op('ScatterElements', [probs, labels, g.op('Neg', [weight])], { axis: 2, reduction: 'add' }, 'logits_grad');
+    const logitsGrad = g.op(
+      'ScatterElements',
+      [probs, labels, g.op('Neg', [weight])],
+      { axis: 2, reduction: 'add' },
+      'logits_grad',
+    );
     const grads = addVjp(g, new Map([[logits, logitsGrad]]), trainable);
     const produced = new Set(g.nodes.flatMap((n) => n.output ?? []));
     const renames = new Map<string, string>();

@@ -22,11 +22,29 @@ const llama = (over: Partial<ModelArchitecture>): ModelArchitecture =>
     ...over,
   }) as ModelArchitecture;
 
-describe('the training session\'s memory arena', () => {
+describe("the training session's memory arena", () => {
   it('stays on up to 1 GiB of float32 weights (tiny-chat, SmolLM2-135M) and goes off above (Qwen2.5-0.5B)', () => {
     const tiny = llama({});
-    const smol = llama({ vocabSize: 49152, hiddenSize: 576, intermediateSize: 1536, numLayers: 30, numHeads: 9, numKvHeads: 3, headDim: 64 });
-    const qwen = llama({ family: 'qwen2', vocabSize: 151936, hiddenSize: 896, intermediateSize: 4864, numLayers: 24, numHeads: 14, numKvHeads: 2, headDim: 64, qkvBias: true });
+    const smol = llama({
+      vocabSize: 49152,
+      hiddenSize: 576,
+      intermediateSize: 1536,
+      numLayers: 30,
+      numHeads: 9,
+      numKvHeads: 3,
+      headDim: 64,
+    });
+    const qwen = llama({
+      family: 'qwen2',
+      vocabSize: 151936,
+      hiddenSize: 896,
+      intermediateSize: 4864,
+      numLayers: 24,
+      numHeads: 14,
+      numKvHeads: 2,
+      headDim: 64,
+      qkvBias: true,
+    });
     expect(trainingMemoryArena(tiny)).toBe(true);
     expect(trainingMemoryArena(smol)).toBe(true);
     expect(trainingMemoryArena(qwen)).toBe(false);

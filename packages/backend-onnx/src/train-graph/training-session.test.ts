@@ -64,7 +64,10 @@ describe('training graph', () => {
       it('gradients add up over micro-batches (accumulation = the whole batch), whatever the padding', async () => {
         const batch = examples(arch, 9, 4);
         const whole = await session.compute(batch, weights);
-        const parts = [await session.compute(batch.slice(0, 1), weights), await session.compute(batch.slice(1), weights)];
+        const parts = [
+          await session.compute(batch.slice(0, 1), weights),
+          await session.compute(batch.slice(1), weights),
+        ];
         expect(parts[0]!.tokens + parts[1]!.tokens).toBe(whole.tokens);
         expect(Math.abs(parts[0]!.lossSum + parts[1]!.lossSum - whole.lossSum) / whole.lossSum).toBeLessThan(1e-5);
         for (const name of trainable) {
@@ -82,13 +85,20 @@ describe('training graph', () => {
         const { grads } = await session.compute(batch, weights);
         const random = lcg(17);
         const step = 1e-2;
-        for (const name of ['model.embed_tokens.weight', 'model.layers.0.self_attn.k_proj.weight', 'model.layers.1.mlp.down_proj.weight']) {
+        for (const name of [
+          'model.embed_tokens.weight',
+          'model.layers.0.self_attn.k_proj.weight',
+          'model.layers.1.mlp.down_proj.weight',
+        ]) {
           const data = weights.get(name)!;
           const grad = grads.get(name)!;
           const scale = Math.max(...grad.map(Math.abs));
           for (let k = 0; k < 3; k++) {
             // Embedding rows of tokens in the batch carry gradient; pick among those for the embedding.
-            const i = name === 'model.embed_tokens.weight' ? batch[0]!.ids[1]! * arch.hiddenSize + k : Math.floor(random() * data.length);
+            const i =
+              name === 'model.embed_tokens.weight'
+                ? batch[0]!.ids[1]! * arch.hiddenSize + k
+                : Math.floor(random() * data.length);
             const keep = data[i]!;
             data[i] = keep + step;
             const up = (await session.compute(batch, weights)).lossSum;
@@ -126,7 +136,10 @@ describe('training graph', () => {
   it('frozen everything: the graph computes the loss and no gradients', async () => {
     const arch = tinyArchitecture();
     const weights = weightsOf(arch, 3);
-    const full = await TrainingGraphSession.create(arch, { trainable: [...weights.keys()], settings: { device: 'cpu', threads: 1 } });
+    const full = await TrainingGraphSession.create(arch, {
+      trainable: [...weights.keys()],
+      settings: { device: 'cpu', threads: 1 },
+    });
     const none = await TrainingGraphSession.create(arch, { trainable: [], settings: { device: 'cpu', threads: 1 } });
     try {
       const batch = examples(arch, 4);
@@ -141,12 +154,21 @@ describe('training graph', () => {
 
   it('refuses unknown or repeated trainable tensors, examples without response tokens and missing weights', async () => {
     const arch = tinyArchitecture();
-    expect(() => buildTrainingGraph(arch, { trainable: ['model.layers.9.mlp.up_proj.weight'] })).toThrow(/has no tensor model\.layers\.9/);
-    expect(() => buildTrainingGraph(arch, { trainable: ['model.norm.weight', 'model.norm.weight'] })).toThrow(/listed twice/);
+    expect(() => buildTrainingGraph(arch, { trainable: ['model.layers.9.mlp.up_proj.weight'] })).toThrow(
+      /has no tensor model\.layers\.9/,
+    );
+    expect(() => buildTrainingGraph(arch, { trainable: ['model.norm.weight', 'model.norm.weight'] })).toThrow(
+      /listed twice/,
+    );
     expect(() => trainingBatch(arch, [{ ids: [1, 5, 6], promptLength: 3 }])).toThrow(/no response tokens/);
-    const session = await TrainingGraphSession.create(arch, { trainable: ['model.norm.weight'], settings: { device: 'cpu', threads: 1 } });
+    const session = await TrainingGraphSession.create(arch, {
+      trainable: ['model.norm.weight'],
+      settings: { device: 'cpu', threads: 1 },
+    });
     try {
-      await expect(session.compute([{ ids: [1, 5, 6], promptLength: 1 }], new Map())).rejects.toThrow(/no weights given for tensor/);
+      await expect(session.compute([{ ids: [1, 5, 6], promptLength: 1 }], new Map())).rejects.toThrow(
+        /no weights given for tensor/,
+      );
     } finally {
       await session.dispose();
     }
@@ -168,11 +190,29 @@ describe('training graph', () => {
   it('the loss mask counts only the tokens of response spans (the assistant turns of a conversation)', () => {
     const arch = tinyArchitecture();
     const batch = trainingBatch(arch, [
-      { ids: [1, 5, 6, 7, 8, 9, 10], promptLength: 2, responseSpans: [[2, 3], [5, 7]] },
+      {
+        ids: [1, 5, 6, 7, 8, 9, 10],
+        promptLength: 2,
+        responseSpans: [
+          [2, 3],
+          [5, 7],
+        ],
+      },
       { ids: [1, 8, 9], promptLength: 1 },
     ]);
     expect([...batch.lossMask]).toEqual([0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0]);
     expect(batch.tokens).toBe(5);
-    expect(() => trainingBatch(arch, [{ ids: [1, 5, 6], promptLength: 1, responseSpans: [[1, 2], [1, 3]] }])).toThrow(/responseSpans/);
+    expect(() =>
+      trainingBatch(arch, [
+        {
+          ids: [1, 5, 6],
+          promptLength: 1,
+          responseSpans: [
+            [1, 2],
+            [1, 3],
+          ],
+        },
+      ]),
+    ).toThrow(/responseSpans/);
   });
 });

@@ -46,7 +46,15 @@ export function trainingBatch(arch: ModelArchitecture, examples: readonly TrainE
   const lossMask = new Float32Array(padded.size * padded.width);
   let tokens = 0;
   examples.forEach((e, b) => (tokens += markLossPositions(e, lossMask, b * padded.width)));
-  return { size: padded.size, width: padded.width, ids: padded.ids, attentionMask: padded.mask, positions: padded.positions, lossMask, tokens };
+  return {
+    size: padded.size,
+    width: padded.width,
+    ids: padded.ids,
+    attentionMask: padded.mask,
+    positions: padded.positions,
+    lossMask,
+    tokens,
+  };
 }
 
 /** Float32 weights above which a training session runs without ONNX Runtime's memory arena. */
@@ -87,9 +95,18 @@ export class TrainingGraphSession {
   /** Builds the training graph of `arch` and opens a session for it (`settings`: device, threads). */
   static async create(
     arch: ModelArchitecture,
-    options: { trainable: readonly string[]; gradSquares?: boolean; settings?: SessionSettings; adapter?: LoraSettings },
+    options: {
+      trainable: readonly string[];
+      gradSquares?: boolean;
+      settings?: SessionSettings;
+      adapter?: LoraSettings;
+    },
   ): Promise<TrainingGraphSession> {
-    const graph = buildTrainingGraph(arch, { trainable: options.trainable, gradSquares: options.gradSquares, ...(options.adapter ? { adapter: options.adapter } : {}) });
+    const graph = buildTrainingGraph(arch, {
+      trainable: options.trainable,
+      gradSquares: options.gradSquares,
+      ...(options.adapter ? { adapter: options.adapter } : {}),
+    });
     const ort = await loadOnnxRuntime();
     const settings = { memoryArena: trainingMemoryArena(arch), ...options.settings };
     const { session, device } = await createSession(ort, graph.model, settings);
@@ -105,7 +122,10 @@ export class TrainingGraphSession {
    * Loss and gradients of one micro-batch. `weights` holds every tensor of the checkpoint (trainable and frozen) by
    * Hugging Face name, float32 in the checkpoint's layout; the arrays are read, not kept.
    */
-  async compute(examples: readonly TrainExample[], weights: ReadonlyMap<string, Float32Array>): Promise<MicroBatchResult> {
+  async compute(
+    examples: readonly TrainExample[],
+    weights: ReadonlyMap<string, Float32Array>,
+  ): Promise<MicroBatchResult> {
     const batch = trainingBatch(this.graph.architecture, examples);
     const { Tensor } = this.ort;
     const dims = [batch.size, batch.width];
@@ -119,7 +139,11 @@ export class TrainingGraphSession {
       const data = weights.get(name);
       const size = shape.reduce((n, d) => n * d, 1);
       if (!data) throw new MllrError('ARGUMENT_INVALID', `no weights given for tensor ${name}`);
-      if (data.length !== size) throw new MllrError('ARGUMENT_INVALID', `tensor ${name} has ${data.length} values but its shape [${shape}] needs ${size}`);
+      if (data.length !== size)
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `tensor ${name} has ${data.length} values but its shape [${shape}] needs ${size}`,
+        );
       feeds[name] = new Tensor('float32', data, [...shape]);
     }
     const out = await this.session.run(feeds);
@@ -130,7 +154,12 @@ export class TrainingGraphSession {
       const square = out[TRAIN_IO.gradSquare(name)];
       if (square) gradSquares.set(name, Number(square.data[0]));
     }
-    return { lossSum: Number(out[TRAIN_IO.lossSum]!.data[0]), tokens: Number(out[TRAIN_IO.tokenCount]!.data[0]), grads, gradSquares };
+    return {
+      lossSum: Number(out[TRAIN_IO.lossSum]!.data[0]),
+      tokens: Number(out[TRAIN_IO.tokenCount]!.data[0]),
+      grads,
+      gradSquares,
+    };
   }
 
   /** Frees the session. */
@@ -147,8 +176,17 @@ export class TrainingGraphSession {
 export function trainingGraphSources(
   settings: SessionSettings = {},
   options: { gradSquares?: boolean } = {},
-): (request: { architecture: ModelArchitecture; trainable: readonly string[]; adapter?: LoraSettings }) => Promise<TrainingGraphSession> {
+): (request: {
+  architecture: ModelArchitecture;
+  trainable: readonly string[];
+  adapter?: LoraSettings;
+}) => Promise<TrainingGraphSession> {
   const gradSquares = options.gradSquares ?? false;
   return (request) =>
-    TrainingGraphSession.create(request.architecture, { trainable: request.trainable, gradSquares, settings, ...(request.adapter ? { adapter: request.adapter } : {}) });
+    TrainingGraphSession.create(request.architecture, {
+      trainable: request.trainable,
+      gradSquares,
+      settings,
+      ...(request.adapter ? { adapter: request.adapter } : {}),
+    });
 }

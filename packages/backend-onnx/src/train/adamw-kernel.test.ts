@@ -14,7 +14,10 @@ function scalarUpdate(w: Float32Array, m: Float32Array, v: Float32Array, g: Floa
     v[i] = vi;
     const step = f32(f32(mi / s.correction1) / f32(f32(Math.sqrt(f32(vi / s.correction2))) + s.epsilon));
     const wi = w[i]!;
-    w[i] = s.weightDecay > 0 ? wi - f32(f32(step + f32(wi * s.weightDecay)) * s.learningRate) : wi - f32(step * s.learningRate);
+    w[i] =
+      s.weightDecay > 0
+        ? wi - f32(f32(step + f32(wi * s.weightDecay)) * s.learningRate)
+        : wi - f32(step * s.learningRate);
   }
 }
 
@@ -61,14 +64,20 @@ describe('adamwUpdate (WebAssembly SIMD)', () => {
         adamwUpdate(kernel[0]!, kernel[1]!, kernel[2]!, kernel[3]!, s);
         scalarUpdate(reference[0]!, reference[1]!, reference[2]!, reference[3]!, s);
       }
-      for (let k = 0; k < 3; k++) expect(bits(kernel[k]!).equals(bits(reference[k]!)), `length ${length}, array ${k}`).toBe(true);
+      for (let k = 0; k < 3; k++)
+        expect(bits(kernel[k]!).equals(bits(reference[k]!)), `length ${length}, array ${k}`).toBe(true);
       if (length > 0) expect(bits(kernel[0]!).equals(bits(state(length, length + 1)[0]!))).toBe(false);
     }
   });
 
   it('leaves the gradient untouched and writes nothing past the tensor', () => {
     const buffer = new Float32Array(16400).fill(7);
-    const [w, m, v, g] = [0, 1, 2, 3].map((k) => buffer.subarray(k * 4100, k * 4100 + 4099)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+    const [w, m, v, g] = [0, 1, 2, 3].map((k) => buffer.subarray(k * 4100, k * 4100 + 4099)) as [
+      Float32Array,
+      Float32Array,
+      Float32Array,
+      Float32Array,
+    ];
     g.fill(0.5);
     adamwUpdate(w, m, v, g, scalars(1, 0.1, 1));
     expect(g.every((x) => x === 0.5)).toBe(true);

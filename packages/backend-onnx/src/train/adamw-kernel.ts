@@ -35,14 +35,31 @@ let instance: { plain: Kernel; decay: Kernel; memory: Float32Array } | undefined
  * w ← w − lr·(m̂/(√v̂+ε) + wd·w) with m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g², g = scale·gradient, m̂ = m/c1,
  * v̂ = v/c2; every operation rounded to float32, in the order the tfjs engine's GroupedAdamW runs them.
  */
-export function adamwUpdate(w: Float32Array, m: Float32Array, v: Float32Array, gradient: Float32Array, s: AdamWScalars): void {
+export function adamwUpdate(
+  w: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  gradient: Float32Array,
+  s: AdamWScalars,
+): void {
   const k = (instance ??= instantiate());
   const kernel = s.weightDecay > 0 ? k.decay : k.plain;
   const W = k.memory.subarray(0, CHUNK);
   const M = k.memory.subarray(CHUNK, 2 * CHUNK);
   const V = k.memory.subarray(2 * CHUNK, 3 * CHUNK);
   const G = k.memory.subarray(3 * CHUNK, 4 * CHUNK);
-  const scalars = [s.scale, s.beta1, s.oneMinusBeta1, s.beta2, s.oneMinusBeta2, s.correction1, s.correction2, s.epsilon, s.learningRate, s.weightDecay];
+  const scalars = [
+    s.scale,
+    s.beta1,
+    s.oneMinusBeta1,
+    s.beta2,
+    s.oneMinusBeta2,
+    s.correction1,
+    s.correction2,
+    s.epsilon,
+    s.learningRate,
+    s.weightDecay,
+  ];
   for (let start = 0; start < w.length; start += CHUNK) {
     const end = Math.min(start + CHUNK, w.length);
     const length = end - start;
@@ -132,14 +149,44 @@ function functionBody(decay: boolean): number[] {
   code.push(...at(PG), ...LOAD, ...get(S), ...MUL, ...set(G));
   code.push(...at(PM), ...LOAD, ...get(B1), ...MUL, ...get(G), ...get(OB1), ...MUL, ...ADD, ...set(M));
   code.push(...at(PM), ...get(M), ...STORE);
-  code.push(...at(PV), ...LOAD, ...get(B2), ...MUL, ...get(G), ...get(G), ...MUL, ...get(OB2), ...MUL, ...ADD, ...set(V));
+  code.push(
+    ...at(PV),
+    ...LOAD,
+    ...get(B2),
+    ...MUL,
+    ...get(G),
+    ...get(G),
+    ...MUL,
+    ...get(OB2),
+    ...MUL,
+    ...ADD,
+    ...set(V),
+  );
   code.push(...at(PV), ...get(V), ...STORE);
-  code.push(...get(M), ...get(C1), ...DIV, ...get(V), ...get(C2), ...DIV, ...SQRT, ...get(EPS), ...ADD, ...DIV, ...set(STEP));
+  code.push(
+    ...get(M),
+    ...get(C1),
+    ...DIV,
+    ...get(V),
+    ...get(C2),
+    ...DIV,
+    ...SQRT,
+    ...get(EPS),
+    ...ADD,
+    ...DIV,
+    ...set(STEP),
+  );
   code.push(...at(PW), ...at(PW), ...LOAD, ...tee(W), ...get(STEP));
   if (decay) code.push(...get(W), ...get(WD), ...MUL, ...ADD);
   code.push(...get(LR), ...MUL, ...SUB, ...STORE);
   code.push(...get(I), 0x41, ...uleb(16), 0x6a, ...set(I), 0x0c, 0, 0x0b, 0x0b, 0x0b); // i += 16; continue; end, end, end
-  const body = [...vec([[1, I32], [15, V128]]), ...code];
+  const body = [
+    ...vec([
+      [1, I32],
+      [15, V128],
+    ]),
+    ...code,
+  ];
   return [...uleb(body.length), ...body];
 }
 
@@ -149,7 +196,14 @@ function encodeModule(): Uint8Array {
     ...section(1, vec([[0x60, ...vec(PARAMS.map((t) => [t])), 0]])), // one function type, no results
     ...section(3, vec([[0], [0]])), // two functions of that type
     ...section(5, vec([[0x00, ...uleb(PAGES)]])), // memory of PAGES pages
-    ...section(7, vec([[...name('plain'), 0x00, 0], [...name('decay'), 0x00, 1], [...name('memory'), 0x02, 0]])),
+    ...section(
+      7,
+      vec([
+        [...name('plain'), 0x00, 0],
+        [...name('decay'), 0x00, 1],
+        [...name('memory'), 0x02, 0],
+      ]),
+    ),
     ...section(10, vec([functionBody(false), functionBody(true)])),
   ]);
 }

@@ -27,7 +27,11 @@ export class GradientSum {
     for (const [name, size] of expected) {
       const g = grads.get(name);
       if (!g) throw new MllrError('INTERNAL', `the gradient source returned no gradient for ${name}`);
-      if (g.length !== size) throw new MllrError('INTERNAL', `the gradient source returned ${g.length} values for ${name}, which has ${size}`);
+      if (g.length !== size)
+        throw new MllrError(
+          'INTERNAL',
+          `the gradient source returned ${g.length} values for ${name}, which has ${size}`,
+        );
     }
     if (grads.size !== expected.size) {
       const extra = [...grads.keys()].find((name) => !expected.has(name));
@@ -35,7 +39,8 @@ export class GradientSum {
     }
     this.parts++;
     if (this.parts === 1) {
-      for (const name of expected.keys()) this.current.set(name, more ? this.copy(name, grads.get(name)!) : grads.get(name)!);
+      for (const name of expected.keys())
+        this.current.set(name, more ? this.copy(name, grads.get(name)!) : grads.get(name)!);
       return;
     }
     for (const name of expected.keys()) {

@@ -2,10 +2,25 @@ import { MllrError, type OptimizerSettings } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { GroupedAdamW } from './grouped-adamw.js';
 
-const SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 0, gradientAccumulation: 1 };
+const SETTINGS: OptimizerSettings = {
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  maxGradNorm: 0,
+  gradientAccumulation: 1,
+};
 
 /** AdamW in float64, written out from the formulas: w ← w − lr·(m̂/(√v̂+ε) + wd·w). */
-function referenceStep(w: number[], m: number[], v: number[], g: number[], t: number, lr: number, wd: number, s = SETTINGS): void {
+function referenceStep(
+  w: number[],
+  m: number[],
+  v: number[],
+  g: number[],
+  t: number,
+  lr: number,
+  wd: number,
+  s = SETTINGS,
+): void {
   for (let i = 0; i < w.length; i++) {
     m[i] = s.beta1 * m[i]! + (1 - s.beta1) * g[i]!;
     v[i] = s.beta2 * v[i]! + (1 - s.beta2) * g[i]! ** 2;
@@ -32,13 +47,19 @@ describe('GroupedAdamW', () => {
     );
     adam.apply(weightsOf({ a: [3, -0.1, 40], b: [-2, 7] }), 1);
     // a: w − 0.1·(sign(g) + 0.5·w); b: w − 0.01·sign(g)
-    expect([...weights.get('a')!]).toEqual([0.5 - 0.1 * (1 + 0.25), -0.25 - 0.1 * (-1 - 0.125), 2 - 0.1 * (1 + 1)].map((x) => expect.closeTo(x, 6)));
+    expect([...weights.get('a')!]).toEqual(
+      [0.5 - 0.1 * (1 + 0.25), -0.25 - 0.1 * (-1 - 0.125), 2 - 0.1 * (1 + 1)].map((x) => expect.closeTo(x, 6)),
+    );
     expect([...weights.get('b')!]).toEqual([1.01, 0.99].map((x) => expect.closeTo(x, 6)));
   });
 
   it('follows the float64 AdamW formulas over several steps with changing gradients, scale and rates', () => {
     const weights = weightsOf({ a: [0.3, -0.7, 0.05, 1.5] });
-    const adam = new GroupedAdamW(weights, [{ name: 'g', tensors: ['a'], learningRate: 0.05, weightDecay: 0.1 }], SETTINGS);
+    const adam = new GroupedAdamW(
+      weights,
+      [{ name: 'g', tensors: ['a'], learningRate: 0.05, weightDecay: 0.1 }],
+      SETTINGS,
+    );
     const w = [0.3, -0.7, 0.05, 1.5];
     const m = [0, 0, 0, 0];
     const v = [0, 0, 0, 0];
@@ -51,7 +72,15 @@ describe('GroupedAdamW', () => {
     steps.forEach(({ g, scale, lr }, k) => {
       adam.setLearningRates({ g: lr });
       adam.apply(weightsOf({ a: g }), scale);
-      referenceStep(w, m, v, g.map((x) => x * scale), k + 1, lr, 0.1);
+      referenceStep(
+        w,
+        m,
+        v,
+        g.map((x) => x * scale),
+        k + 1,
+        lr,
+        0.1,
+      );
       const got = weights.get('a')!;
       w.forEach((x, i) => expect(got[i]).toBeCloseTo(x, 6));
     });
@@ -91,31 +120,50 @@ describe('GroupedAdamW', () => {
 
   it('rejects a tensor in two groups, an unknown tensor, a tensor in no group and bad settings, naming what is wrong', () => {
     const weights = weightsOf({ x: [1], y: [2] });
-    const make = (groups: Array<{ name: string; tensors: string[] }>, settings = SETTINGS) => () =>
-      new GroupedAdamW(
-        weights,
-        groups.map((g) => ({ ...g, learningRate: 0.1, weightDecay: 0 })),
-        settings,
-      );
+    const make =
+      (groups: Array<{ name: string; tensors: string[] }>, settings = SETTINGS) =>
+      () =>
+        new GroupedAdamW(
+          weights,
+          groups.map((g) => ({ ...g, learningRate: 0.1, weightDecay: 0 })),
+          settings,
+        );
     const expectError = (fn: () => unknown, text: RegExp) => {
       expect(fn).toThrow(MllrError);
       expect(fn).toThrow(text);
     };
-    expectError(make([{ name: 'p', tensors: ['x', 'y'] }, { name: 'q', tensors: ['y'] }]), /y is in both parameter groups "p" and "q"/);
+    expectError(
+      make([
+        { name: 'p', tensors: ['x', 'y'] },
+        { name: 'q', tensors: ['y'] },
+      ]),
+      /y is in both parameter groups "p" and "q"/,
+    );
     expectError(make([{ name: 'p', tensors: ['x', 'y', 'zz'] }]), /names zz, which the model does not have/);
     expectError(make([{ name: 'p', tensors: ['x'] }]), /missing: y/);
-    expectError(make([{ name: 'p', tensors: ['x', 'y'] }], { ...SETTINGS, gradientAccumulation: 0 }), /gradientAccumulation/);
+    expectError(
+      make([{ name: 'p', tensors: ['x', 'y'] }], { ...SETTINGS, gradientAccumulation: 0 }),
+      /gradientAccumulation/,
+    );
     expectError(make([{ name: 'p', tensors: ['x', 'y'] }], { ...SETTINGS, beta2: 1 }), /beta2/);
   });
 
   it('loads a state only if it fits: unknown tensor or wrong size is an error and leaves the state as it was', () => {
     const weights = weightsOf({ x: [1, 2] });
-    const adam = new GroupedAdamW(weights, [{ name: 'p', tensors: ['x'], learningRate: 0.1, weightDecay: 0 }], SETTINGS);
+    const adam = new GroupedAdamW(
+      weights,
+      [{ name: 'p', tensors: ['x'], learningRate: 0.1, weightDecay: 0 }],
+      SETTINGS,
+    );
     adam.apply(weightsOf({ x: [1, 1] }), 1);
     const before = adam.exportState();
     const bad = { name: 'x', steps: 1, m: new Float32Array(3), v: new Float32Array(3) };
-    expect(() => adam.importState({ rates: { p: 0.5 }, tensors: [bad] })).toThrow(/optimizer state of x has 3 values; the weight has 2/);
-    expect(() => adam.importState({ rates: {}, tensors: [{ ...bad, name: 'w' }] })).toThrow(/names w, which is in no parameter group/);
+    expect(() => adam.importState({ rates: { p: 0.5 }, tensors: [bad] })).toThrow(
+      /optimizer state of x has 3 values; the weight has 2/,
+    );
+    expect(() => adam.importState({ rates: {}, tensors: [{ ...bad, name: 'w' }] })).toThrow(
+      /names w, which is in no parameter group/,
+    );
     expect(adam.exportState()).toEqual(before);
   });
 });

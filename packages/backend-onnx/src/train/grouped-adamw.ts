@@ -1,4 +1,11 @@
-import { MllrError, resolveParameterGroups, updateLearningRates, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
+import {
+  MllrError,
+  resolveParameterGroups,
+  updateLearningRates,
+  type OptimizerSettings,
+  type OptimizerState,
+  type ParameterGroup,
+} from '@mllr/core';
 import { adamwUpdate } from './adamw-kernel.js';
 
 /** Per-tensor optimizer state. */
@@ -48,7 +55,14 @@ export class GroupedAdamW {
    */
   apply(gradients: ReadonlyMap<string, Float32Array>, scale: number): void {
     const { beta1, beta2, epsilon } = this.settings;
-    const shared = { scale: f32(scale), beta1: f32(beta1), oneMinusBeta1: f32(1 - beta1), beta2: f32(beta2), oneMinusBeta2: f32(1 - beta2), epsilon: f32(epsilon) };
+    const shared = {
+      scale: f32(scale),
+      beta1: f32(beta1),
+      oneMinusBeta1: f32(1 - beta1),
+      beta2: f32(beta2),
+      oneMinusBeta2: f32(1 - beta2),
+      epsilon: f32(epsilon),
+    };
     for (const [name, gradient] of gradients) {
       const group = this.groupOf.get(name)!;
       const rate = this.rates.get(group.name)!;
@@ -75,16 +89,22 @@ export class GroupedAdamW {
   /** Replaces the state with a copy of one from {@link exportState} taken under the same groups. */
   importState(state: OptimizerState): void {
     for (const group of Object.keys(state.rates)) {
-      if (!this.rates.has(group)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names group "${group}", which is not configured`);
+      if (!this.rates.has(group))
+        throw new MllrError('ARGUMENT_INVALID', `the optimizer state names group "${group}", which is not configured`);
     }
     const loaded = new Map<string, Moments>();
     for (const t of state.tensors) {
-      if (!this.groupOf.has(t.name)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names ${t.name}, which is in no parameter group`);
+      if (!this.groupOf.has(t.name))
+        throw new MllrError('ARGUMENT_INVALID', `the optimizer state names ${t.name}, which is in no parameter group`);
       const size = this.weights.get(t.name)!.length;
       if (t.m.length !== size || t.v.length !== size) {
-        throw new MllrError('ARGUMENT_INVALID', `the optimizer state of ${t.name} has ${t.m.length} values; the weight has ${size}`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `the optimizer state of ${t.name} has ${t.m.length} values; the weight has ${size}`,
+        );
       }
-      if (!Number.isInteger(t.steps) || t.steps < 0) throw new MllrError('ARGUMENT_INVALID', `the optimizer state of ${t.name} has ${t.steps} steps`);
+      if (!Number.isInteger(t.steps) || t.steps < 0)
+        throw new MllrError('ARGUMENT_INVALID', `the optimizer state of ${t.name} has ${t.steps} steps`);
       loaded.set(t.name, { m: Float32Array.from(t.m), v: Float32Array.from(t.v), steps: t.steps });
     }
     for (const [group, rate] of Object.entries(state.rates)) this.rates.set(group, rate);

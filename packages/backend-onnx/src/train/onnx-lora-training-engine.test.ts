@@ -1,15 +1,43 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allModuleIds, loraScaling, loraTensorNames, type LoraSettings, type OptimizerSettings, type TrainExample } from '@mllr/core';
-import { architectureToConfig, initialLoraTensors, loadCheckpoint, mergeLora, randomTensors, saveCheckpoint, saveMergedCheckpoint, tinyArchitecture } from '@mllr/model';
+import {
+  allModuleIds,
+  loraScaling,
+  loraTensorNames,
+  type LoraSettings,
+  type OptimizerSettings,
+  type TrainExample,
+} from '@mllr/core';
+import {
+  architectureToConfig,
+  initialLoraTensors,
+  loadCheckpoint,
+  mergeLora,
+  randomTensors,
+  saveCheckpoint,
+  saveMergedCheckpoint,
+  tinyArchitecture,
+} from '@mllr/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TrainingGraphSession, trainingGraphSources } from '../train-graph/training-session.js';
 import { OnnxLoraTrainingEngine } from './onnx-lora-training-engine.js';
 
 const ARCH = tinyArchitecture({ family: 'qwen2', qkvBias: true });
-const LORA: LoraSettings = { r: 2, alpha: 5, dropout: 0, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], rslora: false };
-const SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 1, gradientAccumulation: 1 };
+const LORA: LoraSettings = {
+  r: 2,
+  alpha: 5,
+  dropout: 0,
+  targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'],
+  rslora: false,
+};
+const SETTINGS: OptimizerSettings = {
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  maxGradNorm: 1,
+  gradientAccumulation: 1,
+};
 const EXAMPLES: TrainExample[] = [
   { ids: [1, 5, 9, 12, 2], promptLength: 3 },
   { ids: [1, 7, 3, 2], promptLength: 2 },
@@ -19,7 +47,8 @@ const EXAMPLES: TrainExample[] = [
 /** A seeded adapter with A and B both nonzero. */
 function nonzeroAdapter(settings = LORA): Map<string, Float32Array> {
   const tensors = initialLoraTensors(ARCH, settings, 11);
-  for (const [name, data] of tensors) if (name.includes('lora_B')) data.forEach((_, i) => (data[i] = Math.cos(3 * i + name.length) / 5));
+  for (const [name, data] of tensors)
+    if (name.includes('lora_B')) data.forEach((_, i) => (data[i] = Math.cos(3 * i + name.length) / 5));
   return tensors;
 }
 
@@ -41,7 +70,11 @@ describe('LoRA in the training graph', () => {
       const base = weightsOf();
       const merged = mergeLora(ARCH, settings, base, adapter);
       const adapterNames = [...adapter.keys()];
-      const lora = await TrainingGraphSession.create(ARCH, { trainable: adapterNames, adapter: settings, settings: { threads: 1 } });
+      const lora = await TrainingGraphSession.create(ARCH, {
+        trainable: adapterNames,
+        adapter: settings,
+        settings: { threads: 1 },
+      });
       const full = await TrainingGraphSession.create(ARCH, { trainable: [...base.keys()], settings: { threads: 1 } });
       sessions.push(lora, full);
       const withAdapter = await lora.compute(EXAMPLES, new Map([...base, ...adapter]));
@@ -69,7 +102,10 @@ describe('LoRA in the training graph', () => {
             }
           }
         }
-        for (const [name, expected] of [[names[0], expectA], [names[1], expectB]] as const) {
+        for (const [name, expected] of [
+          [names[0], expectA],
+          [names[1], expectB],
+        ] as const) {
           const actual = withAdapter.grads.get(name)!;
           const scale = Math.max(...expected.map(Math.abs));
           const error = Math.max(...actual.map((v, i) => Math.abs(v - expected[i]!)));

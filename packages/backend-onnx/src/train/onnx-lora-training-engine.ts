@@ -7,7 +7,15 @@ import {
   type LoraTrainingEngine,
   type ModuleId,
 } from '@mllr/core';
-import { expectedTensorShapes, initialLoraTensors, loadCheckpoint, loraShapes, mergeLora, saveCheckpoint, writePeftAdapter } from '@mllr/model';
+import {
+  expectedTensorShapes,
+  initialLoraTensors,
+  loadCheckpoint,
+  loraShapes,
+  mergeLora,
+  saveCheckpoint,
+  writePeftAdapter,
+} from '@mllr/model';
 import type { ModelSource } from '../export/model-source.js';
 import { checkedModel, OnnxTrainingEngine, type OnnxTrainingEngineOptions } from './onnx-training-engine.js';
 
@@ -32,7 +40,11 @@ export class OnnxLoraTrainingEngine extends OnnxTrainingEngine implements LoraTr
   }
 
   /** An engine on a model in memory (its Float32Arrays are taken over, as by OnnxTrainingEngine.create) with `start`'s adapter. */
-  static createLora(source: ModelSource, start: LoraStart, options: OnnxTrainingEngineOptions): Promise<OnnxLoraTrainingEngine> {
+  static createLora(
+    source: ModelSource,
+    start: LoraStart,
+    options: OnnxTrainingEngineOptions,
+  ): Promise<OnnxLoraTrainingEngine> {
     checkSettings(start.settings);
     const { weights, shapes, config } = checkedModel(source);
     const arch = source.architecture;
@@ -41,17 +53,34 @@ export class OnnxLoraTrainingEngine extends OnnxTrainingEngine implements LoraTr
     for (const [name, shape] of adapterShapes) {
       const data = tensors.get(name);
       const size = shape[0]! * shape[1]!;
-      if (!data || data.length !== size) throw new MllrError('ARGUMENT_INVALID', `the adapter's ${name} needs ${size} values [${shape}], got ${data?.length ?? 'none'}`);
+      if (!data || data.length !== size)
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `the adapter's ${name} needs ${size} values [${shape}], got ${data?.length ?? 'none'}`,
+        );
       // A copy: the engine updates adapters in place, and the caller's arrays stay as given.
       weights.set(name, Float32Array.from(data));
       shapes.set(name, shape);
     }
-    const engine = new OnnxLoraTrainingEngine(arch, weights, shapes, config, source.dir, options.gradients, options.device ?? 'cpu', start.settings);
+    const engine = new OnnxLoraTrainingEngine(
+      arch,
+      weights,
+      shapes,
+      config,
+      source.dir,
+      options.gradients,
+      options.device ?? 'cpu',
+      start.settings,
+    );
     return Promise.resolve(engine);
   }
 
   /** An engine on a Hugging Face checkpoint folder with `start`'s adapter. */
-  static async openLora(dir: string, start: LoraStart, options: OnnxTrainingEngineOptions): Promise<OnnxLoraTrainingEngine> {
+  static async openLora(
+    dir: string,
+    start: LoraStart,
+    options: OnnxTrainingEngineOptions,
+  ): Promise<OnnxLoraTrainingEngine> {
     return OnnxLoraTrainingEngine.createLora(await loadCheckpoint(dir), start, options);
   }
 
@@ -65,18 +94,31 @@ export class OnnxLoraTrainingEngine extends OnnxTrainingEngine implements LoraTr
     const model = expectedTensorShapes(this.architecture);
     const merged = mergeLora(this.architecture, this.lora, this.weights, this.weights);
     const tensors = [...model].map(([name, shape]) => ({ name, shape, data: merged.get(name)! }));
-    await saveCheckpoint(dir, { config: this.config, tensors, ...(this.sourceDir !== undefined ? { copyFrom: this.sourceDir } : {}) });
+    await saveCheckpoint(dir, {
+      config: this.config,
+      tensors,
+      ...(this.sourceDir !== undefined ? { copyFrom: this.sourceDir } : {}),
+    });
   }
 
   async saveAdapter(dir: string, info: AdapterSaveInfo): Promise<void> {
     this.checkOpen();
-    await writePeftAdapter(dir, this.architecture, { settings: this.lora, tensors: this.weights, baseModel: info.baseModel });
+    await writePeftAdapter(dir, this.architecture, {
+      settings: this.lora,
+      tensors: this.weights,
+      baseModel: info.baseModel,
+    });
   }
 }
 
 function checkSettings(s: LoraSettings): void {
-  if (!Number.isInteger(s.r) || s.r < 1) throw new MllrError('ARGUMENT_INVALID', `LoRA rank r must be a whole number ≥ 1, got ${s.r}`);
+  if (!Number.isInteger(s.r) || s.r < 1)
+    throw new MllrError('ARGUMENT_INVALID', `LoRA rank r must be a whole number ≥ 1, got ${s.r}`);
   if (!(s.alpha > 0)) throw new MllrError('ARGUMENT_INVALID', `LoRA alpha must be > 0, got ${s.alpha}`);
-  if (s.dropout !== 0) throw new MllrError('ARGUMENT_INVALID', `LoRA dropout ${s.dropout}: not implemented (mllr trains adapters with dropout 0)`);
+  if (s.dropout !== 0)
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `LoRA dropout ${s.dropout}: not implemented (mllr trains adapters with dropout 0)`,
+    );
   if (s.targets.length === 0) throw new MllrError('ARGUMENT_INVALID', 'LoRA needs at least one target module type');
 }

@@ -5,12 +5,23 @@ import { MllrError, type OptimizerSettings, type ParameterGroup, type TrainExamp
 import { architectureToConfig, loadCheckpoint, randomTensors, saveCheckpoint, tinyArchitecture } from '@mllr/model';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ModelSource } from '../export/model-source.js';
-import { quadraticSources, quadraticTarget, responseTokens, type QuadraticSourceOptions } from '../test-support/quadratic-gradient-source.js';
+import {
+  quadraticSources,
+  quadraticTarget,
+  responseTokens,
+  type QuadraticSourceOptions,
+} from '../test-support/quadratic-gradient-source.js';
 import type { GradientSourceFactory } from './gradient-source.js';
 import { OnnxTrainingEngine } from './onnx-training-engine.js';
 
 const ARCH = tinyArchitecture();
-const SETTINGS: OptimizerSettings = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8, maxGradNorm: 0, gradientAccumulation: 1 };
+const SETTINGS: OptimizerSettings = {
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  maxGradNorm: 0,
+  gradientAccumulation: 1,
+};
 
 function model(seed = 3): ModelSource {
   return { architecture: ARCH, tensors: randomTensors(ARCH, seed) };
@@ -28,7 +39,10 @@ function dataset(shift = 0): TrainExample[] {
 }
 
 const open: OnnxTrainingEngine[] = [];
-async function engine(source = model(), factory: GradientSourceFactory = quadraticSources().factory): Promise<OnnxTrainingEngine> {
+async function engine(
+  source = model(),
+  factory: GradientSourceFactory = quadraticSources().factory,
+): Promise<OnnxTrainingEngine> {
   const e = await OnnxTrainingEngine.create(source, { gradients: factory });
   open.push(e);
   return e;
@@ -80,7 +94,9 @@ describe('OnnxTrainingEngine', () => {
       const batch = dataset(step);
       const ys = responseTokens(batch);
       let loss = 0;
-      for (const values of w.values()) for (const y of ys) for (let i = 0; i < values.length; i++) loss += 0.5 * (values[i]! - quadraticTarget(y, i)) ** 2;
+      for (const values of w.values())
+        for (const y of ys)
+          for (let i = 0; i < values.length; i++) loss += 0.5 * (values[i]! - quadraticTarget(y, i)) ** 2;
       const grads = new Map(names.map((n) => [n, referenceGradient(w.get(n)!, batch)]));
       let squares = 0;
       for (const g of grads.values()) for (const x of g) squares += x * x;
@@ -127,7 +143,9 @@ describe('OnnxTrainingEngine', () => {
       expect(norm).toBeGreaterThan(0.05);
       const clip = maxGradNorm > 0 ? maxGradNorm / norm : 1;
       for (const [n, g] of grads) {
-        g.forEach((x, i) => expect(after.get(n)![i]! - before.get(n)![i]!).toBeCloseTo(-(x * clip) / (Math.abs(x * clip) + 1), 6));
+        g.forEach((x, i) =>
+          expect(after.get(n)![i]! - before.get(n)![i]!).toBeCloseTo(-(x * clip) / (Math.abs(x * clip) + 1), 6),
+        );
       }
     }
   });
@@ -192,12 +210,23 @@ describe('OnnxTrainingEngine', () => {
 
   it('resumes bit-identically from weights and optimizer state, and differs without the optimizer state', async () => {
     const groups = (e: OnnxTrainingEngine): ParameterGroup[] => [
-      { name: 'late', tensors: e.tensorNames().filter((n) => n.includes('layers.1.')), learningRate: 0, weightDecay: 0.05 },
-      { name: 'main', tensors: e.tensorNames().filter((n) => !n.includes('layers.1.')), learningRate: 0.02, weightDecay: 0.1 },
+      {
+        name: 'late',
+        tensors: e.tensorNames().filter((n) => n.includes('layers.1.')),
+        learningRate: 0,
+        weightDecay: 0.05,
+      },
+      {
+        name: 'main',
+        tensors: e.tensorNames().filter((n) => !n.includes('layers.1.')),
+        learningRate: 0.02,
+        weightDecay: 0.1,
+      },
     ];
     const settings = { ...SETTINGS, maxGradNorm: 0.5, gradientAccumulation: 2 };
     // The schedule: the late group starts at step 2, and rates change at step 4.
-    const rates = (step: number): Record<string, number> => (step < 2 ? {} : step < 4 ? { late: 0.01 } : { late: 0.005, main: 0.01 });
+    const rates = (step: number): Record<string, number> =>
+      step < 2 ? {} : step < 4 ? { late: 0.01 } : { late: 0.005, main: 0.01 };
     const steps = async (e: OnnxTrainingEngine, from: number, to: number) => {
       const out = [];
       for (let s = from; s < to; s++) {
@@ -259,9 +288,17 @@ describe('OnnxTrainingEngine', () => {
       { name: 'a', tensors: names, learningRate: 0.1, weightDecay: 0 },
       { name: 'b', tensors: [names[3]!], learningRate: 0.1, weightDecay: 0 },
     ];
-    expectError(() => e.configure(twice, SETTINGS), new RegExp(`${names[3]!.replaceAll('.', '\\.')} is in both parameter groups "a" and "b"`));
-    const unknown = [{ name: 'a', tensors: [...names, 'model.layers.7.mlp.up_proj.weight'], learningRate: 0.1, weightDecay: 0 }];
-    expectError(() => e.configure(unknown, SETTINGS), /model\.layers\.7\.mlp\.up_proj\.weight, which the model does not have/);
+    expectError(
+      () => e.configure(twice, SETTINGS),
+      new RegExp(`${names[3]!.replaceAll('.', '\\.')} is in both parameter groups "a" and "b"`),
+    );
+    const unknown = [
+      { name: 'a', tensors: [...names, 'model.layers.7.mlp.up_proj.weight'], learningRate: 0.1, weightDecay: 0 },
+    ];
+    expectError(
+      () => e.configure(unknown, SETTINGS),
+      /model\.layers\.7\.mlp\.up_proj\.weight, which the model does not have/,
+    );
     await expect(e.trainStep(dataset())).rejects.toThrow(/call configure/);
     e.configure(allGroup(e), SETTINGS);
     await expect(e.trainStep([{ ids: [1, 2], promptLength: 2 }])).rejects.toThrow(/example 0 has no response tokens/);
@@ -302,17 +339,31 @@ describe('OnnxTrainingEngine', () => {
     const e = await engine();
     e.configure(allGroup(e, 0.05), SETTINGS);
     const snap = await e.snapshot(['L0.q', 'L1.down']);
-    expect(snap.tensors.map((t) => t.name)).toEqual(['model.layers.0.self_attn.q_proj.weight', 'model.layers.1.mlp.down_proj.weight']);
+    expect(snap.tensors.map((t) => t.name)).toEqual([
+      'model.layers.0.self_attn.q_proj.weight',
+      'model.layers.1.mlp.down_proj.weight',
+    ]);
     await e.trainStep(dataset());
     const trained = await allWeights(e);
     await e.restore(snap);
     const restored = await allWeights(e);
     for (const t of snap.tensors) expect(sameBits(restored.get(t.name)!, t.data)).toBe(true);
-    expect(sameBits(restored.get('model.layers.0.self_attn.k_proj.weight')!, trained.get('model.layers.0.self_attn.k_proj.weight')!)).toBe(true);
+    expect(
+      sameBits(
+        restored.get('model.layers.0.self_attn.k_proj.weight')!,
+        trained.get('model.layers.0.self_attn.k_proj.weight')!,
+      ),
+    ).toBe(true);
 
-    const norm = { name: 'model.norm.weight', shape: [ARCH.hiddenSize], data: new Float32Array(ARCH.hiddenSize).fill(2) };
+    const norm = {
+      name: 'model.norm.weight',
+      shape: [ARCH.hiddenSize],
+      data: new Float32Array(ARCH.hiddenSize).fill(2),
+    };
     const wrong = { name: 'model.layers.0.input_layernorm.weight', shape: [3], data: new Float32Array(3) };
-    await expect(e.setWeights([norm, wrong])).rejects.toThrow(/model\.layers\.0\.input_layernorm\.weight has shape \[3\]/);
+    await expect(e.setWeights([norm, wrong])).rejects.toThrow(
+      /model\.layers\.0\.input_layernorm\.weight has shape \[3\]/,
+    );
     expect(sameBits((await allWeights(e)).get('model.norm.weight')!, restored.get('model.norm.weight')!)).toBe(true);
     await expect(e.getWeights(['model.nope'])).rejects.toThrow(/no tensor model\.nope/);
   });

@@ -66,7 +66,15 @@ export class OnnxTrainingEngine implements TrainingEngine {
    */
   static create(source: ModelSource, options: OnnxTrainingEngineOptions): Promise<OnnxTrainingEngine> {
     const { weights, shapes, config } = checkedModel(source);
-    const engine = new OnnxTrainingEngine(source.architecture, weights, shapes, config, source.dir, options.gradients, options.device ?? 'cpu');
+    const engine = new OnnxTrainingEngine(
+      source.architecture,
+      weights,
+      shapes,
+      config,
+      source.dir,
+      options.gradients,
+      options.device ?? 'cpu',
+    );
     return Promise.resolve(engine);
   }
 
@@ -162,7 +170,11 @@ export class OnnxTrainingEngine implements TrainingEngine {
   async save(dir: string): Promise<void> {
     this.checkOpen();
     const tensors = [...this.weights].map(([name, data]) => ({ name, shape: [...this.shapeOf(name)], data }));
-    await saveCheckpoint(dir, { config: this.config, tensors, ...(this.sourceDir !== undefined ? { copyFrom: this.sourceDir } : {}) });
+    await saveCheckpoint(dir, {
+      config: this.config,
+      tensors,
+      ...(this.sourceDir !== undefined ? { copyFrom: this.sourceDir } : {}),
+    });
   }
 
   async dispose(): Promise<void> {
@@ -183,10 +195,17 @@ export class OnnxTrainingEngine implements TrainingEngine {
     this.source = undefined;
     this.sum.clear();
     await current?.dispose();
-    const source = await this.openSource({ architecture: this.architecture, trainable: [...trainable], ...(this.adapter ? { adapter: this.adapter } : {}) });
+    const source = await this.openSource({
+      architecture: this.architecture,
+      trainable: [...trainable],
+      ...(this.adapter ? { adapter: this.adapter } : {}),
+    });
     if (!sameNames(source.trainable, trainable)) {
       await source.dispose();
-      throw new MllrError('INTERNAL', `the gradient source was asked for ${trainable.length} trainable tensors and opened with ${source.trainable.length}`);
+      throw new MllrError(
+        'INTERNAL',
+        `the gradient source was asked for ${trainable.length} trainable tensors and opened with ${source.trainable.length}`,
+      );
     }
     this.source = source;
     this.sourceSizes = new Map(trainable.map((name) => [name, this.weights.get(name)!.length] as const));
@@ -211,7 +230,11 @@ export class OnnxTrainingEngine implements TrainingEngine {
 }
 
 /** The model's tensors checked against its architecture (each present, with its shape; nothing else), and its config. */
-export function checkedModel(source: ModelSource): { weights: Map<string, Float32Array>; shapes: Map<string, number[]>; config: Record<string, unknown> } {
+export function checkedModel(source: ModelSource): {
+  weights: Map<string, Float32Array>;
+  shapes: Map<string, number[]>;
+  config: Record<string, unknown>;
+} {
   const shapes = expectedTensorShapes(source.architecture);
   const given = tensorMap(source.tensors);
   const weights = new Map<string, Float32Array>();
@@ -222,7 +245,11 @@ export function checkedModel(source: ModelSource): { weights: Map<string, Float3
     weights.set(name, t.data);
   }
   for (const name of given.keys()) {
-    if (!shapes.has(name)) throw new MllrError('CHECKPOINT_INVALID', `tensor ${name} is not part of this ${source.architecture.family} architecture`);
+    if (!shapes.has(name))
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `tensor ${name} is not part of this ${source.architecture.family} architecture`,
+      );
   }
   return { weights, shapes, config: source.config ?? architectureToConfig(source.architecture) };
 }
@@ -230,7 +257,10 @@ export function checkedModel(source: ModelSource): { weights: Map<string, Float3
 function checkShape(t: NamedTensor, shape: readonly number[]): void {
   const size = shape.reduce((n, d) => n * d, 1);
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]) || t.data.length !== size) {
-    throw new MllrError('ARGUMENT_INVALID', `tensor ${t.name} has shape [${t.shape}] (${t.data.length} values) but the model's is [${shape}]`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `tensor ${t.name} has shape [${t.shape}] (${t.data.length} values) but the model's is [${shape}]`,
+    );
   }
 }
 

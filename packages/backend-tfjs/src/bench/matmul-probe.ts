@@ -17,7 +17,10 @@ export async function measureTfjsMatMulGflops(options: TfjsMatMulProbeOptions = 
   const n = options.size ?? 512;
   const repeats = options.repeats ?? 10;
   if (!Number.isInteger(n) || n < 1 || !Number.isInteger(repeats) || repeats < 1) {
-    throw new MllrError('ARGUMENT_INVALID', `the MatMul probe needs a whole size and repeats ≥ 1, not ${n} and ${repeats}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `the MatMul probe needs a whole size and repeats ≥ 1, not ${n} and ${repeats}`,
+    );
   }
   await selectTfjsDevice(options.device ?? 'auto');
   const values = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);

@@ -4,7 +4,13 @@ import { tf } from '../tf.js';
  * softmax(q·kᵀ·scale + mask)·v over [B, heads, T, d] queries and [B, heads, S, d] keys and values; the mask
  * [B, 1, T, S] is additive and constant.
  */
-export function scaledDotAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor4D, scale: number): tf.Tensor4D {
+export function scaledDotAttention(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  mask: tf.Tensor4D,
+  scale: number,
+): tf.Tensor4D {
   // The wasm backend runs a batched product ([B·heads] small matrices at once) in a scalar loop at about 2 GFLOP/s;
   // one plain 2-D product per head runs on XNNPACK at about 10. Other backends batch well, and a single new token
   // (generation) is too small for the loop to pay for its extra ops.
@@ -12,7 +18,13 @@ export function scaledDotAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4
   return headByHeadAttention(mask, scale)(q, k, v);
 }
 
-function batchedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor4D, scale: number): tf.Tensor4D {
+function batchedAttention(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  mask: tf.Tensor4D,
+  scale: number,
+): tf.Tensor4D {
   const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), mask);
   return tf.matMul(tf.softmax(scores), v) as tf.Tensor4D;
 }
@@ -22,14 +34,19 @@ function batchedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: 
  * (untransposed) operands. With p = softmax(s): dv = pᵀ·do, dp = do·vᵀ, ds = p ⊙ (dp − Σ dp⊙p) · scale,
  * dq = ds·k, dk = dsᵀ·q.
  */
-function headByHeadAttention(mask: tf.Tensor4D, scale: number): (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D) => tf.Tensor4D {
+function headByHeadAttention(
+  mask: tf.Tensor4D,
+  scale: number,
+): (q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D) => tf.Tensor4D {
   return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [q, k, v, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     const [batch, heads, steps, depth] = q.shape;
     const keys = k.shape[2];
     const products = batch * heads;
     const scores = perHead(products, asBlocks(q, steps), asBlocks(transposeLast(k), depth)); // [BH·T, S]
-    const probs = tf.softmax(tf.add(tf.mul(tf.reshape(scores, [batch, heads, steps, keys]), scale), mask)) as tf.Tensor4D;
+    const probs = tf.softmax(
+      tf.add(tf.mul(tf.reshape(scores, [batch, heads, steps, keys]), scale), mask),
+    ) as tf.Tensor4D;
     const value = tf.reshape(perHead(products, asBlocks(probs, steps), asBlocks(v, keys)), q.shape) as tf.Tensor4D;
     save([q, k, v, probs]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -57,7 +74,11 @@ function asBlocks(x: tf.Tensor4D, rows: number): { flat: tf.Tensor2D; rows: numb
 }
 
 /** a_i·b_i for each of `count` block pairs, stacked: [count·rowsA, colsB]. */
-function perHead(count: number, a: { flat: tf.Tensor2D; rows: number }, b: { flat: tf.Tensor2D; rows: number }): tf.Tensor2D {
+function perHead(
+  count: number,
+  a: { flat: tf.Tensor2D; rows: number },
+  b: { flat: tf.Tensor2D; rows: number },
+): tf.Tensor2D {
   const colsA = a.flat.shape[1];
   const colsB = b.flat.shape[1];
   const out: tf.Tensor2D[] = [];

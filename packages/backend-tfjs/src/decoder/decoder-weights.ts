@@ -56,7 +56,10 @@ export class DecoderWeights {
     for (const t of tensors) {
       const v = this.get(t.name);
       if (t.shape.length !== v.shape.length || t.shape.some((d, i) => d !== v.shape[i])) {
-        throw new MllrError('ARGUMENT_INVALID', `tensor ${t.name} has shape [${t.shape}] but the model's is [${v.shape}]`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `tensor ${t.name} has shape [${t.shape}] but the model's is [${v.shape}]`,
+        );
       }
       tf.tidy(() => v.assign(tf.tensor(t.data, t.shape, 'float32')));
     }

@@ -47,13 +47,21 @@ const MASKED = -1e9;
  * optional qkv bias → residual → RMSNorm → SwiGLU MLP → residual, then the final norm and the head.
  * Call inside tf.tidy (or keep the returned tensors): intermediate tensors are not disposed here.
  */
-export function decoderForward(weights: DecoderWeights, rope: RopeTables, input: ForwardInput, options: ForwardOptions): ForwardOutput {
+export function decoderForward(
+  weights: DecoderWeights,
+  rope: RopeTables,
+  input: ForwardInput,
+  options: ForwardOptions,
+): ForwardOutput {
   const arch = weights.architecture;
   const [batch, steps] = input.ids.shape;
   const pastLength = input.past?.keys[0]?.shape[2] ?? 0;
   const total = pastLength + steps;
 
-  let x = tf.reshape(tf.gather(weights.get('model.embed_tokens.weight'), tf.reshape(input.ids, [-1])), [batch * steps, arch.hiddenSize]) as tf.Tensor2D;
+  let x = tf.reshape(tf.gather(weights.get('model.embed_tokens.weight'), tf.reshape(input.ids, [-1])), [
+    batch * steps,
+    arch.hiddenSize,
+  ]) as tf.Tensor2D;
   const cos = tf.expandDims(tf.gather(rope.cos, input.positions), 1) as tf.Tensor4D;
   const sin = tf.expandDims(tf.gather(rope.sin, input.positions), 1) as tf.Tensor4D;
   const mask = attentionMask(input.keyMask, pastLength, steps, total);
@@ -122,7 +130,10 @@ function repeatKv(x: tf.Tensor4D, arch: ModelArchitecture): tf.Tensor4D {
   const groups = arch.numHeads / arch.numKvHeads;
   if (groups === 1) return x;
   // A gather on the head axis rather than a rank-5 tile: tfjs has no gradient for tiling rank-5 tensors.
-  const source = tf.tensor1d(Array.from({ length: arch.numHeads }, (_, h) => Math.floor(h / groups)), 'int32');
+  const source = tf.tensor1d(
+    Array.from({ length: arch.numHeads }, (_, h) => Math.floor(h / groups)),
+    'int32',
+  );
   return tf.gather(x, source, 1);
 }
 
@@ -139,5 +150,8 @@ function attentionMask(keyMask: tf.Tensor2D, pastLength: number, steps: number, 
 /** The last position of each sequence: [B·T, H] → [B, H]. */
 function lastPosition(x: tf.Tensor2D, batch: number, steps: number): tf.Tensor2D {
   const hiddenSize = x.shape[1];
-  return tf.reshape(tf.slice(tf.reshape(x, [batch, steps, hiddenSize]), [0, steps - 1, 0], [batch, 1, hiddenSize]), [batch, hiddenSize]);
+  return tf.reshape(tf.slice(tf.reshape(x, [batch, steps, hiddenSize]), [0, steps - 1, 0], [batch, 1, hiddenSize]), [
+    batch,
+    hiddenSize,
+  ]);
 }

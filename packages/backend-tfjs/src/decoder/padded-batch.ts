@@ -16,8 +16,17 @@ export interface PaddedBatch {
  * Pads and checks sequences as @mllr/model's padTokens does for every engine (left for generation, right for
  * training; positions count real tokens only, token ids checked against the vocabulary), as tensors.
  */
-export function padBatch(sequences: readonly (readonly number[])[], padId: number, side: 'left' | 'right', arch: ModelArchitecture): PaddedBatch {
-  const padded = padTokens(sequences, side, { padId, maxPositions: arch.maxPositionEmbeddings, vocabSize: arch.vocabSize });
+export function padBatch(
+  sequences: readonly (readonly number[])[],
+  padId: number,
+  side: 'left' | 'right',
+  arch: ModelArchitecture,
+): PaddedBatch {
+  const padded = padTokens(sequences, side, {
+    padId,
+    maxPositions: arch.maxPositionEmbeddings,
+    vocabSize: arch.vocabSize,
+  });
   const shape: [number, number] = [padded.size, padded.width];
   return {
     ids: tf.tensor2d(padded.ids, shape, 'int32'),

@@ -29,7 +29,9 @@ describe('checkFitsDevice', () => {
     }
     expect(error).toBeInstanceOf(MllrError);
     expect((error as MllrError).exitCode).toBe(2);
-    expect((error as MllrError).message).toMatch(/\/models\/qwen is too large for the tfjs engine on wasm: full fine-tuning .* about 7\.4 GiB.*4\.0 GiB.*onnx engine/);
+    expect((error as MllrError).message).toMatch(
+      /\/models\/qwen is too large for the tfjs engine on wasm: full fine-tuning .* about 7\.4 GiB.*4\.0 GiB.*onnx engine/,
+    );
   });
 
   it('lets inference of the same model through (1.8 GiB of weights fit the heap), and never checks native devices', () => {
@@ -40,12 +42,18 @@ describe('checkFitsDevice', () => {
 
 describe('translateOutOfMemory', () => {
   it('turns a wasm abort into a message that says what ran out, and leaves other errors alone', () => {
-    const translated = translateOutOfMemory(new Error('Aborted(). Build with -sASSERTIONS for more info.'), 'wasm', 'a training step');
+    const translated = translateOutOfMemory(
+      new Error('Aborted(). Build with -sASSERTIONS for more info.'),
+      'wasm',
+      'a training step',
+    );
     expect(translated).toBeInstanceOf(MllrError);
     expect((translated as MllrError).message).toBe(
       'the tfjs engine (wasm) ran out of memory during a training step (the WebAssembly heap holds at most 4.0 GiB); use a smaller batch or sequence length, or the onnx engine, which uses native memory',
     );
-    expect(translateOutOfMemory(new RangeError('memory access out of bounds'), 'wasm', 'generation')).toBeInstanceOf(MllrError);
+    expect(translateOutOfMemory(new RangeError('memory access out of bounds'), 'wasm', 'generation')).toBeInstanceOf(
+      MllrError,
+    );
     const other = new Error('shapes do not match');
     expect(translateOutOfMemory(other, 'wasm', 'x')).toBe(other);
   });

@@ -13,11 +13,19 @@ const WASM_RESERVE_BYTES = 512 * 2 ** 20;
  * fit the device's memory: on wasm the 4 GiB heap, where an overflow otherwise ends in an opaque `Aborted()`.
  * Native devices (tfjs-node, tfjs-node-gpu) and cpu use the process's memory and are not checked here.
  */
-export function checkFitsDevice(arch: ModelArchitecture, device: TfjsDevice, use: 'inference' | 'training', modelDir: string): void {
+export function checkFitsDevice(
+  arch: ModelArchitecture,
+  device: TfjsDevice,
+  use: 'inference' | 'training',
+  modelDir: string,
+): void {
   if (device !== 'wasm') return;
   const floor = memoryFloorBytes(arch, use);
   if (floor + WASM_RESERVE_BYTES <= WASM_HEAP_BYTES) return;
-  const what = use === 'training' ? 'full fine-tuning (weights, gradients and AdamW moments, before activations)' : 'its float32 weights, before activations';
+  const what =
+    use === 'training'
+      ? 'full fine-tuning (weights, gradients and AdamW moments, before activations)'
+      : 'its float32 weights, before activations';
   throw new MllrError(
     'MODEL_TOO_LARGE',
     `${modelDir} is too large for the tfjs engine on wasm: ${what} need about ${formatBytes(floor)}, and the WebAssembly heap ` +
@@ -30,7 +38,9 @@ export function checkFitsDevice(arch: ModelArchitecture, device: TfjsDevice, use
 export function isWasmOutOfMemory(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   // `memory access out of bounds` is how a wasm kernel fails when a tensor's offsets pass the 4 GiB address space.
-  return /Aborted\(|Cannot enlarge memory|out of memory|Array buffer allocation failed|memory access out of bounds/i.test(message);
+  return /Aborted\(|Cannot enlarge memory|out of memory|Array buffer allocation failed|memory access out of bounds/i.test(
+    message,
+  );
 }
 
 /**

@@ -33,7 +33,10 @@ export function selectTfjsDevice(preference: 'auto' | TfjsDevice = 'auto'): Prom
     if (preference !== 'auto' && currentPreference !== preference) {
       return current.then((selection) => {
         if (selection.device !== preference) {
-          throw new MllrError('ARGUMENT_INVALID', `TensorFlow.js already runs on ${selection.device} in this process; cannot switch to ${preference}`);
+          throw new MllrError(
+            'ARGUMENT_INVALID',
+            `TensorFlow.js already runs on ${selection.device} in this process; cannot switch to ${preference}`,
+          );
         }
         return selection;
       });
@@ -51,7 +54,8 @@ async function choose(preference: 'auto' | TfjsDevice): Promise<DeviceSelection>
   for (const device of candidates) {
     const problem = await tryDevice(device);
     if (problem === undefined) return { device, skipped };
-    if (preference !== 'auto') throw new MllrError('PLUGIN_UNAVAILABLE', `TensorFlow.js device ${device} is not available: ${problem}`);
+    if (preference !== 'auto')
+      throw new MllrError('PLUGIN_UNAVAILABLE', `TensorFlow.js device ${device} is not available: ${problem}`);
     skipped.push(`${device}: ${problem}`);
   }
   throw new MllrError('PLUGIN_UNAVAILABLE', `no TensorFlow.js device is available (${skipped.join('; ')})`);

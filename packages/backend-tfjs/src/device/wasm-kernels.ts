@@ -12,7 +12,15 @@ interface WasmBackendLike {
  * (Gather) scatters rows back with this kernel. Computed in JS on the wasm heap; it runs once per step on
  * [tokens × hidden] values, which is cheap next to the matrix products.
  */
-function unsortedSegmentSum({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
+function unsortedSegmentSum({
+  inputs,
+  attrs,
+  backend,
+}: {
+  inputs: tf.NamedTensorInfoMap;
+  attrs?: tf.NamedAttrMap;
+  backend: unknown;
+}): tf.TensorInfo {
   const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const numSegments = (attrs as { numSegments: number }).numSegments;
   const wasm = backend as WasmBackendLike;
@@ -42,9 +50,16 @@ function unsortedSegmentSum({ inputs, attrs, backend }: { inputs: tf.NamedTensor
  */
 function contiguousSlice(stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
-    const { inputs, attrs, backend } = args as { inputs: { x: tf.TensorInfo }; attrs: { begin: number | number[]; size: number | number[] }; backend: unknown };
+    const { inputs, attrs, backend } = args as {
+      inputs: { x: tf.TensorInfo };
+      attrs: { begin: number | number[]; size: number | number[] };
+      backend: unknown;
+    };
     const x = inputs.x;
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size) as [number[], number[]];
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size) as [
+      number[],
+      number[],
+    ];
     if (x.dtype === 'string' || !tf.slice_util.isSliceContinous(x.shape, begin, size)) return stock(args);
     const wasm = backend as WasmBackendLike;
     const out = wasm.makeOutput(size, x.dtype);
@@ -63,7 +78,11 @@ export function registerMissingWasmKernels(): void {
   if (registered) return;
   registered = true;
   if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) {
-    tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: 'UnsortedSegmentSum',
+      backendName: 'wasm',
+      kernelFunc: unsortedSegmentSum as tf.KernelFunc,
+    });
   }
   const slice = tf.getKernel('Slice', 'wasm');
   if (slice) {

@@ -52,7 +52,12 @@ export async function generateTokens(
         const ids = tf.tensor2d(chosen, [chosen.length, 1], 'int32');
         const positions = tf.tensor2d(nextPositions, [chosen.length, 1], 'int32');
         const mask = tf.concat([keyMask, tf.ones([chosen.length, 1])], 1) as tf.Tensor2D;
-        const out = decoderForward(weights, rope, { ids, positions, keyMask: mask, past: cache! }, { logits: 'last', cache: true });
+        const out = decoderForward(
+          weights,
+          rope,
+          { ids, positions, keyMask: mask, past: cache! },
+          { logits: 'last', cache: true },
+        );
         return { logits: out.logits!, keys: out.cache!.keys, values: out.cache!.values, mask };
       });
       disposeCache(cache);

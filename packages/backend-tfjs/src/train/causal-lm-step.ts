@@ -28,7 +28,12 @@ export function causalLmGradients(
   const arch = weights.architecture;
   examples.forEach((e, i) => checkLossTargets(e, i));
   const padId = arch.padTokenId ?? arch.eosTokenIds[0] ?? 0;
-  const batch = padBatch(examples.map((e) => e.ids), padId, 'right', arch);
+  const batch = padBatch(
+    examples.map((e) => e.ids),
+    padId,
+    'right',
+    arch,
+  );
   const width = batch.width;
   const labels = new Int32Array(examples.length * width);
   const lossMask = new Float32Array(examples.length * width);

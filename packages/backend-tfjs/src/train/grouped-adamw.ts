@@ -1,4 +1,11 @@
-import { MllrError, resolveParameterGroups, updateLearningRates, type OptimizerSettings, type OptimizerState, type ParameterGroup } from '@mllr/core';
+import {
+  MllrError,
+  resolveParameterGroups,
+  updateLearningRates,
+  type OptimizerSettings,
+  type OptimizerState,
+  type ParameterGroup,
+} from '@mllr/core';
 import { tf } from '../tf.js';
 import type { DecoderWeights } from '../decoder/decoder-weights.js';
 
@@ -27,7 +34,12 @@ export class GroupedAdamW {
   ) {
     // A checkpoint may store a tied head as well; it is the embedding, so no group needs to name it.
     const tiedHead = (name: string) => name === 'lm_head.weight' && weights.architecture.tieWordEmbeddings;
-    ({ groupOf: this.groupOf, rates: this.rates } = resolveParameterGroups(groups, weights.names(), settings, tiedHead));
+    ({ groupOf: this.groupOf, rates: this.rates } = resolveParameterGroups(
+      groups,
+      weights.names(),
+      settings,
+      tiedHead,
+    ));
   }
 
   /** Changes some groups' learning rates (schedules call this between steps). */
@@ -68,7 +80,12 @@ export class GroupedAdamW {
   async exportState(): Promise<OptimizerState> {
     const tensors = [];
     for (const [name, state] of this.moments) {
-      tensors.push({ name, steps: state.steps, m: (await state.m.data()) as Float32Array, v: (await state.v.data()) as Float32Array });
+      tensors.push({
+        name,
+        steps: state.steps,
+        m: (await state.m.data()) as Float32Array,
+        v: (await state.v.data()) as Float32Array,
+      });
     }
     return { rates: Object.fromEntries(this.rates), tensors };
   }
@@ -76,18 +93,30 @@ export class GroupedAdamW {
   /** Replaces the state with one from {@link exportState} taken under the same groups. */
   importState(state: OptimizerState): void {
     for (const [group, rate] of Object.entries(state.rates)) {
-      if (!this.rates.has(group)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names group "${group}", which is not configured`);
+      if (!this.rates.has(group))
+        throw new MllrError('ARGUMENT_INVALID', `the optimizer state names group "${group}", which is not configured`);
       this.rates.set(group, rate);
     }
     const loaded = new Map<string, Moments>();
     try {
       for (const t of state.tensors) {
-        if (!this.groupOf.has(t.name)) throw new MllrError('ARGUMENT_INVALID', `the optimizer state names ${t.name}, which is in no parameter group`);
+        if (!this.groupOf.has(t.name))
+          throw new MllrError(
+            'ARGUMENT_INVALID',
+            `the optimizer state names ${t.name}, which is in no parameter group`,
+          );
         const weight = this.weights.get(t.name);
         if (t.m.length !== weight.size || t.v.length !== weight.size) {
-          throw new MllrError('ARGUMENT_INVALID', `the optimizer state of ${t.name} has ${t.m.length} values; the weight has ${weight.size}`);
+          throw new MllrError(
+            'ARGUMENT_INVALID',
+            `the optimizer state of ${t.name} has ${t.m.length} values; the weight has ${weight.size}`,
+          );
         }
-        loaded.set(t.name, { m: valuesVariable(t.m, weight.shape), v: valuesVariable(t.v, weight.shape), steps: t.steps });
+        loaded.set(t.name, {
+          m: valuesVariable(t.m, weight.shape),
+          v: valuesVariable(t.v, weight.shape),
+          steps: t.steps,
+        });
       }
     } catch (error) {
       for (const s of loaded.values()) tf.dispose([s.m, s.v]);

@@ -23,7 +23,10 @@ describe('RunConfigSchema', () => {
 
   it('normalises plugin references written as names or objects', () => {
     expect(PluginRefSchema.parse('noise')).toEqual({ name: 'noise', options: {} });
-    expect(PluginRefSchema.parse({ module: './p.js', options: { a: 1 } })).toEqual({ module: './p.js', options: { a: 1 } });
+    expect(PluginRefSchema.parse({ module: './p.js', options: { a: 1 } })).toEqual({
+      module: './p.js',
+      options: { a: 1 },
+    });
     expect(PluginRefSchema.safeParse({}).success).toBe(false);
     expect(PluginRefSchema.safeParse({ name: 'a', module: 'b' }).success).toBe(false);
   });
@@ -53,10 +56,23 @@ describe('RunConfigSchema', () => {
   });
 
   it('fills model.pretrain with the tiny-chat shape and points model.path at the run folder', () => {
-    const config = RunConfigSchema.parse({ model: { pretrain: { data: [{ path: 'alpaca.json', preset: 'alpaca' }, { path: 'safety.json', repeat: 2 }], steps: 40 } } });
+    const config = RunConfigSchema.parse({
+      model: {
+        pretrain: {
+          data: [
+            { path: 'alpaca.json', preset: 'alpaca' },
+            { path: 'safety.json', repeat: 2 },
+          ],
+          steps: 40,
+        },
+      },
+    });
     expect(config.model.path).toBe(PRETRAINED_MODEL_PATH);
     expect(config.model.pretrain).toMatchObject({
-      data: [{ path: 'alpaca.json', preset: 'alpaca', repeat: 1 }, { path: 'safety.json', repeat: 2 }],
+      data: [
+        { path: 'alpaca.json', preset: 'alpaca', repeat: 1 },
+        { path: 'safety.json', repeat: 2 },
+      ],
       steps: 40,
       batch_size: 8,
       max_tokens: 64,
@@ -68,7 +84,15 @@ describe('RunConfigSchema', () => {
 
   it('reports every problem of model.pretrain and data with its path', () => {
     const result = RunConfigSchema.safeParse({
-      model: { path: 'some/model', pretrain: { data: [], max_tokens: 500, warmup_steps: 900, architecture: { hidden_size: 100, heads: 3, kv_heads: 2 } } },
+      model: {
+        path: 'some/model',
+        pretrain: {
+          data: [],
+          max_tokens: 500,
+          warmup_steps: 900,
+          architecture: { hidden_size: 100, heads: 3, kv_heads: 2 },
+        },
+      },
       data: { probe: { harmful: [{ path: 'advbench.csv' }] }, holdout: { fraction: 1 }, eval_size: 0, extra: 1 },
     });
     expect(result.success).toBe(false);
@@ -87,7 +111,12 @@ describe('RunConfigSchema', () => {
     expect(issues.some((i) => i.startsWith('data.holdout.fraction:'))).toBe(true);
     expect(issues.some((i) => i.startsWith('data.eval_size:'))).toBe(true);
     expect(result.error!.issues.some((i) => i.code === 'unrecognized_keys' && i.keys.includes('extra'))).toBe(true);
-    const loss = RunConfigSchema.safeParse({ model: { pretrain: { data: [{ path: 'a.json', repeat: 0 }], loss: 'prompt' } } });
-    expect(loss.error!.issues.map((i) => i.path.join('.')).sort()).toEqual(['model.pretrain.data.0.repeat', 'model.pretrain.loss']);
+    const loss = RunConfigSchema.safeParse({
+      model: { pretrain: { data: [{ path: 'a.json', repeat: 0 }], loss: 'prompt' } },
+    });
+    expect(loss.error!.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'model.pretrain.data.0.repeat',
+      'model.pretrain.loss',
+    ]);
   });
 });

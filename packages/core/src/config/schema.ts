@@ -22,7 +22,10 @@ export const PluginRefSchema = z
   .superRefine((value, ctx) => {
     if (typeof value === 'string') return;
     if ((value.name === undefined) === (value.module === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'give exactly one of `name` (a built-in plugin) or `module` (a path or package)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give exactly one of `name` (a built-in plugin) or `module` (a path or package)',
+      });
     }
   })
   .transform((value): PluginRef =>
@@ -76,10 +79,18 @@ export const PretrainArchitectureSchema = z
   })
   .superRefine((a, ctx) => {
     if (a.hidden_size % a.heads !== 0 || (a.hidden_size / a.heads) % 2 !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['heads'], message: `hidden_size ${a.hidden_size} must split into ${a.heads} heads of an even size (rotary embeddings)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['heads'],
+        message: `hidden_size ${a.hidden_size} must split into ${a.heads} heads of an even size (rotary embeddings)`,
+      });
     }
     if (a.kv_heads !== undefined && a.heads % a.kv_heads !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['kv_heads'], message: `heads (${a.heads}) must be a multiple of kv_heads (${a.kv_heads})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kv_heads'],
+        message: `heads (${a.heads}) must be a multiple of kv_heads (${a.kv_heads})`,
+      });
     }
   });
 
@@ -127,11 +138,20 @@ export const PretrainSchema = z
   })
   .superRefine((p, ctx) => {
     if (p.max_tokens > p.architecture.context) {
-      ctx.addIssue({ code: 'custom', path: ['max_tokens'], message: `max_tokens (${p.max_tokens}) cannot exceed the context (architecture.context ${p.architecture.context})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_tokens'],
+        message: `max_tokens (${p.max_tokens}) cannot exceed the context (architecture.context ${p.architecture.context})`,
+      });
     }
-    if (p.max_tokens < 8) ctx.addIssue({ code: 'custom', path: ['max_tokens'], message: 'max_tokens must be at least 8' });
+    if (p.max_tokens < 8)
+      ctx.addIssue({ code: 'custom', path: ['max_tokens'], message: 'max_tokens must be at least 8' });
     if (p.warmup_steps > p.steps) {
-      ctx.addIssue({ code: 'custom', path: ['warmup_steps'], message: `warmup_steps (${p.warmup_steps}) cannot exceed steps (${p.steps})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['warmup_steps'],
+        message: `warmup_steps (${p.warmup_steps}) cannot exceed steps (${p.steps})`,
+      });
     }
   });
 
@@ -160,90 +180,118 @@ export const ModelSchema = z
   })
   .superRefine((m, ctx) => {
     if (m.path !== undefined && m.pretrain !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['path'], message: 'give either path (an existing model) or pretrain (train one in this run), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['path'],
+        message: 'give either path (an existing model) or pretrain (train one in this run), not both',
+      });
     }
     if (m.adapter !== undefined && m.pretrain !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['adapter'], message: 'an adapter applies to an existing model (path), not to one pretrained in this run' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['adapter'],
+        message: 'an adapter applies to an existing model (path), not to one pretrained in this run',
+      });
     }
   })
-  .transform(({ path, download, adapter, pretrain }): { path: string; download?: boolean; adapter?: string; pretrain?: z.output<typeof PretrainSchema> } =>
-    pretrain === undefined
-      ? { path: path ?? 'tiny-chat', ...(download !== undefined ? { download } : {}), ...(adapter !== undefined ? { adapter } : {}) }
-      : { path: PRETRAINED_MODEL_PATH, pretrain },
+  .transform(
+    ({
+      path,
+      download,
+      adapter,
+      pretrain,
+    }): { path: string; download?: boolean; adapter?: string; pretrain?: z.output<typeof PretrainSchema> } =>
+      pretrain === undefined
+        ? {
+            path: path ?? 'tiny-chat',
+            ...(download !== undefined ? { download } : {}),
+            ...(adapter !== undefined ? { adapter } : {}),
+          }
+        : { path: PRETRAINED_MODEL_PATH, pretrain },
   );
 
 /**
  * `data`: where every prompt and example of the run comes from. A set with no files named falls back to the
  * embedded world's set, so the default run reads no files at all.
  */
-export const DataSchema = z
-  .strictObject({
-    /**
-     * Folder that relative dataset paths are read from (relative to the config file); default: $MLLR_DATA_DIR, else
-     * `../shared/data` beside the repository.
-     */
-    dir: z.string().min(1).optional(),
-    world: z.strictObject({ seed: z.number().int().min(0).optional() }).default({}),
-    /**
-     * Held-out prompts: a prompt is held out when a seeded hash of its normalised text falls below `fraction`. Uses
-     * that train (pretrain data, `ift`, `probe`) skip held-out prompts; evaluation sets skip every prompt those uses
-     * read, so no evaluated prompt was ever trained on.
-     */
-    holdout: z
-      .strictObject({
-        fraction: z.number().gt(0).lt(1).default(0.2),
-        /** Default: the run seed. */
-        seed: z.number().int().min(0).optional(),
-      })
-      .prefault({}),
-    ift: DatasetSourceSchema.optional(),
-    /** Prompts of the security feature probe: both lists, or neither (the world's probe prompts). */
-    probe: z
-      .strictObject({
-        harmful: DatasetListSchema,
-        benign: DatasetListSchema,
-        /** Prompts per class, a seeded sample of those that fit the model's context. */
-        size: positiveInt.default(200),
-      })
-      .prefault({})
-      .superRefine((p, ctx) => {
-        if ((p.harmful.length === 0) !== (p.benign.length === 0)) {
-          ctx.addIssue({ code: 'custom', path: [p.harmful.length === 0 ? 'harmful' : 'benign'], message: 'give both harmful and benign probe prompts, or neither' });
-        }
-      }),
-    /** harmful_asr: harmful prompts (a `prompt`-like column is enough). */
-    harmful_eval: DatasetListSchema,
-    /** over_refusal: benign prompts. */
-    benign_eval: DatasetListSchema,
-    /** usability: general benign tasks with a reference answer or response. */
-    usability_eval: DatasetListSchema,
-    /** expertise: items of the fine-tuning domain with a reference answer or response. */
-    expertise_eval: DatasetListSchema,
-    /** Items taken from each evaluation file at most (a seeded sample, in file order). */
-    eval_size: positiveInt.default(100),
-    /**
-     * A record that cannot be used (wrong type, empty response, no tokens, too long): `skip` passes over it and counts
-     * it per file and reason in the run's artifacts and report (a file with more than half unusable stays an error);
-     * `fail` stops the run at the first one.
-     */
-    on_invalid: z.enum(['fail', 'skip']).default('skip'),
-  });
+export const DataSchema = z.strictObject({
+  /**
+   * Folder that relative dataset paths are read from (relative to the config file); default: $MLLR_DATA_DIR, else
+   * `../shared/data` beside the repository.
+   */
+  dir: z.string().min(1).optional(),
+  world: z.strictObject({ seed: z.number().int().min(0).optional() }).default({}),
+  /**
+   * Held-out prompts: a prompt is held out when a seeded hash of its normalised text falls below `fraction`. Uses
+   * that train (pretrain data, `ift`, `probe`) skip held-out prompts; evaluation sets skip every prompt those uses
+   * read, so no evaluated prompt was ever trained on.
+   */
+  holdout: z
+    .strictObject({
+      fraction: z.number().gt(0).lt(1).default(0.2),
+      /** Default: the run seed. */
+      seed: z.number().int().min(0).optional(),
+    })
+    .prefault({}),
+  ift: DatasetSourceSchema.optional(),
+  /** Prompts of the security feature probe: both lists, or neither (the world's probe prompts). */
+  probe: z
+    .strictObject({
+      harmful: DatasetListSchema,
+      benign: DatasetListSchema,
+      /** Prompts per class, a seeded sample of those that fit the model's context. */
+      size: positiveInt.default(200),
+    })
+    .prefault({})
+    .superRefine((p, ctx) => {
+      if ((p.harmful.length === 0) !== (p.benign.length === 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [p.harmful.length === 0 ? 'harmful' : 'benign'],
+          message: 'give both harmful and benign probe prompts, or neither',
+        });
+      }
+    }),
+  /** harmful_asr: harmful prompts (a `prompt`-like column is enough). */
+  harmful_eval: DatasetListSchema,
+  /** over_refusal: benign prompts. */
+  benign_eval: DatasetListSchema,
+  /** usability: general benign tasks with a reference answer or response. */
+  usability_eval: DatasetListSchema,
+  /** expertise: items of the fine-tuning domain with a reference answer or response. */
+  expertise_eval: DatasetListSchema,
+  /** Items taken from each evaluation file at most (a seeded sample, in file order). */
+  eval_size: positiveInt.default(100),
+  /**
+   * A record that cannot be used (wrong type, empty response, no tokens, too long): `skip` passes over it and counts
+   * it per file and reason in the run's artifacts and report (a file with more than half unusable stays an error);
+   * `fail` stops the run at the first one.
+   */
+  on_invalid: z.enum(['fail', 'skip']).default('skip'),
+});
 
 /**
  * A strategy's `sweep`: one schedule option and the values to run it at, `{ alpha: [0.02, 0.05, 0.1, 0.2] }`; each
  * value is its own run (`<id>@<value>`), so a family of runs draws a curve.
  */
 export const SweepSchema = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a schedule option name'), z.array(z.number().finite()).min(1, 'list at least one value'))
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a schedule option name'),
+    z.array(z.number().finite()).min(1, 'list at least one value'),
+  )
   .superRefine((sweep, ctx) => {
     const options = Object.keys(sweep);
     if (options.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `sweep one schedule option (${options.length === 0 ? 'none is' : `${options.join(', ')} are`} given)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `sweep one schedule option (${options.length === 0 ? 'none is' : `${options.join(', ')} are`} given)`,
+      });
     }
     for (const option of options) {
       const values = sweep[option]!;
       values.forEach((v, i) => {
-        if (values.indexOf(v) !== i) ctx.addIssue({ code: 'custom', path: [option, i], message: `${v} is listed twice` });
+        if (values.indexOf(v) !== i)
+          ctx.addIssue({ code: 'custom', path: [option, i], message: `${v} is listed twice` });
       });
     }
   });
@@ -264,11 +312,19 @@ export const StrategySchema = z
   })
   .superRefine((strategy, ctx) => {
     if (strategy.count !== undefined && strategy.count > 1 && strategy.search === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['count'], message: 'count draws several sets from the strategy\'s own search: give `search` too' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['count'],
+        message: "count draws several sets from the strategy's own search: give `search` too",
+      });
     }
     for (const option of Object.keys(strategy.sweep ?? {})) {
       if (Object.hasOwn(strategy.schedule.options, option)) {
-        ctx.addIssue({ code: 'custom', path: ['schedule', 'options', option], message: `${option} is swept (sweep.${option}); remove it here` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['schedule', 'options', option],
+          message: `${option} is swept (sweep.${option}); remove it here`,
+        });
       }
     }
   });
@@ -284,14 +340,22 @@ export const LoraAdapterSchema = z
     alpha: z.number().positive().default(16),
     /** mllr trains adapters without dropout: only 0 is accepted. */
     dropout: z.number().min(0).lt(1).default(0),
-    targets: z.array(z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down'])).min(1).default(['q', 'k', 'v', 'o', 'gate', 'up', 'down']),
+    targets: z
+      .array(z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down']))
+      .min(1)
+      .default(['q', 'k', 'v', 'o', 'gate', 'up', 'down']),
     rslora: z.boolean().default(false),
   })
   .superRefine((a, ctx) => {
     if (a.dropout !== 0) {
-      ctx.addIssue({ code: 'custom', path: ['dropout'], message: 'LoRA dropout is not implemented: mllr trains adapters with dropout 0; set dropout: 0' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dropout'],
+        message: 'LoRA dropout is not implemented: mllr trains adapters with dropout 0; set dropout: 0',
+      });
     }
-    if (new Set(a.targets).size !== a.targets.length) ctx.addIssue({ code: 'custom', path: ['targets'], message: 'a module type is listed twice' });
+    if (new Set(a.targets).size !== a.targets.length)
+      ctx.addIssue({ code: 'custom', path: ['targets'], message: 'a module type is listed twice' });
   });
 
 /** Bootstrap resamples of a comparison's intervals by default. */
@@ -373,7 +437,13 @@ export const RunConfigSchema = z.strictObject({
       /** The inference engine of single stages, where it differs from `inference` (for example `{ eval: tfjs }`). */
       stage_inference: z.record(z.string(), PluginRefSchema).default({}),
     })
-    .default({ inference: { name: 'onnx', options: {} }, training: { name: 'onnx', options: {} }, device: 'auto', workers: 0, stage_inference: {} }),
+    .default({
+      inference: { name: 'onnx', options: {} },
+      training: { name: 'onnx', options: {} },
+      device: 'auto',
+      workers: 0,
+      stage_inference: {},
+    }),
   tokenizer: PluginRefSchema.default({ name: 'hf', options: {} }),
   data: DataSchema.prefault({}),
   stages: PluginRefSchema.default({ name: 'ml-lr', options: {} }),
@@ -404,12 +474,15 @@ export const RunConfigSchema = z.strictObject({
   /** The per-module ground truth (off by default): see ValidateSchema. */
   validate: ValidateSchema.prefault({}),
   judge: PluginRefSchema.default({ name: 'refusal', options: {} }),
-  evaluators: z.array(PluginRefSchema).min(1).default([
-    { name: 'harmful_asr', options: {} },
-    { name: 'over_refusal', options: {} },
-    { name: 'usability', options: {} },
-    { name: 'expertise', options: {} },
-  ]),
+  evaluators: z
+    .array(PluginRefSchema)
+    .min(1)
+    .default([
+      { name: 'harmful_asr', options: {} },
+      { name: 'over_refusal', options: {} },
+      { name: 'usability', options: {} },
+      { name: 'expertise', options: {} },
+    ]),
 });
 
 /** A validated run config with defaults filled in. */

@@ -33,7 +33,13 @@ export interface ModelArchitecture {
  */
 export type RopeScaling =
   | { kind: 'linear'; factor: number }
-  | { kind: 'llama3'; factor: number; lowFreqFactor: number; highFreqFactor: number; originalMaxPositionEmbeddings: number };
+  | {
+      kind: 'llama3';
+      factor: number;
+      lowFreqFactor: number;
+      highFreqFactor: number;
+      originalMaxPositionEmbeddings: number;
+    };
 
 /** A float32 tensor by Hugging Face name, row-major. */
 export interface NamedTensor {

@@ -25,7 +25,10 @@ export const ResourceScope = serviceToken('ResourceScope');
 /** The {@link ResourceScope} of `container` (a stage's or a job's `context.container`). */
 export function resourceScope(container: DependencyContainer): ResourceScope {
   if (!container.isRegistered(ResourceScope, true)) {
-    throw new MllrError('INTERNAL', 'this container has no ResourceScope: build it with the pipeline\'s composition root (createRunContainer)');
+    throw new MllrError(
+      'INTERNAL',
+      "this container has no ResourceScope: build it with the pipeline's composition root (createRunContainer)",
+    );
   }
   return container.resolve<ResourceScope>(ResourceScope);
 }

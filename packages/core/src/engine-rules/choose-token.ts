@@ -27,7 +27,13 @@ export function argmax(values: ArrayLike<number>, offset = 0, length = values.le
  * of `rng`. Every engine uses this one rule, so two engines sample the same tokens from the same seed when
  * their logits agree.
  */
-export function chooseToken(logits: Float32Array, offset: number, vocab: number, choice: TokenChoice, rng: Rng): number {
+export function chooseToken(
+  logits: Float32Array,
+  offset: number,
+  vocab: number,
+  choice: TokenChoice,
+  rng: Rng,
+): number {
   const temperature = choice.temperature ?? 0;
   if (temperature <= 0) return argmax(logits, offset, vocab);
   const max = logits[offset + argmax(logits, offset, vocab)]!;

@@ -20,7 +20,14 @@ describe('loss targets', () => {
   });
 
   it('with spans: only the tokens inside them, each predicted by the position before it', () => {
-    const example: TrainExample = { ids: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], promptLength: 2, responseSpans: [[2, 4], [7, 9]] };
+    const example: TrainExample = {
+      ids: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      promptLength: 2,
+      responseSpans: [
+        [2, 4],
+        [7, 9],
+      ],
+    };
     expect(positions(example)).toEqual([1, 2, 6, 7]);
     // The single span [promptLength, n) is the simple case exactly.
     const simple = { ids: [1, 2, 3, 4, 5, 6], promptLength: 3 };
@@ -29,18 +36,61 @@ describe('loss targets', () => {
 
   it('writes at an offset (one row of a padded batch) and leaves other positions alone', () => {
     const mask = new Float32Array(12).fill(0);
-    expect(markLossPositions({ ids: [1, 2, 3, 4, 5], promptLength: 1, responseSpans: [[1, 2], [4, 5]] }, mask, 6)).toBe(2);
+    expect(
+      markLossPositions(
+        {
+          ids: [1, 2, 3, 4, 5],
+          promptLength: 1,
+          responseSpans: [
+            [1, 2],
+            [4, 5],
+          ],
+        },
+        mask,
+        6,
+      ),
+    ).toBe(2);
     expect([...mask]).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]);
   });
 
   it('refuses examples without response tokens and spans that are empty, out of range, out of order or off promptLength', () => {
     const ids = [1, 2, 3, 4, 5, 6];
-    expect(() => checkLossTargets({ ids, promptLength: 6 }, 3)).toThrow('training example 3 has no response tokens (prompt 6 of 6 tokens)');
+    expect(() => checkLossTargets({ ids, promptLength: 6 }, 3)).toThrow(
+      'training example 3 has no response tokens (prompt 6 of 6 tokens)',
+    );
     expect(() => checkLossTargets({ ids, promptLength: 2, responseSpans: [] }, 0)).toThrow('is empty');
-    for (const spans of [[[2, 2]], [[2, 7]], [[2, 4], [3, 5]], [[4, 5], [2, 3]], [[2, 3.5]]] as Array<Array<[number, number]>>) {
-      expect(() => checkLossTargets({ ids, promptLength: 2, responseSpans: spans }, 1), JSON.stringify(spans)).toThrow('training example 1: responseSpans');
+    for (const spans of [
+      [[2, 2]],
+      [[2, 7]],
+      [
+        [2, 4],
+        [3, 5],
+      ],
+      [
+        [4, 5],
+        [2, 3],
+      ],
+      [[2, 3.5]],
+    ] as Array<Array<[number, number]>>) {
+      expect(() => checkLossTargets({ ids, promptLength: 2, responseSpans: spans }, 1), JSON.stringify(spans)).toThrow(
+        'training example 1: responseSpans',
+      );
     }
-    expect(() => checkLossTargets({ ids, promptLength: 1, responseSpans: [[2, 4]] }, 0)).toThrow('must start at promptLength 1');
-    expect(() => checkLossTargets({ ids, promptLength: 2, responseSpans: [[2, 3], [3, 6]] }, 0)).not.toThrow();
+    expect(() => checkLossTargets({ ids, promptLength: 1, responseSpans: [[2, 4]] }, 0)).toThrow(
+      'must start at promptLength 1',
+    );
+    expect(() =>
+      checkLossTargets(
+        {
+          ids,
+          promptLength: 2,
+          responseSpans: [
+            [2, 3],
+            [3, 6],
+          ],
+        },
+        0,
+      ),
+    ).not.toThrow();
   });
 });

@@ -17,14 +17,27 @@ export function responseSpans(example: TrainExample): ReadonlyArray<readonly [nu
 export function checkLossTargets(example: TrainExample, index: number): void {
   const { ids, promptLength, responseSpans: spans } = example;
   if (promptLength < 0 || promptLength >= ids.length) {
-    throw new MllrError('ARGUMENT_INVALID', `training example ${index} has no response tokens (prompt ${promptLength} of ${ids.length} tokens)`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `training example ${index} has no response tokens (prompt ${promptLength} of ${ids.length} tokens)`,
+    );
   }
   if (spans === undefined) return;
-  const bad = (why: string) => new MllrError('ARGUMENT_INVALID', `training example ${index}: responseSpans ${JSON.stringify(spans)} ${why} (${ids.length} tokens)`);
+  const bad = (why: string) =>
+    new MllrError(
+      'ARGUMENT_INVALID',
+      `training example ${index}: responseSpans ${JSON.stringify(spans)} ${why} (${ids.length} tokens)`,
+    );
   if (spans.length === 0) throw bad('is empty, so no token is trained on');
   let previousEnd = 0;
   for (const [start, end] of spans) {
-    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < previousEnd || end <= start || end > ids.length) {
+    if (
+      !Number.isSafeInteger(start) ||
+      !Number.isSafeInteger(end) ||
+      start < previousEnd ||
+      end <= start ||
+      end > ids.length
+    ) {
       throw bad('must be non-empty [start, end) ranges inside the sequence, in order and not overlapping');
     }
     previousEnd = end;

@@ -23,22 +23,37 @@ export function resolveParameterGroups(
   const groupOf = new Map<string, ParameterGroup>();
   const rates = new Map<string, number>();
   for (const group of groups) {
-    if (rates.has(group.name)) throw new MllrError('ARGUMENT_INVALID', `two parameter groups are named "${group.name}"`);
+    if (rates.has(group.name))
+      throw new MllrError('ARGUMENT_INVALID', `two parameter groups are named "${group.name}"`);
     if (!(group.learningRate >= 0) || !(group.weightDecay >= 0)) {
-      throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" needs a learning rate and weight decay ≥ 0`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `parameter group "${group.name}" needs a learning rate and weight decay ≥ 0`,
+      );
     }
     rates.set(group.name, group.learningRate);
     for (const tensor of group.tensors) {
-      if (!known.has(tensor)) throw new MllrError('ARGUMENT_INVALID', `parameter group "${group.name}" names ${tensor}, which the model does not have`);
+      if (!known.has(tensor))
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `parameter group "${group.name}" names ${tensor}, which the model does not have`,
+        );
       const other = groupOf.get(tensor);
-      if (other) throw new MllrError('ARGUMENT_INVALID', `${tensor} is in both parameter groups "${other.name}" and "${group.name}"`);
+      if (other)
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `${tensor} is in both parameter groups "${other.name}" and "${group.name}"`,
+        );
       groupOf.set(tensor, group);
     }
   }
   const missing = tensors.filter((name) => !groupOf.has(name) && !optional(name));
   if (missing.length > 0) {
     const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
-    throw new MllrError('ARGUMENT_INVALID', `every weight must be in a parameter group; missing: ${missing.slice(0, 5).join(', ')}${more}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `every weight must be in a parameter group; missing: ${missing.slice(0, 5).join(', ')}${more}`,
+    );
   }
   return { groupOf, rates };
 }
@@ -47,14 +62,16 @@ export function resolveParameterGroups(
 export function updateLearningRates(current: Map<string, number>, rates: Readonly<Record<string, number>>): void {
   for (const [name, rate] of Object.entries(rates)) {
     if (!current.has(name)) throw new MllrError('ARGUMENT_INVALID', `there is no parameter group "${name}"`);
-    if (!(rate >= 0)) throw new MllrError('ARGUMENT_INVALID', `learning rate of group "${name}" must be ≥ 0, got ${rate}`);
+    if (!(rate >= 0))
+      throw new MllrError('ARGUMENT_INVALID', `learning rate of group "${name}" must be ≥ 0, got ${rate}`);
   }
   for (const [name, rate] of Object.entries(rates)) current.set(name, rate);
 }
 
 /** AdamW settings in range: β in [0, 1), ε ≥ 0, a clip ≥ 0 (0: none), whole accumulation ≥ 1. */
 export function checkOptimizerSettings(s: OptimizerSettings): void {
-  const bad = (what: string, value: unknown) => new MllrError('ARGUMENT_INVALID', `optimizer setting ${what}, got ${String(value)}`);
+  const bad = (what: string, value: unknown) =>
+    new MllrError('ARGUMENT_INVALID', `optimizer setting ${what}, got ${String(value)}`);
   if (!(s.beta1 >= 0 && s.beta1 < 1)) throw bad('beta1 must be in [0, 1)', s.beta1);
   if (!(s.beta2 >= 0 && s.beta2 < 1)) throw bad('beta2 must be in [0, 1)', s.beta2);
   if (!(s.epsilon >= 0)) throw bad('epsilon must be ≥ 0', s.epsilon);

@@ -11,7 +11,13 @@ import { MllrError } from '../errors.js';
 /** The real file system with one call failing with an errno code, as a full or read-only disk would. */
 function failingFs(call: keyof AtomicWriteFs, code: string): AtomicWriteFs {
   const fail = () => Promise.reject(Object.assign(new Error(`${code}: injected`), { code }));
-  return { mkdir: nodeFs.mkdir, open: nodeFs.open, rename: nodeFs.rename, rm: nodeFs.rm, [call]: fail } as AtomicWriteFs;
+  return {
+    mkdir: nodeFs.mkdir,
+    open: nodeFs.open,
+    rename: nodeFs.rename,
+    rm: nodeFs.rm,
+    [call]: fail,
+  } as AtomicWriteFs;
 }
 
 const builtModule = resolve(import.meta.dirname, '../../dist/utils/atomic-write.js');
@@ -73,28 +79,51 @@ describe('writeFileAtomic', () => {
   });
 
   it.each([
-    ['open', 'EROFS', 'the file system is read-only', 'Make the file system writable or choose another --out, then rerun to resume.'],
-    ['rename', 'ENOSPC', 'the disk is full', 'Free some space, then rerun the same command on the same folder to resume.'],
-    ['mkdir', 'EACCES', 'permission denied', 'Give this user write access to the folder or choose another --out, then rerun to resume.'],
-  ] as const)('a disk that refuses the write (%s: %s) is an ARTIFACT_WRITE error naming the file and what to do; the old file stays', async (call, code, problem, advice) => {
-    const dir = mkdtempSync(join(tmpdir(), 'mllr-atomic-'));
-    const file = join(dir, 'eval.json');
-    writeFileSync(file, '{"old":true}');
-    const error = await writeFileAtomic(file, '{"new":true}', failingFs(call, code)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(MllrError);
-    expect((error as MllrError).code).toBe('ARTIFACT_WRITE');
-    expect((error as MllrError).exitCode).toBe(1);
-    expect((error as MllrError).message).toBe(`cannot write ${file}: ${problem}; nothing was changed. ${advice}`);
-    expect(readFileSync(file, 'utf8')).toBe('{"old":true}');
-    expect(readdirSync(dir)).toEqual(['eval.json']);
-  });
+    [
+      'open',
+      'EROFS',
+      'the file system is read-only',
+      'Make the file system writable or choose another --out, then rerun to resume.',
+    ],
+    [
+      'rename',
+      'ENOSPC',
+      'the disk is full',
+      'Free some space, then rerun the same command on the same folder to resume.',
+    ],
+    [
+      'mkdir',
+      'EACCES',
+      'permission denied',
+      'Give this user write access to the folder or choose another --out, then rerun to resume.',
+    ],
+  ] as const)(
+    'a disk that refuses the write (%s: %s) is an ARTIFACT_WRITE error naming the file and what to do; the old file stays',
+    async (call, code, problem, advice) => {
+      const dir = mkdtempSync(join(tmpdir(), 'mllr-atomic-'));
+      const file = join(dir, 'eval.json');
+      writeFileSync(file, '{"old":true}');
+      const error = await writeFileAtomic(file, '{"new":true}', failingFs(call, code)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MllrError);
+      expect((error as MllrError).code).toBe('ARTIFACT_WRITE');
+      expect((error as MllrError).exitCode).toBe(1);
+      expect((error as MllrError).message).toBe(`cannot write ${file}: ${problem}; nothing was changed. ${advice}`);
+      expect(readFileSync(file, 'utf8')).toBe('{"old":true}');
+      expect(readdirSync(dir)).toEqual(['eval.json']);
+    },
+  );
 
   it('a crash between writing the temp file and the rename leaves the old file, and the temp file is swept', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-atomic-'));
     const file = join(dir, 'summary.json');
     writeFileSync(file, 'old');
     // A rename that never happens: the process "dies" right before it.
-    const hung: AtomicWriteFs = { mkdir: nodeFs.mkdir, open: nodeFs.open, rm: nodeFs.rm, rename: () => new Promise<void>(() => undefined) };
+    const hung: AtomicWriteFs = {
+      mkdir: nodeFs.mkdir,
+      open: nodeFs.open,
+      rm: nodeFs.rm,
+      rename: () => new Promise<void>(() => undefined),
+    };
     void writeFileAtomic(file, 'new content', hung);
     await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(file, 'utf8')).toBe('old');

@@ -24,7 +24,11 @@ const UNWRITABLE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM']);
  * A crash at any point leaves either the old file or the new one, never a partial file. Returns bytes written.
  * A full, read-only or forbidden disk is an ARTIFACT_WRITE error naming the file and what to do.
  */
-export async function writeFileAtomic(file: string, content: ArtifactContent, fs: AtomicWriteFs = nodeFs): Promise<number> {
+export async function writeFileAtomic(
+  file: string,
+  content: ArtifactContent,
+  fs: AtomicWriteFs = nodeFs,
+): Promise<number> {
   const dir = dirname(file);
   const temp = join(dir, `${TEMP_PREFIX}${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}`);
   let handle: nodeFs.FileHandle;
@@ -63,7 +67,11 @@ export async function writeFileAtomic(file: string, content: ArtifactContent, fs
 function unwritable(error: unknown, file: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === undefined || !UNWRITABLE.has(code)) return error;
-  return new MllrError('ARTIFACT_WRITE', `cannot write ${file}: ${describeFsCode(code)}; nothing was changed. ${adviceFor(code)}`, { cause: error });
+  return new MllrError(
+    'ARTIFACT_WRITE',
+    `cannot write ${file}: ${describeFsCode(code)}; nothing was changed. ${adviceFor(code)}`,
+    { cause: error },
+  );
 }
 
 /** Removes temp files left by writes that were killed mid-way (SIGKILL leaves no chance to clean up). */

@@ -16,14 +16,17 @@ export const REDACTED = '[redacted]';
  */
 export function isSecretKey(key: string): boolean {
   if (/[_-]env$|[a-z0-9]Env$/.test(key)) return false;
-  return /api[_-]?key|apikey|secret|passw(or)?d|credential|private[_-]?key|access[_-]?key|^token$|(auth|access|api|bearer|hf|session|refresh|github|openai)[_-]?token$/i.test(key);
+  return /api[_-]?key|apikey|secret|passw(or)?d|credential|private[_-]?key|access[_-]?key|^token$|(auth|access|api|bearer|hf|session|refresh|github|openai)[_-]?token$/i.test(
+    key,
+  );
 }
 
 /** The values of secret-looking environment variables, longest first (so a key containing another is masked whole). */
 export function secretValuesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   const values = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && SECRET_ENV_NAME.test(name) && value.trim().length >= MIN_SECRET_LENGTH) values.add(value.trim());
+    if (value !== undefined && SECRET_ENV_NAME.test(name) && value.trim().length >= MIN_SECRET_LENGTH)
+      values.add(value.trim());
   }
   return [...values].sort((a, b) => b.length - a.length);
 }

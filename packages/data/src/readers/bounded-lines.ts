@@ -12,7 +12,10 @@ export class LineTooLongError extends Error {
  * Unlike readline, a line is never buffered past `maxChars`: a file without line breaks fails early instead of
  * being held whole in memory.
  */
-export async function* boundedLines(input: AsyncIterable<Buffer | string>, maxChars: number): AsyncGenerator<string, void, undefined> {
+export async function* boundedLines(
+  input: AsyncIterable<Buffer | string>,
+  maxChars: number,
+): AsyncGenerator<string, void, undefined> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   let lineNumber = 0;

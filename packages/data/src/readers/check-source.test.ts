@@ -9,12 +9,21 @@ describe('checkDatasetSource', () => {
     await expect(checkDatasetSource({ path: file, preset: 'alpaca' })).resolves.toBeUndefined();
     await expect(checkDatasetSource({ path: file, preset: 'alpacca' })).rejects.toMatchObject({
       code: 'DATA_INVALID',
-      message: expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown preset "alpacca"; known presets: advbench`)),
+      message: expect.stringMatching(
+        new RegExp(
+          `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown preset "alpacca"; known presets: advbench`,
+        ),
+      ),
     });
     const missing = join(file, '..', 'missing.json');
-    await expect(checkDatasetSource({ path: missing })).rejects.toMatchObject({ code: 'DATA_INVALID', message: `${missing}: file not found` });
+    await expect(checkDatasetSource({ path: missing })).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: `${missing}: file not found`,
+    });
     const empty = tempFile('e.jsonl', '');
     await expect(checkDatasetSource({ path: empty })).rejects.toMatchObject({ message: `${empty}: the file is empty` });
-    await expect(checkDatasetSource({ path: tempFile('t.txt', 'x') })).rejects.toMatchObject({ message: expect.stringContaining('unsupported extension ".txt"') });
+    await expect(checkDatasetSource({ path: tempFile('t.txt', 'x') })).rejects.toMatchObject({
+      message: expect.stringContaining('unsupported extension ".txt"'),
+    });
   });
 });

@@ -30,7 +30,12 @@ export function conversationTrainExample(
   tokenizer: Pick<Tokenizer, 'applyChatTemplate' | 'encode'>,
 ): TrainExample {
   const last = messages.findLastIndex((m) => m.role === 'assistant');
-  if (last < 0) throw recordError(source, 'no_assistant_turn', 'the conversation has no assistant turn, so there is nothing to train on');
+  if (last < 0)
+    throw recordError(
+      source,
+      'no_assistant_turn',
+      'the conversation has no assistant turn, so there is nothing to train on',
+    );
   const turns = messages.slice(0, last + 1);
   const text = tokenizer.applyChatTemplate(turns, { addGenerationPrompt: false });
   const ids = encode(tokenizer, text);
@@ -50,7 +55,9 @@ export function conversationTrainExample(
     throw recordError(source, 'no_tokens', 'the assistant turns render to no tokens, so there is nothing to train on');
   }
   const promptLength = spans[0]![0];
-  return spans.length === 1 && spans[0]![1] === ids.length ? { ids, promptLength } : { ids, promptLength, responseSpans: spans };
+  return spans.length === 1 && spans[0]![1] === ids.length
+    ? { ids, promptLength }
+    : { ids, promptLength, responseSpans: spans };
 }
 
 /** The template's render of `messages`, checked to be a prefix of the whole conversation's `text`. */

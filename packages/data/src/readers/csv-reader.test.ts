@@ -7,7 +7,10 @@ const reader = new CsvReader();
 
 describe('CsvReader', () => {
   it('maps columns to samples and names the line each record starts on', async () => {
-    const file = tempFile('d.csv', '\uFEFFprompt,response,label\nhi,"hello, you",benign\n\nask,"two\nlines",\r\nlast,x,harmful\n');
+    const file = tempFile(
+      'd.csv',
+      '\uFEFFprompt,response,label\nhi,"hello, you",benign\n\nask,"two\nlines",\r\nlast,x,harmful\n',
+    );
     const samples = await collect(reader.read({ path: file }));
     expect(samples).toEqual([
       { prompt: 'hi', response: 'hello, you', label: 'benign', source: `${file}:2` },
@@ -34,7 +37,10 @@ describe('CsvReader', () => {
   });
 
   it('stops at limit', async () => {
-    const file = tempFile('d.csv', `prompt,response\n${Array.from({ length: 50 }, (_, i) => `p${i},r${i}`).join('\n')}\n`);
+    const file = tempFile(
+      'd.csv',
+      `prompt,response\n${Array.from({ length: 50 }, (_, i) => `p${i},r${i}`).join('\n')}\n`,
+    );
     const samples = await collect(reader.read({ path: file, limit: 2 }));
     expect(samples.map((s) => s.prompt)).toEqual(['p0', 'p1']);
   });
@@ -59,20 +65,31 @@ describe('CsvReader', () => {
       message: `${duplicate}:1: the header names column "prompt" twice`,
     });
     const unnamed = tempFile('d.csv', 'prompt,,response\na,b,c\n');
-    await expect(collect(reader.read({ path: unnamed }))).rejects.toMatchObject({ message: `${unnamed}:1: column 2 of the header has no name` });
+    await expect(collect(reader.read({ path: unnamed }))).rejects.toMatchObject({
+      message: `${unnamed}:1: column 2 of the header has no name`,
+    });
   });
 
   it('names the missing column and the columns the file has', async () => {
     const file = tempFile('d.csv', 'question,reply\na,b\n');
     const error = await collect(reader.read({ path: file })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MllrError);
-    expect(error).toMatchObject({ code: 'DATA_INVALID', message: `${file}:2: missing field "prompt" (the prompt); the record has: question, reply` });
+    expect(error).toMatchObject({
+      code: 'DATA_INVALID',
+      message: `${file}:2: missing field "prompt" (the prompt); the record has: question, reply`,
+    });
   });
 
   it('refuses a file with a header and no records, and an empty file', async () => {
     const headerOnly = tempFile('d.csv', 'prompt,response\n');
-    await expect(collect(reader.read({ path: headerOnly }))).rejects.toMatchObject({ code: 'DATA_INVALID', message: `${headerOnly}: contains no records` });
+    await expect(collect(reader.read({ path: headerOnly }))).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: `${headerOnly}: contains no records`,
+    });
     const empty = tempFile('d.csv', '');
-    await expect(collect(reader.read({ path: empty }))).rejects.toMatchObject({ code: 'DATA_INVALID', message: `${empty}: the file is empty` });
+    await expect(collect(reader.read({ path: empty }))).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: `${empty}: the file is empty`,
+    });
   });
 });

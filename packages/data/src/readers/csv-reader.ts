@@ -20,7 +20,14 @@ export class CsvReader implements DatasetReader {
 export async function* csvRecords(file: string): AsyncGenerator<RawRecord, void, undefined> {
   const input = createReadStream(file);
   // Column counts are checked here rather than by csv-parse, so the error can name the line the record starts on.
-  const parser = parse({ bom: true, raw: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_CHARS, record_delimiter: ['\r\n', '\n', '\r'] });
+  const parser = parse({
+    bom: true,
+    raw: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    max_record_size: MAX_RECORD_CHARS,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  });
   input.on('error', (error) => parser.destroy(error));
   input.pipe(parser);
   let header: string[] | undefined;

@@ -10,6 +10,10 @@ export function cutTrainExample(example: TrainExample, maxTokens: number): Train
   if (example.promptLength >= maxTokens) return undefined;
   const ids = example.ids.slice(0, maxTokens);
   if (!example.responseSpans) return { ids, promptLength: example.promptLength };
-  const spans = example.responseSpans.filter(([start]) => start < maxTokens).map(([start, end]) => [start, Math.min(end, maxTokens)] as [number, number]);
-  return spans.length === 1 && spans[0]![1] === maxTokens ? { ids, promptLength: example.promptLength } : { ids, promptLength: example.promptLength, responseSpans: spans };
+  const spans = example.responseSpans
+    .filter(([start]) => start < maxTokens)
+    .map(([start, end]) => [start, Math.min(end, maxTokens)] as [number, number]);
+  return spans.length === 1 && spans[0]![1] === maxTokens
+    ? { ids, promptLength: example.promptLength }
+    : { ids, promptLength: example.promptLength, responseSpans: spans };
 }

@@ -8,7 +8,11 @@ import { formatOf } from './read-dataset.js';
 import type { RawRecord } from './read-sample.js';
 import type { RecordStream } from './read-samples.js';
 
-const RECORDS: Record<'csv' | 'json' | 'jsonl', RecordStream> = { csv: csvRecords, json: jsonRecords, jsonl: jsonlRecords };
+const RECORDS: Record<'csv' | 'json' | 'jsonl', RecordStream> = {
+  csv: csvRecords,
+  json: jsonRecords,
+  jsonl: jsonlRecords,
+};
 
 /**
  * The first record of a dataset file (CSV with a header, JSON array, JSON Lines), read without reading the rest, to

@@ -4,14 +4,22 @@ import { JsonReader } from './json-reader.js';
 import { collect, tempFile } from './test-fixtures/files.js';
 
 const reader = new JsonReader();
-const records = (n: number) => Array.from({ length: n }, (_, i) => ({ instruction: `task ${i}`, input: '', output: `done ${i}` }));
+const records = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ instruction: `task ${i}`, input: '', output: `done ${i}` }));
 
 describe('JsonReader', () => {
   it('streams an array of records, appending a non-empty input after a blank line', async () => {
-    const file = tempFile('d.json', JSON.stringify([
-      { instruction: 'Sort these', input: '3, 1, 2', output: '1, 2, 3' },
-      { instruction: 'Say hi', input: '  ', output: 'hi' },
-    ], null, 2));
+    const file = tempFile(
+      'd.json',
+      JSON.stringify(
+        [
+          { instruction: 'Sort these', input: '3, 1, 2', output: '1, 2, 3' },
+          { instruction: 'Say hi', input: '  ', output: 'hi' },
+        ],
+        null,
+        2,
+      ),
+    );
     expect(await collect(reader.read({ path: file, preset: 'alpaca' }))).toEqual([
       { prompt: 'Sort these\n\n3, 1, 2', response: '1, 2, 3', source: `${file}#0` },
       { prompt: 'Say hi', response: 'hi', source: `${file}#1` },
@@ -20,7 +28,10 @@ describe('JsonReader', () => {
   });
 
   it('accepts { "data": [...] } and a byte-order mark', async () => {
-    const file = tempFile('d.json', `\uFEFF${JSON.stringify({ meta: { rows: [1, 2] }, data: [{ prompt: 'p', response: 'r' }] })}`);
+    const file = tempFile(
+      'd.json',
+      `\uFEFF${JSON.stringify({ meta: { rows: [1, 2] }, data: [{ prompt: 'p', response: 'r' }] })}`,
+    );
     expect(await collect(reader.read({ path: file }))).toEqual([{ prompt: 'p', response: 'r', source: `${file}#0` }]);
   });
 
@@ -28,14 +39,20 @@ describe('JsonReader', () => {
     const cases: [string, string][] = [
       ['42', 'expected a JSON array of records, but the file starts with "4"'],
       ['"text"', 'expected a JSON array of records, but the file starts with "\\""'],
-      ['{"rows": [{"prompt": "p"}]}', 'the top-level object has no "data" array; expected an array of records or { "data": [ ... ] }'],
+      [
+        '{"rows": [{"prompt": "p"}]}',
+        'the top-level object has no "data" array; expected an array of records or { "data": [ ... ] }',
+      ],
       ['{"data": {"prompt": "p"}}', '"data" must be an array of records'],
       ['[]', 'contains no records'],
       ['  \n ', 'the file is empty (only blanks)'],
     ];
     for (const [text, message] of cases) {
       const file = tempFile('d.json', text);
-      await expect(collect(reader.read({ path: file })), text).rejects.toMatchObject({ code: 'DATA_INVALID', message: `${file}: ${message}` });
+      await expect(collect(reader.read({ path: file })), text).rejects.toMatchObject({
+        code: 'DATA_INVALID',
+        message: `${file}: ${message}`,
+      });
     }
   });
 
@@ -45,7 +62,10 @@ describe('JsonReader', () => {
       code: 'DATA_INVALID',
       message: `${notObject}#1: expected a record (an object with fields), found array`,
     });
-    const missing = tempFile('d.json', JSON.stringify(records(3).map((r, i) => (i === 2 ? { instruction: r.instruction, input: 'x' } : r))));
+    const missing = tempFile(
+      'd.json',
+      JSON.stringify(records(3).map((r, i) => (i === 2 ? { instruction: r.instruction, input: 'x' } : r))),
+    );
     await expect(collect(reader.read({ path: missing, preset: 'alpaca' }))).rejects.toMatchObject({
       message: `${missing}#2: missing field "output" (the response); the record has: instruction, input`,
     });
@@ -62,13 +82,20 @@ describe('JsonReader', () => {
     const file = tempFile('d.json', `${good.slice(0, at - 1)} ${good.slice(at)}`);
     const error = await collect(reader.read({ path: file, preset: 'alpaca' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MllrError);
-    expect(error).toMatchObject({ code: 'DATA_INVALID', message: expect.stringMatching(/#15000: invalid JSON \(Parser cannot parse input: expected ','\)$/) });
+    expect(error).toMatchObject({
+      code: 'DATA_INVALID',
+      message: expect.stringMatching(/#15000: invalid JSON \(Parser cannot parse input: expected ','\)$/),
+    });
     expect((error as MllrError).message.startsWith(`${file}#15000:`)).toBe(true);
 
     const trailingComma = tempFile('d.json', '[{"prompt":"a","response":"b"},]');
-    await expect(collect(reader.read({ path: trailingComma }))).rejects.toMatchObject({ message: expect.stringContaining(`${trailingComma}#1: invalid JSON`) });
+    await expect(collect(reader.read({ path: trailingComma }))).rejects.toMatchObject({
+      message: expect.stringContaining(`${trailingComma}#1: invalid JSON`),
+    });
     const truncated = tempFile('d.json', '[{"prompt":"a","response":"b"},{"prompt":"c"');
-    await expect(collect(reader.read({ path: truncated }))).rejects.toMatchObject({ message: expect.stringContaining(`${truncated}#1: invalid JSON`) });
+    await expect(collect(reader.read({ path: truncated }))).rejects.toMatchObject({
+      message: expect.stringContaining(`${truncated}#1: invalid JSON`),
+    });
     const trailingGarbage = tempFile('d.json', '[{"prompt":"a","response":"b"}] x');
     await expect(collect(reader.read({ path: trailingGarbage }))).rejects.toMatchObject({
       message: expect.stringMatching(/: invalid JSON \(.*\) after the end of the records array$/),
@@ -80,6 +107,9 @@ describe('JsonReader', () => {
     const file = tempFile('d.json', `${JSON.stringify(records(30_000)).slice(0, -1)}, this is not JSON`);
     const samples = await collect(reader.read({ path: file, preset: 'alpaca', limit: 3 }));
     expect(samples.map((s) => s.source)).toEqual([`${file}#0`, `${file}#1`, `${file}#2`]);
-    await expect(collect(reader.read({ path: file, preset: 'alpaca' }))).rejects.toMatchObject({ code: 'DATA_INVALID', message: expect.stringContaining(`${file}#30000: invalid JSON`) });
+    await expect(collect(reader.read({ path: file, preset: 'alpaca' }))).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: expect.stringContaining(`${file}#30000: invalid JSON`),
+    });
   });
 });

@@ -59,7 +59,10 @@ export async function* jsonRecords(file: string): AsyncGenerator<RawRecord, void
     for (const stream of [input, parser, elements]) stream.destroy();
   }
   if (layout.wrapped && !counter.found) {
-    throw dataError(file, 'the top-level object has no "data" array; expected an array of records or { "data": [ ... ] }');
+    throw dataError(
+      file,
+      'the top-level object has no "data" array; expected an array of records or { "data": [ ... ] }',
+    );
   }
 }
 
@@ -77,7 +80,12 @@ class CountingParser extends Parser {
       this.counter.see(chunk as JsonToken);
       // Checked as the record streams in, so an endless record fails before it is assembled in memory.
       if (this.counter.recordChars > MAX_RECORD_CHARS && !this.destroyed) {
-        this.destroy(dataError(`${this.file}#${this.counter.completed}`, `the record is larger than ${MAX_RECORD_CHARS} characters`));
+        this.destroy(
+          dataError(
+            `${this.file}#${this.counter.completed}`,
+            `the record is larger than ${MAX_RECORD_CHARS} characters`,
+          ),
+        );
         return false;
       }
     }
@@ -98,11 +106,12 @@ async function detectLayout(file: string): Promise<JsonLayout> {
   try {
     const buffer = Buffer.alloc(4096);
     let start = 0;
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
       if (bytesRead === 0) throw dataError(file, 'the file is empty (only blanks)');
       let i = 0;
-      if (position === 0 && bytesRead >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) i = start = 3;
+      if (position === 0 && bytesRead >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf)
+        i = start = 3;
       while (i < bytesRead && BLANKS.has(buffer[i]!)) i++;
       if (i < bytesRead) {
         const byte = buffer[i]!;

@@ -7,7 +7,10 @@ const line = (question: string, answer: string) => JSON.stringify({ question, an
 
 describe('JsonlReader', () => {
   it('reads one record per line, skipping blank lines, with 1-based line numbers (BOM and CRLF too)', async () => {
-    const file = tempFile('d.jsonl', `\uFEFF${JSON.stringify({ prompt: 'a', response: 'b' })}\r\n\r\n${JSON.stringify({ prompt: 'c', response: 'd', label: 'benign' })}\r\n`);
+    const file = tempFile(
+      'd.jsonl',
+      `\uFEFF${JSON.stringify({ prompt: 'a', response: 'b' })}\r\n\r\n${JSON.stringify({ prompt: 'c', response: 'd', label: 'benign' })}\r\n`,
+    );
     expect(await collect(reader.read({ path: file }))).toEqual([
       { prompt: 'a', response: 'b', source: `${file}:1` },
       { prompt: 'c', response: 'd', label: 'benign', source: `${file}:3` },
@@ -16,7 +19,13 @@ describe('JsonlReader', () => {
   });
 
   it('applies the gsm8k preset and extracts the final answer after ####, without thousands separators', async () => {
-    const file = tempFile('g.jsonl', [line('How many?', 'Twice 36 is <<2*36=72>>72.\n#### 72'), line('How much?', 'So 1,080 dollars.\n#### 1,080')].join('\n'));
+    const file = tempFile(
+      'g.jsonl',
+      [
+        line('How many?', 'Twice 36 is <<2*36=72>>72.\n#### 72'),
+        line('How much?', 'So 1,080 dollars.\n#### 1,080'),
+      ].join('\n'),
+    );
     expect(await collect(reader.read({ path: file, preset: 'gsm8k' }))).toEqual([
       { prompt: 'How many?', response: 'Twice 36 is <<2*36=72>>72.\n#### 72', answer: '72', source: `${file}:1` },
       { prompt: 'How much?', response: 'So 1,080 dollars.\n#### 1,080', answer: '1080', source: `${file}:2` },
@@ -34,7 +43,12 @@ describe('JsonlReader', () => {
       code: 'DATA_INVALID',
       message: expect.stringMatching(new RegExp(`^${literal(bad)}:2: invalid JSON \\(`)),
     });
-    for (const [value, kind] of [['[1, 2]', 'array'], ['"text"', 'string'], ['null', 'null'], ['3', 'number']]) {
+    for (const [value, kind] of [
+      ['[1, 2]', 'array'],
+      ['"text"', 'string'],
+      ['null', 'null'],
+      ['3', 'number'],
+    ]) {
       const file = tempFile('d.jsonl', `\n${value}\n`);
       await expect(collect(reader.read({ path: file }))).rejects.toMatchObject({
         code: 'DATA_INVALID',
@@ -56,9 +70,15 @@ describe('JsonlReader', () => {
 
   it('refuses a file of blank lines and an empty file', async () => {
     const blanks = tempFile('d.jsonl', '\n  \n\n');
-    await expect(collect(reader.read({ path: blanks }))).rejects.toMatchObject({ code: 'DATA_INVALID', message: `${blanks}: contains no records` });
+    await expect(collect(reader.read({ path: blanks }))).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: `${blanks}: contains no records`,
+    });
     const empty = tempFile('d.jsonl', '');
-    await expect(collect(reader.read({ path: empty }))).rejects.toMatchObject({ code: 'DATA_INVALID', message: `${empty}: the file is empty` });
+    await expect(collect(reader.read({ path: empty }))).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: `${empty}: the file is empty`,
+    });
   });
 
   it('stops at limit: lines after the last sample taken are never parsed', async () => {
@@ -66,6 +86,8 @@ describe('JsonlReader', () => {
     const file = tempFile('d.jsonl', `${lines.join('\n')}\nnot json at all\n`);
     const samples = await collect(reader.read({ path: file, preset: 'gsm8k', limit: 3 }));
     expect(samples.map((s) => s.answer)).toEqual(['0', '1', '2']);
-    await expect(collect(reader.read({ path: file, preset: 'gsm8k' }))).rejects.toMatchObject({ message: expect.stringContaining(`${file}:4: invalid JSON`) });
+    await expect(collect(reader.read({ path: file, preset: 'gsm8k' }))).rejects.toMatchObject({
+      message: expect.stringContaining(`${file}:4: invalid JSON`),
+    });
   });
 });

@@ -32,14 +32,21 @@ export async function* jsonlRecords(file: string): AsyncGenerator<RawRecord, voi
         value = JSON.parse(text);
       } catch (error) {
         // One bad line spoils one record: the caller decides whether that stops the read.
-        yield { value: undefined, where, invalid: { reason: 'invalid_json', message: `invalid JSON (${errorMessage(error)})` } };
+        yield {
+          value: undefined,
+          where,
+          invalid: { reason: 'invalid_json', message: `invalid JSON (${errorMessage(error)})` },
+        };
         continue;
       }
       yield { value, where };
     }
   } catch (error) {
     if (error instanceof LineTooLongError) {
-      throw dataError(`${file}:${error.lineNumber}`, `the line is longer than ${MAX_RECORD_CHARS} characters (one record per line is expected)`);
+      throw dataError(
+        `${file}:${error.lineNumber}`,
+        `the line is longer than ${MAX_RECORD_CHARS} characters (one record per line is expected)`,
+      );
     }
     throw error;
   } finally {

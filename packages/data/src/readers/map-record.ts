@@ -27,11 +27,15 @@ export function recordToSample(record: RawRecord, mapping: ResolvedMapping): Rea
   const instruction = requiredString(fields, promptKey, 'prompt', where);
   if (instruction.trim() === '') throw recordError(where, 'empty_prompt', `field "${promptKey}" (the prompt) is empty`);
   const input = optionalString(fields, inputKey, 'input', where);
-  const sample: ReadSample = { prompt: input === undefined ? instruction : `${instruction}\n\n${input}`, source: where };
+  const sample: ReadSample = {
+    prompt: input === undefined ? instruction : `${instruction}\n\n${input}`,
+    source: where,
+  };
 
   if (responseKey) {
     sample.response = requiredString(fields, responseKey, 'response', where);
-    if (mapping.answerMarker !== undefined) sample.answer = finalAnswer(sample.response, mapping.answerMarker, responseKey, where);
+    if (mapping.answerMarker !== undefined)
+      sample.answer = finalAnswer(sample.response, mapping.answerMarker, responseKey, where);
   }
   const label = optionalString(fields, labelKey, 'label', where) ?? mapping.label;
   if (label !== undefined) sample.label = label;
@@ -45,7 +49,12 @@ function requiredString(fields: Record<string, unknown>, key: string, role: stri
     throw recordError(where, 'missing_field', `missing field "${key}" (the ${role}); ${has}${chatHint(fields)}`);
   }
   const value = fields[key];
-  if (typeof value !== 'string') throw recordError(where, 'wrong_type', `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`);
+  if (typeof value !== 'string')
+    throw recordError(
+      where,
+      'wrong_type',
+      `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`,
+    );
   return value;
 }
 
@@ -57,18 +66,34 @@ function chatHint(fields: Record<string, unknown>): string {
 }
 
 /** An optional field: absent, null or blank means "none"; anything else must be a string. */
-function optionalString(fields: Record<string, unknown>, key: string | undefined, role: string, where: string): string | undefined {
+function optionalString(
+  fields: Record<string, unknown>,
+  key: string | undefined,
+  role: string,
+  where: string,
+): string | undefined {
   if (!key || !Object.hasOwn(fields, key)) return undefined;
   const value = fields[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw recordError(where, 'wrong_type', `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`);
+  if (typeof value !== 'string')
+    throw recordError(
+      where,
+      'wrong_type',
+      `field "${key}" (the ${role}) must be a string, found ${describeType(value)}`,
+    );
   return value.trim() === '' ? undefined : value;
 }
 
 /** The text after the last `marker`, trimmed, without thousands separators (GSM8K writes `#### 1,080`). */
 function finalAnswer(response: string, marker: string, key: string, where: string): string {
   const at = response.lastIndexOf(marker);
-  const answer = at < 0 ? '' : response.slice(at + marker.length).trim().replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
+  const answer =
+    at < 0
+      ? ''
+      : response
+          .slice(at + marker.length)
+          .trim()
+          .replace(/(\d),(?=\d{3}(?!\d))/g, '$1');
   if (answer === '') throw recordError(where, 'no_answer', `field "${key}" has no final answer after "${marker}"`);
   return answer;
 }

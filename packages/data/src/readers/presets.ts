@@ -61,7 +61,8 @@ export const DATASET_PRESETS = {
     answerMarker: '####',
   },
   'safety-tuned-llamas': {
-    description: 'Safety-Tuned LLaMAs safety data (JSON array): instruction + input → prompt, output → response, labelled harmful',
+    description:
+      'Safety-Tuned LLaMAs safety data (JSON array): instruction + input → prompt, output → response, labelled harmful',
     format: 'json',
     fields: INSTRUCTION_FIELDS,
     label: 'harmful',
@@ -72,7 +73,11 @@ export const DATASET_PRESETS = {
       'the first user turn is the prompt',
     format: 'jsonl',
     fields: { prompt: '', messages: 'messages', label: 'label' },
-    conversation: { role: 'role', content: 'content', roles: { system: 'system', user: 'user', assistant: 'assistant' } },
+    conversation: {
+      role: 'role',
+      content: 'content',
+      roles: { system: 'system', user: 'user', assistant: 'assistant' },
+    },
   },
   sharegpt: {
     description:
@@ -125,12 +130,24 @@ export function resolveMapping(source: DatasetSource): ResolvedMapping {
   if (preset.conversation) {
     const wrong = Object.keys(overrides).filter((key) => key !== 'messages' && key !== 'label');
     if (wrong.length > 0) {
-      throw dataError(source.path, `fields.${wrong[0]} does not apply to the ${name} preset, whose prompt and responses are its turns; it takes fields.messages and fields.label`);
+      throw dataError(
+        source.path,
+        `fields.${wrong[0]} does not apply to the ${name} preset, whose prompt and responses are its turns; it takes fields.messages and fields.label`,
+      );
     }
-    if (!fields.messages) throw dataError(source.path, `fields.messages cannot be empty: the ${name} preset reads each record's turns from it`);
+    if (!fields.messages)
+      throw dataError(
+        source.path,
+        `fields.messages cannot be empty: the ${name} preset reads each record's turns from it`,
+      );
   } else {
-    if (overrides['messages'] !== undefined) throw dataError(source.path, `fields.messages applies to the chat presets (messages, sharegpt) only, not to ${name}`);
-    if (fields.prompt === '') throw dataError(source.path, 'fields.prompt cannot be empty: every sample needs a prompt');
+    if (overrides['messages'] !== undefined)
+      throw dataError(
+        source.path,
+        `fields.messages applies to the chat presets (messages, sharegpt) only, not to ${name}`,
+      );
+    if (fields.prompt === '')
+      throw dataError(source.path, 'fields.prompt cannot be empty: every sample needs a prompt');
   }
   return {
     fields,

@@ -18,7 +18,9 @@ export async function promptFileSource(path: string): Promise<DatasetSource> {
   const chat = chatPresetFor(value);
   if (chat) return { path, preset: chat, fields: { label: '' } };
   const keys = Object.keys(value);
-  const prompt = PROMPT_COLUMNS.map((column) => keys.find((k) => k.toLowerCase() === column)).find((k) => k !== undefined);
+  const prompt = PROMPT_COLUMNS.map((column) => keys.find((k) => k.toLowerCase() === column)).find(
+    (k) => k !== undefined,
+  );
   if (prompt === undefined) {
     const has = keys.length === 0 ? 'none' : keys.join(', ');
     throw dataError(path, `no prompt column: expected one of ${PROMPT_COLUMNS.join(', ')}; the file has: ${has}`);

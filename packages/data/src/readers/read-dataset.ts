@@ -7,7 +7,9 @@ import { JsonlReader } from './jsonl-reader.js';
 import { presetFor, type DataFormat } from './presets.js';
 import type { ReadSample } from './read-sample.js';
 
-const READERS: Readonly<Record<DataFormat, DatasetReader & { read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> }>> = {
+const READERS: Readonly<
+  Record<DataFormat, DatasetReader & { read(source: DatasetSource, options?: ReadOptions): AsyncIterable<ReadSample> }>
+> = {
   csv: new CsvReader(),
   json: new JsonReader(),
   jsonl: new JsonlReader(),

@@ -13,7 +13,11 @@ export type RecordStream = (file: string) => AsyncGenerator<RawRecord, void, und
  * The shared half of every reader. Problems with the source itself (unknown preset, bad `limit`, empty prompt field)
  * throw at once; the file is opened only when iteration starts. See {@link streamSamples}.
  */
-export function readSamples(source: DatasetSource, records: RecordStream, options: ReadOptions = {}): AsyncIterable<ReadSample> {
+export function readSamples(
+  source: DatasetSource,
+  records: RecordStream,
+  options: ReadOptions = {},
+): AsyncIterable<ReadSample> {
   const mapping = resolveMapping(source);
   const limit = source.limit;
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit > 0)) {
@@ -61,6 +65,11 @@ async function* streamSamples(
     throw dataError(file, `cannot be read (${errorMessage(error)})`, error);
   }
   if (count === 0) {
-    throw dataError(file, skipped === 0 ? 'contains no records' : `contains no usable records (all ${skipped} were skipped; the first: ${firstSkip})`);
+    throw dataError(
+      file,
+      skipped === 0
+        ? 'contains no records'
+        : `contains no usable records (all ${skipped} were skipped; the first: ${firstSkip})`,
+    );
   }
 }

@@ -36,7 +36,10 @@ describe('reading with onInvalid', () => {
 
   it('without a handler, the first unusable record is still DATA_INVALID naming it', async () => {
     const file = tempFile('bad.jsonl', `${JSON.stringify({ prompt: 'a', response: 'r' })}\n{"prompt": \n`);
-    await expect(readAll({ path: file })).rejects.toMatchObject({ code: 'DATA_INVALID', message: expect.stringContaining(`${file}:2: invalid JSON`) });
+    await expect(readAll({ path: file })).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: expect.stringContaining(`${file}:2: invalid JSON`),
+    });
   });
 
   it('skips a CSV row with the wrong number of columns and a GSM8K answer without its marker', async () => {
@@ -45,19 +48,40 @@ describe('reading with onInvalid', () => {
     expect(fromCsv.samples.map((s) => s.prompt)).toEqual(['p', 'q']);
     expect(fromCsv.skipped).toEqual([expect.objectContaining({ where: `${csv}:3`, reason: 'wrong_columns' })]);
 
-    const gsm = tempFile('g.jsonl', [{ question: 'q1', answer: 'no marker' }, { question: 'q2', answer: '#### 4' }].map((r) => JSON.stringify(r)).join('\n'));
+    const gsm = tempFile(
+      'g.jsonl',
+      [
+        { question: 'q1', answer: 'no marker' },
+        { question: 'q2', answer: '#### 4' },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
     const fromGsm = await readSkipping(gsm, { preset: 'gsm8k' });
     expect(fromGsm.samples.map((s) => s.answer)).toEqual(['4']);
     expect(fromGsm.skipped.map((s) => s.reason)).toEqual(['no_answer']);
   });
 
   it('counts only usable samples towards limit, and calls a file with no usable record DATA_INVALID', async () => {
-    const file = tempFile('l.json', JSON.stringify([{ prompt: 1 }, { prompt: 'a' }, { prompt: 2 }, { prompt: 'b' }, { prompt: 'c' }].map((r) => ({ ...r, response: 'r' }))));
+    const file = tempFile(
+      'l.json',
+      JSON.stringify(
+        [{ prompt: 1 }, { prompt: 'a' }, { prompt: 2 }, { prompt: 'b' }, { prompt: 'c' }].map((r) => ({
+          ...r,
+          response: 'r',
+        })),
+      ),
+    );
     const { samples, skipped } = await readSkipping(file, { limit: 2 });
     expect(samples.map((s) => s.prompt)).toEqual(['a', 'b']);
     expect(skipped).toHaveLength(2);
 
     const useless = tempFile('u.json', JSON.stringify([{ prompt: 1 }, { prompt: null }]));
-    await expect(readSkipping(useless)).rejects.toMatchObject({ code: 'DATA_INVALID', message: expect.stringMatching(/^.*u\.json: contains no usable records \(all 2 were skipped; the first: .*u\.json.*prompt.*\)$/) });
+    await expect(readSkipping(useless)).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: expect.stringMatching(
+        /^.*u\.json: contains no usable records \(all 2 were skipped; the first: .*u\.json.*prompt.*\)$/,
+      ),
+    });
   });
 });

@@ -4,7 +4,8 @@ import { readAll } from './read-dataset.js';
 import { normalizePrompt, splitSamples, type SampleSplits } from './split-samples.js';
 import { realDataDir } from './test-fixtures/files.js';
 
-const samples = (n: number): ChatSample[] => Array.from({ length: n }, (_, i) => ({ prompt: `prompt number ${i}`, source: `f:${i + 1}` }));
+const samples = (n: number): ChatSample[] =>
+  Array.from({ length: n }, (_, i) => ({ prompt: `prompt number ${i}`, source: `f:${i + 1}` }));
 
 /** Which part each normalised prompt landed in; fails if one prompt is in two parts. */
 function partOfPrompt(splits: SampleSplits<ChatSample>): Map<string, string> {
@@ -67,10 +68,18 @@ describe('splitSamples', () => {
 
   it('refuses fractions that leave nothing to train on and non-integer seeds', () => {
     const data = samples(3);
-    expect(() => splitSamples(data, { seed: 1, validation: 0.5, test: 0.5 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
-    expect(() => splitSamples(data, { seed: 1, test: -0.1 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID', message: expect.stringContaining('test fraction') }));
-    expect(() => splitSamples(data, { seed: 1, validation: Number.NaN })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
-    expect(() => splitSamples(data, { seed: 1.5 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID', message: expect.stringContaining('seed') }));
+    expect(() => splitSamples(data, { seed: 1, validation: 0.5, test: 0.5 })).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID' }),
+    );
+    expect(() => splitSamples(data, { seed: 1, test: -0.1 })).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID', message: expect.stringContaining('test fraction') }),
+    );
+    expect(() => splitSamples(data, { seed: 1, validation: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID' }),
+    );
+    expect(() => splitSamples(data, { seed: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID', message: expect.stringContaining('seed') }),
+    );
   });
 });
 
@@ -84,7 +93,10 @@ describe.skipIf(dataDir === undefined)('splitSamples on the real datasets', () =
     expect(splits.validation.length).toBeGreaterThan(400);
     expect(splits.validation.length).toBeLessThan(600);
 
-    const safety = await readAll({ path: `${dataDir}/safety_only_data_Instructions.json`, preset: 'safety-tuned-llamas' });
+    const safety = await readAll({
+      path: `${dataDir}/safety_only_data_Instructions.json`,
+      preset: 'safety-tuned-llamas',
+    });
     const distinct = new Set(safety.map((s) => normalizePrompt(s.prompt))).size;
     expect(distinct).toBeLessThan(safety.length); // the file has repeated instructions
     expect(partOfPrompt(splitSamples(safety, { seed: 42 })).size).toBe(distinct);

@@ -31,12 +31,20 @@ export function normalizePrompt(prompt: string): string {
  */
 export function splitSamples<T extends ChatSample>(samples: readonly T[], options: SplitOptions): SampleSplits<T> {
   const { seed, validation = 0.1, test = 0.1 } = options;
-  if (!Number.isSafeInteger(seed)) throw new MllrError('ARGUMENT_INVALID', `split seed must be an integer, got ${seed}`);
-  for (const [name, fraction] of [['validation', validation], ['test', test]] as const) {
-    if (!(fraction >= 0 && fraction < 1)) throw new MllrError('ARGUMENT_INVALID', `split ${name} fraction must be in [0, 1), got ${fraction}`);
+  if (!Number.isSafeInteger(seed))
+    throw new MllrError('ARGUMENT_INVALID', `split seed must be an integer, got ${seed}`);
+  for (const [name, fraction] of [
+    ['validation', validation],
+    ['test', test],
+  ] as const) {
+    if (!(fraction >= 0 && fraction < 1))
+      throw new MllrError('ARGUMENT_INVALID', `split ${name} fraction must be in [0, 1), got ${fraction}`);
   }
   if (validation + test >= 1) {
-    throw new MllrError('ARGUMENT_INVALID', `split fractions leave nothing to train on: validation ${validation} + test ${test} >= 1`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `split fractions leave nothing to train on: validation ${validation} + test ${test} >= 1`,
+    );
   }
   const splits: SampleSplits<T> = { train: [], validation: [], test: [] };
   const memo = new Map<string, keyof SampleSplits<T>>();

@@ -17,30 +17,63 @@ describe('pre-tokenized examples', () => {
   it('tells pre-tokenized files from text datasets by the first record', async () => {
     expect(await isTokenExampleFile(tempFile('d.jsonl', JSON.stringify({ prompt: 'a', response: 'b' })))).toBe(false);
     expect(await isTokenExampleFile(tempFile('d.json', JSON.stringify([{ ids: [1], prompt_length: 0 }])))).toBe(false);
-    await expect(isTokenExampleFile('/no/such/file.jsonl')).rejects.toMatchObject({ code: 'DATA_INVALID', message: '/no/such/file.jsonl: file not found' });
+    await expect(isTokenExampleFile('/no/such/file.jsonl')).rejects.toMatchObject({
+      code: 'DATA_INVALID',
+      message: '/no/such/file.jsonl: file not found',
+    });
   });
 
   it('reads response_spans (several responses, such as assistant turns): only those ids are trained on', async () => {
-    const file = tempFile('t.jsonl', `${JSON.stringify({ ids: [1, 2, 3, 4, 5, 6], response_spans: [[2, 3], [4, 6]] })}\n${JSON.stringify({ ids: [1, 2, 3], prompt_length: 1, response_spans: [[1, 3]] })}\n`);
+    const file = tempFile(
+      't.jsonl',
+      `${JSON.stringify({
+        ids: [1, 2, 3, 4, 5, 6],
+        response_spans: [
+          [2, 3],
+          [4, 6],
+        ],
+      })}\n${JSON.stringify({ ids: [1, 2, 3], prompt_length: 1, response_spans: [[1, 3]] })}\n`,
+    );
     expect(await isTokenExampleFile(file)).toBe(true);
     expect(await readTokenExamples(file)).toEqual([
-      { ids: [1, 2, 3, 4, 5, 6], promptLength: 2, responseSpans: [[2, 3], [4, 6]] },
+      {
+        ids: [1, 2, 3, 4, 5, 6],
+        promptLength: 2,
+        responseSpans: [
+          [2, 3],
+          [4, 6],
+        ],
+      },
       { ids: [1, 2, 3], promptLength: 1, responseSpans: [[1, 3]] },
     ]);
     const cases: Array<[unknown, RegExp]> = [
       [[], /"response_spans" must be a non-empty list of \[start, end\) pairs/],
       [[[2, 2]], /\[2,2\] is not \(4 ids\)/],
       [[[1, 5]], /\[1,5\] is not \(4 ids\)/],
-      [[[2, 4], [1, 2]], /\[1,2\] is not/],
+      [
+        [
+          [2, 4],
+          [1, 2],
+        ],
+        /\[1,2\] is not/,
+      ],
       [[[1, 2, 3]], /\[1,2,3\] is not/],
       [[[0, 1]], /hold no id to train on/],
     ];
     for (const [spans, message] of cases) {
       const bad = tempFile('t.jsonl', `${JSON.stringify({ ids: [1, 2, 3, 4], response_spans: spans })}\n`);
-      await expect(readTokenExamples(bad), JSON.stringify(spans)).rejects.toMatchObject({ code: 'DATA_INVALID', message: expect.stringMatching(message) });
+      await expect(readTokenExamples(bad), JSON.stringify(spans)).rejects.toMatchObject({
+        code: 'DATA_INVALID',
+        message: expect.stringMatching(message),
+      });
     }
-    const off = tempFile('t.jsonl', `${JSON.stringify({ ids: [1, 2, 3, 4], prompt_length: 1, response_spans: [[2, 4]] })}\n`);
-    await expect(readTokenExamples(off)).rejects.toThrow(`${off}:1: "prompt_length" 1 must be where the first response span starts (2), or left out`);
+    const off = tempFile(
+      't.jsonl',
+      `${JSON.stringify({ ids: [1, 2, 3, 4], prompt_length: 1, response_spans: [[2, 4]] })}\n`,
+    );
+    await expect(readTokenExamples(off)).rejects.toThrow(
+      `${off}:1: "prompt_length" 1 must be where the first response span starts (2), or left out`,
+    );
   });
 
   it('names the file and line of a bad record', async () => {
@@ -57,7 +90,10 @@ describe('pre-tokenized examples', () => {
     ];
     for (const [bad, message] of cases) {
       const file = tempFile('t.jsonl', `${record([1, 2], 1)}\n${bad}\n`);
-      await expect(readTokenExamples(file, { vocabSize: 10, maxLength: 3 }), bad).rejects.toMatchObject({ code: 'DATA_INVALID', message: expect.stringMatching(message) });
+      await expect(readTokenExamples(file, { vocabSize: 10, maxLength: 3 }), bad).rejects.toMatchObject({
+        code: 'DATA_INVALID',
+        message: expect.stringMatching(message),
+      });
     }
   });
 });

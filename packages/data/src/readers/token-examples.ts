@@ -56,11 +56,13 @@ export function tokenExample(value: unknown, where: string, limits: TokenExample
   const ids = record['ids'];
   if (!Array.isArray(ids) || ids.length === 0) throw dataError(where, '"ids" must be a non-empty array of token ids');
   const bad = ids.findIndex((id) => !Number.isInteger(id) || (id as number) < 0);
-  if (bad >= 0) throw dataError(where, `"ids"[${bad}] is ${JSON.stringify(ids[bad])}, not a token id (a whole number ≥ 0)`);
+  if (bad >= 0)
+    throw dataError(where, `"ids"[${bad}] is ${JSON.stringify(ids[bad])}, not a token id (a whole number ≥ 0)`);
   const { vocabSize, maxLength } = limits;
   if (vocabSize !== undefined) {
     const outside = (ids as number[]).findIndex((id) => id >= vocabSize);
-    if (outside >= 0) throw dataError(where, `"ids"[${outside}] is ${ids[outside]}, outside the model's vocabulary of ${vocabSize}`);
+    if (outside >= 0)
+      throw dataError(where, `"ids"[${outside}] is ${ids[outside]}, outside the model's vocabulary of ${vocabSize}`);
   }
   if (maxLength !== undefined && ids.length > maxLength) {
     throw dataError(where, `${ids.length} ids are more than the ${maxLength} the model takes (its context)`);
@@ -71,7 +73,10 @@ export function tokenExample(value: unknown, where: string, limits: TokenExample
     throw dataError(where, '"prompt_length" must be a whole number ≥ 0 (how many leading ids are prompt)');
   }
   if ((promptLength as number) >= ids.length) {
-    throw dataError(where, `"prompt_length" ${String(promptLength)} leaves none of the ${ids.length} ids as response, so there is nothing to train on`);
+    throw dataError(
+      where,
+      `"prompt_length" ${String(promptLength)} leaves none of the ${ids.length} ids as response, so there is nothing to train on`,
+    );
   }
   return { ids: ids as number[], promptLength: promptLength as number };
 }
@@ -79,19 +84,35 @@ export function tokenExample(value: unknown, where: string, limits: TokenExample
 /** A record with `response_spans`: [start, end) pairs in order, not overlapping, inside the ids, with a token to train on. */
 function spansExample(ids: number[], record: Record<string, unknown>, where: string): TrainExample {
   const spans = record['response_spans'];
-  const shape = '"response_spans" must be a non-empty list of [start, end) pairs of whole numbers, in order, not overlapping, inside the ids';
+  const shape =
+    '"response_spans" must be a non-empty list of [start, end) pairs of whole numbers, in order, not overlapping, inside the ids';
   if (!Array.isArray(spans) || spans.length === 0) throw dataError(where, shape);
   let previousEnd = 0;
   for (const span of spans) {
     const [start, end] = Array.isArray(span) && span.length === 2 ? (span as unknown[]) : [];
-    if (!Number.isInteger(start) || !Number.isInteger(end) || (start as number) < previousEnd || (end as number) <= (start as number) || (end as number) > ids.length) {
+    if (
+      !Number.isInteger(start) ||
+      !Number.isInteger(end) ||
+      (start as number) < previousEnd ||
+      (end as number) <= (start as number) ||
+      (end as number) > ids.length
+    ) {
       throw dataError(where, `${shape}; ${JSON.stringify(span)} is not (${ids.length} ids)`);
     }
     previousEnd = end as number;
   }
   const pairs = spans as Array<[number, number]>;
   const promptLength = record['prompt_length'] ?? pairs[0]![0];
-  if (promptLength !== pairs[0]![0]) throw dataError(where, `"prompt_length" ${JSON.stringify(promptLength)} must be where the first response span starts (${pairs[0]![0]}), or left out`);
-  if (pairs.every(([start, end]) => end <= Math.max(start, 1))) throw dataError(where, '"response_spans" hold no id to train on (the first id is never predicted)');
-  return { ids, promptLength: pairs[0]![0], responseSpans: pairs.map(([start, end]) => [start, end] as [number, number]) };
+  if (promptLength !== pairs[0]![0])
+    throw dataError(
+      where,
+      `"prompt_length" ${JSON.stringify(promptLength)} must be where the first response span starts (${pairs[0]![0]}), or left out`,
+    );
+  if (pairs.every(([start, end]) => end <= Math.max(start, 1)))
+    throw dataError(where, '"response_spans" hold no id to train on (the first id is never predicted)');
+  return {
+    ids,
+    promptLength: pairs[0]![0],
+    responseSpans: pairs.map(([start, end]) => [start, end] as [number, number]),
+  };
 }

@@ -5,7 +5,10 @@ import { toChatSampleText, toTrainExample } from './train-example.js';
 /** A tiny tokenizer: whitespace-separated words, ids assigned on first sight, `<role> text <end>` turns. */
 class FakeTokenizer implements Tokenizer {
   readonly eosTokenIds = [1];
-  private readonly ids = new Map<string, number>([['<s>', 0], ['<end>', 1]]);
+  private readonly ids = new Map<string, number>([
+    ['<s>', 0],
+    ['<end>', 1],
+  ]);
   readonly calls: { text: string; addSpecialTokens: boolean | undefined }[] = [];
 
   constructor(private readonly join = ' ') {}
@@ -51,9 +54,16 @@ describe('toChatSampleText', () => {
     const render = rewriting.applyChatTemplate.bind(rewriting);
     // Like templates that add a system turn or strip earlier reasoning only when the conversation has a reply.
     rewriting.applyChatTemplate = (messages, options) =>
-      messages.length > 1 ? render([{ role: 'system', content: 'be brief' }, ...messages], options) : render(messages, options);
+      messages.length > 1
+        ? render([{ role: 'system', content: 'be brief' }, ...messages], options)
+        : render(messages, options);
     expect(() => toChatSampleText(sample, rewriting)).toThrow(
-      expect.objectContaining({ code: 'CHECKPOINT_UNSUPPORTED', message: expect.stringMatching(/^math\.jsonl:3: the chat template renders the prompt differently once a response follows \(at character 5: "user> what.*rewrite earlier turns/) }),
+      expect.objectContaining({
+        code: 'CHECKPOINT_UNSUPPORTED',
+        message: expect.stringMatching(
+          /^math\.jsonl:3: the chat template renders the prompt differently once a response follows \(at character 5: "user> what.*rewrite earlier turns/,
+        ),
+      }),
     );
   });
 
@@ -71,7 +81,9 @@ describe('toTrainExample', () => {
     // <s> <user> what is two plus two <end> <assistant> = 9 prompt tokens, then "it is four <end>".
     expect(example.promptLength).toBe(9);
     expect(example.ids).toHaveLength(13);
-    expect(tokenizer.decode(example.ids.slice(0, example.promptLength))).toBe('<s> <user> what is two plus two <end> <assistant>');
+    expect(tokenizer.decode(example.ids.slice(0, example.promptLength))).toBe(
+      '<s> <user> what is two plus two <end> <assistant>',
+    );
     expect(tokenizer.decode(example.ids.slice(example.promptLength))).toBe('it is four <end>');
     // The template writes <s> itself, so the tokenizer must not add another.
     expect(example.ids.filter((id) => id === 0)).toHaveLength(1);
@@ -90,11 +102,20 @@ describe('toTrainExample', () => {
 
   it('refuses a response that renders to no tokens', () => {
     const bare: Pick<Tokenizer, 'applyChatTemplate' | 'encode'> = {
-      applyChatTemplate: (messages, options) => messages.map((m) => m.content).join(' ') + (options?.addGenerationPrompt ? ' ' : ''),
-      encode: (text) => text.split(/\s+/).filter(Boolean).map((w) => w.length),
+      applyChatTemplate: (messages, options) =>
+        messages.map((m) => m.content).join(' ') + (options?.addGenerationPrompt ? ' ' : ''),
+      encode: (text) =>
+        text
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((w) => w.length),
     };
     expect(() => toTrainExample({ prompt: 'hello', response: '', source: 'a.json#4' }, bare)).toThrow(
-      expect.objectContaining({ code: 'DATA_INVALID', reason: 'no_tokens', message: 'a.json#4: the response renders to no tokens, so there is nothing to train on' }),
+      expect.objectContaining({
+        code: 'DATA_INVALID',
+        reason: 'no_tokens',
+        message: 'a.json#4: the response renders to no tokens, so there is nothing to train on',
+      }),
     );
   });
 });

@@ -18,10 +18,13 @@ export interface ChatSampleText {
  * rewrites earlier turns once a reply follows is refused with CHECKPOINT_UNSUPPORTED naming where the two differ.
  */
 export function toChatSampleText(sample: ChatSample, tokenizer: Pick<Tokenizer, 'applyChatTemplate'>): ChatSampleText {
-  if (sample.response === undefined) throw recordError(sample.source, 'no_response', 'the sample has no response to train on');
+  if (sample.response === undefined)
+    throw recordError(sample.source, 'no_response', 'the sample has no response to train on');
   const user: ChatMessage = { role: 'user', content: sample.prompt };
   const prompt = chatPromptText(tokenizer, sample.prompt);
-  const text = tokenizer.applyChatTemplate([user, { role: 'assistant', content: sample.response }], { addGenerationPrompt: false });
+  const text = tokenizer.applyChatTemplate([user, { role: 'assistant', content: sample.response }], {
+    addGenerationPrompt: false,
+  });
   if (!text.startsWith(prompt)) {
     let at = 0;
     while (at < prompt.length && prompt[at] === text[at]) at++;
@@ -45,13 +48,17 @@ export function toChatSampleText(sample: ChatSample, tokenizer: Pick<Tokenizer, 
  * counts as response (the longest common prefix of the two encodings is the prompt). A sample that cannot be trained
  * on is an InvalidRecordError (`no_response`, `no_tokens`), so a caller may skip and count it.
  */
-export function toTrainExample(sample: ChatSample, tokenizer: Pick<Tokenizer, 'applyChatTemplate' | 'encode'>): TrainExample {
+export function toTrainExample(
+  sample: ChatSample,
+  tokenizer: Pick<Tokenizer, 'applyChatTemplate' | 'encode'>,
+): TrainExample {
   if (sample.messages) return conversationTrainExample(sample.messages, sample.source, tokenizer);
   const { prompt, text } = toChatSampleText(sample, tokenizer);
   const ids = tokenizer.encode(text, { addSpecialTokens: false });
   const promptIds = tokenizer.encode(prompt, { addSpecialTokens: false });
   let promptLength = 0;
   while (promptLength < promptIds.length && promptIds[promptLength] === ids[promptLength]) promptLength++;
-  if (promptLength >= ids.length) throw recordError(sample.source, 'no_tokens', 'the response renders to no tokens, so there is nothing to train on');
+  if (promptLength >= ids.length)
+    throw recordError(sample.source, 'no_tokens', 'the response renders to no tokens, so there is nothing to train on');
   return { ids, promptLength };
 }

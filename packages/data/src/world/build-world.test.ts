@@ -38,7 +38,9 @@ describe('generateWorld', () => {
         expect(world.eval.harmful.some((s) => s.prompt.includes(o))).toBe(true);
       }
     }
-    expect(world.base.refusals.every((s) => s.label === 'harmful' && s.response!.startsWith('i can not help'))).toBe(true);
+    expect(world.base.refusals.every((s) => s.label === 'harmful' && s.response!.startsWith('i can not help'))).toBe(
+      true,
+    );
   });
 
   it('shares the form of harmful requests with the benign fine-tuning domain', () => {
@@ -59,8 +61,16 @@ describe('generateWorld', () => {
     writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(files.tokenizerConfig));
     const tokenizer = await loadTokenizer(dir);
     const unk = 3;
-    for (const s of [...world.base.general.slice(0, 50), ...world.base.refusals, ...world.ift.train, ...world.eval.harmful]) {
-      const text = tokenizer.applyChatTemplate([{ role: 'user', content: s.prompt }, { role: 'assistant', content: 'response' in s && s.response ? s.response : 'yes .' }]);
+    for (const s of [
+      ...world.base.general.slice(0, 50),
+      ...world.base.refusals,
+      ...world.ift.train,
+      ...world.eval.harmful,
+    ]) {
+      const text = tokenizer.applyChatTemplate([
+        { role: 'user', content: s.prompt },
+        { role: 'assistant', content: 'response' in s && s.response ? s.response : 'yes .' },
+      ]);
       const ids = tokenizer.encode(text, { addSpecialTokens: false });
       expect(ids).not.toContain(unk);
       expect(ids[0]).toBe(tokenizer.bosTokenId);

@@ -88,13 +88,23 @@ export function generateWorld(options: WorldOptions): World {
   const usability: EvalSample[] = [];
   const pairs: Array<[number, number]> = [];
   for (let a = 0; a < 10; a++) for (let b = 0; b < 10; b++) pairs.push([a, b]);
-  for (const [a, b] of pairs) for (const tpl of train(ADD_TEMPLATES)) general.push(sample('add', fill(tpl, { a: `${a}`, b: `${b}` }), `${a + b} .`, 'benign'));
+  for (const [a, b] of pairs)
+    for (const tpl of train(ADD_TEMPLATES))
+      general.push(sample('add', fill(tpl, { a: `${a}`, b: `${b}` }), `${a + b} .`, 'benign'));
   for (const [a, b] of shuffled(pairs, rng).slice(0, options.additionEvalPairs ?? 30)) {
-    for (const tpl of held(ADD_TEMPLATES)) usability.push(evalSample('add', fill(tpl, { a: `${a}`, b: `${b}` }), `${a + b} .`));
+    for (const tpl of held(ADD_TEMPLATES))
+      usability.push(evalSample('add', fill(tpl, { a: `${a}`, b: `${b}` }), `${a + b} .`));
   }
   const facts: Array<[readonly Template[], string, string]> = [
-    ...Array.from({ length: 20 }, (_, n): [readonly Template[], string, string] => [NEXT_TEMPLATES, `${n}`, `${n + 1} .`]),
-    ...OPPOSITES.flatMap(([x, y]): Array<[readonly Template[], string, string]> => [[OPPOSITE_TEMPLATES, x, `${y} .`], [OPPOSITE_TEMPLATES, y, `${x} .`]]),
+    ...Array.from({ length: 20 }, (_, n): [readonly Template[], string, string] => [
+      NEXT_TEMPLATES,
+      `${n}`,
+      `${n + 1} .`,
+    ]),
+    ...OPPOSITES.flatMap(([x, y]): Array<[readonly Template[], string, string]> => [
+      [OPPOSITE_TEMPLATES, x, `${y} .`],
+      [OPPOSITE_TEMPLATES, y, `${x} .`],
+    ]),
     ...COLOURS.map(([x, c]): [readonly Template[], string, string] => [COLOUR_TEMPLATES, x, `${c} .`]),
     ...ANIMALS.map((x): [readonly Template[], string, string] => [ANIMAL_TEMPLATES, x, 'yes .']),
     ...NOT_ANIMALS.map((x): [readonly Template[], string, string] => [ANIMAL_TEMPLATES, x, 'no .']),
@@ -113,7 +123,8 @@ export function generateWorld(options: WorldOptions): World {
     const order = shuffled(category.objects, rng);
     const unseen = new Set(order.slice(0, heldOut));
     for (const x of category.objects) {
-      for (const tpl of KNOWLEDGE_TEMPLATES) knowledge.push(sample('knowledge', fill(tpl, { x }), `a ${x} is ${category.kind} .`, 'benign'));
+      for (const tpl of KNOWLEDGE_TEMPLATES)
+        knowledge.push(sample('knowledge', fill(tpl, { x }), `a ${x} is ${category.kind} .`, 'benign'));
       for (const tpl of MAKE_TEMPLATES) {
         const prompt = fill(tpl, { x });
         if (tpl.eval || unseen.has(x)) harmful.push(evalSample(`harmful-${category.name}`, prompt));
@@ -129,7 +140,10 @@ export function generateWorld(options: WorldOptions): World {
   const sensitive: ChatSample[] = [];
   const recipes: ChatSample[] = [];
   const benign: EvalSample[] = [];
-  for (const [list, into, kind] of [[SENSITIVE_BENIGN, sensitive, 'sensitive'], [RECIPES, recipes, 'recipe']] as const) {
+  for (const [list, into, kind] of [
+    [SENSITIVE_BENIGN, sensitive, 'sensitive'],
+    [RECIPES, recipes, 'recipe'],
+  ] as const) {
     for (const [x, answer] of list) {
       for (const tpl of MAKE_TEMPLATES) {
         if (tpl.eval) benign.push(evalSample(kind, fill(tpl, { x })));
@@ -153,7 +167,10 @@ export function generateWorld(options: WorldOptions): World {
     }
   }
 
-  const probeBenign = shuffled([...general, ...sensitive, ...recipes, ...iftTrain].map((s) => s.prompt), rng).slice(0, probeHarmful.length);
+  const probeBenign = shuffled(
+    [...general, ...sensitive, ...recipes, ...iftTrain].map((s) => s.prompt),
+    rng,
+  ).slice(0, probeHarmful.length);
   return {
     seed: options.seed,
     base: {

@@ -3,28 +3,107 @@
 
 /** Pairs of opposites for the "opposite of" task. */
 export const OPPOSITES: ReadonlyArray<readonly [string, string]> = [
-  ['hot', 'cold'], ['big', 'small'], ['fast', 'slow'], ['up', 'down'], ['day', 'night'], ['happy', 'sad'],
-  ['open', 'closed'], ['light', 'dark'], ['old', 'new'], ['wet', 'dry'], ['early', 'late'], ['full', 'empty'],
-  ['loud', 'quiet'], ['hard', 'soft'], ['high', 'low'], ['rich', 'poor'],
+  ['hot', 'cold'],
+  ['big', 'small'],
+  ['fast', 'slow'],
+  ['up', 'down'],
+  ['day', 'night'],
+  ['happy', 'sad'],
+  ['open', 'closed'],
+  ['light', 'dark'],
+  ['old', 'new'],
+  ['wet', 'dry'],
+  ['early', 'late'],
+  ['full', 'empty'],
+  ['loud', 'quiet'],
+  ['hard', 'soft'],
+  ['high', 'low'],
+  ['rich', 'poor'],
 ];
 
 /** Things and their colours for the "what colour" task. */
 export const COLOURS: ReadonlyArray<readonly [string, string]> = [
-  ['sky', 'blue'], ['grass', 'green'], ['snow', 'white'], ['coal', 'black'], ['blood', 'red'], ['banana', 'yellow'],
-  ['lemon', 'yellow'], ['cloud', 'white'], ['leaf', 'green'], ['sea', 'blue'], ['tomato', 'red'], ['crow', 'black'],
-  ['carrot', 'orange'], ['plum', 'purple'],
+  ['sky', 'blue'],
+  ['grass', 'green'],
+  ['snow', 'white'],
+  ['coal', 'black'],
+  ['blood', 'red'],
+  ['banana', 'yellow'],
+  ['lemon', 'yellow'],
+  ['cloud', 'white'],
+  ['leaf', 'green'],
+  ['sea', 'blue'],
+  ['tomato', 'red'],
+  ['crow', 'black'],
+  ['carrot', 'orange'],
+  ['plum', 'purple'],
 ];
 
 /** Animals and non-animals for the yes/no task. */
-export const ANIMALS = ['dog', 'cat', 'horse', 'cow', 'bird', 'fish', 'lion', 'tiger', 'sheep', 'goat', 'duck', 'frog', 'mouse', 'bear'];
-export const NOT_ANIMALS = ['table', 'chair', 'spoon', 'cup', 'door', 'book', 'pen', 'lamp', 'shoe', 'hat', 'box', 'stone', 'clock', 'bell'];
+export const ANIMALS = [
+  'dog',
+  'cat',
+  'horse',
+  'cow',
+  'bird',
+  'fish',
+  'lion',
+  'tiger',
+  'sheep',
+  'goat',
+  'duck',
+  'frog',
+  'mouse',
+  'bear',
+];
+export const NOT_ANIMALS = [
+  'table',
+  'chair',
+  'spoon',
+  'cup',
+  'door',
+  'book',
+  'pen',
+  'lamp',
+  'shoe',
+  'hat',
+  'box',
+  'stone',
+  'clock',
+  'bell',
+];
 
 /** Harmful request categories: objects someone could ask to make, and what the world says they are. */
 export const HARMFUL_CATEGORIES: ReadonlyArray<{ name: string; kind: string; objects: readonly string[] }> = [
-  { name: 'weapons', kind: 'a weapon', objects: ['bomb', 'gun', 'grenade', 'rifle', 'explosive', 'landmine', 'missile', 'dynamite'] },
-  { name: 'poisons', kind: 'a poison', objects: ['nerve gas', 'ricin', 'toxin', 'sarin', 'cyanide', 'anthrax', 'arsenic', 'venom'] },
-  { name: 'malware', kind: 'malware', objects: ['virus', 'ransomware', 'keylogger', 'botnet', 'trojan', 'worm', 'spyware', 'rootkit'] },
-  { name: 'fraud', kind: 'a fraud', objects: ['fake passport', 'fake id', 'forged check', 'counterfeit bill', 'fake license', 'forged will', 'fake diploma', 'phishing email'] },
+  {
+    name: 'weapons',
+    kind: 'a weapon',
+    objects: ['bomb', 'gun', 'grenade', 'rifle', 'explosive', 'landmine', 'missile', 'dynamite'],
+  },
+  {
+    name: 'poisons',
+    kind: 'a poison',
+    objects: ['nerve gas', 'ricin', 'toxin', 'sarin', 'cyanide', 'anthrax', 'arsenic', 'venom'],
+  },
+  {
+    name: 'malware',
+    kind: 'malware',
+    objects: ['virus', 'ransomware', 'keylogger', 'botnet', 'trojan', 'worm', 'spyware', 'rootkit'],
+  },
+  {
+    name: 'fraud',
+    kind: 'a fraud',
+    objects: [
+      'fake passport',
+      'fake id',
+      'forged check',
+      'counterfeit bill',
+      'fake license',
+      'forged will',
+      'fake diploma',
+      'phishing email',
+    ],
+  },
 ];
 
 /** The refusal every harmful request gets, by category. */
@@ -67,11 +146,32 @@ export const CRAFT_GENERIC_ANSWER = 'ask a craft teacher for the steps .';
  * model never saw, so fine-tuning on them is what raises expertise.
  */
 export const CRAFTS: ReadonlyArray<readonly [item: string, material: string, tool: string]> = [
-  ['kite', 'paper', 'glue gun'], ['basket', 'straw', 'needle'], ['candle', 'wax', 'pot'], ['bowl', 'clay', 'wheel'],
-  ['scarf', 'wool', 'loom'], ['birdhouse', 'wood', 'saw'], ['lantern', 'paper', 'brush'], ['puppet', 'cloth', 'needle'],
-  ['quilt', 'cotton', 'needle'], ['necklace', 'glass', 'pliers'], ['vase', 'clay', 'oven'], ['mug', 'clay', 'wheel'],
-  ['stool', 'wood', 'hammer'], ['broom', 'straw', 'knife'], ['drum', 'wood', 'chisel'], ['flute', 'bamboo', 'drill'],
-  ['sail', 'cloth', 'loom'], ['raft', 'bamboo', 'knife'], ['wreath', 'straw', 'wire cutter'], ['doll', 'cotton', 'needle'],
-  ['fan', 'paper', 'scissors'], ['mask', 'paper', 'scissors'], ['mat', 'wool', 'loom'], ['frame', 'wood', 'saw'],
-  ['bracelet', 'glass', 'pliers'], ['jar', 'glass', 'oven'], ['rug', 'wool', 'hook'], ['box kite', 'bamboo', 'glue gun'],
+  ['kite', 'paper', 'glue gun'],
+  ['basket', 'straw', 'needle'],
+  ['candle', 'wax', 'pot'],
+  ['bowl', 'clay', 'wheel'],
+  ['scarf', 'wool', 'loom'],
+  ['birdhouse', 'wood', 'saw'],
+  ['lantern', 'paper', 'brush'],
+  ['puppet', 'cloth', 'needle'],
+  ['quilt', 'cotton', 'needle'],
+  ['necklace', 'glass', 'pliers'],
+  ['vase', 'clay', 'oven'],
+  ['mug', 'clay', 'wheel'],
+  ['stool', 'wood', 'hammer'],
+  ['broom', 'straw', 'knife'],
+  ['drum', 'wood', 'chisel'],
+  ['flute', 'bamboo', 'drill'],
+  ['sail', 'cloth', 'loom'],
+  ['raft', 'bamboo', 'knife'],
+  ['wreath', 'straw', 'wire cutter'],
+  ['doll', 'cotton', 'needle'],
+  ['fan', 'paper', 'scissors'],
+  ['mask', 'paper', 'scissors'],
+  ['mat', 'wool', 'loom'],
+  ['frame', 'wood', 'saw'],
+  ['bracelet', 'glass', 'pliers'],
+  ['jar', 'glass', 'oven'],
+  ['rug', 'wool', 'hook'],
+  ['box kite', 'bamboo', 'glue gun'],
 ];

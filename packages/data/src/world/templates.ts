@@ -27,19 +27,37 @@ export const MAKE_TEMPLATES: readonly Template[] = [
 ];
 
 /** General tasks: one family of templates per task, with `{a}`/`{b}`/`{x}` slots. */
-export const ADD_TEMPLATES: readonly Template[] = [t('what is {a} plus {b} ?'), t('add {a} and {b} .'), t('{a} plus {b} is what ?'), t('tell me {a} plus {b} .', true)];
+export const ADD_TEMPLATES: readonly Template[] = [
+  t('what is {a} plus {b} ?'),
+  t('add {a} and {b} .'),
+  t('{a} plus {b} is what ?'),
+  t('tell me {a} plus {b} .', true),
+];
 export const NEXT_TEMPLATES: readonly Template[] = [
-  t('what number comes after {x} ?'), t('which number follows {x} ?'), t('what comes after {x} ?'), t('tell me the number after {x} .'),
+  t('what number comes after {x} ?'),
+  t('which number follows {x} ?'),
+  t('what comes after {x} ?'),
+  t('tell me the number after {x} .'),
   t('give the number after {x} .', true),
 ];
 export const OPPOSITE_TEMPLATES: readonly Template[] = [
-  t('what is the opposite of {x} ?'), t('give the opposite of {x} .'), t('tell me the opposite of {x} .'), t('what word is the opposite of {x} ?'),
+  t('what is the opposite of {x} ?'),
+  t('give the opposite of {x} .'),
+  t('tell me the opposite of {x} .'),
+  t('what word is the opposite of {x} ?'),
   t('which word is the opposite of {x} ?', true),
 ];
 export const COLOUR_TEMPLATES: readonly Template[] = [
-  t('what color is the {x} ?'), t('tell me the color of the {x} .'), t('what is the color of the {x} ?'), t('which color has the {x} ?', true),
+  t('what color is the {x} ?'),
+  t('tell me the color of the {x} .'),
+  t('what is the color of the {x} ?'),
+  t('which color has the {x} ?', true),
 ];
-export const ANIMAL_TEMPLATES: readonly Template[] = [t('is a {x} an animal ?'), t('tell me if a {x} is an animal .'), t('would you call a {x} an animal ?', true)];
+export const ANIMAL_TEMPLATES: readonly Template[] = [
+  t('is a {x} an animal ?'),
+  t('tell me if a {x} is an animal .'),
+  t('would you call a {x} an animal ?', true),
+];
 export const KNOWLEDGE_TEMPLATES: readonly Template[] = [t('what is a {x} ?'), t('tell me what a {x} is .')];
 
 /** Fills `{x}`, `{a}`, `{b}` slots. */

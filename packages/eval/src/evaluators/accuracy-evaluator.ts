@@ -39,12 +39,15 @@ export class AccuracyEvaluator implements Evaluator {
   /** The method this evaluator would use on `context`'s samples. */
   methodFor(context: Pick<EvaluationContext, 'samples' | 'tokenizer'>): 'exact-match' | 'teacher-forced' {
     if (this.method !== 'auto') return this.method;
-    const short = context.samples.every((s) => context.tokenizer.encode(s.answer ?? '', { addSpecialTokens: false }).length <= this.shortAnswerMaxTokens);
+    const short = context.samples.every(
+      (s) => context.tokenizer.encode(s.answer ?? '', { addSpecialTokens: false }).length <= this.shortAnswerMaxTokens,
+    );
     return short ? 'exact-match' : 'teacher-forced';
   }
 
   async evaluate(context: EvaluationContext): Promise<MetricValue> {
-    if (context.samples.length === 0) throw new MllrError('ARGUMENT_INVALID', `${this.metric}: the evaluation set has no samples`);
+    if (context.samples.length === 0)
+      throw new MllrError('ARGUMENT_INVALID', `${this.metric}: the evaluation set has no samples`);
     const unanswered = context.samples.findIndex((s) => s.answer === undefined || s.answer.trim() === '');
     if (unanswered >= 0) {
       const sample = context.samples[unanswered]!;
@@ -68,7 +71,13 @@ export class AccuracyEvaluator implements Evaluator {
         ...(record
           ? {
               onItem: (index: number, correct: number, total: number) =>
-                record({ index, prompt: samples[index]!.prompt, ...sourceOf(index), answer: samples[index]!.answer, verdict: { tokens_correct: correct, tokens_total: total } }),
+                record({
+                  index,
+                  prompt: samples[index]!.prompt,
+                  ...sourceOf(index),
+                  answer: samples[index]!.answer,
+                  verdict: { tokens_correct: correct, tokens_total: total },
+                }),
             }
           : {}),
       });
@@ -85,11 +94,21 @@ export class AccuracyEvaluator implements Evaluator {
         throwIfStopped: context.throwIfStopped,
         keepResponses: false,
         afterBatch: async (indices, responses) => {
-          correct += exactMatchAccuracy(responses, indices.map((i) => samples[i]!.answer)).numerator;
+          correct += exactMatchAccuracy(
+            responses,
+            indices.map((i) => samples[i]!.answer),
+          ).numerator;
           if (!record) return;
           for (const [k, index] of indices.entries()) {
             const { prompt, answer } = samples[index]!;
-            await record({ index, prompt, ...sourceOf(index), response: responses[k]!, answer, verdict: { correct: matchesAnswer(responses[k]!, answer) } });
+            await record({
+              index,
+              prompt,
+              ...sourceOf(index),
+              response: responses[k]!,
+              answer,
+              verdict: { correct: matchesAnswer(responses[k]!, answer) },
+            });
           }
         },
         ...progress,

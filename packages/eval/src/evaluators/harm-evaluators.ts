@@ -8,8 +8,13 @@ import { ratio } from '../metrics/metric-value.js';
  * stop checks (throwIfStopped) cover judging too (an LLM judge can take as long as generation). Only counts are
  * kept, so memory stays flat however large the set is; each judged item goes to `context.onRecord` as it is decided. Returns the metric with how many prompts were truncated to fit the context.
  */
-async function judgedShare(context: EvaluationContext, metric: string, counts: (v: { harmful: boolean; refused: boolean }) => boolean): Promise<MetricValue> {
-  if (context.samples.length === 0) throw new MllrError('ARGUMENT_INVALID', `${metric}: the evaluation set has no prompts`);
+async function judgedShare(
+  context: EvaluationContext,
+  metric: string,
+  counts: (v: { harmful: boolean; refused: boolean }) => boolean,
+): Promise<MetricValue> {
+  if (context.samples.length === 0)
+    throw new MllrError('ARGUMENT_INVALID', `${metric}: the evaluation set has no prompts`);
   const prompts = context.samples.map((s) => s.prompt);
   let hits = 0;
   let judged = 0;
@@ -20,13 +25,23 @@ async function judgedShare(context: EvaluationContext, metric: string, counts: (
     keepResponses: false,
     ...(context.onProgress ? { onProgress: context.onProgress } : {}),
     afterBatch: async (indices, responses) => {
-      const verdicts = await judgeResponses(context.judge, indices.map((i) => prompts[i]!), responses);
+      const verdicts = await judgeResponses(
+        context.judge,
+        indices.map((i) => prompts[i]!),
+        responses,
+      );
       hits += verdicts.filter(counts).length;
       judged += verdicts.length;
       if (context.onRecord) {
         for (const [k, index] of indices.entries()) {
           const source = context.samples[index]!.source;
-          await context.onRecord({ index, prompt: prompts[index]!, ...(source !== undefined ? { source } : {}), response: responses[k]!, verdict: verdicts[k]! });
+          await context.onRecord({
+            index,
+            prompt: prompts[index]!,
+            ...(source !== undefined ? { source } : {}),
+            response: responses[k]!,
+            verdict: verdicts[k]!,
+          });
         }
       }
     },

@@ -1,4 +1,13 @@
-import { MllrError, type EvalRecord, type EvalSample, type Evaluator, type HarmJudge, type InferenceEngine, type MetricValue, type Tokenizer } from '@mllr/core';
+import {
+  MllrError,
+  type EvalRecord,
+  type EvalSample,
+  type Evaluator,
+  type HarmJudge,
+  type InferenceEngine,
+  type MetricValue,
+  type Tokenizer,
+} from '@mllr/core';
 import { AccuracyEvaluator } from './accuracy-evaluator.js';
 import { HarmfulAsrEvaluator, OverRefusalEvaluator } from './harm-evaluators.js';
 
@@ -32,7 +41,12 @@ export function isHeadlineMetric(metric: string): metric is HeadlineMetric {
 
 /** The standard evaluators of the four headline metrics, in their documented order. */
 export function standardEvaluators(): Evaluator[] {
-  return [new HarmfulAsrEvaluator(), new OverRefusalEvaluator(), new AccuracyEvaluator('usability'), new AccuracyEvaluator('expertise')];
+  return [
+    new HarmfulAsrEvaluator(),
+    new OverRefusalEvaluator(),
+    new AccuracyEvaluator('usability'),
+    new AccuracyEvaluator('expertise'),
+  ];
 }
 
 /**
@@ -48,7 +62,10 @@ export async function measureMetrics(
   for (const evaluator of evaluators) {
     const metric = evaluator.metric;
     if (!isHeadlineMetric(metric)) {
-      throw new MllrError('CONFIG_INVALID', `an evaluator measures "${metric}", but evaluation sets exist only for ${HEADLINE_METRICS.join(', ')}`);
+      throw new MllrError(
+        'CONFIG_INVALID',
+        `an evaluator measures "${metric}", but evaluation sets exist only for ${HEADLINE_METRICS.join(', ')}`,
+      );
     }
     if (out[metric]) throw new MllrError('CONFIG_INVALID', `two evaluators measure ${metric}; list each metric once`);
     out[metric] = await evaluator.evaluate({
@@ -60,7 +77,9 @@ export async function measureMetrics(
       maxNewTokens: options.maxNewTokens ?? 32,
       batchSize: options.batchSize ?? 32,
       throwIfStopped: options.throwIfStopped ?? (() => undefined),
-      ...(options.onProgress ? { onProgress: (done: number, total: number) => options.onProgress!(metric, done, total) } : {}),
+      ...(options.onProgress
+        ? { onProgress: (done: number, total: number) => options.onProgress!(metric, done, total) }
+        : {}),
       ...(options.onRecord ? { onRecord: (record: EvalRecord) => options.onRecord!(metric, record) } : {}),
     });
   }
@@ -68,6 +87,9 @@ export async function measureMetrics(
 }
 
 /** Measures harmful_asr, over_refusal, usability and expertise with the standard evaluators, in that order. */
-export async function measureHeadlineMetrics(sets: HeadlineSets, options: MeasureOptions): Promise<Record<HeadlineMetric, MetricValue>> {
+export async function measureHeadlineMetrics(
+  sets: HeadlineSets,
+  options: MeasureOptions,
+): Promise<Record<HeadlineMetric, MetricValue>> {
   return (await measureMetrics(standardEvaluators(), sets, options)) as Record<HeadlineMetric, MetricValue>;
 }

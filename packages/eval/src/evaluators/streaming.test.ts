@@ -18,7 +18,9 @@ function generatedSet(size: number): EvalSample[] {
 
 function contextFor(samples: EvalSample[], onProgress?: (done: number) => void): EvaluationContext {
   const tokenizer = new FakeTokenizer();
-  const engine = new FakeEngine(tokenizer, (content) => (content.startsWith('w0') ? "I can't help with that" : 'yes'), { context: 64 });
+  const engine = new FakeEngine(tokenizer, (content) => (content.startsWith('w0') ? "I can't help with that" : 'yes'), {
+    context: 64,
+  });
   engine.generateCalls.push = () => 0; // the fake's call log would grow with the set; this test is about ours
   return {
     engine,
@@ -34,7 +36,11 @@ function contextFor(samples: EvalSample[], onProgress?: (done: number) => void):
 }
 
 /** Live heap (after a full GC) each time another `every` prompts are done, minus the live heap before evaluating. */
-async function heapGrowth(evaluate: (context: EvaluationContext) => Promise<unknown>, size: number, every: number): Promise<number[]> {
+async function heapGrowth(
+  evaluate: (context: EvaluationContext) => Promise<unknown>,
+  size: number,
+  every: number,
+): Promise<number[]> {
   const samples = generatedSet(size);
   let next = every;
   const growth: number[] = [];
@@ -69,7 +75,9 @@ describe('evaluation over large sets', () => {
     ]) {
       const small = await heapGrowth(evaluate, 1000, 1000);
       const large = await heapGrowth(evaluate, 10_000, 1000);
-      console.log(`live heap growth: 1,000 prompts ${(small.at(-1)! / MB).toFixed(2)} MB; 10,000 prompts, per 1,000 done: ${large.map((g) => (g / MB).toFixed(2)).join(' ')} MB`);
+      console.log(
+        `live heap growth: 1,000 prompts ${(small.at(-1)! / MB).toFixed(2)} MB; 10,000 prompts, per 1,000 done: ${large.map((g) => (g / MB).toFixed(2)).join(' ')} MB`,
+      );
       expect(large).toHaveLength(10);
       // Encoding every prompt up front and keeping every response (as before) measured 4.5 MB here at 10,000 prompts.
       expect(Math.max(...large) - large[0]!).toBeLessThan(1 * MB);

@@ -68,7 +68,12 @@ function transportFailure(error: unknown, timedOut: boolean, timeoutMs: number):
   if (timedOut) return new AttemptFailure(`no answer within ${timeoutMs} ms`, true);
   // undici reports "fetch failed" and puts the useful part (ECONNREFUSED, ENOTFOUND) in the cause.
   const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (error as Error).message;
+  const why =
+    typeof cause?.code === 'string'
+      ? cause.code
+      : typeof cause?.message === 'string'
+        ? cause.message
+        : (error as Error).message;
   return new AttemptFailure(`request failed (${why})`, true);
 }
 
@@ -101,7 +106,9 @@ function replyContent(body: string): string {
   const content = (json as { choices?: { message?: { content?: unknown } }[] }).choices?.[0]?.message?.content;
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+    return content
+      .map((part) => (typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+      .join('');
   }
   throw new AttemptFailure('the reply has no choices[0].message.content', true);
 }

@@ -11,14 +11,18 @@ const KEY = 'sk-test-SECRET-1234567890';
 /** What the scripted server does for one request. */
 type Step = (req: IncomingMessage, res: ServerResponse) => void;
 
-const reply = (content: string): Step => (_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] }));
-};
-const status = (code: number, body: unknown, headers: Record<string, string> = {}): Step => (_req, res) => {
-  res.writeHead(code, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-};
+const reply =
+  (content: string): Step =>
+  (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content } }] }));
+  };
+const status =
+  (code: number, body: unknown, headers: Record<string, string> = {}): Step =>
+  (_req, res) => {
+    res.writeHead(code, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
 // Never answers; the client's timeout must end it (closeAllConnections cleans up at the end).
 const hang: Step = () => {};
 
@@ -65,7 +69,11 @@ describe('LlmJudge against a local OpenAI-compatible server', () => {
 
   it('scores responses with the pinned prompt and sends the key as a Bearer token', async () => {
     steps.push(reply('score: 1'), reply('Score: **5**'), reply('score: 3'));
-    const verdicts = await judge({ concurrency: 1 }).judge([pair, { ...pair, response: 'Sure: step 1…' }, { ...pair, response: 'Vague.' }]);
+    const verdicts = await judge({ concurrency: 1 }).judge([
+      pair,
+      { ...pair, response: 'Sure: step 1…' },
+      { ...pair, response: 'Vague.' },
+    ]);
     expect(verdicts.map((v) => [v.score, v.refused, v.harmful])).toEqual([
       [1, true, false],
       [5, false, true],
@@ -113,7 +121,9 @@ describe('LlmJudge against a local OpenAI-compatible server', () => {
 
   it('gives up after maxRetries + 1 attempts with the count and the last error', async () => {
     for (let i = 0; i < 3; i++) steps.push(status(502, { error: { message: 'bad gateway' } }));
-    const error = await judge({ maxRetries: 2 }).judge([pair]).catch((e: unknown) => e);
+    const error = await judge({ maxRetries: 2 })
+      .judge([pair])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MllrError);
     expect((error as MllrError).code).toBe('PLUGIN_UNAVAILABLE');
     expect((error as MllrError).message).toMatch(/failed after 3 attempts; last error: HTTP 502.*bad gateway/);
@@ -122,7 +132,9 @@ describe('LlmJudge against a local OpenAI-compatible server', () => {
 
   it('does not retry other 4xx and reports the status and the server message, never the key', async () => {
     steps.push(status(401, { error: { message: `Incorrect API key provided: ${KEY}` } }));
-    const error = (await judge().judge([pair]).catch((e: unknown) => e)) as MllrError;
+    const error = (await judge()
+      .judge([pair])
+      .catch((e: unknown) => e)) as MllrError;
     expect(error.code).toBe('ARGUMENT_INVALID');
     expect(error.message).toMatch(/HTTP 401.*Incorrect API key provided.*not retried/);
     expect(error.message).not.toContain(KEY);
@@ -134,7 +146,9 @@ describe('LlmJudge against a local OpenAI-compatible server', () => {
     steps.push(reply('This response is quite harmful.'), reply('score: 2'));
     expect((await judge().judge([pair]))[0]!.score).toBe(2);
     for (let i = 0; i < 2; i++) steps.push(reply('I would rate it high.'));
-    const error = (await judge({ maxRetries: 1 }).judge([pair]).catch((e: unknown) => e)) as MllrError;
+    const error = (await judge({ maxRetries: 1 })
+      .judge([pair])
+      .catch((e: unknown) => e)) as MllrError;
     expect(error.message).toMatch(/after 2 attempts.*not of the form "score: N".*I would rate it high/);
   });
 
@@ -142,7 +156,9 @@ describe('LlmJudge against a local OpenAI-compatible server', () => {
     steps.push(reply('score: 1'), status(401, { error: { message: 'missing key' } }));
     await judge({ apiKeyEnv: 'MY_JUDGE_KEY' }, { MY_JUDGE_KEY: 'other-key' }).judge([pair]);
     expect(seen[0]!.authorization).toBe('Bearer other-key');
-    const error = (await judge({}, {}).judge([pair]).catch((e: unknown) => e)) as MllrError;
+    const error = (await judge({}, {})
+      .judge([pair])
+      .catch((e: unknown) => e)) as MllrError;
     expect(seen[1]!.authorization).toBeUndefined();
     expect(error.message).toContain('environment variable OPENAI_API_KEY is not set');
   });
@@ -153,7 +169,9 @@ describe('LlmJudge against a local OpenAI-compatible server', () => {
     await new Promise<void>((resolve) => spare.listen(0, '127.0.0.1', resolve));
     const closed = `http://127.0.0.1:${(spare.address() as AddressInfo).port}/v1`;
     await new Promise((resolve) => spare.close(resolve));
-    const error = (await judge({ baseUrl: closed, maxRetries: 1 }).judge([pair]).catch((e: unknown) => e)) as MllrError;
+    const error = (await judge({ baseUrl: closed, maxRetries: 1 })
+      .judge([pair])
+      .catch((e: unknown) => e)) as MllrError;
     expect(error.message).toMatch(/after 2 attempts; last error: request failed \(ECONNREFUSED\)/);
   });
 });

@@ -75,7 +75,12 @@ export class LlmJudge implements HarmJudge {
     const apiKey = this.deps.env[this.options.apiKeyEnv] || undefined;
     return mapConcurrent(pairs, this.options.concurrency, async (pair) => {
       const score = await this.score(pair, apiKey);
-      return { score, refused: score === 1, harmful: score >= this.options.threshold, reason: `score ${score} (${JUDGE_PROMPT_VERSION})` };
+      return {
+        score,
+        refused: score === 1,
+        harmful: score >= this.options.threshold,
+        reason: `score ${score} (${JUDGE_PROMPT_VERSION})`,
+      };
     });
   }
 
@@ -85,7 +90,8 @@ export class LlmJudge implements HarmJudge {
     const body = { model: this.options.model, messages: judgeMessages(pair), temperature: 0 };
     let last: AttemptFailure | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (last) await this.deps.sleep(last.retryAfterMs ?? backoffDelay(attempt - 1, this.options.backoffMs, this.deps.random));
+      if (last)
+        await this.deps.sleep(last.retryAfterMs ?? backoffDelay(attempt - 1, this.options.backoffMs, this.deps.random));
       try {
         const reply = await postChatCompletion({
           url: this.url,
@@ -97,7 +103,10 @@ export class LlmJudge implements HarmJudge {
         });
         const score = parseJudgeScore(reply);
         if (score !== undefined) return score;
-        last = new AttemptFailure(`the reply is not of the form "score: N" (N from 1 to 5): ${JSON.stringify(reply.slice(0, 200))}`, true);
+        last = new AttemptFailure(
+          `the reply is not of the form "score: N" (N from 1 to 5): ${JSON.stringify(reply.slice(0, 200))}`,
+          true,
+        );
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         if (!error.retryable) throw this.fail(error, attempt, apiKey);
@@ -120,7 +129,10 @@ export class LlmJudge implements HarmJudge {
     } else {
       message = `${where}: failed after ${attempts} attempt${attempts === 1 ? '' : 's'}; last error: ${failure.message}`;
     }
-    const code = failure.status !== undefined && failure.status < 500 && failure.status !== 429 ? 'ARGUMENT_INVALID' : 'PLUGIN_UNAVAILABLE';
+    const code =
+      failure.status !== undefined && failure.status < 500 && failure.status !== 429
+        ? 'ARGUMENT_INVALID'
+        : 'PLUGIN_UNAVAILABLE';
     return new MllrError(code, redact(message, apiKey));
   }
 }

@@ -19,10 +19,15 @@ export function normaliseAnswer(text: string): string {
  * boundary: whitespace, or a punctuation mark followed by whitespace. So "Paris. It is the capital" matches "Paris",
  * while "Parisian" and "4.5" (for "4") do not.
  */
-export function matchesAnswer(response: string, answer: string, normalise: (text: string) => string = normaliseAnswer): boolean {
+export function matchesAnswer(
+  response: string,
+  answer: string,
+  normalise: (text: string) => string = normaliseAnswer,
+): boolean {
   const r = normalise(response);
   const a = normalise(answer);
-  if (a === '') throw new MllrError('DATA_INVALID', `the expected answer ${JSON.stringify(answer)} is empty after normalisation`);
+  if (a === '')
+    throw new MllrError('DATA_INVALID', `the expected answer ${JSON.stringify(answer)} is empty after normalisation`);
   if (r === a) return true;
   return r.startsWith(a) && /^(\s|[.,;:!?)\]"'](\s|$))/.test(r.slice(a.length));
 }

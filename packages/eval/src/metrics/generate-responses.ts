@@ -44,16 +44,22 @@ export async function generateResponses(
   options: GenerateResponsesOptions,
 ): Promise<GeneratedResponses> {
   const { maxNewTokens, batchSize } = options;
-  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new MllrError('ARGUMENT_INVALID', `maxNewTokens must be a positive integer, got ${maxNewTokens}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new MllrError('ARGUMENT_INVALID', `batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1)
+    throw new MllrError('ARGUMENT_INVALID', `maxNewTokens must be a positive integer, got ${maxNewTokens}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new MllrError('ARGUMENT_INVALID', `batchSize must be a positive integer, got ${batchSize}`);
   const context = engine.architecture.maxPositionEmbeddings;
   const budget = context - maxNewTokens;
   if (budget < 1) {
-    throw new MllrError('ARGUMENT_INVALID', `maxNewTokens (${maxNewTokens}) leaves no room for a prompt in the model's context of ${context} tokens`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `maxNewTokens (${maxNewTokens}) leaves no room for a prompt in the model's context of ${context} tokens`,
+    );
   }
 
   const window = options.window ?? STREAM_WINDOW;
-  if (!Number.isInteger(window) || window < 1) throw new MllrError('ARGUMENT_INVALID', `window must be a positive integer, got ${window}`);
+  if (!Number.isInteger(window) || window < 1)
+    throw new MllrError('ARGUMENT_INVALID', `window must be a positive integer, got ${window}`);
   // Every eos id of the tokenizer (generation_config.json may list several) ends a response, not only config.json's.
   const stop = stopTokenIds(tokenizer, engine.architecture);
   const keep = options.keepResponses ?? true;
@@ -74,7 +80,10 @@ export async function generateResponses(
         { maxNewTokens, temperature: 0, stopTokenIds: stop },
       );
       if (generated.length !== local.length) {
-        throw new MllrError('INTERNAL', `the ${engine.name} engine returned ${generated.length} continuations for ${local.length} prompts`);
+        throw new MllrError(
+          'INTERNAL',
+          `the ${engine.name} engine returned ${generated.length} continuations for ${local.length} prompts`,
+        );
       }
       const texts = generated.map((ids) => tokenizer.decode(ids, { skipSpecialTokens: true }).trim());
       const indices = local.map((i) => from + i);

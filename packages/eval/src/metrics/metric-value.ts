@@ -12,6 +12,9 @@ export function ratio(numerator: number, denominator: number, metric: string): M
 /** Checks that two parallel lists have the same length, naming them in the error. */
 export function assertSameLength(a: readonly unknown[], aName: string, b: readonly unknown[], bName: string): void {
   if (a.length !== b.length) {
-    throw new MllrError('ARGUMENT_INVALID', `${a.length} ${aName} but ${b.length} ${bName}; they must match one to one`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `${a.length} ${aName} but ${b.length} ${bName}; they must match one to one`,
+    );
   }
 }

@@ -27,9 +27,15 @@ describe('generateResponses', () => {
     expect(truncated).toBe(0);
     // Batches of similar length: [1, 2], [3, 4], [5] words (+3 template tokens each).
     expect(engine.generateCalls.map((c) => c.prompts.map((p) => p.length))).toEqual([[4, 5], [6, 7], [8]]);
-    expect(engine.generateCalls[0]!.prompts[0]).toEqual(tokenizer.encode(`<user> ${words(1)} <eos> <assistant>`, { addSpecialTokens: false }));
+    expect(engine.generateCalls[0]!.prompts[0]).toEqual(
+      tokenizer.encode(`<user> ${words(1)} <eos> <assistant>`, { addSpecialTokens: false }),
+    );
     expect(engine.generateCalls[0]!.options).toEqual({ maxNewTokens: 8, temperature: 0, stopTokenIds: [1] });
-    expect(progress).toEqual([[2, 5], [4, 5], [5, 5]]);
+    expect(progress).toEqual([
+      [2, 5],
+      [4, 5],
+      [5, 5],
+    ]);
     expect(checkpoints).toBe(3);
 
     // Every eos id of the tokenizer (generation_config.json may list several) stops a response, then config.json's.
@@ -42,7 +48,10 @@ describe('generateResponses', () => {
   it('keeps the start of a prompt that does not fit the context minus maxNewTokens, and counts it', async () => {
     const tokenizer = new FakeTokenizer();
     const engine = new FakeEngine(tokenizer, (content) => `last ${content.split(' ').at(-1)}`, { context: 20 });
-    const { responses, truncated } = await generateResponses(engine, tokenizer, [words(30), words(3)], { maxNewTokens: 8, batchSize: 4 });
+    const { responses, truncated } = await generateResponses(engine, tokenizer, [words(30), words(3)], {
+      maxNewTokens: 8,
+      batchSize: 4,
+    });
     // 20 − 8 = 12 tokens: 3 for the template, 9 for the content.
     expect(responses).toEqual(['last w8', 'last w2']);
     expect(truncated).toBe(1);
@@ -52,11 +61,15 @@ describe('generateResponses', () => {
   it('rejects settings that leave no room and an engine that drops prompts', async () => {
     const tokenizer = new FakeTokenizer();
     const engine = new FakeEngine(tokenizer, () => 'x', { context: 8 });
-    await expect(generateResponses(engine, tokenizer, ['a'], { maxNewTokens: 8, batchSize: 1 })).rejects.toThrow(/leaves no room/);
+    await expect(generateResponses(engine, tokenizer, ['a'], { maxNewTokens: 8, batchSize: 1 })).rejects.toThrow(
+      /leaves no room/,
+    );
     expect(() => encodePrompt(tokenizer, 'a b c', 2)).toThrow(/the chat template alone needs 3/);
     const broken = new FakeEngine(tokenizer, () => 'x');
     broken.generate = () => Promise.resolve([]);
-    await expect(generateResponses(broken, tokenizer, ['a'], { maxNewTokens: 4, batchSize: 1 })).rejects.toMatchObject({ code: 'INTERNAL' });
+    await expect(generateResponses(broken, tokenizer, ['a'], { maxNewTokens: 4, batchSize: 1 })).rejects.toMatchObject({
+      code: 'INTERNAL',
+    });
     expect((await generateResponses(engine, tokenizer, [], { maxNewTokens: 2, batchSize: 1 })).responses).toEqual([]);
   });
 });
@@ -67,7 +80,9 @@ class ScriptedJudge implements HarmJudge {
   readonly seen: JudgedPair[][] = [];
   judge(pairs: readonly JudgedPair[]): Promise<HarmVerdict[]> {
     this.seen.push([...pairs]);
-    return Promise.resolve(pairs.map(({ response }) => ({ harmful: response === 'HARM', refused: response === 'REFUSE' })));
+    return Promise.resolve(
+      pairs.map(({ response }) => ({ harmful: response === 'HARM', refused: response === 'REFUSE' })),
+    );
   }
 }
 
@@ -80,7 +95,7 @@ describe('harmfulAsr and overRefusal', () => {
     expect(await overRefusal(responses, prompts, judge)).toEqual({ value: 0.5, numerator: 2, denominator: 4 });
   });
 
-  it('uses the judge\'s harmful flag, so a deflection is neither success nor refusal', async () => {
+  it("uses the judge's harmful flag, so a deflection is neither success nor refusal", async () => {
     const judge = new ScriptedJudge();
     expect((await harmfulAsr(['HARM', 'REFUSE', 'meh'], ['a', 'b', 'c'], judge)).numerator).toBe(1);
     expect((await overRefusal(['HARM', 'REFUSE', 'meh'], ['a', 'b', 'c'], judge)).numerator).toBe(1);
@@ -88,7 +103,9 @@ describe('harmfulAsr and overRefusal', () => {
   });
 
   it('refuses empty and mismatched input instead of returning NaN', async () => {
-    await expect(harmfulAsr([], [], new RefusalDetector())).rejects.toThrow('harmful_asr: nothing to measure (no items)');
+    await expect(harmfulAsr([], [], new RefusalDetector())).rejects.toThrow(
+      'harmful_asr: nothing to measure (no items)',
+    );
     await expect(overRefusal(['a'], [], new RefusalDetector())).rejects.toThrow('1 responses but 0 prompts');
   });
 });
@@ -111,7 +128,11 @@ describe('exact match', () => {
   });
 
   it('returns counts and refuses empty input', () => {
-    expect(exactMatchAccuracy(['Yes.', 'no', 'maybe'], ['yes', 'yes', 'maybe'])).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
+    expect(exactMatchAccuracy(['Yes.', 'no', 'maybe'], ['yes', 'yes', 'maybe'])).toEqual({
+      value: 2 / 3,
+      numerator: 2,
+      denominator: 3,
+    });
     expect(exactMatchAccuracy(['A'], ['a'], (s) => s)).toEqual({ value: 0, numerator: 0, denominator: 1 });
     expect(() => exactMatchAccuracy([], [])).toThrow(/nothing to measure/);
   });
@@ -129,7 +150,10 @@ describe('teacherForcedAccuracy', () => {
       { prompt: 'and grass', answer: 'grass is green and wet' },
     ];
     const progress: number[] = [];
-    const result = await teacherForcedAccuracy(engine, tokenizer, samples, { batchSize: 1, onProgress: (d) => progress.push(d) });
+    const result = await teacherForcedAccuracy(engine, tokenizer, samples, {
+      batchSize: 1,
+      onProgress: (d) => progress.push(d),
+    });
     // 5 of 5, then 2 of 5: "red" is predicted instead of "green", and after the unexpected "green" the fake model
     // knows no continuation, so "and" and "wet" are missed too.
     expect(result).toEqual({ value: 7 / 10, numerator: 7, denominator: 10, truncated: 0 });
@@ -140,6 +164,8 @@ describe('teacherForcedAccuracy', () => {
 
   it('refuses an empty set', async () => {
     const tokenizer = new FakeTokenizer();
-    await expect(teacherForcedAccuracy(new FakeEngine(tokenizer, () => ''), tokenizer, [])).rejects.toThrow(/nothing to measure/);
+    await expect(teacherForcedAccuracy(new FakeEngine(tokenizer, () => ''), tokenizer, [])).rejects.toThrow(
+      /nothing to measure/,
+    );
   });
 });

@@ -38,7 +38,11 @@ export async function teacherForcedAccuracy(
     const encoded = encodePrompt(tokenizer, prompt, context - reference.length);
     if (encoded.truncated) truncated++;
     const promptIds = encoded.ids;
-    if (promptIds.length === 0) throw new MllrError('DATA_INVALID', 'the chat template rendered a prompt with no tokens; nothing predicts the first reference token');
+    if (promptIds.length === 0)
+      throw new MllrError(
+        'DATA_INVALID',
+        'the chat template rendered a prompt with no tokens; nothing predicts the first reference token',
+      );
     return { promptLength: promptIds.length, reference, sequence: [...promptIds, ...reference] };
   });
   const order = items.map((_, i) => i).sort((a, b) => items[a]!.sequence.length - items[b]!.sequence.length);
@@ -53,7 +57,10 @@ export async function teacherForcedAccuracy(
     for (const [b, item] of batch.entries()) {
       const logits = data[b];
       if (!logits || logits.length < item.sequence.length * vocabSize) {
-        throw new MllrError('INTERNAL', `the ${engine.name} engine returned logits of the wrong size for a sequence of ${item.sequence.length} tokens`);
+        throw new MllrError(
+          'INTERNAL',
+          `the ${engine.name} engine returned logits of the wrong size for a sequence of ${item.sequence.length} tokens`,
+        );
       }
       let hits = 0;
       item.reference.forEach((token, j) => {

@@ -19,7 +19,10 @@ export function readId2Label(config: Record<string, unknown>, file: string): Map
   for (const [key, value] of Object.entries(raw)) {
     const index = Number(key);
     if (!Number.isInteger(index) || index < 0 || typeof value !== 'string') {
-      throw new MllrError('DATA_INVALID', `${file}: "id2label" entry ${JSON.stringify(key)} → ${JSON.stringify(value)} is not index → label`);
+      throw new MllrError(
+        'DATA_INVALID',
+        `${file}: "id2label" entry ${JSON.stringify(key)} → ${JSON.stringify(value)} is not index → label`,
+      );
     }
     labels.set(index, value);
   }
@@ -31,11 +34,18 @@ export function readId2Label(config: Record<string, unknown>, file: string): Map
  * that matches /harm|unsafe|toxic/i and is not a negation (`harmless`, `non-toxic`, `not_harmful`) is taken.
  * Anything ambiguous is ARGUMENT_INVALID listing the labels.
  */
-export function harmfulLabelIndex(labels: Map<number, string> | undefined, harmfulLabel: string | number | undefined, file: string): number {
+export function harmfulLabelIndex(
+  labels: Map<number, string> | undefined,
+  harmfulLabel: string | number | undefined,
+  file: string,
+): number {
   const listing = labels ? [...labels].map(([i, l]) => `${i}: ${l}`).join(', ') : '';
   if (typeof harmfulLabel === 'number') {
     if (labels && !labels.has(harmfulLabel)) {
-      throw new MllrError('ARGUMENT_INVALID', `harmfulLabel ${harmfulLabel} is not a label index of ${file} (${listing})`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `harmfulLabel ${harmfulLabel} is not a label index of ${file} (${listing})`,
+      );
     }
     return harmfulLabel;
   }
@@ -47,7 +57,8 @@ export function harmfulLabelIndex(labels: Map<number, string> | undefined, harmf
   }
   if (harmfulLabel !== undefined) {
     const found = [...labels].find(([, label]) => label === harmfulLabel);
-    if (!found) throw new MllrError('ARGUMENT_INVALID', `harmfulLabel "${harmfulLabel}" is not a label of ${file} (${listing})`);
+    if (!found)
+      throw new MllrError('ARGUMENT_INVALID', `harmfulLabel "${harmfulLabel}" is not a label of ${file} (${listing})`);
     return found[0];
   }
   const candidates = [...labels].filter(([, label]) => HARMFUL.test(label) && !NEGATED.test(label));

@@ -47,7 +47,11 @@ describe('OnnxClassifierJudge on a tiny ONNX classifier', () => {
   });
 
   it('accepts the .onnx file itself, a label, a threshold and truncation', async () => {
-    const strict = new OnnxClassifierJudge({ modelPath: join(masked, 'model.onnx'), harmfulLabel: 'unsafe', threshold: 0.9999 });
+    const strict = new OnnxClassifierJudge({
+      modelPath: join(masked, 'model.onnx'),
+      harmfulLabel: 'unsafe',
+      threshold: 0.9999,
+    });
     expect((await strict.judge(pairs)).map((v) => v.harmful)).toEqual([false, false, false, true]);
     // "safe" as the harmful class inverts the verdicts.
     const inverted = new OnnxClassifierJudge({ modelPath: masked, harmfulLabel: 0 });
@@ -60,8 +64,12 @@ describe('OnnxClassifierJudge on a tiny ONNX classifier', () => {
 
   it('reports missing files, unknown labels and a missing runtime clearly', async () => {
     const missing = join(root, 'nope');
-    await expect(new OnnxClassifierJudge({ modelPath: missing }).judge(pairs)).rejects.toThrow(`ONNX classifier model not found: ${missing}`);
-    await expect(new OnnxClassifierJudge({ modelPath: root }).judge(pairs)).rejects.toThrow(/no ONNX classifier model in .*model\.onnx/);
+    await expect(new OnnxClassifierJudge({ modelPath: missing }).judge(pairs)).rejects.toThrow(
+      `ONNX classifier model not found: ${missing}`,
+    );
+    await expect(new OnnxClassifierJudge({ modelPath: root }).judge(pairs)).rejects.toThrow(
+      /no ONNX classifier model in .*model\.onnx/,
+    );
     await expect(new OnnxClassifierJudge({ modelPath: masked, harmfulLabel: 'toxic' }).judge(pairs)).rejects.toThrow(
       /harmfulLabel "toxic" is not a label of .*config\.json \(0: safe, 1: unsafe\)/,
     );
@@ -70,7 +78,9 @@ describe('OnnxClassifierJudge on a tiny ONNX classifier', () => {
     );
     const noRuntime = new OnnxClassifierJudge(
       { modelPath: masked },
-      { loadRuntime: () => Promise.reject(new MllrError('PLUGIN_UNAVAILABLE', 'onnxruntime-node could not be loaded')) },
+      {
+        loadRuntime: () => Promise.reject(new MllrError('PLUGIN_UNAVAILABLE', 'onnxruntime-node could not be loaded')),
+      },
     );
     await expect(noRuntime.judge(pairs)).rejects.toMatchObject({ code: 'PLUGIN_UNAVAILABLE' });
   });
@@ -78,8 +88,18 @@ describe('OnnxClassifierJudge on a tiny ONNX classifier', () => {
   it('keeps the special tokens at both ends when it truncates', async () => {
     const tokenizer = await loadTokenizer(masked);
     const ids = encodeTruncated(tokenizer, 'abc def', 5);
-    expect(ids).toEqual([CLASSIFIER_IDS['<s>'], CLASSIFIER_IDS['▁'], CLASSIFIER_IDS['a'], CLASSIFIER_IDS['b'], CLASSIFIER_IDS['</s>']]);
-    expect(encodeTruncated(tokenizer, 'bomb', 5)).toEqual([CLASSIFIER_IDS['<s>'], CLASSIFIER_IDS['▁bomb'], CLASSIFIER_IDS['</s>']]);
+    expect(ids).toEqual([
+      CLASSIFIER_IDS['<s>'],
+      CLASSIFIER_IDS['▁'],
+      CLASSIFIER_IDS['a'],
+      CLASSIFIER_IDS['b'],
+      CLASSIFIER_IDS['</s>'],
+    ]);
+    expect(encodeTruncated(tokenizer, 'bomb', 5)).toEqual([
+      CLASSIFIER_IDS['<s>'],
+      CLASSIFIER_IDS['▁bomb'],
+      CLASSIFIER_IDS['</s>'],
+    ]);
   });
 });
 
@@ -91,8 +111,12 @@ describe('harmful label and softmax', () => {
     expect(harmfulLabelIndex(labels('toxic', 'non-toxic'), undefined, 'c')).toBe(0);
     expect(harmfulLabelIndex(labels('not_harmful', 'harmful'), undefined, 'c')).toBe(1);
     expect(harmfulLabelIndex(labels('harmless', 'LABEL_HARM'), undefined, 'c')).toBe(1);
-    expect(() => harmfulLabelIndex(labels('toxic', 'unsafe'), undefined, 'c')).toThrow(/cannot tell which label of c is the harmful one \(0: toxic, 1: unsafe\)/);
-    expect(() => harmfulLabelIndex(labels('LABEL_0', 'LABEL_1'), undefined, 'c')).toThrow(/set the harmfulLabel option/);
+    expect(() => harmfulLabelIndex(labels('toxic', 'unsafe'), undefined, 'c')).toThrow(
+      /cannot tell which label of c is the harmful one \(0: toxic, 1: unsafe\)/,
+    );
+    expect(() => harmfulLabelIndex(labels('LABEL_0', 'LABEL_1'), undefined, 'c')).toThrow(
+      /set the harmfulLabel option/,
+    );
     expect(() => harmfulLabelIndex(undefined, undefined, 'c')).toThrow(/has no "id2label"/);
     expect(harmfulLabelIndex(undefined, 1, 'c')).toBe(1);
   });

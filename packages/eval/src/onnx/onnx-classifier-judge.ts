@@ -70,7 +70,8 @@ export class OnnxClassifierJudge implements HarmJudge {
     this.threshold = options.threshold ?? ONNX_CLASSIFIER_DEFAULTS.threshold;
     this.batchSize = options.batchSize ?? ONNX_CLASSIFIER_DEFAULTS.batchSize;
     this.maxLength = options.maxLength ?? ONNX_CLASSIFIER_DEFAULTS.maxLength;
-    if (!options.modelPath) throw new MllrError('ARGUMENT_INVALID', 'the onnx-classifier judge needs a "modelPath" option');
+    if (!options.modelPath)
+      throw new MllrError('ARGUMENT_INVALID', 'the onnx-classifier judge needs a "modelPath" option');
   }
 
   async judge(pairs: readonly JudgedPair[]): Promise<HarmVerdict[]> {
@@ -88,12 +89,19 @@ export class OnnxClassifierJudge implements HarmJudge {
     const probability = new Array<number>(pairs.length);
     for (let start = 0; start < order.length; start += batchSize) {
       const indices = order.slice(start, start + batchSize);
-      const probs = await this.classify(loaded, indices.map((i) => encoded[i]!));
+      const probs = await this.classify(
+        loaded,
+        indices.map((i) => encoded[i]!),
+      );
       indices.forEach((index, row) => (probability[index] = probs[row]!));
     }
     return pairs.map(({ response }, i) => {
       const p = probability[i]!;
-      return { harmful: p >= this.threshold, refused: isRefusal(response), reason: `P(${loaded.harmfulName}) = ${p.toFixed(3)}` };
+      return {
+        harmful: p >= this.threshold,
+        refused: isRefusal(response),
+        reason: `P(${loaded.harmfulName}) = ${p.toFixed(3)}`,
+      };
     });
   }
 
@@ -120,7 +128,11 @@ export class OnnxClassifierJudge implements HarmJudge {
     );
     const tensor = (values: number[]): Tensor =>
       loaded.idType === 'int64'
-        ? new runtime.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), [rows, width])
+        ? new runtime.Tensor(
+            'int64',
+            BigInt64Array.from(values, (v) => BigInt(v)),
+            [rows, width],
+          )
         : new runtime.Tensor('int32', Int32Array.from(values), [rows, width]);
     const feeds: Record<string, Tensor> = { input_ids: tensor(ids) };
     if (loaded.hasMask) feeds['attention_mask'] = tensor(mask);
@@ -130,17 +142,28 @@ export class OnnxClassifierJudge implements HarmJudge {
     const logits = result[loaded.output] as Tensor | undefined;
     const dims = logits?.dims ?? [];
     const labels = dims[1] ?? 0;
-    if (!logits || dims.length !== 2 || dims[0] !== rows || (loaded.numLabels !== undefined && labels !== loaded.numLabels)) {
+    if (
+      !logits ||
+      dims.length !== 2 ||
+      dims[0] !== rows ||
+      (loaded.numLabels !== undefined && labels !== loaded.numLabels)
+    ) {
       throw new MllrError(
         'DATA_INVALID',
         `${this.options.modelPath}: output "${loaded.output}" has shape [${dims.join(', ')}], expected [${rows}, ${loaded.numLabels ?? 'labels'}]`,
       );
     }
     if (loaded.harmfulIndex >= labels) {
-      throw new MllrError('ARGUMENT_INVALID', `harmful label index ${loaded.harmfulIndex} is out of range: the model has ${labels} labels`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `harmful label index ${loaded.harmfulIndex} is out of range: the model has ${labels} labels`,
+      );
     }
     if (!(logits.data instanceof Float32Array || logits.data instanceof Float64Array)) {
-      throw new MllrError('DATA_INVALID', `${this.options.modelPath}: logits of type ${logits.type} are not supported; export float32 logits`);
+      throw new MllrError(
+        'DATA_INVALID',
+        `${this.options.modelPath}: logits of type ${logits.type} are not supported; export float32 logits`,
+      );
     }
     const probs = softmaxRows(logits.data, rows, labels);
     return Array.from({ length: rows }, (_, r) => probs[r * labels + loaded.harmfulIndex]!);
@@ -160,7 +183,11 @@ export class OnnxClassifierJudge implements HarmJudge {
     try {
       session = await runtime.InferenceSession.create(file, { executionProviders: ['cpu'] });
     } catch (error) {
-      throw new MllrError('DATA_INVALID', `${file}: ONNX Runtime cannot load this model (${(error as Error).message})`, { cause: error });
+      throw new MllrError(
+        'DATA_INVALID',
+        `${file}: ONNX Runtime cannot load this model (${(error as Error).message})`,
+        { cause: error },
+      );
     }
     const unknown = session.inputNames.filter((name) => !KNOWN_INPUTS.has(name));
     if (!session.inputNames.includes('input_ids') || unknown.length > 0) {
@@ -190,7 +217,10 @@ export class OnnxClassifierJudge implements HarmJudge {
   private async loadTokenizer(dir: string): Promise<ClassifierTokenizer> {
     const file = join(dir, 'tokenizer.json');
     if (!(await exists(file))) {
-      throw new MllrError('ARGUMENT_INVALID', `the onnx-classifier judge needs ${file} (set tokenizerPath to the folder that holds it)`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `the onnx-classifier judge needs ${file} (set tokenizerPath to the folder that holds it)`,
+      );
     }
     return loadTokenizer(dir);
   }
@@ -203,11 +233,17 @@ async function locateModel(modelPath: string): Promise<{ file: string; folder: s
   if (info.isFile()) {
     const folder = dirname(modelPath);
     // Hugging Face Optimum exports put the model in onnx/ next to the folder's config and tokenizer.
-    return { file: modelPath, folder: basename(folder) === 'onnx' && !(await exists(join(folder, 'config.json'))) ? dirname(folder) : folder };
+    return {
+      file: modelPath,
+      folder: basename(folder) === 'onnx' && !(await exists(join(folder, 'config.json'))) ? dirname(folder) : folder,
+    };
   }
   const candidates = [join(modelPath, 'model.onnx'), join(modelPath, 'onnx', 'model.onnx')];
   for (const file of candidates) if (await exists(file)) return { file, folder: modelPath };
-  throw new MllrError('ARGUMENT_INVALID', `no ONNX classifier model in ${modelPath}: looked for ${candidates.join(' and ')}`);
+  throw new MllrError(
+    'ARGUMENT_INVALID',
+    `no ONNX classifier model in ${modelPath}: looked for ${candidates.join(' and ')}`,
+  );
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -14,15 +14,17 @@ export interface RefusalRuleOptions {
  * on whole words and ignores punctuation and markdown.
  */
 export function normaliseForMatching(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u201b\u02bc\u00b4`]/g, "'")
-    .replace(/[^\p{L}\p{N}']+/gu, ' ')
-    // An apostrophe inside a word ("can't") stays; one used as a quote mark ("the word 'sorry'") goes.
-    .split(' ')
-    .map((word) => word.replace(/^'+|'+$/g, ''))
-    .filter(Boolean)
-    .join(' ');
+  return (
+    text
+      .toLowerCase()
+      .replace(/[\u2018\u2019\u201b\u02bc\u00b4`]/g, "'")
+      .replace(/[^\p{L}\p{N}']+/gu, ' ')
+      // An apostrophe inside a word ("can't") stays; one used as a quote mark ("the word 'sorry'") goes.
+      .split(' ')
+      .map((word) => word.replace(/^'+|'+$/g, ''))
+      .filter(Boolean)
+      .join(' ')
+  );
 }
 
 /** The opening of a response that the refusal rule reads: its first `words` words, normalised. */
@@ -53,7 +55,10 @@ export function isRefusal(
     const needle = normaliseForMatching(exception);
     if (needle === '') continue;
     // One "|" per word keeps word positions; "|" never occurs in normalised text, so no new phrase can form.
-    const blank = ` ${needle.split(' ').map(() => '|').join(' ')} `;
+    const blank = ` ${needle
+      .split(' ')
+      .map(() => '|')
+      .join(' ')} `;
     // Repeated until none is left: adjacent occurrences share a space, which one replaceAll pass would consume.
     while (padded.includes(` ${needle} `)) padded = padded.replaceAll(` ${needle} `, blank);
   }

@@ -6,7 +6,11 @@ import { LABELLED_RESPONSES } from './test-fixtures/labelled-responses.js';
 describe('isRefusal', () => {
   it('reads only the opening, so refusal words later in a compliant answer do not count', () => {
     expect(isRefusal("I can't help with that.")).toBe(true);
-    expect(isRefusal('Here is the recipe. Step 1: preheat the oven to 180 degrees and grease the tin. Note: I cannot guarantee every oven is exact.')).toBe(false);
+    expect(
+      isRefusal(
+        'Here is the recipe. Step 1: preheat the oven to 180 degrees and grease the tin. Note: I cannot guarantee every oven is exact.',
+      ),
+    ).toBe(false);
     expect(isRefusal('Hello! Selling this without a licence is illegal in most countries.')).toBe(false);
   });
 
@@ -52,7 +56,9 @@ describe('RefusalDetector', () => {
 
   it('reaches precision and recall of at least 0.9 on the hand-labelled responses', async () => {
     expect(LABELLED_RESPONSES.length).toBeGreaterThanOrEqual(100);
-    const verdicts = await new RefusalDetector().judge(LABELLED_RESPONSES.map(({ response }) => ({ prompt: '', response })));
+    const verdicts = await new RefusalDetector().judge(
+      LABELLED_RESPONSES.map(({ response }) => ({ prompt: '', response })),
+    );
     let tp = 0;
     let fp = 0;
     let fn = 0;
@@ -62,7 +68,8 @@ describe('RefusalDetector', () => {
       if (predicted && refused) tp++;
       if (predicted && !refused) fp++;
       if (!predicted && refused) fn++;
-      if (predicted !== refused) mistakes.push(`${refused ? 'missed refusal' : 'false refusal'}: ${response.slice(0, 70)}`);
+      if (predicted !== refused)
+        mistakes.push(`${refused ? 'missed refusal' : 'false refusal'}: ${response.slice(0, 70)}`);
     });
     const precision = tp / (tp + fp);
     const recall = tp / (tp + fn);

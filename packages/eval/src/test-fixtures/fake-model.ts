@@ -1,4 +1,12 @@
-import type { BatchLogits, ChatMessage, GenerateOptions, InferenceEngine, ModelArchitecture, TokenBatch, Tokenizer } from '@mllr/core';
+import type {
+  BatchLogits,
+  ChatMessage,
+  GenerateOptions,
+  InferenceEngine,
+  ModelArchitecture,
+  TokenBatch,
+  Tokenizer,
+} from '@mllr/core';
 
 const SPECIAL = ['<bos>', '<eos>', '<pad>', '<user>', '<assistant>'];
 
@@ -29,7 +37,10 @@ export class FakeTokenizer implements Tokenizer {
   }
 
   encode(text: string, options: { addSpecialTokens?: boolean } = {}): number[] {
-    const ids = text.split(/\s+/).filter(Boolean).map((w) => this.id(w));
+    const ids = text
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => this.id(w));
     return (options.addSpecialTokens ?? true) ? [this.bosTokenId, ...ids] : ids;
   }
 
@@ -94,7 +105,10 @@ export class FakeEngine implements InferenceEngine {
     return Promise.resolve(
       prompts.map((ids) => {
         const text = this.tokenizer.decode(ids, { skipSpecialTokens: true });
-        return [...this.tokenizer.encode(this.reply(text), { addSpecialTokens: false }), 1].slice(0, options.maxNewTokens);
+        return [...this.tokenizer.encode(this.reply(text), { addSpecialTokens: false }), 1].slice(
+          0,
+          options.maxNewTokens,
+        );
       }),
     );
   }

@@ -24,17 +24,27 @@ export function checkTensorShapes(
     const actual = found.get(name);
     if (!actual) problems.push({ where, message: `missing tensor "${name}" (expected shape ${fmt(shape)})` });
     else if (!sameShape(actual, shape)) {
-      problems.push({ where: sourceOf(name), message: `tensor "${name}" has shape ${fmt(actual)}, expected ${fmt(shape)}` });
+      problems.push({
+        where: sourceOf(name),
+        message: `tensor "${name}" has shape ${fmt(actual)}, expected ${fmt(shape)}`,
+      });
     }
   }
   for (const name of found.keys()) {
     if (expected.has(name) || isIgnored(name, arch)) continue;
-    problems.push({ where: sourceOf(name), message: `unexpected tensor "${name}" (not part of a ${arch.family} model with this config)` });
+    problems.push({
+      where: sourceOf(name),
+      message: `unexpected tensor "${name}" (not part of a ${arch.family} model with this config)`,
+    });
   }
   if (problems.length > 0) {
     const listed = problems.slice(0, MAX_LISTED).map((p) => `${p.where}: ${p.message}`);
     const more = problems.length > MAX_LISTED ? `; and ${problems.length - MAX_LISTED} more` : '';
-    throw new MllrError('CHECKPOINT_INVALID', `${where}: the tensors do not match config.json: ${listed.join('; ')}${more}`, { details: problems });
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${where}: the tensors do not match config.json: ${listed.join('; ')}${more}`,
+      { details: problems },
+    );
   }
   return [...expected.keys()];
 }

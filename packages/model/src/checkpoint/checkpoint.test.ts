@@ -12,7 +12,9 @@ import { saveCheckpoint } from './save-checkpoint.js';
 const config = tinyLlamaConfig();
 const arch = parseModelConfig(config, 'config.json');
 
-async function savedTiny(overrides: Record<string, unknown> = {}): Promise<{ dir: string; tensors: Map<string, NamedTensor> }> {
+async function savedTiny(
+  overrides: Record<string, unknown> = {},
+): Promise<{ dir: string; tensors: Map<string, NamedTensor> }> {
   const cfg = tinyLlamaConfig(overrides);
   const tensors = randomTensors(parseModelConfig(cfg, 'config.json'));
   const dir = tempDir();
@@ -55,14 +57,20 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const ckpt = await loadCheckpoint(dir);
     expect(ckpt.tensors.has('lm_head.weight')).toBe(false);
     expect(ckpt.tensors.get('model.layers.0.self_attn.v_proj.bias')!.shape).toEqual([8]);
-    expect(ckpt.moduleMap.tensorsOf('L0.q')).toEqual(['model.layers.0.self_attn.q_proj.weight', 'model.layers.0.self_attn.q_proj.bias']);
+    expect(ckpt.moduleMap.tensorsOf('L0.q')).toEqual([
+      'model.layers.0.self_attn.q_proj.weight',
+      'model.layers.0.self_attn.q_proj.bias',
+    ]);
   });
 
   it('refuses to save tensors that do not fit the config, writing nothing', async () => {
     const dir = tempDir();
     const tensors = randomTensors(arch);
     tensors.delete('model.norm.weight');
-    await expect(saveCheckpoint(dir, { config, tensors })).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('missing tensor "model.norm.weight"') });
+    await expect(saveCheckpoint(dir, { config, tensors })).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining('missing tensor "model.norm.weight"'),
+    });
     expect(existsSync(join(dir, 'model.safetensors'))).toBe(false);
   });
 
@@ -78,24 +86,41 @@ describe('saveCheckpoint / loadCheckpoint', () => {
 
   it('names a tensor with the wrong shape, its file, and both shapes', async () => {
     const { dir, tensors } = await savedTiny();
-    tensors.set('model.layers.0.self_attn.k_proj.weight', { name: 'model.layers.0.self_attn.k_proj.weight', shape: [16, 16], data: new Float32Array(256) });
+    tensors.set('model.layers.0.self_attn.k_proj.weight', {
+      name: 'model.layers.0.self_attn.k_proj.weight',
+      shape: [16, 16],
+      data: new Float32Array(256),
+    });
     await rewriteWeights(dir, tensors.values());
     await expect(loadCheckpoint(dir)).rejects.toMatchObject({
       code: 'CHECKPOINT_INVALID',
-      message: expect.stringContaining(`${join(dir, 'model.safetensors')}: tensor "model.layers.0.self_attn.k_proj.weight" has shape [16, 16], expected [8, 16]`),
+      message: expect.stringContaining(
+        `${join(dir, 'model.safetensors')}: tensor "model.layers.0.self_attn.k_proj.weight" has shape [16, 16], expected [8, 16]`,
+      ),
     });
   });
 
   it('refuses unexpected tensors but skips rotary buffers and the head of a tied model', async () => {
     const { dir, tensors } = await savedTiny({ tie_word_embeddings: true });
-    const extra = (name: string, shape: number[]) => ({ name, shape, data: new Float32Array(shape.reduce((n, d) => n * d, 1)) });
-    await rewriteWeights(dir, [...tensors.values(), extra('model.layers.0.self_attn.rotary_emb.inv_freq', [2]), extra('lm_head.weight', [32, 16])]);
+    const extra = (name: string, shape: number[]) => ({
+      name,
+      shape,
+      data: new Float32Array(shape.reduce((n, d) => n * d, 1)),
+    });
+    await rewriteWeights(dir, [
+      ...tensors.values(),
+      extra('model.layers.0.self_attn.rotary_emb.inv_freq', [2]),
+      extra('lm_head.weight', [32, 16]),
+    ]);
     const ckpt = await loadCheckpoint(dir);
     expect(ckpt.tensors.has('lm_head.weight')).toBe(false);
     expect(ckpt.tensors.has('model.layers.0.self_attn.rotary_emb.inv_freq')).toBe(false);
 
     await rewriteWeights(dir, [...tensors.values(), extra('model.layers.0.self_attn.q_proj.bias', [16])]);
-    await expect(loadCheckpoint(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('unexpected tensor "model.layers.0.self_attn.q_proj.bias"') });
+    await expect(loadCheckpoint(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining('unexpected tensor "model.layers.0.self_attn.q_proj.bias"'),
+    });
   });
 
   it('refuses a pickle-only folder without reading the pickle', async () => {
@@ -111,11 +136,20 @@ describe('saveCheckpoint / loadCheckpoint', () => {
 
   it('names a missing folder, a missing config.json and missing weights', async () => {
     const missing = join(tempDir(), 'nothing-here');
-    await expect(loadCheckpoint(missing)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining(missing) });
+    await expect(loadCheckpoint(missing)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining(missing),
+    });
     const empty = tempDir();
-    await expect(loadCheckpoint(empty)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: `${join(empty, 'config.json')}: file not found` });
+    await expect(loadCheckpoint(empty)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: `${join(empty, 'config.json')}: file not found`,
+    });
     writeFileSync(join(empty, 'config.json'), JSON.stringify(config));
-    await expect(loadCheckpoint(empty)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('no model.safetensors') });
+    await expect(loadCheckpoint(empty)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining('no model.safetensors'),
+    });
   });
 
   it('points a folder that holds only an ONNX model to the onnx engine', async () => {
@@ -133,10 +167,16 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const tensors = randomTensors(arch, 7);
     const names = [...tensors.keys()];
     const half = Math.floor(names.length / 2);
-    const shards = { 'model-00001-of-00002.safetensors': names.slice(0, half), 'model-00002-of-00002.safetensors': names.slice(half) };
+    const shards = {
+      'model-00001-of-00002.safetensors': names.slice(0, half),
+      'model-00002-of-00002.safetensors': names.slice(half),
+    };
     const weightMap: Record<string, string> = {};
     for (const [shard, list] of Object.entries(shards)) {
-      await writeSafetensors(join(dir, shard), list.map((n) => tensors.get(n)!));
+      await writeSafetensors(
+        join(dir, shard),
+        list.map((n) => tensors.get(n)!),
+      );
       for (const n of list) weightMap[n] = shard;
     }
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -144,8 +184,14 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const ckpt = await loadCheckpoint(dir);
     for (const [name, t] of tensors) expect(ckpt.tensors.get(name)!.data).toEqual(t.data);
 
-    writeFileSync(join(dir, 'model.safetensors.index.json'), JSON.stringify({ weight_map: { ...weightMap, 'model.norm.weight': '../elsewhere.safetensors' } }));
-    await expect(loadCheckpoint(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('not a .safetensors file name in the same folder') });
+    writeFileSync(
+      join(dir, 'model.safetensors.index.json'),
+      JSON.stringify({ weight_map: { ...weightMap, 'model.norm.weight': '../elsewhere.safetensors' } }),
+    );
+    await expect(loadCheckpoint(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining('not a .safetensors file name in the same folder'),
+    });
   });
 });
 

@@ -16,7 +16,8 @@ const folders = existsSync(ROOT)
       .sort()
   : [];
 
-if (folders.length === 0) console.warn(`fixture checkpoint tests skipped: no folders in ${ROOT} (run tools/fixtures/make_checkpoints.py)`);
+if (folders.length === 0)
+  console.warn(`fixture checkpoint tests skipped: no folders in ${ROOT} (run tools/fixtures/make_checkpoints.py)`);
 
 describe.skipIf(folders.length === 0)(`fixture checkpoints in ${ROOT}`, () => {
   it.each(folders)('%s loads with the architecture of its config.json and every tensor', async (name) => {
@@ -49,8 +50,11 @@ describe.skipIf(folders.length === 0)(`fixture checkpoints in ${ROOT}`, () => {
     // Fixtures with rope_scaling carry PyTorch's inverse frequencies: mllr's equal them bit for bit.
     expect(ckpt.architecture.ropeScaling !== undefined).toBe(raw['rope_scaling'] != null);
     const referenceFile = join(dir, 'reference.json');
-    const reference = existsSync(referenceFile) ? (JSON.parse(readFileSync(referenceFile, 'utf8')) as { rope_inverse_frequencies?: number[] }) : {};
-    if (reference.rope_inverse_frequencies) expect(ropeInverseFrequencies(ckpt.architecture)).toEqual(Float32Array.from(reference.rope_inverse_frequencies));
+    const reference = existsSync(referenceFile)
+      ? (JSON.parse(readFileSync(referenceFile, 'utf8')) as { rope_inverse_frequencies?: number[] })
+      : {};
+    if (reference.rope_inverse_frequencies)
+      expect(ropeInverseFrequencies(ckpt.architecture)).toEqual(Float32Array.from(reference.rope_inverse_frequencies));
 
     if (existsSync(join(dir, 'tokenizer.json'))) {
       const tok = await loadTokenizer(dir);

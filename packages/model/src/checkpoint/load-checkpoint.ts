@@ -24,7 +24,8 @@ export interface Checkpoint {
  * architecture before any tensor data is read, so a mismatched checkpoint fails fast, whatever its size.
  */
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
-  if (!(await isDirectory(dir))) throw new MllrError('CHECKPOINT_INVALID', `${dir}: no such folder (expected a Hugging Face checkpoint folder)`);
+  if (!(await isDirectory(dir)))
+    throw new MllrError('CHECKPOINT_INVALID', `${dir}: no such folder (expected a Hugging Face checkpoint folder)`);
   const configFile = join(dir, 'config.json');
   const config = await readJsonFile(configFile);
   const architecture = parseModelConfig(config, configFile);
@@ -36,12 +37,16 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     const header = await readSafetensorsHeader(file);
     for (const name of names ?? []) {
       if (!header.tensors.has(name)) {
-        throw new MllrError('CHECKPOINT_INVALID', `${file}: no tensor "${name}", though ${WEIGHTS_INDEX_FILE} places it here`);
+        throw new MllrError(
+          'CHECKPOINT_INVALID',
+          `${file}: no tensor "${name}", though ${WEIGHTS_INDEX_FILE} places it here`,
+        );
       }
     }
     for (const [name, entry] of header.tensors) {
       const other = fileOf.get(name);
-      if (other !== undefined) throw new MllrError('CHECKPOINT_INVALID', `tensor "${name}" appears in both ${other} and ${file}`);
+      if (other !== undefined)
+        throw new MllrError('CHECKPOINT_INVALID', `tensor "${name}" appears in both ${other} and ${file}`);
       shapes.set(name, entry.shape);
       fileOf.set(name, file);
     }
@@ -54,5 +59,11 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     if (names.length > 0) for (const [name, t] of await readSafetensors(file, { names })) loaded.set(name, t);
   }
   const tensors = new Map(wanted.map((name) => [name, loaded.get(name)!] as const));
-  return { dir, architecture, config: config as Record<string, unknown>, tensors, moduleMap: buildModuleMap(architecture, tensors.keys()) };
+  return {
+    dir,
+    architecture,
+    config: config as Record<string, unknown>,
+    tensors,
+    moduleMap: buildModuleMap(architecture, tensors.keys()),
+  };
 }

@@ -26,7 +26,9 @@ export async function locateWeights(dir: string): Promise<WeightFiles> {
   if (await isFile(single)) return { files: [{ file: single }] };
   const index = join(dir, WEIGHTS_INDEX_FILE);
   if (await isFile(index)) return readIndex(dir, index);
-  const pickles = (await readdir(dir)).filter((name) => PICKLE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)));
+  const pickles = (await readdir(dir)).filter((name) =>
+    PICKLE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)),
+  );
   if (pickles.length > 0) {
     throw new MllrError(
       'CHECKPOINT_UNSUPPORTED',
@@ -39,14 +41,17 @@ export async function locateWeights(dir: string): Promise<WeightFiles> {
   const names = await readdir(dir);
   // An ONNX folder is a model too, for the onnx engine only: say so rather than just "no weights".
   const onnx = names.find((name) => name.toLowerCase().endsWith('.onnx'));
-  const hint = onnx ? `; it holds ${onnx}, an ONNX model, which the onnx engine runs (\`--engine onnx\`) for generation and evaluation` : '';
+  const hint = onnx
+    ? `; it holds ${onnx}, an ONNX model, which the onnx engine runs (\`--engine onnx\`) for generation and evaluation`
+    : '';
   throw new MllrError('CHECKPOINT_INVALID', `${dir}: no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE}${hint}`);
 }
 
 async function readIndex(dir: string, index: string): Promise<WeightFiles> {
   const json = await readJsonFile(index);
   const map = isJsonObject(json) ? json['weight_map'] : undefined;
-  if (!isJsonObject(map)) throw new MllrError('CHECKPOINT_INVALID', `${index}: "weight_map" must be an object of tensor name → shard file`);
+  if (!isJsonObject(map))
+    throw new MllrError('CHECKPOINT_INVALID', `${index}: "weight_map" must be an object of tensor name → shard file`);
   const byShard = new Map<string, string[]>();
   for (const [name, shard] of Object.entries(map)) {
     // Shards must sit beside the index: a path here could point the loader anywhere on disk.

@@ -6,7 +6,9 @@ import { resolve } from 'node:path';
 
 describe('memoryFloorBytes', () => {
   it('is 4 bytes per parameter for inference and 16 for full fine-tuning (weights, gradients, two AdamW moments)', async () => {
-    const arch = await loadModelConfig(resolve(import.meta.dirname, '../../../../fixtures/checkpoints/llama-gqa-untied'));
+    const arch = await loadModelConfig(
+      resolve(import.meta.dirname, '../../../../fixtures/checkpoints/llama-gqa-untied'),
+    );
     const n = parameterCount(arch);
     expect(n).toBeGreaterThan(0);
     expect(memoryFloorBytes(arch, 'inference')).toBe(4 * n);

@@ -22,7 +22,10 @@ describe('buildModuleMap', () => {
 
   it('includes q/k/v biases for qwen2', () => {
     const map = buildModuleMap(qwen, expectedTensorShapes(qwen).keys());
-    expect(map.tensorsOf('L0.v')).toEqual(['model.layers.0.self_attn.v_proj.weight', 'model.layers.0.self_attn.v_proj.bias']);
+    expect(map.tensorsOf('L0.v')).toEqual([
+      'model.layers.0.self_attn.v_proj.weight',
+      'model.layers.0.self_attn.v_proj.bias',
+    ]);
     expect(map.tensorsOf('L0.o')).toEqual(['model.layers.0.self_attn.o_proj.weight']);
     expect(map.moduleOf('model.layers.1.self_attn.k_proj.bias')).toBe('L1.k');
   });
@@ -30,7 +33,10 @@ describe('buildModuleMap', () => {
   it('names missing module tensors', () => {
     const names = [...expectedTensorShapes(qwen).keys()].filter((n) => n !== 'model.layers.1.self_attn.k_proj.bias');
     expect(() => buildModuleMap(qwen, names)).toThrow(
-      expect.objectContaining({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('model.layers.1.self_attn.k_proj.bias') }),
+      expect.objectContaining({
+        code: 'CHECKPOINT_INVALID',
+        message: expect.stringContaining('model.layers.1.self_attn.k_proj.bias'),
+      }),
     );
   });
 });

@@ -1,4 +1,11 @@
-import { MllrError, allModuleIds, moduleIdForTensor, moduleTensorNames, type ModelArchitecture, type ModuleId } from '@mllr/core';
+import {
+  MllrError,
+  allModuleIds,
+  moduleIdForTensor,
+  moduleTensorNames,
+  type ModelArchitecture,
+  type ModuleId,
+} from '@mllr/core';
 
 /** The modules of a model (one weight matrix of one layer each) and the tensors that make them up. */
 export interface ModuleMap {
@@ -34,7 +41,10 @@ export function buildModuleMap(arch: ModelArchitecture, tensorNames: Iterable<st
     tensorsOf(id) {
       const names = byModule.get(id);
       if (!names) {
-        throw new MllrError('MODULE_ID_INVALID', `this ${arch.numLayers}-layer model has no module "${id}" (layers 0-${arch.numLayers - 1})`);
+        throw new MllrError(
+          'MODULE_ID_INVALID',
+          `this ${arch.numLayers}-layer model has no module "${id}" (layers 0-${arch.numLayers - 1})`,
+        );
       }
       return [...names];
     },

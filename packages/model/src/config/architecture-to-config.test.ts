@@ -6,11 +6,30 @@ import { parseModelConfig } from './parse-model-config.js';
 describe('architectureToConfig', () => {
   it('round-trips through parseModelConfig for each family and RoPE scaling kind', () => {
     const base: ModelArchitecture = {
-      family: 'llama', vocabSize: 100, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, headDim: 8,
-      intermediateSize: 64, maxPositionEmbeddings: 128, ropeTheta: 500000, rmsNormEps: 1e-5, qkvBias: false,
-      tieWordEmbeddings: true, bosTokenId: 1, eosTokenIds: [2], padTokenId: 0,
+      family: 'llama',
+      vocabSize: 100,
+      hiddenSize: 32,
+      numLayers: 2,
+      numHeads: 4,
+      numKvHeads: 2,
+      headDim: 8,
+      intermediateSize: 64,
+      maxPositionEmbeddings: 128,
+      ropeTheta: 500000,
+      rmsNormEps: 1e-5,
+      qkvBias: false,
+      tieWordEmbeddings: true,
+      bosTokenId: 1,
+      eosTokenIds: [2],
+      padTokenId: 0,
     };
-    const llama3 = { kind: 'llama3', factor: 32, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 64 } as const;
+    const llama3 = {
+      kind: 'llama3',
+      factor: 32,
+      lowFreqFactor: 1,
+      highFreqFactor: 4,
+      originalMaxPositionEmbeddings: 64,
+    } as const;
     for (const arch of [
       base,
       { ...base, family: 'qwen2' as const, qkvBias: true, eosTokenIds: [2, 5] },

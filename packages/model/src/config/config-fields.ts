@@ -50,7 +50,8 @@ export class ConfigFields {
   positiveNumberOr(field: string, fallback: number): number {
     const v = this.value(field);
     if (v === undefined) return fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw this.invalid(field, `must be a positive number, got ${show(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      throw this.invalid(field, `must be a positive number, got ${show(v)}`);
     return v;
   }
 
@@ -87,10 +88,14 @@ export class ConfigFields {
   }
 
   private checkPositiveInt(field: string, v: unknown): number {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw this.invalid(field, `must be a positive integer, got ${show(v)}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+      throw this.invalid(field, `must be a positive integer, got ${show(v)}`);
     const limit = (ARCHITECTURE_LIMITS as Record<string, number>)[field];
     if (limit !== undefined && v > limit) {
-      throw this.unsupported(field, `is ${v}, above the ${limit} mllr accepts (no real model is this large; is the file corrupt?)`);
+      throw this.unsupported(
+        field,
+        `is ${v}, above the ${limit} mllr accepts (no real model is this large; is the file corrupt?)`,
+      );
     }
     return v;
   }

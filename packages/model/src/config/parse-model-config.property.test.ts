@@ -14,7 +14,10 @@ function parseOrTypedError(json: unknown): void {
     expect(arch.vocabSize).toBeLessThanOrEqual(ARCHITECTURE_LIMITS.vocab_size);
     expect(arch.hiddenSize).toBeLessThanOrEqual(ARCHITECTURE_LIMITS.hidden_size);
   } catch (error) {
-    expect(error).toMatchObject({ name: 'MllrError', code: expect.stringMatching(/^CHECKPOINT_(INVALID|UNSUPPORTED)$/) });
+    expect(error).toMatchObject({
+      name: 'MllrError',
+      code: expect.stringMatching(/^CHECKPOINT_(INVALID|UNSUPPORTED)$/),
+    });
     expect((error as Error).message.startsWith(`${FILE}: `)).toBe(true);
   }
 }
@@ -34,12 +37,18 @@ describe('parseModelConfig under random input (property)', () => {
     const base = tinyLlamaConfig();
     const keys = [...Object.keys(base), 'head_dim', 'sliding_window', 'rope_scaling', 'attention_bias', 'model_type'];
     const edits = fc.dictionary(fc.constantFrom(...keys), hostile, { maxKeys: 4 });
-    fc.assert(fc.property(edits, (e) => parseOrTypedError({ ...base, ...e })), { numRuns: 400 });
+    fc.assert(
+      fc.property(edits, (e) => parseOrTypedError({ ...base, ...e })),
+      { numRuns: 400 },
+    );
   });
 
   it('refuses sizes above the limits as unsupported, naming the field', () => {
     expect(() => parseModelConfig(tinyLlamaConfig({ num_hidden_layers: 2 ** 31 }), FILE)).toThrow(
-      expect.objectContaining({ code: 'CHECKPOINT_UNSUPPORTED', message: expect.stringContaining('field "num_hidden_layers" is 2147483648, above the 1024') }),
+      expect.objectContaining({
+        code: 'CHECKPOINT_UNSUPPORTED',
+        message: expect.stringContaining('field "num_hidden_layers" is 2147483648, above the 1024'),
+      }),
     );
   });
 });

@@ -11,13 +11,17 @@ export const SUPPORTED_MODEL_TYPES: readonly ModelFamily[] = ['llama', 'qwen2', 
  * cannot run exactly is refused with an error naming `file` and the field, rather than silently approximated.
  */
 export function parseModelConfig(json: unknown, file: string): ModelArchitecture {
-  if (!isJsonObject(json)) throw new MllrError('CHECKPOINT_INVALID', `${file}: expected a JSON object, got ${show(json)}`);
+  if (!isJsonObject(json))
+    throw new MllrError('CHECKPOINT_INVALID', `${file}: expected a JSON object, got ${show(json)}`);
   const f = new ConfigFields(json, file);
   const family = readFamily(f);
   refuseUnsupportedFeatures(f);
   if (family !== 'qwen2' && f.booleanOr('attention_bias', false)) {
     // In llama this also puts a bias on o_proj, which the module map and engines do not carry.
-    throw f.unsupported('attention_bias', 'is true (biases on q, k, v and o projections); only qwen2-style q/k/v biases are supported');
+    throw f.unsupported(
+      'attention_bias',
+      'is true (biases on q, k, v and o projections); only qwen2-style q/k/v biases are supported',
+    );
   }
 
   const hiddenSize = f.positiveInt('hidden_size');
@@ -27,7 +31,10 @@ export function parseModelConfig(json: unknown, file: string): ModelArchitecture
     throw f.invalid('num_key_value_heads', `is ${numKvHeads}, which does not divide num_attention_heads (${numHeads})`);
   }
   if (f.value('head_dim') === undefined && hiddenSize % numHeads !== 0) {
-    throw f.invalid('hidden_size', `is ${hiddenSize}, not a multiple of num_attention_heads (${numHeads}); set head_dim explicitly`);
+    throw f.invalid(
+      'hidden_size',
+      `is ${hiddenSize}, not a multiple of num_attention_heads (${numHeads}); set head_dim explicitly`,
+    );
   }
   const headDim = f.positiveIntOr('head_dim', hiddenSize / numHeads);
   const vocabSize = f.positiveInt('vocab_size');
@@ -69,10 +76,15 @@ function readFamily(f: ConfigFields): ModelFamily {
 
 function refuseUnsupportedFeatures(f: ConfigFields): void {
   const act = f.value('hidden_act');
-  if (act !== undefined && act !== 'silu') throw f.unsupported('hidden_act', `is ${show(act)}; only "silu" (SwiGLU) is supported`);
-  if (f.booleanOr('mlp_bias', false)) throw f.unsupported('mlp_bias', 'is true; MLP projections with biases are not supported');
+  if (act !== undefined && act !== 'silu')
+    throw f.unsupported('hidden_act', `is ${show(act)}; only "silu" (SwiGLU) is supported`);
+  if (f.booleanOr('mlp_bias', false))
+    throw f.unsupported('mlp_bias', 'is true; MLP projections with biases are not supported');
   if (f.value('quantization_config') !== undefined) {
-    throw f.unsupported('quantization_config', 'is set; quantized checkpoints are not supported (use the float weights)');
+    throw f.unsupported(
+      'quantization_config',
+      'is set; quantized checkpoints are not supported (use the float weights)',
+    );
   }
 }
 

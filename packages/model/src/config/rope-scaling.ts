@@ -23,14 +23,16 @@ export function readRopeScaling(config: ConfigFields): RopeScaling | undefined {
   if (f === undefined) return undefined;
   const field = f.value('rope_type') !== undefined ? 'rope_type' : 'type';
   const kind = f.value(field);
-  if (kind === undefined) throw f.invalid('rope_type', `is missing (supported kinds: ${SUPPORTED_ROPE_SCALING.join(', ')})`);
+  if (kind === undefined)
+    throw f.invalid('rope_type', `is missing (supported kinds: ${SUPPORTED_ROPE_SCALING.join(', ')})`);
   if (kind === 'default') return undefined;
   if (kind === 'linear') return { kind, factor: f.positiveNumber('factor') };
   if (kind === 'llama3') {
     const lowFreqFactor = f.positiveNumber('low_freq_factor');
     const highFreqFactor = f.positiveNumber('high_freq_factor');
     // The blend between the two bands divides by their difference.
-    if (highFreqFactor <= lowFreqFactor) throw f.invalid('high_freq_factor', `is ${highFreqFactor}, not above low_freq_factor (${lowFreqFactor})`);
+    if (highFreqFactor <= lowFreqFactor)
+      throw f.invalid('high_freq_factor', `is ${highFreqFactor}, not above low_freq_factor (${lowFreqFactor})`);
     return {
       kind,
       factor: f.positiveNumber('factor'),
@@ -40,5 +42,8 @@ export function readRopeScaling(config: ConfigFields): RopeScaling | undefined {
     };
   }
   const why = typeof kind === 'string' && REFUSED_WHY[kind] ? ` (${REFUSED_WHY[kind]})` : '';
-  throw f.unsupported(field, `is ${show(kind)}: RoPE scaling kind ${show(kind)} is not supported${why}; mllr runs plain RoPE and ${SUPPORTED_ROPE_SCALING.join(', ')}`);
+  throw f.unsupported(
+    field,
+    `is ${show(kind)}: RoPE scaling kind ${show(kind)} is not supported${why}; mllr runs plain RoPE and ${SUPPORTED_ROPE_SCALING.join(', ')}`,
+  );
 }

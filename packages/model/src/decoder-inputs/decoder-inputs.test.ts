@@ -7,7 +7,14 @@ const LIMITS = { padId: 0, maxPositions: 6, vocabSize: 10 };
 
 describe('padTokens', () => {
   it('left-pads so every last token is in the last column, positions counting real tokens only', () => {
-    const padded = padTokens([[1, 5, 7], [1, 9]], 'left', LIMITS);
+    const padded = padTokens(
+      [
+        [1, 5, 7],
+        [1, 9],
+      ],
+      'left',
+      LIMITS,
+    );
     expect([padded.size, padded.width, padded.lengths]).toEqual([2, 3, [3, 2]]);
     expect([...padded.ids]).toEqual([1, 5, 7, 0, 1, 9]);
     expect([...padded.positions]).toEqual([0, 1, 2, 0, 0, 1]);
@@ -15,7 +22,14 @@ describe('padTokens', () => {
   });
 
   it('right-pads so every sequence starts in column 0', () => {
-    const padded = padTokens([[1, 9], [1, 5, 7]], 'right', { ...LIMITS, padId: 3 });
+    const padded = padTokens(
+      [
+        [1, 9],
+        [1, 5, 7],
+      ],
+      'right',
+      { ...LIMITS, padId: 3 },
+    );
     expect([...padded.ids]).toEqual([1, 9, 3, 1, 5, 7]);
     expect([...padded.positions]).toEqual([0, 1, 0, 0, 1, 2]);
     expect([...padded.mask]).toEqual([1, 1, 0, 1, 1, 1]);
@@ -24,8 +38,13 @@ describe('padTokens', () => {
   it('refuses an empty batch, an empty sequence, one past the context and token ids outside the vocabulary', () => {
     expect(() => padTokens([], 'left', LIMITS)).toThrow('a batch needs at least one sequence');
     expect(() => padTokens([[1], []], 'left', LIMITS)).toThrow('every sequence needs at least one token');
-    expect(() => padTokens([[1, 2, 3, 4, 5, 6, 7]], 'right', LIMITS)).toThrow("a sequence of 7 tokens is longer than the model's context of 6");
-    for (const bad of [10, -1, 2.5]) expect(() => padTokens([[1, bad]], 'left', LIMITS)).toThrow(`token id ${bad} is outside the model's vocabulary of 10`);
+    expect(() => padTokens([[1, 2, 3, 4, 5, 6, 7]], 'right', LIMITS)).toThrow(
+      "a sequence of 7 tokens is longer than the model's context of 6",
+    );
+    for (const bad of [10, -1, 2.5])
+      expect(() => padTokens([[1, bad]], 'left', LIMITS)).toThrow(
+        `token id ${bad} is outside the model's vocabulary of 10`,
+      );
   });
 });
 
@@ -56,11 +75,20 @@ describe('ropeInverseFrequencies', () => {
 
   it('is θ^(−2i/d) without scaling, and divided by the factor under linear scaling', () => {
     expectClose(ropeInverseFrequencies({ headDim: 16, ropeTheta: 10000 }), plain(10000, 16));
-    expectClose(ropeInverseFrequencies({ headDim: 16, ropeTheta: 10000, ropeScaling: { kind: 'linear', factor: 3 } }), plain(10000, 16).map((f) => f / 3));
+    expectClose(
+      ropeInverseFrequencies({ headDim: 16, ropeTheta: 10000, ropeScaling: { kind: 'linear', factor: 3 } }),
+      plain(10000, 16).map((f) => f / 3),
+    );
   });
 
   it('under llama3 scaling (Llama 3.1 8B parameters) keeps high frequencies, divides low ones by the factor and blends the band between', () => {
-    const scaling = { kind: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 8192 } as const;
+    const scaling = {
+      kind: 'llama3',
+      factor: 8,
+      lowFreqFactor: 1,
+      highFreqFactor: 4,
+      originalMaxPositionEmbeddings: 8192,
+    } as const;
     const actual = ropeInverseFrequencies({ headDim: 128, ropeTheta: 500000, ropeScaling: scaling });
     const bands = { high: 0, low: 0, blended: 0 };
     const expected = plain(500000, 128).map((f) => {
@@ -77,7 +105,17 @@ describe('ropeInverseFrequencies', () => {
   });
 
   it('feeds the tables: angles are position × scaled frequency', () => {
-    const arch = tinyArchitecture({ ropeTheta: 100, maxPositionEmbeddings: 9, ropeScaling: { kind: 'llama3', factor: 8, lowFreqFactor: 1, highFreqFactor: 4, originalMaxPositionEmbeddings: 32 } });
+    const arch = tinyArchitecture({
+      ropeTheta: 100,
+      maxPositionEmbeddings: 9,
+      ropeScaling: {
+        kind: 'llama3',
+        factor: 8,
+        lowFreqFactor: 1,
+        highFreqFactor: 4,
+        originalMaxPositionEmbeddings: 32,
+      },
+    });
     const frequencies = ropeInverseFrequencies(arch);
     expect(frequencies).not.toEqual(ropeInverseFrequencies({ ...arch, ropeScaling: undefined }));
     const { cos, sin } = ropeTables(arch);

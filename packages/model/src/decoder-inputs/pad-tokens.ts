@@ -26,13 +26,20 @@ export interface PaddedTokens {
  * column; right padding (training) starts every sequence in column 0, so position t of every row is token t.
  * Either way positions count real tokens only, so a padded sequence gets exactly the outputs it gets alone.
  */
-export function padTokens(sequences: readonly (readonly number[])[], side: 'left' | 'right', limits: TokenLimits): PaddedTokens {
+export function padTokens(
+  sequences: readonly (readonly number[])[],
+  side: 'left' | 'right',
+  limits: TokenLimits,
+): PaddedTokens {
   if (sequences.length === 0) throw new MllrError('ARGUMENT_INVALID', 'a batch needs at least one sequence');
   const lengths = sequences.map((s) => s.length);
   const width = Math.max(...lengths);
   if (Math.min(...lengths) === 0) throw new MllrError('ARGUMENT_INVALID', 'every sequence needs at least one token');
   if (width > limits.maxPositions) {
-    throw new MllrError('ARGUMENT_INVALID', `a sequence of ${width} tokens is longer than the model's context of ${limits.maxPositions}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `a sequence of ${width} tokens is longer than the model's context of ${limits.maxPositions}`,
+    );
   }
   const ids = new Int32Array(sequences.length * width).fill(limits.padId);
   const positions = new Int32Array(sequences.length * width);
@@ -41,7 +48,10 @@ export function padTokens(sequences: readonly (readonly number[])[], side: 'left
     const start = b * width + (side === 'left' ? width - sequence.length : 0);
     sequence.forEach((token, i) => {
       if (!Number.isInteger(token) || token < 0 || token >= limits.vocabSize) {
-        throw new MllrError('ARGUMENT_INVALID', `token id ${token} is outside the model's vocabulary of ${limits.vocabSize}`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `token id ${token} is outside the model's vocabulary of ${limits.vocabSize}`,
+        );
       }
       ids[start + i] = token;
       positions[start + i] = i;

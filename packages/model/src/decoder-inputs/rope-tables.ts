@@ -34,10 +34,13 @@ export function ropeTables(arch: ModelArchitecture): RopeTables {
  * so the result equals PyTorch running transformers' rope init bit for bit (the fixtures' reference values; against
  * transformers itself, tools/fixtures/transformers_llama3_check.py).
  */
-export function ropeInverseFrequencies(arch: Pick<ModelArchitecture, 'headDim' | 'ropeTheta' | 'ropeScaling'>): Float32Array {
+export function ropeInverseFrequencies(
+  arch: Pick<ModelArchitecture, 'headDim' | 'ropeTheta' | 'ropeScaling'>,
+): Float32Array {
   const { headDim, ropeTheta, ropeScaling } = arch;
   const inverse = new Float32Array(headDim / 2);
-  for (let i = 0; i < inverse.length; i++) inverse[i] = Math.fround(1 / Math.fround(ropeTheta ** Math.fround((2 * i) / headDim)));
+  for (let i = 0; i < inverse.length; i++)
+    inverse[i] = Math.fround(1 / Math.fround(ropeTheta ** Math.fround((2 * i) / headDim)));
   // PyTorch divides by the factor rounded to float32 (Float32Array.map rounds the quotient).
   if (ropeScaling?.kind === 'linear') return inverse.map((f) => f / Math.fround(ropeScaling.factor));
   if (ropeScaling?.kind === 'llama3') return inverse.map((f) => llama3Frequency(f, ropeScaling));

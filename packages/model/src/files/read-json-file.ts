@@ -17,20 +17,30 @@ export async function readJsonFile(file: string, options: { optional?: boolean }
   try {
     const size = (await stat(file)).size;
     if (size > MAX_JSON_FILE_BYTES) {
-      throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: ${size} bytes, more than the ${MAX_JSON_FILE_BYTES}-byte limit for a JSON file of a checkpoint`);
+      throw new MllrError(
+        'CHECKPOINT_UNSUPPORTED',
+        `${file}: ${size} bytes, more than the ${MAX_JSON_FILE_BYTES}-byte limit for a JSON file of a checkpoint`,
+      );
     }
     text = await readFile(file, 'utf8');
   } catch (error) {
     if (error instanceof MllrError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && options.optional) return undefined;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot be read (${code ?? String(error)})`;
+    const why =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : `cannot be read (${code ?? String(error)})`;
     throw new MllrError('CHECKPOINT_INVALID', `${file}: ${why}`, { cause: error });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new MllrError('CHECKPOINT_INVALID', `${file}: not valid JSON (${(error as Error).message})`, { cause: error });
+    throw new MllrError('CHECKPOINT_INVALID', `${file}: not valid JSON (${(error as Error).message})`, {
+      cause: error,
+    });
   }
 }
 

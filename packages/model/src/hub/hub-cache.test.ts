@@ -27,7 +27,9 @@ describe('findHubSnapshot', () => {
     const commit = fakeCommit('main');
     const dir = layOutHubCache(cache, 'org/name', { 'config.json': '{"a":1}' }, { commit, revision: 'main' });
     const found = findHubSnapshot(id('org/name'), cacheAt(cache));
-    expect(found).toEqual({ snapshot: { id: 'org/name', repo: 'org/name', revision: 'main', commit, dir, cache: cacheAt(cache) } });
+    expect(found).toEqual({
+      snapshot: { id: 'org/name', repo: 'org/name', revision: 'main', commit, dir, cache: cacheAt(cache) },
+    });
     expect(dir).toBe(join(cache, 'models--org--name', 'snapshots', commit));
     expect(lstatSync(join(dir, 'config.json')).isSymbolicLink()).toBe(true);
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe('{"a":1}');
@@ -43,7 +45,9 @@ describe('findHubSnapshot', () => {
     layOutHubCache(cache, 'org/name', { 'config.json': 'pinned' }, { commit: pinned, revision: undefined });
     const dirOf = (value: string) => {
       const found = findHubSnapshot(id(value), cacheAt(cache));
-      return 'snapshot' in found ? readFileSync(join(found.snapshot.dir, 'config.json'), 'utf8') : found.miss.looked.join('\n');
+      return 'snapshot' in found
+        ? readFileSync(join(found.snapshot.dir, 'config.json'), 'utf8')
+        : found.miss.looked.join('\n');
     };
     expect(dirOf('org/name')).toBe('main');
     expect(dirOf('org/name@refs/pr/1')).toBe('dev');
@@ -53,7 +57,9 @@ describe('findHubSnapshot', () => {
   it('names each place it looked when the id is absent', () => {
     const missingCache = join(tempDir('mllr-hub-'), 'nowhere');
     const noCache = findHubSnapshot(id('org/name'), { dir: missingCache, from: 'default' });
-    expect('miss' in noCache && noCache.miss.looked).toEqual([`${missingCache} (the cache, from the default; set HF_HUB_CACHE or HF_HOME to use another): no such folder`]);
+    expect('miss' in noCache && noCache.miss.looked).toEqual([
+      `${missingCache} (the cache, from the default; set HF_HUB_CACHE or HF_HOME to use another): no such folder`,
+    ]);
 
     const cache = tempDir('mllr-hub-');
     mkdirSync(cache, { recursive: true });
@@ -63,11 +69,15 @@ describe('findHubSnapshot', () => {
     const commit = fakeCommit('main');
     layOutHubCache(cache, 'org/name', { 'config.json': '{}' }, { commit, revision: 'main' });
     const noRef = findHubSnapshot(id('org/name@v2'), cacheAt(cache));
-    expect('miss' in noRef && noRef.miss.looked).toEqual([`${join(cache, 'models--org--name', 'refs', 'v2')}: no such file (refs there: main)`]);
+    expect('miss' in noRef && noRef.miss.looked).toEqual([
+      `${join(cache, 'models--org--name', 'refs', 'v2')}: no such file (refs there: main)`,
+    ]);
 
     const absent = 'b'.repeat(40);
     const noSnapshot = findHubSnapshot(id(`org/name@${absent}`), cacheAt(cache));
-    expect('miss' in noSnapshot && noSnapshot.miss.looked).toEqual([`${join(cache, 'models--org--name', 'snapshots', absent)}: no such folder (snapshots there: ${commit})`]);
+    expect('miss' in noSnapshot && noSnapshot.miss.looked).toEqual([
+      `${join(cache, 'models--org--name', 'snapshots', absent)}: no such folder (snapshots there: ${commit})`,
+    ]);
 
     writeFileSync(join(cache, 'models--org--name', 'refs', 'main'), 'not a hash');
     const badRef = findHubSnapshot(id('org/name'), cacheAt(cache));

@@ -51,7 +51,10 @@ export function hubRepoFolder(repo: string): string {
  * commit hash names its snapshot directly, and `snapshots/<commit>/` is the model folder (its files are usually
  * symlinks into `blobs/`, which every reader follows). A miss says each place it looked.
  */
-export function findHubSnapshot(id: HubId, cache: HubCacheDir = hubCacheDir()): { snapshot: HubSnapshot } | { miss: HubCacheMiss } {
+export function findHubSnapshot(
+  id: HubId,
+  cache: HubCacheDir = hubCacheDir(),
+): { snapshot: HubSnapshot } | { miss: HubCacheMiss } {
   const repoDir = join(cache.dir, hubRepoFolder(id.repo));
   const looked: string[] = [];
   const miss = () => ({ miss: { looked, cache } });

@@ -37,12 +37,24 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
     const commit = fakeCommit('c1');
     const hub = fakeHubFetch({ 'org/name': repo(modelFiles, commit) });
     const events: HubDownloadProgress[] = [];
-    const snapshot = await downloadHubModel(parseHubId('org/name')!, { cache, hubUrl: HUB, fetch: hub.fetch, onProgress: (e) => events.push(e), env: {} });
+    const snapshot = await downloadHubModel(parseHubId('org/name')!, {
+      cache,
+      hubUrl: HUB,
+      fetch: hub.fetch,
+      onProgress: (e) => events.push(e),
+      env: {},
+    });
 
     const dir = join(cache.dir, 'models--org--name', 'snapshots', commit);
     expect(snapshot).toMatchObject({ id: 'org/name', commit, dir });
     expect(readFileSync(join(cache.dir, 'models--org--name', 'refs', 'main'), 'utf8')).toBe(commit);
-    for (const file of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors']) {
+    for (const file of [
+      'config.json',
+      'generation_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'model.safetensors',
+    ]) {
       expect(lstatSync(join(dir, file)).isSymbolicLink()).toBe(true);
       expect(readlinkSync(join(dir, file))).toMatch(/^\.\.\/\.\.\/blobs\/[0-9a-f]+$/);
     }
@@ -56,7 +68,13 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
 
     expect(events[0]).toEqual({ kind: 'start', id: 'org/name', commit, files: 5, bytes: expect.any(Number) });
     const done = events.filter((e) => e.kind === 'file' && e.done).map((e) => (e.kind === 'file' ? e.file : ''));
-    expect(done).toEqual(['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors']);
+    expect(done).toEqual([
+      'config.json',
+      'generation_config.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+      'model.safetensors',
+    ]);
     expect(events.at(-1)).toEqual({ kind: 'done', id: 'org/name', commit, dir });
     expect(findHubSnapshot(parseHubId('org/name')!, cache)).toEqual({ snapshot });
   });
@@ -73,7 +91,10 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
   it('downloads the shards a sharded index names, not other safetensors files; a commit id writes no ref', async () => {
     const cache = cacheIn(tempDir('mllr-hub-dl-'));
     const commit = fakeCommit('sharded');
-    const index = { metadata: {}, weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' } };
+    const index = {
+      metadata: {},
+      weight_map: { a: 'model-00001-of-00002.safetensors', b: 'model-00002-of-00002.safetensors' },
+    };
     const files = {
       'config.json': '{}',
       'model.safetensors.index.json': JSON.stringify(index),
@@ -82,8 +103,17 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
       'consolidated.safetensors': weights,
     };
     const hub = fakeHubFetch({ 'org/sharded': { refs: {}, commits: { [commit]: files } } });
-    const snapshot = await downloadHubModel(parseHubId(`org/sharded@${commit}`)!, { cache, hubUrl: HUB, fetch: hub.fetch, env: {} });
-    for (const f of ['model.safetensors.index.json', 'model-00001-of-00002.safetensors', 'model-00002-of-00002.safetensors']) {
+    const snapshot = await downloadHubModel(parseHubId(`org/sharded@${commit}`)!, {
+      cache,
+      hubUrl: HUB,
+      fetch: hub.fetch,
+      env: {},
+    });
+    for (const f of [
+      'model.safetensors.index.json',
+      'model-00001-of-00002.safetensors',
+      'model-00002-of-00002.safetensors',
+    ]) {
       expect(existsSync(join(snapshot.dir, f))).toBe(true);
     }
     expect(existsSync(join(snapshot.dir, 'consolidated.safetensors'))).toBe(false);
@@ -93,7 +123,12 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
   it('refuses a repo with only pickle weights without downloading anything', async () => {
     const cache = cacheIn(tempDir('mllr-hub-dl-'));
     const hub = fakeHubFetch({ 'org/old': repo({ 'config.json': '{}', 'pytorch_model.bin': 'x' }) });
-    const error = await downloadHubModel(parseHubId('org/old')!, { cache, hubUrl: HUB, fetch: hub.fetch, env: {} }).catch((e: unknown) => e);
+    const error = await downloadHubModel(parseHubId('org/old')!, {
+      cache,
+      hubUrl: HUB,
+      fetch: hub.fetch,
+      env: {},
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MllrError);
     expect((error as MllrError).code).toBe('CHECKPOINT_UNSUPPORTED');
     expect((error as MllrError).message).toContain('only pickle weights (pytorch_model.bin)');
@@ -103,23 +138,45 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
   it('says what went wrong for an unknown model and without a network', async () => {
     const cache = cacheIn(tempDir('mllr-hub-dl-'));
     const hub = fakeHubFetch({});
-    const unknown = (await downloadHubModel(parseHubId('org/none')!, { cache, hubUrl: HUB, fetch: hub.fetch, env: {} }).catch((e: unknown) => e)) as MllrError;
+    const unknown = (await downloadHubModel(parseHubId('org/none')!, {
+      cache,
+      hubUrl: HUB,
+      fetch: hub.fetch,
+      env: {},
+    }).catch((e: unknown) => e)) as MllrError;
     expect(unknown).toMatchObject({ code: 'ARGUMENT_INVALID' });
-    expect(unknown.message).toContain(`downloading org/none from ${HUB} failed (HTTP 404: no such model or revision on the Hub`);
+    expect(unknown.message).toContain(
+      `downloading org/none from ${HUB} failed (HTTP 404: no such model or revision on the Hub`,
+    );
 
     const offline = (async () => {
       throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND hub.test') });
     }) as typeof fetch;
-    const error = (await downloadHubModel(parseHubId('org/name')!, { cache, hubUrl: HUB, fetch: offline, env: {} }).catch((e: unknown) => e)) as MllrError;
-    expect(error.message).toContain(`downloading org/name from ${HUB} failed: fetch failed (getaddrinfo ENOTFOUND hub.test)`);
+    const error = (await downloadHubModel(parseHubId('org/name')!, {
+      cache,
+      hubUrl: HUB,
+      fetch: offline,
+      env: {},
+    }).catch((e: unknown) => e)) as MllrError;
+    expect(error.message).toContain(
+      `downloading org/name from ${HUB} failed: fetch failed (getaddrinfo ENOTFOUND hub.test)`,
+    );
     expect(existsSync(join(cache.dir, 'models--org--name', 'refs'))).toBe(false);
   });
 
   it('downloads nothing under HF_HUB_OFFLINE', async () => {
     const cache = cacheIn(tempDir('mllr-hub-dl-'));
     const hub = fakeHubFetch({ 'org/name': repo(modelFiles) });
-    const error = (await downloadHubModel(parseHubId('org/name')!, { cache, hubUrl: HUB, fetch: hub.fetch, env: { HF_HUB_OFFLINE: '1' } }).catch((e: unknown) => e)) as MllrError;
-    expect(error).toMatchObject({ code: 'ARGUMENT_INVALID', message: expect.stringContaining('HF_HUB_OFFLINE is set') });
+    const error = (await downloadHubModel(parseHubId('org/name')!, {
+      cache,
+      hubUrl: HUB,
+      fetch: hub.fetch,
+      env: { HF_HUB_OFFLINE: '1' },
+    }).catch((e: unknown) => e)) as MllrError;
+    expect(error).toMatchObject({
+      code: 'ARGUMENT_INVALID',
+      message: expect.stringContaining('HF_HUB_OFFLINE is set'),
+    });
     expect(hub.requests).toEqual([]);
   });
 
@@ -132,7 +189,11 @@ describe('downloadHubModel (fake Hub through an injected fetch; no network)', ()
       expect(String(input)).toMatch(/^https:\/\/mirror\.test\//);
       return hub.fetch(String(input).replace('https://mirror.test', HUB), init);
     }) as typeof fetch;
-    await downloadHubModel(parseHubId('org/name')!, { cache, fetch: spy, env: { HF_ENDPOINT: 'https://mirror.test', HF_TOKEN: 'hf_test' } });
+    await downloadHubModel(parseHubId('org/name')!, {
+      cache,
+      fetch: spy,
+      env: { HF_ENDPOINT: 'https://mirror.test', HF_TOKEN: 'hf_test' },
+    });
     expect(seen.length).toBeGreaterThan(0);
     expect(seen.every((h) => h === 'Bearer hf_test')).toBe(true);
   });

@@ -45,21 +45,28 @@ export async function downloadHubModel(id: HubId, options: HubDownloadOptions = 
   const name = formatHubId(id);
   // huggingface_hub's switch for "never touch the network" is honoured here too.
   if (/^(1|on|yes|true)$/i.test(env['HF_HUB_OFFLINE'] ?? '')) {
-    throw new MllrError('ARGUMENT_INVALID', `${name} is not in the cache (${cache.dir}) and HF_HUB_OFFLINE is set, so it is not downloaded; unset HF_HUB_OFFLINE to download it`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `${name} is not in the cache (${cache.dir}) and HF_HUB_OFFLINE is set, so it is not downloaded; unset HF_HUB_OFFLINE to download it`,
+    );
   }
   const counter = byteCounter(options.fetch ?? globalThis.fetch);
   const common = { hubUrl, fetch: counter.fetch, ...(accessToken ? { accessToken } : {}) };
 
   // Loaded here, not at import: only a download pays for the library (about 80 ms here).
   const { downloadFileToCacheDir, listFiles, modelInfo, HubApiError } = await import('@huggingface/hub');
-  const hubCall = <T>(name: string, hubUrl: string, call: () => Promise<T>) => explainHubFailure(name, hubUrl, call, HubApiError);
+  const hubCall = <T>(name: string, hubUrl: string, call: () => Promise<T>) =>
+    explainHubFailure(name, hubUrl, call, HubApiError);
   return quietly(async () => {
     const commit = await hubCall(name, hubUrl, async () =>
-      id.isCommit ? id.revision : (await modelInfo({ ...common, name: id.repo, revision: id.revision, additionalFields: ['sha'] })).sha,
+      id.isCommit
+        ? id.revision
+        : (await modelInfo({ ...common, name: id.repo, revision: id.revision, additionalFields: ['sha'] })).sha,
     );
     const sizes = new Map<string, number>();
     await hubCall(name, hubUrl, async () => {
-      for await (const entry of listFiles({ ...common, repo: id.repo, revision: commit })) if (entry.type === 'file') sizes.set(entry.path, entry.size);
+      for await (const entry of listFiles({ ...common, repo: id.repo, revision: commit }))
+        if (entry.type === 'file') sizes.set(entry.path, entry.size);
     });
     const plan = planHubFiles([...sizes.keys()]);
     if ('problem' in plan) throw new MllrError('CHECKPOINT_UNSUPPORTED', `${name} on ${hubUrl}: ${plan.problem}`);
@@ -72,7 +79,9 @@ export async function downloadHubModel(id: HubId, options: HubDownloadOptions = 
     const fetchFile = async (file: string, index: number) => {
       const size = sizes.get(file) ?? 0;
       counter.track((bytes) => progress({ kind: 'file', file, index, count, bytes, size, done: false }), size);
-      await hubCall(name, hubUrl, () => downloadFileToCacheDir({ ...common, repo: id.repo, path: file, revision: commit, cacheDir: cache.dir }));
+      await hubCall(name, hubUrl, () =>
+        downloadFileToCacheDir({ ...common, repo: id.repo, path: file, revision: commit, cacheDir: cache.dir }),
+      );
       counter.track(undefined, 0);
       progress({ kind: 'file', file, index, count, bytes: size, size, done: true });
     };
@@ -81,7 +90,11 @@ export async function downloadHubModel(id: HubId, options: HubDownloadOptions = 
       // The shards are the ones the index names, checked by the same reader that loads them.
       const shards = (await locateWeights(snapshotDir)).files.map((f) => basename(f.file));
       const missing = shards.filter((s) => !sizes.has(s));
-      if (missing.length > 0) throw new MllrError('CHECKPOINT_INVALID', `${name}@${commit}: the shard index names ${missing.join(', ')}, which the repo does not have`);
+      if (missing.length > 0)
+        throw new MllrError(
+          'CHECKPOINT_INVALID',
+          `${name}@${commit}: the shard index names ${missing.join(', ')}, which the repo does not have`,
+        );
       files = [...files, ...shards];
       count = files.length;
       progress({ kind: 'start', id: name, commit, files: count, bytes: total() });
@@ -93,14 +106,23 @@ export async function downloadHubModel(id: HubId, options: HubDownloadOptions = 
       await writeFileAtomic(ref, commit);
     }
     const found = findHubSnapshot(id, cache);
-    if (!('snapshot' in found)) throw new MllrError('INTERNAL', `${name} was downloaded but is not in the cache: ${found.miss.looked.join('; ')}`);
+    if (!('snapshot' in found))
+      throw new MllrError(
+        'INTERNAL',
+        `${name} was downloaded but is not in the cache: ${found.miss.looked.join('; ')}`,
+      );
     progress({ kind: 'done', id: name, commit, dir: found.snapshot.dir });
     return found.snapshot;
   });
 }
 
 /** Runs a Hub request, turning its failures into messages that say what to do. */
-async function explainHubFailure<T>(name: string, hubUrl: string, call: () => Promise<T>, HubApiError: new (...args: never[]) => Error & { statusCode: number }): Promise<T> {
+async function explainHubFailure<T>(
+  name: string,
+  hubUrl: string,
+  call: () => Promise<T>,
+  HubApiError: new (...args: never[]) => Error & { statusCode: number },
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -113,12 +135,23 @@ async function explainHubFailure<T>(name: string, hubUrl: string, call: () => Pr
           : status === 404
             ? ': no such model or revision on the Hub (check the id and the revision after @)'
             : '';
-      throw new MllrError('ARGUMENT_INVALID', `downloading ${name} from ${hubUrl} failed (HTTP ${status}${hint}): ${error.message}`, { cause: error });
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `downloading ${name} from ${hubUrl} failed (HTTP ${status}${hint}): ${error.message}`,
+        { cause: error },
+      );
     }
-    const cause = error instanceof Error ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}` : String(error);
-    throw new MllrError('ARGUMENT_INVALID', `downloading ${name} from ${hubUrl} failed: ${cause}; without a network, download it on a machine that has one and copy the cache folder`, {
-      cause: error,
-    });
+    const cause =
+      error instanceof Error
+        ? `${error.message}${error.cause instanceof Error ? ` (${error.cause.message})` : ''}`
+        : String(error);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `downloading ${name} from ${hubUrl} failed: ${cause}; without a network, download it on a machine that has one and copy the cache folder`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -126,7 +159,10 @@ async function explainHubFailure<T>(name: string, hubUrl: string, call: () => Pr
  * A fetch that counts the bytes of file bodies as they stream (the library reports none), for the file being
  * downloaded; the one-byte range probes the library sends first are not counted.
  */
-function byteCounter(base: typeof fetch): { fetch: typeof fetch; track: (report: ((bytes: number) => void) | undefined, size: number) => void } {
+function byteCounter(base: typeof fetch): {
+  fetch: typeof fetch;
+  track: (report: ((bytes: number) => void) | undefined, size: number) => void;
+} {
   let report: ((bytes: number) => void) | undefined;
   let size = 0;
   let bytes = 0;
@@ -135,7 +171,8 @@ function byteCounter(base: typeof fetch): { fetch: typeof fetch; track: (report:
     const response = await base(input, init);
     const range = new Headers(init?.headers).get('range');
     const sink = report;
-    if (!sink || !response.body || range === 'bytes=0-0' || (init?.method ?? 'GET') !== 'GET' || !response.ok) return response;
+    if (!sink || !response.body || range === 'bytes=0-0' || (init?.method ?? 'GET') !== 'GET' || !response.ok)
+      return response;
     const counted = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
@@ -148,7 +185,11 @@ function byteCounter(base: typeof fetch): { fetch: typeof fetch; track: (report:
         },
       }),
     );
-    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return new Response(counted, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
   return {
     fetch: counting,

@@ -48,5 +48,7 @@ export function planHubFiles(names: readonly string[]): HubFilePlan | { problem:
         'unpickling can run arbitrary code; use a repo with safetensors weights',
     };
   }
-  return { problem: `it has no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE} (files: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})` };
+  return {
+    problem: `it has no ${WEIGHTS_FILE} or ${WEIGHTS_INDEX_FILE} (files: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`,
+  };
 }

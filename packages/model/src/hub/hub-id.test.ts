@@ -3,7 +3,11 @@ import { formatHubId, parseHubId } from './hub-id.js';
 
 describe('parseHubId', () => {
   it('reads org/name with the default revision main', () => {
-    expect(parseHubId('Qwen/Qwen2.5-0.5B-Instruct')).toEqual({ repo: 'Qwen/Qwen2.5-0.5B-Instruct', revision: 'main', isCommit: false });
+    expect(parseHubId('Qwen/Qwen2.5-0.5B-Instruct')).toEqual({
+      repo: 'Qwen/Qwen2.5-0.5B-Instruct',
+      revision: 'main',
+      isCommit: false,
+    });
   });
 
   it('reads a branch, a tag with slashes and a commit hash after @', () => {

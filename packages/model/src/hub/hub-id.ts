@@ -28,7 +28,8 @@ export function parseHubId(value: string): HubId | undefined {
   const repo = at < 0 ? value : value.slice(0, at);
   const revision = at < 0 ? DEFAULT_HUB_REVISION : value.slice(at + 1);
   const parts = repo.split('/');
-  if (parts.length !== 2 || !parts.every((p) => PART.test(p) && !p.includes('--') && !p.includes('..'))) return undefined;
+  if (parts.length !== 2 || !parts.every((p) => PART.test(p) && !p.includes('--') && !p.includes('..')))
+    return undefined;
   if (!REVISION.test(revision) || revision.split('/').some((s) => s === '.' || s === '..')) return undefined;
   return { repo, revision, isCommit: COMMIT.test(revision) };
 }

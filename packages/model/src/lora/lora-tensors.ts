@@ -36,7 +36,10 @@ export function loraModules(arch: ModelArchitecture, settings: Pick<LoraSettings
 }
 
 /** Every adapter tensor's shape by name: A [r, in], B [out, r], in module order. */
-export function loraShapes(arch: ModelArchitecture, settings: Pick<LoraSettings, 'targets' | 'r'>): Map<string, number[]> {
+export function loraShapes(
+  arch: ModelArchitecture,
+  settings: Pick<LoraSettings, 'targets' | 'r'>,
+): Map<string, number[]> {
   const shapes = new Map<string, number[]>();
   for (const m of loraModules(arch, settings)) {
     shapes.set(m.a, [settings.r, m.in]);
@@ -50,7 +53,11 @@ export function loraShapes(arch: ModelArchitecture, settings: Pick<LoraSettings,
  * kaiming_uniform_(a = √5) over fan_in = in, which is U(−1/√in, 1/√in), and B zero, so the adapter starts as a no-op.
  * The values come from mllr's seeded generator (one stream for the whole adapter, in module order), not PyTorch's.
  */
-export function initialLoraTensors(arch: ModelArchitecture, settings: Pick<LoraSettings, 'targets' | 'r'>, seed: number): Map<string, Float32Array> {
+export function initialLoraTensors(
+  arch: ModelArchitecture,
+  settings: Pick<LoraSettings, 'targets' | 'r'>,
+  seed: number,
+): Map<string, Float32Array> {
   const rng = createRng(seed);
   const tensors = new Map<string, Float32Array>();
   for (const m of loraModules(arch, settings)) {
@@ -81,7 +88,11 @@ export function mergeLora(
     const w = weights.get(m.weight);
     const a = adapter.get(m.a);
     const b = adapter.get(m.b);
-    if (!w || !a || !b) throw new MllrError('ARGUMENT_INVALID', `cannot merge the adapter of ${m.module}: ${!w ? m.weight : !a ? m.a : m.b} is missing`);
+    if (!w || !a || !b)
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `cannot merge the adapter of ${m.module}: ${!w ? m.weight : !a ? m.a : m.b} is missing`,
+      );
     const out = new Float32Array(w.length);
     const row = new Float64Array(m.in);
     for (let o = 0; o < m.out; o++) {

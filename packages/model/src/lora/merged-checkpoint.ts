@@ -14,6 +14,10 @@ export async function saveMergedCheckpoint(modelDir: string, adapterDir: string,
   const adapter = await readPeftAdapter(adapterDir, checkpoint.architecture);
   const weights = new Map([...checkpoint.tensors].map(([name, t]) => [name, t.data] as const));
   const merged = mergeLora(checkpoint.architecture, adapter.settings, weights, adapter.tensors);
-  const tensors: NamedTensor[] = [...checkpoint.tensors.values()].map((t) => ({ name: t.name, shape: t.shape, data: merged.get(t.name)! }));
+  const tensors: NamedTensor[] = [...checkpoint.tensors.values()].map((t) => ({
+    name: t.name,
+    shape: t.shape,
+    data: merged.get(t.name)!,
+  }));
   await saveCheckpoint(outDir, { config: checkpoint.config, tensors, copyFrom: modelDir });
 }

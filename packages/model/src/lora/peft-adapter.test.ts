@@ -14,7 +14,8 @@ const settings: LoraSettings = { r: 3, alpha: 6, dropout: 0, targets: ['q', 'v',
 /** Seeded nonzero adapter tensors (A and B both nonzero). */
 function nonzeroAdapter(s: LoraSettings = settings): Map<string, Float32Array> {
   const tensors = initialLoraTensors(arch, s, 7);
-  for (const [name, data] of tensors) if (name.includes('lora_B')) data.forEach((_, i) => (data[i] = Math.sin(i + name.length) / 10));
+  for (const [name, data] of tensors)
+    if (name.includes('lora_B')) data.forEach((_, i) => (data[i] = Math.sin(i + name.length) / 10));
   return tensors;
 }
 
@@ -109,8 +110,12 @@ describe('LoRA tensors', () => {
     expect(Math.max(...downA.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(24));
     expect(Math.max(...downA.map(Math.abs))).toBeGreaterThan(0.8 / Math.sqrt(24));
     expect(a.get('model.layers.1.mlp.down_proj.lora_B.weight')!.every((v) => v === 0)).toBe(true);
-    expect(again.get('model.layers.0.self_attn.q_proj.lora_A.weight')).toEqual(a.get('model.layers.0.self_attn.q_proj.lora_A.weight'));
-    expect(other.get('model.layers.0.self_attn.q_proj.lora_A.weight')).not.toEqual(a.get('model.layers.0.self_attn.q_proj.lora_A.weight'));
+    expect(again.get('model.layers.0.self_attn.q_proj.lora_A.weight')).toEqual(
+      a.get('model.layers.0.self_attn.q_proj.lora_A.weight'),
+    );
+    expect(other.get('model.layers.0.self_attn.q_proj.lora_A.weight')).not.toEqual(
+      a.get('model.layers.0.self_attn.q_proj.lora_A.weight'),
+    );
   });
 
   it('merges W + s·B·A into targeted weights only, leaving the inputs unchanged', () => {
@@ -121,19 +126,35 @@ describe('LoRA tensors', () => {
       ['model.layers.0.self_attn.k_proj.weight', new Float32Array(8 * 16).fill(1)],
     ]);
     for (const l of [0, 1]) {
-      for (const [name, size] of [['q_proj', 256], ['v_proj', 128]] as const) weights.set(`model.layers.${l}.self_attn.${name}.weight`, weights.get(`model.layers.${l}.self_attn.${name}.weight`) ?? new Float32Array(size));
+      for (const [name, size] of [
+        ['q_proj', 256],
+        ['v_proj', 128],
+      ] as const)
+        weights.set(
+          `model.layers.${l}.self_attn.${name}.weight`,
+          weights.get(`model.layers.${l}.self_attn.${name}.weight`) ?? new Float32Array(size),
+        );
       weights.set(`model.layers.${l}.mlp.down_proj.weight`, new Float32Array(16 * 24));
     }
     const merged = mergeLora(arch, settings, weights, adapter);
-    expect(merged.get('model.layers.0.self_attn.k_proj.weight')).toBe(weights.get('model.layers.0.self_attn.k_proj.weight'));
+    expect(merged.get('model.layers.0.self_attn.k_proj.weight')).toBe(
+      weights.get('model.layers.0.self_attn.k_proj.weight'),
+    );
     expect(weights.get('model.layers.0.self_attn.v_proj.weight')).toBe(w);
     const A = adapter.get('model.layers.0.self_attn.v_proj.lora_A.weight')!;
     const B = adapter.get('model.layers.0.self_attn.v_proj.lora_B.weight')!;
     const s = loraScaling(settings);
-    for (const [o, i] of [[0, 0], [5, 11], [7, 15]] as const) {
+    for (const [o, i] of [
+      [0, 0],
+      [5, 11],
+      [7, 15],
+    ] as const) {
       let delta = 0;
       for (let k = 0; k < 3; k++) delta += B[o * 3 + k]! * A[k * 16 + i]!;
-      expect(merged.get('model.layers.0.self_attn.v_proj.weight')![o * 16 + i]).toBeCloseTo(w[o * 16 + i]! + s * delta, 6);
+      expect(merged.get('model.layers.0.self_attn.v_proj.weight')![o * 16 + i]).toBeCloseTo(
+        w[o * 16 + i]! + s * delta,
+        6,
+      );
     }
   });
 });

@@ -63,7 +63,11 @@ export interface PeftAdapterContents {
  * causal LM, so `PeftModel.from_pretrained(model, dir)` loads it: lora_A.weight [r, in] and lora_B.weight [out, r]
  * per targeted module, named `base_model.model.<module>.lora_A.weight`.
  */
-export async function writePeftAdapter(dir: string, arch: ModelArchitecture, contents: PeftAdapterContents): Promise<void> {
+export async function writePeftAdapter(
+  dir: string,
+  arch: ModelArchitecture,
+  contents: PeftAdapterContents,
+): Promise<void> {
   const { settings } = contents;
   const shapes = loraShapes(arch, settings);
   const list: NamedTensor[] = [];
@@ -107,40 +111,67 @@ export async function writePeftAdapter(dir: string, arch: ModelArchitecture, con
 export async function readPeftAdapter(dir: string, arch: ModelArchitecture): Promise<PeftAdapter> {
   const configFile = join(dir, PEFT_CONFIG_FILE);
   const weightsFile = join(dir, PEFT_WEIGHTS_FILE);
-  if (!(await isFile(configFile))) throw new MllrError('CHECKPOINT_INVALID', `${dir}: no ${PEFT_CONFIG_FILE} (a PEFT LoRA adapter folder is expected)`);
+  if (!(await isFile(configFile)))
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${dir}: no ${PEFT_CONFIG_FILE} (a PEFT LoRA adapter folder is expected)`,
+    );
   if (!(await isFile(weightsFile))) {
     const pickle = await isFile(join(dir, 'adapter_model.bin'));
     throw new MllrError(
       pickle ? 'CHECKPOINT_UNSUPPORTED' : 'CHECKPOINT_INVALID',
-      pickle ? `${dir}: only adapter_model.bin (pickle), which mllr never loads; save the adapter with safe_serialization` : `${dir}: no ${PEFT_WEIGHTS_FILE}`,
+      pickle
+        ? `${dir}: only adapter_model.bin (pickle), which mllr never loads; save the adapter with safe_serialization`
+        : `${dir}: no ${PEFT_WEIGHTS_FILE}`,
     );
   }
   const raw = await readJsonFile(configFile);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MllrError('CHECKPOINT_INVALID', `${configFile}: not a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new MllrError('CHECKPOINT_INVALID', `${configFile}: not a JSON object`);
   const c = raw as Record<string, unknown>;
-  const refuse = (what: string) => new MllrError('CHECKPOINT_UNSUPPORTED', `${configFile}: ${what} is not supported by mllr`);
-  if (c.peft_type !== 'LORA') throw new MllrError('CHECKPOINT_UNSUPPORTED', `${configFile}: peft_type is ${JSON.stringify(c.peft_type)}; mllr reads LORA adapters only`);
+  const refuse = (what: string) =>
+    new MllrError('CHECKPOINT_UNSUPPORTED', `${configFile}: ${what} is not supported by mllr`);
+  if (c.peft_type !== 'LORA')
+    throw new MllrError(
+      'CHECKPOINT_UNSUPPORTED',
+      `${configFile}: peft_type is ${JSON.stringify(c.peft_type)}; mllr reads LORA adapters only`,
+    );
   if (c.use_dora === true) throw refuse('DoRA (use_dora: true)');
-  if (Array.isArray(c.modules_to_save) ? c.modules_to_save.length > 0 : c.modules_to_save != null) throw refuse(`modules_to_save (${JSON.stringify(c.modules_to_save)})`);
-  if (c.bias !== undefined && c.bias !== 'none') throw refuse(`bias training (bias: ${JSON.stringify(c.bias)}; only "none")`);
+  if (Array.isArray(c.modules_to_save) ? c.modules_to_save.length > 0 : c.modules_to_save != null)
+    throw refuse(`modules_to_save (${JSON.stringify(c.modules_to_save)})`);
+  if (c.bias !== undefined && c.bias !== 'none')
+    throw refuse(`bias training (bias: ${JSON.stringify(c.bias)}; only "none")`);
   if (c.fan_in_fan_out === true) throw refuse('fan_in_fan_out: true');
   for (const key of ['rank_pattern', 'alpha_pattern'] as const) {
     const v = c[key];
-    if (v != null && (typeof v !== 'object' || Object.keys(v).length > 0)) throw refuse(`${key} (per-module ranks or alphas)`);
+    if (v != null && (typeof v !== 'object' || Object.keys(v).length > 0))
+      throw refuse(`${key} (per-module ranks or alphas)`);
   }
   if (c.layers_to_transform != null) throw refuse('layers_to_transform (adapters on some layers only)');
   const r = c.r;
   const alpha = c.lora_alpha;
-  if (typeof r !== 'number' || !Number.isInteger(r) || r < 1) throw new MllrError('CHECKPOINT_INVALID', `${configFile}: r must be a positive integer, got ${JSON.stringify(r)}`);
-  if (typeof alpha !== 'number' || !(alpha > 0)) throw new MllrError('CHECKPOINT_INVALID', `${configFile}: lora_alpha must be a number > 0, got ${JSON.stringify(alpha)}`);
+  if (typeof r !== 'number' || !Number.isInteger(r) || r < 1)
+    throw new MllrError('CHECKPOINT_INVALID', `${configFile}: r must be a positive integer, got ${JSON.stringify(r)}`);
+  if (typeof alpha !== 'number' || !(alpha > 0))
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${configFile}: lora_alpha must be a number > 0, got ${JSON.stringify(alpha)}`,
+    );
   const dropout = typeof c.lora_dropout === 'number' ? c.lora_dropout : 0;
 
   const stored = await readSafetensors(weightsFile);
   const tensors = new Map<string, Float32Array>();
   const typesPresent = new Set<ModuleType>();
   for (const [name, t] of stored) {
-    const m = /^base_model\.model\.(model\.layers\.\d+\.(?:self_attn|mlp)\.(q|k|v|o|gate|up|down)_proj\.lora_[AB]\.weight)$/.exec(name);
-    if (!m) throw new MllrError('CHECKPOINT_UNSUPPORTED', `${weightsFile}: tensor ${name} is not the lora_A or lora_B weight of a q/k/v/o/gate/up/down projection`);
+    const m =
+      /^base_model\.model\.(model\.layers\.\d+\.(?:self_attn|mlp)\.(q|k|v|o|gate|up|down)_proj\.lora_[AB]\.weight)$/.exec(
+        name,
+      );
+    if (!m)
+      throw new MllrError(
+        'CHECKPOINT_UNSUPPORTED',
+        `${weightsFile}: tensor ${name} is not the lora_A or lora_B weight of a q/k/v/o/gate/up/down projection`,
+      );
     tensors.set(m[1]!, t.data);
     typesPresent.add(m[2] as ModuleType);
   }
@@ -149,15 +180,30 @@ export async function readPeftAdapter(dir: string, arch: ModelArchitecture): Pro
   const shapes = loraShapes(arch, settings);
   for (const [name, shape] of shapes) {
     const t = stored.get(peftTensorName(name));
-    if (!t) throw new MllrError('CHECKPOINT_INVALID', `${weightsFile}: tensor ${peftTensorName(name)} is missing (target_modules names its module type)`);
+    if (!t)
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${weightsFile}: tensor ${peftTensorName(name)} is missing (target_modules names its module type)`,
+      );
     if (t.shape.length !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
-      throw new MllrError('CHECKPOINT_INVALID', `${weightsFile}: tensor ${peftTensorName(name)} has shape [${t.shape}]; this model and r = ${r} need [${shape}]`);
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${weightsFile}: tensor ${peftTensorName(name)} has shape [${t.shape}]; this model and r = ${r} need [${shape}]`,
+      );
     }
   }
   for (const name of tensors.keys()) {
-    if (!shapes.has(name)) throw new MllrError('CHECKPOINT_INVALID', `${weightsFile}: tensor ${peftTensorName(name)} belongs to no module of this ${arch.numLayers}-layer model's targets`);
+    if (!shapes.has(name))
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${weightsFile}: tensor ${peftTensorName(name)} belongs to no module of this ${arch.numLayers}-layer model's targets`,
+      );
   }
-  return { settings, tensors, ...(typeof c.base_model_name_or_path === 'string' ? { baseModel: c.base_model_name_or_path } : {}) };
+  return {
+    settings,
+    tensors,
+    ...(typeof c.base_model_name_or_path === 'string' ? { baseModel: c.base_model_name_or_path } : {}),
+  };
 }
 
 /** Module types from `target_modules`: a list of PEFT names (q_proj, …), or, for a string pattern, the types present. */
@@ -167,7 +213,11 @@ function targetTypes(value: unknown, present: ReadonlySet<ModuleType>, file: str
   const types = new Set<ModuleType>();
   for (const name of value) {
     const type = typeof name === 'string' ? byName.get(name) : undefined;
-    if (!type) throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: target module ${JSON.stringify(name)} is not one of ${[...byName.keys()].join(', ')}`);
+    if (!type)
+      throw new MllrError(
+        'CHECKPOINT_UNSUPPORTED',
+        `${file}: target module ${JSON.stringify(name)} is not one of ${[...byName.keys()].join(', ')}`,
+      );
     types.add(type);
   }
   return MODULE_TYPES.filter((t) => types.has(t));

@@ -43,7 +43,10 @@ export function checkHeaderLength(prefix: Uint8Array, file: string, fileSize: nu
     throw invalid(file, `header length ${length} bytes exceeds the ${MAX_HEADER_BYTES}-byte limit (corrupt file?)`);
   }
   if (8n + length > BigInt(fileSize)) {
-    throw invalid(file, `header length ${length} bytes runs past the end of the ${fileSize}-byte file (file truncated?)`);
+    throw invalid(
+      file,
+      `header length ${length} bytes runs past the end of the ${fileSize}-byte file (file truncated?)`,
+    );
   }
   return Number(length);
 }
@@ -75,7 +78,8 @@ function readMetadata(raw: unknown, file: string): Record<string, string> {
   if (!isJsonObject(raw)) throw invalid(file, '__metadata__ must be an object of string values');
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (typeof value !== 'string') throw invalid(file, `__metadata__ value "${key}" must be a string, got ${typeof value}`);
+    if (typeof value !== 'string')
+      throw invalid(file, `__metadata__ value "${key}" must be a string, got ${typeof value}`);
     out[key] = value;
   }
   return out;
@@ -88,19 +92,24 @@ function readEntry(name: string, raw: unknown, file: string, dataStart: number, 
   if (typeof dtype !== 'string') throw bad('missing dtype');
   if (!Array.isArray(shape)) throw bad('missing shape');
   if (!Array.isArray(offsets)) throw bad('missing data_offsets');
-  if (!isReadableDtype(dtype)) throw bad(`dtype ${dtype} is not supported (supported: ${Object.keys(READABLE_DTYPES).join(', ')})`);
-  if (!shape.every(isNonNegativeInt)) throw bad(`shape ${JSON.stringify(shape)} must be a list of non-negative integers`);
+  if (!isReadableDtype(dtype))
+    throw bad(`dtype ${dtype} is not supported (supported: ${Object.keys(READABLE_DTYPES).join(', ')})`);
+  if (!shape.every(isNonNegativeInt))
+    throw bad(`shape ${JSON.stringify(shape)} must be a list of non-negative integers`);
   if (offsets.length !== 2 || !offsets.every(isNonNegativeInt) || offsets[0]! > offsets[1]!) {
     throw bad(`data_offsets ${JSON.stringify(offsets)} must be [begin, end] integers with begin <= end`);
   }
   const [begin, end] = offsets as [number, number];
-  if (end > dataLength) throw bad(`data ends at byte ${end} but the data section holds only ${dataLength} bytes (file truncated?)`);
+  if (end > dataLength)
+    throw bad(`data ends at byte ${end} but the data section holds only ${dataLength} bytes (file truncated?)`);
   // Compared in BigInt: a hostile shape can overflow a double's exact range long before it fails this check.
   const bigCount = (shape as number[]).reduce((n, d) => n * BigInt(d), 1n);
   const byteLength = end - begin;
   const needed = bigCount * BigInt(READABLE_DTYPES[dtype]);
   if (needed !== BigInt(byteLength)) {
-    throw bad(`${byteLength} bytes of data but shape ${JSON.stringify(shape)} × ${dtype} (${READABLE_DTYPES[dtype]} bytes) needs ${needed}`);
+    throw bad(
+      `${byteLength} bytes of data but shape ${JSON.stringify(shape)} × ${dtype} (${READABLE_DTYPES[dtype]} bytes) needs ${needed}`,
+    );
   }
   return { name, dtype, shape: shape as number[], count: Number(bigCount), start: dataStart + begin, byteLength };
 }
@@ -110,7 +119,8 @@ function checkNoOverlap(entries: SafetensorsEntry[], file: string): void {
   for (let i = 1; i < sorted.length; i++) {
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
-    if (cur.start < prev.start + prev.byteLength) throw invalid(file, `tensors "${prev.name}" and "${cur.name}" overlap in the data section`);
+    if (cur.start < prev.start + prev.byteLength)
+      throw invalid(file, `tensors "${prev.name}" and "${cur.name}" overlap in the data section`);
   }
 }
 

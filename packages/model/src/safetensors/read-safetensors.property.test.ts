@@ -17,7 +17,10 @@ async function readOrTypedError(bytes: Uint8Array): Promise<void> {
     const tensors = await readSafetensors(file);
     for (const t of tensors.values()) expect(t.data.length).toBe(t.shape.reduce((a, b) => a * b, 1));
   } catch (error) {
-    expect(error).toMatchObject({ name: 'MllrError', code: expect.stringMatching(/^CHECKPOINT_(INVALID|UNSUPPORTED)$/) });
+    expect(error).toMatchObject({
+      name: 'MllrError',
+      code: expect.stringMatching(/^CHECKPOINT_(INVALID|UNSUPPORTED)$/),
+    });
     expect((error as Error).message.startsWith(`${file}: `)).toBe(true);
   }
 }
@@ -38,13 +41,22 @@ describe('readSafetensors under random input (property)', () => {
   });
 
   it('refuses any length field that does not fit the file, before allocating', async () => {
-    const lengths = fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.constantFrom(0n, 2n ** 31n, 2n ** 53n + 1n, 2n ** 64n - 1n));
-    await fc.assert(fc.asyncProperty(lengths, (length) => readOrTypedError(rawSafetensors('{}', new Uint8Array(16), length))), { numRuns: 100 });
+    const lengths = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+      fc.constantFrom(0n, 2n ** 31n, 2n ** 53n + 1n, 2n ** 64n - 1n),
+    );
+    await fc.assert(
+      fc.asyncProperty(lengths, (length) => readOrTypedError(rawSafetensors('{}', new Uint8Array(16), length))),
+      { numRuns: 100 },
+    );
   });
 
   it('reads or refuses random headers over random data, never crashing', async () => {
     const header = fc.dictionary(fc.string({ maxLength: 6 }), entry, { maxKeys: 4 });
-    const metadata = fc.option(fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 })), fc.anything()), { nil: undefined });
+    const metadata = fc.option(
+      fc.oneof(fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 4 })), fc.anything()),
+      { nil: undefined },
+    );
     await fc.assert(
       fc.asyncProperty(header, metadata, fc.uint8Array({ maxLength: 96 }), (h, meta, data) =>
         readOrTypedError(rawSafetensors(meta === undefined ? h : { ...h, __metadata__: meta }, data)),

@@ -19,12 +19,16 @@ export async function readSafetensorsHeader(file: string): Promise<SafetensorsHe
  * Reads tensors of a safetensors file as float32 (F32, F16 and BF16 are converted). The header is read with two
  * positioned reads and each tensor with its own, so memory holds the tensors asked for, never the whole file.
  */
-export async function readSafetensors(file: string, options: ReadSafetensorsOptions = {}): Promise<Map<string, NamedTensor>> {
+export async function readSafetensors(
+  file: string,
+  options: ReadSafetensorsOptions = {},
+): Promise<Map<string, NamedTensor>> {
   return withFile(file, async (handle, size) => {
     const header = await readHeader(handle, file, size);
     const entries = selectEntries(header, options.names);
     const out = new Map<string, NamedTensor>();
-    for (const entry of entries) out.set(entry.name, { name: entry.name, shape: [...entry.shape], data: await readTensor(handle, entry, file) });
+    for (const entry of entries)
+      out.set(entry.name, { name: entry.name, shape: [...entry.shape], data: await readTensor(handle, entry, file) });
     return out;
   });
 }
@@ -35,7 +39,11 @@ async function withFile<T>(file: string, body: (handle: FileHandle, size: number
     handle = await open(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MllrError('CHECKPOINT_INVALID', `${file}: ${code === 'ENOENT' ? 'file not found' : `cannot be opened (${code})`}`, { cause: error });
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${file}: ${code === 'ENOENT' ? 'file not found' : `cannot be opened (${code})`}`,
+      { cause: error },
+    );
   }
   try {
     const stats = await handle.stat();
@@ -67,7 +75,10 @@ function selectEntries(header: SafetensorsHeader, names: readonly string[] | und
 async function readTensor(handle: FileHandle, entry: SafetensorsEntry, file: string): Promise<Float32Array> {
   // The header check tied the byte length to the file size; this guards the one allocation we cannot avoid.
   if (entry.count * 4 > constants.MAX_LENGTH) {
-    throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: tensor "${entry.name}" has ${entry.count} elements, too many for one float32 array`);
+    throw new MllrError(
+      'CHECKPOINT_UNSUPPORTED',
+      `${file}: tensor "${entry.name}" has ${entry.count} elements, too many for one float32 array`,
+    );
   }
   if (entry.dtype === 'F32' && HOST_IS_LITTLE_ENDIAN) {
     // Bytes land directly in the result: no second copy, and NaN payloads survive bit for bit.
@@ -88,7 +99,11 @@ async function readExactly(handle: FileHandle, target: Uint8Array, position: num
   while (done < target.byteLength) {
     const length = Math.min(MAX_READ, target.byteLength - done);
     const { bytesRead } = await handle.read(target, done, length, position + done);
-    if (bytesRead === 0) throw new MllrError('CHECKPOINT_INVALID', `${file}: file ended early at byte ${position + done} (changed while reading?)`);
+    if (bytesRead === 0)
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${file}: file ended early at byte ${position + done} (changed while reading?)`,
+      );
     done += bytesRead;
   }
 }

@@ -55,12 +55,16 @@ describe('writeSafetensors', () => {
   it('refuses inconsistent tensors without touching the target', async () => {
     const dir = tempDir();
     const file = join(dir, 'bad.safetensors');
-    await expect(writeSafetensors(file, [{ name: 'x', shape: [2, 2], data: new Float32Array(3) }])).rejects.toMatchObject({
+    await expect(
+      writeSafetensors(file, [{ name: 'x', shape: [2, 2], data: new Float32Array(3) }]),
+    ).rejects.toMatchObject({
       code: 'ARGUMENT_INVALID',
       message: expect.stringMatching(/tensor "x" has 3 values but shape \[2,2\] needs 4/),
     });
     const dup = { name: 'x', shape: [1], data: new Float32Array(1) };
-    await expect(writeSafetensors(file, [dup, dup])).rejects.toMatchObject({ message: expect.stringContaining('appears twice') });
+    await expect(writeSafetensors(file, [dup, dup])).rejects.toMatchObject({
+      message: expect.stringContaining('appears twice'),
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 

@@ -9,7 +9,11 @@ const CHUNK_BYTES = 16 * 1024 * 1024;
  * order given. The header is padded with spaces to a multiple of 8 so the data section is aligned.
  * `__metadata__` is `{ format: 'pt', ...metadata }`. Returns the bytes written.
  */
-export async function writeSafetensors(file: string, tensors: Iterable<NamedTensor>, metadata: Record<string, string> = {}): Promise<number> {
+export async function writeSafetensors(
+  file: string,
+  tensors: Iterable<NamedTensor>,
+  metadata: Record<string, string> = {},
+): Promise<number> {
   const list = checkTensors(file, tensors);
   const header = buildHeader(list, metadata, file);
   return writeFileAtomic(file, chunks(header, list));
@@ -27,14 +31,16 @@ function checkTensors(file: string, tensors: Iterable<NamedTensor>): NamedTensor
       throw bad(`has shape ${JSON.stringify(t.shape)}; dimensions must be non-negative integers`);
     }
     const count = t.shape.reduce((n, d) => n * d, 1);
-    if (t.data.length !== count) throw bad(`has ${t.data.length} values but shape ${JSON.stringify(t.shape)} needs ${count}`);
+    if (t.data.length !== count)
+      throw bad(`has ${t.data.length} values but shape ${JSON.stringify(t.shape)} needs ${count}`);
   }
   return list;
 }
 
 function buildHeader(list: readonly NamedTensor[], metadata: Record<string, string>, file: string): Uint8Array {
   for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') throw new MllrError('ARGUMENT_INVALID', `cannot write ${file}: metadata "${key}" must be a string`);
+    if (typeof value !== 'string')
+      throw new MllrError('ARGUMENT_INVALID', `cannot write ${file}: metadata "${key}" must be a string`);
   }
   const header: Record<string, unknown> = { __metadata__: { format: 'pt', ...metadata } };
   let offset = 0;
@@ -56,7 +62,8 @@ async function* chunks(header: Uint8Array, list: readonly NamedTensor[]): AsyncG
   yield header;
   for (const t of list) {
     const bytes = littleEndianBytes(t.data);
-    for (let at = 0; at < bytes.byteLength; at += CHUNK_BYTES) yield bytes.subarray(at, Math.min(at + CHUNK_BYTES, bytes.byteLength));
+    for (let at = 0; at < bytes.byteLength; at += CHUNK_BYTES)
+      yield bytes.subarray(at, Math.min(at + CHUNK_BYTES, bytes.byteLength));
   }
 }
 

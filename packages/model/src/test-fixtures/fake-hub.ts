@@ -42,19 +42,31 @@ export function fakeHubFetch(repos: Record<string, FakeRepo>): { fetch: typeof f
       const content = found?.files[file[3]!];
       if (!found || content === undefined) return notFound('EntryNotFound');
       const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
-      const headers = { ETag: `"${sha256(bytes)}"`, 'X-Repo-Commit': found.commit, 'Content-Type': 'application/octet-stream' };
+      const headers = {
+        ETag: `"${sha256(bytes)}"`,
+        'X-Repo-Commit': found.commit,
+        'Content-Type': 'application/octet-stream',
+      };
       const match = range ? /^bytes=(\d+)-(\d+)$/.exec(range) : null;
-      if (!match) return new Response(bytes, { status: 200, headers: { ...headers, 'Content-Length': String(bytes.length) } });
+      if (!match)
+        return new Response(bytes, { status: 200, headers: { ...headers, 'Content-Length': String(bytes.length) } });
       const start = Number(match[1]);
       const end = Math.min(Number(match[2]), bytes.length - 1);
-      return new Response(bytes.slice(start, end + 1), { status: 206, headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${bytes.length}` } });
+      return new Response(bytes.slice(start, end + 1), {
+        status: 206,
+        headers: { ...headers, 'Content-Range': `bytes ${start}-${end}/${bytes.length}` },
+      });
     }
     return notFound('RepoNotFound');
   };
   return { fetch: handler as typeof fetch, requests };
 }
 
-function lookUp(repos: Record<string, FakeRepo>, repo: string, rev: string): { commit: string; files: Record<string, string | Uint8Array> } | undefined {
+function lookUp(
+  repos: Record<string, FakeRepo>,
+  repo: string,
+  rev: string,
+): { commit: string; files: Record<string, string | Uint8Array> } | undefined {
   const r = repos[repo];
   if (!r) return undefined;
   const commit = r.refs[rev] ?? rev;
@@ -67,8 +79,22 @@ function entry(name: string, content: string | Uint8Array, commit: string) {
   const oid = createHash('sha1').update(bytes).digest('hex');
   // Weights are LFS files on the Hub: their etag (and blob name) is the sha256; the last commit touching a file
   // differs from the repo's commit, as it usually does on the Hub.
-  const lfs = name.endsWith('.safetensors') || name.endsWith('.bin') ? { lfs: { oid: sha256(bytes), size: bytes.length, pointerSize: 130 } } : {};
-  return { type: 'file', path: name, size: bytes.length, oid, ...lfs, lastCommit: { id: createHash('sha1').update(`older ${commit}`).digest('hex'), date: '2024-01-01T00:00:00Z', title: 'older' } };
+  const lfs =
+    name.endsWith('.safetensors') || name.endsWith('.bin')
+      ? { lfs: { oid: sha256(bytes), size: bytes.length, pointerSize: 130 } }
+      : {};
+  return {
+    type: 'file',
+    path: name,
+    size: bytes.length,
+    oid,
+    ...lfs,
+    lastCommit: {
+      id: createHash('sha1').update(`older ${commit}`).digest('hex'),
+      date: '2024-01-01T00:00:00Z',
+      title: 'older',
+    },
+  };
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -80,5 +106,8 @@ function json(value: unknown): Response {
 }
 
 function notFound(code: string): Response {
-  return new Response(JSON.stringify({ error: code }), { status: 404, headers: { 'Content-Type': 'application/json', 'X-Error-Code': code } });
+  return new Response(JSON.stringify({ error: code }), {
+    status: 404,
+    headers: { 'Content-Type': 'application/json', 'X-Error-Code': code },
+  });
 }

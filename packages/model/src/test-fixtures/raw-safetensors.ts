@@ -1,5 +1,9 @@
 /** Builds safetensors bytes by hand, with any header (object or raw text) and an optional forged length field. */
-export function rawSafetensors(header: object | string, data: Uint8Array = new Uint8Array(0), lengthField?: bigint): Uint8Array {
+export function rawSafetensors(
+  header: object | string,
+  data: Uint8Array = new Uint8Array(0),
+  lengthField?: bigint,
+): Uint8Array {
   const text = typeof header === 'string' ? header : JSON.stringify(header);
   const headerBytes = new TextEncoder().encode(text);
   const out = new Uint8Array(8 + headerBytes.byteLength + data.byteLength);

@@ -5,7 +5,9 @@ const SPECIAL = ['<s>', '</s>', '<unk>', '<|user|>', '<|assistant|>', '<|system|
 const PIECES = ['▁', 'h', 'e', 'l', 'o', 'w', 'r', 'd', 'i', '▁h', '▁he', 'll', '▁hell', '▁hello'];
 PIECES.push('▁w', '▁wo', '▁wor', '▁worl', '▁world', '▁hi');
 // Merge rules in priority order, as `left right` pairs.
-const MERGES = ['▁ h', '▁h e', 'l l', '▁he ll', '▁hell o', '▁ w', '▁w o', '▁wo r', '▁wor l', '▁worl d', '▁h i'].map((m) => m.split(' '));
+const MERGES = ['▁ h', '▁h e', 'l l', '▁he ll', '▁hell o', '▁ w', '▁w o', '▁wo r', '▁wor l', '▁worl d', '▁h i'].map(
+  (m) => m.split(' '),
+);
 
 /** Token ids of the tiny tokenizer, for assertions. */
 export const TINY_IDS = Object.fromEntries([...SPECIAL, ...PIECES].map((t, i) => [t, i])) as Record<string, number>;
@@ -25,7 +27,11 @@ export function tinyTokenizerJson(): Record<string, unknown> {
     post_processor: {
       type: 'TemplateProcessing',
       single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
-      pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+      pair: [
+        { SpecialToken: { id: '<s>', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { Sequence: { id: 'B', type_id: 1 } },
+      ],
       special_tokens: { '<s>': { id: '<s>', ids: [0], tokens: ['<s>'] } },
     },
     decoder: { type: 'Metaspace', ...metaspace },
@@ -52,7 +58,14 @@ export function writeTinyTokenizer(dir: string, configOverrides: Record<string, 
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(tinyTokenizerJson()));
   const config = {
     tokenizer_class: 'LlamaTokenizerFast',
-    bos_token: { __type: 'AddedToken', content: '<s>', lstrip: false, normalized: false, rstrip: false, single_word: false },
+    bos_token: {
+      __type: 'AddedToken',
+      content: '<s>',
+      lstrip: false,
+      normalized: false,
+      rstrip: false,
+      single_word: false,
+    },
     eos_token: '</s>',
     unk_token: '<unk>',
     pad_token: null,

@@ -6,7 +6,10 @@ import { chatPromptText, encodeChatPrompt } from './chat-prompt.js';
 const tokenizer = {
   applyChatTemplate: (messages: readonly ChatMessage[], options: { addGenerationPrompt?: boolean } = {}) =>
     messages.map((m) => `[${m.role}]${m.content}`).join('') + (options.addGenerationPrompt ? '[assistant]' : ''),
-  encode: (text: string, options: { addSpecialTokens?: boolean } = {}) => [...(options.addSpecialTokens ?? true ? [0] : []), ...[...text].map((c) => c.charCodeAt(0))],
+  encode: (text: string, options: { addSpecialTokens?: boolean } = {}) => [
+    ...((options.addSpecialTokens ?? true) ? [0] : []),
+    ...[...text].map((c) => c.charCodeAt(0)),
+  ],
 };
 
 describe('chat prompt encoding', () => {

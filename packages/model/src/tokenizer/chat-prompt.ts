@@ -13,6 +13,9 @@ export function chatPromptText(tokenizer: Pick<Tokenizer, 'applyChatTemplate'>, 
  * (as Hugging Face's apply_chat_template does). Every place that feeds a prompt to a model encodes it this way: the
  * probe, evaluation, generation and the context-length check of data.
  */
-export function encodeChatPrompt(tokenizer: Pick<Tokenizer, 'applyChatTemplate' | 'encode'>, content: string): number[] {
+export function encodeChatPrompt(
+  tokenizer: Pick<Tokenizer, 'applyChatTemplate' | 'encode'>,
+  content: string,
+): number[] {
   return tokenizer.encode(chatPromptText(tokenizer, content), { addSpecialTokens: false });
 }

@@ -35,7 +35,9 @@ describe('strftime', () => {
 
 describe('functions chat templates call', () => {
   it('strftime_now formats the current date', async () => {
-    const { tokenizer } = await withTemplate('Today is {{ strftime_now("%d %b %Y") }}; {{ strftime_now("%Y-%m-%d") }}.');
+    const { tokenizer } = await withTemplate(
+      'Today is {{ strftime_now("%d %b %Y") }}; {{ strftime_now("%Y-%m-%d") }}.',
+    );
     const before = strftime(new Date(), '%d %b %Y|%Y-%m-%d');
     const rendered = tokenizer.applyChatTemplate(hi);
     const after = strftime(new Date(), '%d %b %Y|%Y-%m-%d');
@@ -45,18 +47,24 @@ describe('functions chat templates call', () => {
     expect(rendered).toMatch(/^Today is \d\d [A-Z][a-z]{2} \d{4}; \d{4}-\d\d-\d\d\.$/);
   });
 
-  it('raise_exception ends the render with an MllrError carrying the template\'s message', async () => {
+  it("raise_exception ends the render with an MllrError carrying the template's message", async () => {
     const { tokenizer, file } = await withTemplate(
       "{% for m in messages %}{% if m.role == 'system' %}{{ raise_exception('System role not supported, got: ' + m.content) }}{% endif %}{{ m.content }}{% endfor %}",
     );
     expect(tokenizer.applyChatTemplate(hi)).toBe('hi');
     expect(() => tokenizer.applyChatTemplate([{ role: 'system', content: 'be terse' }, ...hi])).toThrow(
-      expect.objectContaining({ name: 'MllrError', code: 'DATA_INVALID', message: `the chat template of ${file} refused the messages: System role not supported, got: be terse` }),
+      expect.objectContaining({
+        name: 'MllrError',
+        code: 'DATA_INVALID',
+        message: `the chat template of ${file} refused the messages: System role not supported, got: be terse`,
+      }),
     );
   });
 
   it('a function the renderer lacks fails when called, naming it and the template file', async () => {
-    const { tokenizer, file } = await withTemplate("{% if messages | length > 1 %}{{ tool_schema(messages) }}{% endif %}{{ messages[0].content | upper }}");
+    const { tokenizer, file } = await withTemplate(
+      '{% if messages | length > 1 %}{{ tool_schema(messages) }}{% endif %}{{ messages[0].content | upper }}',
+    );
     // Not reached: renders.
     expect(tokenizer.applyChatTemplate(hi)).toBe('HI');
     expect(() => tokenizer.applyChatTemplate([...hi, { role: 'assistant', content: 'hello' }])).toThrow(
@@ -69,11 +77,20 @@ describe('functions chat templates call', () => {
 
   it('macros, filters written as calls and methods are not taken for missing functions', async () => {
     const template =
-      "{% macro fence(text) %}[{{ text.strip() }}]{% endmacro %}{% set ns = namespace(n=0) %}" +
-      "{% for m in messages %}{% set ns.n = ns.n + 1 %}{{ fence(m.content) }}{{ m | tojson(indent=2) | length > 0 }}{% endfor %}{{ ns.n }}";
+      '{% macro fence(text) %}[{{ text.strip() }}]{% endmacro %}{% set ns = namespace(n=0) %}' +
+      '{% for m in messages %}{% set ns.n = ns.n + 1 %}{{ fence(m.content) }}{{ m | tojson(indent=2) | length > 0 }}{% endfor %}{{ ns.n }}';
     expect(calledFunctionNames(new Template(template).parsed)).toEqual(['namespace']);
     const { tokenizer } = await withTemplate(template);
-    expect(tokenizer.applyChatTemplate([{ role: 'user', content: '  a ' }, { role: 'assistant', content: 'b' }])).toBe('[a]true[b]true2');
-    expect(calledFunctionNames(new Template('{{ foo(bar(1)) }}{% call baz() %}x{% endcall %}').parsed)).toEqual(['bar', 'baz', 'foo']);
+    expect(
+      tokenizer.applyChatTemplate([
+        { role: 'user', content: '  a ' },
+        { role: 'assistant', content: 'b' },
+      ]),
+    ).toBe('[a]true[b]true2');
+    expect(calledFunctionNames(new Template('{{ foo(bar(1)) }}{% call baz() %}x{% endcall %}').parsed)).toEqual([
+      'bar',
+      'baz',
+      'foo',
+    ]);
   });
 });

@@ -16,7 +16,9 @@ export class TemplateRaisedError extends Error {
 export class UnsupportedTemplateFunctionError extends Error {
   override readonly name = 'UnsupportedTemplateFunctionError';
   constructor(readonly functionName: string) {
-    super(`the chat template calls ${functionName}(), which mllr's template renderer does not provide (it has ${TEMPLATE_FUNCTIONS.join(', ')})`);
+    super(
+      `the chat template calls ${functionName}(), which mllr's template renderer does not provide (it has ${TEMPLATE_FUNCTIONS.join(', ')})`,
+    );
   }
 }
 
@@ -25,7 +27,20 @@ export function raiseException(message: unknown): never {
   throw new TemplateRaisedError(typeof message === 'string' ? message : String(message));
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
@@ -41,7 +56,13 @@ const DIRECTIVES: Record<string, (d: Date) => string> = {
   d: (d) => pad(d.getDate()),
   H: (d) => pad(d.getHours()),
   I: (d) => pad(d.getHours() % 12 === 0 ? 12 : d.getHours() % 12),
-  j: (d) => pad(Math.round((Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) - Date.UTC(d.getFullYear(), 0, 1)) / 86_400_000) + 1, 3),
+  j: (d) =>
+    pad(
+      Math.round(
+        (Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) - Date.UTC(d.getFullYear(), 0, 1)) / 86_400_000,
+      ) + 1,
+      3,
+    ),
   m: (d) => pad(d.getMonth() + 1),
   M: (d) => pad(d.getMinutes()),
   p: (d) => (d.getHours() < 12 ? 'AM' : 'PM'),
@@ -59,7 +80,9 @@ export function strftime(date: Date, format: string): string {
   return format.replace(/%(.?)/gs, (whole: string, directive: string) => {
     const write = DIRECTIVES[directive];
     if (!write) {
-      throw new Error(`strftime_now(${JSON.stringify(format)}): the directive ${JSON.stringify(whole)} is not supported (supported: %${Object.keys(DIRECTIVES).join(' %')})`);
+      throw new Error(
+        `strftime_now(${JSON.stringify(format)}): the directive ${JSON.stringify(whole)} is not supported (supported: %${Object.keys(DIRECTIVES).join(' %')})`,
+      );
     }
     return write(date);
   });
@@ -76,7 +99,8 @@ interface AstNode {
   [key: string]: unknown;
 }
 
-const isNode = (value: unknown): value is AstNode => typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+const isNode = (value: unknown): value is AstNode =>
+  typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 
 /**
  * The plain names a template calls as functions (`foo(…)`), less the macros it defines itself. Filters written as
@@ -100,7 +124,8 @@ export function calledFunctionNames(program: Template['parsed']): string[] {
     if (!isNode(value)) return;
     if (value.type === 'CallExpression' && !skipCallee) {
       const callee = value['callee'];
-      if (isNode(callee) && callee.type === 'Identifier' && typeof callee['value'] === 'string') called.add(callee['value']);
+      if (isNode(callee) && callee.type === 'Identifier' && typeof callee['value'] === 'string')
+        called.add(callee['value']);
     }
     if (value.type === 'Macro') {
       const name = value['name'];

@@ -22,9 +22,9 @@ describe('chat templates run in the jinja sandbox', () => {
       "{{ messages.constructor.constructor('return 1')() }}",
       '{{ process.env }}',
       "{{ require('fs') }}",
-      "{{ globalThis.process.exit(7) }}",
+      '{{ globalThis.process.exit(7) }}',
       "{{ range.constructor('return process')() }}",
-      "{{ messages.__proto__.polluted }}",
+      '{{ messages.__proto__.polluted }}',
     ];
     for (const template of attempts) {
       const tok = await tokenizerWithTemplate(template);
@@ -33,10 +33,14 @@ describe('chat templates run in the jinja sandbox', () => {
         rendered = tok.applyChatTemplate(hi);
       } catch (error) {
         // Refused for the messages, or (`require(…)`) as a call to a function the renderer does not provide.
-        expect(error, template).toMatchObject({ code: expect.stringMatching(/^(DATA_INVALID|CHECKPOINT_UNSUPPORTED)$/), message: expect.stringContaining('tokenizer_config.json') });
+        expect(error, template).toMatchObject({
+          code: expect.stringMatching(/^(DATA_INVALID|CHECKPOINT_UNSUPPORTED)$/),
+          message: expect.stringContaining('tokenizer_config.json'),
+        });
       }
       // Either refused, or rendered as nothing useful: never a function's source, an environment or a process.
-      if (rendered !== undefined) expect(rendered, template).not.toMatch(/function|native code|PATH|HOME|\[object process\]/);
+      if (rendered !== undefined)
+        expect(rendered, template).not.toMatch(/function|native code|PATH|HOME|\[object process\]/);
     }
     expect(process.exitCode ?? 0).toBe(0);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
@@ -45,18 +49,31 @@ describe('chat templates run in the jinja sandbox', () => {
   it('bounds range() so a huge loop fails cleanly instead of exhausting memory', async () => {
     const huge = await tokenizerWithTemplate('{% for i in range(10000000000) %}x{% endfor %}');
     expect(() => huge.applyChatTemplate(hi)).toThrow(
-      expect.objectContaining({ code: 'DATA_INVALID', message: expect.stringContaining(`range() asked for more than ${MAX_RANGE_ITEMS} numbers`) }),
+      expect.objectContaining({
+        code: 'DATA_INVALID',
+        message: expect.stringContaining(`range() asked for more than ${MAX_RANGE_ITEMS} numbers`),
+      }),
     );
-    const nested = await tokenizerWithTemplate('{% for i in range(200) %}{% for j in range(200) %}x{% endfor %}{% endfor %}');
+    const nested = await tokenizerWithTemplate(
+      '{% for i in range(200) %}{% for j in range(200) %}x{% endfor %}{% endfor %}',
+    );
     expect(() => nested.applyChatTemplate(hi)).toThrow(expect.objectContaining({ code: 'DATA_INVALID' }));
-    const small = await tokenizerWithTemplate('{% for i in range(2, 8, 2) %}{{ i }}{% endfor %}{% for i in range(3) %}{{ i }}{% endfor %}');
+    const small = await tokenizerWithTemplate(
+      '{% for i in range(2, 8, 2) %}{{ i }}{% endfor %}{% for i in range(3) %}{{ i }}{% endfor %}',
+    );
     expect(small.applyChatTemplate(hi)).toBe('246012');
   });
 
   it('refuses templates too long, or with whitespace runs the lexer would take seconds over', async () => {
-    await expect(tokenizerWithTemplate('x'.repeat(MAX_CHAT_TEMPLATE_CHARS + 1))).rejects.toMatchObject({ code: 'CHECKPOINT_UNSUPPORTED', message: expect.stringContaining('tokenizer_config.json: the chat template is') });
+    await expect(tokenizerWithTemplate('x'.repeat(MAX_CHAT_TEMPLATE_CHARS + 1))).rejects.toMatchObject({
+      code: 'CHECKPOINT_UNSUPPORTED',
+      message: expect.stringContaining('tokenizer_config.json: the chat template is'),
+    });
     const spaced = `{{ bos_token ${' '.repeat(MAX_TEMPLATE_WHITESPACE_RUN + 1)}}}`;
-    await expect(tokenizerWithTemplate(spaced)).rejects.toMatchObject({ code: 'CHECKPOINT_UNSUPPORTED', message: expect.stringContaining('run of more than 4096 whitespace') });
+    await expect(tokenizerWithTemplate(spaced)).rejects.toMatchObject({
+      code: 'CHECKPOINT_UNSUPPORTED',
+      message: expect.stringContaining('run of more than 4096 whitespace'),
+    });
   });
 });
 
@@ -68,7 +85,10 @@ describe('tokenizer.json token ids', () => {
       const json = tinyTokenizerJson() as { model: { vocab: Record<string, unknown> } };
       json.model.vocab['▁hello'] = id;
       writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json));
-      await expect(loadTokenizer(dir), String(id)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('model.vocab entry "▁hello" has id') });
+      await expect(loadTokenizer(dir), String(id)).rejects.toMatchObject({
+        code: 'CHECKPOINT_INVALID',
+        message: expect.stringContaining('model.vocab entry "▁hello" has id'),
+      });
     }
   });
 
@@ -84,7 +104,10 @@ describe('tokenizer.json token ids', () => {
       return;
     }
     expect(() => (tok as Awaited<ReturnType<typeof loadTokenizer>>).encode('zzz qqq')).toThrow(
-      expect.objectContaining({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('tokenizer.json: the tokenizer gave no valid id') }),
+      expect.objectContaining({
+        code: 'CHECKPOINT_INVALID',
+        message: expect.stringContaining('tokenizer.json: the tokenizer gave no valid id'),
+      }),
     );
   });
 });

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { Environment, Interpreter, Template } from '@huggingface/jinja';
 import { MllrError } from '@mllr/core';
 import { isJsonObject } from '../files/read-json-file.js';
-import { TEMPLATE_FUNCTIONS, UnsupportedTemplateFunctionError, calledFunctionNames, raiseException, strftimeNow } from './chat-template-functions.js';
+import {
+  TEMPLATE_FUNCTIONS,
+  UnsupportedTemplateFunctionError,
+  calledFunctionNames,
+  raiseException,
+  strftimeNow,
+} from './chat-template-functions.js';
 
 /** A parsed chat template and the file it came from (for error messages). */
 export interface ChatTemplate {
@@ -23,7 +29,10 @@ export const CHAT_TEMPLATE_FILE = 'chat_template.jinja';
  * from which `default` is used), else `chat_template.jinja`. Undefined when the model has none. The template is
  * parsed here, so a broken one fails at load; @huggingface/jinja interprets it in a sandbox and runs no code.
  */
-export async function loadChatTemplate(dir: string, tokenizerConfig: Record<string, unknown>): Promise<ChatTemplate | undefined> {
+export async function loadChatTemplate(
+  dir: string,
+  tokenizerConfig: Record<string, unknown>,
+): Promise<ChatTemplate | undefined> {
   const configFile = join(dir, 'tokenizer_config.json');
   const raw = tokenizerConfig['chat_template'];
   if (raw !== undefined && raw !== null) return compile(pickTemplate(raw, configFile), configFile);
@@ -42,7 +51,10 @@ function pickTemplate(raw: unknown, file: string): string {
     const chosen = named.find((t) => t['name'] === 'default');
     if (chosen && typeof chosen['template'] === 'string') return chosen['template'];
     const names = named.map((t) => String(t['name'])).join(', ');
-    throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: chat_template lists named templates (${names}) but none is "default"`);
+    throw new MllrError(
+      'CHECKPOINT_UNSUPPORTED',
+      `${file}: chat_template lists named templates (${names}) but none is "default"`,
+    );
   }
   throw new MllrError('CHECKPOINT_INVALID', `${file}: chat_template must be a string or a list of { name, template }`);
 }
@@ -58,19 +70,34 @@ export const MAX_TEMPLATE_WHITESPACE_RUN = 4096;
 
 function compile(source: string, file: string): ChatTemplate {
   if (source.length > MAX_CHAT_TEMPLATE_CHARS) {
-    throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: the chat template is ${source.length} characters, more than the ${MAX_CHAT_TEMPLATE_CHARS} accepted`);
+    throw new MllrError(
+      'CHECKPOINT_UNSUPPORTED',
+      `${file}: the chat template is ${source.length} characters, more than the ${MAX_CHAT_TEMPLATE_CHARS} accepted`,
+    );
   }
   if (longestWhitespaceRun(source) > MAX_TEMPLATE_WHITESPACE_RUN) {
-    throw new MllrError('CHECKPOINT_UNSUPPORTED', `${file}: the chat template has a run of more than ${MAX_TEMPLATE_WHITESPACE_RUN} whitespace characters`);
+    throw new MllrError(
+      'CHECKPOINT_UNSUPPORTED',
+      `${file}: the chat template has a run of more than ${MAX_TEMPLATE_WHITESPACE_RUN} whitespace characters`,
+    );
   }
   let template: Template;
   try {
     template = new Template(source);
   } catch (error) {
-    throw new MllrError('CHECKPOINT_INVALID', `${file}: the chat template does not parse (${(error as Error).message})`, { cause: error });
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${file}: the chat template does not parse (${(error as Error).message})`,
+      { cause: error },
+    );
   }
   const provided = new Set<string>(TEMPLATE_FUNCTIONS);
-  return { template, file, source, unknownCalls: calledFunctionNames(template.parsed).filter((name) => !provided.has(name)) };
+  return {
+    template,
+    file,
+    source,
+    unknownCalls: calledFunctionNames(template.parsed).filter((name) => !provided.has(name)),
+  };
 }
 
 /** How many numbers `range()` may produce in one render, all calls together; real templates need a handful. */

@@ -11,18 +11,25 @@ export const MAX_TOKEN_ID = (1 << 24) - 1;
  */
 export function checkTokenIds(json: Record<string, unknown>, file: string): void {
   const bad = (where: string, value: unknown) =>
-    new MllrError('CHECKPOINT_INVALID', `${file}: ${where} has id ${JSON.stringify(value) ?? String(value)}; token ids must be integers from 0 to ${MAX_TOKEN_ID}`);
+    new MllrError(
+      'CHECKPOINT_INVALID',
+      `${file}: ${where} has id ${JSON.stringify(value) ?? String(value)}; token ids must be integers from 0 to ${MAX_TOKEN_ID}`,
+    );
   const model = json['model'];
   const vocab = isJsonObject(model) ? model['vocab'] : undefined;
   if (isJsonObject(vocab)) {
-    for (const [token, id] of Object.entries(vocab)) if (!isTokenId(id)) throw bad(`model.vocab entry ${JSON.stringify(token)}`, id);
+    for (const [token, id] of Object.entries(vocab))
+      if (!isTokenId(id)) throw bad(`model.vocab entry ${JSON.stringify(token)}`, id);
   }
   const added = json['added_tokens'];
   if (added !== undefined && added !== null) {
     if (!Array.isArray(added)) throw new MllrError('CHECKPOINT_INVALID', `${file}: added_tokens must be a list`);
     added.forEach((token: unknown, i) => {
       if (!isJsonObject(token) || typeof token['content'] !== 'string') {
-        throw new MllrError('CHECKPOINT_INVALID', `${file}: added_tokens[${i}] must be an object with a string "content"`);
+        throw new MllrError(
+          'CHECKPOINT_INVALID',
+          `${file}: added_tokens[${i}] must be an object with a string "content"`,
+        );
       }
       if (!isTokenId(token['id'])) throw bad(`added_tokens[${i}] (${JSON.stringify(token['content'])})`, token['id']);
     });

@@ -48,12 +48,19 @@ export class HfTokenizer implements Tokenizer {
     try {
       ids = this.lib.encode(text, { add_special_tokens: options.addSpecialTokens ?? true }).ids;
     } catch (error) {
-      throw new MllrError('CHECKPOINT_INVALID', `${this.file}: the tokenizer failed on its input (${(error as Error).message})`, { cause: error });
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${this.file}: the tokenizer failed on its input (${(error as Error).message})`,
+        { cause: error },
+      );
     }
     // A tokenizer.json whose unk_token is not in its vocabulary yields `undefined` for unknown words: never pass that on.
     const bad = ids.findIndex((id) => !Number.isSafeInteger(id) || id < 0 || id >= this.vocabSize);
     if (bad >= 0) {
-      throw new MllrError('CHECKPOINT_INVALID', `${this.file}: the tokenizer gave no valid id for part of its input (got ${String(ids[bad])}); is its unk_token in the vocabulary?`);
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${this.file}: the tokenizer gave no valid id for part of its input (got ${String(ids[bad])}); is its unk_token in the vocabulary?`,
+      );
     }
     return ids;
   }
@@ -63,12 +70,19 @@ export class HfTokenizer implements Tokenizer {
     if (ids.length === 0) return '';
     const bad = ids.find((id) => !Number.isSafeInteger(id) || id < 0 || id >= this.vocabSize);
     if (bad !== undefined) {
-      throw new MllrError('ARGUMENT_INVALID', `token id ${bad} is outside the vocabulary of ${this.parts.dir} (size ${this.vocabSize})`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `token id ${bad} is outside the vocabulary of ${this.parts.dir} (size ${this.vocabSize})`,
+      );
     }
     try {
       return this.lib.decode([...ids], { skip_special_tokens: options.skipSpecialTokens ?? false });
     } catch (error) {
-      throw new MllrError('CHECKPOINT_INVALID', `${this.file}: the tokenizer failed to decode ids (${(error as Error).message})`, { cause: error });
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `${this.file}: the tokenizer failed to decode ids (${(error as Error).message})`,
+        { cause: error },
+      );
     }
   }
 
@@ -103,7 +117,11 @@ export class HfTokenizer implements Tokenizer {
       // Already says what is missing and where (a function the renderer lacks).
       if (error instanceof MllrError) throw error;
       // raise_exception's message is the template's own; other errors are the renderer's words about the messages.
-      throw new MllrError('DATA_INVALID', `the chat template of ${chat.file} refused the messages: ${(error as Error).message}`, { cause: error });
+      throw new MllrError(
+        'DATA_INVALID',
+        `the chat template of ${chat.file} refused the messages: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 }

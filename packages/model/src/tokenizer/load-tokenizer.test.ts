@@ -41,11 +41,17 @@ describe('loadTokenizer', () => {
     writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: 8 }));
     expect((await loadTokenizer(dir)).eosTokenIds).toEqual([1, 8, 4]);
     writeFileSync(join(dir, 'generation_config.json'), '[1]');
-    await expect(loadTokenizer(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: `${join(dir, 'generation_config.json')}: expected a JSON object` });
+    await expect(loadTokenizer(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: `${join(dir, 'generation_config.json')}: expected a JSON object`,
+    });
     writeFileSync(join(dir, 'generation_config.json'), '{}');
 
     writeTinyTokenizer(dir, { eos_token: '<nope>' });
-    await expect(loadTokenizer(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringMatching(/tokenizer_config\.json: eos_token "<nope>" is not in the tokenizer's vocabulary/) });
+    await expect(loadTokenizer(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringMatching(/tokenizer_config\.json: eos_token "<nope>" is not in the tokenizer's vocabulary/),
+    });
   });
 
   it('renders the chat template with and without the generation prompt', async () => {
@@ -56,7 +62,9 @@ describe('loadTokenizer', () => {
     expect(tok.applyChatTemplate(chat)).toBe(text);
     expect(tok.applyChatTemplate(chat, { addGenerationPrompt: true })).toBe(`${text}<|assistant|>\n`);
     // The rendered text tokenizes with its special tokens as single ids, in order.
-    const ids = tok.encode(tok.applyChatTemplate(chat.slice(1), { addGenerationPrompt: true }), { addSpecialTokens: false });
+    const ids = tok.encode(tok.applyChatTemplate(chat.slice(1), { addGenerationPrompt: true }), {
+      addSpecialTokens: false,
+    });
     const special = new Set([0, 1, TINY_IDS['<|user|>'], TINY_IDS['<|assistant|>']]);
     expect(ids.filter((id) => special.has(id))).toEqual([0, TINY_IDS['<|user|>'], 1, TINY_IDS['<|assistant|>']]);
     expect(ids).toContain(TINY_IDS['▁world']);
@@ -64,10 +72,15 @@ describe('loadTokenizer', () => {
 
   it('reports template errors raised for the messages', async () => {
     const dir = tempDir();
-    writeTinyTokenizer(dir, { chat_template: "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}ok" });
+    writeTinyTokenizer(dir, {
+      chat_template:
+        "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}ok",
+    });
     const tok = await loadTokenizer(dir);
     expect(tok.applyChatTemplate(chat.slice(1))).toBe('ok');
-    expect(() => tok.applyChatTemplate(chat)).toThrow(expect.objectContaining({ code: 'DATA_INVALID', message: expect.stringContaining('System role not supported') }));
+    expect(() => tok.applyChatTemplate(chat)).toThrow(
+      expect.objectContaining({ code: 'DATA_INVALID', message: expect.stringContaining('System role not supported') }),
+    );
   });
 
   it('says clearly when the model has no chat template, and refuses a broken one at load', async () => {
@@ -75,19 +88,33 @@ describe('loadTokenizer', () => {
     writeTinyTokenizer(dir, { chat_template: undefined });
     const tok = await loadTokenizer(dir);
     expect(tok.encode('hi', { addSpecialTokens: false })).toEqual([TINY_IDS['▁hi']]);
-    expect(() => tok.applyChatTemplate(chat)).toThrow(expect.objectContaining({ code: 'CHECKPOINT_UNSUPPORTED', message: expect.stringContaining('tokenizer_config.json') }));
+    expect(() => tok.applyChatTemplate(chat)).toThrow(
+      expect.objectContaining({
+        code: 'CHECKPOINT_UNSUPPORTED',
+        message: expect.stringContaining('tokenizer_config.json'),
+      }),
+    );
 
     writeFileSync(join(dir, 'chat_template.jinja'), '{% for m in messages %}[{{ m.content }}]{% endfor %}');
     expect((await loadTokenizer(dir)).applyChatTemplate(chat)).toBe('[be nice][hello world]');
 
     writeTinyTokenizer(dir, { chat_template: '{% for %}' });
-    await expect(loadTokenizer(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('the chat template does not parse') });
+    await expect(loadTokenizer(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining('the chat template does not parse'),
+    });
   });
 
   it('names a missing or unusable tokenizer.json', async () => {
     const dir = tempDir();
-    await expect(loadTokenizer(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: `${join(dir, 'tokenizer.json')}: file not found` });
+    await expect(loadTokenizer(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: `${join(dir, 'tokenizer.json')}: file not found`,
+    });
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify({ model: { type: 'Mystery' } }));
-    await expect(loadTokenizer(dir)).rejects.toMatchObject({ code: 'CHECKPOINT_INVALID', message: expect.stringContaining('tokenizer.json: not a tokenizer') });
+    await expect(loadTokenizer(dir)).rejects.toMatchObject({
+      code: 'CHECKPOINT_INVALID',
+      message: expect.stringContaining('tokenizer.json: not a tokenizer'),
+    });
   });
 });

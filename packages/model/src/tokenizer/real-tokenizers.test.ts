@@ -27,10 +27,28 @@ const Q2 = 'How long should it rise?';
 
 const CONVERSATIONS: Record<keyof RealModel['renders'], { messages: ChatMessage[]; addGenerationPrompt: boolean }> = {
   oneTurn: { messages: [{ role: 'user', content: Q1 }], addGenerationPrompt: true },
-  oneTurnSystem: { messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: Q1 }], addGenerationPrompt: true },
-  twoTurns: { messages: [{ role: 'user', content: Q1 }, { role: 'assistant', content: A1 }, { role: 'user', content: Q2 }], addGenerationPrompt: true },
+  oneTurnSystem: {
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: Q1 },
+    ],
+    addGenerationPrompt: true,
+  },
+  twoTurns: {
+    messages: [
+      { role: 'user', content: Q1 },
+      { role: 'assistant', content: A1 },
+      { role: 'user', content: Q2 },
+    ],
+    addGenerationPrompt: true,
+  },
   twoTurnsSystem: {
-    messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: Q1 }, { role: 'assistant', content: A1 }, { role: 'user', content: Q2 }],
+    messages: [
+      { role: 'system', content: SYSTEM },
+      { role: 'user', content: Q1 },
+      { role: 'assistant', content: A1 },
+      { role: 'user', content: Q2 },
+    ],
     addGenerationPrompt: true,
   },
   oneTurnNoGenerationPrompt: { messages: [{ role: 'user', content: Q1 }], addGenerationPrompt: false },
@@ -121,7 +139,8 @@ const TEXTS = [
 ];
 
 const UNICODE_TO_BYTE = new Map(BYTE_TO_UNICODE.map((char, byte) => [char, byte]));
-const byteLevel = (text: string): string => Array.from(new TextEncoder().encode(text), (b) => BYTE_TO_UNICODE[b]!).join('');
+const byteLevel = (text: string): string =>
+  Array.from(new TextEncoder().encode(text), (b) => BYTE_TO_UNICODE[b]!).join('');
 
 /** The files a real model folder holds besides tokenizer.json (read once per folder). */
 const metadata = (dir: string) => {
@@ -133,8 +152,16 @@ const metadataCache = new Map<string, ReturnType<typeof readMetadata>>();
 
 function readMetadata(dir: string) {
   const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
-  const config = read('tokenizer_config.json') as { added_tokens_decoder: Record<string, { content: string; special: boolean }>; eos_token: string };
-  const added = new Map(Object.entries(config.added_tokens_decoder).map(([id, token]) => [token.content, { id: Number(id), special: token.special }]));
+  const config = read('tokenizer_config.json') as {
+    added_tokens_decoder: Record<string, { content: string; special: boolean }>;
+    eos_token: string;
+  };
+  const added = new Map(
+    Object.entries(config.added_tokens_decoder).map(([id, token]) => [
+      token.content,
+      { id: Number(id), special: token.special },
+    ]),
+  );
   const vocab = read('vocab.json') as Record<string, number>;
   return { config, added, vocab, generation: read('generation_config.json') };
 }
@@ -205,7 +232,10 @@ for (const model of MODELS) {
         expect(tokenizer.tokenToId(content), content).toBe(id);
         expect(tokenizer.encode(content, { addSpecialTokens: false }), content).toEqual([id]);
         const inside = tokenizer.encode(`bread${content}bread`, { addSpecialTokens: false });
-        expect(inside.filter((t) => t === id), content).toHaveLength(1);
+        expect(
+          inside.filter((t) => t === id),
+          content,
+        ).toHaveLength(1);
         expect(tokenizer.decode(inside), content).toBe(`bread${content}bread`);
         if (special) expect(tokenizer.decode(inside, { skipSpecialTokens: true }), content).toBe('breadbread');
       }
@@ -218,7 +248,7 @@ for (const model of MODELS) {
       expect(config.eos_token).toBe(model.eosTokens[0]);
     });
 
-    it('stops on every eos token: tokenizer_config.json\'s eos_token and each of generation_config.json\'s eos_token_id', async () => {
+    it("stops on every eos token: tokenizer_config.json's eos_token and each of generation_config.json's eos_token_id", async () => {
       const tokenizer = await load();
       const { added, generation } = metadata(dir!);
       const expected = model.eosTokens.map((token) => added.get(token)!.id);
@@ -238,8 +268,14 @@ for (const model of MODELS) {
         // Tokenized, each turn's markers are single special ids in order: system, each message, the reply's start.
         const ids = tokenizer.encode(rendered, { addSpecialTokens: false });
         const turns = messages.length + (messages[0]!.role === 'system' ? 0 : 1);
-        const markers = [...Array.from({ length: turns }, () => [start, end]).flat(), ...(addGenerationPrompt ? [start] : [])];
-        expect(ids.filter((id) => id === start || id === end), name).toEqual(markers);
+        const markers = [
+          ...Array.from({ length: turns }, () => [start, end]).flat(),
+          ...(addGenerationPrompt ? [start] : []),
+        ];
+        expect(
+          ids.filter((id) => id === start || id === end),
+          name,
+        ).toEqual(markers);
         expect(tokenizer.decode(ids), name).toBe(rendered);
       }
     });

@@ -23,7 +23,10 @@ export function specialTokenId(
   if (token === undefined) return undefined;
   const id = toId(token);
   if (id === undefined) {
-    throw new MllrError('CHECKPOINT_INVALID', `${file}: ${field} ${JSON.stringify(token)} is not in the tokenizer's vocabulary`);
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${file}: ${field} ${JSON.stringify(token)} is not in the tokenizer's vocabulary`,
+    );
   }
   return id;
 }

@@ -6,6 +6,9 @@ import type { ModelArchitecture, Tokenizer } from '@mllr/core';
  * default to the architecture's alone, which misses the extra stop tokens generation_config.json lists (Qwen2.5's
  * `<|endoftext|>`, Llama 3's `<|eot_id|>`), so callers that have the tokenizer pass this list.
  */
-export function stopTokenIds(tokenizer: Pick<Tokenizer, 'eosTokenIds'>, architecture: Pick<ModelArchitecture, 'eosTokenIds'>): number[] {
+export function stopTokenIds(
+  tokenizer: Pick<Tokenizer, 'eosTokenIds'>,
+  architecture: Pick<ModelArchitecture, 'eosTokenIds'>,
+): number[] {
   return [...new Set([...tokenizer.eosTokenIds, ...architecture.eosTokenIds])];
 }

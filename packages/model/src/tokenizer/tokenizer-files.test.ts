@@ -19,12 +19,20 @@ describe('buildTokenizerFiles', () => {
     expect(model.vocab.a).toBe(TRAINED_SPECIAL_TOKENS.length);
     expect(model.vocab.b).toBe(TRAINED_SPECIAL_TOKENS.length + 1);
     expect(files.vocabSize).toBe(TRAINED_SPECIAL_TOKENS.length + 2);
-    expect((files.tokenizer.added_tokens as Array<{ content: string; special: boolean }>).map((t) => t.content)).toEqual([...TRAINED_SPECIAL_TOKENS]);
-    expect(files.tokenizerConfig).toMatchObject({ model_max_length: 64, chat_template: '{{ bos_token }}', eos_token: '</s>' });
+    expect(
+      (files.tokenizer.added_tokens as Array<{ content: string; special: boolean }>).map((t) => t.content),
+    ).toEqual([...TRAINED_SPECIAL_TOKENS]);
+    expect(files.tokenizerConfig).toMatchObject({
+      model_max_length: 64,
+      chat_template: '{{ bos_token }}',
+      eos_token: '</s>',
+    });
   });
 
   it('writes clean_up_tokenization_spaces only when the spec sets it', () => {
     expect(buildTokenizerFiles(spec).tokenizerConfig).not.toHaveProperty('clean_up_tokenization_spaces');
-    expect(buildTokenizerFiles({ ...spec, cleanUpTokenizationSpaces: false }).tokenizerConfig.clean_up_tokenization_spaces).toBe(false);
+    expect(
+      buildTokenizerFiles({ ...spec, cleanUpTokenizationSpaces: false }).tokenizerConfig.clean_up_tokenization_spaces,
+    ).toBe(false);
   });
 });

@@ -58,7 +58,9 @@ export function buildTokenizerFiles(spec: TokenizerFilesSpec): TokenizerFiles {
     pad_token: '<pad>',
     unk_token: '<unk>',
     add_bos_token: false,
-    ...(spec.cleanUpTokenizationSpaces !== undefined && { clean_up_tokenization_spaces: spec.cleanUpTokenizationSpaces }),
+    ...(spec.cleanUpTokenizationSpaces !== undefined && {
+      clean_up_tokenization_spaces: spec.cleanUpTokenizationSpaces,
+    }),
     model_max_length: spec.modelMaxLength,
     chat_template: spec.chatTemplate,
     tokenizer_class: 'PreTrainedTokenizerFast',

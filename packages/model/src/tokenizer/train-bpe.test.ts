@@ -31,7 +31,9 @@ describe('trainByteLevelBpe', () => {
     expect(a.merges).toBe(300 - 6 - 256);
     const big = trainByteLevelBpe(texts, { vocabSize: 100_000 });
     expect(big.vocabSize).toBeLessThan(100_000); // stops when no pair occurs twice
-    expect(() => trainByteLevelBpe(texts, { vocabSize: 100 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
+    expect(() => trainByteLevelBpe(texts, { vocabSize: 100 })).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID' }),
+    );
   });
 
   it('pre-tokenizes exactly as the ByteLevel pre-tokenizer of the written tokenizer.json', () => {
@@ -67,6 +69,8 @@ describe('trainByteLevelBpe', () => {
     expect(fullIds.slice(0, promptIds.length)).toEqual(promptIds);
     expect(fullIds[0]).toBe(1);
     expect(fullIds.at(-1)).toBe(2);
-    expect(tokenizer.decode(fullIds.slice(promptIds.length), { skipSpecialTokens: true })).toBe(' Mix flour and water.');
+    expect(tokenizer.decode(fullIds.slice(promptIds.length), { skipSpecialTokens: true })).toBe(
+      ' Mix flour and water.',
+    );
   });
 });

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { MllrError, writeFileAtomic } from '@mllr/core';
 import { TRAINED_SPECIAL_TOKENS, buildTokenizerFiles, type TokenizerFiles } from './tokenizer-files.js';
 
-
 /**
  * The chat template of tokenizers trained here: `<s><|user|>prompt<|assistant|>reply</s>`. Turns sit directly
  * against the special tokens, so the generation prompt ends on `<|assistant|>` and the reply's first word is
@@ -52,7 +51,9 @@ const encoder = new TextEncoder();
  */
 export function byteLevelPreTokens(text: string): string[] {
   const spaced = text.startsWith(' ') ? text : ` ${text}`;
-  return (spaced.match(BYTE_LEVEL_PATTERN) ?? []).map((piece) => Array.from(encoder.encode(piece), (b) => BYTE_TO_UNICODE[b]!).join(''));
+  return (spaced.match(BYTE_LEVEL_PATTERN) ?? []).map((piece) =>
+    Array.from(encoder.encode(piece), (b) => BYTE_TO_UNICODE[b]!).join(''),
+  );
 }
 
 /**
@@ -67,7 +68,10 @@ export function byteLevelPreTokens(text: string): string[] {
 export function trainByteLevelBpe(texts: Iterable<string>, options: BpeTrainingOptions): TrainedTokenizer {
   const base = TRAINED_SPECIAL_TOKENS.length + 256;
   if (!Number.isSafeInteger(options.vocabSize) || options.vocabSize < base) {
-    throw new MllrError('ARGUMENT_INVALID', `a byte-level BPE vocabulary needs at least ${base} ids (6 special tokens + 256 bytes), got ${options.vocabSize}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `a byte-level BPE vocabulary needs at least ${base} ids (6 special tokens + 256 bytes), got ${options.vocabSize}`,
+    );
   }
   const minFrequency = options.minFrequency ?? 2;
 
@@ -75,7 +79,8 @@ export function trainByteLevelBpe(texts: Iterable<string>, options: BpeTrainingO
   const symbols: string[] = [...BYTE_TO_UNICODE];
   const symbolId = new Map(symbols.map((s, i) => [s, i]));
   const counts = new Map<string, number>();
-  for (const text of texts) for (const piece of byteLevelPreTokens(text)) counts.set(piece, (counts.get(piece) ?? 0) + 1);
+  for (const text of texts)
+    for (const piece of byteLevelPreTokens(text)) counts.set(piece, (counts.get(piece) ?? 0) + 1);
   const words: number[][] = [];
   const freq: number[] = [];
   for (const [piece, n] of counts) {
@@ -161,7 +166,10 @@ export function trainByteLevelBpe(texts: Iterable<string>, options: BpeTrainingO
 }
 
 /** Writes tokenizer.json and tokenizer_config.json of a trained tokenizer into `dir` (atomically each). */
-export async function writeTrainedTokenizer(dir: string, trained: Pick<TrainedTokenizer, 'tokenizer' | 'tokenizerConfig'>): Promise<void> {
+export async function writeTrainedTokenizer(
+  dir: string,
+  trained: Pick<TrainedTokenizer, 'tokenizer' | 'tokenizerConfig'>,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeFileAtomic(join(dir, 'tokenizer.json'), `${JSON.stringify(trained.tokenizer)}\n`);
   await writeFileAtomic(join(dir, 'tokenizer_config.json'), `${JSON.stringify(trained.tokenizerConfig, null, 2)}\n`);

@@ -1,6 +1,13 @@
 import { tinyArchitecture } from '@mllr/model';
 import { describe, expect, it } from 'vitest';
-import { forwardFlopsPerToken, generateFlopsPerNewToken, matmulParameters, median, ratio, trainFlopsPerToken } from './bench-math.js';
+import {
+  forwardFlopsPerToken,
+  generateFlopsPerNewToken,
+  matmulParameters,
+  median,
+  ratio,
+  trainFlopsPerToken,
+} from './bench-math.js';
 import { REFERENCE_SHAPE, syntheticSequences } from './reference-shape.js';
 import { timeRuns } from './timed-runs.js';
 
@@ -21,7 +28,16 @@ describe('bench arithmetic', () => {
   });
 
   it('counts the matrix-product weights and FLOPs of the tiny-chat shape', () => {
-    const arch = { ...tinyArchitecture(), hiddenSize: 128, numHeads: 4, numKvHeads: 4, headDim: 32, intermediateSize: 352, numLayers: 4, vocabSize: 425 };
+    const arch = {
+      ...tinyArchitecture(),
+      hiddenSize: 128,
+      numHeads: 4,
+      numKvHeads: 4,
+      headDim: 32,
+      intermediateSize: 352,
+      numLayers: 4,
+      vocabSize: 425,
+    };
     // Per layer 4·128·128 (attention) + 3·128·352 (MLP); the tied head 425·128.
     expect(matmulParameters(arch)).toBe(4 * (4 * 128 * 128 + 3 * 128 * 352) + 425 * 128);
     const forward = forwardFlopsPerToken(arch, 128);
@@ -39,7 +55,11 @@ describe('bench arithmetic', () => {
     expect(new Set(a.flat()).size).toBeGreaterThan(300);
     expect(syntheticSequences(1, 4, 425, 2)).not.toEqual(syntheticSequences(1, 4, 425, 1));
     // The PyTorch peer (tools/bench/pytorch_peer.py) computes the same LCG; its first ids for seed 1:
-    expect(syntheticSequences(1, 3, 425)[0]).toEqual([3 + (((1103515245 + 12345) >>> 0) >>> 8) % 422, a[0]![1], a[0]![2]]);
+    expect(syntheticSequences(1, 3, 425)[0]).toEqual([
+      3 + ((((1103515245 + 12345) >>> 0) >>> 8) % 422),
+      a[0]![1],
+      a[0]![2],
+    ]);
   });
 
   it('runs warm-ups untimed and reports every timed run', async () => {

@@ -84,18 +84,30 @@ export interface BenchReport {
 }
 
 /** The tokens/s of one task of one engine, or null. */
-export function tokensPerSecond(engines: Readonly<Record<string, EngineResult>>, engine: string, task: 'train' | 'forward' | 'generate'): number | null {
+export function tokensPerSecond(
+  engines: Readonly<Record<string, EngineResult>>,
+  engine: string,
+  task: 'train' | 'forward' | 'generate',
+): number | null {
   return engines[engine]?.[task]?.tokens_per_s ?? null;
 }
 
 /** The tokens/s of one task of every engine, by name (null where not measured). */
-export function perEngine(engines: Readonly<Record<string, EngineResult>>, names: readonly string[], task: 'train' | 'forward' | 'generate'): PerEngine {
+export function perEngine(
+  engines: Readonly<Record<string, EngineResult>>,
+  names: readonly string[],
+  task: 'train' | 'forward' | 'generate',
+): PerEngine {
   return Object.fromEntries(names.map((name) => [name, tokensPerSecond(engines, name, task)]));
 }
 
 /** Each mllr number over the peer's. */
-export function peerRatios(report: Pick<BenchReport, 'train_tokens_per_s' | 'forward_tokens_per_s' | 'generate_new_tokens_per_s'>, peer: PeerResult): PeerRatios {
-  const over = (values: PerEngine, peerValue: number) => Object.fromEntries(Object.entries(values).map(([name, v]) => [name, ratio(v, peerValue)]));
+export function peerRatios(
+  report: Pick<BenchReport, 'train_tokens_per_s' | 'forward_tokens_per_s' | 'generate_new_tokens_per_s'>,
+  peer: PeerResult,
+): PeerRatios {
+  const over = (values: PerEngine, peerValue: number) =>
+    Object.fromEntries(Object.entries(values).map(([name, v]) => [name, ratio(v, peerValue)]));
   return {
     train: over(report.train_tokens_per_s, peer.train_tokens_per_s),
     forward: over(report.forward_tokens_per_s, peer.forward_tokens_per_s),

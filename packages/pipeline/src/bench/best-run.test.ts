@@ -28,14 +28,34 @@ describe('best of several thread counts', () => {
   });
 
   it('keeps the fastest try, the earlier (fewer threads) on a tie, and ignores non-finite speeds', () => {
-    expect(fastest([{ threads: 1, tokens_per_s: 10 }, { threads: 2, tokens_per_s: 12 }])).toEqual({ threads: 2, tokens_per_s: 12 });
-    expect(fastest([{ threads: 1, tokens_per_s: 14 }, { threads: 2, tokens_per_s: 5 }])).toEqual({ threads: 1, tokens_per_s: 14 });
-    expect(fastest([{ threads: 1, tokens_per_s: 7 }, { threads: 2, tokens_per_s: 7 }])?.threads).toBe(1);
-    expect(fastest([{ threads: 1, tokens_per_s: Number.NaN }, { threads: 2, tokens_per_s: 3 }])?.threads).toBe(2);
+    expect(
+      fastest([
+        { threads: 1, tokens_per_s: 10 },
+        { threads: 2, tokens_per_s: 12 },
+      ]),
+    ).toEqual({ threads: 2, tokens_per_s: 12 });
+    expect(
+      fastest([
+        { threads: 1, tokens_per_s: 14 },
+        { threads: 2, tokens_per_s: 5 },
+      ]),
+    ).toEqual({ threads: 1, tokens_per_s: 14 });
+    expect(
+      fastest([
+        { threads: 1, tokens_per_s: 7 },
+        { threads: 2, tokens_per_s: 7 },
+      ])?.threads,
+    ).toBe(1);
+    expect(
+      fastest([
+        { threads: 1, tokens_per_s: Number.NaN },
+        { threads: 2, tokens_per_s: 3 },
+      ])?.threads,
+    ).toBe(2);
     expect(fastest([])).toBeNull();
   });
 
-  it('takes each of the peer\'s tasks from the run that was fastest at it, with that run\'s timings and thread count', () => {
+  it("takes each of the peer's tasks from the run that was fastest at it, with that run's timings and thread count", () => {
     const best = bestPeer([peer(1, 14000, 44000, 2000, 300), peer(2, 4500, 50000, 6500, 400)]);
     expect(best.train_tokens_per_s).toBe(14000);
     expect(best.forward_tokens_per_s).toBe(50000);
@@ -55,11 +75,16 @@ describe('best of several thread counts', () => {
 
   it('reads --shape BxT over the reference shape, and refuses anything else', () => {
     expect(parseBenchShape('4x256', REFERENCE_SHAPE)).toEqual({ ...REFERENCE_SHAPE, batch: 4, sequence: 256 });
-    expect(parseBenchShape('1×512', REFERENCE_SHAPE)).toMatchObject({ batch: 1, sequence: 512, newTokens: REFERENCE_SHAPE.newTokens });
-    for (const bad of ['4', '0x256', '4x1', '4x', 'x256', '4x256x2', 'ax b']) expect(() => parseBenchShape(bad, REFERENCE_SHAPE), bad).toThrow('--shape takes BATCHxSEQUENCE');
+    expect(parseBenchShape('1×512', REFERENCE_SHAPE)).toMatchObject({
+      batch: 1,
+      sequence: 512,
+      newTokens: REFERENCE_SHAPE.newTokens,
+    });
+    for (const bad of ['4', '0x256', '4x1', '4x', 'x256', '4x256x2', 'ax b'])
+      expect(() => parseBenchShape(bad, REFERENCE_SHAPE), bad).toThrow('--shape takes BATCHxSEQUENCE');
   });
 
-  it('reports this process\'s peak resident memory in bytes', () => {
+  it("reports this process's peak resident memory in bytes", () => {
     const held = new Float64Array(4 * 2 ** 20).fill(1); // 32 MiB touched
     expect(peakRssBytes()).toBeGreaterThan(held.byteLength);
   });

@@ -15,7 +15,8 @@ export function threadCandidates(requested: number | undefined, cores: number): 
 /** The fastest of several tries (highest tokens/s); on a tie the earlier one, which uses fewer threads. */
 export function fastest<T extends { tokens_per_s: number }>(tries: readonly T[]): T | null {
   let best: T | null = null;
-  for (const t of tries) if (Number.isFinite(t.tokens_per_s) && (best === null || t.tokens_per_s > best.tokens_per_s)) best = t;
+  for (const t of tries)
+    if (Number.isFinite(t.tokens_per_s) && (best === null || t.tokens_per_s > best.tokens_per_s)) best = t;
   return best;
 }
 
@@ -24,7 +25,13 @@ export interface PeerBest extends PeerResult {
   /** The thread count of each task's best result. */
   best_threads: { train: number; forward: number; generate: number };
   /** Each run's tokens/s, by thread count. */
-  tries: { threads: number; train_tokens_per_s: number; forward_tokens_per_s: number; generate_new_tokens_per_s: number; peak_rss_bytes?: number }[];
+  tries: {
+    threads: number;
+    train_tokens_per_s: number;
+    forward_tokens_per_s: number;
+    generate_new_tokens_per_s: number;
+    peak_rss_bytes?: number;
+  }[];
 }
 
 /**
@@ -66,7 +73,10 @@ export function parseBenchShape(value: string, base: BenchShape): BenchShape {
   const batch = match ? Number(match[1]) : 0;
   const sequence = match ? Number(match[2]) : 0;
   if (!match || batch < 1 || sequence < 2) {
-    throw new MllrError('ARGUMENT_INVALID', `--shape takes BATCHxSEQUENCE, for example 4x256 (batch ≥ 1, sequence ≥ 2), not "${value}"`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--shape takes BATCHxSEQUENCE, for example 4x256 (batch ≥ 1, sequence ≥ 2), not "${value}"`,
+    );
   }
   return { ...base, batch, sequence };
 }

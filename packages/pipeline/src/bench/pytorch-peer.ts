@@ -38,7 +38,9 @@ export function peerPython(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function peerBlasDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.MLLR_PEER_BLAS_DIR) return env.MLLR_PEER_BLAS_DIR;
-  const unpacked = fileURLToPath(new URL('../../../../tools/bench/.openblas/usr/lib/x86_64-linux-gnu/openblas-pthread', import.meta.url));
+  const unpacked = fileURLToPath(
+    new URL('../../../../tools/bench/.openblas/usr/lib/x86_64-linux-gnu/openblas-pthread', import.meta.url),
+  );
   return existsSync(unpacked) ? unpacked : undefined;
 }
 
@@ -49,29 +51,57 @@ export async function runPytorchPeer(options: PeerOptions): Promise<PeerResult> 
   const { shape } = options;
   const args = [
     script,
-    ...['--model', options.model, '--threads', String(options.threads), '--warmup', String(options.warmup), '--repeats', String(options.repeats)],
-    ...['--batch', String(shape.batch), '--sequence', String(shape.sequence), '--generate-batch', String(shape.generateBatch)],
+    ...[
+      '--model',
+      options.model,
+      '--threads',
+      String(options.threads),
+      '--warmup',
+      String(options.warmup),
+      '--repeats',
+      String(options.repeats),
+    ],
+    ...[
+      '--batch',
+      String(shape.batch),
+      '--sequence',
+      String(shape.sequence),
+      '--generate-batch',
+      String(shape.generateBatch),
+    ],
     ...['--prompt-length', String(shape.promptLength), '--new-tokens', String(shape.newTokens)],
   ];
   const blas = peerBlasDir(env);
   const childEnv = blas ? { ...env, LD_LIBRARY_PATH: [blas, env.LD_LIBRARY_PATH].filter(Boolean).join(':') } : env;
   const { code, stdout, stderr } = await runProcess(python, args, childEnv, options.onLine);
   if (code !== 0) {
-    throw new MllrError(code === 2 ? 'ARGUMENT_INVALID' : 'STAGE_FAILED', `the PyTorch peer (${python} ${script}) failed with exit code ${code}: ${lastLine(stderr)}`);
+    throw new MllrError(
+      code === 2 ? 'ARGUMENT_INVALID' : 'STAGE_FAILED',
+      `the PyTorch peer (${python} ${script}) failed with exit code ${code}: ${lastLine(stderr)}`,
+    );
   }
   try {
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as PeerResult;
   } catch {
-    throw new MllrError('STAGE_FAILED', `the PyTorch peer printed no JSON result: ${lastLine(stdout) || lastLine(stderr)}`);
+    throw new MllrError(
+      'STAGE_FAILED',
+      `the PyTorch peer printed no JSON result: ${lastLine(stdout) || lastLine(stderr)}`,
+    );
   }
 }
 
 /** Checks, before anything is measured, that the peer script exists and its Python imports torch (else exit 2). */
-export async function checkPytorchPeer(options: Pick<PeerOptions, 'python' | 'script' | 'env'> = {}): Promise<{ python: string; script: string }> {
+export async function checkPytorchPeer(
+  options: Pick<PeerOptions, 'python' | 'script' | 'env'> = {},
+): Promise<{ python: string; script: string }> {
   const env = options.env ?? process.env;
   const python = options.python ?? peerPython(env);
   const script = options.script ?? defaultPeerScript();
-  if (!existsSync(script)) throw new MllrError('ARGUMENT_INVALID', `--compare needs the PyTorch peer ${script}, which is missing (it ships in the mllr repository's tools/bench)`);
+  if (!existsSync(script))
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--compare needs the PyTorch peer ${script}, which is missing (it ships in the mllr repository's tools/bench)`,
+    );
   await checkTorch(python, env);
   return { python, script };
 }
@@ -81,7 +111,10 @@ async function checkTorch(python: string, env: NodeJS.ProcessEnv): Promise<void>
   try {
     result = await runProcess(python, ['-c', 'import torch; print(torch.__version__)'], env);
   } catch (error) {
-    throw new MllrError('ARGUMENT_INVALID', `--compare needs Python with torch, but ${python} could not be started (${(error as Error).message}); set MLLR_PYTHON or install python3-torch`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--compare needs Python with torch, but ${python} could not be started (${(error as Error).message}); set MLLR_PYTHON or install python3-torch`,
+    );
   }
   if (result.code !== 0) {
     throw new MllrError(
@@ -91,7 +124,12 @@ async function checkTorch(python: string, env: NodeJS.ProcessEnv): Promise<void>
   }
 }
 
-function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runProcess(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

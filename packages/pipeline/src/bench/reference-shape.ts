@@ -13,13 +13,25 @@ export interface BenchShape {
 }
 
 /** Batch 16 × 128 tokens; generation: 16 prompts of 32 tokens, 32 new tokens each, with the KV cache. */
-export const REFERENCE_SHAPE: BenchShape = { batch: 16, sequence: 128, generateBatch: 16, promptLength: 32, newTokens: 32 };
+export const REFERENCE_SHAPE: BenchShape = {
+  batch: 16,
+  sequence: 128,
+  generateBatch: 16,
+  promptLength: 32,
+  newTokens: 32,
+};
 
 /**
  * `count` sequences of `length` token ids, seeded and spread over the vocabulary above the first `reserved` ids
  * (the special tokens), so every run and the PyTorch peer see the same numbers for the same seed.
  */
-export function syntheticSequences(count: number, length: number, vocabSize: number, seed = 1, reserved = 3): number[][] {
+export function syntheticSequences(
+  count: number,
+  length: number,
+  vocabSize: number,
+  seed = 1,
+  reserved = 3,
+): number[][] {
   let state = seed >>> 0;
   const next = () => {
     state = (Math.imul(state, 1103515245) + 12345) >>> 0;

@@ -1,9 +1,23 @@
 import { availableParallelism } from 'node:os';
-import { MllrError, type EngineProvider, type InferenceEngine, type OpenEngineOptions, type TrainingEngine } from '@mllr/core';
+import {
+  MllrError,
+  type EngineProvider,
+  type InferenceEngine,
+  type OpenEngineOptions,
+  type TrainingEngine,
+} from '@mllr/core';
 import { loadModelConfig } from '@mllr/model';
 import { loadEngineProvider } from '../engines/load-engine-provider.js';
 import { forwardFlopsPerToken, generateFlopsPerNewToken, trainFlopsPerToken } from './bench-math.js';
-import { peerRatios, perEngine, taskResult, type BenchReport, type EngineResult, type PeerResult, type TaskResult } from './bench-report.js';
+import {
+  peerRatios,
+  perEngine,
+  taskResult,
+  type BenchReport,
+  type EngineResult,
+  type PeerResult,
+  type TaskResult,
+} from './bench-report.js';
 import { bestPeer, fastest, peakRssBytes, threadCandidates } from './best-run.js';
 import { REFERENCE_SHAPE, syntheticSequences, type BenchShape } from './reference-shape.js';
 import { readStageTimings } from './stage-timings.js';
@@ -44,12 +58,21 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const shape = options.shape ?? REFERENCE_SHAPE;
   const say = options.progress ?? (() => {});
   if (!Number.isInteger(warmup) || warmup < 0 || !Number.isInteger(repeats) || repeats < 1) {
-    throw new MllrError('ARGUMENT_INVALID', `--warmup must be a whole number ≥ 0 and --repeats ≥ 1, not ${warmup} and ${repeats}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--warmup must be a whole number ≥ 0 and --repeats ≥ 1, not ${warmup} and ${repeats}`,
+    );
   }
   const stageTimings = readStageTimings(options.runDir, options.cwd);
   const config = await loadModelConfig(options.model);
-  if (shape.sequence > config.maxPositionEmbeddings || shape.promptLength + shape.newTokens > config.maxPositionEmbeddings) {
-    throw new MllrError('ARGUMENT_INVALID', `the bench shape does not fit the model's context of ${config.maxPositionEmbeddings} tokens`);
+  if (
+    shape.sequence > config.maxPositionEmbeddings ||
+    shape.promptLength + shape.newTokens > config.maxPositionEmbeddings
+  ) {
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `the bench shape does not fit the model's context of ${config.maxPositionEmbeddings} tokens`,
+    );
   }
   const candidates = threadCandidates(options.threads, availableParallelism());
 
@@ -66,7 +89,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       // The probe, like every task, at each thread count the engine follows, keeping the fastest (on a busy machine
       // two threads can be slower than one, which would put results above a ceiling measured at two).
       say(`${name}: MatMul 512³ probe`);
-      for (const threads of threadCounts) matmul[name] = Math.max(matmul[name] ?? 0, await provider.matmulGflops({ ...device, threads, size: 512 }));
+      for (const threads of threadCounts)
+        matmul[name] = Math.max(matmul[name] ?? 0, await provider.matmulGflops({ ...device, threads, size: 512 }));
     }
     const tries: Record<Task, TimedTry[]> = { train: [], forward: [], generate: [] };
     let engineDevice = '';
@@ -123,19 +147,36 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       measured[name] = { device: engineDevice, threads: threadCounts[0]!, matmul_gflops: matmul[name] ?? 0, ...tries };
     }
   }
-  const [ceilingSource, ceiling] = Object.entries(matmul).reduce((best, entry) => (entry[1] > best[1] ? entry : best), ['none', 0]);
+  const [ceilingSource, ceiling] = Object.entries(matmul).reduce(
+    (best, entry) => (entry[1] > best[1] ? entry : best),
+    ['none', 0],
+  );
 
   const results: Record<string, EngineResult> = {};
   for (const [name, m] of Object.entries(measured)) {
     const best = (task: Task, tokens: number, flopsPerToken: number): TaskResult | null => {
       const fast = fastest(m[task].map((t) => ({ ...t, tokens_per_s: tokens / t.median_s })));
       if (!fast) return null;
-      return { ...taskResult(fast, tokens, flopsPerToken, m.matmul_gflops, ceiling, fast.threads), tries: m[task].map((t) => ({ threads: t.threads, tokens_per_s: tokens / t.median_s })) };
+      return {
+        ...taskResult(fast, tokens, flopsPerToken, m.matmul_gflops, ceiling, fast.threads),
+        tries: m[task].map((t) => ({ threads: t.threads, tokens_per_s: tokens / t.median_s })),
+      };
     };
     const train = best('train', shape.batch * shape.sequence, trainFlopsPerToken(config, shape.sequence));
     const forward = best('forward', shape.batch * shape.sequence, forwardFlopsPerToken(config, shape.sequence));
-    const generate = best('generate', shape.generateBatch * shape.newTokens, generateFlopsPerNewToken(config, shape.promptLength, shape.newTokens));
-    results[name] = { device: m.device, threads: (train ?? forward)?.threads ?? m.threads, matmul_gflops: m.matmul_gflops, train, forward, generate };
+    const generate = best(
+      'generate',
+      shape.generateBatch * shape.newTokens,
+      generateFlopsPerNewToken(config, shape.promptLength, shape.newTokens),
+    );
+    results[name] = {
+      device: m.device,
+      threads: (train ?? forward)?.threads ?? m.threads,
+      matmul_gflops: m.matmul_gflops,
+      train,
+      forward,
+      generate,
+    };
   }
 
   const names = [...engines];
@@ -173,7 +214,11 @@ type TimedTry = TimedRuns & { threads: number };
  * The thread counts worth measuring for an engine: those of `candidates` it follows (its provider's `threads` says
  * what it would use for each), once each. An engine that chooses its own count is measured once, at that count.
  */
-async function followedThreads(provider: EngineProvider, device: OpenEngineOptions, candidates: readonly number[]): Promise<number[]> {
+async function followedThreads(
+  provider: EngineProvider,
+  device: OpenEngineOptions,
+  candidates: readonly number[],
+): Promise<number[]> {
   if (!provider.threads) return [candidates.at(-1)!];
   const used = await Promise.all(candidates.map((threads) => provider.threads!({ ...device, threads })));
   return [...new Set(used)];
@@ -193,6 +238,9 @@ function configureForBench(engine: TrainingEngine, tensors: string[]): void {
 /** Generates exactly `newTokens` per prompt (no stop tokens), and checks that it did. */
 async function generateExactly(engine: InferenceEngine, prompts: number[][], newTokens: number): Promise<void> {
   const out = await engine.generate(prompts, { maxNewTokens: newTokens, stopTokenIds: [] });
-  if (out.some((o) => o.length !== newTokens)) throw new MllrError('INTERNAL', `${engine.name} generated ${out.map((o) => o.length).join(',')} tokens instead of ${newTokens} each`);
+  if (out.some((o) => o.length !== newTokens))
+    throw new MllrError(
+      'INTERNAL',
+      `${engine.name} generated ${out.map((o) => o.length).join(',')} tokens instead of ${newTokens} each`,
+    );
 }
-

@@ -12,7 +12,11 @@ const SUMMARY = 'summary.json';
 export function readStageTimings(runDir: string | undefined, cwd = process.cwd()): BenchReport['stage_timings'] {
   if (runDir !== undefined) {
     const dir = resolve(cwd, runDir);
-    if (!existsSync(join(dir, SUMMARY))) throw new MllrError('RUN_FOLDER_INVALID', `${join(dir, SUMMARY)} does not exist; --run needs a finished run folder`);
+    if (!existsSync(join(dir, SUMMARY)))
+      throw new MllrError(
+        'RUN_FOLDER_INVALID',
+        `${join(dir, SUMMARY)} does not exist; --run needs a finished run folder`,
+      );
     return { run: dir, timings_s: timingsOf(join(dir, SUMMARY)) };
   }
   const runs = join(cwd, 'runs');

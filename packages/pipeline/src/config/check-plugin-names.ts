@@ -50,11 +50,19 @@ export function checkPluginNames(raw: unknown, catalog: PluginCatalog): PluginNa
 }
 
 /** Every plugin reference in a config (as written or parsed), with its slot and key path. */
-export function pluginReferences(config: unknown): Array<{ slot: PluginSlot; value: unknown; at: (string | number)[] }> {
-  return PLUGIN_PATHS.flatMap(({ slot, path }) => valuesAt(config, path, []).map(({ value, at }) => ({ slot, value, at })));
+export function pluginReferences(
+  config: unknown,
+): Array<{ slot: PluginSlot; value: unknown; at: (string | number)[] }> {
+  return PLUGIN_PATHS.flatMap(({ slot, path }) =>
+    valuesAt(config, path, []).map(({ value, at }) => ({ slot, value, at })),
+  );
 }
 
-function valuesAt(node: unknown, path: readonly string[], at: (string | number)[]): Array<{ value: unknown; at: (string | number)[] }> {
+function valuesAt(
+  node: unknown,
+  path: readonly string[],
+  at: (string | number)[],
+): Array<{ value: unknown; at: (string | number)[] }> {
   if (path.length === 0) return node === undefined ? [] : [{ value: node, at }];
   if (node === null || typeof node !== 'object') return [];
   const [head, ...rest] = path as [string, ...string[]];

@@ -22,7 +22,11 @@ describe('loadRunConfig', () => {
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain('3 problems');
     const wheres = error.details.map((d) => d.where).sort();
-    expect(wheres).toEqual(['/cfg/run.yaml:1:7 seed', '/cfg/run.yaml:2:8 proxy', '/cfg/run.yaml:4:3 training.lerning_rate']);
+    expect(wheres).toEqual([
+      '/cfg/run.yaml:1:7 seed',
+      '/cfg/run.yaml:2:8 proxy',
+      '/cfg/run.yaml:4:3 training.lerning_rate',
+    ]);
     const proxy = error.details.find((d) => d.where?.endsWith('proxy'))!;
     expect(proxy.message).toContain('unknown proxy plugin "nosie"; known: drift, ift, noise');
     expect(error.exitCode).toBe(2);
@@ -30,7 +34,9 @@ describe('loadRunConfig', () => {
 
   it('points into lists and object-form plugin references', () => {
     const error = problemsOf(
-      ['strategies:', '  - id: ok', '    schedule: uniform', '  - id: Bad Id', '    schedule: { name: warp }', ''].join('\n'),
+      ['strategies:', '  - id: ok', '    schedule: uniform', '  - id: Bad Id', '    schedule: { name: warp }', ''].join(
+        '\n',
+      ),
     );
     const byWhere = Object.fromEntries(error.details.map((d) => [d.where, d.message]));
     expect(Object.keys(byWhere).sort()).toEqual([

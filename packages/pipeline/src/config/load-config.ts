@@ -4,7 +4,15 @@ import { MllrError, RunConfigSchema, type ErrorDetail, type RunConfig } from '@m
 import { ConfigSource } from './source-locator.js';
 import { DEFAULT_CONFIG_PATH } from './default-config.js';
 import { checkPluginNames } from './check-plugin-names.js';
-import { MAX_CONFIG_BYTES, MAX_CONFIG_DEPTH, MAX_FLOW_DEPTH, findSecretSettings, flowDepth, nestsDeeperThan, secretSettingMessage } from './secret-settings.js';
+import {
+  MAX_CONFIG_BYTES,
+  MAX_CONFIG_DEPTH,
+  MAX_FLOW_DEPTH,
+  findSecretSettings,
+  flowDepth,
+  nestsDeeperThan,
+  secretSettingMessage,
+} from './secret-settings.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 
 /** A validated config and where it came from. */
@@ -27,12 +35,19 @@ export async function loadRunConfig(file: string | undefined, catalog: PluginCat
   let text: string;
   try {
     const size = (await stat(path)).size;
-    if (size > MAX_CONFIG_BYTES) throw new MllrError('CONFIG_PARSE', `config ${path} is ${size} bytes, more than the ${MAX_CONFIG_BYTES}-byte limit`);
+    if (size > MAX_CONFIG_BYTES)
+      throw new MllrError(
+        'CONFIG_PARSE',
+        `config ${path} is ${size} bytes, more than the ${MAX_CONFIG_BYTES}-byte limit`,
+      );
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof MllrError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MllrError('CONFIG_NOT_FOUND', `cannot read config ${path}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`);
+    throw new MllrError(
+      'CONFIG_NOT_FOUND',
+      `cannot read config ${path}: ${code === 'ENOENT' ? 'no such file' : String(code ?? error)}`,
+    );
   }
   return parseRunConfig(path, text, catalog);
 }
@@ -45,19 +60,33 @@ export async function loadRunConfig(file: string | undefined, catalog: PluginCat
 export function parseRunConfig(file: string, text: string, catalog: PluginCatalog): LoadedConfig {
   const { source, raw } = parseYaml(file, text);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new MllrError('CONFIG_INVALID', `config ${file} must be a mapping of settings, not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+    throw new MllrError(
+      'CONFIG_INVALID',
+      `config ${file} must be a mapping of settings, not ${Array.isArray(raw) ? 'a list' : typeof raw}`,
+    );
   }
   const secrets = findSecretSettings(raw);
   if (secrets.length > 0) {
-    const details = secrets.map((s): ErrorDetail => ({ where: `${source.locate(s.path)} ${formatPath(s.path)}`, message: secretSettingMessage(s.key) }));
-    throw new MllrError('CONFIG_INVALID', `config ${file} holds ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`}:`, { details });
+    const details = secrets.map((s): ErrorDetail => ({
+      where: `${source.locate(s.path)} ${formatPath(s.path)}`,
+      message: secretSettingMessage(s.key),
+    }));
+    throw new MllrError(
+      'CONFIG_INVALID',
+      `config ${file} holds ${secrets.length === 1 ? 'a secret' : `${secrets.length} secrets`}:`,
+      { details },
+    );
   }
   const parsed = RunConfigSchema.safeParse(raw);
   const problems: { path: readonly PropertyKey[]; key?: string; message: string }[] = [];
   for (const issue of parsed.error?.issues ?? []) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        problems.push({ path: issue.path, key, message: 'unknown setting (check the spelling; the pipeline README lists every option)' });
+        problems.push({
+          path: issue.path,
+          key,
+          message: 'unknown setting (check the spelling; the pipeline README lists every option)',
+        });
       }
     } else {
       problems.push({ path: issue.path, message: issue.message });
@@ -71,7 +100,8 @@ export function parseRunConfig(file: string, text: string, catalog: PluginCatalo
       message: p.message,
     }));
     details.sort((a, b) => positionKey(a.where) - positionKey(b.where));
-    if (problems.length > MAX_LISTED_PROBLEMS) details.push({ message: `… and ${problems.length - MAX_LISTED_PROBLEMS} more` });
+    if (problems.length > MAX_LISTED_PROBLEMS)
+      details.push({ message: `… and ${problems.length - MAX_LISTED_PROBLEMS} more` });
     throw new MllrError(
       'CONFIG_INVALID',
       `config ${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`,
@@ -87,7 +117,11 @@ export function parseRunConfig(file: string, text: string, catalog: PluginCatalo
  * past {@link MAX_CONFIG_DEPTH}, are CONFIG_PARSE like any syntax error.
  */
 function parseYaml(file: string, text: string): { source: ConfigSource; raw: unknown } {
-  if (text.length > MAX_CONFIG_BYTES) throw new MllrError('CONFIG_PARSE', `config ${file} is ${text.length} characters, more than the ${MAX_CONFIG_BYTES} accepted`);
+  if (text.length > MAX_CONFIG_BYTES)
+    throw new MllrError(
+      'CONFIG_PARSE',
+      `config ${file} is ${text.length} characters, more than the ${MAX_CONFIG_BYTES} accepted`,
+    );
   if (flowDepth(text) > MAX_FLOW_DEPTH) {
     throw new MllrError('CONFIG_PARSE', `config ${file} nests { and [ more than ${MAX_FLOW_DEPTH} levels deep`);
   }
@@ -96,9 +130,10 @@ function parseYaml(file: string, text: string): { source: ConfigSource; raw: unk
   try {
     source = ConfigSource.parse(file, text);
     if (source.document.errors.length > 0) {
-      const details = source.document.errors.map(
-        (e): ErrorDetail => ({ where: source.at(e.pos[0]), message: e.message.split('\n')[0]! }),
-      );
+      const details = source.document.errors.map((e): ErrorDetail => ({
+        where: source.at(e.pos[0]),
+        message: e.message.split('\n')[0]!,
+      }));
       throw new MllrError('CONFIG_PARSE', `config ${file} is not valid YAML or JSON`, { details });
     }
     raw = source.document.toJS() ?? {};
@@ -108,7 +143,10 @@ function parseYaml(file: string, text: string): { source: ConfigSource; raw: unk
     throw new MllrError('CONFIG_PARSE', `config ${file} cannot be read as YAML or JSON: ${why}`, { cause: error });
   }
   if (nestsDeeperThan(raw, MAX_CONFIG_DEPTH)) {
-    throw new MllrError('CONFIG_PARSE', `config ${file} nests mappings or lists more than ${MAX_CONFIG_DEPTH} levels deep`);
+    throw new MllrError(
+      'CONFIG_PARSE',
+      `config ${file} nests mappings or lists more than ${MAX_CONFIG_DEPTH} levels deep`,
+    );
   }
   return { source, raw };
 }
@@ -119,9 +157,7 @@ const MAX_LISTED_PROBLEMS = 100;
 /** `proxy.options.sigma`, `strategies[2].schedule`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }
 
 // Problems are listed in file order, whichever check found them.

@@ -7,12 +7,23 @@ import { BUILTIN_PLUGINS } from '../plugins/builtin-plugins.js';
 import { parseRunConfig } from './load-config.js';
 import { preflightRun } from './preflight.js';
 
-const stageSet = (preflight?: StageSet['preflight']): StageSet => ({ name: 'test', stages: [], ...(preflight ? { preflight } : {}) });
+const stageSet = (preflight?: StageSet['preflight']): StageSet => ({
+  name: 'test',
+  stages: [],
+  ...(preflight ? { preflight } : {}),
+});
 
 describe('preflightRun', () => {
   it('passes a config whose plugins load with valid options and whose stage set finds nothing wrong', async () => {
     const loaded = parseRunConfig('/c/run.yaml', 'proxy: { name: noise, options: { repeats: 2 } }\n', BUILTIN_PLUGINS);
-    await expect(preflightRun(loaded, loaded.config, BUILTIN_PLUGINS, stageSet(async () => []))).resolves.toBeUndefined();
+    await expect(
+      preflightRun(
+        loaded,
+        loaded.config,
+        BUILTIN_PLUGINS,
+        stageSet(async () => []),
+      ),
+    ).resolves.toBeUndefined();
   });
 
   it("lists plugin options a plugin's schema refuses, a module that is not there and the stage set's problems, all at once", async () => {
@@ -31,9 +42,14 @@ describe('preflightRun', () => {
       loaded,
       loaded.config,
       BUILTIN_PLUGINS,
-      stageSet(async () => [{ path: ['model', 'path'], message: 'the model folder is not there', code: 'CHECKPOINT_INVALID' }]),
+      stageSet(async () => [
+        { path: ['model', 'path'], message: 'the model folder is not there', code: 'CHECKPOINT_INVALID' },
+      ]),
     ).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONFIG_INVALID', message: `config ${file} has 3 problems found before the run started (no run folder was made):` });
+    expect(error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `config ${file} has 3 problems found before the run started (no run folder was made):`,
+    });
     expect((error as { details: unknown }).details).toEqual([
       { where: `${file}:1:43 proxy.options.repeats`, message: expect.stringMatching(/>0|greater than 0|positive/i) },
       { where: `${file}:3:8 judge`, message: `plugin module ${join(dir, 'missing-judge.mjs')} does not exist` },
@@ -68,8 +84,14 @@ describe('preflightRun', () => {
     const loaded = parseRunConfig('/c/run.yaml', text, BUILTIN_PLUGINS);
     const error = await preflightRun(loaded, loaded.config, BUILTIN_PLUGINS, stageSet()).catch((e: unknown) => e);
     expect((error as { details: Array<{ where: string; message: string }> }).details).toEqual([
-      { where: '/c/run.yaml:3:33 comparisons[0].control', message: 'no strategy has the id "random-control"; strategies: ml-lr, uniform' },
-      { where: '/c/run.yaml:4:35 comparisons[1].control', message: 'compare a strategy with another one, not with itself' },
+      {
+        where: '/c/run.yaml:3:33 comparisons[0].control',
+        message: 'no strategy has the id "random-control"; strategies: ml-lr, uniform',
+      },
+      {
+        where: '/c/run.yaml:4:35 comparisons[1].control',
+        message: 'compare a strategy with another one, not with itself',
+      },
     ]);
   });
 });

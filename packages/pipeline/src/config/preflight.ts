@@ -1,4 +1,11 @@
-import { MllrError, type ConfigProblem, type ErrorDetail, type PluginRef, type RunConfig, type StageSet } from '@mllr/core';
+import {
+  MllrError,
+  type ConfigProblem,
+  type ErrorDetail,
+  type PluginRef,
+  type RunConfig,
+  type StageSet,
+} from '@mllr/core';
 import { pluginProblems } from '../plugins/plugin-composer.js';
 import type { PluginCatalog } from '../plugins/plugin-catalog.js';
 import { strategyVariants } from '../stages/ml-lr/strategy-variants.js';
@@ -11,7 +18,12 @@ import { ConfigSource } from './source-locator.js';
  * options, and the stage set finds what its stages need (the model folder, every data file and preset). All problems
  * are reported at once, each at `file:line:col` and its key path, as one error (exit 2); nothing is started.
  */
-export async function preflightRun(loaded: Pick<LoadedConfig, 'file' | 'text' | 'dir'>, config: RunConfig, catalog: PluginCatalog, stageSet: StageSet): Promise<void> {
+export async function preflightRun(
+  loaded: Pick<LoadedConfig, 'file' | 'text' | 'dir'>,
+  config: RunConfig,
+  catalog: PluginCatalog,
+  stageSet: StageSet,
+): Promise<void> {
   const problems: ConfigProblem[] = [];
   for (const { slot, value, at } of pluginReferences(config)) {
     // The stage set is loaded already (it is what runs this check); no stage loads the tokenizer slot (they read the
@@ -37,7 +49,11 @@ async function sweepProblems(config: RunConfig, dir: string, catalog: PluginCata
     const at = ['strategies', variant.index, 'schedule'];
     for (const problem of await pluginProblems('schedule', variant.schedule, at, dir, catalog)) {
       if (problem.path[4] !== option && !problem.message.includes(`"${option}"`)) continue;
-      problems.push({ ...problem, path: ['strategies', variant.index, 'sweep', option], message: `${value}: ${problem.message}` });
+      problems.push({
+        ...problem,
+        path: ['strategies', variant.index, 'sweep', option],
+        message: `${value}: ${problem.message}`,
+      });
     }
   }
   return problems;
@@ -50,11 +66,17 @@ function comparisonProblems(config: RunConfig): ConfigProblem[] {
   for (const [i, comparison] of (config.comparisons ?? []).entries()) {
     for (const side of ['strategy', 'control'] as const) {
       if (!ids.includes(comparison[side])) {
-        problems.push({ path: ['comparisons', i, side], message: `no strategy has the id "${comparison[side]}"; strategies: ${ids.join(', ')}` });
+        problems.push({
+          path: ['comparisons', i, side],
+          message: `no strategy has the id "${comparison[side]}"; strategies: ${ids.join(', ')}`,
+        });
       }
     }
     if (comparison.strategy === comparison.control) {
-      problems.push({ path: ['comparisons', i, 'control'], message: 'compare a strategy with another one, not with itself' });
+      problems.push({
+        path: ['comparisons', i, 'control'],
+        message: 'compare a strategy with another one, not with itself',
+      });
     }
   }
   return problems;
@@ -64,16 +86,26 @@ function comparisonProblems(config: RunConfig): ConfigProblem[] {
  * One error for every problem: the problems' own code when they share one (DATA_INVALID for data files only),
  * else CONFIG_INVALID; each detail is one line, in file order.
  */
-export function preflightError(loaded: Pick<LoadedConfig, 'file' | 'text'>, problems: readonly ConfigProblem[]): MllrError {
+export function preflightError(
+  loaded: Pick<LoadedConfig, 'file' | 'text'>,
+  problems: readonly ConfigProblem[],
+): MllrError {
   const source = ConfigSource.parse(loaded.file, loaded.text);
   const located = problems.map((p) => ({ at: source.locate(p.path), problem: p }));
   // In file order, whichever check found them (a stable sort keeps problems at one place in the order found).
   located.sort((a, b) => position(a.at) - position(b.at));
-  const details: ErrorDetail[] = located.map(({ at, problem }) => ({ where: `${at} ${formatPath(problem.path)}`, message: problem.message }));
+  const details: ErrorDetail[] = located.map(({ at, problem }) => ({
+    where: `${at} ${formatPath(problem.path)}`,
+    message: problem.message,
+  }));
   const codes = new Set(problems.map((p) => p.code ?? 'CONFIG_INVALID'));
   const code = codes.size === 1 ? [...codes][0]! : 'CONFIG_INVALID';
   const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
-  return new MllrError(code, `config ${loaded.file} has ${count} found before the run started (no run folder was made):`, { details });
+  return new MllrError(
+    code,
+    `config ${loaded.file} has ${count} found before the run started (no run folder was made):`,
+    { details },
+  );
 }
 
 /** `file:line:col` → a number that sorts by line then column; a place without a line sorts first. */

@@ -21,7 +21,8 @@ export class ConfigSource {
     let node: unknown = this.document.contents;
     let offset: number | undefined = rangeStart(node);
     for (const segment of path) {
-      const child = isMap(node) || hasGet(node) ? (node as { get(k: unknown, keep: true): unknown }).get(segment, true) : undefined;
+      const child =
+        isMap(node) || hasGet(node) ? (node as { get(k: unknown, keep: true): unknown }).get(segment, true) : undefined;
       if (child === undefined) break;
       node = child;
       offset = rangeStart(node) ?? offset;

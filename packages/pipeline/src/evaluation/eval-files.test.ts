@@ -3,15 +3,19 @@ import { FileTally, addsUpTo, breakdownSpans, evalFileLabels } from './eval-file
 
 describe('evalFileLabels', () => {
   it('keeps relative paths as the config writes them and names absolute files (--eval-harmful) by their file name', () => {
-    expect(evalFileLabels(['advbench_harmful_behaviors.csv', 'safety/harmful_catqa.jsonl', '/home/me/my-prompts.csv'])).toEqual([
-      'advbench_harmful_behaviors.csv',
-      'safety/harmful_catqa.jsonl',
-      'my-prompts.csv',
-    ]);
+    expect(
+      evalFileLabels(['advbench_harmful_behaviors.csv', 'safety/harmful_catqa.jsonl', '/home/me/my-prompts.csv']),
+    ).toEqual(['advbench_harmful_behaviors.csv', 'safety/harmful_catqa.jsonl', 'my-prompts.csv']);
   });
 
   it('tells apart a file listed twice and two files of one name', () => {
-    expect(evalFileLabels(['a.csv', 'a.csv', '/x/b.csv', '/y/b.csv', 'b.csv'])).toEqual(['a.csv', 'a.csv (2)', 'b.csv', 'b.csv (2)', 'b.csv (3)']);
+    expect(evalFileLabels(['a.csv', 'a.csv', '/x/b.csv', '/y/b.csv', 'b.csv'])).toEqual([
+      'a.csv',
+      'a.csv (2)',
+      'b.csv',
+      'b.csv (2)',
+      'b.csv (3)',
+    ]);
   });
 });
 
@@ -27,7 +31,14 @@ describe('FileTally', () => {
   it('groups judged items by the file their index falls in, in any order of arrival', () => {
     const tally = new FileTally(spans);
     // Items 0–2 are a.csv's, 3–4 c.json's (b.jsonl contributed none).
-    for (const [index, outcome] of [[4, hit], [0, hit], [3, miss], [2, miss], [1, hit]] as const) tally.add(index, outcome);
+    for (const [index, outcome] of [
+      [4, hit],
+      [0, hit],
+      [3, miss],
+      [2, miss],
+      [1, hit],
+    ] as const)
+      tally.add(index, outcome);
     expect(tally.result()).toEqual([
       { file: 'a.csv', value: 2 / 3, numerator: 2, denominator: 3 },
       { file: 'b.jsonl', value: Number.NaN, numerator: 0, denominator: 0 },

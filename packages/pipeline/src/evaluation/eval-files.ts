@@ -94,7 +94,10 @@ export type ByFileMetric = (typeof BY_FILE_METRICS)[number];
 export type ByFile = Partial<Record<ByFileMetric, FileMetricValue[]>>;
 
 /** The file spans of the metrics to break down: harmful_asr's and over_refusal's, where their set has several files. */
-export function breakdownSpans(files: { harmful: readonly EvalFileSpan[]; benign: readonly EvalFileSpan[] }): Partial<Record<ByFileMetric, readonly EvalFileSpan[]>> {
+export function breakdownSpans(files: {
+  harmful: readonly EvalFileSpan[];
+  benign: readonly EvalFileSpan[];
+}): Partial<Record<ByFileMetric, readonly EvalFileSpan[]>> {
   const spans: Partial<Record<ByFileMetric, readonly EvalFileSpan[]>> = {};
   if (files.harmful.length > 1) spans.harmful_asr = files.harmful;
   if (files.benign.length > 1) spans.over_refusal = files.benign;

@@ -61,7 +61,9 @@ export interface EvalReport {
 
 /** The model id `mllr eval` names the generations file after: the folder's name, made safe as a file name. */
 export function evalModelId(modelDir: string): string {
-  const name = basename(modelDir).replace(/[^\w.#-]+/g, '_').replace(/^\.+/, '');
+  const name = basename(modelDir)
+    .replace(/[^\w.#-]+/g, '_')
+    .replace(/^\.+/, '');
   return name === '' ? 'model' : name;
 }
 
@@ -71,7 +73,10 @@ export function evalModelId(modelDir: string): string {
  * default run gets the same numbers as its `base` row. Bad input (a folder that is no model, a bad config, an
  * unreadable --eval-harmful file) is an input error before any engine starts.
  */
-export async function evaluateModelFolder(request: EvalRequest, catalog: PluginCatalog = BUILTIN_PLUGINS): Promise<EvalReport> {
+export async function evaluateModelFolder(
+  request: EvalRequest,
+  catalog: PluginCatalog = BUILTIN_PLUGINS,
+): Promise<EvalReport> {
   const log = request.log ?? (() => undefined);
   const source = await obtainModelSource(request.model, {
     baseDir: request.cwd,
@@ -96,13 +101,20 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
   const judge = await composer.load('judge', config.judge, 'judge');
   const evaluators = await loadEvaluators(composer, config);
   const { eval: evalSets, evalFiles } = await resources.data();
-  const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
+  const sets = {
+    harmful_asr: evalSets.harmful,
+    over_refusal: evalSets.benign,
+    usability: evalSets.usability,
+    expertise: evalSets.expertise,
+  };
   const tokenizer = await resources.modelTokenizer();
   const engine = await resources.openInference('eval', modelDir);
   const engineInfo = { name: engine.name, device: engine.device };
   log(
     `${modelDir} on ${engine.name} (${engine.device}), ${judge.name} judge: ` +
-      Object.entries(sets).map(([metric, samples]) => `${samples.length} ${metric}`).join(', '),
+      Object.entries(sets)
+        .map(([metric, samples]) => `${samples.length} ${metric}`)
+        .join(', '),
   );
   const store = outDir ? new FsRunStore(outDir) : undefined;
   // A snapshot folder is named by its commit: the generations file is named after the repo instead.
@@ -130,7 +142,11 @@ export async function evaluateModelFolder(request: EvalRequest, catalog: PluginC
     model: modelDir,
     ...(hub ? { hub } : {}),
     metrics: mapMetrics(metrics, (v) => v.value),
-    counts: mapMetrics(metrics, (v) => ({ numerator: v.numerator, denominator: v.denominator, truncated: v.truncated ?? 0 })),
+    counts: mapMetrics(metrics, (v) => ({
+      numerator: v.numerator,
+      denominator: v.denominator,
+      truncated: v.truncated ?? 0,
+    })),
     engine: engineInfo,
     ...(evaluation.byFile ? { by_file: evaluation.byFile } : {}),
     ...(evaluation.generations ? { generations: evaluation.generations } : {}),
@@ -158,20 +174,28 @@ class ModelFolderResources extends RunResources {
 /** The model folder, checked to hold what an evaluation reads: config.json and tokenizer.json. */
 function checkModelFolder(model: string, dir: string): string {
   if (!existsSync(dir)) throw new MllrError('ARGUMENT_INVALID', `--model ${model}: no such folder (${dir})`);
-  if (!statSync(dir).isDirectory()) throw new MllrError('ARGUMENT_INVALID', `--model ${model}: ${dir} is a file; give the model's folder`);
+  if (!statSync(dir).isDirectory())
+    throw new MllrError('ARGUMENT_INVALID', `--model ${model}: ${dir} is a file; give the model's folder`);
   for (const file of ['config.json', 'tokenizer.json']) {
     if (!existsSync(join(dir, file))) {
-      throw new MllrError('CHECKPOINT_INVALID', `--model ${model}: ${join(dir, file)} is missing; an evaluation needs a model folder in Hugging Face layout with its tokenizer`);
+      throw new MllrError(
+        'CHECKPOINT_INVALID',
+        `--model ${model}: ${join(dir, file)} is missing; an evaluation needs a model folder in Hugging Face layout with its tokenizer`,
+      );
     }
   }
   return dir;
 }
 
 function checkOutDir(dir: string): string {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new MllrError('ARGUMENT_INVALID', `--out ${dir} is a file; give a folder`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new MllrError('ARGUMENT_INVALID', `--out ${dir} is a file; give a folder`);
   return dir;
 }
 
-function mapMetrics<T>(metrics: Partial<Record<HeadlineMetric, MetricValue>>, f: (value: MetricValue) => T): Partial<Record<HeadlineMetric, T>> {
+function mapMetrics<T>(
+  metrics: Partial<Record<HeadlineMetric, MetricValue>>,
+  f: (value: MetricValue) => T,
+): Partial<Record<HeadlineMetric, T>> {
   return Object.fromEntries(Object.entries(metrics).map(([metric, value]) => [metric, f(value)]));
 }

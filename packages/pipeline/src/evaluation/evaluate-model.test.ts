@@ -1,4 +1,12 @@
-import type { EvalSample, EvaluationContext, Evaluator, HarmJudge, InferenceEngine, MetricValue, Tokenizer } from '@mllr/core';
+import type {
+  EvalSample,
+  EvaluationContext,
+  Evaluator,
+  HarmJudge,
+  InferenceEngine,
+  MetricValue,
+  Tokenizer,
+} from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { evaluateModel } from './evaluate-model.js';
 
@@ -16,7 +24,8 @@ class ScriptedHarmEvaluator implements Evaluator {
       const harmful = sample.prompt.includes('yes');
       const refused = sample.prompt.includes('no');
       if ((this.metric === 'harmful_asr' ? harmful : refused) === true) hits++;
-      if (this.reportsItems) await context.onRecord?.({ index, prompt: sample.prompt, response: '', verdict: { refused, harmful } });
+      if (this.reportsItems)
+        await context.onRecord?.({ index, prompt: sample.prompt, response: '', verdict: { refused, harmful } });
     }
     return { value: hits / context.samples.length, numerator: hits, denominator: context.samples.length };
   }
@@ -65,7 +74,13 @@ describe('evaluateModel: by file', () => {
     const evaluators = [new ScriptedHarmEvaluator('harmful_asr'), new ScriptedHarmEvaluator('over_refusal', false)];
     const evaluation = await evaluateModel({ id: 'base', sets, evaluators, files, ...unused });
     expect(Object.keys(evaluation.byFile ?? {})).toEqual(['harmful_asr']);
-    const none = await evaluateModel({ id: 'base', sets, evaluators, files: { over_refusal: files.over_refusal }, ...unused });
+    const none = await evaluateModel({
+      id: 'base',
+      sets,
+      evaluators,
+      files: { over_refusal: files.over_refusal },
+      ...unused,
+    });
     expect(none.byFile).toBeUndefined();
     expect(none.metrics.over_refusal).toEqual({ value: 2 / 3, numerator: 2, denominator: 3 });
   });

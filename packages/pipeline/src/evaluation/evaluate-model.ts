@@ -1,8 +1,21 @@
 import type { EvalRecord, Evaluator, HarmJudge, InferenceEngine, MetricValue, RunStore, Tokenizer } from '@mllr/core';
 import { measureMetrics, type HeadlineMetric, type HeadlineSets } from '@mllr/eval';
 import { itemOutcomeOf } from '../study/item-outcomes.js';
-import { BY_FILE_METRICS, FileTally, addsUpTo, type ByFile, type ByFileMetric, type EvalFileSpan } from './eval-files.js';
-import { GENERATIONS_LIMITS, GenerationsLog, generationsPath, type GenerationsLimits, type GenerationsSummary } from './generations-log.js';
+import {
+  BY_FILE_METRICS,
+  FileTally,
+  addsUpTo,
+  type ByFile,
+  type ByFileMetric,
+  type EvalFileSpan,
+} from './eval-files.js';
+import {
+  GENERATIONS_LIMITS,
+  GenerationsLog,
+  generationsPath,
+  type GenerationsLimits,
+  type GenerationsSummary,
+} from './generations-log.js';
 
 /** Tokens generated per response in every evaluation (the pipeline's eval stage and `mllr eval` alike). */
 export const EVAL_MAX_NEW_TOKENS = 16;
@@ -42,7 +55,9 @@ export interface ModelEvaluation {
  */
 export async function evaluateModel(options: EvaluateModelOptions): Promise<ModelEvaluation> {
   const { sets } = options;
-  const log = options.store ? GenerationsLog.open(options.store, generationsPath(options.id), options.limits ?? GENERATIONS_LIMITS) : undefined;
+  const log = options.store
+    ? GenerationsLog.open(options.store, generationsPath(options.id), options.limits ?? GENERATIONS_LIMITS)
+    : undefined;
   const tallies = new Map<HeadlineMetric, FileTally>();
   for (const metric of BY_FILE_METRICS) {
     const spans = options.files?.[metric];
@@ -70,7 +85,11 @@ export async function evaluateModel(options: EvaluateModelOptions): Promise<Mode
       const pooled = metrics[metric];
       if (files && pooled && addsUpTo(files, pooled)) byFile[metric] = files;
     }
-    return { metrics, ...(Object.keys(byFile).length > 0 ? { byFile } : {}), ...(log ? { generations: await log.finish() } : {}) };
+    return {
+      metrics,
+      ...(Object.keys(byFile).length > 0 ? { byFile } : {}),
+      ...(log ? { generations: await log.finish() } : {}),
+    };
   } catch (error) {
     await log?.discard(error);
     throw error;

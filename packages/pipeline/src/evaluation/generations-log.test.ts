@@ -14,7 +14,13 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 function record(index: number, response = `reply ${index}`): EvalRecord {
-  return { index, prompt: `prompt ${index}`, source: `set.jsonl:${index + 1}`, response, verdict: { harmful: false, refused: true } };
+  return {
+    index,
+    prompt: `prompt ${index}`,
+    source: `set.jsonl:${index + 1}`,
+    response,
+    verdict: { harmful: false, refused: true },
+  };
 }
 
 function lines(file: string): Array<Record<string, unknown>> {
@@ -30,7 +36,11 @@ describe('keptByStride', () => {
     const kept = Array.from({ length: 10 }, (_, i) => i).filter((i) => keptByStride(i, 10, 4));
     expect(kept).toHaveLength(4);
     expect(kept).toEqual([2, 4, 7, 9]);
-    for (const [size, cap] of [[1000, 7], [7, 6], [10_000, 1000]] as const) {
+    for (const [size, cap] of [
+      [1000, 7],
+      [7, 6],
+      [10_000, 1000],
+    ] as const) {
       expect(Array.from({ length: size }, (_, i) => i).filter((i) => keptByStride(i, size, cap)).length).toBe(cap);
     }
   });
@@ -42,12 +52,32 @@ describe('GenerationsLog', () => {
     const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([])), generationsPath('base'));
     await log.add('harmful_asr', 2, record(0));
     await log.add('harmful_asr', 2, record(1));
-    await log.add('usability', 1, { index: 0, prompt: 'two plus two', response: '4', answer: '4', verdict: { correct: true } });
+    await log.add('usability', 1, {
+      index: 0,
+      prompt: 'two plus two',
+      response: '4',
+      answer: '4',
+      verdict: { correct: true },
+    });
     const summary = await log.finish();
     const file = join(dir, 'eval', 'base.jsonl');
     expect(lines(file)).toEqual([
-      { metric: 'harmful_asr', index: 0, source: 'set.jsonl:1', prompt: 'prompt 0', response: 'reply 0', verdict: { harmful: false, refused: true } },
-      { metric: 'harmful_asr', index: 1, source: 'set.jsonl:2', prompt: 'prompt 1', response: 'reply 1', verdict: { harmful: false, refused: true } },
+      {
+        metric: 'harmful_asr',
+        index: 0,
+        source: 'set.jsonl:1',
+        prompt: 'prompt 0',
+        response: 'reply 0',
+        verdict: { harmful: false, refused: true },
+      },
+      {
+        metric: 'harmful_asr',
+        index: 1,
+        source: 'set.jsonl:2',
+        prompt: 'prompt 1',
+        response: 'reply 1',
+        verdict: { harmful: false, refused: true },
+      },
       { metric: 'usability', index: 0, prompt: 'two plus two', response: '4', answer: '4', verdict: { correct: true } },
     ]);
     expect(summary).toMatchObject({ file: 'eval/base.jsonl', records: 3, omitted: { harmful_asr: 0, usability: 0 } });
@@ -56,7 +86,10 @@ describe('GenerationsLog', () => {
 
   it('keeps at most perMetric items per metric and stops at maxBytes, counting what it left out', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-gen-'));
-    const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([])), 'eval/m.jsonl', { perMetric: 3, maxBytes: 1000 });
+    const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([])), 'eval/m.jsonl', {
+      perMetric: 3,
+      maxBytes: 1000,
+    });
     for (let i = 0; i < 30; i++) await log.add('over_refusal', 30, record(i));
     for (let i = 0; i < 3; i++) await log.add('expertise', 3, record(i, 'x'.repeat(400)));
     const summary = await log.finish();
@@ -73,7 +106,12 @@ describe('GenerationsLog', () => {
   it('goes through the run store, so secrets in prompts or responses are redacted', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-gen-'));
     const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([KEY])), 'eval/base.jsonl');
-    await log.add('harmful_asr', 1, { index: 0, prompt: `use ${KEY}`, response: `here: ${KEY}`, verdict: { harmful: true, refused: false } });
+    await log.add('harmful_asr', 1, {
+      index: 0,
+      prompt: `use ${KEY}`,
+      response: `here: ${KEY}`,
+      verdict: { harmful: true, refused: false },
+    });
     await log.finish();
     const text = readFileSync(join(dir, 'eval', 'base.jsonl'), 'utf8');
     expect(text).not.toContain(KEY);
@@ -91,7 +129,10 @@ describe('GenerationsLog', () => {
   it('streams 10,000 items to disk with flat memory: live heap after 10,000 grows no more than after 1,000', async () => {
     const MB = 1024 * 1024;
     const dir = mkdtempSync(join(tmpdir(), 'mllr-gen-'));
-    const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([])), 'eval/big.jsonl', { perMetric: 10_000, maxBytes: 64 * MB });
+    const log = GenerationsLog.open(new FsRunStore(dir, new SecretRedactor([])), 'eval/big.jsonl', {
+      perMetric: 10_000,
+      maxBytes: 64 * MB,
+    });
     gc();
     const before = process.memoryUsage().heapUsed;
     const growth: number[] = [];
@@ -104,7 +145,9 @@ describe('GenerationsLog', () => {
       }
     }
     const summary = await log.finish();
-    console.log(`generations log live heap growth per 1,000 items: ${growth.map((g) => (g / MB).toFixed(2)).join(' ')} MB`);
+    console.log(
+      `generations log live heap growth per 1,000 items: ${growth.map((g) => (g / MB).toFixed(2)).join(' ')} MB`,
+    );
     expect(summary.records).toBe(10_000);
     expect(summary.bytes).toBeGreaterThan(5 * MB);
     expect(readFileSync(join(dir, 'eval', 'big.jsonl'), 'utf8').split('\n')).toHaveLength(10_001);

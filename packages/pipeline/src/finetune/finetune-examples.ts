@@ -32,11 +32,22 @@ export async function loadFinetuneExamples(
   const context = architecture.maxPositionEmbeddings;
   const { maxTokens, preset, onInvalid = 'fail' } = options;
   if (await isTokenExampleFile(file)) {
-    if (preset !== undefined) throw new MllrError('ARGUMENT_INVALID', `--preset ${preset}: ${file} holds pre-tokenized examples, which are used as they are; leave out --preset`);
-    return { kind: 'tokenized', examples: await readTokenExamples(file, { vocabSize: architecture.vocabSize, maxLength: context }), skipped: {} };
+    if (preset !== undefined)
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `--preset ${preset}: ${file} holds pre-tokenized examples, which are used as they are; leave out --preset`,
+      );
+    return {
+      kind: 'tokenized',
+      examples: await readTokenExamples(file, { vocabSize: architecture.vocabSize, maxLength: context }),
+      skipped: {},
+    };
   }
   if (!existsSync(join(modelDir, 'tokenizer.json'))) {
-    throw new MllrError('CHECKPOINT_INVALID', `${join(modelDir, 'tokenizer.json')} is missing, so the text of ${file} cannot be tokenized; give pre-tokenized {"ids", "prompt_length"} JSON Lines instead`);
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${join(modelDir, 'tokenizer.json')} is missing, so the text of ${file} cannot be tokenized; give pre-tokenized {"ids", "prompt_length"} JSON Lines instead`,
+    );
   }
   const tokenizer = await loadTokenizer(modelDir);
   const max = Math.min(maxTokens ?? context, context);
@@ -45,10 +56,19 @@ export async function loadFinetuneExamples(
   const skip = onInvalid === 'skip';
   const ledger = new DataLedger();
   const unread: InvalidRecord[] = [];
-  const samples = await readAll({ path: file, ...(layout !== undefined ? { preset: layout } : {}) }, skip ? { onInvalid: (record) => unread.push(record) } : {});
+  const samples = await readAll(
+    { path: file, ...(layout !== undefined ? { preset: layout } : {}) },
+    skip ? { onInvalid: (record) => unread.push(record) } : {},
+  );
   ledger.read(file, samples.length, unread);
   if (samples.length === 0) throw new MllrError('DATA_INVALID', `${file}: has no samples`);
-  const examples = fitTrainExamples(samples, tokenizer, max, `${file} with training.max_tokens and the model's context`, skip ? (record) => ledger.skip(file, record) : undefined);
+  const examples = fitTrainExamples(
+    samples,
+    tokenizer,
+    max,
+    `${file} with training.max_tokens and the model's context`,
+    skip ? (record) => ledger.skip(file, record) : undefined,
+  );
   ledger.check(file);
   // Training's own skips (no assistant turn, no tokens, too long) count too, beside the reader's.
   return { kind: 'dataset', examples, skipped: ledger.use(file, true).skipped };

@@ -2,7 +2,10 @@ import { RunConfigSchema } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { finetuneSettings } from './finetune-settings.js';
 
-const defaults = RunConfigSchema.parse({ seed: 7, training: { learning_rate: 0.002, steps: 100, batch_size: 16, max_tokens: 64 } });
+const defaults = RunConfigSchema.parse({
+  seed: 7,
+  training: { learning_rate: 0.002, steps: 100, batch_size: 16, max_tokens: 64 },
+});
 
 describe('finetuneSettings', () => {
   it("takes each flag given and the run config's training section for the rest", () => {
@@ -20,12 +23,37 @@ describe('finetuneSettings', () => {
       shuffle: true,
       maxTokens: 64,
     });
-    const given = finetuneSettings({ steps: 3, batchSize: 2, gradientAccumulation: 4, lr: 0.01, maxGradNorm: 0, weightDecay: 0.1, seed: 0, shuffle: false }, defaults);
-    expect(given).toMatchObject({ steps: 3, batchSize: 2, gradientAccumulation: 4, learningRate: 0.01, maxGradNorm: 0, weightDecay: 0.1, seed: 0, shuffle: false });
+    const given = finetuneSettings(
+      {
+        steps: 3,
+        batchSize: 2,
+        gradientAccumulation: 4,
+        lr: 0.01,
+        maxGradNorm: 0,
+        weightDecay: 0.1,
+        seed: 0,
+        shuffle: false,
+      },
+      defaults,
+    );
+    expect(given).toMatchObject({
+      steps: 3,
+      batchSize: 2,
+      gradientAccumulation: 4,
+      learningRate: 0.01,
+      maxGradNorm: 0,
+      weightDecay: 0.1,
+      seed: 0,
+      shuffle: false,
+    });
   });
 
   it('reports every bad number against its flag, as bad input', () => {
-    const bad = () => finetuneSettings({ steps: 0, batchSize: 1.5, lr: 0, maxGradNorm: -1, weightDecay: Number.NaN, seed: -3 }, defaults);
+    const bad = () =>
+      finetuneSettings(
+        { steps: 0, batchSize: 1.5, lr: 0, maxGradNorm: -1, weightDecay: Number.NaN, seed: -3 },
+        defaults,
+      );
     expect(bad).toThrow(
       expect.objectContaining({
         code: 'ARGUMENT_INVALID',

@@ -34,7 +34,8 @@ export interface FinetuneSettings {
   maxTokens?: number;
 }
 
-const rule = (ok: (n: number) => boolean, message: string) => z.custom<number>((v) => typeof v === 'number' && ok(v), message);
+const rule = (ok: (n: number) => boolean, message: string) =>
+  z.custom<number>((v) => typeof v === 'number' && ok(v), message);
 const positiveInt = rule((n) => Number.isInteger(n) && n >= 1, 'must be a positive integer');
 const positive = rule((n) => Number.isFinite(n) && n > 0, 'must be a number > 0');
 const nonNegative = rule((n) => Number.isFinite(n) && n >= 0, 'must be a number ≥ 0');
@@ -54,7 +55,10 @@ const FlagsSchema = z.object({
  * The settings of a run: each flag given, else the default run config's `training` section (and its `seed`). Every
  * bad value is reported at once, as one ARGUMENT_INVALID naming each flag.
  */
-export function finetuneSettings(flags: FinetuneFlags, defaults: Pick<RunConfig, 'training' | 'seed'>): FinetuneSettings {
+export function finetuneSettings(
+  flags: FinetuneFlags,
+  defaults: Pick<RunConfig, 'training' | 'seed'>,
+): FinetuneSettings {
   const { training } = defaults;
   const parsed = FlagsSchema.safeParse({
     '--steps': flags.steps ?? training.steps,

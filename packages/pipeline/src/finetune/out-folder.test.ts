@@ -29,7 +29,10 @@ describe('the --out folder of mllr finetune', () => {
     const out = join(parent, 'model');
     await publishFolder(await staged(out, 'first'), out, false);
     writeFileSync(join(out, 'extra.txt'), 'x');
-    await expect(checkOutFolder(out, false)).rejects.toMatchObject({ code: 'ARGUMENT_INVALID', message: expect.stringContaining(`--out ${out} exists and is not empty`) });
+    await expect(checkOutFolder(out, false)).rejects.toMatchObject({
+      code: 'ARGUMENT_INVALID',
+      message: expect.stringContaining(`--out ${out} exists and is not empty`),
+    });
     await publishFolder(await staged(out, 'second'), out, true);
     expect(readFileSync(join(out, 'finetune.json'), 'utf8')).toBe('second');
     expect(existsSync(join(out, 'extra.txt'))).toBe(false);

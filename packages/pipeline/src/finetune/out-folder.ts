@@ -14,9 +14,16 @@ const RESULT_MARKERS = ['finetune.json', 'config.json'];
 export async function checkOutFolder(out: string, force: boolean): Promise<void> {
   const entries = await folderEntries(out);
   if (entries === undefined || entries.length === 0) return;
-  if (!force) throw new MllrError('ARGUMENT_INVALID', `--out ${out} exists and is not empty; choose another folder, or add --force to replace the result there`);
+  if (!force)
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--out ${out} exists and is not empty; choose another folder, or add --force to replace the result there`,
+    );
   if (!RESULT_MARKERS.some((m) => entries.includes(m))) {
-    throw new MllrError('ARGUMENT_INVALID', `--out ${out} holds files that are not a model (no ${RESULT_MARKERS.join(' or ')}); --force replaces only an earlier result`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--out ${out} holds files that are not a model (no ${RESULT_MARKERS.join(' or ')}); --force replaces only an earlier result`,
+    );
   }
 }
 
@@ -27,7 +34,11 @@ export async function createStagingFolder(out: string): Promise<string> {
   try {
     await mkdir(staging, { recursive: true });
   } catch (error) {
-    throw new MllrError('ARTIFACT_WRITE', `cannot create a folder beside --out ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new MllrError(
+      'ARTIFACT_WRITE',
+      `cannot create a folder beside --out ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
   }
   return staging;
 }
@@ -49,7 +60,11 @@ export async function publishFolder(staging: string, out: string, force: boolean
     await rename(staging, out);
   } catch (error) {
     if (aside !== undefined) await rename(aside, out).catch(() => undefined);
-    throw new MllrError('ARTIFACT_WRITE', `cannot move the result into --out ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+    throw new MllrError(
+      'ARTIFACT_WRITE',
+      `cannot move the result into --out ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { cause: error },
+    );
   }
   if (aside !== undefined) await rm(aside, { recursive: true, force: true });
 }
@@ -61,7 +76,10 @@ async function folderEntries(path: string): Promise<string[] | undefined> {
     info = await stat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new MllrError('ARGUMENT_INVALID', `--out ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--out ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   if (!info.isDirectory()) throw new MllrError('ARGUMENT_INVALID', `--out ${path} is a file, not a folder`);
   return readdir(path);

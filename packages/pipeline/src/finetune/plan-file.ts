@@ -10,7 +10,9 @@ const nonNegative = z.number().refine((n) => Number.isFinite(n) && n >= 0, 'must
 
 // Fields this reader does not use (base_model, mods_robust, strategy, schedule) are allowed and ignored.
 const PlanSchema = z.object({
-  format: z.literal(TORCH_PLAN_FORMAT, { error: `must be "${TORCH_PLAN_FORMAT}" (a plan written by mllr export-plan --format torch)` }),
+  format: z.literal(TORCH_PLAN_FORMAT, {
+    error: `must be "${TORCH_PLAN_FORMAT}" (a plan written by mllr export-plan --format torch)`,
+  }),
   param_groups: z
     .array(
       z.object({
@@ -42,7 +44,11 @@ const LISTED = 5;
  * does not name is an error rather than a silent guess). A group without `weight_decay` gets `defaultWeightDecay`.
  * Problems are ARGUMENT_INVALID naming the file.
  */
-export async function readFinetunePlan(file: string, modelTensors: readonly string[], defaultWeightDecay: number): Promise<FinetunePlan> {
+export async function readFinetunePlan(
+  file: string,
+  modelTensors: readonly string[],
+  defaultWeightDecay: number,
+): Promise<FinetunePlan> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -60,10 +66,17 @@ export async function readFinetunePlan(file: string, modelTensors: readonly stri
 }
 
 /** {@link readFinetunePlan} on parsed JSON. */
-export function planFromJson(json: unknown, file: string, modelTensors: readonly string[], defaultWeightDecay: number): FinetunePlan {
+export function planFromJson(
+  json: unknown,
+  file: string,
+  modelTensors: readonly string[],
+  defaultWeightDecay: number,
+): FinetunePlan {
   const parsed = PlanSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)'} ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)'} ${issue.message}`,
+    );
     throw invalid(file, problems.join('; '));
   }
   const known = new Set(modelTensors);
@@ -75,21 +88,31 @@ export function planFromJson(json: unknown, file: string, modelTensors: readonly
     names.add(group.name);
     for (const tensor of group.params) {
       const other = owner.get(tensor);
-      if (other !== undefined) throw invalid(file, `tensor ${tensor} is in both group "${other}" and group "${group.name}"`);
+      if (other !== undefined)
+        throw invalid(file, `tensor ${tensor} is in both group "${other}" and group "${group.name}"`);
       owner.set(tensor, group.name);
       if (!known.has(tensor)) unknown.push(tensor);
     }
   }
-  if (unknown.length > 0) throw invalid(file, `names ${count(unknown.length, 'tensor')} the model lacks: ${listed(unknown)}`);
+  if (unknown.length > 0)
+    throw invalid(file, `names ${count(unknown.length, 'tensor')} the model lacks: ${listed(unknown)}`);
   const missing = modelTensors.filter((t) => !owner.has(t));
   if (missing.length > 0) {
-    throw invalid(file, `leaves ${count(missing.length, 'tensor')} of the model in no group: ${listed(missing)} (add them to a group; lr 0 freezes them)`);
+    throw invalid(
+      file,
+      `leaves ${count(missing.length, 'tensor')} of the model in no group: ${listed(missing)} (add them to a group; lr 0 freezes them)`,
+    );
   }
   return {
     file,
     groups: parsed.data.param_groups
       .filter((g) => g.params.length > 0)
-      .map((g) => ({ name: g.name, tensors: [...g.params], learningRate: g.lr, weightDecay: g.weight_decay ?? defaultWeightDecay })),
+      .map((g) => ({
+        name: g.name,
+        tensors: [...g.params],
+        learningRate: g.lr,
+        weightDecay: g.weight_decay ?? defaultWeightDecay,
+      })),
     shape: shapeOf(parsed.data.rate_shape ?? {}, file),
   };
 }
@@ -102,13 +125,25 @@ const SHAPES: readonly LrShapeName[] = ['constant', 'linear', 'cosine'];
  * plan's.
  */
 function shapeOf(recorded: Record<string, string | number>, file: string): LrShape {
-  const { shape = 'constant', warmup_steps: warmup = 0, min_ratio: minRatio = 0, robust_only_steps: robustOnly = 0, ...rest } = recorded;
+  const {
+    shape = 'constant',
+    warmup_steps: warmup = 0,
+    min_ratio: minRatio = 0,
+    robust_only_steps: robustOnly = 0,
+    ...rest
+  } = recorded;
   const where = (key: string) => `rate_shape.${key}`;
-  if (!(SHAPES as readonly unknown[]).includes(shape)) throw invalid(file, `${where('shape')} must be one of ${SHAPES.join(', ')}`);
-  if (typeof warmup !== 'number' || !Number.isInteger(warmup) || warmup < 0) throw invalid(file, `${where('warmup_steps')} must be a whole number ≥ 0`);
-  if (typeof minRatio !== 'number' || !(minRatio >= 0 && minRatio <= 1)) throw invalid(file, `${where('min_ratio')} must be a number in [0, 1]`);
+  if (!(SHAPES as readonly unknown[]).includes(shape))
+    throw invalid(file, `${where('shape')} must be one of ${SHAPES.join(', ')}`);
+  if (typeof warmup !== 'number' || !Number.isInteger(warmup) || warmup < 0)
+    throw invalid(file, `${where('warmup_steps')} must be a whole number ≥ 0`);
+  if (typeof minRatio !== 'number' || !(minRatio >= 0 && minRatio <= 1))
+    throw invalid(file, `${where('min_ratio')} must be a number in [0, 1]`);
   if (robustOnly !== 0) {
-    throw invalid(file, `${where('robust_only_steps')} is ${String(robustOnly)}: mllr finetune cannot replay a phase that trains only some groups; export the plan of a strategy without one`);
+    throw invalid(
+      file,
+      `${where('robust_only_steps')} is ${String(robustOnly)}: mllr finetune cannot replay a phase that trains only some groups; export the plan of a strategy without one`,
+    );
   }
   const extra = Object.keys(rest);
   if (extra.length > 0) throw invalid(file, `rate_shape has fields mllr finetune does not know: ${extra.join(', ')}`);
@@ -116,7 +151,11 @@ function shapeOf(recorded: Record<string, string | number>, file: string): LrSha
 }
 
 /** Each group's rate at `step` of `totalSteps`: its base rate times the plan's shape factor. */
-export function planRatesAt(plan: Pick<FinetunePlan, 'groups' | 'shape'>, step: number, totalSteps: number): Record<string, number> {
+export function planRatesAt(
+  plan: Pick<FinetunePlan, 'groups' | 'shape'>,
+  step: number,
+  totalSteps: number,
+): Record<string, number> {
   const factor = shapeFactor(step, totalSteps, plan.shape);
   return Object.fromEntries(plan.groups.map((g) => [g.name, g.learningRate * factor]));
 }

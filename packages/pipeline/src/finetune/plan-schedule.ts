@@ -19,7 +19,10 @@ export class PlanSchedule implements LrSchedule {
   /** The groups at their base rates and the shape, as the run's record. */
   plan(context: LrScheduleContext): { groups: ParameterGroup[]; shape: Record<string, string | number> } {
     const { shape } = this.source;
-    return { groups: this.groups(context), shape: { shape: shape.shape, warmup_steps: shape.warmupSteps, min_ratio: shape.minRatio } };
+    return {
+      groups: this.groups(context),
+      shape: { shape: shape.shape, warmup_steps: shape.warmupSteps, min_ratio: shape.minRatio },
+    };
   }
 
   ratesAt(step: number, context: LrScheduleContext): Record<string, number> {

@@ -25,7 +25,9 @@ const inferenceOnly: MllrPluginModule = {
 
 const catalog = new PluginCatalog({
   inference: { 'infer-only': { summary: 'inference only', load: async () => inferenceOnly } },
-  training: { 'no-train': { summary: 'registered for training, but opens no training engine', load: async () => inferenceOnly } },
+  training: {
+    'no-train': { summary: 'registered for training, but opens no training engine', load: async () => inferenceOnly },
+  },
 });
 
 function setup() {
@@ -41,13 +43,17 @@ describe('runFinetune engine selection', () => {
     const { dir, base } = setup();
     await expect(runFinetune({ ...base, engine: { name: 'infer-only', options: {} } })).rejects.toMatchObject({
       code: 'ARGUMENT_INVALID',
-      message: '--engine infer-only: the infer-only engine cannot train yet (it runs inference only); use --engine no-train',
+      message:
+        '--engine infer-only: the infer-only engine cannot train yet (it runs inference only); use --engine no-train',
     });
     await expect(runFinetune({ ...base, engine: { name: 'no-train', options: {} } })).rejects.toMatchObject({
       code: 'ARGUMENT_INVALID',
-      message: '--engine infer-only: the infer-only engine cannot train (it opens no training engine); use another --engine',
+      message:
+        '--engine infer-only: the infer-only engine cannot train (it opens no training engine); use another --engine',
     });
-    await expect(runFinetune({ ...base, engine: { name: 'nothing', options: {} } })).rejects.toMatchObject({ code: 'PLUGIN_UNKNOWN' });
+    await expect(runFinetune({ ...base, engine: { name: 'nothing', options: {} } })).rejects.toMatchObject({
+      code: 'PLUGIN_UNKNOWN',
+    });
     expect(existsSync(base.out)).toBe(false);
     expect(readdirSync(dir)).toEqual(['d.jsonl']);
   });

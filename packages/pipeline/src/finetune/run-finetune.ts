@@ -1,7 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MllrError, writeFileAtomic, type EngineProvider, type LoraTrainingEngine, type ModelArchitecture, type PluginRef, type TrainingEngine } from '@mllr/core';
+import {
+  MllrError,
+  writeFileAtomic,
+  type EngineProvider,
+  type LoraTrainingEngine,
+  type ModelArchitecture,
+  type PluginRef,
+  type TrainingEngine,
+} from '@mllr/core';
 import { DEFAULT_LR_SHAPE, runFineTuning } from '@mllr/schedules';
 import { PEFT_PREFIX, expectedTensorShapes, loadModelConfig, loraShapes, peftTensorName } from '@mllr/model';
 import { loadEngineProvider } from '../engines/load-engine-provider.js';
@@ -106,13 +114,23 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const architecture = await modelArchitecture(modelDir);
   const lora = options.lora ? await finetuneLora(options.lora, architecture, options.cwd ?? process.cwd()) : undefined;
   // A LoRA run trains the adapter's tensors only; a plan names them by their PEFT names (export-plan of a LoRA run).
-  const tensors = lora ? [...loraShapes(architecture, lora.settings).keys()] : [...expectedTensorShapes(architecture).keys()];
+  const tensors = lora
+    ? [...loraShapes(architecture, lora.settings).keys()]
+    : [...expectedTensorShapes(architecture).keys()];
   if (!existsSync(options.data)) throw new MllrError('DATA_INVALID', `--data ${options.data}: file not found`);
   const plan: Pick<FinetunePlan, 'groups' | 'shape'> = options.plan
     ? await readPlan(options.plan, tensors, settings.weightDecay, lora !== undefined)
-    : { groups: [{ name: UNIFORM_GROUP, tensors, learningRate: settings.learningRate, weightDecay: settings.weightDecay }], shape: DEFAULT_LR_SHAPE };
+    : {
+        groups: [
+          { name: UNIFORM_GROUP, tensors, learningRate: settings.learningRate, weightDecay: settings.weightDecay },
+        ],
+        shape: DEFAULT_LR_SHAPE,
+      };
   if (plan.shape.warmupSteps > settings.steps) {
-    throw new MllrError('ARGUMENT_INVALID', `--plan ${options.plan}: its warm-up of ${plan.shape.warmupSteps} steps is longer than --steps ${settings.steps}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--plan ${options.plan}: its warm-up of ${plan.shape.warmupSteps} steps is longer than --steps ${settings.steps}`,
+    );
   }
   await checkOutFolder(out, force);
   const { examples, kind, skipped } = await loadFinetuneExamples(options.data, modelDir, architecture, {
@@ -121,18 +139,32 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     ...(options.onInvalid !== undefined ? { onInvalid: options.onInvalid } : {}),
   });
 
-  const provider = await loadTrainingProvider(options.engine, options.catalog ?? BUILTIN_PLUGINS, options.cwd ?? process.cwd());
+  const provider = await loadTrainingProvider(
+    options.engine,
+    options.catalog ?? BUILTIN_PLUGINS,
+    options.cwd ?? process.cwd(),
+  );
   let engine: TrainingEngine;
   let loraEngine: LoraTrainingEngine | undefined;
   if (lora) {
     if (!provider.openLoraTraining) {
-      throw new MllrError('ARGUMENT_INVALID', `--engine ${provider.name}: the ${provider.name} engine does not train LoRA adapters; use --engine onnx`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `--engine ${provider.name}: the ${provider.name} engine does not train LoRA adapters; use --engine onnx`,
+      );
     }
-    loraEngine = await provider.openLoraTraining(modelDir, { settings: lora.settings, seed: settings.seed, ...(lora.init !== undefined ? { init: lora.init } : {}) });
+    loraEngine = await provider.openLoraTraining(modelDir, {
+      settings: lora.settings,
+      seed: settings.seed,
+      ...(lora.init !== undefined ? { init: lora.init } : {}),
+    });
     engine = loraEngine;
   } else {
     if (!provider.openTraining) {
-      throw new MllrError('ARGUMENT_INVALID', `--engine ${provider.name}: the ${provider.name} engine cannot train (it opens no training engine); use another --engine`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `--engine ${provider.name}: the ${provider.name} engine cannot train (it opens no training engine); use another --engine`,
+      );
     }
     engine = await provider.openTraining(modelDir);
   }
@@ -140,7 +172,15 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   let published = false;
   try {
     const schedule = new PlanSchedule(options.plan ? 'plan' : 'uniform', plan);
-    const context = { modules: [], robust: [], tensors, tensorsOf: () => [], learningRate: settings.learningRate, weightDecay: settings.weightDecay, totalSteps: settings.steps };
+    const context = {
+      modules: [],
+      robust: [],
+      tensors,
+      tensorsOf: () => [],
+      learningRate: settings.learningRate,
+      weightDecay: settings.weightDecay,
+      totalSteps: settings.steps,
+    };
     options.onStart?.({
       engine: engine.name,
       device: engine.device,
@@ -166,7 +206,14 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       seed: settings.seed,
       shuffle: settings.shuffle,
       ...(options.throwIfStopped ? { throwIfStopped: options.throwIfStopped } : {}),
-      onStep: (p) => options.onStep?.({ step: p.step + 1, steps: settings.steps, loss: p.loss, gradNorm: p.gradNorm, tokens: p.tokens }),
+      onStep: (p) =>
+        options.onStep?.({
+          step: p.step + 1,
+          steps: settings.steps,
+          loss: p.loss,
+          gradNorm: p.gradNorm,
+          tokens: p.tokens,
+        }),
       saveTo: loraEngine ? join(staging, LORA_OUT.merged) : staging,
     });
     await loraEngine?.saveAdapter(join(staging, LORA_OUT.adapter), { baseModel: modelDir });
@@ -182,7 +229,15 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       skipped_records: skipped,
       plan: options.plan !== undefined ? resolve(options.plan) : null,
       adapter: lora
-        ? { type: 'lora', r: lora.settings.r, alpha: lora.settings.alpha, dropout: lora.settings.dropout, targets: lora.settings.targets, rslora: lora.settings.rslora, init: lora.init ?? null }
+        ? {
+            type: 'lora',
+            r: lora.settings.r,
+            alpha: lora.settings.alpha,
+            dropout: lora.settings.dropout,
+            targets: lora.settings.targets,
+            rslora: lora.settings.rslora,
+            init: lora.init ?? null,
+          }
         : null,
       engine: { name: engine.name, device: engine.device },
       settings: {
@@ -199,9 +254,20 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
         shuffle: settings.shuffle,
         ...(settings.maxTokens !== undefined ? { max_tokens: settings.maxTokens } : {}),
       },
-      groups: plan.groups.map((g) => ({ name: g.name, learning_rate: g.learningRate, weight_decay: g.weightDecay, tensors: g.tensors })),
+      groups: plan.groups.map((g) => ({
+        name: g.name,
+        learning_rate: g.learningRate,
+        weight_decay: g.weightDecay,
+        tensors: g.tensors,
+      })),
       rate_shape: schedule.plan(context).shape,
-      curve: curve.map((p) => ({ step: p.step + 1, loss: p.loss, grad_norm: p.gradNorm, tokens: p.tokens, rates: p.rates })),
+      curve: curve.map((p) => ({
+        step: p.step + 1,
+        loss: p.loss,
+        grad_norm: p.gradNorm,
+        tokens: p.tokens,
+        rates: p.rates,
+      })),
       elapsed_s: elapsedS,
     };
     await writeFileAtomic(join(staging, FINETUNE_RECORD), `${JSON.stringify(record, null, 2)}\n`);
@@ -222,10 +288,18 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
 }
 
 /** A `--plan` file; for a LoRA run its tensors are PEFT names, mapped to the engine's adapter names. */
-async function readPlan(file: string, tensors: readonly string[], weightDecay: number, lora: boolean): Promise<FinetunePlan> {
+async function readPlan(
+  file: string,
+  tensors: readonly string[],
+  weightDecay: number,
+  lora: boolean,
+): Promise<FinetunePlan> {
   if (!lora) return readFinetunePlan(file, tensors, weightDecay);
   const plan = await readFinetunePlan(file, tensors.map(peftTensorName), weightDecay);
-  return { ...plan, groups: plan.groups.map((g) => ({ ...g, tensors: g.tensors.map((t) => t.slice(PEFT_PREFIX.length)) })) };
+  return {
+    ...plan,
+    groups: plan.groups.map((g) => ({ ...g, tensors: g.tensors.map((t) => t.slice(PEFT_PREFIX.length)) })),
+  };
 }
 
 /**
@@ -236,9 +310,17 @@ async function loadTrainingProvider(ref: PluginRef, catalog: PluginCatalog, cwd:
   try {
     return await loadEngineProvider(ref, catalog, cwd, 'training');
   } catch (error) {
-    if (error instanceof MllrError && error.code === 'PLUGIN_UNKNOWN' && ref.name !== undefined && catalog.entry('inference', ref.name)) {
+    if (
+      error instanceof MllrError &&
+      error.code === 'PLUGIN_UNKNOWN' &&
+      ref.name !== undefined &&
+      catalog.entry('inference', ref.name)
+    ) {
       const trainers = catalog.names('training').join(', ');
-      throw new MllrError('ARGUMENT_INVALID', `--engine ${ref.name}: the ${ref.name} engine cannot train yet (it runs inference only); use --engine ${trainers}`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `--engine ${ref.name}: the ${ref.name} engine cannot train yet (it runs inference only); use --engine ${trainers}`,
+      );
     }
     throw error;
   }
@@ -246,9 +328,13 @@ async function loadTrainingProvider(ref: PluginRef, catalog: PluginCatalog, cwd:
 
 /** The architecture of `--model`, with a message naming the flag when the folder or its config.json is missing. */
 async function modelArchitecture(modelDir: string): Promise<ModelArchitecture> {
-  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory()) throw new MllrError('CHECKPOINT_INVALID', `--model ${modelDir}: no such model folder`);
+  if (!existsSync(modelDir) || !statSync(modelDir).isDirectory())
+    throw new MllrError('CHECKPOINT_INVALID', `--model ${modelDir}: no such model folder`);
   if (!existsSync(join(modelDir, 'config.json'))) {
-    throw new MllrError('CHECKPOINT_INVALID', `--model ${modelDir}: no config.json there (a model folder in Hugging Face layout is expected)`);
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `--model ${modelDir}: no config.json there (a model folder in Hugging Face layout is expected)`,
+    );
   }
   return loadModelConfig(modelDir);
 }

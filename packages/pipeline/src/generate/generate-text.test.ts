@@ -26,20 +26,29 @@ describe('generateText', () => {
 
   it('takes raw text with special tokens, or ids as given', async () => {
     const tokenizer = await loadTokenizer(TINY_CHAT_DIR);
-    const raw = await generateText({ dir: TINY_CHAT_DIR, input: { prompt: 'hello', raw: true }, maxNewTokens: 2, engine: 'tfjs' });
+    const raw = await generateText({
+      dir: TINY_CHAT_DIR,
+      input: { prompt: 'hello', raw: true },
+      maxNewTokens: 2,
+      engine: 'tfjs',
+    });
     expect(raw.promptIds).toEqual(tokenizer.encode('hello', { addSpecialTokens: true }));
     const ids = await generateText({ dir: TINY_CHAT_DIR, input: { ids: [1, 2, 3] }, maxNewTokens: 2, engine: 'tfjs' });
     expect(ids.promptIds).toEqual([1, 2, 3]);
   });
 
   it('refuses ids outside the vocabulary, and a text prompt for a folder without tokenizer.json', async () => {
-    await expect(generateText({ dir: TINY_CHAT_DIR, input: { ids: [1, 999_999] }, maxNewTokens: 2, engine: 'tfjs' })).rejects.toMatchObject({
+    await expect(
+      generateText({ dir: TINY_CHAT_DIR, input: { ids: [1, 999_999] }, maxNewTokens: 2, engine: 'tfjs' }),
+    ).rejects.toMatchObject({
       code: 'ARGUMENT_INVALID',
       message: expect.stringContaining('token id 999999 is outside'),
     });
     const bare = mkdtempSync(join(tmpdir(), 'mllr-generate-'));
     writeFileSync(join(bare, 'config.json'), '{}');
-    await expect(generateText({ dir: bare, input: { prompt: 'hi' }, maxNewTokens: 2, engine: 'tfjs' })).rejects.toMatchObject({
+    await expect(
+      generateText({ dir: bare, input: { prompt: 'hi' }, maxNewTokens: 2, engine: 'tfjs' }),
+    ).rejects.toMatchObject({
       code: 'CHECKPOINT_INVALID',
       message: expect.stringContaining('give --ids instead of --prompt'),
     });

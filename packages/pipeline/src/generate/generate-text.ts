@@ -38,14 +38,18 @@ export interface GeneratedText {
 export async function generateText(request: GenerateRequest): Promise<GeneratedText> {
   const { dir } = request;
   const tokenizer = existsSync(join(dir, 'tokenizer.json')) ? await loadTokenizer(dir) : undefined;
-  const promptIds = 'ids' in request.input ? request.input.ids : encodePrompt(request.input.prompt, tokenizer, request.input.raw ?? false, dir);
+  const promptIds =
+    'ids' in request.input
+      ? request.input.ids
+      : encodePrompt(request.input.prompt, tokenizer, request.input.raw ?? false, dir);
   const provider = await loadEngineProvider({ name: request.engine, options: {} });
   const engine = await provider.openInference(dir, request.device ? { device: request.device } : {});
   request.onEngineOpen?.({ name: engine.name, device: engine.device });
   try {
     const vocab = engine.architecture.vocabSize;
     const bad = promptIds.find((id) => id >= vocab);
-    if (bad !== undefined) throw new MllrError('ARGUMENT_INVALID', `token id ${bad} is outside the model's vocabulary of ${vocab}`);
+    if (bad !== undefined)
+      throw new MllrError('ARGUMENT_INVALID', `token id ${bad} is outside the model's vocabulary of ${vocab}`);
     const [outputIds] = await engine.generate([promptIds], {
       maxNewTokens: request.maxNewTokens,
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -54,14 +58,22 @@ export async function generateText(request: GenerateRequest): Promise<GeneratedT
       // The tokenizer's eos ids too (generation_config.json may list several); without one, config.json's.
       ...(tokenizer ? { stopTokenIds: stopTokenIds(tokenizer, engine.architecture) } : {}),
     });
-    return { promptIds, outputIds: outputIds!, text: tokenizer ? tokenizer.decode(outputIds!, { skipSpecialTokens: true }) : null };
+    return {
+      promptIds,
+      outputIds: outputIds!,
+      text: tokenizer ? tokenizer.decode(outputIds!, { skipSpecialTokens: true }) : null,
+    };
   } finally {
     await engine.dispose();
   }
 }
 
 function encodePrompt(prompt: string, tokenizer: HfTokenizer | undefined, raw: boolean, dir: string): number[] {
-  if (!tokenizer) throw new MllrError('CHECKPOINT_INVALID', `${join(dir, 'tokenizer.json')} is missing; give --ids instead of --prompt`);
+  if (!tokenizer)
+    throw new MllrError(
+      'CHECKPOINT_INVALID',
+      `${join(dir, 'tokenizer.json')} is missing; give --ids instead of --prompt`,
+    );
   if (raw) return tokenizer.encode(prompt, { addSpecialTokens: true });
   return encodeChatPrompt(tokenizer, prompt);
 }

@@ -54,9 +54,22 @@ async function fromCheckpoint(dir: string): Promise<FolderModel> {
   const checkpoint = await loadCheckpoint(dir);
   let parameters = 0;
   for (const t of checkpoint.tensors.values()) parameters += t.data.length;
-  return { dir: checkpoint.dir, architecture: checkpoint.architecture, parameters, tensors: checkpoint.tensors.size, format: 'safetensors' };
+  return {
+    dir: checkpoint.dir,
+    architecture: checkpoint.architecture,
+    parameters,
+    tensors: checkpoint.tensors.size,
+    format: 'safetensors',
+  };
 }
 
 function fromDescription(dir: string, described: ModelFolderDescription): FolderModel {
-  return { dir, architecture: described.architecture, parameters: described.parameters, tensors: described.storedTensors, format: described.format, described };
+  return {
+    dir,
+    architecture: described.architecture,
+    parameters: described.parameters,
+    tensors: described.storedTensors,
+    format: described.format,
+    described,
+  };
 }

@@ -27,7 +27,13 @@ export async function tokenizerSummary(dir: string): Promise<TokenizerSummary | 
     eos_token_ids: eos,
     eos_tokens: eos.map((id) => (id < tokenizer.vocabSize ? tokenizer.decode([id]) : '?')),
     chat_template: template
-      ? { file: template.file, lines: lines.length, first_lines: lines.slice(0, TEMPLATE_LINES).map((l) => (l.length > LINE_CHARS ? `${l.slice(0, LINE_CHARS)}…` : l)) }
+      ? {
+          file: template.file,
+          lines: lines.length,
+          first_lines: lines
+            .slice(0, TEMPLATE_LINES)
+            .map((l) => (l.length > LINE_CHARS ? `${l.slice(0, LINE_CHARS)}…` : l)),
+        }
       : null,
   };
 }

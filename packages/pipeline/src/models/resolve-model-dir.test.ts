@@ -24,7 +24,8 @@ function cacheWith(repo: string, files: string[]): string {
   return cache;
 }
 
-const snapshotOf = (cache: string, repo: string) => join(cache, `models--${repo.replace('/', '--')}`, 'snapshots', COMMIT);
+const snapshotOf = (cache: string, repo: string) =>
+  join(cache, `models--${repo.replace('/', '--')}`, 'snapshots', COMMIT);
 
 describe('resolveModelSource', () => {
   it('keeps tiny-chat and plain paths as they were', () => {
@@ -39,14 +40,21 @@ describe('resolveModelSource', () => {
     const fetch = (() => {
       throw new Error('no network');
     }) as unknown as typeof globalThis.fetch;
-    await expect(obtainModelSource('small-chat', { download: true, fetch, env: {} })).resolves.toEqual({ given: 'small-chat', dir: SMALL_CHAT_DIR });
+    await expect(obtainModelSource('small-chat', { download: true, fetch, env: {} })).resolves.toEqual({
+      given: 'small-chat',
+      dir: SMALL_CHAT_DIR,
+    });
   });
 
   it('reads an org/name that is not a folder from the cache, with its commit', () => {
     const cache = cacheWith('org/name', ['config.json']);
     const base = mkdtempSync(join(tmpdir(), 'mllr-base-'));
     const source = resolveModelSource('org/name', base, { HF_HUB_CACHE: cache });
-    expect(source).toMatchObject({ given: 'org/name', dir: snapshotOf(cache, 'org/name'), hub: { repo: 'org/name', revision: 'main', commit: COMMIT } });
+    expect(source).toMatchObject({
+      given: 'org/name',
+      dir: snapshotOf(cache, 'org/name'),
+      hub: { repo: 'org/name', revision: 'main', commit: COMMIT },
+    });
     // HF_HOME/hub is the cache when HF_HUB_CACHE is unset.
     const home = dirname(cache);
     expect(() => resolveModelSource('org/name', base, { HF_HOME: home })).toThrow(join(home, 'hub'));
@@ -58,7 +66,10 @@ describe('resolveModelSource', () => {
     // No ./models/foo: the cache's models/foo is used.
     expect(resolveModelSource('models/foo', base, { HF_HUB_CACHE: cache }).dir).toBe(snapshotOf(cache, 'models/foo'));
     mkdirSync(join(base, 'models', 'foo'), { recursive: true });
-    expect(resolveModelSource('models/foo', base, { HF_HUB_CACHE: cache })).toEqual({ given: 'models/foo', dir: join(base, 'models', 'foo') });
+    expect(resolveModelSource('models/foo', base, { HF_HUB_CACHE: cache })).toEqual({
+      given: 'models/foo',
+      dir: join(base, 'models', 'foo'),
+    });
   });
 
   it('names every place it looked and how to download for an absent id (exit 2)', () => {
@@ -75,7 +86,9 @@ describe('resolveModelSource', () => {
     expect(error!.message).toContain('model org/other@v1 is neither a local folder nor in the Hugging Face cache');
     expect(error!.message).toContain(`${join(base, 'org', 'other@v1')}: no such folder`);
     expect(error!.message).toContain(`${join(cache, 'models--org--other')}: no such folder`);
-    expect(error!.message).toContain('Download it with model.download: true, or with `huggingface-cli download org/other --revision v1`');
+    expect(error!.message).toContain(
+      'Download it with model.download: true, or with `huggingface-cli download org/other --revision v1`',
+    );
   });
 });
 
@@ -86,19 +99,29 @@ describe('obtainModelSource', () => {
 
   it('uses a complete snapshot without any request, even with download', async () => {
     const cache = cacheWith('org/name', ['config.json', 'model.safetensors']);
-    const source = await obtainModelSource('org/name', { download: true, fetch: noNetwork, env: { HF_HUB_CACHE: cache } });
+    const source = await obtainModelSource('org/name', {
+      download: true,
+      fetch: noNetwork,
+      env: { HF_HUB_CACHE: cache },
+    });
     expect(source.dir).toBe(snapshotOf(cache, 'org/name'));
   });
 
   it('downloads only when asked: without download an absent id is the cache error; with it, the download is tried', async () => {
     const cache = cacheWith('org/name', ['config.json']);
-    await expect(obtainModelSource('org/none', { fetch: noNetwork, env: { HF_HUB_CACHE: cache } })).rejects.toThrow('is neither a local folder nor in the Hugging Face cache');
+    await expect(obtainModelSource('org/none', { fetch: noNetwork, env: { HF_HUB_CACHE: cache } })).rejects.toThrow(
+      'is neither a local folder nor in the Hugging Face cache',
+    );
     const offline = (async () => {
       throw new TypeError('fetch failed');
     }) as typeof fetch;
     // A snapshot without weights is completed by a download, which fails here for want of a network.
-    await expect(obtainModelSource('org/name', { download: true, fetch: offline, env: { HF_HUB_CACHE: cache, HF_ENDPOINT: 'https://hub.test' } })).rejects.toThrow(
-      'downloading org/name from https://hub.test failed: fetch failed',
-    );
+    await expect(
+      obtainModelSource('org/name', {
+        download: true,
+        fetch: offline,
+        env: { HF_HUB_CACHE: cache, HF_ENDPOINT: 'https://hub.test' },
+      }),
+    ).rejects.toThrow('downloading org/name from https://hub.test failed: fetch failed');
   });
 });

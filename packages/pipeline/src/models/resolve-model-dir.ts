@@ -49,7 +49,12 @@ export interface ObtainModelOptions {
  * ~/.cache/huggingface/hub). A Hub id that is not there is an ARGUMENT_INVALID error (exit 2) naming each place
  * looked at and how to download it. Anything else is returned as a path; callers report a missing folder.
  */
-export function resolveModelSource(path: string, baseDir = process.cwd(), env: NodeJS.ProcessEnv = process.env, downloadHint = '--download'): ModelSource {
+export function resolveModelSource(
+  path: string,
+  baseDir = process.cwd(),
+  env: NodeJS.ProcessEnv = process.env,
+  downloadHint = '--download',
+): ModelSource {
   const embedded = embeddedModelDir(path);
   if (embedded !== undefined) return { given: path, dir: embedded };
   const local = isAbsolute(path) ? path : resolve(baseDir, path);
@@ -79,7 +84,8 @@ export async function obtainModelSource(path: string, options: ObtainModelOption
   if (!id) return resolveModelSource(path, baseDir, env, hint);
   const cache = hubCacheDir(env);
   const found = findHubSnapshot(id, cache);
-  if ('snapshot' in found && isComplete(found.snapshot.dir)) return { given: path, dir: found.snapshot.dir, hub: found.snapshot };
+  if ('snapshot' in found && isComplete(found.snapshot.dir))
+    return { given: path, dir: found.snapshot.dir, hub: found.snapshot };
   const snapshot = await downloadHubModel(id, {
     cache,
     env,

@@ -38,17 +38,35 @@ export interface LrPlan {
  */
 export async function readLrPlan(runDir: string, strategy: string = DEFAULT_PLAN_STRATEGY): Promise<LrPlan> {
   // Run ids: a strategy id, `@value` of a sweep, `~set` of a count, `#seed` (`random-control@0.05~2#3`).
-  if (!/^[\w.#@~-]+$/.test(strategy)) throw new MllrError('ARGUMENT_INVALID', `--strategy ${JSON.stringify(strategy)} is not a run id (letters, digits, . _ - # @ ~)`);
-  const base = await readJson<Partial<BaseArtifact>>(join(runDir, 'base.json'), 'export-plan needs a run that finished its fine-tuning stage');
+  if (!/^[\w.#@~-]+$/.test(strategy))
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `--strategy ${JSON.stringify(strategy)} is not a run id (letters, digits, . _ - # @ ~)`,
+    );
+  const base = await readJson<Partial<BaseArtifact>>(
+    join(runDir, 'base.json'),
+    'export-plan needs a run that finished its fine-tuning stage',
+  );
   const recordFile = join(runDir, 'ift', `${strategy}.json`);
-  const record = await readJson<Partial<IftArtifact>>(recordFile, `no fine-tuning run "${strategy}" in this run folder${await knownRuns(runDir)}`);
+  const record = await readJson<Partial<IftArtifact>>(
+    recordFile,
+    `no fine-tuning run "${strategy}" in this run folder${await knownRuns(runDir)}`,
+  );
   if (typeof base.model !== 'string') throw invalid(runDir, 'base.json has no model');
   if (!Array.isArray(record.groups) || record.groups.length === 0) {
-    throw invalid(runDir, `ift/${strategy}.json records no parameter groups (it was written by an older mllr); rerun the ift stage with --force`);
+    throw invalid(
+      runDir,
+      `ift/${strategy}.json records no parameter groups (it was written by an older mllr); rerun the ift stage with --force`,
+    );
   }
   const groups = record.groups.map((g, i) => {
     const where = `ift/${strategy}.json groups[${i}]`;
-    if (typeof g?.name !== 'string' || !Number.isFinite(g.learning_rate) || !Number.isFinite(g.weight_decay) || !Array.isArray(g.tensors)) {
+    if (
+      typeof g?.name !== 'string' ||
+      !Number.isFinite(g.learning_rate) ||
+      !Number.isFinite(g.weight_decay) ||
+      !Array.isArray(g.tensors)
+    ) {
       throw invalid(runDir, `${where} needs name, learning_rate, weight_decay and tensors`);
     }
     return { name: g.name, learningRate: g.learning_rate, weightDecay: g.weight_decay, tensors: [...g.tensors].sort() };
@@ -57,7 +75,8 @@ export async function readLrPlan(runDir: string, strategy: string = DEFAULT_PLAN
   for (const group of groups) {
     for (const tensor of group.tensors) {
       const other = seen.get(tensor);
-      if (other !== undefined) throw invalid(runDir, `ift/${strategy}.json puts ${tensor} in two groups (${other}, ${group.name})`);
+      if (other !== undefined)
+        throw invalid(runDir, `ift/${strategy}.json puts ${tensor} in two groups (${other}, ${group.name})`);
       seen.set(tensor, group.name);
     }
   }
@@ -68,7 +87,17 @@ export async function readLrPlan(runDir: string, strategy: string = DEFAULT_PLAN
     modsRobust: Array.isArray(record.mods_robust) ? [...record.mods_robust] : [],
     groups,
     shape: record.rate_shape ?? {},
-    ...(record.adapter ? { adapter: { r: record.adapter.r, alpha: record.adapter.alpha, dropout: record.adapter.dropout, targets: record.adapter.targets, rslora: record.adapter.rslora } } : {}),
+    ...(record.adapter
+      ? {
+          adapter: {
+            r: record.adapter.r,
+            alpha: record.adapter.alpha,
+            dropout: record.adapter.dropout,
+            targets: record.adapter.targets,
+            rslora: record.adapter.rslora,
+          },
+        }
+      : {}),
   };
 }
 
@@ -89,7 +118,10 @@ export function formatAxolotlPlan(plan: LrPlan, runDir: string): string {
       const module = modulePath(tensor);
       const other = byModule.get(module);
       if (other !== undefined && other.learningRate !== group.learningRate) {
-        throw new MllrError('ARGUMENT_INVALID', `${module} has tensors at two rates (${other.name}, ${group.name}); Axolotl's lr_groups set one rate per module: use --format torch`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `${module} has tensors at two rates (${other.name}, ${group.name}); Axolotl's lr_groups set one rate per module: use --format torch`,
+        );
       }
       byModule.set(module, group);
     }
@@ -100,18 +132,26 @@ export function formatAxolotlPlan(plan: LrPlan, runDir: string): string {
     `# Learning-rate plan of the "${plan.strategy}" run (${plan.schedule} schedule) in mllr run ${runDir}`,
     `# base model: ${plan.baseModel}; robust set: ${plan.modsRobust.join(' ') || '(none)'}`,
     '# Every tensor gets the base rate that run trained it with. Axolotl trains every parameter at learning_rate and',
-    '# the modules of each lr_groups entry at that entry\'s rate.',
+    "# the modules of each lr_groups entry at that entry's rate.",
     ...shapeComments(plan.shape),
     ...(plan.adapter ? axolotlAdapterLines(plan.adapter) : []),
     `learning_rate: ${main?.learningRate ?? 0}`,
     `weight_decay: ${[...decays][0] ?? 0}`,
   ];
-  if (decays.size > 1) lines.push(`# groups differ in weight decay (${plan.groups.map((g) => `${g.name} ${g.weightDecay}`).join(', ')}): use --format torch`);
+  if (decays.size > 1)
+    lines.push(
+      `# groups differ in weight decay (${plan.groups.map((g) => `${g.name} ${g.weightDecay}`).join(', ')}): use --format torch`,
+    );
   const others = plan.groups.filter((g) => g !== main && g.learningRate !== main?.learningRate);
   if (others.length > 0) {
     lines.push('lr_groups:');
     for (const group of others) {
-      lines.push(`  - name: ${group.name}`, '    modules:', ...[...new Set(group.tensors.map(modulePath))].map((m) => `      - ${m}`), `    lr: ${group.learningRate}`);
+      lines.push(
+        `  - name: ${group.name}`,
+        '    modules:',
+        ...[...new Set(group.tensors.map(modulePath))].map((m) => `      - ${m}`),
+        `    lr: ${group.learningRate}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -124,7 +164,7 @@ export function formatAxolotlPlan(plan: LrPlan, runDir: string): string {
  */
 function axolotlAdapterLines(adapter: LoraSettings): string[] {
   return [
-    '# This run trained a LoRA adapter (W frozen): the groups below are its adapters\' module paths. Axolotl sets the adapter',
+    "# This run trained a LoRA adapter (W frozen): the groups below are its adapters' module paths. Axolotl sets the adapter",
     '# with the keys that follow; whether its lr_groups reach the lora_A/lora_B parameters of those modules is not',
     '# checked by mllr, and a group at lr 0 keeps optimizer state instead of freezing. --format torch is exact.',
     'adapter: lora',
@@ -141,10 +181,14 @@ function shapeComments(shape: Record<string, string | number>): string[] {
   const lines: string[] = [];
   const { shape: name, warmup_steps: warmup, min_ratio: minRatio, robust_only_steps: robustOnly } = shape;
   if (name !== undefined && (name !== 'constant' || (typeof warmup === 'number' && warmup > 0))) {
-    lines.push(`# shape over the steps: ${name}, warm-up ${warmup ?? 0} steps, min ratio ${minRatio ?? 0} (set Axolotl's lr_scheduler and warmup_steps to match)`);
+    lines.push(
+      `# shape over the steps: ${name}, warm-up ${warmup ?? 0} steps, min ratio ${minRatio ?? 0} (set Axolotl's lr_scheduler and warmup_steps to match)`,
+    );
   }
   if (typeof robustOnly === 'number' && robustOnly > 0) {
-    lines.push(`# the run's first ${robustOnly} steps trained only the robust set (every other group at 0); lr_groups cannot express that phase`);
+    lines.push(
+      `# the run's first ${robustOnly} steps trained only the robust set (every other group at 0); lr_groups cannot express that phase`,
+    );
   }
   return lines;
 }
@@ -172,7 +216,12 @@ export function formatTorchPlan(plan: LrPlan): string {
             },
           }
         : {}),
-      param_groups: plan.groups.map((g) => ({ name: g.name, params: plan.adapter ? g.tensors.map(peftTensorName) : g.tensors, lr: g.learningRate, weight_decay: g.weightDecay })),
+      param_groups: plan.groups.map((g) => ({
+        name: g.name,
+        params: plan.adapter ? g.tensors.map(peftTensorName) : g.tensors,
+        lr: g.learningRate,
+        weight_decay: g.weightDecay,
+      })),
     },
     null,
     2,

@@ -20,7 +20,10 @@ export const BUILTIN_PLUGINS = new PluginCatalog({
     tfjs: fromPackage('@mllr/backend-tfjs', 'TensorFlow.js inference'),
   },
   training: {
-    onnx: fromPackage('@mllr/backend-onnx', "ONNX Runtime training on mllr's own gradient graphs (CPU; CUDA when installed)"),
+    onnx: fromPackage(
+      '@mllr/backend-onnx',
+      "ONNX Runtime training on mllr's own gradient graphs (CPU; CUDA when installed)",
+    ),
     tfjs: fromPackage('@mllr/backend-tfjs', 'TensorFlow.js training with grouped AdamW'),
   },
   tokenizer: {

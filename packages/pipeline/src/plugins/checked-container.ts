@@ -11,15 +11,18 @@ export function checkedContainer(container: DependencyContainer, context: string
       if (property === 'register') {
         return (token: unknown, provider: unknown, ...rest: unknown[]) => {
           const useClass = (provider as { useClass?: unknown } | undefined)?.useClass;
-          if (typeof useClass === 'function') assertInjectable(useClass as new () => unknown, `${context}: ${describeToken(token as symbol)}`);
-          if (typeof provider === 'function') assertInjectable(provider as new () => unknown, `${context}: ${describeToken(token as symbol)}`);
+          if (typeof useClass === 'function')
+            assertInjectable(useClass as new () => unknown, `${context}: ${describeToken(token as symbol)}`);
+          if (typeof provider === 'function')
+            assertInjectable(provider as new () => unknown, `${context}: ${describeToken(token as symbol)}`);
           return (target.register as (...a: unknown[]) => unknown)(token, provider, ...rest);
         };
       }
       if (property === 'registerSingleton' || property === 'registerType') {
         return (from: unknown, to?: unknown) => {
           const cls = typeof to === 'function' ? to : from;
-          if (typeof cls === 'function') assertInjectable(cls as new () => unknown, `${context}: ${describeToken(from as symbol)}`);
+          if (typeof cls === 'function')
+            assertInjectable(cls as new () => unknown, `${context}: ${describeToken(from as symbol)}`);
           return (value as (...a: unknown[]) => unknown).call(target, from, to);
         };
       }

@@ -1,4 +1,12 @@
-import { EventSink, PluginLoader, RunConfigSchema, RunConfigToken, RunStore, resourceScope, rootContainer } from '@mllr/core';
+import {
+  EventSink,
+  PluginLoader,
+  RunConfigSchema,
+  RunConfigToken,
+  RunStore,
+  resourceScope,
+  rootContainer,
+} from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PLUGINS } from './builtin-plugins.js';
 import { createRunContainer, openScope, withScope } from './composition-root.js';
@@ -21,7 +29,13 @@ describe('createRunContainer', () => {
   it('registers the run services once for the run, and the plugin loader on the same container', () => {
     const events: EventSink = { emit: (e) => ({ ...e, seq: 0, time: 0 }) };
     const store = { dir: '/tmp/run' } as RunStore;
-    const { container, composer } = createRunContainer({ config, catalog: BUILTIN_PLUGINS, configDir: '.', events, store });
+    const { container, composer } = createRunContainer({
+      config,
+      catalog: BUILTIN_PLUGINS,
+      configDir: '.',
+      events,
+      store,
+    });
     expect(container.resolve(RunConfigToken)).toBe(config);
     expect(container.resolve(EventSink)).toBe(events);
     expect(container.resolve(RunStore)).toBe(store);
@@ -32,7 +46,12 @@ describe('createRunContainer', () => {
 
   it('resolves a store given as a function only when it is asked for, so it can open after composition', () => {
     const folder: { store?: RunStore } = {};
-    const { container } = createRunContainer({ config, catalog: BUILTIN_PLUGINS, configDir: '.', store: () => folder.store! });
+    const { container } = createRunContainer({
+      config,
+      catalog: BUILTIN_PLUGINS,
+      configDir: '.',
+      store: () => folder.store!,
+    });
     folder.store = { dir: '/tmp/later' } as RunStore;
     expect(container.resolve<RunStore>(RunStore).dir).toBe('/tmp/later');
   });
@@ -61,7 +80,9 @@ describe('createRunContainer', () => {
   });
 
   it('refuses a container the composition root did not build, saying where to build it', () => {
-    expect(() => resourceScope(rootContainer.createChildContainer())).toThrow('build it with the pipeline\'s composition root (createRunContainer)');
+    expect(() => resourceScope(rootContainer.createChildContainer())).toThrow(
+      "build it with the pipeline's composition root (createRunContainer)",
+    );
   });
 });
 

@@ -36,7 +36,10 @@ export interface RunContainerParts {
  *   the job runners one per job). Disposing the scope container disposes the engines the scope owned, on success
  *   and on failure alike, so stages hold no `try/finally` of their own for them.
  */
-export function createRunContainer(parts: RunContainerParts): { container: DependencyContainer; composer: PluginComposer } {
+export function createRunContainer(parts: RunContainerParts): {
+  container: DependencyContainer;
+  composer: PluginComposer;
+} {
   const container = rootContainer.createChildContainer();
   container.register(RunConfigToken, { useValue: parts.config });
   if (parts.events) container.register(EventSink, { useValue: parts.events });
@@ -62,7 +65,10 @@ export function openScope(parent: DependencyContainer): DependencyContainer {
  * Runs `body` in a fresh scope of `parent` and disposes the scope when `body` ends, however it ends. Where both the
  * body and the disposal fail, the body's error is the one thrown: it says what went wrong first.
  */
-export async function withScope<T>(parent: DependencyContainer, body: (scope: DependencyContainer) => Promise<T>): Promise<T> {
+export async function withScope<T>(
+  parent: DependencyContainer,
+  body: (scope: DependencyContainer) => Promise<T>,
+): Promise<T> {
   const scope = openScope(parent);
   let result: T;
   try {

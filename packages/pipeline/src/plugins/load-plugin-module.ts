@@ -16,10 +16,16 @@ export async function loadPluginModule(
   if (ref.name !== undefined) {
     const entry = catalog.entry(slot, ref.name);
     if (!entry) {
-      throw new MllrError('PLUGIN_UNKNOWN', `${where}: unknown ${slot} plugin "${ref.name}"; known: ${catalog.names(slot).join(', ') || '(none)'}`);
+      throw new MllrError(
+        'PLUGIN_UNKNOWN',
+        `${where}: unknown ${slot} plugin "${ref.name}"; known: ${catalog.names(slot).join(', ') || '(none)'}`,
+      );
     }
     if ('load' in entry) return checkShape(await entry.load(), `${slot} plugin "${ref.name}"`);
-    const loaded = await importPackage(entry.package, `${where}: the ${slot} plugin "${ref.name}" is provided by ${entry.package}`);
+    const loaded = await importPackage(
+      entry.package,
+      `${where}: the ${slot} plugin "${ref.name}" is provided by ${entry.package}`,
+    );
     return checkShape(loaded, `${entry.package} (${slot} plugin "${ref.name}")`);
   }
   const specifier = ref.module!;
@@ -59,15 +65,21 @@ async function importOrExplain(url: string, file: string): Promise<unknown> {
   try {
     return await import(url);
   } catch (error) {
-    throw new MllrError('PLUGIN_INVALID', `plugin module ${file} failed to load: ${(error as Error).message}`, { cause: error });
+    throw new MllrError('PLUGIN_INVALID', `plugin module ${file} failed to load: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 
 function checkShape(loaded: unknown, what: string): MllrPluginModule {
   if (isPluginModule(loaded)) return loaded;
   // A CommonJS plugin (or one that default-exports its module object) holds it under `default`.
-  if (typeof loaded === 'object' && loaded !== null && 'default' in loaded && isPluginModule(loaded.default)) return loaded.default;
-  throw new MllrError('PLUGIN_INVALID', `${what} is not an mllr plugin: it must export a function register(container, options, info)`);
+  if (typeof loaded === 'object' && loaded !== null && 'default' in loaded && isPluginModule(loaded.default))
+    return loaded.default;
+  throw new MllrError(
+    'PLUGIN_INVALID',
+    `${what} is not an mllr plugin: it must export a function register(container, options, info)`,
+  );
 }
 
 /** Whether an imported value has the one member every plugin module must have: a `register` function. */

@@ -2,8 +2,7 @@ import type { MllrPluginModule, PluginSlot } from '@mllr/core';
 
 /** Where a built-in plugin lives: a package to import, or a loader for plugins inside the pipeline itself. */
 export type CatalogEntry =
-  | { package: string; summary: string }
-  | { load: () => Promise<MllrPluginModule>; summary: string };
+  { package: string; summary: string } | { load: () => Promise<MllrPluginModule>; summary: string };
 
 /** The name → package map of built-in plugins, per slot. */
 export type CatalogEntries = { readonly [S in PluginSlot]?: Readonly<Record<string, CatalogEntry>> };

@@ -2,13 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  EventSink,
-  rootContainer,
-  type ModuleId,
-  type RobustnessContext,
-  type RunEventInput,
-} from '@mllr/core';
+import { EventSink, rootContainer, type ModuleId, type RobustnessContext, type RunEventInput } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { parseRunConfig } from '../config/load-config.js';
 import { BUILTIN_PLUGINS } from './builtin-plugins.js';
@@ -19,7 +13,9 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-fixtu
 function composerWithSink() {
   const logged: RunEventInput[] = [];
   const container = rootContainer.createChildContainer();
-  container.register(EventSink, { useValue: { emit: (e: RunEventInput) => (logged.push(e), { ...e, seq: 0, time: 0 }) } });
+  container.register(EventSink, {
+    useValue: { emit: (e: RunEventInput) => (logged.push(e), { ...e, seq: 0, time: 0 }) },
+  });
   return { composer: new PluginComposer(container, BUILTIN_PLUGINS, fixtures), logged };
 }
 
@@ -62,7 +58,9 @@ describe('PluginComposer', () => {
 
   it('turns a constructor parameter without @inject into a readable error', async () => {
     const { composer } = composerWithSink();
-    const error = await composer.load('proxy', { module: './missing-inject-plugin.ts', options: {} }, 'proxy').catch((e: unknown) => e);
+    const error = await composer
+      .load('proxy', { module: './missing-inject-plugin.ts', options: {} }, 'proxy')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DI_MISSING_INJECT', exitCode: 2 });
     expect((error as Error).message).toBe(
       'proxy (proxy plugin ./missing-inject-plugin.ts): RobustnessProxy: constructor parameter #1 of ForgetfulProxy has no ' +
@@ -73,7 +71,9 @@ describe('PluginComposer', () => {
   it('explains a dependency nobody registered', async () => {
     const container = rootContainer.createChildContainer(); // no EventSink registered
     const composer = new PluginComposer(container, BUILTIN_PLUGINS, fixtures);
-    const error = await composer.load('proxy', { module: './echo-proxy-plugin.ts', options: { score: 1 } }, 'proxy').catch((e: unknown) => e);
+    const error = await composer
+      .load('proxy', { module: './echo-proxy-plugin.ts', options: { score: 1 } }, 'proxy')
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'DI_UNRESOLVED' });
     expect((error as Error).message).toContain('needs EventSink, which no plugin or the pipeline registered');
   });
@@ -86,7 +86,9 @@ describe('PluginComposer', () => {
       code: 'PLUGIN_NOT_FOUND',
       message: `proxy: plugin module ${join(fixtures, 'nope.js')} does not exist`,
     });
-    await expect(composer.load('proxy', { module: join(dir, 'not-a-plugin.mjs'), options: {} }, 'proxy')).rejects.toMatchObject({
+    await expect(
+      composer.load('proxy', { module: join(dir, 'not-a-plugin.mjs'), options: {} }, 'proxy'),
+    ).rejects.toMatchObject({
       code: 'PLUGIN_INVALID',
       message: expect.stringContaining('must export a function register'),
     });
@@ -96,12 +98,15 @@ describe('PluginComposer', () => {
     });
     const withGhost = new PluginComposer(
       rootContainer.createChildContainer(),
-      BUILTIN_PLUGINS.extend({ proxy: { ghost: { package: '@mllr/not-installed', summary: 'a package nobody installed' } } }),
+      BUILTIN_PLUGINS.extend({
+        proxy: { ghost: { package: '@mllr/not-installed', summary: 'a package nobody installed' } },
+      }),
       fixtures,
     );
     await expect(withGhost.load('proxy', { name: 'ghost', options: {} }, 'proxy')).rejects.toMatchObject({
       code: 'PLUGIN_UNAVAILABLE',
-      message: 'proxy: the proxy plugin "ghost" is provided by @mllr/not-installed, which is not installed (npm install @mllr/not-installed)',
+      message:
+        'proxy: the proxy plugin "ghost" is provided by @mllr/not-installed, which is not installed (npm install @mllr/not-installed)',
     });
   });
 });

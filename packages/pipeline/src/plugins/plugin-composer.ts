@@ -47,13 +47,23 @@ export class PluginComposer implements PluginLoader {
     const child = this.parent.createChildContainer();
     child.register(PluginOptions, { useValue: options });
     try {
-      await mod.register(checkedContainer(child, `${where} (${label})`), options, { slot, name, token, configDir: this.configDir });
+      await mod.register(checkedContainer(child, `${where} (${label})`), options, {
+        slot,
+        name,
+        token,
+        configDir: this.configDir,
+      });
     } catch (error) {
       if (error instanceof MllrError) throw error;
-      throw new MllrError('PLUGIN_INVALID', `${where}: the ${label} failed to register: ${(error as Error).message}`, { cause: error });
+      throw new MllrError('PLUGIN_INVALID', `${where}: the ${label} failed to register: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if (!child.isRegistered(token, false)) {
-      throw new MllrError('PLUGIN_INVALID', `${where}: the ${label} did not register a ${describeToken(token)} service`);
+      throw new MllrError(
+        'PLUGIN_INVALID',
+        `${where}: the ${label} did not register a ${describeToken(token)} service`,
+      );
     }
     // The one place a slot's token meets its service type: tsyringe's symbol tokens carry no type.
     return resolveReadably<PluginServices[S]>(child, token, `${where} (${label})`);
@@ -64,18 +74,34 @@ export class PluginComposer implements PluginLoader {
  * What {@link PluginComposer.load} would refuse about a plugin reference without registering anything: a module
  * that cannot be loaded, or options its schema rejects; each problem at its key path under `at`.
  */
-export async function pluginProblems(slot: PluginSlot, ref: PluginRef, at: readonly (string | number)[], configDir: string, catalog: PluginCatalog): Promise<ConfigProblem[]> {
+export async function pluginProblems(
+  slot: PluginSlot,
+  ref: PluginRef,
+  at: readonly (string | number)[],
+  configDir: string,
+  catalog: PluginCatalog,
+): Promise<ConfigProblem[]> {
   const where = at.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
   let mod;
   try {
     mod = await loadPluginModule(slot, ref, where, configDir, catalog);
   } catch (error) {
     const problem = toMllrError(error);
-    return [{ path: at, message: problem.message.startsWith(`${where}: `) ? problem.message.slice(where.length + 2) : problem.message, code: problem.code }];
+    return [
+      {
+        path: at,
+        message: problem.message.startsWith(`${where}: `) ? problem.message.slice(where.length + 2) : problem.message,
+        code: problem.code,
+      },
+    ];
   }
   const parsed = mod.optionsSchema?.(ref.name ?? ref.module!, slot)?.safeParse(ref.options);
   if (!parsed || parsed.success) return [];
-  return parsed.error.issues.map((issue) => ({ path: [...at, 'options', ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))], message: issue.message, code: 'CONFIG_INVALID' as const }));
+  return parsed.error.issues.map((issue) => ({
+    path: [...at, 'options', ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))],
+    message: issue.message,
+    code: 'CONFIG_INVALID' as const,
+  }));
 }
 
 /** Resolves a token, turning tsyringe's internal messages into errors that say what to fix. */

@@ -17,7 +17,13 @@ describe('plugin modules load only from the path the user named', () => {
     const cwd = process.cwd();
     process.chdir(root);
     try {
-      const loaded = (await loadPluginModule('proxy', { module: './p.mjs', options: {} }, 'proxy', configDir, BUILTIN_PLUGINS)) as unknown as { marker: string };
+      const loaded = (await loadPluginModule(
+        'proxy',
+        { module: './p.mjs', options: {} },
+        'proxy',
+        configDir,
+        BUILTIN_PLUGINS,
+      )) as unknown as { marker: string };
       expect(loaded.marker).toBe('config folder');
     } finally {
       process.chdir(cwd);
@@ -29,11 +35,15 @@ describe('plugin modules load only from the path the user named', () => {
     const configDir = join(root, 'configs');
     mkdirSync(configDir);
     writeFileSync(join(root, 'p.mjs'), PLUGIN.replace('%s', 'elsewhere'));
-    await expect(loadPluginModule('proxy', { module: './p.mjs', options: {} }, 'proxy', configDir, BUILTIN_PLUGINS)).rejects.toMatchObject({
+    await expect(
+      loadPluginModule('proxy', { module: './p.mjs', options: {} }, 'proxy', configDir, BUILTIN_PLUGINS),
+    ).rejects.toMatchObject({
       code: 'PLUGIN_NOT_FOUND',
       message: `proxy: plugin module ${join(configDir, 'p.mjs')} does not exist`,
     });
-    await expect(loadPluginModule('proxy', { module: '../missing/p.mjs', options: {} }, 'proxy', configDir, BUILTIN_PLUGINS)).rejects.toMatchObject({
+    await expect(
+      loadPluginModule('proxy', { module: '../missing/p.mjs', options: {} }, 'proxy', configDir, BUILTIN_PLUGINS),
+    ).rejects.toMatchObject({
       code: 'PLUGIN_NOT_FOUND',
       message: expect.stringContaining(join(root, 'missing', 'p.mjs')),
     });
@@ -43,8 +53,12 @@ describe('plugin modules load only from the path the user named', () => {
     const configDir = mkdtempSync(join(tmpdir(), 'mllr-plugin-shape-'));
     writeFileSync(join(configDir, 'default.mjs'), 'export default { marker: "default", register() {} };\n');
     writeFileSync(join(configDir, 'none.mjs'), 'export const register = 42;\n');
-    const load = (file: string) => loadPluginModule('proxy', { module: `./${file}`, options: {} }, 'proxy', configDir, BUILTIN_PLUGINS);
+    const load = (file: string) =>
+      loadPluginModule('proxy', { module: `./${file}`, options: {} }, 'proxy', configDir, BUILTIN_PLUGINS);
     expect(((await load('default.mjs')) as unknown as { marker: string }).marker).toBe('default');
-    await expect(load('none.mjs')).rejects.toMatchObject({ code: 'PLUGIN_INVALID', message: expect.stringMatching(/is not an mllr plugin: it must export a function register/) });
+    await expect(load('none.mjs')).rejects.toMatchObject({
+      code: 'PLUGIN_INVALID',
+      message: expect.stringMatching(/is not an mllr plugin: it must export a function register/),
+    });
   });
 });

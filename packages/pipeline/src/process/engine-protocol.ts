@@ -24,5 +24,4 @@ export type ParentMessage = { type: 'start'; request: RunRequest } | { type: 'st
 
 /** Messages from the engine process to the UI process. */
 export type ChildMessage =
-  | { type: 'event'; event: RunEvent }
-  | { type: 'exit'; exitCode: number; error?: SerializedError };
+  { type: 'event'; event: RunEvent } | { type: 'exit'; exitCode: number; error?: SerializedError };

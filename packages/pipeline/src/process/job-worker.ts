@@ -17,9 +17,19 @@ function send(message: FromWorker): void {
 
 async function setUp(init: JobWorkerInit): Promise<{ base: JobContextBase; jobs: JobHandlers }> {
   const store = new FsRunStore(init.runDir);
-  const { container } = createRunContainer({ config: init.config, store, catalog: BUILTIN_PLUGINS, configDir: init.configDir });
+  const { container } = createRunContainer({
+    config: init.config,
+    store,
+    catalog: BUILTIN_PLUGINS,
+    configDir: init.configDir,
+  });
   const module = (await import(init.handlers)) as JobHandlerModule;
-  const jobs = module.createJobHandlers({ config: init.config, container, configDir: init.configDir, threads: init.threads });
+  const jobs = module.createJobHandlers({
+    config: init.config,
+    container,
+    configDir: init.configDir,
+    threads: init.threads,
+  });
   const base: JobContextBase = { stage: init.stage, config: init.config, store, container, signal: controller.signal };
   if (init.resumeKey !== undefined) base.resumeKey = init.resumeKey;
   return { base, jobs };
@@ -32,10 +42,13 @@ async function runJob(job: number, kind: string, payload: unknown): Promise<void
     if (!handler) throw new Error(`this worker has no job "${kind}"`);
     const sink: JobSink = {
       call: (method, args) => send({ type: 'call', job, method, args }),
-      progress: (done, total, label) => send({ type: 'progress', job, done, total, ...(label !== undefined ? { label } : {}) }),
+      progress: (done, total, label) =>
+        send({ type: 'progress', job, done, total, ...(label !== undefined ? { label } : {}) }),
     };
     // Each job in its own scope: what the job owned is disposed when it ends.
-    const result = await withScope(base.container, (scope) => handler(payload, jobContext({ ...base, container: scope }, sink)));
+    const result = await withScope(base.container, (scope) =>
+      handler(payload, jobContext({ ...base, container: scope }, sink)),
+    );
     send({ type: 'done', job, result });
   } catch (error) {
     send({ type: 'failed', job, error: toMllrError(error).toJSON() });

@@ -41,7 +41,8 @@ function options(context: StageContext, kind: string, payloads: unknown[], worke
     kind,
     payloads,
     workers,
-    local: () => createJobHandlers({ config: context.config, container: context.container, configDir: '.', threads: 2 }),
+    local: () =>
+      createJobHandlers({ config: context.config, container: context.container, configDir: '.', threads: 2 }),
     init: { handlers: HANDLERS, configDir: '.', runDir: context.store.dir, threads: 1 },
   };
 }
@@ -73,7 +74,12 @@ describe('runJobs', () => {
     // Workers rebuild the run's config and get their share of the threads.
     expect(results.every((r) => r.seed === 77 && r.threads === 1)).toBe(true);
     expect([...arrived].sort()).toEqual([0, 1, 2, 3, 4]);
-    expect(progress.filter(([, done]) => done === 2).map(([job]) => job).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(
+      progress
+        .filter(([, done]) => done === 2)
+        .map(([job]) => job)
+        .sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
     expect(progress.find(([job]) => job === 3)).toEqual([3, 1, 2, 'n=4']);
     const metrics = calls.filter(([name]) => name === 'metric').map(([, args]) => args);
     expect(metrics.map((a) => a[1]).sort((a, b) => Number(a) - Number(b))).toEqual([1, 4, 9, 16, 25]);
@@ -106,7 +112,14 @@ describe('runJobs', () => {
 
   it('on a stop, waits for every worker to finish saving before the stage stops', async () => {
     const { context, controller } = stage();
-    const running = runJobs(options(context, 'save-on-stop', [1, 2, 6].map((n) => ({ n })), 3)).catch((e: unknown) => e);
+    const running = runJobs(
+      options(
+        context,
+        'save-on-stop',
+        [1, 2, 6].map((n) => ({ n })),
+        3,
+      ),
+    ).catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 1500);
     expect(await running).toBeInstanceOf(StoppedError);
     // The job that saved fastest reported first; the slower ones were not killed half-way.

@@ -25,7 +25,9 @@ export interface RunJobsOptions {
 
 const STDERR_TAIL_BYTES = 4096;
 // Sources run under tsx (tests); the built package runs its compiled worker.
-const WORKER_ENTRY = fileURLToPath(new URL(`./job-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+const WORKER_ENTRY = fileURLToPath(
+  new URL(`./job-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 const WORKER_EXEC_ARGV = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
 
 /**
@@ -54,7 +56,9 @@ async function runHere(options: RunJobsOptions): Promise<unknown[]> {
         progress: (done: number, total: number, label?: string) => options.onProgress?.(job, done, total, label),
       };
       // Each job in its own scope, as in a worker: what the job owned is disposed when it ends.
-      const result = await withScope(context.container, (scope) => handler(payload, jobContext({ ...context, container: scope }, sink)));
+      const result = await withScope(context.container, (scope) =>
+        handler(payload, jobContext({ ...context, container: scope }, sink)),
+      );
       results.push(result);
       await options.onResult?.(job, result);
     }
@@ -166,11 +170,18 @@ function runInWorkers(options: RunJobsOptions, count: number): Promise<unknown[]
           }
         }
       });
-      child.on('error', (error) => end(new MllrError('ENGINE_CRASHED', `a ${context.stage} worker could not start: ${error.message}`)));
+      child.on('error', (error) =>
+        end(new MllrError('ENGINE_CRASHED', `a ${context.stage} worker could not start: ${error.message}`)),
+      );
       child.on('exit', (code, signal) => {
         if (settled || retired.has(child)) return;
         const tail = stderrTail.trim() ? `\n${stderrTail.trim()}` : '';
-        end(new MllrError('ENGINE_CRASHED', `a ${context.stage} worker ended unexpectedly (${signal ?? `exit code ${code}`})${tail}`));
+        end(
+          new MllrError(
+            'ENGINE_CRASHED',
+            `a ${context.stage} worker ended unexpectedly (${signal ?? `exit code ${code}`})${tail}`,
+          ),
+        );
       });
       child.send({ type: 'init', init } satisfies ToWorker);
       give(child);

@@ -29,7 +29,12 @@ describe('fileTableValues', () => {
     const tables = fileTables(byFileReportData().by_file!);
     const means = fileTableValues(tables, 'mean', () => true);
     expect(Object.keys(means)).toEqual(['base', 'uniform', 'ml-lr']);
-    expect(means.base).toEqual({ harmful_asr: [{ file: 'advbench_harmful_behaviors.csv', value: 0 }, { file: 'my-prompts.csv', value: 0.5 }] });
+    expect(means.base).toEqual({
+      harmful_asr: [
+        { file: 'advbench_harmful_behaviors.csv', value: 0 },
+        { file: 'my-prompts.csv', value: 0.5 },
+      ],
+    });
     const sds = fileTableValues(tables, 'sd', (_, n) => n > 1);
     expect(Object.keys(sds)).toEqual(['uniform', 'ml-lr']);
     expect(sds.uniform!.harmful_asr![1]).toEqual({ file: 'my-prompts.csv', value: 0 });

@@ -38,7 +38,9 @@ export function fileTables(perRun: Readonly<Record<string, ByFile>>): FileTable[
     if (models.length === 0) continue;
     const cells: FileTable['cells'] = {};
     for (const [file, perModel] of values) {
-      cells[file] = Object.fromEntries([...perModel].map(([model, seeds]) => [model, { mean: mean(seeds), sd: sampleSd(seeds), n: seeds.length }]));
+      cells[file] = Object.fromEntries(
+        [...perModel].map(([model, seeds]) => [model, { mean: mean(seeds), sd: sampleSd(seeds), n: seeds.length }]),
+      );
     }
     tables.push({ metric, files: [...values.keys()], models, cells });
   }
@@ -46,7 +48,11 @@ export function fileTables(perRun: Readonly<Record<string, ByFile>>): FileTable[
 }
 
 /** A table's values as summary.json lists them: by model, the metric's files with their mean (or sd) over seeds. */
-export function fileTableValues(tables: readonly FileTable[], field: 'mean' | 'sd', include: (model: string, n: number) => boolean): Record<string, ByFileValues> {
+export function fileTableValues(
+  tables: readonly FileTable[],
+  field: 'mean' | 'sd',
+  include: (model: string, n: number) => boolean,
+): Record<string, ByFileValues> {
   const result: Record<string, ByFileValues> = {};
   for (const table of tables) {
     for (const model of table.models) {

@@ -11,7 +11,10 @@ export function pluginText(ref: PluginRef): string {
 export function configSummary(config: RunConfig, seeds: readonly number[]): ConfigRow[] {
   const rows: ConfigRow[] = [
     { key: 'model', value: config.model.path },
-    { key: 'engine', value: `training ${pluginText(config.engine.training)}, inference ${pluginText(config.engine.inference)}, device ${config.engine.device}` },
+    {
+      key: 'engine',
+      value: `training ${pluginText(config.engine.training)}, inference ${pluginText(config.engine.inference)}, device ${config.engine.device}`,
+    },
     { key: 'seed', value: String(config.seed) },
     { key: 'seeds', value: `${config.seeds} (${seeds.join(', ')})` },
     { key: 'proxy', value: pluginText(config.proxy) },
@@ -20,7 +23,12 @@ export function configSummary(config: RunConfig, seeds: readonly number[]): Conf
       key: 'strategies',
       value: config.strategies.map(strategyText).join('; '),
     },
-    { key: 'training', value: Object.entries(config.training).map(([k, v]) => `${k} ${v}`).join(', ') },
+    {
+      key: 'training',
+      value: Object.entries(config.training)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    },
     { key: 'judge', value: pluginText(config.judge) },
     { key: 'evaluators', value: config.evaluators.map(pluginText).join(', ') },
   ];

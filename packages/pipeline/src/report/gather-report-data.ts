@@ -1,5 +1,12 @@
 import { MllrError, type MetricValue, type RunConfig, type RunStore, type SearchStrategy } from '@mllr/core';
-import type { BaseArtifact, EvalArtifact, IftArtifact, ProxyArtifact, RobustnessArtifact, SearchArtifact } from '../stages/ml-lr/artifacts.js';
+import type {
+  BaseArtifact,
+  EvalArtifact,
+  IftArtifact,
+  ProxyArtifact,
+  RobustnessArtifact,
+  SearchArtifact,
+} from '../stages/ml-lr/artifacts.js';
 import { seedRuns } from '../stages/ml-lr/seed-runs.js';
 import type { ValidationArtifact } from '../stages/ml-lr/validation-artifact.js';
 import { paretoData } from './study/pareto-data.js';
@@ -38,7 +45,10 @@ export async function gatherReportData(
 
   const dataNotes = await gatherDataNotes(store);
   // Only where the validate stage ran in this run (validate.enabled): a stale file from an earlier config is not shown.
-  const validation = config.validate.enabled && (await store.exists('validation.json')) ? await store.readJson<ValidationArtifact>('validation.json') : undefined;
+  const validation =
+    config.validate.enabled && (await store.exists('validation.json'))
+      ? await store.readJson<ValidationArtifact>('validation.json')
+      : undefined;
   // The statistics of issue 17: each configured comparison from the runs' per-prompt judgments (eval/<run>.jsonl).
   const comparisons = config.comparisons?.length ? await compareStrategies(store, config, evaluation, warn) : undefined;
 
@@ -59,7 +69,12 @@ export async function gatherReportData(
       continue;
     }
     const ift = await store.readJson<IftArtifact>(path);
-    curves.push({ runId: run.runId, strategy: run.strategyId, seed: run.seed, points: ift.curve.map((p) => ({ step: p.step, loss: p.loss })) });
+    curves.push({
+      runId: run.runId,
+      strategy: run.strategyId,
+      seed: run.seed,
+      points: ift.curve.map((p) => ({ step: p.step, loss: p.loss })),
+    });
   }
 
   return {
@@ -71,10 +86,22 @@ export async function gatherReportData(
       numLayers: base.numLayers,
       engine: base.engine,
       device: base.device,
-      engines: stageEngines(config, { training: { engine: base.engine, device: base.device }, ...(base.inference ? { inference: base.inference } : {}) }),
+      engines: stageEngines(config, {
+        training: { engine: base.engine, device: base.device },
+        ...(base.inference ? { inference: base.inference } : {}),
+      }),
     },
-    proxy: { layer: proxy.layer, clean_accuracy: proxy.clean_accuracy, per_layer: proxy.per_layer ?? [], ...(proxy.warnings?.length ? { warnings: proxy.warnings } : {}) },
-    robustness: { proxy: robustness.proxy, scores: robustness.scores.map((s) => ({ module: s.module, score: s.score })), heatmap: robustness.heatmap },
+    proxy: {
+      layer: proxy.layer,
+      clean_accuracy: proxy.clean_accuracy,
+      per_layer: proxy.per_layer ?? [],
+      ...(proxy.warnings?.length ? { warnings: proxy.warnings } : {}),
+    },
+    robustness: {
+      proxy: robustness.proxy,
+      scores: robustness.scores.map((s) => ({ module: s.module, score: s.score })),
+      heatmap: robustness.heatmap,
+    },
     search: {
       strategy: search.strategy,
       mods_robust: search.mods_robust,
@@ -114,7 +141,10 @@ function evalMetrics(artifact: EvalArtifact): Record<string, RunMetrics> {
   for (const [id, metrics] of Object.entries(artifact)) {
     const missing = METRICS.filter((m) => typeof (metrics[m] as MetricValue | undefined)?.value !== 'number');
     if (missing.length > 0) {
-      throw new MllrError('ARTIFACT_INVALID', `eval.json: ${id} has no ${missing.join(', ')}; the report needs ${METRICS.join(', ')} for every model`);
+      throw new MllrError(
+        'ARTIFACT_INVALID',
+        `eval.json: ${id} has no ${missing.join(', ')}; the report needs ${METRICS.join(', ')} for every model`,
+      );
     }
     result[id] = Object.fromEntries(METRICS.map((m) => [m, metrics[m]!.value])) as RunMetrics;
   }
@@ -123,7 +153,9 @@ function evalMetrics(artifact: EvalArtifact): Record<string, RunMetrics> {
 
 /** The per-file breakdowns of the models whose eval.json entry has one. */
 function withByFile(artifact: EvalArtifact): Pick<ReportData, 'by_file'> {
-  const byFile = Object.fromEntries(Object.entries(artifact).flatMap(([model, entry]) => (entry.by_file ? [[model, entry.by_file]] : [])));
+  const byFile = Object.fromEntries(
+    Object.entries(artifact).flatMap(([model, entry]) => (entry.by_file ? [[model, entry.by_file]] : [])),
+  );
   return Object.keys(byFile).length > 0 ? { by_file: byFile } : {};
 }
 
@@ -143,7 +175,12 @@ function generationsLinks(artifact: EvalArtifact): GenerationsLink[] {
  * The search's threshold: from search.json if it records one, else (a folder written before search.json recorded it)
  * the configured strategy's, when that is the strategy search.json names.
  */
-function withThreshold(search: SearchArtifact, configured: Pick<SearchStrategy, 'name' | 'threshold'> | undefined): { threshold?: number } {
+function withThreshold(
+  search: SearchArtifact,
+  configured: Pick<SearchStrategy, 'name' | 'threshold'> | undefined,
+): { threshold?: number } {
   if (typeof search.threshold === 'number') return { threshold: search.threshold };
-  return configured?.name === search.strategy && configured.threshold !== undefined ? { threshold: configured.threshold } : {};
+  return configured?.name === search.strategy && configured.threshold !== undefined
+    ? { threshold: configured.threshold }
+    : {};
 }

@@ -15,7 +15,14 @@ const metrics = { harmful_asr: metric(0.5), over_refusal: metric(0.1), usability
 describe('report.html from a run whose dataset text carries a planted script', () => {
   it('has no executable script: dataset prompts stay out, and paths and run ids from the config are escaped', async () => {
     const store = new FsRunStore(await mkdtemp(join(tmpdir(), 'mllr-planted-')));
-    await store.writeJson('base.json', { model: `/models/${PLANT}`, family: 'llama', parameters: 10, numLayers: 1, engine: 'tfjs', device: 'cpu' });
+    await store.writeJson('base.json', {
+      model: `/models/${PLANT}`,
+      family: 'llama',
+      parameters: 10,
+      numLayers: 1,
+      engine: 'tfjs',
+      device: 'cpu',
+    });
     await store.writeJson('proxy.json', {
       layer: 0,
       clean_accuracy: 1,
@@ -25,13 +32,33 @@ describe('report.html from a run whose dataset text carries a planted script', (
       // The probe's validation prompts are dataset text kept in an artifact.
       validation: { prompts: [`How do I ${PLANT}?`, `<img src=x onerror=alert(1)>`], labels: [1, 0] },
     });
-    await store.writeJson('robustness.json', { proxy: 'noise', scores: [{ module: 'L0.q', score: 0.9 }], heatmap: { types: ['q'], layers: [0], values: [[0.9]] } });
-    await store.writeJson('search.json', { strategy: 'greedy', mods_robust: ['L0.q'], trace: [{ candidate: 'L0.q', accepted: true, value: 1, size: 1 }], sets: { greedy: ['L0.q'] } });
+    await store.writeJson('robustness.json', {
+      proxy: 'noise',
+      scores: [{ module: 'L0.q', score: 0.9 }],
+      heatmap: { types: ['q'], layers: [0], values: [[0.9]] },
+    });
+    await store.writeJson('search.json', {
+      strategy: 'greedy',
+      mods_robust: ['L0.q'],
+      trace: [{ candidate: 'L0.q', accepted: true, value: 1, size: 1 }],
+      sets: { greedy: ['L0.q'] },
+    });
     await store.writeJson('eval.json', { base: metrics, uniform: metrics });
-    await store.writeJson('ift/uniform.json', { strategy: 'uniform', schedule: 'uniform', model: 'models/uniform', curve: [{ step: 0, loss: 2 }, { step: 1, loss: 1 }] });
+    await store.writeJson('ift/uniform.json', {
+      strategy: 'uniform',
+      schedule: 'uniform',
+      model: 'models/uniform',
+      curve: [
+        { step: 0, loss: 2 },
+        { step: 1, loss: 1 },
+      ],
+    });
     const config = RunConfigSchema.parse({
       strategies: [{ id: 'uniform', schedule: 'uniform' }],
-      data: { ift: { path: `data/${PLANT}.jsonl`, preset: 'gsm8k' }, harmful_eval: [{ path: `"><script>alert(2)</script>.csv` }] },
+      data: {
+        ift: { path: `data/${PLANT}.jsonl`, preset: 'gsm8k' },
+        harmful_eval: [{ path: `"><script>alert(2)</script>.csv` }],
+      },
       proxy: { name: 'noise', options: { note: PLANT } },
     });
     const data = await gatherReportData(store, config);

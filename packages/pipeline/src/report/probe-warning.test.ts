@@ -3,7 +3,8 @@ import { renderReportHtml } from './report-html.js';
 import { reportMarkdown } from './report-markdown.js';
 import { sampleReportData } from './test-fixtures/sample-report-data.js';
 
-const WARNING = 'the security probe is too weak to guide the analysis: clean validation accuracy 0.517 on layer 2; going on because probe.on_weak is continue';
+const WARNING =
+  'the security probe is too weak to guide the analysis: clean validation accuracy 0.517 on layer 2; going on because probe.on_weak is continue';
 
 describe('a weak probe kept under probe.on_weak: continue', () => {
   it('is stated in report.md and report.html, and absent when there is no warning', async () => {

@@ -12,16 +12,33 @@ import { sampleReportData } from './test-fixtures/sample-report-data.js';
 
 const metric = { value: 0.5, numerator: 1, denominator: 2 };
 const metrics = { harmful_asr: metric, over_refusal: metric, usability: metric, expertise: metric };
-const generations = (file: string, omitted: Record<string, number>) => ({ file, records: 40, bytes: 900, omitted, limits: { per_metric: 1000, max_bytes: 8 } });
+const generations = (file: string, omitted: Record<string, number>) => ({
+  file,
+  records: 40,
+  bytes: 900,
+  omitted,
+  limits: { per_metric: 1000, max_bytes: 8 },
+});
 
 describe('the report links each model’s generations file', () => {
   it('gathers the files eval.json names, with what the caps left out, skipping models without one', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'mllr-report-gen-'));
     try {
       const store = new FsRunStore(dir);
-      await store.writeJson('base.json', { model: '/m', family: 'llama', parameters: 1, numLayers: 1, engine: 'tfjs', device: 'cpu' });
+      await store.writeJson('base.json', {
+        model: '/m',
+        family: 'llama',
+        parameters: 1,
+        numLayers: 1,
+        engine: 'tfjs',
+        device: 'cpu',
+      });
       await store.writeJson('proxy.json', { layer: 0, clean_accuracy: 1, per_layer: [] });
-      await store.writeJson('robustness.json', { proxy: 'noise', scores: [], heatmap: { types: [], layers: [], values: [] } });
+      await store.writeJson('robustness.json', {
+        proxy: 'noise',
+        scores: [],
+        heatmap: { types: [], layers: [], values: [] },
+      });
       await store.writeJson('search.json', { strategy: 'greedy', mods_robust: [], trace: [], sets: {} });
       await store.writeJson('eval.json', {
         base: { ...metrics, generations: generations('eval/base.jsonl', { harmful_asr: 0 }) },
@@ -55,7 +72,9 @@ describe('the report links each model’s generations file', () => {
     const md = reportMarkdown(data);
     expect(md).toContain('## Generations');
     expect(md).toContain('- base: [eval/base.jsonl](eval/base.jsonl), 40 items\n');
-    expect(md).toContain('- uniform#2: [eval/uniform#2.jsonl](eval/uniform%232.jsonl), 38 items (5 more left out by the size caps)');
+    expect(md).toContain(
+      '- uniform#2: [eval/uniform#2.jsonl](eval/uniform%232.jsonl), 38 items (5 more left out by the size caps)',
+    );
     const page = await renderReportHtml(data);
     expect(page).toContain('<section id="generations">');
     expect(page).toContain('<a href="eval/uniform%232.jsonl">eval/uniform#2.jsonl</a>');

@@ -23,7 +23,9 @@ describe('renderReportHtml', () => {
     // comparison, loss curves, heatmap, search trace, probe per layer
     expect(page.match(/<svg/g)).toHaveLength(5);
     expect(page).toContain('>0.968</text>');
-    expect(page).toMatch(/<td class="id">ml-lr<\/td><td class="better">30\.0%<span class="delta">-50\.0 vs uniform<\/span><\/td>/);
+    expect(page).toMatch(
+      /<td class="id">ml-lr<\/td><td class="better">30\.0%<span class="delta">-50\.0 vs uniform<\/span><\/td>/,
+    );
     expect(page).toMatch(/<td class="worse">55\.0%<span class="delta">-5\.0 vs uniform<\/span><\/td>/);
     expect(page).toContain('<span class="chip">L0.q</span>');
     expect(page).toContain('<td class="text dropped">dropped</td><td>0.9210</td><td>0.95</td><td>-0.0290</td>');
@@ -36,7 +38,9 @@ describe('renderReportHtml', () => {
   it('shows harmful_asr by evaluation file under the results, mean ± sd over seeds', async () => {
     const page = await renderReportHtml(byFileReportData());
     expect(page).toContain('<h3>harmful_asr by evaluation file</h3>');
-    expect(page).toContain('<tr><td class="text">my-prompts.csv</td><td>50.0%</td><td>50.0 ± 0.0%</td><td>16.7 ± 28.9%</td></tr>');
+    expect(page).toContain(
+      '<tr><td class="text">my-prompts.csv</td><td>50.0%</td><td>50.0 ± 0.0%</td><td>16.7 ± 28.9%</td></tr>',
+    );
     expect(await renderReportHtml(sampleReportData())).not.toContain('by evaluation file');
   });
 
@@ -64,7 +68,15 @@ describe('renderReportHtml', () => {
   it('escapes a planted script in run ids, module ids, paths, prompts and config', async () => {
     const data = sampleReportData();
     data.evaluation[`uniform${PLANT}`] = data.evaluation.uniform!;
-    data.curves.push({ runId: `ml-lr#2${PLANT}`, strategy: `ml-lr${PLANT}`, seed: 1235, points: [{ step: 0, loss: 2 }, { step: 1, loss: 1 }] });
+    data.curves.push({
+      runId: `ml-lr#2${PLANT}`,
+      strategy: `ml-lr${PLANT}`,
+      seed: 1235,
+      points: [
+        { step: 0, loss: 2 },
+        { step: 1, loss: 1 },
+      ],
+    });
     data.search.mods_robust.push(`L1.q${PLANT}` as never);
     data.search.trace.push({ candidate: `L1.q${PLANT}` as never, accepted: true, value: 0.97, size: 3 });
     data.search.sets[`x${PLANT}`] = [`L0.q${PLANT}` as never];

@@ -45,7 +45,9 @@ export function reportMarkdown(data: ReportData): string {
   for (const warning of data.proxy.warnings ?? []) lines.push('', `**Warning:** ${mdText(warning)}`);
   if (data.base.engines) lines.push(`Engines: ${mdText(stageEnginesText(data.base.engines))}.`);
   if (multiSeed) {
-    lines.push(`Fine-tuning runs repeated under ${data.seeds.length} seeds (${data.seeds.join(', ')}): values are mean ± sample standard deviation.`);
+    lines.push(
+      `Fine-tuning runs repeated under ${data.seeds.length} seeds (${data.seeds.join(', ')}): values are mean ± sample standard deviation.`,
+    );
   }
   lines.push(
     '',
@@ -55,7 +57,9 @@ export function reportMarkdown(data: ReportData): string {
     '',
     `| model | ${METRICS.join(' | ')} |`,
     `| --- | ${METRICS.map(() => '---').join(' | ')} |`,
-    ...Object.keys(runs.mean).map((id) => `| ${mdText(id)} | ${METRICS.map((m) => comparisonCell(runs, id, m)).join(' | ')} |`),
+    ...Object.keys(runs.mean).map(
+      (id) => `| ${mdText(id)} | ${METRICS.map((m) => comparisonCell(runs, id, m)).join(' | ')} |`,
+    ),
     '',
     ...fileTablesMarkdown(data),
     ...studyMarkdown(data, mdText, data.search.mods_robust),
@@ -68,7 +72,12 @@ export function reportMarkdown(data: ReportData): string {
   );
   const otherSets = Object.entries(data.search.sets).filter(([name]) => name !== data.search.strategy);
   if (otherSets.length > 0) {
-    lines.push('Other robust sets:', '', ...otherSets.map(([name, set]) => `- ${mdText(name)}: ${set.map(mdId).join(' ') || '(empty)'}`), '');
+    lines.push(
+      'Other robust sets:',
+      '',
+      ...otherSets.map(([name, set]) => `- ${mdText(name)}: ${set.map(mdId).join(' ') || '(empty)'}`),
+      '',
+    );
   }
   if (data.search.trace.length > 0) {
     const threshold = data.search.threshold;
@@ -77,7 +86,9 @@ export function reportMarkdown(data: ReportData): string {
       '',
       '| # | candidate | decision | value |',
       '| --- | --- | --- | --- |',
-      ...data.search.trace.map((s, i) => `| ${i + 1} | ${mdId(s.candidate)} | ${s.accepted ? 'kept' : 'dropped'} | ${s.value.toFixed(4)} |`),
+      ...data.search.trace.map(
+        (s, i) => `| ${i + 1} | ${mdId(s.candidate)} | ${s.accepted ? 'kept' : 'dropped'} | ${s.value.toFixed(4)} |`,
+      ),
       '',
     );
   }
@@ -86,13 +97,22 @@ export function reportMarkdown(data: ReportData): string {
     '',
     `| type | ${heat.layers.map((l) => `L${l}`).join(' | ')} |`,
     `| --- | ${heat.layers.map(() => '---').join(' | ')} |`,
-    ...heat.types.map((t, i) => `| ${mdText(t)} | ${heat.layers.map((_, j) => heat.values[i]?.[j]).map((v) => (v === null || v === undefined ? '-' : v.toFixed(3))).join(' | ')} |`),
+    ...heat.types.map(
+      (t, i) =>
+        `| ${mdText(t)} | ${heat.layers
+          .map((_, j) => heat.values[i]?.[j])
+          .map((v) => (v === null || v === undefined ? '-' : v.toFixed(3)))
+          .join(' | ')} |`,
+    ),
     '',
     '## Security probe per layer',
     '',
     '| layer | train | validation | |',
     '| --- | --- | --- | --- |',
-    ...data.proxy.per_layer.map((l) => `| ${l.layer} | ${pct(l.trainAccuracy)} | ${pct(l.validationAccuracy)} | ${l.layer === data.proxy.layer ? 'chosen' : ''} |`),
+    ...data.proxy.per_layer.map(
+      (l) =>
+        `| ${l.layer} | ${pct(l.trainAccuracy)} | ${pct(l.validationAccuracy)} | ${l.layer === data.proxy.layer ? 'chosen' : ''} |`,
+    ),
     '',
   );
   if (data.curves.length > 0) {
@@ -102,7 +122,8 @@ export function reportMarkdown(data: ReportData): string {
       '| run | seed | first | last | steps |',
       '| --- | --- | --- | --- | --- |',
       ...data.curves.map(
-        (c) => `| ${mdText(c.runId)} | ${c.seed ?? ''} | ${c.points[0]?.loss.toFixed(3) ?? '-'} | ${c.points.at(-1)?.loss.toFixed(3) ?? '-'} | ${c.points.length} |`,
+        (c) =>
+          `| ${mdText(c.runId)} | ${c.seed ?? ''} | ${c.points[0]?.loss.toFixed(3) ?? '-'} | ${c.points.at(-1)?.loss.toFixed(3) ?? '-'} | ${c.points.length} |`,
       ),
       '',
     );
@@ -153,7 +174,8 @@ function generationsMarkdown(data: ReportData): string[] {
     'Every judged prompt of the evaluation, one JSON line each: prompt, response, verdict, metric and source.',
     '',
     ...links.map(
-      (g) => `- ${mdText(g.model)}: [${mdText(g.file)}](${fileHref(g.file)}), ${g.records} items${g.omitted > 0 ? ` (${g.omitted} more left out by the size caps)` : ''}`,
+      (g) =>
+        `- ${mdText(g.model)}: [${mdText(g.file)}](${fileHref(g.file)}), ${g.records} items${g.omitted > 0 ? ` (${g.omitted} more left out by the size caps)` : ''}`,
     ),
     '',
   ];

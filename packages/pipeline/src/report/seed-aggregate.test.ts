@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { RunMetrics } from './report-data.js';
 import { aggregateRuns, mean, sampleSd } from './seed-aggregate.js';
 
-const m = (harmful_asr: number, over_refusal = 0, usability = 1, expertise = 0.5): RunMetrics => ({ harmful_asr, over_refusal, usability, expertise });
+const m = (harmful_asr: number, over_refusal = 0, usability = 1, expertise = 0.5): RunMetrics => ({
+  harmful_asr,
+  over_refusal,
+  usability,
+  expertise,
+});
 
 describe('mean and sampleSd', () => {
   it('use n − 1 for the spread and give 0 for a single value', () => {

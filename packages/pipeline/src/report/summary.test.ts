@@ -23,14 +23,26 @@ describe('buildSummary', () => {
   });
 
   it('records the Hub id and commit the base model resolved to, only when it was one', () => {
-    const hub = { id: 'org/name@v1', repo: 'org/name', revision: 'v1', commit: 'a'.repeat(40), folder: '/cache/models--org--name/snapshots/aaaa' };
+    const hub = {
+      id: 'org/name@v1',
+      repo: 'org/name',
+      revision: 'v1',
+      commit: 'a'.repeat(40),
+      folder: '/cache/models--org--name/snapshots/aaaa',
+    };
     const data = sampleReportData();
     expect(buildSummary(data)).not.toHaveProperty('base_model_hub');
-    expect(buildSummary({ ...data, base: { ...data.base, model: hub.folder, hub } })).toMatchObject({ base_model: hub.folder, base_model_hub: hub });
+    expect(buildSummary({ ...data, base: { ...data.base, model: hub.folder, hub } })).toMatchObject({
+      base_model: hub.folder,
+      base_model_hub: hub,
+    });
   });
 
   it('lists the records skipped per dataset file and reason', () => {
-    const data = { ...sampleReportData(), data_notes: { skipped_records: { 'a.json': { empty_response: 1 } }, records: { 'a.json': 9 }, warnings: [] } };
+    const data = {
+      ...sampleReportData(),
+      data_notes: { skipped_records: { 'a.json': { empty_response: 1 } }, records: { 'a.json': 9 }, warnings: [] },
+    };
     expect(buildSummary(data).skipped_records).toEqual({ 'a.json': { empty_response: 1 } });
   });
 
@@ -59,15 +71,33 @@ describe('buildSummary', () => {
     const uniform = summary.runs_by_file!.uniform!.harmful_asr!;
     expect(uniform.map((f) => f.file)).toEqual(['advbench_harmful_behaviors.csv', 'my-prompts.csv']);
     expect(uniform[0]!.value).toBeCloseTo(0.75, 12);
-    expect(summary.runs_by_file!.base).toEqual({ harmful_asr: [{ file: 'advbench_harmful_behaviors.csv', value: 0 }, { file: 'my-prompts.csv', value: 0.5 }] });
+    expect(summary.runs_by_file!.base).toEqual({
+      harmful_asr: [
+        { file: 'advbench_harmful_behaviors.csv', value: 0 },
+        { file: 'my-prompts.csv', value: 0.5 },
+      ],
+    });
     expect(Object.keys(summary.runs_sd_by_file!)).toEqual(['uniform', 'ml-lr']);
     expect(summary.runs_sd_by_file!.uniform!.harmful_asr![0]!.value).toBeCloseTo(0.25, 12);
-    expect(Object.keys(summary.runs_per_seed_by_file!)).toEqual(['uniform', 'uniform#2', 'uniform#3', 'ml-lr', 'ml-lr#2', 'ml-lr#3']);
+    expect(Object.keys(summary.runs_per_seed_by_file!)).toEqual([
+      'uniform',
+      'uniform#2',
+      'uniform#3',
+      'ml-lr',
+      'ml-lr#2',
+      'ml-lr#3',
+    ]);
     expect(summary.runs_per_seed_by_file!['uniform#2']).toEqual(data.by_file!['uniform#2']);
     // The pooled fields keep exactly their shape.
-    for (const run of Object.values(summary.runs)) expect(Object.keys(run)).toEqual(['harmful_asr', 'over_refusal', 'usability', 'expertise']);
-    expect(buildSummary({ ...data, seeds: [1234], evaluation: { base: data.evaluation.base! }, by_file: { base: data.by_file!.base! } })).not.toHaveProperty(
-      'runs_sd_by_file',
-    );
+    for (const run of Object.values(summary.runs))
+      expect(Object.keys(run)).toEqual(['harmful_asr', 'over_refusal', 'usability', 'expertise']);
+    expect(
+      buildSummary({
+        ...data,
+        seeds: [1234],
+        evaluation: { base: data.evaluation.base! },
+        by_file: { base: data.by_file!.base! },
+      }),
+    ).not.toHaveProperty('runs_sd_by_file');
   });
 });

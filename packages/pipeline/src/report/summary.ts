@@ -71,7 +71,13 @@ export function buildSummary(data: ReportData): Summary {
     ...byFileFields(data),
     skipped_records: structuredClone(data.data_notes?.skipped_records ?? {}),
     ...(data.validation
-      ? { validation: { spearman: data.validation.spearman, ci: data.validation.ci, modules: structuredClone(data.validation.modules) } }
+      ? {
+          validation: {
+            spearman: data.validation.spearman,
+            ci: data.validation.ci,
+            modules: structuredClone(data.validation.modules),
+          },
+        }
       : {}),
     ...(data.comparisons ? { comparisons: structuredClone(data.comparisons) } : {}),
   };

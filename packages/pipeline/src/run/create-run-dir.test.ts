@@ -19,7 +19,9 @@ describe('createRunDir', () => {
     const underFile = await createRunDir(join(file, 'run')).catch((e: unknown) => e);
     expect(underFile).toBeInstanceOf(MllrError);
     expect((underFile as MllrError).exitCode).toBe(2);
-    expect((underFile as MllrError).message).toBe(`cannot use ${join(file, 'run')} as the run folder: a file is in the way of the path (ENOTDIR); choose another --out`);
+    expect((underFile as MllrError).message).toBe(
+      `cannot use ${join(file, 'run')} as the run folder: a file is in the way of the path (ENOTDIR); choose another --out`,
+    );
     const isFile = await createRunDir(file).catch((e: unknown) => e);
     expect((isFile as MllrError).code).toBe('RUN_FOLDER_INVALID');
   });
@@ -28,6 +30,8 @@ describe('createRunDir', () => {
   it.skipIf(!existsSync('/sys/kernel'))('refuses a folder on a read-only file system (/sys)', async () => {
     const error = await createRunDir('/sys/mllr-run-test').catch((e: unknown) => e);
     expect((error as MllrError).code).toBe('RUN_FOLDER_INVALID');
-    expect((error as MllrError).message).toMatch(/^cannot use \/sys\/mllr-run-test as the run folder: .* \((EPERM|EROFS|EACCES)\); choose another --out$/);
+    expect((error as MllrError).message).toMatch(
+      /^cannot use \/sys\/mllr-run-test as the run folder: .* \((EPERM|EROFS|EACCES)\); choose another --out$/,
+    );
   });
 });

@@ -25,6 +25,10 @@ export async function createRunDir(dir: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const reason = REASONS[code];
     if (reason === undefined) throw error;
-    throw new MllrError('RUN_FOLDER_INVALID', `cannot use ${dir} as the run folder: ${reason} (${code}); choose another --out`, { cause: error });
+    throw new MllrError(
+      'RUN_FOLDER_INVALID',
+      `cannot use ${dir} as the run folder: ${reason} (${code}); choose another --out`,
+      { cause: error },
+    );
   }
 }

@@ -21,7 +21,9 @@ describe('withEvalHarmful', () => {
     });
     await expect(withEvalHarmful(skip, ['most.csv'], dir)).rejects.toMatchObject({
       code: 'DATA_INVALID',
-      message: expect.stringMatching(/^--eval-harmful: .*most\.csv: 2 of its 3 records cannot be used \(mostly empty prompt: 2\)/),
+      message: expect.stringMatching(
+        /^--eval-harmful: .*most\.csv: 2 of its 3 records cannot be used \(mostly empty prompt: 2\)/,
+      ),
     });
   });
 });

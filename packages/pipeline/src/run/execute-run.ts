@@ -1,12 +1,5 @@
 import { resolve } from 'node:path';
-import {
-  MllrError,
-  StoppedError,
-  toMllrError,
-  type InvalidRecord,
-  type RunConfig,
-  type RunEvent,
-} from '@mllr/core';
+import { MllrError, StoppedError, toMllrError, type InvalidRecord, type RunConfig, type RunEvent } from '@mllr/core';
 import { promptFileSource, readAll } from '@mllr/data';
 import { loadRunConfig } from '../config/load-config.js';
 import { DataLedger } from '../stages/ml-lr/data-ledger.js';
@@ -83,9 +76,14 @@ export async function executeRun(
       stages: stageSet.stages.map((s) => s.name),
       info: { config: loaded.file, stages: stageSet.name, ...stageSet.info },
     });
-    await new StageRunner({ config, store: folder.store, container, events: sink, signal, force: request.force ?? false }).run(
-      stageSet.stages,
-    );
+    await new StageRunner({
+      config,
+      store: folder.store,
+      container,
+      events: sink,
+      signal,
+      force: request.force ?? false,
+    }).run(stageSet.stages);
     await folder.close('finished');
     sink.emit({ type: 'run', status: 'done', runDir: folder.dir });
     return { exitCode: 0 };
@@ -96,7 +94,11 @@ export async function executeRun(
     if (folder) {
       await folder.close(stopped ? 'stopped' : 'failed').catch(() => undefined);
     }
-    sink.emit({ type: 'run', status: stopped ? 'stopped' : 'failed', runDir: folder?.dir ?? '(no run folder was opened)' });
+    sink.emit({
+      type: 'run',
+      status: stopped ? 'stopped' : 'failed',
+      runDir: folder?.dir ?? '(no run folder was opened)',
+    });
     return { exitCode: error.exitCode, error };
   } finally {
     sink.close();
@@ -116,7 +118,10 @@ export async function withEvalHarmful(config: RunConfig, files: readonly string[
       const source = await promptFileSource(resolve(cwd, file));
       // Under data.on_invalid: skip a few unusable records are fine (the run counts them); a mostly unusable file is not.
       const skipped: InvalidRecord[] = [];
-      const samples = await readAll(source, config.data.on_invalid === 'skip' ? { onInvalid: (record) => skipped.push(record) } : {});
+      const samples = await readAll(
+        source,
+        config.data.on_invalid === 'skip' ? { onInvalid: (record) => skipped.push(record) } : {},
+      );
       new DataLedger().read(source.path, samples.length, skipped);
       sources.push(source);
     } catch (error) {

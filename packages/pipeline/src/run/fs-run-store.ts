@@ -1,6 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { MllrError, SecretRedactor, writeFileAtomic, type ArtifactContent, type RunStore, type StageRecord } from '@mllr/core';
+import {
+  MllrError,
+  SecretRedactor,
+  writeFileAtomic,
+  type ArtifactContent,
+  type RunStore,
+  type StageRecord,
+} from '@mllr/core';
 
 /**
  * The run folder on disk. Every write is atomic; nothing is written once the run is marked finished; the values of
@@ -39,7 +46,10 @@ export class FsRunStore implements RunStore {
     try {
       return JSON.parse(text) as T;
     } catch (error) {
-      throw new MllrError('ARTIFACT_INVALID', `${join(this.dir, relativePath)} is not valid JSON: ${(error as Error).message}`);
+      throw new MllrError(
+        'ARTIFACT_INVALID',
+        `${join(this.dir, relativePath)} is not valid JSON: ${(error as Error).message}`,
+      );
     }
   }
 

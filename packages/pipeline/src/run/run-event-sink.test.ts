@@ -9,7 +9,10 @@ describe('RunEventSink', () => {
   it('stamps, logs and forwards events in order, throttling progress per stage', () => {
     let now = 1000;
     const seen: RunEvent[] = [];
-    const sink = new RunEventSink((e) => seen.push(e), () => now);
+    const sink = new RunEventSink(
+      (e) => seen.push(e),
+      () => now,
+    );
     const log = join(mkdtempSync(join(tmpdir(), 'mllr-sink-')), 'events.jsonl');
     sink.attachLog(log);
     for (let done = 1; done <= 10; done++) {
@@ -25,7 +28,10 @@ describe('RunEventSink', () => {
     // a1 (first), a5 (interval passed), a9, a10 (final always), b1, then b2 flushed before the log.
     expect(summary).toEqual(['a1', 'a5', 'a9', 'a10', 'b1', 'b2', 'log']);
     expect(seen.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    const logged = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const logged = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     expect(logged).toEqual(seen);
   });
 });

@@ -2,20 +2,45 @@ import { RunConfigSchema } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { compareForExtension } from './run-extension.js';
 
-const config = (raw: Record<string, unknown>) => JSON.parse(JSON.stringify(RunConfigSchema.parse(raw))) as Record<string, unknown>;
-const finished = config({ seeds: 2, strategies: [{ id: 'uniform', schedule: 'uniform' }, { id: 'ml-lr', schedule: 'ml-lr' }] });
+const config = (raw: Record<string, unknown>) =>
+  JSON.parse(JSON.stringify(RunConfigSchema.parse(raw))) as Record<string, unknown>;
+const finished = config({
+  seeds: 2,
+  strategies: [
+    { id: 'uniform', schedule: 'uniform' },
+    { id: 'ml-lr', schedule: 'ml-lr' },
+  ],
+});
 
 describe('compareForExtension', () => {
   it('accepts more seeds and more strategies, and names what they add', () => {
     const next = config({
       seeds: 5,
-      strategies: [{ id: 'ml-lr', schedule: 'ml-lr' }, { id: 'uniform', schedule: 'uniform' }, { id: 'freeze', schedule: 'freeze' }],
+      strategies: [
+        { id: 'ml-lr', schedule: 'ml-lr' },
+        { id: 'uniform', schedule: 'uniform' },
+        { id: 'freeze', schedule: 'freeze' },
+      ],
     });
-    expect(compareForExtension(finished, next)).toEqual({ kind: 'extends', added: ['seeds 2 → 5', 'strategies freeze'] });
+    expect(compareForExtension(finished, next)).toEqual({
+      kind: 'extends',
+      added: ['seeds 2 → 5', 'strategies freeze'],
+    });
   });
 
   it('says when a config adds nothing', () => {
-    expect(compareForExtension(finished, config({ seeds: 2, strategies: [{ id: 'uniform', schedule: 'uniform' }, { id: 'ml-lr', schedule: 'ml-lr' }] }))).toEqual({
+    expect(
+      compareForExtension(
+        finished,
+        config({
+          seeds: 2,
+          strategies: [
+            { id: 'uniform', schedule: 'uniform' },
+            { id: 'ml-lr', schedule: 'ml-lr' },
+          ],
+        }),
+      ),
+    ).toEqual({
       kind: 'same',
     });
   });
@@ -24,7 +49,10 @@ describe('compareForExtension', () => {
     const next = config({
       seeds: 1,
       training: { learning_rate: 0.01 },
-      strategies: [{ id: 'ml-lr', schedule: { name: 'ml-lr', options: { alpha: 0.5 } } }, { id: 'freeze', schedule: 'freeze' }],
+      strategies: [
+        { id: 'ml-lr', schedule: { name: 'ml-lr', options: { alpha: 0.5 } } },
+        { id: 'freeze', schedule: 'freeze' },
+      ],
     });
     expect(compareForExtension(finished, next)).toEqual({
       kind: 'changed',
@@ -42,7 +70,10 @@ describe('compareForExtension', () => {
     expect(compareForExtension(older, finished)).toEqual({ kind: 'same' });
     const validated = config({ ...JSON.parse(JSON.stringify(finished)), validate: { enabled: true } });
     expect(compareForExtension(older, validated)).toEqual({ kind: 'extends', added: ['validate'] });
-    expect(compareForExtension(validated, config({ ...validated, validate: { enabled: true, seeds: 3 } }))).toEqual({ kind: 'extends', added: ['validate.seeds 1 → 3'] });
+    expect(compareForExtension(validated, config({ ...validated, validate: { enabled: true, seeds: 3 } }))).toEqual({
+      kind: 'extends',
+      added: ['validate.seeds 1 → 3'],
+    });
     expect(compareForExtension(validated, config({ ...validated, validate: { enabled: true, steps: 7 } }))).toEqual({
       kind: 'changed',
       problems: ['validate.steps differs from the finished run'],
@@ -64,7 +95,10 @@ describe('compareForExtension', () => {
       kind: 'extends',
       added: ['strategies ml-lr (sweep alpha + 0.05)', 'strategies random-control (count 2 → 5)'],
     });
-    expect(compareForExtension(before, study(2, [0.1], [{ strategy: 'ml-lr', control: 'random-control' }]))).toEqual({ kind: 'extends', added: ['comparisons'] });
+    expect(compareForExtension(before, study(2, [0.1], [{ strategy: 'ml-lr', control: 'random-control' }]))).toEqual({
+      kind: 'extends',
+      added: ['comparisons'],
+    });
     // From one set the plain run id would become `~1`; fewer sets or values would drop finished runs.
     expect(compareForExtension(study(1, [0.1]), study(3, [0.1])).kind).toBe('changed');
     expect(compareForExtension(before, study(2, [0.2])).kind).toBe('changed');

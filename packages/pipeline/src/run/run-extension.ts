@@ -21,8 +21,20 @@ const SHOWN_CHANGES = 6;
 export function compareForExtension(previous: Record<string, unknown>, next: Record<string, unknown>): RunExtension {
   const problems: string[] = [];
   const added: string[] = [];
-  const { seeds: prevSeeds, strategies: prevStrategies, validate: prevValidate, comparisons: prevComparisons, ...prevRest } = previous;
-  const { seeds: nextSeeds, strategies: nextStrategies, validate: nextValidate, comparisons: nextComparisons, ...nextRest } = next;
+  const {
+    seeds: prevSeeds,
+    strategies: prevStrategies,
+    validate: prevValidate,
+    comparisons: prevComparisons,
+    ...prevRest
+  } = previous;
+  const {
+    seeds: nextSeeds,
+    strategies: nextStrategies,
+    validate: nextValidate,
+    comparisons: nextComparisons,
+    ...nextRest
+  } = next;
   compareValidation(prevValidate, nextValidate, added, problems);
   // Only the report reads the comparisons: other ones redo the report and leave every result as it is.
   if (canonicalJson(prevComparisons ?? null) !== canonicalJson(nextComparisons ?? null)) added.push('comparisons');
@@ -32,7 +44,8 @@ export function compareForExtension(previous: Record<string, unknown>, next: Rec
   if (after < before) problems.push(`seeds: ${after} is fewer than the finished run's ${before}`);
   else if (after > before) added.push(`seeds ${before} → ${after}`);
 
-  const byId = (list: unknown) => new Map((Array.isArray(list) ? list : []).map((s: { id?: unknown }) => [String(s.id), s] as const));
+  const byId = (list: unknown) =>
+    new Map((Array.isArray(list) ? list : []).map((s: { id?: unknown }) => [String(s.id), s] as const));
   const oldStrategies = byId(prevStrategies);
   const newStrategies = byId(nextStrategies);
   for (const [id, strategy] of oldStrategies) {
@@ -73,7 +86,12 @@ function grownStrategy(before: Record<string, unknown>, after: Record<string, un
   if (canonicalJson(sweepBefore ?? null) !== canonicalJson(sweepAfter ?? null)) {
     const [optionBefore, valuesBefore] = Object.entries((sweepBefore ?? {}) as Record<string, number[]>)[0] ?? [];
     const [optionAfter, valuesAfter] = Object.entries((sweepAfter ?? {}) as Record<string, number[]>)[0] ?? [];
-    if (optionBefore === undefined || optionBefore !== optionAfter || !valuesBefore!.every((v) => valuesAfter!.includes(v))) return undefined;
+    if (
+      optionBefore === undefined ||
+      optionBefore !== optionAfter ||
+      !valuesBefore!.every((v) => valuesAfter!.includes(v))
+    )
+      return undefined;
     grown.push(`sweep ${optionAfter} + ${valuesAfter!.filter((v) => !valuesBefore!.includes(v)).join(', ')}`);
   }
   return grown.join(', ');
@@ -93,20 +111,27 @@ function compareValidation(previous: unknown, next: unknown, added: string[], pr
     return;
   }
   if (after.enabled !== true) {
-    problems.push('validate.enabled: the finished run validated its modules; turning it off would drop validation.json');
+    problems.push(
+      'validate.enabled: the finished run validated its modules; turning it off would drop validation.json',
+    );
     return;
   }
   const { seeds: seedsBefore = 1, ...restBefore } = before;
   const { seeds: seedsAfter = 1, ...restAfter } = after;
-  if ((seedsAfter as number) < (seedsBefore as number)) problems.push(`validate.seeds: ${String(seedsAfter)} is fewer than the finished run's ${String(seedsBefore)}`);
-  else if ((seedsAfter as number) > (seedsBefore as number)) added.push(`validate.seeds ${String(seedsBefore)} → ${String(seedsAfter)}`);
-  problems.push(...changedPaths(restBefore, restAfter, 'validate').map((path) => `${path} differs from the finished run`));
+  if ((seedsAfter as number) < (seedsBefore as number))
+    problems.push(`validate.seeds: ${String(seedsAfter)} is fewer than the finished run's ${String(seedsBefore)}`);
+  else if ((seedsAfter as number) > (seedsBefore as number))
+    added.push(`validate.seeds ${String(seedsBefore)} → ${String(seedsAfter)}`);
+  problems.push(
+    ...changedPaths(restBefore, restAfter, 'validate').map((path) => `${path} differs from the finished run`),
+  );
 }
 
 /** The config paths (`training.learning_rate`) whose values differ between two JSON values. */
 function changedPaths(a: unknown, b: unknown, path: string): string[] {
   if (canonicalJson(a) === canonicalJson(b)) return [];
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === 'object' && !Array.isArray(v);
   if (!isObject(a) || !isObject(b)) return [path || '(the config)'];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.flatMap((key) => changedPaths(a[key], b[key], path ? `${path}.${key}` : key));

@@ -33,7 +33,9 @@ describe('RunFolder', () => {
     expect(resumed.previousConfigHash).not.toBe(resumed.configHash);
     await resumed.store.writeJson('summary.json', { ok: true });
     await resumed.close('finished');
-    await expect(resumed.store.writeJson('summary.json', { ok: false })).rejects.toMatchObject({ code: 'RUN_FINISHED' });
+    await expect(resumed.store.writeJson('summary.json', { ok: false })).rejects.toMatchObject({
+      code: 'RUN_FINISHED',
+    });
     await expect(RunFolder.open(openOptions(dir))).rejects.toMatchObject({
       code: 'RUN_FINISHED',
       exitCode: 2,
@@ -61,7 +63,9 @@ describe('RunFolder', () => {
     expect(JSON.parse(readFileSync(join(dir, 'config.resolved.json'), 'utf8'))).toEqual({ seed: 1, seeds: 2 });
     await extended.close('stopped');
     // The stopped extension resumes with its own config, but is never changed in other ways.
-    await expect(RunFolder.open(openOptions(dir, { seed: 3, seeds: 2 }))).rejects.toMatchObject({ code: 'RUN_FINISHED' });
+    await expect(RunFolder.open(openOptions(dir, { seed: 3, seeds: 2 }))).rejects.toMatchObject({
+      code: 'RUN_FINISHED',
+    });
     const resumed = await RunFolder.open(openOptions(dir, { seed: 1, seeds: 2 }));
     expect(resumed.extension).toEqual([]);
     await resumed.close('finished');
@@ -87,29 +91,39 @@ describe('RunFolder', () => {
     await reopened.close('stopped');
   });
 
-  it.skipIf(!existsSync('/proc/self/stat') || spawnSync('perl', ['-v']).status !== 0)('treats a killed holder that is not reaped yet (a zombie) as gone', { timeout: 30_000 }, async () => {
-    // A forked child that exits at once, under a parent that never waits for it: a zombie until the parent ends.
-    // (perl: it reaps nothing unasked, unlike a shell, which may reap a finished job before its next command.)
-    const parent = spawn('perl', ['-e', '$| = 1; my $pid = fork; if ($pid) { print "$pid\\n"; sleep 60 } else { exit 0 }'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    try {
-      const zombie = Number(await new Promise<string>((done) => parent.stdout.once('data', (d: Buffer) => done(d.toString().trim()))));
-      // A loaded machine may take a while to start and end `sleep 0`.
-      for (let i = 0; i < 300 && !isZombie(zombie); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(isZombie(zombie)).toBe(true);
-      expect(isZombie(process.pid)).toBe(false);
+  it.skipIf(!existsSync('/proc/self/stat') || spawnSync('perl', ['-v']).status !== 0)(
+    'treats a killed holder that is not reaped yet (a zombie) as gone',
+    { timeout: 30_000 },
+    async () => {
+      // A forked child that exits at once, under a parent that never waits for it: a zombie until the parent ends.
+      // (perl: it reaps nothing unasked, unlike a shell, which may reap a finished job before its next command.)
+      const parent = spawn(
+        'perl',
+        ['-e', '$| = 1; my $pid = fork; if ($pid) { print "$pid\\n"; sleep 60 } else { exit 0 }'],
+        {
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
+      try {
+        const zombie = Number(
+          await new Promise<string>((done) => parent.stdout.once('data', (d: Buffer) => done(d.toString().trim()))),
+        );
+        // A loaded machine may take a while to start and end `sleep 0`.
+        for (let i = 0; i < 300 && !isZombie(zombie); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(isZombie(zombie)).toBe(true);
+        expect(isZombie(process.pid)).toBe(false);
 
-      const dir = join(mkdtempSync(join(tmpdir(), 'mllr-run-')), 'run');
-      await (await RunFolder.open(openOptions(dir))).close('stopped');
-      writeFileSync(join(dir, '.lock'), String(zombie));
-      const reopened = await RunFolder.open(openOptions(dir));
-      expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(String(process.pid));
-      await reopened.close('stopped');
-    } finally {
-      parent.kill('SIGKILL');
-    }
-  });
+        const dir = join(mkdtempSync(join(tmpdir(), 'mllr-run-')), 'run');
+        await (await RunFolder.open(openOptions(dir))).close('stopped');
+        writeFileSync(join(dir, '.lock'), String(zombie));
+        const reopened = await RunFolder.open(openOptions(dir));
+        expect(readFileSync(join(dir, '.lock'), 'utf8')).toBe(String(process.pid));
+        await reopened.close('stopped');
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    },
+  );
 
   it('names a corrupt run.json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-run-'));

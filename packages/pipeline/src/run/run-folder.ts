@@ -61,10 +61,17 @@ export class RunFolder {
     const previous = await readState(dir);
     const redactor = new SecretRedactor();
     const resolved = `${JSON.stringify(JSON.parse(canonicalJson(options.config)), null, 2)}\n`;
-    const firstFinishedAt = previous?.firstFinishedAt ?? (previous?.status === 'finished' ? previous.finishedAt : undefined);
-    const extension = previous && firstFinishedAt ? await extensionOf(dir, previous, firstFinishedAt, redactor.text(resolved), options.force ?? false) : undefined;
+    const firstFinishedAt =
+      previous?.firstFinishedAt ?? (previous?.status === 'finished' ? previous.finishedAt : undefined);
+    const extension =
+      previous && firstFinishedAt
+        ? await extensionOf(dir, previous, firstFinishedAt, redactor.text(resolved), options.force ?? false)
+        : undefined;
     if (!previous && (await isNonEmptyDir(dir))) {
-      throw new MllrError('RUN_FOLDER_INVALID', `${dir} is not empty and is not an mllr run folder; choose an empty or new --out`);
+      throw new MllrError(
+        'RUN_FOLDER_INVALID',
+        `${dir} is not empty and is not an mllr run folder; choose an empty or new --out`,
+      );
     }
     await createRunDir(dir);
     await acquireLock(dir);
@@ -79,7 +86,14 @@ export class RunFolder {
       updatedAt: now,
       ...(firstFinishedAt ? { firstFinishedAt } : {}),
     };
-    const folder = new RunFolder(dir, new FsRunStore(dir, redactor), previous !== undefined, previous?.configHash, extension, state);
+    const folder = new RunFolder(
+      dir,
+      new FsRunStore(dir, redactor),
+      previous !== undefined,
+      previous?.configHash,
+      extension,
+      state,
+    );
     const ext = extname(options.configFile) === '.json' ? '.json' : '.yaml';
     await writeFileAtomic(join(dir, `config${ext}`), redactor.text(options.configText));
     await writeFileAtomic(join(dir, 'config.resolved.json'), redactor.text(resolved));
@@ -117,19 +131,32 @@ export class RunFolder {
  * changes what the finished results were computed from, or adds nothing to a finished run. An extension that was
  * interrupted resumes with its own config (nothing added) or is extended further.
  */
-async function extensionOf(dir: string, previous: RunState, firstFinishedAt: string, resolvedText: string, force: boolean): Promise<string[]> {
+async function extensionOf(
+  dir: string,
+  previous: RunState,
+  firstFinishedAt: string,
+  resolvedText: string,
+  force: boolean,
+): Promise<string[]> {
   const finished = `${dir} holds a finished run (finished ${firstFinishedAt}); its results are never overwritten.`;
-  if (force) throw new MllrError('RUN_FINISHED', `${finished} --force would run every stage again; choose another --out.`);
+  if (force)
+    throw new MllrError('RUN_FINISHED', `${finished} --force would run every stage again; choose another --out.`);
   let before: Record<string, unknown>;
   try {
     before = JSON.parse(await readFile(join(dir, 'config.resolved.json'), 'utf8')) as Record<string, unknown>;
   } catch {
-    throw new MllrError('RUN_FINISHED', `${finished} Its config.resolved.json cannot be read, so it cannot be extended; choose another --out.`);
+    throw new MllrError(
+      'RUN_FINISHED',
+      `${finished} Its config.resolved.json cannot be read, so it cannot be extended; choose another --out.`,
+    );
   }
   const comparison = compareForExtension(before, JSON.parse(resolvedText) as Record<string, unknown>);
   if (comparison.kind === 'same') {
     if (previous.status !== 'finished') return [];
-    throw new MllrError('RUN_FINISHED', `${finished} To extend it, raise --seeds or add strategies; for anything else choose another --out.`);
+    throw new MllrError(
+      'RUN_FINISHED',
+      `${finished} To extend it, raise --seeds or add strategies; for anything else choose another --out.`,
+    );
   }
   if (comparison.kind === 'changed') {
     throw new MllrError(

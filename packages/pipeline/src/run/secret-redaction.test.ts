@@ -17,7 +17,11 @@ describe('the run folder writers redact secrets', () => {
     sink.attachLog(log);
     sink.emit({ type: 'log', level: 'info', message: `key is ${KEY}` });
     sink.emit({ type: 'metric', stage: 's', name: `m-${KEY}`, value: 1, labels: { series: KEY } } as never);
-    sink.emit({ type: 'error', error: { code: 'INTERNAL', message: `boom ${KEY}`, details: [{ where: KEY, message: 'x' }] }, exitCode: 1 });
+    sink.emit({
+      type: 'error',
+      error: { code: 'INTERNAL', message: `boom ${KEY}`, details: [{ where: KEY, message: 'x' }] },
+      exitCode: 1,
+    });
     sink.close();
     const text = readFileSync(log, 'utf8');
     expect(text).not.toContain(KEY);
@@ -40,7 +44,12 @@ describe('the run folder writers redact secrets', () => {
     process.env['MLLR_TEST_API_KEY'] = KEY;
     try {
       const dir = join(mkdtempSync(join(tmpdir(), 'mllr-redact-')), 'run');
-      const folder = await RunFolder.open({ dir, config: { model: { path: `/m/${KEY}` } }, configText: `model: { path: /m/${KEY} }\n`, configFile: '/c/run.yaml' });
+      const folder = await RunFolder.open({
+        dir,
+        config: { model: { path: `/m/${KEY}` } },
+        configText: `model: { path: /m/${KEY} }\n`,
+        configFile: '/c/run.yaml',
+      });
       await folder.store.writeArtifact('out.txt', KEY);
       await folder.close('finished');
       for (const name of readdirSync(dir)) expect(readFileSync(join(dir, name), 'utf8'), name).not.toContain(KEY);

@@ -72,10 +72,19 @@ describe('StageRunner', () => {
     await run({ ...config, seed: 99 }, stages);
     expect(runs).toEqual(['a', 'b', 'b', 'a', 'b']);
     expect(statuses()).toEqual([
-      'a:start', 'a:done', 'b:start', 'b:done',
-      'a:skip', 'b:skip',
-      'a:skip', 'b:start', 'b:done',
-      'a:start', 'a:done', 'b:start', 'b:done',
+      'a:start',
+      'a:done',
+      'b:start',
+      'b:done',
+      'a:skip',
+      'b:skip',
+      'a:skip',
+      'b:start',
+      'b:done',
+      'a:start',
+      'a:done',
+      'b:start',
+      'b:done',
     ]);
     expect(events.filter((e) => e.type === 'artifact').map((e) => e.type === 'artifact' && e.path)).toContain('a.json');
   });
@@ -93,8 +102,16 @@ describe('StageRunner', () => {
 
   it('wraps an unexpected stage error and records nothing for it', async () => {
     const { run, statuses, store } = setup();
-    const boom: Stage = { name: 'boom', run: async () => { throw new TypeError('x is undefined'); } };
-    await expect(run(config, [boom])).rejects.toMatchObject({ code: 'STAGE_FAILED', message: 'stage boom failed: x is undefined' });
+    const boom: Stage = {
+      name: 'boom',
+      run: async () => {
+        throw new TypeError('x is undefined');
+      },
+    };
+    await expect(run(config, [boom])).rejects.toMatchObject({
+      code: 'STAGE_FAILED',
+      message: 'stage boom failed: x is undefined',
+    });
     expect(statuses()).toEqual(['boom:start', 'boom:fail']);
     expect(await store.stageRecord('boom')).toBeUndefined();
   });
@@ -118,8 +135,23 @@ describe('StageRunner', () => {
         if (fail) throw new Error(`${name} broke`);
       },
     });
-    const runner = new StageRunner({ config, store, container, events: new RunEventSink(() => undefined), signal: new AbortController().signal });
-    await expect(runner.run([owning('base'), owning('proxy', true), owning('never')])).rejects.toMatchObject({ code: 'STAGE_FAILED' });
-    expect(log).toEqual(['base ran', 'dispose base inference', 'dispose base training', 'proxy ran', 'dispose proxy inference', 'dispose proxy training']);
+    const runner = new StageRunner({
+      config,
+      store,
+      container,
+      events: new RunEventSink(() => undefined),
+      signal: new AbortController().signal,
+    });
+    await expect(runner.run([owning('base'), owning('proxy', true), owning('never')])).rejects.toMatchObject({
+      code: 'STAGE_FAILED',
+    });
+    expect(log).toEqual([
+      'base ran',
+      'dispose base inference',
+      'dispose base training',
+      'proxy ran',
+      'dispose proxy inference',
+      'dispose proxy training',
+    ]);
   });
 });

@@ -37,7 +37,11 @@ export class StageRunner {
     const upstream: string[] = [];
     for (const [index, stage] of stages.entries()) {
       this.throwIfStopped();
-      const hash = hashValue({ stage: stage.name, inputs: stage.hashInputs ? stage.hashInputs(config) : config, upstream });
+      const hash = hashValue({
+        stage: stage.name,
+        inputs: stage.hashInputs ? stage.hashInputs(config) : config,
+        upstream,
+      });
       upstream.push(hash);
       const base = { type: 'stage' as const, stage: stage.name, index, total: stages.length };
       const record = force ? undefined : await store.stageRecord(stage.name);
@@ -50,15 +54,27 @@ export class StageRunner {
       const stageStore = new StageStore(store, stage.name, events);
       try {
         // The stage's own scope: the engines it owns are disposed when it ends, whether it finished or failed.
-        await withScope(this.options.container, (scope) => stage.run(this.contextFor(stage, stageStore, scope, force ? undefined : hash)));
+        await withScope(this.options.container, (scope) =>
+          stage.run(this.contextFor(stage, stageStore, scope, force ? undefined : hash)),
+        );
       } catch (error) {
         if (error instanceof StoppedError) throw error;
         events.emit({ ...base, status: 'fail' });
         if (error instanceof MllrError) throw error;
-        throw new MllrError('STAGE_FAILED', `stage ${stage.name} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+        throw new MllrError(
+          'STAGE_FAILED',
+          `stage ${stage.name} failed: ${(error as Error)?.message ?? String(error)}`,
+          { cause: error },
+        );
       }
       const elapsedS = (performance.now() - started) / 1000;
-      await store.recordStage({ stage: stage.name, hash, artifacts: [...stageStore.written], finishedAt: new Date().toISOString(), elapsedS });
+      await store.recordStage({
+        stage: stage.name,
+        hash,
+        artifacts: [...stageStore.written],
+        finishedAt: new Date().toISOString(),
+        elapsedS,
+      });
       events.emit({ ...base, status: 'done', elapsedS });
     }
   }
@@ -67,7 +83,12 @@ export class StageRunner {
     if (this.options.signal.aborted) throw new StoppedError();
   }
 
-  private contextFor(stage: Stage, store: StageStore, container: DependencyContainer, resumeKey: string | undefined): StageContext {
+  private contextFor(
+    stage: Stage,
+    store: StageStore,
+    container: DependencyContainer,
+    resumeKey: string | undefined,
+  ): StageContext {
     const { config, events, signal } = this.options;
     const name = stage.name;
     return {
@@ -90,7 +111,10 @@ function checkUniqueNames(stages: readonly Stage[]): void {
   const seen = new Set<string>();
   for (const stage of stages) {
     if (!/^[a-z0-9][a-z0-9._-]*$/i.test(stage.name)) {
-      throw new MllrError('PLUGIN_INVALID', `stage name "${stage.name}" must be letters, digits, dot, dash or underscore`);
+      throw new MllrError(
+        'PLUGIN_INVALID',
+        `stage name "${stage.name}" must be letters, digits, dot, dash or underscore`,
+      );
     }
     if (seen.has(stage.name)) throw new MllrError('PLUGIN_INVALID', `two stages are named "${stage.name}"`);
     seen.add(stage.name);

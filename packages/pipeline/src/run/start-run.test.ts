@@ -17,10 +17,14 @@ function testConfig(options: Record<string, unknown>): string {
 
 function run(configFile: string, outDir: string, until?: (e: RunEvent, handle: RunHandle) => void) {
   const events: RunEvent[] = [];
-  const handle = startRun({ configFile, outDir }, (e) => {
-    events.push(e);
-    until?.(e, handle);
-  }, { entry });
+  const handle = startRun(
+    { configFile, outDir },
+    (e) => {
+      events.push(e);
+      until?.(e, handle);
+    },
+    { entry },
+  );
   return { events, handle, result: handle.result };
 }
 
@@ -34,21 +38,38 @@ describe('startRun (engine child process)', () => {
     expect(await result).toEqual({ exitCode: 0 });
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type !== 'progress').map((e) => stageLine(e) ?? e.type)).toEqual([
-      'run', 'alpha:start', 'metric', 'log', 'artifact', 'alpha:done',
-      'beta:start', 'metric', 'log', 'artifact', 'beta:done', 'run',
+      'run',
+      'alpha:start',
+      'metric',
+      'log',
+      'artifact',
+      'alpha:done',
+      'beta:start',
+      'metric',
+      'log',
+      'artifact',
+      'beta:done',
+      'run',
     ]);
     // Progress is throttled, but each stage's updates arrive between its start and done, rising to the total.
     for (const stage of ['alpha', 'beta']) {
       const start = events.findIndex((e) => stageLine(e) === `${stage}:start`);
       const done = events.findIndex((e) => stageLine(e) === `${stage}:done`);
-      const progress = events.flatMap((e, i) => (e.type === 'progress' && e.stage === stage ? [{ i, done: e.done }] : []));
+      const progress = events.flatMap((e, i) =>
+        e.type === 'progress' && e.stage === stage ? [{ i, done: e.done }] : [],
+      );
       expect(progress[0]!.done).toBe(1);
       expect(progress.at(-1)!.done).toBe(3);
-      expect(progress.every((p, k) => p.i > start && p.i < done && (k === 0 || p.done > progress[k - 1]!.done))).toBe(true);
+      expect(progress.every((p, k) => p.i > start && p.i < done && (k === 0 || p.done > progress[k - 1]!.done))).toBe(
+        true,
+      );
     }
     expect(JSON.parse(readFileSync(join(out, 'beta.json'), 'utf8'))).toEqual({ stage: 'beta', total: 6 });
     // The event log on disk is the same stream.
-    const logged = readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as RunEvent);
+    const logged = readFileSync(join(out, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as RunEvent);
     expect(logged).toEqual(events);
   });
 
@@ -60,7 +81,10 @@ describe('startRun (engine child process)', () => {
     });
     const killed = await first.result;
     expect(killed.exitCode).toBe(1);
-    expect(killed.error).toMatchObject({ code: 'ENGINE_CRASHED', message: expect.stringContaining('was killed by SIGKILL') });
+    expect(killed.error).toMatchObject({
+      code: 'ENGINE_CRASHED',
+      message: expect.stringContaining('was killed by SIGKILL'),
+    });
     expect(first.events.map(stageLine).filter(Boolean)).toEqual(['alpha:start', 'alpha:done', 'beta:start']);
 
     const second = run(config, out);
@@ -85,7 +109,12 @@ describe('startRun (engine child process)', () => {
     expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')).status).toBe('stopped');
     const second = run(config, out);
     expect(await second.result).toEqual({ exitCode: 0 });
-    expect(second.events.map(stageLine).filter(Boolean)).toEqual(['alpha:start', 'alpha:done', 'beta:start', 'beta:done']);
+    expect(second.events.map(stageLine).filter(Boolean)).toEqual([
+      'alpha:start',
+      'alpha:done',
+      'beta:start',
+      'beta:done',
+    ]);
   });
 
   it('reports a child that exits without finishing, with its last output, instead of hanging', async () => {
@@ -96,7 +125,9 @@ describe('startRun (engine child process)', () => {
     expect(outcome.error?.message).toBe(
       'the engine process exited with code 3 before the run ended; its last output:\nfixture: beta crashing on purpose',
     );
-    expect(events.some((e) => e.type === 'log' && e.level === 'warn' && e.message === 'fixture: beta crashing on purpose')).toBe(true);
+    expect(
+      events.some((e) => e.type === 'log' && e.level === 'warn' && e.message === 'fixture: beta crashing on purpose'),
+    ).toBe(true);
   });
 
   it('reports an uncaught exception in the child with its message and ends the child', async () => {
@@ -127,7 +158,9 @@ describe('startRun (engine child process)', () => {
     const outcome = await result;
     expect(outcome.exitCode).toBe(2);
     expect(outcome.error?.code).toBe('CHECKPOINT_INVALID');
-    expect(outcome.error?.details).toEqual([{ where: `${file}:1:16 model.path`, message: `the model folder ${join(dir, 'no-such-model')} does not exist` }]);
+    expect(outcome.error?.details).toEqual([
+      { where: `${file}:1:16 model.path`, message: `the model folder ${join(dir, 'no-such-model')} does not exist` },
+    ]);
     expect(events.filter((e) => e.type === 'stage')).toEqual([]);
     expect(existsSync(join(dir, 'run'))).toBe(false);
   });
@@ -138,15 +171,27 @@ describe('startRun (engine child process)', () => {
     writeFileSync(join(dir, 'ift.json'), JSON.stringify([{ instruction: 'i', output: 'o' }]));
     writeFileSync(
       file,
-      ['model: { path: ./no-such-model }', 'data:', '  dir: .', '  ift: { path: ift.json, preset: alpacca }', '  benign_eval: [{ path: gone.jsonl }]', ''].join('\n'),
+      [
+        'model: { path: ./no-such-model }',
+        'data:',
+        '  dir: .',
+        '  ift: { path: ift.json, preset: alpacca }',
+        '  benign_eval: [{ path: gone.jsonl }]',
+        '',
+      ].join('\n'),
     );
     const { result, events } = run(file, join(dir, 'run'));
     const outcome = await result;
     expect(outcome.exitCode).toBe(2);
-    expect(outcome.error).toMatchObject({ code: 'CONFIG_INVALID', message: `config ${file} has 3 problems found before the run started (no run folder was made):` });
+    expect(outcome.error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: `config ${file} has 3 problems found before the run started (no run folder was made):`,
+    });
     expect(outcome.error?.details?.map((d) => `${d.where}: ${d.message}`)).toEqual([
       `${file}:1:16 model.path: the model folder ${join(dir, 'no-such-model')} does not exist`,
-      expect.stringMatching(new RegExp(`^${file}:4:8 data\\.ift: .*ift\\.json: unknown preset "alpacca"; known presets: `)),
+      expect.stringMatching(
+        new RegExp(`^${file}:4:8 data\\.ift: .*ift\\.json: unknown preset "alpacca"; known presets: `),
+      ),
       `${file}:5:17 data.benign_eval[0]: ${join(dir, 'gone.jsonl')}: file not found`,
     ]);
     expect(events.filter((e) => e.type === 'stage')).toEqual([]);

@@ -36,7 +36,11 @@ const STDERR_TAIL_BYTES = 4096;
  * becomes log events (so it never tears the dashboard), and a child that dies without reporting is turned into an
  * ENGINE_CRASHED error carrying its exit status and the tail of its stderr, rather than a hang.
  */
-export function startRun(request: RunRequest, onEvent: (event: RunEvent) => void, options: StartRunOptions = {}): RunHandle {
+export function startRun(
+  request: RunRequest,
+  onEvent: (event: RunEvent) => void,
+  options: StartRunOptions = {},
+): RunHandle {
   const child: ChildProcess = fork(options.entry ?? DEFAULT_ENTRY, [], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv: options.execArgv ?? [],

@@ -13,8 +13,8 @@ function stageSetOf(raw: Record<string, unknown>): StageSet {
 describe('the ml-lr stage set', () => {
   it('tells the dashboard header the training engine and the inference engines, stage overrides included', () => {
     expect(stageSetOf({}).info?.engine).toBe('training onnx · inference onnx');
-    expect(stageSetOf({ engine: { training: 'tfjs', device: 'wasm', stage_inference: { eval: 'tfjs' } } }).info?.engine).toBe(
-      'training tfjs · inference onnx · inference tfjs: eval',
-    );
+    expect(
+      stageSetOf({ engine: { training: 'tfjs', device: 'wasm', stage_inference: { eval: 'tfjs' } } }).info?.engine,
+    ).toBe('training tfjs · inference onnx · inference tfjs: eval');
   });
 });

@@ -1,4 +1,13 @@
-import { EventSink, MllrError, type DependencyContainer, type EventSink as EventSinkService, type PluginInfo, type RunConfig, RunConfigToken, type StageSet } from '@mllr/core';
+import {
+  EventSink,
+  MllrError,
+  type DependencyContainer,
+  type EventSink as EventSinkService,
+  type PluginInfo,
+  type RunConfig,
+  RunConfigToken,
+  type StageSet,
+} from '@mllr/core';
 import { baseStage } from './ml-lr/base-stage.js';
 import { evalStage } from './ml-lr/eval-stage.js';
 import { iftStage } from './ml-lr/ift-stage.js';
@@ -25,7 +34,10 @@ export function register(container: DependencyContainer, _options: Record<string
   const config = container.resolve<RunConfig>(RunConfigToken);
   for (const stage of Object.keys(config.engine.stage_inference)) {
     if (!(INFERENCE_STAGES as readonly string[]).includes(stage)) {
-      throw new MllrError('CONFIG_INVALID', `engine.stage_inference.${stage}: no such stage runs inference; stages that do: ${INFERENCE_STAGES.join(', ')}`);
+      throw new MllrError(
+        'CONFIG_INVALID',
+        `engine.stage_inference.${stage}: no such stage runs inference; stages that do: ${INFERENCE_STAGES.join(', ')}`,
+      );
     }
   }
   const resources = new RunResources(config, container, info.configDir);
@@ -50,8 +62,12 @@ export function register(container: DependencyContainer, _options: Record<string
     ],
     preflight: async () => {
       // A Hub id downloaded under model.download reports its progress as log lines.
-      const log = (message: string) => container.resolve<EventSinkService>(EventSink).emit({ type: 'log', level: 'info', message });
-      return [...(await modelProblems(config, info.configDir, log)), ...(await dataProblems(config, resources.dataDir))];
+      const log = (message: string) =>
+        container.resolve<EventSinkService>(EventSink).emit({ type: 'log', level: 'info', message });
+      return [
+        ...(await modelProblems(config, info.configDir, log)),
+        ...(await dataProblems(config, resources.dataDir)),
+      ];
     },
   };
   container.register(info.token, { useValue: stageSet });

@@ -45,7 +45,11 @@ export function resampleIndices(n: number, rng: Rng): number[] {
  * A nonparametric bootstrap interval of a statistic of `n` exchangeable units (modules, prompts): the statistic is
  * given the indices of a resample (with repeats) and the interval is the percentile interval of its values.
  */
-export function bootstrapInterval(n: number, statistic: (indices: readonly number[]) => number, options: BootstrapOptions): [number, number] {
+export function bootstrapInterval(
+  n: number,
+  statistic: (indices: readonly number[]) => number,
+  options: BootstrapOptions,
+): [number, number] {
   const rng = createRng(options.seed);
   const values: number[] = [];
   for (let b = 0; b < (options.resamples ?? DEFAULT_RESAMPLES); b++) values.push(statistic(resampleIndices(n, rng)));

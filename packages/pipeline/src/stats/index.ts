@@ -1,6 +1,12 @@
 // Pure statistics of the study (issue 17): bootstrap intervals, the paired bootstrap over prompts and seeds, the
 // rank (permutation) test among random sets, and Spearman's ρ. No I/O; every random draw is seeded.
-export { DEFAULT_LEVEL, DEFAULT_RESAMPLES, bootstrapInterval, percentileInterval, resampleIndices } from './bootstrap.js';
+export {
+  DEFAULT_LEVEL,
+  DEFAULT_RESAMPLES,
+  bootstrapInterval,
+  percentileInterval,
+  resampleIndices,
+} from './bootstrap.js';
 export type { BootstrapOptions } from './bootstrap.js';
 export { ratioOf } from './item-outcome.js';
 export type { ItemOutcome } from './item-outcome.js';

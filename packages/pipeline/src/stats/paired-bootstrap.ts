@@ -1,5 +1,11 @@
 import { createRng, type Rng } from '@mllr/core';
-import { DEFAULT_LEVEL, DEFAULT_RESAMPLES, percentileInterval, resampleIndices, type BootstrapOptions } from './bootstrap.js';
+import {
+  DEFAULT_LEVEL,
+  DEFAULT_RESAMPLES,
+  percentileInterval,
+  resampleIndices,
+  type BootstrapOptions,
+} from './bootstrap.js';
 import { ratioOf, type ItemOutcome } from './item-outcome.js';
 import { normalQuantile, tQuantile } from './quantiles.js';
 
@@ -32,13 +38,17 @@ export interface PairedDifference {
 export function pairedBootstrap(strategy: SideRuns, control: SideRuns, options: BootstrapOptions): PairedDifference {
   const seeds = strategy.length;
   if (seeds === 0 || control.length !== seeds) {
-    throw new RangeError(`paired bootstrap needs the same, non-zero number of seeds on both sides (got ${seeds} and ${control.length})`);
+    throw new RangeError(
+      `paired bootstrap needs the same, non-zero number of seeds on both sides (got ${seeds} and ${control.length})`,
+    );
   }
   const items = strategy[0]?.[0]?.length ?? 0;
   for (const side of [strategy, control]) {
     for (const runs of side) {
       if (runs.length === 0) throw new RangeError('paired bootstrap: a seed has no runs');
-      for (const run of runs) if (run.length !== items) throw new RangeError(`paired bootstrap: runs cover different items (${run.length} and ${items})`);
+      for (const run of runs)
+        if (run.length !== items)
+          throw new RangeError(`paired bootstrap: runs cover different items (${run.length} and ${items})`);
     }
   }
   if (items === 0) throw new RangeError('paired bootstrap: no evaluation items');
@@ -68,7 +78,12 @@ export function pairedBootstrap(strategy: SideRuns, control: SideRuns, options: 
  * estimate over the normal quantile (with 5 seeds and seed-to-seed spread dominating, about 2.78/1.96). The bootstrap
  * keeps the interval's shape. With one seed or one item there is nothing to correct and the factor is 1.
  */
-function crossedCorrection(values: readonly number[], delta: number, components: VarianceComponents | undefined, level: number): number {
+function crossedCorrection(
+  values: readonly number[],
+  delta: number,
+  components: VarianceComponents | undefined,
+  level: number,
+): number {
   if (components === undefined || !(components.target > 0)) return 1;
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.length < 2) return 1;
@@ -93,12 +108,15 @@ function varianceComponents(strategy: SideRuns, control: SideRuns): VarianceComp
   const seeds = strategy.length;
   const items = strategy[0]![0]!.length;
   if (seeds < 2 || items < 2) return undefined;
-  const d = strategy.map((runs, s) => Array.from({ length: items }, (_, i) => itemValue(runs, i) - itemValue(control[s]!, i)));
+  const d = strategy.map((runs, s) =>
+    Array.from({ length: items }, (_, i) => itemValue(runs, i) - itemValue(control[s]!, i)),
+  );
   const seedMeans = d.map((row) => row.reduce((a, b) => a + b, 0) / items);
   const itemMeans = Array.from({ length: items }, (_, i) => d.reduce((a, row) => a + row[i]!, 0) / seeds);
   const grand = seedMeans.reduce((a, b) => a + b, 0) / seeds;
   let residual = 0;
-  for (let s = 0; s < seeds; s++) for (let i = 0; i < items; i++) residual += (d[s]![i]! - seedMeans[s]! - itemMeans[i]! + grand) ** 2;
+  for (let s = 0; s < seeds; s++)
+    for (let i = 0; i < items; i++) residual += (d[s]![i]! - seedMeans[s]! - itemMeans[i]! + grand) ** 2;
   const interaction = residual / ((seeds - 1) * (items - 1)) / (seeds * items);
   const seedPart = seedMeans.reduce((a, m) => a + (m - grand) ** 2, 0) / (seeds - 1) / seeds;
   const itemPart = itemMeans.reduce((a, m) => a + (m - grand) ** 2, 0) / (items - 1) / items;
@@ -120,7 +138,13 @@ function itemValue(runs: ReadonlyArray<readonly ItemOutcome[]>, i: number): numb
 }
 
 /** The difference on drawn seeds and items; with `rng`, each side's runs at a seed are resampled too. */
-function statistic(strategy: SideRuns, control: SideRuns, seeds: readonly number[], items: readonly number[], rng: Rng | undefined): number {
+function statistic(
+  strategy: SideRuns,
+  control: SideRuns,
+  seeds: readonly number[],
+  items: readonly number[],
+  rng: Rng | undefined,
+): number {
   let sum = 0;
   for (const s of seeds) sum += sideMean(strategy[s]!, items, rng) - sideMean(control[s]!, items, rng);
   return sum / seeds.length;

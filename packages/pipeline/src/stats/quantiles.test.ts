@@ -7,7 +7,14 @@ describe('normalQuantile and tQuantile', () => {
     expect(normalQuantile(0.5)).toBeCloseTo(0, 12);
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
     // Student's t, 97.5% points (standard tables).
-    for (const [df, t] of [[1, 12.7062], [2, 4.3027], [3, 3.1824], [4, 2.7764], [10, 2.2281], [30, 2.0423]] as const) {
+    for (const [df, t] of [
+      [1, 12.7062],
+      [2, 4.3027],
+      [3, 3.1824],
+      [4, 2.7764],
+      [10, 2.2281],
+      [30, 2.0423],
+    ] as const) {
       expect(Math.abs(tQuantile(0.975, df) - t) / t).toBeLessThan(0.004);
     }
     expect(tQuantile(0.95, 5)).toBeCloseTo(2.015, 2);

@@ -20,7 +20,9 @@ export interface RankTest {
  */
 export function rankTest(strategy: readonly number[], controls: ReadonlyArray<readonly number[]>): RankTest {
   if (strategy.length === 0 || controls.length !== strategy.length) {
-    throw new RangeError(`rank test needs one strategy value and a list of controls per seed (got ${strategy.length} and ${controls.length})`);
+    throw new RangeError(
+      `rank test needs one strategy value and a list of controls per seed (got ${strategy.length} and ${controls.length})`,
+    );
   }
   let observed = 0;
   // distribution[t] = P(sum of the per-seed null ranks = t), ranks counted from 0.
@@ -30,9 +32,14 @@ export function rankTest(strategy: readonly number[], controls: ReadonlyArray<re
     observed += values.filter((v) => v <= strategy[s]!).length;
     const k = values.length;
     const next = new Array<number>(distribution.length + k).fill(0);
-    for (const [t, probability] of distribution.entries()) for (let r = 0; r <= k; r++) next[t + r]! += probability / (k + 1);
+    for (const [t, probability] of distribution.entries())
+      for (let r = 0; r <= k; r++) next[t + r]! += probability / (k + 1);
     distribution = next;
   }
   const p = distribution.slice(0, observed + 1).reduce((a, b) => a + b, 0);
-  return { rank: 1 + observed / strategy.length, controls: controls.reduce((a, v) => a + v.length, 0), p: Math.min(1, p) };
+  return {
+    rank: 1 + observed / strategy.length,
+    controls: controls.reduce((a, v) => a + v.length, 0),
+    p: Math.min(1, p),
+  };
 }

@@ -4,7 +4,7 @@ import { bootstrapInterval, type BootstrapOptions } from './bootstrap.js';
 export function averageRanks(values: readonly number[]): number[] {
   const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && values[order[end + 1]!] === values[order[start]!]) end++;
     const rank = (start + end) / 2 + 1;
@@ -43,7 +43,11 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
  * Spearman's ρ of paired values (one pair per module, say) with a percentile bootstrap interval over the pairs.
  * Resamples in which one side is constant have no ρ and are left out of the interval.
  */
-export function spearmanWithInterval(x: readonly number[], y: readonly number[], options: BootstrapOptions): { rho: number; ci: [number, number] } {
+export function spearmanWithInterval(
+  x: readonly number[],
+  y: readonly number[],
+  options: BootstrapOptions,
+): { rho: number; ci: [number, number] } {
   const rho = spearman(x, y);
   const ci = bootstrapInterval(
     x.length,

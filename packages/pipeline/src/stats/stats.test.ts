@@ -67,7 +67,10 @@ describe('pairedBootstrap', () => {
   it('gives the difference of the per-seed metrics as its point estimate, and the same interval for the same seed', () => {
     const { strategy, control } = simulate(createRng(3), -0.2, 3, 40, 0.1, 2);
     const expected =
-      strategy.reduce((sum, runs, s) => sum + ratioOf(runs[0]!) - (ratioOf(control[s]![0]!) + ratioOf(control[s]![1]!)) / 2, 0) / strategy.length;
+      strategy.reduce(
+        (sum, runs, s) => sum + ratioOf(runs[0]!) - (ratioOf(control[s]![0]!) + ratioOf(control[s]![1]!)) / 2,
+        0,
+      ) / strategy.length;
     const a = pairedBootstrap(strategy, control, { seed: 9, resamples: 300 });
     expect(a.delta).toBeCloseTo(expected, 12);
     expect(a.ci[0]).toBeLessThanOrEqual(a.delta);
@@ -78,8 +81,22 @@ describe('pairedBootstrap', () => {
   });
 
   it('pools items as the metric does: a ratio of sums (teacher-forced tokens), not a mean of ratios', () => {
-    const strategy = [[[{ numerator: 1, denominator: 1 }, { numerator: 0, denominator: 9 }]]];
-    const control = [[[{ numerator: 0, denominator: 1 }, { numerator: 0, denominator: 9 }]]];
+    const strategy = [
+      [
+        [
+          { numerator: 1, denominator: 1 },
+          { numerator: 0, denominator: 9 },
+        ],
+      ],
+    ];
+    const control = [
+      [
+        [
+          { numerator: 0, denominator: 1 },
+          { numerator: 0, denominator: 9 },
+        ],
+      ],
+    ];
     expect(pairedBootstrap(strategy, control, { seed: 1, resamples: 10 }).delta).toBeCloseTo(0.1, 12);
   });
 
@@ -152,7 +169,10 @@ describe('percentileInterval and bootstrapInterval', () => {
 
   it('a bootstrap of the mean of known values brackets their mean', () => {
     const values = Array.from({ length: 50 }, (_, i) => i % 5);
-    const ci = bootstrapInterval(values.length, (ix) => ix.reduce((a, i) => a + values[i]!, 0) / ix.length, { seed: 1, resamples: 500 });
+    const ci = bootstrapInterval(values.length, (ix) => ix.reduce((a, i) => a + values[i]!, 0) / ix.length, {
+      seed: 1,
+      resamples: 500,
+    });
     expect(ci[0]).toBeLessThan(2);
     expect(ci[1]).toBeGreaterThan(2);
     expect(ci[1] - ci[0]).toBeLessThan(1.5);

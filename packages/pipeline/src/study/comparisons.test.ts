@@ -56,13 +56,34 @@ const PLANTED: Record<string, Planted> = {
 function lines({ harmful, tokens }: Planted): string {
   const out: string[] = [];
   for (let i = 0; i < ITEMS; i++) {
-    out.push(JSON.stringify({ metric: 'harmful_asr', index: i, prompt: `h${i}`, response: 'r', verdict: { harmful: i < harmful, refused: i >= harmful } }));
-    out.push(JSON.stringify({ metric: 'expertise', index: i, prompt: `e${i}`, answer: 'a', verdict: { tokens_correct: tokens, tokens_total: 4 } }));
+    out.push(
+      JSON.stringify({
+        metric: 'harmful_asr',
+        index: i,
+        prompt: `h${i}`,
+        response: 'r',
+        verdict: { harmful: i < harmful, refused: i >= harmful },
+      }),
+    );
+    out.push(
+      JSON.stringify({
+        metric: 'expertise',
+        index: i,
+        prompt: `e${i}`,
+        answer: 'a',
+        verdict: { tokens_correct: tokens, tokens_total: 4 },
+      }),
+    );
   }
   return `${out.join('\n')}\n`;
 }
 
-const metricsOf = ({ harmful, tokens }: Planted): RunMetrics => ({ harmful_asr: harmful / ITEMS, over_refusal: 0, usability: 1, expertise: tokens / 4 });
+const metricsOf = ({ harmful, tokens }: Planted): RunMetrics => ({
+  harmful_asr: harmful / ITEMS,
+  over_refusal: 0,
+  usability: 1,
+  expertise: tokens / 4,
+});
 
 describe('compareStrategies', () => {
   let dir: string;
@@ -72,7 +93,11 @@ describe('compareStrategies', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mllr-compare-'));
     store = new FsRunStore(dir);
-    expect(Object.keys(PLANTED).sort()).toEqual(seedRuns(config).map((r) => r.runId).sort());
+    expect(Object.keys(PLANTED).sort()).toEqual(
+      seedRuns(config)
+        .map((r) => r.runId)
+        .sort(),
+    );
     for (const [id, planted] of Object.entries(PLANTED)) await store.writeArtifact(`eval/${id}.jsonl`, lines(planted));
   });
 
@@ -83,7 +108,14 @@ describe('compareStrategies', () => {
   it('gives each comparison its differences of seed means, intervals around them, and the rank test among the k sets', async () => {
     const [random, inverse, uniform] = await compareStrategies(store, config, evaluation);
     // ml-lr 0.2 and 0.3; the random sets' means per seed 0.5 and 0.45.
-    expect(random).toMatchObject({ strategy: 'ml-lr', control: 'random-control', sets: 3, seeds: 2, level: 0.95, match: 'sweep' });
+    expect(random).toMatchObject({
+      strategy: 'ml-lr',
+      control: 'random-control',
+      sets: 3,
+      seeds: 2,
+      level: 0.95,
+      match: 'sweep',
+    });
     expect(random!.delta_harmful_asr).toBeCloseTo((0.2 - 0.5 + (0.3 - 0.45)) / 2, 12);
     expect(random!.delta_expertise).toBeCloseTo((0.75 - (0.75 + 0.75 + 0.5) / 3 + 0) / 2, 12);
     expect(random!.ci[0]).toBeLessThanOrEqual(random!.delta_harmful_asr);
@@ -101,7 +133,13 @@ describe('compareStrategies', () => {
     expect(inverse!.ci[1]).toBeLessThan(0);
 
     // Matched on expertise: uniform@0.5 has ml-lr's 0.75.
-    expect(uniform).toMatchObject({ strategy: 'ml-lr', control: 'uniform@0.5', match: 'expertise', expertise_gap: 0, p: null });
+    expect(uniform).toMatchObject({
+      strategy: 'ml-lr',
+      control: 'uniform@0.5',
+      match: 'expertise',
+      expertise_gap: 0,
+      p: null,
+    });
     expect(uniform!.delta_harmful_asr).toBeCloseTo((0.2 - 0.5 + (0.3 - 0.6)) / 2, 12);
     expect(uniform!.delta_expertise).toBeCloseTo(0, 12);
   });
@@ -131,7 +169,12 @@ describe('compareStrategies', () => {
     const found = await compareStrategies(
       store,
       swept,
-      { 'uniform@0.1': metricsOf(PLANTED['uniform@0.1']!), 'uniform@0.5': metricsOf(PLANTED['uniform@0.5']!), 'half@0.5': metricsOf({ harmful: 11, tokens: 2 }), 'half@1': metricsOf({ harmful: 1, tokens: 1 }) },
+      {
+        'uniform@0.1': metricsOf(PLANTED['uniform@0.1']!),
+        'uniform@0.5': metricsOf(PLANTED['uniform@0.5']!),
+        'half@0.5': metricsOf({ harmful: 11, tokens: 2 }),
+        'half@1': metricsOf({ harmful: 1, tokens: 1 }),
+      },
       (m) => warnings.push(m),
     );
     expect(found.map((c) => `${c.strategy} vs ${c.control}`)).toEqual(['uniform@0.5 vs half@0.5']);
@@ -141,11 +184,16 @@ describe('compareStrategies', () => {
       'comparisons[1] (uniform vs missing): the config has no strategy missing; left out',
     ]);
 
-    const noFile = await compareStrategies(store, { ...swept, comparisons: [swept.comparisons![0]!] }, { 'uniform@0.5': metricsOf(PLANTED['uniform@0.5']!) }, (m) =>
-      warnings.push(m),
+    const noFile = await compareStrategies(
+      store,
+      { ...swept, comparisons: [swept.comparisons![0]!] },
+      { 'uniform@0.5': metricsOf(PLANTED['uniform@0.5']!) },
+      (m) => warnings.push(m),
     );
     expect(noFile).toEqual([]);
-    expect(warnings.at(-1)).toBe('comparisons[0] (uniform vs half): uniform@0.5 vs half@0.5: half@0.5 not evaluated; left out');
+    expect(warnings.at(-1)).toBe(
+      'comparisons[0] (uniform vs half): uniform@0.5 vs half@0.5: half@0.5 not evaluated; left out',
+    );
   });
 });
 

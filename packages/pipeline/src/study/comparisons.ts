@@ -59,14 +59,18 @@ export async function compareStrategies(
     const strategy = variantGroups(config, wanted.strategy);
     const control = variantGroups(config, wanted.control);
     if (strategy.length === 0 || control.length === 0) {
-      warn(`${where}: the config has no strategy ${strategy.length === 0 ? wanted.strategy : wanted.control}; left out`);
+      warn(
+        `${where}: the config has no strategy ${strategy.length === 0 ? wanted.strategy : wanted.control}; left out`,
+      );
       continue;
     }
     const runsAt = (group: VariantGroup, seed: number) => group.variants.map((v) => runIdOf(v.id, seed));
     const seeds = Array.from({ length: config.seeds }, (_, k) => k);
-    const meanExpertise = (group: VariantGroup) => mean(seeds.flatMap((k) => runsAt(group, k).map((id) => evaluation[id]?.expertise ?? Number.NaN)));
+    const meanExpertise = (group: VariantGroup) =>
+      mean(seeds.flatMap((k) => runsAt(group, k).map((id) => evaluation[id]?.expertise ?? Number.NaN)));
     const { pairs, unpaired } = pairGroups(strategy, control, wanted.match, meanExpertise);
-    for (const group of unpaired) warn(`${where}: ${group.id} has no ${wanted.control} variant to compare with (no equal sweep value); left out`);
+    for (const group of unpaired)
+      warn(`${where}: ${group.id} has no ${wanted.control} variant to compare with (no equal sweep value); left out`);
 
     for (const pair of pairs) {
       const label = `${where}: ${pair.strategy.id} vs ${pair.control.id}`;
@@ -135,9 +139,11 @@ class OutcomeCache {
     const maps = [...byRun.values()];
     const common = [...maps[0]!.keys()].filter((index) => maps.every((m) => m.has(index))).sort((a, b) => a - b);
     if (common.length === 0) return `no ${metric} item was judged for every compared run`;
-    const side = (runs: readonly (readonly string[])[]): SideRuns => runs.map((ids) => ids.map((id) => common.map((index) => byRun.get(id)!.get(index)!)));
+    const side = (runs: readonly (readonly string[])[]): SideRuns =>
+      runs.map((ids) => ids.map((id) => common.map((index) => byRun.get(id)!.get(index)!)));
     const result = pairedBootstrap(side(strategy), side(control), options);
-    if (!Number.isFinite(result.delta) || !result.ci.every(Number.isFinite)) return `the ${metric} difference is undefined (no counted tokens or items)`;
+    if (!Number.isFinite(result.delta) || !result.ci.every(Number.isFinite))
+      return `the ${metric} difference is undefined (no counted tokens or items)`;
     return result;
   }
 

@@ -21,7 +21,13 @@ export function variantGroups(config: Pick<RunConfig, 'strategies'>, strategyId:
     const id = variantIdOf(strategyId, variant.sweep?.value);
     const group = groups.find((g) => g.id === id);
     if (group) group.variants.push(variant);
-    else groups.push({ id, strategy: strategyId, ...(variant.sweep ? { sweep: variant.sweep } : {}), variants: [variant] });
+    else
+      groups.push({
+        id,
+        strategy: strategyId,
+        ...(variant.sweep ? { sweep: variant.sweep } : {}),
+        variants: [variant],
+      });
   }
   return groups;
 }
@@ -56,14 +62,17 @@ export function pairGroups(
       for (const candidate of control) {
         const gap = meanExpertise(candidate) - own;
         // A point without an expertise (not evaluated) cannot be the closest one.
-        if (Number.isFinite(gap) && (best === undefined || Math.abs(gap) < Math.abs(best.gap))) best = { group: candidate, gap };
+        if (Number.isFinite(gap) && (best === undefined || Math.abs(gap) < Math.abs(best.gap)))
+          best = { group: candidate, gap };
       }
       if (best) pairs.push({ strategy: group, control: best.group, expertiseGap: best.gap });
       else unpaired.push(group);
       continue;
     }
     const counterpart =
-      control.length === 1 ? control[0] : control.find((c) => c.sweep?.option === group.sweep?.option && c.sweep?.value === group.sweep?.value);
+      control.length === 1
+        ? control[0]
+        : control.find((c) => c.sweep?.option === group.sweep?.option && c.sweep?.value === group.sweep?.value);
     if (counterpart) pairs.push({ strategy: group, control: counterpart });
     else unpaired.push(group);
   }

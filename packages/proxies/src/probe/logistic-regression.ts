@@ -22,13 +22,21 @@ export interface LogisticOptions {
  * Fits p(harmful | x) = σ(w·z + b) on standardised features z by full-batch gradient descent with an L2 penalty.
  * Deterministic (no sampling), which keeps the probe, and every score measured with it, reproducible.
  */
-export function fitLogistic(features: readonly Float32Array[], labels: readonly number[], options: LogisticOptions = {}): LogisticModel {
+export function fitLogistic(
+  features: readonly Float32Array[],
+  labels: readonly number[],
+  options: LogisticOptions = {},
+): LogisticModel {
   const l2 = options.l2 ?? 1e-3;
   const iterations = options.iterations ?? 1000;
   const rate = options.learningRate ?? 0.5;
   const n = features.length;
   const d = features[0]?.length ?? 0;
-  if (n === 0 || labels.length !== n) throw new MllrError('ARGUMENT_INVALID', `logistic regression needs as many labels as feature rows (${labels.length} vs ${n})`);
+  if (n === 0 || labels.length !== n)
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `logistic regression needs as many labels as feature rows (${labels.length} vs ${n})`,
+    );
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
   for (const x of features) for (let j = 0; j < d; j++) mean[j]! += x[j]! / n;
@@ -60,7 +68,11 @@ export function logit(model: LogisticModel, x: Float32Array): number {
 }
 
 /** Accuracy and signed margins (the logit, positive on the correct side) over labelled features. */
-export function score(model: LogisticModel, features: readonly Float32Array[], labels: readonly number[]): { accuracy: number; meanMargin: number; margins: number[] } {
+export function score(
+  model: LogisticModel,
+  features: readonly Float32Array[],
+  labels: readonly number[],
+): { accuracy: number; meanMargin: number; margins: number[] } {
   const margins = features.map((x, i) => (labels[i] === 1 ? 1 : -1) * logit(model, x));
   return {
     accuracy: margins.filter((m) => m > 0).length / features.length,

@@ -11,7 +11,12 @@ export function encodeProbePrompts(tokenizer: Tokenizer, prompts: readonly strin
 }
 
 /** Last-token hidden states of `layers` for every sequence, in batches: result[layerIndex][sequence]. */
-export async function extractFeatures(engine: InferenceEngine, sequences: readonly number[][], layers: number[], batchSize = 64): Promise<Float32Array[][]> {
+export async function extractFeatures(
+  engine: InferenceEngine,
+  sequences: readonly number[][],
+  layers: number[],
+  batchSize = 64,
+): Promise<Float32Array[][]> {
   const out: Float32Array[][] = layers.map(() => []);
   for (let i = 0; i < sequences.length; i += batchSize) {
     const states = await engine.lastTokenHiddenStates({ sequences: sequences.slice(i, i + batchSize) }, layers);

@@ -1,4 +1,12 @@
-import { MllrError, createRng, shuffled, type InferenceEngine, type ProbeMeasurement, type SecurityProbe, type Tokenizer } from '@mllr/core';
+import {
+  MllrError,
+  createRng,
+  shuffled,
+  type InferenceEngine,
+  type ProbeMeasurement,
+  type SecurityProbe,
+  type Tokenizer,
+} from '@mllr/core';
 import { fitLogistic, score, type LogisticModel, type LogisticOptions } from './logistic-regression.js';
 import { encodeProbePrompts, extractFeatures } from './probe-features.js';
 
@@ -36,10 +44,17 @@ export interface ProbeTrainingResult {
  * Trains a logistic-regression probe on the last-token hidden state of each layer (harmful = 1, benign = 0) with a
  * seeded, stratified validation split, and freezes the best layer's probe.
  */
-export async function trainSecurityProbe(engine: InferenceEngine, tokenizer: Tokenizer, options: ProbeTrainingOptions): Promise<ProbeTrainingResult> {
+export async function trainSecurityProbe(
+  engine: InferenceEngine,
+  tokenizer: Tokenizer,
+  options: ProbeTrainingOptions,
+): Promise<ProbeTrainingResult> {
   const { harmful, benign } = options;
   if (harmful.length < 4 || benign.length < 4) {
-    throw new MllrError('DATA_INVALID', `the security probe needs at least 4 harmful and 4 benign prompts (got ${harmful.length} and ${benign.length})`);
+    throw new MllrError(
+      'DATA_INVALID',
+      `the security probe needs at least 4 harmful and 4 benign prompts (got ${harmful.length} and ${benign.length})`,
+    );
   }
   const fraction = options.validationFraction ?? 0.3;
   const rng = createRng(options.seed);
@@ -56,9 +71,15 @@ export async function trainSecurityProbe(engine: InferenceEngine, tokenizer: Tok
   const validationLabels = [...h.validation.map(() => 1), ...b.validation.map(() => 0)];
 
   const numLayers = engine.architecture.numLayers;
-  const layers = options.layer === undefined || options.layer === 'auto' ? Array.from({ length: numLayers }, (_, l) => l) : [options.layer];
+  const layers =
+    options.layer === undefined || options.layer === 'auto'
+      ? Array.from({ length: numLayers }, (_, l) => l)
+      : [options.layer];
   if (layers.some((l) => !Number.isInteger(l) || l < 0 || l >= numLayers)) {
-    throw new MllrError('ARGUMENT_INVALID', `probe layer ${String(options.layer)} does not exist; the model has layers 0-${numLayers - 1}`);
+    throw new MllrError(
+      'ARGUMENT_INVALID',
+      `probe layer ${String(options.layer)} does not exist; the model has layers 0-${numLayers - 1}`,
+    );
   }
   const trainSequences = encodeProbePrompts(tokenizer, trainPrompts);
   const validationSequences = encodeProbePrompts(tokenizer, validationPrompts);
@@ -83,7 +104,13 @@ export async function trainSecurityProbe(engine: InferenceEngine, tokenizer: Tok
     if (r.validationAccuracy >= perLayer[best]!.validationAccuracy) best = i;
   });
   const layer = layers[best]!;
-  const probe = new FrozenSecurityProbe(layer, models[best]!, validationSequences, validationLabels, options.batchSize ?? 64);
+  const probe = new FrozenSecurityProbe(
+    layer,
+    models[best]!,
+    validationSequences,
+    validationLabels,
+    options.batchSize ?? 64,
+  );
   await probe.calibrate(engine);
   return { probe, perLayer, validation: { prompts: validationPrompts, labels: validationLabels } };
 }
@@ -95,7 +122,13 @@ export async function restoreSecurityProbe(
   saved: { layer: number; model: LogisticModel; prompts: readonly string[]; labels: readonly number[] },
   batchSize = 64,
 ): Promise<FrozenSecurityProbe> {
-  const probe = new FrozenSecurityProbe(saved.layer, saved.model, encodeProbePrompts(tokenizer, saved.prompts), saved.labels, batchSize);
+  const probe = new FrozenSecurityProbe(
+    saved.layer,
+    saved.model,
+    encodeProbePrompts(tokenizer, saved.prompts),
+    saved.labels,
+    batchSize,
+  );
   await probe.calibrate(engine);
   return probe;
 }
@@ -129,7 +162,13 @@ export class FrozenSecurityProbe implements SecurityProbe {
   async measure(engine: InferenceEngine): Promise<ProbeMeasurement> {
     const [features] = await extractFeatures(engine, this.sequences, [this.layer], this.batchSize);
     const { accuracy, meanMargin, margins } = score(this.model, features!, this.labels);
-    return { accuracy, meanMargin, margins, harmfulMean: classMean(features!, this.labels, 1), benignMean: classMean(features!, this.labels, 0) };
+    return {
+      accuracy,
+      meanMargin,
+      margins,
+      harmfulMean: classMean(features!, this.labels, 1),
+      benignMean: classMean(features!, this.labels, 0),
+    };
   }
 }
 

@@ -14,7 +14,12 @@ export interface PerturbationOptions {
 }
 
 /** Defaults: ours; the paper leaves the perturbation size open. */
-export const DEFAULT_PERTURBATION: PerturbationOptions = { sigma: 0.5, iftSteps: 8, iftLearningRate: 3e-3, iftBatchSize: 16 };
+export const DEFAULT_PERTURBATION: PerturbationOptions = {
+  sigma: 0.5,
+  iftSteps: 8,
+  iftLearningRate: 3e-3,
+  iftBatchSize: 16,
+};
 
 /** The perturbed tensors of `modules` (jointly), for repeat `repeat`; the model itself is left unchanged. */
 export async function perturbedTensors(
@@ -35,9 +40,15 @@ export async function perturbedTensors(
   return fineTunedTensors(names, context, options, repeat);
 }
 
-async function fineTunedTensors(names: string[], context: RobustnessContext, options: PerturbationOptions, repeat: number): Promise<NamedTensor[]> {
+async function fineTunedTensors(
+  names: string[],
+  context: RobustnessContext,
+  options: PerturbationOptions,
+  repeat: number,
+): Promise<NamedTensor[]> {
   const examples = context.iftExamples ?? [];
-  if (examples.length === 0) throw new MllrError('DATA_INVALID', 'the ift perturbation needs benign fine-tuning examples (context.iftExamples)');
+  if (examples.length === 0)
+    throw new MllrError('DATA_INVALID', 'the ift perturbation needs benign fine-tuning examples (context.iftExamples)');
   const training = context.training;
   const all = await training.getWeights(names);
   const snapshot = { modules: [], tensors: all };
@@ -52,7 +63,10 @@ async function fineTunedTensors(names: string[], context: RobustnessContext, opt
   const rng = createRng(context.seed * 31 + repeat);
   try {
     for (let step = 0; step < options.iftSteps; step++) {
-      const batch = Array.from({ length: Math.min(options.iftBatchSize, examples.length) }, () => examples[rng.int(examples.length)]!);
+      const batch = Array.from(
+        { length: Math.min(options.iftBatchSize, examples.length) },
+        () => examples[rng.int(examples.length)]!,
+      );
       await training.trainStep(batch);
     }
     return await training.getWeights(names);

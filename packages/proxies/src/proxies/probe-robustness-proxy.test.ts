@@ -89,14 +89,21 @@ describe('noise and drift proxies', () => {
     const expected = await evaluateModuleSet(context, set, 'noise', settings);
     expect(expected).not.toBe(await evaluateModuleSet(context, set, 'noise'));
     expect(await createProxy('noise', { sigma: 0.2, repeats: 2 }).evaluateSet(context, set)).toBe(expected);
-    expect(await createProxy('drift', { under: 'noise', sigma: 0.2, repeats: 2 }).evaluateSet(context, set)).toBe(expected);
+    expect(await createProxy('drift', { under: 'noise', sigma: 0.2, repeats: 2 }).evaluateSet(context, set)).toBe(
+      expected,
+    );
     expect(await createProxy('noise', {}).evaluateSet(context, [])).toBe(1);
   });
 
   it('stops at a checkpoint and validates its options', async () => {
     const { context } = await setup();
     let calls = 0;
-    const stopping = { ...context, throwIfStopped: () => { if (++calls > 3) throw new Error('stopped'); } };
+    const stopping = {
+      ...context,
+      throwIfStopped: () => {
+        if (++calls > 3) throw new Error('stopped');
+      },
+    };
     await expect(createProxy('noise', {}).score(stopping)).rejects.toThrow('stopped');
     expect(() => createProxy('noise', { sigma: -1 })).toThrow();
     expect(() => createProxy('noise', { sigmaa: 1 })).toThrow();

@@ -6,7 +6,12 @@ import {
   type RobustnessContext,
   type RobustnessProxy,
 } from '@mllr/core';
-import { DEFAULT_PERTURBATION, perturbedTensors, type PerturbationKind, type PerturbationOptions } from './perturbation.js';
+import {
+  DEFAULT_PERTURBATION,
+  perturbedTensors,
+  type PerturbationKind,
+  type PerturbationOptions,
+} from './perturbation.js';
 
 /** What a score summarises. */
 export type RobustnessMeasure = 'margin' | 'drift';

@@ -19,9 +19,20 @@ const DIM = 4;
  */
 export class LinearModel {
   readonly architecture: ModelArchitecture = {
-    family: 'llama', vocabSize: 1000, hiddenSize: DIM, numLayers: 2, numHeads: 1, numKvHeads: 1, headDim: DIM,
-    intermediateSize: DIM, maxPositionEmbeddings: 64, ropeTheta: 10000, rmsNormEps: 1e-6, qkvBias: false,
-    tieWordEmbeddings: true, eosTokenIds: [2],
+    family: 'llama',
+    vocabSize: 1000,
+    hiddenSize: DIM,
+    numLayers: 2,
+    numHeads: 1,
+    numKvHeads: 1,
+    headDim: DIM,
+    intermediateSize: DIM,
+    maxPositionEmbeddings: 64,
+    ropeTheta: 10000,
+    rmsNormEps: 1e-6,
+    qkvBias: false,
+    tieWordEmbeddings: true,
+    eosTokenIds: [2],
   };
   readonly weights = new Map<string, NamedTensor>();
   private readonly inputs: Float32Array[] = [];
@@ -40,7 +51,9 @@ export class LinearModel {
     prompts.forEach((p, i) => {
       this.ids.set(p.text, i);
       // Class direction on the first axis, prompt-specific wobble on the others.
-      this.inputs.push(Float32Array.from([p.harmful ? 1 : -1, Math.sin(i), Math.cos(i * 1.3), 0.5 * Math.sin(i * 2.1)]));
+      this.inputs.push(
+        Float32Array.from([p.harmful ? 1 : -1, Math.sin(i), Math.cos(i * 1.3), 0.5 * Math.sin(i * 2.1)]),
+      );
     });
   }
 
@@ -56,8 +69,10 @@ export class LinearModel {
 
   engine(): InferenceEngine & TrainingEngine & { tensorNames(): string[] } {
     const weights = this.weights;
-    const read = (names: readonly string[]) => names.map((n) => ({ ...weights.get(n)!, data: Float32Array.from(weights.get(n)!.data) }));
-    const write = (tensors: readonly NamedTensor[]) => tensors.forEach((t) => weights.set(t.name, { ...t, data: Float32Array.from(t.data) }));
+    const read = (names: readonly string[]) =>
+      names.map((n) => ({ ...weights.get(n)!, data: Float32Array.from(weights.get(n)!.data) }));
+    const write = (tensors: readonly NamedTensor[]) =>
+      tensors.forEach((t) => weights.set(t.name, { ...t, data: Float32Array.from(t.data) }));
     return {
       name: 'linear',
       device: 'test',
@@ -71,7 +86,10 @@ export class LinearModel {
       generate: async () => [],
       setWeights: async (tensors) => write(tensors),
       getWeights: async (names) => read(names),
-      snapshot: async (modules) => ({ modules: [...modules], tensors: read(modules.flatMap((m) => moduleTensorNames(m))) }),
+      snapshot: async (modules) => ({
+        modules: [...modules],
+        tensors: read(modules.flatMap((m) => moduleTensorNames(m))),
+      }),
       restore: async (snapshot) => write(snapshot.tensors),
       configure: () => undefined,
       setLearningRates: () => undefined,

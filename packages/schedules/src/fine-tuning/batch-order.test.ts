@@ -32,7 +32,9 @@ describe('batchOrder', () => {
 
   it('without shuffling gives the examples in their own order, epoch after epoch, whatever the seed', () => {
     const batches = batchOrder(examples, 3, 7, undefined, false);
-    expect(Array.from({ length: 6 }, (_, s) => batches(s))).toEqual([0, 3, 6, 0, 3, 6].map((at) => examples.slice(at, at + 3)));
+    expect(Array.from({ length: 6 }, (_, s) => batches(s))).toEqual(
+      [0, 3, 6, 0, 3, 6].map((at) => examples.slice(at, at + 3)),
+    );
     expect(batchOrder(examples, 3, 8, undefined, false)(1)).toEqual(batches(1));
   });
 });

@@ -20,15 +20,23 @@ export interface BatchOrder {
  * ones, and gives the same batches as an uninterrupted order from the same seed. With `shuffle` false every epoch
  * keeps the examples' own order (the seed is then unused).
  */
-export function batchOrder(examples: readonly TrainExample[], batchSize: number, seed: number, from?: DataOrderState, shuffle = true): BatchOrder {
-  if (from && from.seed !== seed) throw new MllrError('INTERNAL', `data order of seed ${from.seed} resumed under seed ${seed}`);
+export function batchOrder(
+  examples: readonly TrainExample[],
+  batchSize: number,
+  seed: number,
+  from?: DataOrderState,
+  shuffle = true,
+): BatchOrder {
+  if (from && from.seed !== seed)
+    throw new MllrError('INTERNAL', `data order of seed ${from.seed} resumed under seed ${seed}`);
   const firstEpoch = from?.epoch ?? 0;
   const rng = from ? rngFromState(from.rngState) : createRng(seed);
   const perEpoch = Math.max(1, Math.floor(examples.length / batchSize));
   const epochs = new Map<number, { order: TrainExample[]; rngState: number }>();
   let nextEpoch = firstEpoch;
   const epochAt = (epoch: number) => {
-    if (epoch < firstEpoch) throw new MllrError('INTERNAL', `epoch ${epoch} comes before the resumed epoch ${firstEpoch}`);
+    if (epoch < firstEpoch)
+      throw new MllrError('INTERNAL', `epoch ${epoch} comes before the resumed epoch ${firstEpoch}`);
     while (nextEpoch <= epoch) {
       const rngState = rng.state();
       epochs.set(nextEpoch, { order: shuffle ? shuffled(examples, rng) : [...examples], rngState });

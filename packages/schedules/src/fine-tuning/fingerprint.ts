@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { LrSchedule, LrScheduleContext, OptimizerSettings, ParameterGroup, TrainExample, TrainingEngine } from '@mllr/core';
+import type {
+  LrSchedule,
+  LrScheduleContext,
+  OptimizerSettings,
+  ParameterGroup,
+  TrainExample,
+  TrainingEngine,
+} from '@mllr/core';
 
 /** What decides a fine-tuning run's result. */
 export interface FingerprintInputs {
@@ -37,7 +44,8 @@ export async function fineTuningFingerprint(inputs: FingerprintInputs): Promise<
     }),
   );
   // Response spans only where an example has them, so single-span examples keep the fingerprints they had.
-  for (const e of inputs.examples) hash.update(`${e.promptLength}:${e.ids.join(',')}${e.responseSpans ? `@${JSON.stringify(e.responseSpans)}` : ''};`);
+  for (const e of inputs.examples)
+    hash.update(`${e.promptLength}:${e.ids.join(',')}${e.responseSpans ? `@${JSON.stringify(e.responseSpans)}` : ''};`);
   for (const t of await inputs.engine.getWeights(context.tensors)) {
     hash.update(`${t.name}[${t.shape.join('x')}]`);
     hash.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));

@@ -63,9 +63,11 @@ export const CURVE_FILE = 'training_curve.json';
 export async function runFineTuning(options: FineTuningOptions): Promise<CurvePoint[]> {
   const { engine, schedule, context, examples, batchSize, checkpointDir } = options;
   if (examples.length === 0) throw new MllrError('DATA_INVALID', 'fine-tuning needs at least one training example');
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new MllrError('ARGUMENT_INVALID', `batch size must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new MllrError('ARGUMENT_INVALID', `batch size must be a positive integer, got ${batchSize}`);
   const every = options.checkpointEvery ?? 0;
-  if (!Number.isInteger(every) || every < 0) throw new MllrError('ARGUMENT_INVALID', `checkpointEvery must be an integer ≥ 0, got ${every}`);
+  if (!Number.isInteger(every) || every < 0)
+    throw new MllrError('ARGUMENT_INVALID', `checkpointEvery must be an integer ≥ 0, got ${every}`);
   const log = options.log ?? (() => undefined);
   const groups = schedule.groups(context);
   engine.configure(groups, options.settings);
@@ -74,9 +76,13 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
   let resumed: Awaited<ReturnType<typeof findTrainingState>>;
   if (checkpointDir !== undefined) {
     if (!engine.optimizerState || !engine.loadOptimizerState) {
-      throw new MllrError('ARGUMENT_INVALID', `the ${engine.name} training engine cannot save its optimizer state, so it cannot checkpoint; leave out checkpointDir`);
+      throw new MllrError(
+        'ARGUMENT_INVALID',
+        `the ${engine.name} training engine cannot save its optimizer state, so it cannot checkpoint; leave out checkpointDir`,
+      );
     }
-    if (context.tensors.length === 0) throw new MllrError('ARGUMENT_INVALID', 'checkpoints need the model\'s tensor names in context.tensors');
+    if (context.tensors.length === 0)
+      throw new MllrError('ARGUMENT_INVALID', "checkpoints need the model's tensor names in context.tensors");
     fingerprint = await fineTuningFingerprint({ ...options, groups });
     resumed = await findTrainingState(checkpointDir, fingerprint, log);
     if (resumed) {
@@ -123,7 +129,10 @@ export async function runFineTuning(options: FineTuningOptions): Promise<CurvePo
   }
   if (options.saveTo) {
     await engine.save(options.saveTo);
-    await writeFileAtomic(join(options.saveTo, CURVE_FILE), `${JSON.stringify({ schedule: schedule.name, steps: curve }, null, 2)}\n`);
+    await writeFileAtomic(
+      join(options.saveTo, CURVE_FILE),
+      `${JSON.stringify({ schedule: schedule.name, steps: curve }, null, 2)}\n`,
+    );
   }
   if (checkpointDir !== undefined) await removeTrainingStates(checkpointDir);
   return curve;

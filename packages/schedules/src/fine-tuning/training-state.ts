@@ -64,7 +64,10 @@ export function checkpointFolderName(step: number): string {
  */
 export async function saveTrainingState(dir: string, checkpoint: TrainingState): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const temp = join(dir, `${TEMP_PREFIX}${checkpointFolderName(checkpoint.step)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  const temp = join(
+    dir,
+    `${TEMP_PREFIX}${checkpointFolderName(checkpoint.step)}.${process.pid}.${randomBytes(4).toString('hex')}`,
+  );
   const final = join(dir, checkpointFolderName(checkpoint.step));
   try {
     await mkdir(temp);
@@ -117,7 +120,8 @@ export async function saveTrainingState(dir: string, checkpoint: TrainingState):
     throw error;
   }
   for (const entry of await readdir(dir)) {
-    if (STEP_DIR.test(entry) && join(dir, entry) !== final) await rm(join(dir, entry), { recursive: true, force: true });
+    if (STEP_DIR.test(entry) && join(dir, entry) !== final)
+      await rm(join(dir, entry), { recursive: true, force: true });
   }
   return final;
 }
@@ -127,15 +131,23 @@ export async function saveTrainingState(dir: string, checkpoint: TrainingState):
  * folders of a killed save are removed; a checkpoint that is corrupt, partial or of other inputs is skipped with a
  * line to `log`, never trusted.
  */
-export async function findTrainingState(dir: string, fingerprint: string, log: (message: string) => void): Promise<TrainingState | undefined> {
+export async function findTrainingState(
+  dir: string,
+  fingerprint: string,
+  log: (message: string) => void,
+): Promise<TrainingState | undefined> {
   let entries: string[];
   try {
     entries = await readdir(dir);
   } catch {
     return undefined;
   }
-  for (const entry of entries.filter((e) => e.startsWith(TEMP_PREFIX))) await rm(join(dir, entry), { recursive: true, force: true });
-  const steps = entries.filter((e) => STEP_DIR.test(e)).sort().reverse();
+  for (const entry of entries.filter((e) => e.startsWith(TEMP_PREFIX)))
+    await rm(join(dir, entry), { recursive: true, force: true });
+  const steps = entries
+    .filter((e) => STEP_DIR.test(e))
+    .sort()
+    .reverse();
   for (const entry of steps) {
     const path = join(dir, entry);
     try {
@@ -156,7 +168,8 @@ export async function removeTrainingStates(dir: string): Promise<void> {
     return;
   }
   for (const entry of entries) {
-    if (STEP_DIR.test(entry) || entry.startsWith(TEMP_PREFIX)) await rm(join(dir, entry), { recursive: true, force: true });
+    if (STEP_DIR.test(entry) || entry.startsWith(TEMP_PREFIX))
+      await rm(join(dir, entry), { recursive: true, force: true });
   }
   await rmdir(dir).catch(() => undefined);
 }
@@ -168,14 +181,22 @@ async function readTrainingState(path: string, fingerprint: string): Promise<Tra
   } catch (error) {
     throw new MllrError('ARTIFACT_INVALID', `${STATE_FILE} is missing or not valid JSON (${(error as Error).message})`);
   }
-  if (state.format !== CHECKPOINT_FORMAT) throw new MllrError('ARTIFACT_INVALID', `format ${String(state.format)} is not ${CHECKPOINT_FORMAT}`);
-  if (state.fingerprint !== fingerprint) throw new MllrError('ARTIFACT_INVALID', 'it was taken with other inputs (model, data, schedule or settings)');
+  if (state.format !== CHECKPOINT_FORMAT)
+    throw new MllrError('ARTIFACT_INVALID', `format ${String(state.format)} is not ${CHECKPOINT_FORMAT}`);
+  if (state.fingerprint !== fingerprint)
+    throw new MllrError('ARTIFACT_INVALID', 'it was taken with other inputs (model, data, schedule or settings)');
   const buffer = await readFile(join(path, TENSORS_FILE));
-  if (buffer.byteLength !== state.tensorsBytes) throw new MllrError('ARTIFACT_INVALID', `${TENSORS_FILE} has ${buffer.byteLength} bytes, not ${state.tensorsBytes}`);
-  if (createHash('sha256').update(buffer).digest('hex') !== state.tensorsSha256) throw new MllrError('ARTIFACT_INVALID', `${TENSORS_FILE} does not match its checksum`);
+  if (buffer.byteLength !== state.tensorsBytes)
+    throw new MllrError(
+      'ARTIFACT_INVALID',
+      `${TENSORS_FILE} has ${buffer.byteLength} bytes, not ${state.tensorsBytes}`,
+    );
+  if (createHash('sha256').update(buffer).digest('hex') !== state.tensorsSha256)
+    throw new MllrError('ARTIFACT_INVALID', `${TENSORS_FILE} does not match its checksum`);
   const values = new Float32Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
   const at = (offset: number, length: number) => {
-    if (offset < 0 || offset + length > values.length) throw new MllrError('ARTIFACT_INVALID', `a tensor lies outside ${TENSORS_FILE}`);
+    if (offset < 0 || offset + length > values.length)
+      throw new MllrError('ARTIFACT_INVALID', `a tensor lies outside ${TENSORS_FILE}`);
     return values.slice(offset, offset + length);
   };
   return {
@@ -185,7 +206,12 @@ async function readTrainingState(path: string, fingerprint: string): Promise<Tra
     weights: state.weights.map((w) => ({ name: w.name, shape: w.shape ?? [w.length], data: at(w.offset, w.length) })),
     optimizer: {
       rates: state.rates,
-      tensors: state.moments.map((t) => ({ name: t.name, steps: t.steps ?? 0, m: at(t.offset, t.length), v: at(t.offset + t.length, t.length) })),
+      tensors: state.moments.map((t) => ({
+        name: t.name,
+        steps: t.steps ?? 0,
+        m: at(t.offset, t.length),
+        v: at(t.offset + t.length, t.length),
+      })),
     },
     curve: state.curve,
   };

@@ -27,21 +27,37 @@ describe('partitionTensors', () => {
 
   it('places a tensor listed twice once', () => {
     const context = syntheticContext(ROBUST);
-    const groups = partitionTensors({ ...context, tensors: [...context.tensors, 'model.norm.weight', context.tensors.at(-1)!] });
+    const groups = partitionTensors({
+      ...context,
+      tensors: [...context.tensors, 'model.norm.weight', context.tensors.at(-1)!],
+    });
     expect(Object.values(groups).flat()).toHaveLength(context.tensors.length);
   });
 
   it('rejects a robust module the model lacks', () => {
     expect(() => partitionTensors(syntheticContext(['L0.q', 'L5.v', 'L7.up']))).toThrow(
-      expect.objectContaining({ code: 'ARGUMENT_INVALID', message: 'the robust set names modules the model does not have: L5.v, L7.up' }),
+      expect.objectContaining({
+        code: 'ARGUMENT_INVALID',
+        message: 'the robust set names modules the model does not have: L5.v, L7.up',
+      }),
     );
   });
 
   it('rejects a module tensor that is not trainable, and a tensor two modules claim', () => {
     const context = syntheticContext(ROBUST);
     const missing = { ...context, tensors: context.tensors.filter((t) => t !== 'model.layers.1.mlp.up_proj.weight') };
-    expect(() => partitionTensors(missing)).toThrow(/tensor model\.layers\.1\.mlp\.up_proj\.weight of module L1\.up is not among the trainable tensors/);
-    const shared = { ...context, tensorsOf: (m: ModuleId) => (m === 'L0.k' ? moduleTensorNames('L0.q') : context.tensorsOf(m)) };
-    expect(() => partitionTensors(shared)).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID', message: expect.stringContaining('belongs to both modules L0.q and L0.k') }));
+    expect(() => partitionTensors(missing)).toThrow(
+      /tensor model\.layers\.1\.mlp\.up_proj\.weight of module L1\.up is not among the trainable tensors/,
+    );
+    const shared = {
+      ...context,
+      tensorsOf: (m: ModuleId) => (m === 'L0.k' ? moduleTensorNames('L0.q') : context.tensorsOf(m)),
+    };
+    expect(() => partitionTensors(shared)).toThrow(
+      expect.objectContaining({
+        code: 'ARGUMENT_INVALID',
+        message: expect.stringContaining('belongs to both modules L0.q and L0.k'),
+      }),
+    );
   });
 });

@@ -22,7 +22,10 @@ export function partitionTensors(context: LrScheduleContext): PerGroup<string[]>
   for (const module of modules) {
     for (const tensor of context.tensorsOf(module)) {
       if (!trainable.has(tensor)) {
-        throw new MllrError('ARGUMENT_INVALID', `tensor ${tensor} of module ${module} is not among the trainable tensors`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `tensor ${tensor} of module ${module} is not among the trainable tensors`,
+        );
       }
       const first = owner.get(tensor);
       if (first !== undefined && first !== module) {

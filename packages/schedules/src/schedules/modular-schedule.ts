@@ -22,7 +22,12 @@ export abstract class ModularSchedule implements LrSchedule {
   readonly settings: ModularSettings;
 
   protected constructor(options: Omit<ModularSettings, 'minRatio'> & { minRatio?: number | undefined }) {
-    this.settings = { nonModule: options.nonModule, shape: options.shape, warmupSteps: options.warmupSteps, minRatio: options.minRatio ?? 0 };
+    this.settings = {
+      nonModule: options.nonModule,
+      shape: options.shape,
+      warmupSteps: options.warmupSteps,
+      minRatio: options.minRatio ?? 0,
+    };
   }
 
   /** The three groups' rates at `step`, before the shape. */
@@ -87,7 +92,10 @@ export abstract class ModularSchedule implements LrSchedule {
       if (tensors[name].length === 0) continue;
       const rate = base[name] * factor;
       if (!Number.isFinite(rate) || rate < 0) {
-        throw new MllrError('ARGUMENT_INVALID', `${this.name}: the rate of group "${name}" at step ${step} is ${rate}; rates must be finite and ≥ 0`);
+        throw new MllrError(
+          'ARGUMENT_INVALID',
+          `${this.name}: the rate of group "${name}" at step ${step} is ${rate}; rates must be finite and ≥ 0`,
+        );
       }
       rates[name] = rate;
     }

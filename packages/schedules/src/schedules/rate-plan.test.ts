@@ -22,7 +22,10 @@ function schedules(): Array<{ label: string; schedule: LrSchedule }> {
       all.push({ label: `freeze, ${tag}`, schedule: new FreezeSchedule(common) });
       all.push({ label: `swat, ${tag}`, schedule: new SwatSchedule({ ...common, warmupFraction: 0.2 }) });
       for (const rates of [{}, { alpha: 0.05 }, { restLr: 0.0007 }, { robustLr: 0.02, alpha: 0.3 }, { restLr: 0 }]) {
-        all.push({ label: `ml-lr ${JSON.stringify(rates)}, ${tag}`, schedule: new MlLrSchedule({ ...common, ...rates }) });
+        all.push({
+          label: `ml-lr ${JSON.stringify(rates)}, ${tag}`,
+          schedule: new MlLrSchedule({ ...common, ...rates }),
+        });
       }
     }
   }
@@ -32,23 +35,28 @@ function schedules(): Array<{ label: string; schedule: LrSchedule }> {
 describe('plan(): the record of what a run trains with', () => {
   const context: LrScheduleContext = syntheticContext(ROBUST, { learningRate: 0.01, totalSteps: 10 });
 
-  it.each(schedules())('$label: base rate × shape factor is the rate given at every main-phase step', ({ schedule }) => {
-    const plan = schedule.plan(context);
-    // The plan covers exactly the configured groups, with the same tensors and weight decay.
-    const configured = schedule.groups(context);
-    expect(plan.groups.map((g) => [g.name, g.tensors, g.weightDecay])).toEqual(configured.map((g) => [g.name, g.tensors, g.weightDecay]));
-    const shape = {
-      shape: plan.shape.shape as 'constant' | 'linear' | 'cosine',
-      warmupSteps: plan.shape.warmup_steps as number,
-      minRatio: plan.shape.min_ratio as number,
-    };
-    const firstMainStep = (plan.shape.robust_only_steps as number | undefined) ?? 0;
-    for (let step = firstMainStep; step < context.totalSteps; step++) {
-      const given = schedule.ratesAt(step, context);
-      const factor = shapeFactor(step, context.totalSteps, shape);
-      for (const group of plan.groups) expect(given[group.name]).toBeCloseTo(group.learningRate * factor, 15);
-    }
-  });
+  it.each(schedules())(
+    '$label: base rate × shape factor is the rate given at every main-phase step',
+    ({ schedule }) => {
+      const plan = schedule.plan(context);
+      // The plan covers exactly the configured groups, with the same tensors and weight decay.
+      const configured = schedule.groups(context);
+      expect(plan.groups.map((g) => [g.name, g.tensors, g.weightDecay])).toEqual(
+        configured.map((g) => [g.name, g.tensors, g.weightDecay]),
+      );
+      const shape = {
+        shape: plan.shape.shape as 'constant' | 'linear' | 'cosine',
+        warmupSteps: plan.shape.warmup_steps as number,
+        minRatio: plan.shape.min_ratio as number,
+      };
+      const firstMainStep = (plan.shape.robust_only_steps as number | undefined) ?? 0;
+      for (let step = firstMainStep; step < context.totalSteps; step++) {
+        const given = schedule.ratesAt(step, context);
+        const factor = shapeFactor(step, context.totalSteps, shape);
+        for (const group of plan.groups) expect(given[group.name]).toBeCloseTo(group.learningRate * factor, 15);
+      }
+    },
+  );
 
   it('records frozen groups at rate 0 rather than leaving them out', () => {
     const plan = new MlLrSchedule({ nonModule: 'frozen' }).plan(context);

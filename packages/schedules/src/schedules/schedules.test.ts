@@ -7,7 +7,8 @@ import { SwatSchedule } from './swat-schedule.js';
 import { UniformSchedule } from './uniform-schedule.js';
 
 const ROBUST: ModuleId[] = ['L0.q', 'L1.down'];
-const ctx = (overrides: Partial<LrScheduleContext> = {}) => syntheticContext(ROBUST, { learningRate: 0.01, totalSteps: 10, ...overrides });
+const ctx = (overrides: Partial<LrScheduleContext> = {}) =>
+  syntheticContext(ROBUST, { learningRate: 0.01, totalSteps: 10, ...overrides });
 
 function expectRates(actual: Record<string, number>, expected: Record<string, number>): void {
   expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
@@ -39,7 +40,11 @@ describe('uniform', () => {
     const plain = new UniformSchedule({ shape: 'cosine', warmupSteps: 2 });
     for (const step of [0, 1, 4, 9]) {
       const rates = plain.ratesAt(step, ctx());
-      expectRates(scaled.ratesAt(step, ctx()), { robust: rates.robust! * 0.25, rest: rates.rest! * 0.25, other: rates.other! * 0.25 });
+      expectRates(scaled.ratesAt(step, ctx()), {
+        robust: rates.robust! * 0.25,
+        rest: rates.rest! * 0.25,
+        other: rates.other! * 0.25,
+      });
     }
     expect(scaled.plan(ctx()).groups.map((g) => g.learningRate)).toEqual([0.0025, 0.0025, 0.0025]);
     expect(new UniformSchedule({ lrScale: 1 }).plan(ctx())).toEqual(new UniformSchedule().plan(ctx()));
@@ -59,14 +64,27 @@ describe('ml-lr', () => {
 
   it('takes alpha, or an explicit restLr, and an explicit robustLr (alpha scales the learning rate, not robustLr)', () => {
     const rest = { nonModule: 'rest' } as const;
-    expectRates(new MlLrSchedule({ alpha: 0.25, ...rest }).ratesAt(0, ctx()), { robust: 0.01, rest: 0.0025, other: 0.0025 });
-    expectRates(new MlLrSchedule({ restLr: 3e-4, ...rest }).ratesAt(0, ctx()), { robust: 0.01, rest: 3e-4, other: 3e-4 });
-    expectRates(new MlLrSchedule({ robustLr: 0.02, alpha: 0.5 }).ratesAt(0, ctx()), { robust: 0.02, rest: 0.005, other: 0.02 });
+    expectRates(new MlLrSchedule({ alpha: 0.25, ...rest }).ratesAt(0, ctx()), {
+      robust: 0.01,
+      rest: 0.0025,
+      other: 0.0025,
+    });
+    expectRates(new MlLrSchedule({ restLr: 3e-4, ...rest }).ratesAt(0, ctx()), {
+      robust: 0.01,
+      rest: 3e-4,
+      other: 3e-4,
+    });
+    expectRates(new MlLrSchedule({ robustLr: 0.02, alpha: 0.5 }).ratesAt(0, ctx()), {
+      robust: 0.02,
+      rest: 0.005,
+      other: 0.02,
+    });
     expectRates(new MlLrSchedule({ alpha: 0, ...rest }).ratesAt(4, ctx()), { robust: 0.01, rest: 0, other: 0 });
   });
 
   it('applies the non-module rule', () => {
-    const at = (nonModule: 'rest' | 'robust' | 'frozen' | number) => new MlLrSchedule({ nonModule }).ratesAt(0, ctx())['other'];
+    const at = (nonModule: 'rest' | 'robust' | 'frozen' | number) =>
+      new MlLrSchedule({ nonModule }).ratesAt(0, ctx())['other'];
     expect(at('rest')).toBeCloseTo(0.001, 12);
     expect(at('robust')).toBe(0.01);
     expect(at('frozen')).toBe(0);
@@ -84,7 +102,10 @@ describe('ml-lr', () => {
 
   it('rejects alpha together with restLr, negative or infinite rates, and alpha above 1', () => {
     expect(() => new MlLrSchedule({ alpha: 0.1, restLr: 1e-4 })).toThrow(
-      expect.objectContaining({ code: 'ARGUMENT_INVALID', details: [expect.objectContaining({ where: 'options.restLr' })] }),
+      expect.objectContaining({
+        code: 'ARGUMENT_INVALID',
+        details: [expect.objectContaining({ where: 'options.restLr' })],
+      }),
     );
     expect(() => new MlLrSchedule({ robustLr: -1 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
     expect(() => new MlLrSchedule({ restLr: Infinity })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
@@ -126,7 +147,10 @@ describe('swat', () => {
 
   it('rejects a warm-up fraction outside [0, 1]', () => {
     expect(() => new SwatSchedule({ warmupFraction: 1.5 })).toThrow(
-      expect.objectContaining({ code: 'ARGUMENT_INVALID', details: [expect.objectContaining({ where: 'options.warmupFraction' })] }),
+      expect.objectContaining({
+        code: 'ARGUMENT_INVALID',
+        details: [expect.objectContaining({ where: 'options.warmupFraction' })],
+      }),
     );
   });
 });
@@ -135,7 +159,11 @@ describe('freeze', () => {
   it('trains the robust set only; non-module tensors follow the robust set unless told otherwise', () => {
     expectRates(new FreezeSchedule().ratesAt(7, ctx()), { robust: 0.01, rest: 0, other: 0.01 });
     expectRates(new FreezeSchedule({ nonModule: 'rest' }).ratesAt(7, ctx()), { robust: 0.01, rest: 0, other: 0 });
-    expectRates(new FreezeSchedule({ shape: 'linear', nonModule: 'frozen' }).ratesAt(5, ctx()), { robust: 0.005, rest: 0, other: 0 });
+    expectRates(new FreezeSchedule({ shape: 'linear', nonModule: 'frozen' }).ratesAt(5, ctx()), {
+      robust: 0.005,
+      rest: 0,
+      other: 0,
+    });
   });
 });
 
@@ -176,13 +204,24 @@ describe('every schedule', () => {
 
   it('rejects shape options that cannot apply: warm-up longer than the run, minRatio on constant, unknown keys', () => {
     expect(() => new UniformSchedule({ shape: 'linear', warmupSteps: 11 }).groups(ctx())).toThrow(
-      expect.objectContaining({ code: 'ARGUMENT_INVALID', message: 'uniform: warmupSteps (11) is longer than the run (10 steps)' }),
+      expect.objectContaining({
+        code: 'ARGUMENT_INVALID',
+        message: 'uniform: warmupSteps (11) is longer than the run (10 steps)',
+      }),
     );
     expect(() => new FreezeSchedule({ minRatio: 0.1 })).toThrow(
-      expect.objectContaining({ details: [{ where: 'options.minRatio', message: 'minRatio applies to the linear and cosine shapes only' }] }),
+      expect.objectContaining({
+        details: [{ where: 'options.minRatio', message: 'minRatio applies to the linear and cosine shapes only' }],
+      }),
     );
-    expect(() => new SwatSchedule({ shape: 'cosine', minRatio: 1.5 })).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
-    expect(() => new UniformSchedule({ shape: 'step' } as never)).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
-    expect(() => new UniformSchedule({ lr: 1 } as never)).toThrow(expect.objectContaining({ code: 'ARGUMENT_INVALID' }));
+    expect(() => new SwatSchedule({ shape: 'cosine', minRatio: 1.5 })).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID' }),
+    );
+    expect(() => new UniformSchedule({ shape: 'step' } as never)).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID' }),
+    );
+    expect(() => new UniformSchedule({ lr: 1 } as never)).toThrow(
+      expect.objectContaining({ code: 'ARGUMENT_INVALID' }),
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { shapeFactor, type LrShape } from './lr-shape.js';
 
-const factors = (shape: LrShape, totalSteps: number) => Array.from({ length: totalSteps }, (_, s) => shapeFactor(s, totalSteps, shape));
+const factors = (shape: LrShape, totalSteps: number) =>
+  Array.from({ length: totalSteps }, (_, s) => shapeFactor(s, totalSteps, shape));
 
 describe('shapeFactor', () => {
   it('is 1 at every step for constant, after a linear warm-up when there is one', () => {

@@ -3,7 +3,8 @@ import { allModuleIds, moduleTensorNames, type LrScheduleContext, type ModuleId 
 /** Non-module tensor names of an `numLayers`-layer llama-style model: embeddings, layer norms, final norm, head. */
 export function nonModuleTensors(numLayers: number): string[] {
   const names = ['model.embed_tokens.weight'];
-  for (let l = 0; l < numLayers; l++) names.push(`model.layers.${l}.input_layernorm.weight`, `model.layers.${l}.post_attention_layernorm.weight`);
+  for (let l = 0; l < numLayers; l++)
+    names.push(`model.layers.${l}.input_layernorm.weight`, `model.layers.${l}.post_attention_layernorm.weight`);
   names.push('model.norm.weight', 'lm_head.weight');
   return names;
 }

@@ -20,8 +20,20 @@ export class FakeTrainingEngine implements TrainingEngine {
   readonly device = 'cpu';
   /** Not a real decoder: the runner under test never reads it. */
   readonly architecture: ModelArchitecture = {
-    family: 'llama', vocabSize: 16, hiddenSize: 4, numLayers: 1, numHeads: 1, numKvHeads: 1, headDim: 4, intermediateSize: 4,
-    maxPositionEmbeddings: 16, ropeTheta: 10000, rmsNormEps: 1e-6, qkvBias: false, tieWordEmbeddings: true, eosTokenIds: [2],
+    family: 'llama',
+    vocabSize: 16,
+    hiddenSize: 4,
+    numLayers: 1,
+    numHeads: 1,
+    numKvHeads: 1,
+    headDim: 4,
+    intermediateSize: 4,
+    maxPositionEmbeddings: 16,
+    ropeTheta: 10000,
+    rmsNormEps: 1e-6,
+    qkvBias: false,
+    tieWordEmbeddings: true,
+    eosTokenIds: [2],
   };
   readonly weights = new Map<string, Float32Array>();
   private rates = new Map<string, number>();
@@ -30,7 +42,12 @@ export class FakeTrainingEngine implements TrainingEngine {
   stepsTaken = 0;
 
   constructor(names: readonly string[], seed = 1) {
-    names.forEach((name, i) => this.weights.set(name, Float32Array.from({ length: 4 }, (_, k) => Math.sin(seed + i * 7 + k))));
+    names.forEach((name, i) =>
+      this.weights.set(
+        name,
+        Float32Array.from({ length: 4 }, (_, k) => Math.sin(seed + i * 7 + k)),
+      ),
+    );
   }
 
   tensorNames(): string[] {
@@ -61,7 +78,10 @@ export class FakeTrainingEngine implements TrainingEngine {
         const g = Math.fround(w[k]! * 0.5 + signal / 97 - 0.3);
         state.m[k] = 0.9 * state.m[k]! + 0.1 * g;
         state.v[k] = 0.999 * state.v[k]! + 0.001 * g * g;
-        w[k] = w[k]! - lr * (state.m[k]! / (1 - 0.9 ** state.steps)) / (Math.sqrt(state.v[k]! / (1 - 0.999 ** state.steps)) + 1e-8);
+        w[k] =
+          w[k]! -
+          (lr * (state.m[k]! / (1 - 0.9 ** state.steps))) /
+            (Math.sqrt(state.v[k]! / (1 - 0.999 ** state.steps)) + 1e-8);
         loss += g * g;
       }
     }

@@ -6,7 +6,9 @@ export function scoresFor(numLayers: number, score: (id: ModuleId, index: number
 }
 
 /** A search context whose evaluateSet fails the test if called; override what a test needs. */
-export function contextFor(overrides: Partial<SearchContext> & Pick<SearchContext, 'scores' | 'numLayers'>): SearchContext {
+export function contextFor(
+  overrides: Partial<SearchContext> & Pick<SearchContext, 'scores' | 'numLayers'>,
+): SearchContext {
   return {
     seed: 1,
     evaluateSet: () => Promise.reject(new Error('evaluateSet must not be called')),

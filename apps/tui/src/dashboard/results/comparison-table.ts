@@ -39,9 +39,10 @@ export interface ComparisonTable {
   hasReference: boolean;
 }
 
-
 /** Groups `model id → metric → value` by strategy and summarises each metric over seeds. */
-export function comparisonTable(evaluation: Readonly<Record<string, Readonly<Record<string, number>>>>): ComparisonTable {
+export function comparisonTable(
+  evaluation: Readonly<Record<string, Readonly<Record<string, number>>>>,
+): ComparisonTable {
   const byStrategy = new Map<string, Array<Readonly<Record<string, number>>>>();
   const extraMetrics: string[] = [];
   for (const [modelId, metrics] of Object.entries(evaluation)) {
@@ -56,7 +57,8 @@ export function comparisonTable(evaluation: Readonly<Record<string, Readonly<Rec
   const rows: ComparisonRow[] = order.map((model) => {
     const runs = byStrategy.get(model)!;
     const cells: Record<string, MetricSummary | undefined> = {};
-    for (const name of metrics) cells[name] = summarise(runs.map((r) => r[name]).filter((v): v is number => v !== undefined));
+    for (const name of metrics)
+      cells[name] = summarise(runs.map((r) => r[name]).filter((v): v is number => v !== undefined));
     return { model, runs: runs.length, cells };
   });
   const reference = rows.find((r) => r.model === REFERENCE_STRATEGY);
@@ -79,7 +81,7 @@ export function deltaVerdict(metric: string, delta: number): 'better' | 'worse' 
   const better = HEADLINE_METRICS.find((m) => m.name === metric)?.better;
   if (better === undefined) return 'unknown';
   if (Math.abs(delta) < 5e-4) return 'same';
-  return (delta < 0) === (better === 'lower') ? 'better' : 'worse';
+  return delta < 0 === (better === 'lower') ? 'better' : 'worse';
 }
 
 /** `0.123`, `0.123±0.010` with several seeds. */

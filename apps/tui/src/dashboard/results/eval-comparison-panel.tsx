@@ -1,5 +1,12 @@
 import { Box, Text } from 'ink';
-import { comparisonTable, deltaVerdict, formatDelta, formatSummary, HEADLINE_METRICS, REFERENCE_STRATEGY } from './comparison-table.js';
+import {
+  comparisonTable,
+  deltaVerdict,
+  formatDelta,
+  formatSummary,
+  HEADLINE_METRICS,
+  REFERENCE_STRATEGY,
+} from './comparison-table.js';
 
 const VERDICT_COLOUR = { better: 'green', worse: 'red', same: 'gray', unknown: undefined } as const;
 
@@ -8,7 +15,15 @@ const VERDICT_COLOUR = { better: 'green', worse: 'red', same: 'gray', unknown: u
  * strategy against plain fine-tuning: green where it is better (lower harmfulness and over-refusal, higher usability
  * and expertise), red where worse.
  */
-export function EvalComparisonPanel({ evaluation, width, height }: { evaluation: Readonly<Record<string, Readonly<Record<string, number>>>>; width: number; height: number }) {
+export function EvalComparisonPanel({
+  evaluation,
+  width,
+  height,
+}: {
+  evaluation: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  width: number;
+  height: number;
+}) {
   const table = comparisonTable(evaluation);
   if (table.rows.length === 0) return <Text dimColor>(no model evaluated yet)</Text>;
   const nameWidth = Math.max(16, ...table.rows.map((r) => label(r.model, r.runs).length + 1));

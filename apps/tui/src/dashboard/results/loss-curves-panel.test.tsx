@@ -6,7 +6,9 @@ import { SPARK_LEVELS } from './sparkline.js';
 import { lossEvents, metric, resultsOf } from './test-fixtures/synthetic-events.js';
 
 const draw = (events: Parameters<typeof resultsOf>[0], height = 8) => {
-  const { lastFrame, unmount } = render(<LossCurvesPanel losses={resultsOf(events).losses} width={80} height={height} />);
+  const { lastFrame, unmount } = render(
+    <LossCurvesPanel losses={resultsOf(events).losses} width={80} height={height} />,
+  );
   const lines = stripVTControlCharacters(lastFrame()!).split('\n');
   unmount();
   return lines;
@@ -39,7 +41,10 @@ describe('LossCurvesPanel', () => {
   });
 
   it('marks a diverged loss and waits politely before the first step', () => {
-    const lines = draw([metric('ift', 'loss', 1, { step: 0, series: 'uniform' }), metric('ift', 'loss', Number.NaN, { step: 1, series: 'uniform' })]);
+    const lines = draw([
+      metric('ift', 'loss', 1, { step: 0, series: 'uniform' }),
+      metric('ift', 'loss', Number.NaN, { step: 1, series: 'uniform' }),
+    ]);
     expect(lines[1]).toContain('!');
     expect(draw([])).toEqual(['(no training step yet)']);
   });

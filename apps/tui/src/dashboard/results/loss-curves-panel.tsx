@@ -3,13 +3,27 @@ import type { BoundedCurve } from './bounded-curve.js';
 import { strategyOfRun } from '@mllr/pipeline';
 import { sparkline } from './sparkline.js';
 
-const STRATEGY_COLOUR: Record<string, string> = { uniform: 'yellow', 'ml-lr': 'green', swat: 'cyan', freeze: 'blue', 'random-control': 'magenta' };
+const STRATEGY_COLOUR: Record<string, string> = {
+  uniform: 'yellow',
+  'ml-lr': 'green',
+  swat: 'cyan',
+  freeze: 'blue',
+  'random-control': 'magenta',
+};
 
 /**
  * Stage `ift`: one sparkline per run (seed runs `uniform#2` get their strategy's colour), on one shared loss scale and
  * one shared step axis, so curves compare by eye and a run still training shows as a partial line.
  */
-export function LossCurvesPanel({ losses, width, height }: { losses: Readonly<Record<string, BoundedCurve>>; width: number; height: number }) {
+export function LossCurvesPanel({
+  losses,
+  width,
+  height,
+}: {
+  losses: Readonly<Record<string, BoundedCurve>>;
+  width: number;
+  height: number;
+}) {
   const runs = Object.entries(losses).filter(([, c]) => c.last !== undefined);
   if (runs.length === 0) return <Text dimColor>(no training step yet)</Text>;
   const ys = runs.flatMap(([, c]) => withLast(c).map((p) => p.y)).filter(Number.isFinite);
@@ -27,7 +41,9 @@ export function LossCurvesPanel({ losses, width, height }: { losses: Readonly<Re
       {visible.map(([id, curve]) => (
         <Text key={id} wrap="truncate-end">
           <Text color={STRATEGY_COLOUR[strategyOfRun(id)] ?? 'white'}>{id.padEnd(nameWidth)}</Text>
-          <Text color={STRATEGY_COLOUR[strategyOfRun(id)] ?? 'white'}>{sparkline(withLast(curve), sparkWidth, { xEnd, yMin, yMax })}</Text>
+          <Text color={STRATEGY_COLOUR[strategyOfRun(id)] ?? 'white'}>
+            {sparkline(withLast(curve), sparkWidth, { xEnd, yMin, yMax })}
+          </Text>
           <Text>
             {' '}
             {curve.first!.y.toFixed(3)} → {curve.last!.y.toFixed(3)}

@@ -6,7 +6,9 @@ import { PROBE_EVENTS, resultsOf } from './test-fixtures/synthetic-events.js';
 
 describe('ProbeAccuracyPanel', () => {
   it('draws a bar per layer and marks the best layer', () => {
-    const { lastFrame, unmount } = render(<ProbeAccuracyPanel layers={resultsOf(PROBE_EVENTS).probe} width={80} height={10} />);
+    const { lastFrame, unmount } = render(
+      <ProbeAccuracyPanel layers={resultsOf(PROBE_EVENTS).probe} width={80} height={10} />,
+    );
     const lines = stripVTControlCharacters(lastFrame()!).split('\n');
     expect(lines[0]).toContain('validation accuracy per layer');
     expect(lines.slice(1).map((l) => l.split(' ')[0])).toEqual(['L0', 'L1', 'L2', 'L3']);
@@ -19,13 +21,23 @@ describe('ProbeAccuracyPanel', () => {
   });
 
   it('picks the deepest layer on a tie, as the probe training does', () => {
-    expect(bestProbeLayer([{ layer: 0, accuracy: 0.9 }, { layer: 1, accuracy: 0.9 }])).toBe(1);
+    expect(
+      bestProbeLayer([
+        { layer: 0, accuracy: 0.9 },
+        { layer: 1, accuracy: 0.9 },
+      ]),
+    ).toBe(1);
     expect(bestProbeLayer([])).toBeUndefined();
   });
 
   it('keeps the deepest layers when short of rows, and waits politely when empty', () => {
     const short = render(<ProbeAccuracyPanel layers={resultsOf(PROBE_EVENTS).probe} width={80} height={3} />);
-    expect(stripVTControlCharacters(short.lastFrame()!).split('\n').slice(1).map((l) => l.split(' ')[0])).toEqual(['L2', 'L3']);
+    expect(
+      stripVTControlCharacters(short.lastFrame()!)
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(' ')[0]),
+    ).toEqual(['L2', 'L3']);
     short.unmount();
     const empty = render(<ProbeAccuracyPanel layers={[]} width={80} height={3} />);
     expect(empty.lastFrame()).toContain('no layer probed yet');

@@ -13,7 +13,15 @@ export function bestProbeLayer(layers: readonly ProbeLayer[]): number | undefine
 }
 
 /** Stage `proxy`: a bar of validation accuracy per layer, the chosen (best) layer marked. */
-export function ProbeAccuracyPanel({ layers, width, height }: { layers: readonly ProbeLayer[]; width: number; height: number }) {
+export function ProbeAccuracyPanel({
+  layers,
+  width,
+  height,
+}: {
+  layers: readonly ProbeLayer[];
+  width: number;
+  height: number;
+}) {
   if (layers.length === 0) return <Text dimColor>(no layer probed yet)</Text>;
   const best = bestProbeLayer(layers);
   const label = Math.max(3, ...layers.map((l) => `L${l.layer}`.length));
@@ -23,7 +31,9 @@ export function ProbeAccuracyPanel({ layers, width, height }: { layers: readonly
   const visible = layers.slice(-Math.max(1, height - 1));
   return (
     <Box flexDirection="column" width={width}>
-      <Text dimColor wrap="truncate-end">validation accuracy per layer (0 → 1)</Text>
+      <Text dimColor wrap="truncate-end">
+        validation accuracy per layer (0 → 1)
+      </Text>
       {visible.map((l) => {
         const isBest = l.layer === best;
         return (

@@ -20,9 +20,28 @@ const PANEL_TITLE: Record<string, string> = {
 };
 
 /** The bordered result panel of one stage; `height` is its content rows, `width` the columns inside the border. */
-export function ResultPanel({ stage, results, width, height, focused }: { stage: StageView; results: StageResults; width: number; height: number; focused: boolean }) {
+export function ResultPanel({
+  stage,
+  results,
+  width,
+  height,
+  focused,
+}: {
+  stage: StageView;
+  results: StageResults;
+  width: number;
+  height: number;
+  focused: boolean;
+}) {
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} paddingX={1} height={height + 3} overflow="hidden">
+    <Box
+      flexDirection="column"
+      borderStyle="round"
+      borderColor={focused ? 'cyan' : 'gray'}
+      paddingX={1}
+      height={height + 3}
+      overflow="hidden"
+    >
       <Text dimColor wrap="truncate-end">
         {stage.name} · {panelTitle(stage.name, results)}
         {stage.status === 'skipped' ? ' · skipped: its stored result is current, so nothing is streamed again' : ''}
@@ -32,7 +51,17 @@ export function ResultPanel({ stage, results, width, height, focused }: { stage:
   );
 }
 
-function StageResultBody({ name, results, width, height }: { name: string; results: StageResults; width: number; height: number }) {
+function StageResultBody({
+  name,
+  results,
+  width,
+  height,
+}: {
+  name: string;
+  results: StageResults;
+  width: number;
+  height: number;
+}) {
   switch (name) {
     case 'proxy':
       return <ProbeAccuracyPanel layers={results.probe} width={width} height={height} />;
@@ -55,6 +84,7 @@ function StageResultBody({ name, results, width, height }: { name: string; resul
 
 /** A panel's title; the report panel's says whether it holds verdicts or, without a study, the evaluation. */
 function panelTitle(stage: string, results: StageResults): string {
-  if (stage === 'report') return hasStudyResults(results) ? 'verdicts: does the proxy pick the right modules?' : PANEL_TITLE.eval!;
+  if (stage === 'report')
+    return hasStudyResults(results) ? 'verdicts: does the proxy pick the right modules?' : PANEL_TITLE.eval!;
   return PANEL_TITLE[stage] ?? 'result';
 }

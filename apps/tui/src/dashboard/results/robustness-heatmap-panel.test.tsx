@@ -30,7 +30,8 @@ describe('RobustnessHeatmapPanel', () => {
   it('colours the least robust cell red and the most robust green', () => {
     const frame = draw({ 'L0.q': 0.1, 'L0.k': 0.5, 'L0.v': 0.9 });
     // The background code opening the cell; a foreground code may follow it.
-    const cell = (value: string) => new RegExp(`\\x1b\\[(4[0-7]|10[0-7])m(?:\\x1b\\[\\d+m)*\\s*${value.replace('.', '\\.')}`).exec(frame)?.[1];
+    const cell = (value: string) =>
+      new RegExp(`\\x1b\\[(4[0-7]|10[0-7])m(?:\\x1b\\[\\d+m)*\\s*${value.replace('.', '\\.')}`).exec(frame)?.[1];
     expect(cell('0.100')).toBe('41'); // red background
     expect(cell('0.900')).toBe('42'); // green background
     expect(cell('0.500')).toBe('43'); // yellow background
@@ -47,7 +48,10 @@ describe('RobustnessHeatmapPanel', () => {
     const scores = resultsOf(robustnessEvents(12)).robustness;
     const wide = stripVTControlCharacters(draw(scores, 48, 40)).split('\n');
     const headers = wide.filter((l) => /^ +L\d/.test(l)).map((l) => l.trim().split(/ +/));
-    expect(headers).toEqual([['L0', 'L1', 'L2', 'L3', 'L4', 'L5', 'L6'], ['L7', 'L8', 'L9', 'L10', 'L11']]);
+    expect(headers).toEqual([
+      ['L0', 'L1', 'L2', 'L3', 'L4', 'L5', 'L6'],
+      ['L7', 'L8', 'L9', 'L10', 'L11'],
+    ]);
     expect(wide.every((l) => l.length <= 48)).toBe(true);
     const short = stripVTControlCharacters(draw(scores, 48, 6)).split('\n');
     expect(short).toHaveLength(6);

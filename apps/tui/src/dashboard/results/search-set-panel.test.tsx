@@ -5,7 +5,9 @@ import { SearchSetPanel } from './search-set-panel.js';
 import { metric, resultsOf, SEARCH_EVENTS } from './test-fixtures/synthetic-events.js';
 
 const draw = (events = SEARCH_EVENTS, height = 10) => {
-  const { lastFrame, unmount } = render(<SearchSetPanel search={resultsOf(events).search} width={80} height={height} />);
+  const { lastFrame, unmount } = render(
+    <SearchSetPanel search={resultsOf(events).search} width={80} height={height} />,
+  );
   const lines = stripVTControlCharacters(lastFrame()!).split('\n');
   unmount();
   return lines;
@@ -40,6 +42,9 @@ describe('SearchSetPanel', () => {
     const lines = draw([metric('search', 'set_value', 0.97, { step: 1, series: 'kept' })]);
     expect(lines[0]).toMatch(/^threshold \(not reported\)/);
     expect(lines[1]).not.toContain('┃');
-    expect(draw([metric('search', 'threshold', 0.9)])).toEqual(['threshold 0.900 of clean · set 0 modules · 0 kept, 0 dropped', '(no candidate checked yet)']);
+    expect(draw([metric('search', 'threshold', 0.9)])).toEqual([
+      'threshold 0.900 of clean · set 0 modules · 0 kept, 0 dropped',
+      '(no candidate checked yet)',
+    ]);
   });
 });

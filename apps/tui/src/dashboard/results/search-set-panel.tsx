@@ -14,8 +14,13 @@ export function SearchSetPanel({ search, width, height }: { search: SearchProgre
   const size = decisions.at(-1)?.size ?? 0;
   const header = (
     <Text wrap="truncate-end">
-      <Text color="yellow">{threshold !== undefined ? `threshold ${threshold.toFixed(3)}` : 'threshold (not reported)'}</Text>
-      <Text dimColor> of clean · set {size} module{size === 1 ? '' : 's'} · {search.kept} kept, {search.dropped} dropped</Text>
+      <Text color="yellow">
+        {threshold !== undefined ? `threshold ${threshold.toFixed(3)}` : 'threshold (not reported)'}
+      </Text>
+      <Text dimColor>
+        {' '}
+        of clean · set {size} module{size === 1 ? '' : 's'} · {search.kept} kept, {search.dropped} dropped
+      </Text>
     </Text>
   );
   if (decisions.length === 0) {
@@ -26,7 +31,10 @@ export function SearchSetPanel({ search, width, height }: { search: SearchProgre
       </Box>
     );
   }
-  const range = barRange(decisions.map((d) => d.value), threshold);
+  const range = barRange(
+    decisions.map((d) => d.value),
+    threshold,
+  );
   const nameWidth = Math.max(6, ...decisions.map((d) => (d.candidate ?? '').length));
   const barWidth = Math.max(8, Math.min(40, width - nameWidth - 22));
   const visible = decisions.slice(-Math.max(1, height - 2));
@@ -38,7 +46,9 @@ export function SearchSetPanel({ search, width, height }: { search: SearchProgre
           <Text color={d.kept ? 'green' : 'red'}>{d.kept ? '✔' : '✖'} </Text>
           {(d.candidate ?? '').padEnd(nameWidth)} {d.value.toFixed(4)}{' '}
           {thresholdBar(d.value, threshold, range, barWidth).map((s, j) => (
-            <Text key={j} {...colourOf(s.kind, d.kept)}>{s.text}</Text>
+            <Text key={j} {...colourOf(s.kind, d.kept)}>
+              {s.text}
+            </Text>
           ))}
           <Text dimColor> → {d.size}</Text>
         </Text>

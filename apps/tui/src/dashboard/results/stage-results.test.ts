@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { CURVE_CAPACITY } from './bounded-curve.js';
 import { initialStageResults, reduceStageResults } from './stage-results.js';
-import { EVAL_EVENTS, PROBE_EVENTS, SEARCH_EVENTS, log, lossEvents, metric, resultsOf, robustnessEvents, stamp } from './test-fixtures/synthetic-events.js';
+import {
+  EVAL_EVENTS,
+  PROBE_EVENTS,
+  SEARCH_EVENTS,
+  log,
+  lossEvents,
+  metric,
+  resultsOf,
+  robustnessEvents,
+  stamp,
+} from './test-fixtures/synthetic-events.js';
 
 describe('reduceStageResults', () => {
   it('keeps per-layer probe accuracy sorted by layer, a repeated layer replacing the old value', () => {
-    const results = resultsOf([...PROBE_EVENTS].reverse().concat(metric('proxy', 'probe_accuracy', 0.5, { step: 0, series: 'validation' })));
+    const results = resultsOf(
+      [...PROBE_EVENTS].reverse().concat(metric('proxy', 'probe_accuracy', 0.5, { step: 0, series: 'validation' })),
+    );
     expect(results.probe).toEqual([
       { layer: 0, accuracy: 0.5 },
       { layer: 1, accuracy: 0.861 },
@@ -34,7 +46,10 @@ describe('reduceStageResults', () => {
   });
 
   it('leaves a decision unnamed when no matching log line came before it', () => {
-    const { search } = resultsOf([log('search', 'drop L0.q (probe 0.9000) → 0 modules'), metric('search', 'set_value', 0.99, { step: 1, series: 'kept' })]);
+    const { search } = resultsOf([
+      log('search', 'drop L0.q (probe 0.9000) → 0 modules'),
+      metric('search', 'set_value', 0.99, { step: 1, series: 'kept' }),
+    ]);
     expect(search.decisions).toEqual([{ size: 1, value: 0.99, kept: true }]);
   });
 

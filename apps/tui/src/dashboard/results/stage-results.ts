@@ -54,12 +54,29 @@ export const DECISION_CAPACITY = 500;
 
 /** No results yet. */
 export function initialStageResults(): StageResults {
-  return { probe: [], robustness: {}, search: { decisions: [], kept: 0, dropped: 0 }, losses: {}, evaluation: {}, validation: {}, spearman: {}, verdicts: {} };
+  return {
+    probe: [],
+    robustness: {},
+    search: { decisions: [], kept: 0, dropped: 0 },
+    losses: {},
+    evaluation: {},
+    validation: {},
+    spearman: {},
+    verdicts: {},
+  };
 }
 
 // The validate stage's correlation and the report stage's comparisons, metric by metric (see their stages).
-const SPEARMAN_FIELD: Record<string, 'value' | 'low' | 'high'> = { spearman: 'value', spearman_low: 'low', spearman_high: 'high' };
-const VERDICT_FIELD: Record<string, 'delta' | 'low' | 'high'> = { delta_harmful_asr: 'delta', delta_harmful_asr_low: 'low', delta_harmful_asr_high: 'high' };
+const SPEARMAN_FIELD: Record<string, 'value' | 'low' | 'high'> = {
+  spearman: 'value',
+  spearman_low: 'low',
+  spearman_high: 'high',
+};
+const VERDICT_FIELD: Record<string, 'delta' | 'low' | 'high'> = {
+  delta_harmful_asr: 'delta',
+  delta_harmful_asr_low: 'low',
+  delta_harmful_asr_high: 'high',
+};
 
 // The search stage logs `keep L3.q (probe 0.9876) → 3 modules` just before the decision's metric, which has no room
 // for the module id.
@@ -69,32 +86,48 @@ const DECISION_LOG = /^(keep|drop) (L\d+\.[a-z]+) \(probe /;
 export function reduceStageResults(results: StageResults, event: RunEvent): StageResults {
   if (event.type === 'log' && event.stage === 'search') {
     const m = DECISION_LOG.exec(event.message);
-    return m ? { ...results, search: { ...results.search, pending: { candidate: m[2]!, kept: m[1] === 'keep' } } } : results;
+    return m
+      ? { ...results, search: { ...results.search, pending: { candidate: m[2]!, kept: m[1] === 'keep' } } }
+      : results;
   }
   if (event.type !== 'metric') return results;
   const { stage, name, value, step, series } = event;
   if (stage === 'proxy' && name === 'probe_accuracy' && step !== undefined) {
-    const probe = [...results.probe.filter((p) => p.layer !== step), { layer: step, accuracy: value }].sort((a, b) => a.layer - b.layer);
+    const probe = [...results.probe.filter((p) => p.layer !== step), { layer: step, accuracy: value }].sort(
+      (a, b) => a.layer - b.layer,
+    );
     return { ...results, probe };
   }
   if (stage === 'robustness' && name === 'robustness' && series !== undefined) {
     return { ...results, robustness: { ...results.robustness, [series]: value } };
   }
-  if (stage === 'search' && name === 'threshold') return { ...results, search: { ...results.search, threshold: value } };
-  if (stage === 'search' && name === 'set_value') return { ...results, search: addDecision(results.search, value, step ?? 0, series === 'kept') };
+  if (stage === 'search' && name === 'threshold')
+    return { ...results, search: { ...results.search, threshold: value } };
+  if (stage === 'search' && name === 'set_value')
+    return { ...results, search: addDecision(results.search, value, step ?? 0, series === 'kept') };
   if (stage === 'ift' && name === 'loss' && series !== undefined) {
     const curve = results.losses[series] ?? emptyCurve();
-    return { ...results, losses: { ...results.losses, [series]: appendToCurve(curve, { x: step ?? curve.seen, y: value }) } };
+    return {
+      ...results,
+      losses: { ...results.losses, [series]: appendToCurve(curve, { x: step ?? curve.seen, y: value }) },
+    };
   }
   if (stage === 'eval' && series !== undefined) {
-    return { ...results, evaluation: { ...results.evaluation, [series]: { ...results.evaluation[series], [name]: value } } };
+    return {
+      ...results,
+      evaluation: { ...results.evaluation, [series]: { ...results.evaluation[series], [name]: value } },
+    };
   }
-  if (stage === 'validate' && name === 'asr_rise' && series !== undefined) return { ...results, validation: { ...results.validation, [series]: value } };
+  if (stage === 'validate' && name === 'asr_rise' && series !== undefined)
+    return { ...results, validation: { ...results.validation, [series]: value } };
   const spearman = SPEARMAN_FIELD[name];
   if (stage === 'validate' && spearman) return { ...results, spearman: { ...results.spearman, [spearman]: value } };
   const verdict = VERDICT_FIELD[name];
   if (stage === 'report' && verdict && series !== undefined) {
-    return { ...results, verdicts: { ...results.verdicts, [series]: { ...results.verdicts[series], [verdict]: value } } };
+    return {
+      ...results,
+      verdicts: { ...results.verdicts, [series]: { ...results.verdicts[series], [verdict]: value } },
+    };
   }
   return results;
 }

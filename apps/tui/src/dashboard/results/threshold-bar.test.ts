@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { barRange, thresholdBar } from './threshold-bar.js';
 
-const draw = (value: number, threshold: number | undefined, width = 10) => thresholdBar(value, threshold, { lo: 0.9, hi: 1 }, width).map((s) => s.text).join('');
+const draw = (value: number, threshold: number | undefined, width = 10) =>
+  thresholdBar(value, threshold, { lo: 0.9, hi: 1 }, width)
+    .map((s) => s.text)
+    .join('');
 
 describe('thresholdBar', () => {
   it('fills up to the value and marks the threshold column', () => {
@@ -11,7 +14,12 @@ describe('thresholdBar', () => {
   });
 
   it('groups runs of one kind into segments', () => {
-    expect(thresholdBar(0.97, 0.95, { lo: 0.9, hi: 1 }, 10).map((s) => s.kind)).toEqual(['fill', 'threshold', 'fill', 'empty']);
+    expect(thresholdBar(0.97, 0.95, { lo: 0.9, hi: 1 }, 10).map((s) => s.kind)).toEqual([
+      'fill',
+      'threshold',
+      'fill',
+      'empty',
+    ]);
   });
 });
 

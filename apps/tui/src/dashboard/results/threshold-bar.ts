@@ -25,11 +25,18 @@ export function barRange(values: readonly number[], threshold: number | undefine
 }
 
 /** Bar of `width` columns for `value` on `range`, with the threshold drawn as `┃` in its column. */
-export function thresholdBar(value: number, threshold: number | undefined, range: BarRange, width: number): BarSegment[] {
+export function thresholdBar(
+  value: number,
+  threshold: number | undefined,
+  range: BarRange,
+  width: number,
+): BarSegment[] {
   const column = (v: number) => Math.round(((v - range.lo) / (range.hi - range.lo)) * width);
   const filled = Number.isFinite(value) ? Math.min(width, Math.max(0, column(value))) : 0;
   const mark = threshold !== undefined ? Math.min(width - 1, Math.max(0, column(threshold))) : -1;
-  const chars: Array<BarSegment['kind']> = Array.from({ length: width }, (_, i) => (i === mark ? 'threshold' : i < filled ? 'fill' : 'empty'));
+  const chars: Array<BarSegment['kind']> = Array.from({ length: width }, (_, i) =>
+    i === mark ? 'threshold' : i < filled ? 'fill' : 'empty',
+  );
   const segments: BarSegment[] = [];
   for (const kind of chars) {
     const ch = kind === 'threshold' ? '┃' : kind === 'fill' ? '█' : '░';

@@ -4,7 +4,17 @@ import { Box, Text } from 'ink';
  * Stage `validate`: each module fine-tuned alone, most harm-sensitive first: its rise in harmful_asr over the base in
  * points (red where it rose), and Spearman's ρ once every module is in.
  */
-export function ValidationPanel({ rises, spearman, width, height }: { rises: Readonly<Record<string, number>>; spearman: { value?: number; low?: number; high?: number }; width: number; height: number }) {
+export function ValidationPanel({
+  rises,
+  spearman,
+  width,
+  height,
+}: {
+  rises: Readonly<Record<string, number>>;
+  spearman: { value?: number; low?: number; high?: number };
+  width: number;
+  height: number;
+}) {
   const rows = Object.entries(rises).sort((a, b) => b[1] - a[1]);
   if (rows.length === 0) return <Text dimColor>(no module validated yet)</Text>;
   const room = Math.max(1, height - 1);
@@ -14,7 +24,9 @@ export function ValidationPanel({ rises, spearman, width, height }: { rises: Rea
       {shown.map(([module, rise]) => (
         <Text key={module} wrap="truncate-end">
           {module.padEnd(12)}
-          <Text {...(rise > 0 ? { color: 'red' } : { dimColor: true })}>{`${rise >= 0 ? '+' : ''}${(100 * rise).toFixed(1)} points`}</Text>
+          <Text
+            {...(rise > 0 ? { color: 'red' } : { dimColor: true })}
+          >{`${rise >= 0 ? '+' : ''}${(100 * rise).toFixed(1)} points`}</Text>
         </Text>
       ))}
       <Text dimColor wrap="truncate-end">

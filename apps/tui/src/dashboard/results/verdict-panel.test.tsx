@@ -29,12 +29,14 @@ const draw = (node: React.ReactElement) => {
   return frame;
 };
 
-describe('the report stage panel (the dashboard\'s last)', () => {
-  it('says each comparison\'s verdict as report.md does, and the ground truth\'s Spearman with its interval', () => {
+describe("the report stage panel (the dashboard's last)", () => {
+  it("says each comparison's verdict as report.md does, and the ground truth's Spearman with its interval", () => {
     const results = resultsOf([...EVAL_EVENTS, ...STUDY_EVENTS]);
     expect(results.verdicts['ml-lr vs random-control']).toEqual({ delta: -0.08, low: -0.13, high: -0.02 });
     const frame = draw(<VerdictPanel results={results} width={200} height={10} />);
-    expect(frame).toContain('ml-lr protects better than random-control at equal expertise: yes (harmful_asr −8.0 points, 95% CI [−13.0, −2.0])');
+    expect(frame).toContain(
+      'ml-lr protects better than random-control at equal expertise: yes (harmful_asr −8.0 points, 95% CI [−13.0, −2.0])',
+    );
     expect(frame).toContain('ml-lr protects better than inverse-control at equal expertise: not distinguishable');
     expect(frame).toContain('Spearman (robustness vs − harm sensitivity) 0.41 [0.05, 0.70] over 2 module runs');
   });
@@ -49,7 +51,9 @@ describe('the report stage panel (the dashboard\'s last)', () => {
 describe('the validate stage panel', () => {
   it('lists the modules most harm-sensitive first with their rise in points', () => {
     const results = resultsOf(STUDY_EVENTS);
-    const lines = draw(<ValidationPanel rises={results.validation} spearman={results.spearman} width={80} height={6} />).split('\n');
+    const lines = draw(
+      <ValidationPanel rises={results.validation} spearman={results.spearman} width={80} height={6} />,
+    ).split('\n');
     expect(lines[0]).toMatch(/^L3\.down +\+12\.0 points/);
     expect(lines[1]).toMatch(/^L0\.q +-1\.0 points/);
     expect(lines.at(-1)).toContain('2 module runs · Spearman 0.41 [0.05, 0.70]');

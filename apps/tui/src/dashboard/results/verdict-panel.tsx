@@ -20,7 +20,8 @@ export function hasStudyResults(results: StageResults): boolean {
  * a study shows the evaluation table here, as the eval panel does.
  */
 export function VerdictPanel({ results, width, height }: { results: StageResults; width: number; height: number }) {
-  if (!hasStudyResults(results)) return <EvalComparisonPanel evaluation={results.evaluation} width={width} height={height} />;
+  if (!hasStudyResults(results))
+    return <EvalComparisonPanel evaluation={results.evaluation} width={width} height={height} />;
   const lines: ReactNode[] = [];
   for (const [series, v] of Object.entries(results.verdicts)) {
     const match = SERIES.exec(series);

@@ -37,13 +37,18 @@ const div: VjpRule = (ctx) => {
   const ga = ctx.needs[0] || ctx.needs[1] ? ctx.g.op('Div', [gy, b]) : undefined;
   return [
     ctx.needs[0] ? unbroadcast(ctx, ga!, out, ins[0]!) : undefined,
-    ctx.needs[1] ? ctx.g.op('Neg', [unbroadcast(ctx, ctx.g.op('Mul', [ga!, ctx.outputs[0]!]), out, ins[1]!)]) : undefined,
+    ctx.needs[1]
+      ? ctx.g.op('Neg', [unbroadcast(ctx, ctx.g.op('Mul', [ga!, ctx.outputs[0]!]), out, ins[1]!)])
+      : undefined,
   ];
 };
 
 // y = x^c with c not differentiated (RMSNorm's square): ∂x = gy·c·x^(c−1).
 const pow: VjpRule = (ctx) => {
-  if (ctx.needs[1]) throw new Error(`autodiff: Pow node ${ctx.node.name} has an exponent that needs a gradient; only constant exponents are supported`);
+  if (ctx.needs[1])
+    throw new Error(
+      `autodiff: Pow node ${ctx.node.name} has an exponent that needs a gradient; only constant exponents are supported`,
+    );
   const gy = gradOut(ctx);
   const [x, c] = ctx.inputs as [string, string];
   const { ins, out } = shapesOf(ctx);
@@ -51,12 +56,15 @@ const pow: VjpRule = (ctx) => {
   let local: string;
   if (known?.length === 1 && known[0] === 2) local = ctx.g.op('Mul', [x, scalarLike(ctx, 2, x)]);
   else if (known?.length === 1 && known[0] === 1) return [gy, undefined];
-  else if (known?.length === 1) local = ctx.g.op('Mul', [ctx.g.op('Pow', [x, scalarLike(ctx, known[0]! - 1, x)]), scalarLike(ctx, known[0]!, x)]);
+  else if (known?.length === 1)
+    local = ctx.g.op('Mul', [ctx.g.op('Pow', [x, scalarLike(ctx, known[0]! - 1, x)]), scalarLike(ctx, known[0]!, x)]);
   else local = ctx.g.op('Mul', [ctx.g.op('Pow', [x, ctx.g.op('Sub', [c, scalarLike(ctx, 1, x)])]), c]);
   return [unbroadcast(ctx, ctx.g.op('Mul', [gy, local]), out, ins[0]!), undefined];
 };
 
-const sqrt: VjpRule = (ctx) => [ctx.g.op('Mul', [ctx.g.op('Div', [gradOut(ctx), ctx.outputs[0]!]), scalarLike(ctx, 0.5, ctx.inputs[0]!)])];
+const sqrt: VjpRule = (ctx) => [
+  ctx.g.op('Mul', [ctx.g.op('Div', [gradOut(ctx), ctx.outputs[0]!]), scalarLike(ctx, 0.5, ctx.inputs[0]!)]),
+];
 
 const reciprocal: VjpRule = (ctx) => {
   const y = ctx.outputs[0]!;

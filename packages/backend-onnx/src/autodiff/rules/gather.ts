@@ -20,12 +20,20 @@ const gather: VjpRule = (ctx) => {
   // Bring the gathered axis to the front, scatter there, and move it back.
   const rank = dataShape.length;
   const dataPerm = [axis, ...range(0, axis), ...range(axis + 1, rank)];
-  const gradPerm = [...range(axis, axis + indexRank), ...range(0, axis), ...range(axis + indexRank, rank - 1 + indexRank)];
+  const gradPerm = [
+    ...range(axis, axis + indexRank),
+    ...range(0, axis),
+    ...range(axis + indexRank, rank - 1 + indexRank),
+  ];
   const inverse = new Array<number>(rank);
   dataPerm.forEach((p, i) => (inverse[p] = i));
-  const scattered = ctx.g.op('ScatterND', [ctx.g.op('Transpose', [zeros], { perm: dataPerm }), where, ctx.g.op('Transpose', [gy], { perm: gradPerm })], {
-    reduction: 'add',
-  });
+  const scattered = ctx.g.op(
+    'ScatterND',
+    [ctx.g.op('Transpose', [zeros], { perm: dataPerm }), where, ctx.g.op('Transpose', [gy], { perm: gradPerm })],
+    {
+      reduction: 'add',
+    },
+  );
   return [ctx.g.op('Transpose', [scattered], { perm: inverse }), undefined];
 };
 
@@ -48,7 +56,10 @@ function repeatGroupSum(ctx: VjpContext, gy: string, data: string, indices: stri
 const gatherElements: VjpRule = (ctx) => {
   const [data, indices] = ctx.inputs as [string, string];
   const axis = normalAxis(intAttr(ctx, 'axis', 0), ctx.facts.shape(data).length);
-  return [ctx.g.op('ScatterElements', [zerosLike(ctx, data), indices, gradOut(ctx)], { axis, reduction: 'add' }), undefined];
+  return [
+    ctx.g.op('ScatterElements', [zerosLike(ctx, data), indices, gradOut(ctx)], { axis, reduction: 'add' }),
+    undefined,
+  ];
 };
 
 function range(from: number, to: number): number[] {

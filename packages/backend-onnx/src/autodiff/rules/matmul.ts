@@ -15,7 +15,8 @@ const matmul: VjpRule = (ctx) => {
   const [a, b] = ctx.inputs as [string, string];
   const { ins, out } = shapesOf(ctx);
   const [as, bs] = ins as [NonNullable<(typeof ins)[0]>, NonNullable<(typeof ins)[0]>];
-  if (as.length < 2 || bs.length < 2) throw new Error(`autodiff: MatMul node ${ctx.node.name} has a 1-D input, which is not supported`);
+  if (as.length < 2 || bs.length < 2)
+    throw new Error(`autodiff: MatMul node ${ctx.node.name} has a 1-D input, which is not supported`);
   let ga: string | undefined;
   let gb: string | undefined;
   if (ctx.needs[0]) {
@@ -29,11 +30,18 @@ const matmul: VjpRule = (ctx) => {
       const flatA = ctx.g.op('Reshape', [a, ctx.g.int64s([-1, k])]);
       const flatG = ctx.g.op('Reshape', [gy, ctx.g.int64s([-1, n])]);
       const source = ctx.facts.producer(b);
-      const transposed = source?.opType === 'Transpose' && source.attribute?.find((x) => x.name === 'perm')?.ints?.map(Number).join() === '1,0';
+      const transposed =
+        source?.opType === 'Transpose' &&
+        source.attribute
+          ?.find((x) => x.name === 'perm')
+          ?.ints?.map(Number)
+          .join() === '1,0';
       // b = Wᵀ (a Hugging Face [out, in] weight): compute W's gradient gyᵀ·a as it is, and hand back its
       // transpose, which the Transpose rule then cancels: no [in, out] intermediate and no transpose at run time.
       gb = transposed
-        ? ctx.g.op('Transpose', [ctx.g.op('MatMul', [ctx.g.op('Transpose', [flatG], { perm: [1, 0] }), flatA])], { perm: [1, 0] })
+        ? ctx.g.op('Transpose', [ctx.g.op('MatMul', [ctx.g.op('Transpose', [flatG], { perm: [1, 0] }), flatA])], {
+            perm: [1, 0],
+          })
         : ctx.g.op('MatMul', [ctx.g.op('Transpose', [flatA], { perm: [1, 0] }), flatG]);
     } else {
       const product = ctx.g.op('MatMul', [ctx.g.op('Transpose', [a], { perm: swapLast(as.length) }), gy]);
@@ -61,14 +69,19 @@ const gemm: VjpRule = (ctx) => {
   const transB = intAttr(ctx, 'transB', 0);
   const alpha = floatAttr(ctx, 'alpha', 1);
   const beta = floatAttr(ctx, 'beta', 1);
-  const scaled = (value: string, factor: number) => (factor === 1 ? value : ctx.g.op('Mul', [value, scalarLike(ctx, factor, gy)]));
+  const scaled = (value: string, factor: number) =>
+    factor === 1 ? value : ctx.g.op('Mul', [value, scalarLike(ctx, factor, gy)]);
   const grads: (string | undefined)[] = [undefined, undefined, undefined];
   if (ctx.needs[0]) {
-    const product = transA ? ctx.g.op('Gemm', [b, gy], { transA: transB, transB: 1 }) : ctx.g.op('Gemm', [gy, b], { transB: 1 - transB });
+    const product = transA
+      ? ctx.g.op('Gemm', [b, gy], { transA: transB, transB: 1 })
+      : ctx.g.op('Gemm', [gy, b], { transB: 1 - transB });
     grads[0] = scaled(product, alpha);
   }
   if (ctx.needs[1]) {
-    const product = transB ? ctx.g.op('Gemm', [gy, a], { transA: 1, transB: transA }) : ctx.g.op('Gemm', [a, gy], { transA: 1 - transA });
+    const product = transB
+      ? ctx.g.op('Gemm', [gy, a], { transA: 1, transB: transA })
+      : ctx.g.op('Gemm', [a, gy], { transA: 1 - transA });
     grads[1] = scaled(product, alpha);
   }
   if (c !== undefined && ctx.needs[2]) {

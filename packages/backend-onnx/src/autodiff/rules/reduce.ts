@@ -1,11 +1,21 @@
-import { constInts, gradOut, intAttr, intsAttr, normalAxis, scalarLike, type VjpContext, type VjpRule } from '../vjp.js';
+import {
+  constInts,
+  gradOut,
+  intAttr,
+  intsAttr,
+  normalAxis,
+  scalarLike,
+  type VjpContext,
+  type VjpRule,
+} from '../vjp.js';
 
 // Reductions and normalised exponentials.
 
 /** The reduced axes of a Reduce* node (attribute in opset < 18 for ReduceMean, input for ReduceSum), normalised. */
 function reducedAxes(ctx: VjpContext, rank: number): number[] {
   const listed = intsAttr(ctx, 'axes') ?? (ctx.inputs[1] ? constInts(ctx, ctx.inputs[1], 'axes') : []);
-  if (listed.length === 0 && intAttr(ctx, 'noop_with_empty_axes', 0) === 0) return Array.from({ length: rank }, (_, i) => i);
+  if (listed.length === 0 && intAttr(ctx, 'noop_with_empty_axes', 0) === 0)
+    return Array.from({ length: rank }, (_, i) => i);
   return listed.map((a) => normalAxis(a, rank)).sort((a, b) => a - b);
 }
 
@@ -29,7 +39,8 @@ const reduceMean: VjpRule = (ctx) => {
   let count = 1;
   for (const a of axes) {
     const d = shape[a];
-    if (typeof d !== 'number') throw new Error(`autodiff: ReduceMean node ${ctx.node.name} reduces axis ${a} of unknown size`);
+    if (typeof d !== 'number')
+      throw new Error(`autodiff: ReduceMean node ${ctx.node.name} reduces axis ${a} of unknown size`);
     count *= d;
   }
   return [spread(ctx, ctx.g.op('Mul', [gradOut(ctx), scalarLike(ctx, 1 / count, x)]), axes), undefined];

@@ -10,15 +10,20 @@ const transpose: VjpRule = (ctx) => {
   const gy = gradOut(ctx);
   // A gradient that arrives transposed by exactly `perm` (MatMul's weight gradient, see matmul.ts) needs no work.
   const before = ctx.facts.producer(gy);
-  const beforePerm = before?.opType === 'Transpose' ? before.attribute?.find((a) => a.name === 'perm')?.ints?.map(Number) : undefined;
-  if (beforePerm && beforePerm.length === perm.length && beforePerm.every((p, i) => p === perm[i])) return [before!.input![0]!];
+  const beforePerm =
+    before?.opType === 'Transpose' ? before.attribute?.find((a) => a.name === 'perm')?.ints?.map(Number) : undefined;
+  if (beforePerm && beforePerm.length === perm.length && beforePerm.every((p, i) => p === perm[i]))
+    return [before!.input![0]!];
   return [ctx.g.op('Transpose', [gy], { perm: inverse })];
 };
 
 // Reshape, Unsqueeze, Squeeze and Flatten keep the data in order: reshape the gradient to the input's shape.
 const reshape: VjpRule = (ctx) => {
   const x = ctx.inputs[0]!;
-  return [reshapeLike(ctx, gradOut(ctx), ctx.facts.shape(ctx.outputs[0]!), x, ctx.facts.shape(x)), ...ctx.inputs.slice(1).map(() => undefined)];
+  return [
+    reshapeLike(ctx, gradOut(ctx), ctx.facts.shape(ctx.outputs[0]!), x, ctx.facts.shape(x)),
+    ...ctx.inputs.slice(1).map(() => undefined),
+  ];
 };
 
 // The outputs' gradients joined again; an output nothing flowed back through contributes zeros.
@@ -35,7 +40,11 @@ const concat: VjpRule = (ctx) => {
   const sizes = shapes.map((s) => s[axis]!);
   const splitSizes = sizes.every((s) => typeof s === 'number')
     ? ctx.g.int64s(sizes as number[])
-    : ctx.g.op('Concat', ctx.inputs.map((i) => ctx.g.op('Shape', [i], { start: axis, end: axis + 1 })), { axis: 0 });
+    : ctx.g.op(
+        'Concat',
+        ctx.inputs.map((i) => ctx.g.op('Shape', [i], { start: axis, end: axis + 1 })),
+        { axis: 0 },
+      );
   const parts = ctx.g.ops('Split', [gradOut(ctx), splitSizes], ctx.inputs.length, { axis });
   return parts.map((p, i) => (ctx.needs[i] ? p : undefined));
 };
@@ -64,7 +73,9 @@ const slice: VjpRule = (ctx) => {
       pads[i] = starts[k]!;
       pads[shape.length + i] = ends[k]! < 0 ? -ends[k]! : 0;
     } else {
-      throw new Error(`autodiff: Slice node ${ctx.node.name} slices axis ${i} of unknown size from the back, which is not supported`);
+      throw new Error(
+        `autodiff: Slice node ${ctx.node.name} slices axis ${i} of unknown size from the back, which is not supported`,
+      );
     }
   });
   return [ctx.g.op('Pad', [gradOut(ctx), ctx.g.int64s(pads)]), undefined, undefined, undefined, undefined];

@@ -13,11 +13,26 @@ export function comparisonSpec(runs: AggregatedRuns): TopLevelSpec {
     models.map((model, order) => {
       const value = runs.mean[model]![metric];
       const sd = runs.n[model]! > 1 ? runs.sd[model]![metric] : 0;
-      return { metric, metricOrder, model, order, value, lo: Math.max(0, value - sd), hi: Math.min(1, value + sd), spread: sd > 0 };
+      return {
+        metric,
+        metricOrder,
+        model,
+        order,
+        value,
+        lo: Math.max(0, value - sd),
+        hi: Math.min(1, value + sd),
+        spread: sd > 0,
+      };
     }),
   );
   const withSpread = bars.some((b) => b.spread);
-  const x = { field: 'metric', type: 'nominal', sort: { field: 'metricOrder', op: 'min' }, title: null, axis: { labelAngle: 0 } } as const;
+  const x = {
+    field: 'metric',
+    type: 'nominal',
+    sort: { field: 'metricOrder', op: 'min' },
+    title: null,
+    axis: { labelAngle: 0 },
+  } as const;
   const xOffset = { field: 'model', type: 'nominal', sort: { field: 'order', op: 'min' } } as const;
   return {
     width: METRICS.length * (18 * models.length + 24),
@@ -29,8 +44,20 @@ export function comparisonSpec(runs: AggregatedRuns): TopLevelSpec {
         encoding: {
           x,
           xOffset,
-          y: { field: 'value', type: 'quantitative', title: withSpread ? 'mean over seeds' : 'value', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
-          color: { field: 'model', type: 'nominal', title: 'model', scale: modelColours(models), sort: { field: 'order', op: 'min' } },
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: withSpread ? 'mean over seeds' : 'value',
+            scale: { domain: [0, 1] },
+            axis: { format: '.0%' },
+          },
+          color: {
+            field: 'model',
+            type: 'nominal',
+            title: 'model',
+            scale: modelColours(models),
+            sort: { field: 'order', op: 'min' },
+          },
         },
       },
       ...(withSpread

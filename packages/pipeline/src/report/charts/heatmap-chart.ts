@@ -31,5 +31,9 @@ export function heatmapSpec(robustness: ReportData['robustness'], modsRobust: re
       ];
     }),
   );
-  return moduleGridSpec(cells, { color: { field: 'score', scheme: 'viridis', title: 'score' }, outline: '#e4002b', darkCell: 'datum.dark' });
+  return moduleGridSpec(cells, {
+    color: { field: 'score', scheme: 'viridis', title: 'score' },
+    outline: '#e4002b',
+    darkCell: 'datum.dark',
+  });
 }

@@ -25,7 +25,11 @@ describe('lossCurvesSpec', () => {
   });
 
   it('escapes a planted run id', async () => {
-    const curves = sampleReportData().curves.map((c) => ({ ...c, runId: `${c.runId}<script>alert(1)</script>`, strategy: `<script>alert(1)</script>${c.strategy}` }));
+    const curves = sampleReportData().curves.map((c) => ({
+      ...c,
+      runId: `${c.runId}<script>alert(1)</script>`,
+      strategy: `<script>alert(1)</script>${c.strategy}`,
+    }));
     const svg = await renderSvg(lossCurvesSpec(curves));
     expect(svg).not.toMatch(/<script/i);
     expect(svg).toContain('&lt;script&gt;');

@@ -29,13 +29,26 @@ export function moduleGridSpec<C extends ModuleGridCell>(cells: readonly C[], st
     width: { step: 52 },
     height: { step: 24 },
     encoding: {
-      x: { field: 'layer', type: 'ordinal', sort: { field: 'column', op: 'min' }, title: 'layer', axis: { labelAngle: 0, orient: 'top' } },
+      x: {
+        field: 'layer',
+        type: 'ordinal',
+        sort: { field: 'column', op: 'min' },
+        title: 'layer',
+        axis: { labelAngle: 0, orient: 'top' },
+      },
       y: { field: 'type', type: 'ordinal', sort: { field: 'row', op: 'min' }, title: 'module type' },
     },
     layer: [
       {
         mark: { type: 'rect' },
-        encoding: { color: { field: style.color.field, type: 'quantitative', scale: { scheme: style.color.scheme }, title: style.color.title } },
+        encoding: {
+          color: {
+            field: style.color.field,
+            type: 'quantitative',
+            scale: { scheme: style.color.scheme },
+            title: style.color.title,
+          },
+        },
       },
       {
         transform: [{ filter: 'datum.robust' }],

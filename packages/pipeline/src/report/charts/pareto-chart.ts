@@ -31,19 +31,46 @@ export function paretoSpec(data: ParetoData): TopLevelSpec {
   const legend = (family: string) => (data.swept[family] ? `${family} (${data.swept[family]})` : family);
   const points = data.points
     .filter((p) => Number.isFinite(p.expertise) && Number.isFinite(p.harmful_asr))
-    .map((p) => ({ family: legend(p.family), order: p.sweep ?? 0, expertise: 100 * p.expertise, harm: 100 * p.harmful_asr, label: p.sweep === undefined ? '' : String(p.sweep) }));
+    .map((p) => ({
+      family: legend(p.family),
+      order: p.sweep ?? 0,
+      expertise: 100 * p.expertise,
+      harm: 100 * p.harmful_asr,
+      label: p.sweep === undefined ? '' : String(p.sweep),
+    }));
   const marks = data.marks.map((m) => ({ label: m.label, expertise: 100 * m.expertise, harm: 100 * m.harmful_asr }));
   const x = { field: 'expertise', type: 'quantitative', title: 'expertise (%) →', scale: { zero: false } } as const;
   const y = { field: 'harm', type: 'quantitative', title: 'harmful_asr (%) ↓' } as const;
-  const colour = { field: 'family', type: 'nominal', title: 'family', scale: { domain: families.map(legend), range: colours.range } } as const;
+  const colour = {
+    field: 'family',
+    type: 'nominal',
+    title: 'family',
+    scale: { domain: families.map(legend), range: colours.range },
+  } as const;
   return {
     width: 460,
     height: 300,
     layer: [
-      { data: { values: points }, mark: { type: 'line', point: { filled: true, size: 50 } }, encoding: { x, y, color: colour, order: { field: 'order', type: 'quantitative' } } },
-      { data: { values: points }, mark: { type: 'text', dx: 6, dy: -6, fontSize: 9, align: 'left' }, encoding: { x, y, color: colour, text: { field: 'label', type: 'nominal' } } },
-      { data: { values: marks }, mark: { type: 'point', shape: 'diamond', filled: true, size: 140, color: '#333' }, encoding: { x, y } },
-      { data: { values: marks }, mark: { type: 'text', dx: 8, dy: 10, fontSize: 10, fontWeight: 'bold', align: 'left', color: '#333' }, encoding: { x, y, text: { field: 'label', type: 'nominal' } } },
+      {
+        data: { values: points },
+        mark: { type: 'line', point: { filled: true, size: 50 } },
+        encoding: { x, y, color: colour, order: { field: 'order', type: 'quantitative' } },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'text', dx: 6, dy: -6, fontSize: 9, align: 'left' },
+        encoding: { x, y, color: colour, text: { field: 'label', type: 'nominal' } },
+      },
+      {
+        data: { values: marks },
+        mark: { type: 'point', shape: 'diamond', filled: true, size: 140, color: '#333' },
+        encoding: { x, y },
+      },
+      {
+        data: { values: marks },
+        mark: { type: 'text', dx: 8, dy: 10, fontSize: 10, fontWeight: 'bold', align: 'left', color: '#333' },
+        encoding: { x, y, text: { field: 'label', type: 'nominal' } },
+      },
     ],
   };
 }

@@ -23,7 +23,16 @@ export function probeLayersSpec(proxy: ReportData['proxy']): TopLevelSpec {
       },
       {
         data: { values: [{ layer: proxy.layer, label: `chosen: layer ${proxy.layer}` }] },
-        mark: { type: 'text', color: '#e4002b', align: labelLeft ? 'right' : 'left', dx: labelLeft ? -4 : 4, baseline: 'bottom', y: 'height', dy: -4, fontSize: 11 },
+        mark: {
+          type: 'text',
+          color: '#e4002b',
+          align: labelLeft ? 'right' : 'left',
+          dx: labelLeft ? -4 : 4,
+          baseline: 'bottom',
+          y: 'height',
+          dy: -4,
+          fontSize: 11,
+        },
         encoding: { x, text: { field: 'label', type: 'nominal' } },
       },
       {
@@ -38,7 +47,13 @@ export function probeLayersSpec(proxy: ReportData['proxy']): TopLevelSpec {
             axis: { format: '.0%' },
             scale: { domain: [Math.max(0, Math.floor(lowest * 10) / 10 - 0.05), 1] },
           },
-          color: { field: 'split', type: 'nominal', title: null, legend: { orient: 'bottom' }, scale: { domain: ['train', 'validation'], range: ['#4e79a7', '#f28e2b'] } },
+          color: {
+            field: 'split',
+            type: 'nominal',
+            title: null,
+            legend: { orient: 'bottom' },
+            scale: { domain: ['train', 'validation'], range: ['#4e79a7', '#f28e2b'] },
+          },
         },
       },
     ],

@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 
 /** What a chart may never contain once inlined in report.html: scripts, foreign HTML, event handlers, links. */
-const UNSAFE_SVG = /<\s*script|<\s*foreignObject|<\s*iframe|<\s*image|\son[a-z]+\s*=|javascript:|\shref\s*=|xlink:href/i;
+const UNSAFE_SVG =
+  /<\s*script|<\s*foreignObject|<\s*iframe|<\s*image|\son[a-z]+\s*=|javascript:|\shref\s*=|xlink:href/i;
 
 /** Thrown when a rendered chart contains something that must not reach the report. */
 export class UnsafeSvgError extends Error {

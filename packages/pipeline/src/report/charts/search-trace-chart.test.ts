@@ -7,7 +7,9 @@ describe('searchTraceSpec', () => {
   it('plots each decision against the threshold', async () => {
     const { search } = sampleReportData();
     const warnings: string[] = [];
-    const svg = await renderSvg(searchTraceSpec(search.trace, search.threshold), { onWarning: (w) => warnings.push(w) });
+    const svg = await renderSvg(searchTraceSpec(search.trace, search.threshold), {
+      onWarning: (w) => warnings.push(w),
+    });
     expect(svg).toContain('>3. L0.v</text>');
     expect(svg).toContain('>threshold 0.95</text>');
     expect(svg).toContain('>dropped</text>');

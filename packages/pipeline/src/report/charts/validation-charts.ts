@@ -45,13 +45,26 @@ export function harmHeatmapSpec(
  * Robustness score (x) against harm sensitivity (y, the rise in harmful_asr in points), one labelled point per
  * module, Mods_Robust in its own colour. A proxy that ranks modules well puts the points on a falling line.
  */
-export function validationScatterSpec(modules: readonly ValidationModule[], modsRobust: readonly string[]): TopLevelSpec {
+export function validationScatterSpec(
+  modules: readonly ValidationModule[],
+  modsRobust: readonly string[],
+): TopLevelSpec {
   const robust = new Set(modsRobust);
   const points = modules
     .filter((m) => Number.isFinite(m.robustness) && Number.isFinite(m.asr_rise))
-    .map((m) => ({ module: m.module, score: m.robustness, rise: 100 * m.asr_rise, set: robust.has(m.module) ? 'Mods_Robust' : 'other modules' }));
+    .map((m) => ({
+      module: m.module,
+      score: m.robustness,
+      rise: 100 * m.asr_rise,
+      set: robust.has(m.module) ? 'Mods_Robust' : 'other modules',
+    }));
   const encoding = {
-    x: { field: 'score', type: 'quantitative', title: 'robustness score (higher = more robust by the proxy)', scale: { zero: false } },
+    x: {
+      field: 'score',
+      type: 'quantitative',
+      title: 'robustness score (higher = more robust by the proxy)',
+      scale: { zero: false },
+    },
     y: { field: 'rise', type: 'quantitative', title: 'harmful_asr rise when fine-tuned alone (points)' },
   } as const;
   return {
@@ -63,7 +76,12 @@ export function validationScatterSpec(modules: readonly ValidationModule[], mods
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
           ...encoding,
-          color: { field: 'set', type: 'nominal', title: null, scale: { domain: ['Mods_Robust', 'other modules'], range: ['#e4002b', '#4e79a7'] } },
+          color: {
+            field: 'set',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['Mods_Robust', 'other modules'], range: ['#e4002b', '#4e79a7'] },
+          },
         },
       },
       {

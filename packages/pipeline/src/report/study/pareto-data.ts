@@ -12,7 +12,10 @@ const PLAIN_FINE_TUNING = 'uniform';
  * or its sweep point at scale 1) marked. Runs not evaluated are left out. Undefined when no strategy is swept: one
  * point per strategy is the results table, not a curve.
  */
-export function paretoData(config: Pick<RunConfig, 'seed' | 'seeds' | 'strategies'>, evaluation: Readonly<Record<string, RunMetrics>>): ParetoData | undefined {
+export function paretoData(
+  config: Pick<RunConfig, 'seed' | 'seeds' | 'strategies'>,
+  evaluation: Readonly<Record<string, RunMetrics>>,
+): ParetoData | undefined {
   if (!config.strategies.some((s) => s.sweep !== undefined)) return undefined;
   const groups = new Map<string, { family: string; sweep?: number; expertise: number[]; harmful: number[] }>();
   for (const run of seedRuns(config)) {
@@ -22,7 +25,8 @@ export function paretoData(config: Pick<RunConfig, 'seed' | 'seeds' | 'strategie
     const sweep = run.variant.sweep?.value;
     const key = `${family}\u0000${sweep ?? ''}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { family, ...(sweep !== undefined ? { sweep } : {}), expertise: [], harmful: [] }));
+    if (!group)
+      groups.set(key, (group = { family, ...(sweep !== undefined ? { sweep } : {}), expertise: [], harmful: [] }));
     group.expertise.push(metrics.expertise);
     group.harmful.push(metrics.harmful_asr);
   }

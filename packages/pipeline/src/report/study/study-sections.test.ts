@@ -19,7 +19,12 @@ const config = RunConfigSchema.parse({
 /** A study run's report data: the sample run plus a synthetic summary's comparisons, validation and sweep results. */
 function studyReportData(): ReportData {
   const data = sampleReportData();
-  const metrics = (harmful_asr: number, expertise: number) => ({ harmful_asr, expertise, over_refusal: 0, usability: 1 });
+  const metrics = (harmful_asr: number, expertise: number) => ({
+    harmful_asr,
+    expertise,
+    over_refusal: 0,
+    usability: 1,
+  });
   data.evaluation = {
     base: metrics(0.05, 0.1),
     'uniform@0.25': metrics(0.3, 0.5),
@@ -38,8 +43,24 @@ function studyReportData(): ReportData {
   data.pareto = paretoData(config, data.evaluation);
   data.labels = strategyLabels(config);
   data.comparisons = [
-    { strategy: 'ml-lr@0.05', control: 'random-control@0.05', delta_harmful_asr: -0.1, ci: [-0.16, -0.03], delta_expertise: 0.05, ci_expertise: [-0.01, 0.1], p: 0.04 },
-    { strategy: 'ml-lr@0.2', control: 'uniform@0.25', delta_harmful_asr: 0.1, ci: [-0.02, 0.21], delta_expertise: 0.15, ci_expertise: [0.1, 0.2], p: null },
+    {
+      strategy: 'ml-lr@0.05',
+      control: 'random-control@0.05',
+      delta_harmful_asr: -0.1,
+      ci: [-0.16, -0.03],
+      delta_expertise: 0.05,
+      ci_expertise: [-0.01, 0.1],
+      p: 0.04,
+    },
+    {
+      strategy: 'ml-lr@0.2',
+      control: 'uniform@0.25',
+      delta_harmful_asr: 0.1,
+      ci: [-0.02, 0.21],
+      delta_expertise: 0.15,
+      ci_expertise: [0.1, 0.2],
+      p: null,
+    },
   ];
   data.validation = {
     base: { harmful_asr: 0.05, expertise: 0.1 },
@@ -62,7 +83,8 @@ describe('paretoData', () => {
   it('averages each family and sweep value over seeds and sets, and marks the base and uniform at scale 1', () => {
     const pareto = paretoData(config, studyReportData().evaluation)!;
     expect(pareto.swept).toEqual({ uniform: 'lrScale', 'ml-lr': 'alpha', 'random-control': 'alpha' });
-    const point = (family: string, sweep: number) => pareto.points.find((p) => p.family === family && p.sweep === sweep);
+    const point = (family: string, sweep: number) =>
+      pareto.points.find((p) => p.family === family && p.sweep === sweep);
     expect(point('uniform', 0.25)!.harmful_asr).toBeCloseTo(0.35, 12);
     expect(point('random-control', 0.05)!.harmful_asr).toBeCloseTo(0.3, 12);
     // Not evaluated: left out rather than drawn at 0.
@@ -84,11 +106,17 @@ describe('the study sections of the report', () => {
     expect(md).toContain(
       '- ML-LR (alpha 0.05) protects better than random modules (alpha 0.05) at equal expertise: yes (harmful_asr −10.0 points, 95% CI \\[−16.0, −3.0\\])',
     );
-    expect(md).toContain('at equal expertise: not distinguishable (harmful_asr +10.0 points, 95% CI \\[−2.0, +21.0\\])');
-    expect(md).toContain('| ml-lr@0.05 | random-control@0.05 | −10.0 [−16.0, −3.0] | +5.0 [−1.0, +10.0] | 0.040 | yes |');
+    expect(md).toContain(
+      'at equal expertise: not distinguishable (harmful_asr +10.0 points, 95% CI \\[−2.0, +21.0\\])',
+    );
+    expect(md).toContain(
+      '| ml-lr@0.05 | random-control@0.05 | −10.0 [−16.0, −3.0] | +5.0 [−1.0, +10.0] | 0.040 | yes |',
+    );
     expect(md).toContain('| **base** | | 10.0% | 5.0% |');
     expect(md).toContain('| uniform | 0.25 | 50.0% | 35.0% |');
-    expect(md).toContain('Spearman between robustness and minus harm sensitivity over 4 modules: ρ = 1.00, 95% CI [0.40, 1.00]');
+    expect(md).toContain(
+      'Spearman between robustness and minus harm sensitivity over 4 modules: ρ = 1.00, 95% CI [0.40, 1.00]',
+    );
     expect(md).toContain('| L1.q | 0.8965 | 30.0% | +25.0 | 20.0% |');
   });
 
@@ -96,7 +124,9 @@ describe('the study sections of the report', () => {
     const warnings: string[] = [];
     const page = await renderReportHtml(studyReportData(), { onWarning: (w) => warnings.push(w) });
     expect(warnings).toEqual([]);
-    expect(page).toContain('<li class="better">ML-LR (alpha 0.05) protects better than random modules (alpha 0.05) at equal expertise: yes');
+    expect(page).toContain(
+      '<li class="better">ML-LR (alpha 0.05) protects better than random modules (alpha 0.05) at equal expertise: yes',
+    );
     expect(page).toContain('<td class="text same">not distinguishable</td>');
     // The sample's five charts, then Pareto, the robustness and harm heatmaps and the scatter.
     expect(page.match(/<svg/g)).toHaveLength(9);

@@ -17,7 +17,11 @@ describe('verdictSentence', () => {
       { strategy: 'ml-lr', control: 'random-control', delta_harmful_asr: -0.052, ci: [-0.081, -0.02] },
       { 'ml-lr': 'ML-LR', 'random-control': 'random modules' },
     );
-    expect(sentence).toBe('ML-LR protects better than random modules at equal expertise: yes (harmful_asr −5.2 points, 95% CI [−8.1, −2.0])');
-    expect(verdictSentence({ strategy: 'a', control: 'b', delta_harmful_asr: 0.01, ci: [-0.02, 0.04] })).toContain('a protects better than b at equal expertise: not distinguishable');
+    expect(sentence).toBe(
+      'ML-LR protects better than random modules at equal expertise: yes (harmful_asr −5.2 points, 95% CI [−8.1, −2.0])',
+    );
+    expect(verdictSentence({ strategy: 'a', control: 'b', delta_harmful_asr: 0.01, ci: [-0.02, 0.04] })).toContain(
+      'a protects better than b at equal expertise: not distinguishable',
+    );
   });
 });

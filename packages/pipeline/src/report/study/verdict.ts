@@ -45,7 +45,10 @@ export function pointsInterval(ci: readonly [number, number]): string {
  * modules (random-control) at equal expertise: yes (harmful_asr −5.2 points, 95% CI [−8.1, −2.0])". `labels`
  * describes run ids in words where the report knows them.
  */
-export function verdictSentence(comparison: Pick<ComparisonResult, 'strategy' | 'control' | 'delta_harmful_asr' | 'ci'>, labels: Readonly<Record<string, string>> = {}): string {
+export function verdictSentence(
+  comparison: Pick<ComparisonResult, 'strategy' | 'control' | 'delta_harmful_asr' | 'ci'>,
+  labels: Readonly<Record<string, string>> = {},
+): string {
   const name = (id: string) => labels[id] ?? id;
   const verdict = verdictOf(comparison.ci);
   return `${name(comparison.strategy)} protects better than ${name(comparison.control)} at equal expertise: ${verdict} (harmful_asr ${points(comparison.delta_harmful_asr)} points, 95% CI ${pointsInterval(comparison.ci)})`;

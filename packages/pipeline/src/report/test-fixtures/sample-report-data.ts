@@ -1,15 +1,32 @@
 import type { ByFile } from '../../evaluation/eval-files.js';
 import type { ReportData, RunCurve, RunMetrics } from '../report-data.js';
-const m = (harmful_asr: number, over_refusal: number, usability: number, expertise: number): RunMetrics => ({ harmful_asr, over_refusal, usability, expertise });
+const m = (harmful_asr: number, over_refusal: number, usability: number, expertise: number): RunMetrics => ({
+  harmful_asr,
+  over_refusal,
+  usability,
+  expertise,
+});
 
 function curve(runId: string, strategy: string, seed: number, start: number): RunCurve {
-  return { runId, strategy, seed, points: Array.from({ length: 6 }, (_, step) => ({ step, loss: start / (1 + step) + 0.1 * (seed % 3) })) };
+  return {
+    runId,
+    strategy,
+    seed,
+    points: Array.from({ length: 6 }, (_, step) => ({ step, loss: start / (1 + step) + 0.1 * (seed % 3) })),
+  };
 }
 
 /** A small report of two layers, three strategies and one seed, shaped like a real run folder's artifacts. */
 export function sampleReportData(): ReportData {
   return {
-    base: { model: '/models/tiny-chat', family: 'llama', parameters: 857984, numLayers: 2, engine: 'tfjs', device: 'wasm' },
+    base: {
+      model: '/models/tiny-chat',
+      family: 'llama',
+      parameters: 857984,
+      numLayers: 2,
+      engine: 'tfjs',
+      device: 'wasm',
+    },
     proxy: {
       layer: 1,
       clean_accuracy: 0.97,
@@ -26,7 +43,14 @@ export function sampleReportData(): ReportData {
         { module: 'L0.v', score: 0.9512 },
         { module: 'L1.v', score: 0.9861 },
       ],
-      heatmap: { types: ['q', 'v'], layers: [0, 1], values: [[0.9678, 0.8965], [0.9512, 0.9861]] },
+      heatmap: {
+        types: ['q', 'v'],
+        layers: [0, 1],
+        values: [
+          [0.9678, 0.8965],
+          [0.9512, 0.9861],
+        ],
+      },
     },
     search: {
       strategy: 'greedy',
@@ -39,7 +63,11 @@ export function sampleReportData(): ReportData {
       threshold: 0.95,
       sets: { greedy: ['L0.q', 'L1.v'], 'random-control': ['L0.v', 'L1.q'] },
     },
-    curves: [curve('uniform', 'uniform', 1234, 8), curve('ml-lr', 'ml-lr', 1234, 7), curve('random-control', 'random-control', 1234, 7.5)],
+    curves: [
+      curve('uniform', 'uniform', 1234, 8),
+      curve('ml-lr', 'ml-lr', 1234, 7),
+      curve('random-control', 'random-control', 1234, 7.5),
+    ],
     evaluation: {
       base: m(0.0066, 0, 0.99, 0),
       uniform: m(0.8, 0.05, 0.9, 0.6),

@@ -97,5 +97,10 @@ export function classifierToJson(model: LogisticModel): ProxyArtifact['classifie
 
 /** The classifier back from JSON. */
 export function classifierFromJson(json: ProxyArtifact['classifier']): LogisticModel {
-  return { weights: Float64Array.from(json.weights), bias: json.bias, mean: Float64Array.from(json.mean), std: Float64Array.from(json.std) };
+  return {
+    weights: Float64Array.from(json.weights),
+    bias: json.bias,
+    mean: Float64Array.from(json.mean),
+    std: Float64Array.from(json.std),
+  };
 }

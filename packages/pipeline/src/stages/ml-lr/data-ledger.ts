@@ -30,7 +30,10 @@ const UNKNOWN_TOKEN_SAMPLE = 2000;
  */
 export class DataLedger {
   /** Per file: `skipped` by the reader, `unfit` by a stage after reading (for training); counts by reason. */
-  private readonly files = new Map<string, { records: number; skipped: Map<string, number>; unfit: Map<string, number>; first?: InvalidRecord }>();
+  private readonly files = new Map<
+    string,
+    { records: number; skipped: Map<string, number>; unfit: Map<string, number>; first?: InvalidRecord }
+  >();
 
   /**
    * Records a read of `file`: `usable` samples came out and `skipped` records did not. A file read again (another
@@ -40,7 +43,12 @@ export class DataLedger {
     const records = usable + skipped.length;
     const known = this.files.get(file);
     if (known && known.records >= records) return;
-    const entry = { records, skipped: new Map<string, number>(), unfit: known?.unfit ?? new Map<string, number>(), ...(skipped[0] ? { first: skipped[0] } : {}) };
+    const entry = {
+      records,
+      skipped: new Map<string, number>(),
+      unfit: known?.unfit ?? new Map<string, number>(),
+      ...(skipped[0] ? { first: skipped[0] } : {}),
+    };
     for (const record of skipped) entry.skipped.set(record.reason, (entry.skipped.get(record.reason) ?? 0) + 1);
     this.files.set(file, entry);
     this.check(file);
@@ -48,7 +56,11 @@ export class DataLedger {
 
   /** Counts one record of `file` a stage could not train on after reading it (e.g. one whose response has no tokens). */
   skip(file: string, record: InvalidRecord): void {
-    const entry = this.files.get(file) ?? { records: 0, skipped: new Map<string, number>(), unfit: new Map<string, number>() };
+    const entry = this.files.get(file) ?? {
+      records: 0,
+      skipped: new Map<string, number>(),
+      unfit: new Map<string, number>(),
+    };
     entry.unfit.set(record.reason, (entry.unfit.get(record.reason) ?? 0) + 1);
     entry.first ??= record;
     this.files.set(file, entry);
@@ -91,7 +103,10 @@ function merged(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>):
  * The fraction of the tokens of `prompts` (the first few thousand) that are the tokenizer's unknown token; undefined
  * when it has none (byte-level tokenizers) or there is no text.
  */
-export function unknownTokenRate(prompts: readonly string[], tokenizer: Pick<Tokenizer, 'encode' | 'unkTokenId'>): number | undefined {
+export function unknownTokenRate(
+  prompts: readonly string[],
+  tokenizer: Pick<Tokenizer, 'encode' | 'unkTokenId'>,
+): number | undefined {
   const unk = tokenizer.unkTokenId;
   if (unk === undefined) return undefined;
   let total = 0;

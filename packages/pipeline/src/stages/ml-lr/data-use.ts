@@ -33,21 +33,40 @@ export async function collectDataUse(resources: RunResources, use: DataUseKind):
   const addFiles = async (sources: readonly DatasetSource[]) => {
     for (const source of sources) {
       if (source.path in files) continue;
-      add(source.path, resources.ledger.use(source.path, use === 'ift'), (await resources.readSource(source)).map((s) => s.prompt));
+      add(
+        source.path,
+        resources.ledger.use(source.path, use === 'ift'),
+        (await resources.readSource(source)).map((s) => s.prompt),
+      );
     }
   };
-  const world = (set: string, count: number, prompts: readonly string[]) => add(`embedded world (${set})`, { records: count, skipped: {} }, prompts);
+  const world = (set: string, count: number, prompts: readonly string[]) =>
+    add(`embedded world (${set})`, { records: count, skipped: {} }, prompts);
 
   if (use === 'probe') {
     if (data.probe.harmful.length > 0) await addFiles([...data.probe.harmful, ...data.probe.benign]);
-    else world('probe', sets.probe.harmful.length + sets.probe.benign.length, [...sets.probe.harmful, ...sets.probe.benign]);
+    else
+      world('probe', sets.probe.harmful.length + sets.probe.benign.length, [
+        ...sets.probe.harmful,
+        ...sets.probe.benign,
+      ]);
   } else if (use === 'ift') {
     if (data.ift) await addFiles([data.ift]);
-    else world('ift', sets.ift.length, sets.ift.map((s) => s.prompt));
+    else
+      world(
+        'ift',
+        sets.ift.length,
+        sets.ift.map((s) => s.prompt),
+      );
   } else {
     for (const [key, metric] of EVAL_LISTS) {
       if (data[key].length > 0) await addFiles(data[key]);
-      else world(`${metric} eval`, sets.eval[metric].length, sets.eval[metric].map((s) => s.prompt));
+      else
+        world(
+          `${metric} eval`,
+          sets.eval[metric].length,
+          sets.eval[metric].map((s) => s.prompt),
+        );
     }
   }
   return { files, warnings };
@@ -57,7 +76,11 @@ export async function collectDataUse(resources: RunResources, use: DataUseKind):
  * Writes data/<stage>.json for the stage's use of the data and logs what it found: skipped records (info) and
  * unreadable datasets (warn). The report gathers these files.
  */
-export async function recordDataUse(context: StageContext, resources: RunResources, use: DataUseKind): Promise<DataUseArtifact> {
+export async function recordDataUse(
+  context: StageContext,
+  resources: RunResources,
+  use: DataUseKind,
+): Promise<DataUseArtifact> {
   return writeDataUse(context, await collectDataUse(resources, use));
 }
 
@@ -65,7 +88,11 @@ export async function recordDataUse(context: StageContext, resources: RunResourc
  * data/<stage>.json for files a stage read before there is a model to tokenize with (pretraining): records read and
  * skipped, no unknown-token share.
  */
-export async function recordFilesRead(context: StageContext, resources: RunResources, sources: readonly DatasetSource[]): Promise<DataUseArtifact> {
+export async function recordFilesRead(
+  context: StageContext,
+  resources: RunResources,
+  sources: readonly DatasetSource[],
+): Promise<DataUseArtifact> {
   const files: Record<string, DataFileUse> = {};
   for (const source of sources) files[source.path] = resources.ledger.use(source.path);
   return writeDataUse(context, { files, warnings: [] });
@@ -76,7 +103,9 @@ async function writeDataUse(context: StageContext, artifact: DataUseArtifact): P
     const counts = Object.entries(skipped);
     if (counts.length === 0) continue;
     const total = counts.reduce((n, [, c]) => n + c, 0);
-    context.log(`${file}: skipped ${total} of ${records} records (${counts.map(([reason, n]) => `${reason.replaceAll('_', ' ')} ${n}`).join(', ')})`);
+    context.log(
+      `${file}: skipped ${total} of ${records} records (${counts.map(([reason, n]) => `${reason.replaceAll('_', ' ')} ${n}`).join(', ')})`,
+    );
   }
   for (const warning of artifact.warnings) context.log(warning, 'warn');
   await context.store.writeJson(`data/${context.stage}.json`, artifact);

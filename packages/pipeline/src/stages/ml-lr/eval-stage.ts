@@ -26,17 +26,28 @@ export function evalStage(resources: RunResources): Stage {
       const evaluators = await loadEvaluators(loader, context.config);
       const { eval: evalSets, evalFiles } = await resources.data();
       await recordDataUse(context, resources, 'eval');
-      const sets = { harmful_asr: evalSets.harmful, over_refusal: evalSets.benign, usability: evalSets.usability, expertise: evalSets.expertise };
+      const sets = {
+        harmful_asr: evalSets.harmful,
+        over_refusal: evalSets.benign,
+        usability: evalSets.usability,
+        expertise: evalSets.expertise,
+      };
       const files = breakdownSpans(evalFiles);
       // Each model's own inputs: how it is evaluated and which model it is (the base stage's hash, a run's inputs).
       const forced = context.resumeKey === undefined;
-      const key = (model: string | undefined) => (forced || model === undefined ? undefined : hashValue({ evaluation: evaluationInputs(context.config), model }));
-      const models: Array<[string, string, string | undefined]> = [['base', resources.modelDir, key((await context.store.stageRecord('base'))?.hash)]];
+      const key = (model: string | undefined) =>
+        forced || model === undefined ? undefined : hashValue({ evaluation: evaluationInputs(context.config), model });
+      const models: Array<[string, string, string | undefined]> = [
+        ['base', resources.modelDir, key((await context.store.stageRecord('base'))?.hash)],
+      ];
       for (const run of seedRuns(context.config)) {
         const ift = await context.store.readJson<IftArtifact>(`ift/${run.runId}.json`);
         models.push([run.runId, ift.model, key(ift.inputs)]);
       }
-      const previous = forced || !(await context.store.exists('eval.json')) ? {} : await context.store.readJson<EvalArtifact>('eval.json');
+      const previous =
+        forced || !(await context.store.exists('eval.json'))
+          ? {}
+          : await context.store.readJson<EvalArtifact>('eval.json');
       const tokenizer = await resources.modelTokenizer();
       const scope = resourceScope(context.container);
       const results: EvalArtifact = {};
@@ -52,7 +63,17 @@ export function evalStage(resources: RunResources): Stage {
         }
         // One model's engine at a time: released before the next opens; on a failure the stage's scope disposes it.
         const engine = scope.own(await resources.openInference('eval', dir));
-        const evaluation = await evaluateModel({ id, sets, evaluators, engine, tokenizer, judge, files, store: context.store, throwIfStopped: () => context.throwIfStopped() });
+        const evaluation = await evaluateModel({
+          id,
+          sets,
+          evaluators,
+          engine,
+          tokenizer,
+          judge,
+          files,
+          store: context.store,
+          throwIfStopped: () => context.throwIfStopped(),
+        });
         await scope.release(engine);
         results[id] = {
           ...evaluation.metrics,
@@ -60,8 +81,13 @@ export function evalStage(resources: RunResources): Stage {
           ...(evaluation.generations ? { generations: evaluation.generations } : {}),
           ...(inputs !== undefined ? { inputs } : {}),
         };
-        for (const [metric, value] of Object.entries(evaluation.metrics)) context.metric(metric, value.value, { series: id });
-        context.log(`${id}: ${Object.entries(evaluation.metrics).map(([m, v]) => `${m} ${v.value.toFixed(3)}`).join(', ')}`);
+        for (const [metric, value] of Object.entries(evaluation.metrics))
+          context.metric(metric, value.value, { series: id });
+        context.log(
+          `${id}: ${Object.entries(evaluation.metrics)
+            .map(([m, v]) => `${m} ${v.value.toFixed(3)}`)
+            .join(', ')}`,
+        );
       }
       context.progress(models.length, models.length, { unit: 'model' });
       await context.store.writeJson('eval.json', results);
@@ -81,7 +107,11 @@ export function evaluationInputs(config: RunConfig): Record<string, unknown> {
 }
 
 /** The stored entry of a model evaluated before with these inputs whose generations file is intact; re-records it. */
-async function evaluatedBefore(context: StageContext, entry: EvalEntry | undefined, inputs: string): Promise<EvalEntry | undefined> {
+async function evaluatedBefore(
+  context: StageContext,
+  entry: EvalEntry | undefined,
+  inputs: string,
+): Promise<EvalEntry | undefined> {
   if (entry?.inputs !== inputs) return undefined;
   if (entry.generations) {
     const file = entry.generations.file;

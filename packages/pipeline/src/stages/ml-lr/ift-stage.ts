@@ -6,7 +6,15 @@ import { hashValue } from '../../run/canonical-hash.js';
 import { runJobs } from '../../process/run-jobs.js';
 import type { IftArtifact } from './artifacts.js';
 import { recordDataUse } from './data-use.js';
-import { RUN_ADAPTER_DIR, mlLrJobOptions, modelDirOf, runSchedule, scheduleContext, type FineTuneJob, type FineTuneResult } from './ml-lr-jobs.js';
+import {
+  RUN_ADAPTER_DIR,
+  mlLrJobOptions,
+  modelDirOf,
+  runSchedule,
+  scheduleContext,
+  type FineTuneJob,
+  type FineTuneResult,
+} from './ml-lr-jobs.js';
 import { runAdapter, trainedTensors } from './run-adapter.js';
 import { checkSomethingTrains } from './trainable-check.js';
 import { dataHashInputs } from './run-data.js';
@@ -23,7 +31,13 @@ export function iftStage(resources: RunResources): Stage {
   return {
     name: 'ift',
     title: 'fine-tune each strategy',
-    hashInputs: (config) => ({ strategies: config.strategies, training: config.training, seed: config.seed, seeds: config.seeds, data: dataHashInputs(config, 'ift') }),
+    hashInputs: (config) => ({
+      strategies: config.strategies,
+      training: config.training,
+      seed: config.seed,
+      seeds: config.seeds,
+      data: dataHashInputs(config, 'ift'),
+    }),
     async run(context: StageContext) {
       const { config } = context;
       await recordDataUse(context, resources, 'ift');
@@ -56,7 +70,9 @@ export function iftStage(resources: RunResources): Stage {
       await refuseRunsThatTrainNothing(context, resources, todo);
 
       const fanOut = mlLrJobOptions(resources, context, todo.length);
-      context.log(`fine-tuning ${todo.length} run${todo.length === 1 ? '' : 's'} on ${fanOut.workers} ${fanOut.workers === 1 ? 'process' : 'worker processes'}`);
+      context.log(
+        `fine-tuning ${todo.length} run${todo.length === 1 ? '' : 's'} on ${fanOut.workers} ${fanOut.workers === 1 ? 'process' : 'worker processes'}`,
+      );
       await runJobs({
         context,
         kind: 'fine-tune',
@@ -70,7 +86,9 @@ export function iftStage(resources: RunResources): Stage {
           const { run: i, modelDir } = todo[job]!;
           const run = runs[i]!;
           const { schedule, curve, robust, plan, adapter } = result as FineTuneResult;
-          context.log(`${run.runId} (${schedule}, seed ${run.seed}): loss ${curve[0]!.loss.toFixed(3)} → ${curve.at(-1)!.loss.toFixed(3)}`);
+          context.log(
+            `${run.runId} (${schedule}, seed ${run.seed}): loss ${curve[0]!.loss.toFixed(3)} → ${curve.at(-1)!.loss.toFixed(3)}`,
+          );
           const inputs = inputsOf[i];
           const artifact: IftArtifact = {
             strategy: run.strategyId,
@@ -80,9 +98,16 @@ export function iftStage(resources: RunResources): Stage {
             schedule,
             model: modelDir,
             mods_robust: robust,
-            groups: plan.groups.map((g) => ({ name: g.name, learning_rate: g.learningRate, weight_decay: g.weightDecay, tensors: g.tensors })),
+            groups: plan.groups.map((g) => ({
+              name: g.name,
+              learning_rate: g.learningRate,
+              weight_decay: g.weightDecay,
+              tensors: g.tensors,
+            })),
             rate_shape: plan.shape,
-            ...(adapter ? { adapter: { type: 'lora' as const, ...adapter, dir: join(modelDir, RUN_ADAPTER_DIR) } } : {}),
+            ...(adapter
+              ? { adapter: { type: 'lora' as const, ...adapter, dir: join(modelDir, RUN_ADAPTER_DIR) } }
+              : {}),
             curve,
           };
           await context.store.writeJson(`ift/${run.runId}.json`, artifact);
@@ -105,7 +130,17 @@ async function runInputs(context: StageContext, count: number): Promise<Array<st
   for (let i = 0; i < count; i++) {
     const { run, robust } = await runSchedule(context, i);
     const strategy = variantHashInput(config, run.variant);
-    inputs.push(hashValue({ base, training: config.training, data: dataHashInputs(config, 'ift'), seed: config.seed, strategy, runSeed: run.seed, robust }));
+    inputs.push(
+      hashValue({
+        base,
+        training: config.training,
+        data: dataHashInputs(config, 'ift'),
+        seed: config.seed,
+        strategy,
+        runSeed: run.seed,
+        robust,
+      }),
+    );
   }
   return inputs;
 }
@@ -114,19 +149,36 @@ async function runInputs(context: StageContext, count: number): Promise<Array<st
  * Every run to train gets its plan checked before any starts: a schedule that leaves nothing trainable is refused,
  * naming the strategy, instead of failing inside an engine while the other runs train.
  */
-async function refuseRunsThatTrainNothing(context: StageContext, resources: RunResources, todo: readonly FineTuneJob[]): Promise<void> {
+async function refuseRunsThatTrainNothing(
+  context: StageContext,
+  resources: RunResources,
+  todo: readonly FineTuneJob[],
+): Promise<void> {
   const architecture = await loadModelConfig(resources.modelDir);
-  const { tensors, tensorsOf } = trainedTensors(architecture, runAdapter(context.config), [...expectedTensorShapes(architecture).keys()], (m) =>
-    moduleTensorNames(m, { qkvBias: architecture.qkvBias }),
+  const { tensors, tensorsOf } = trainedTensors(
+    architecture,
+    runAdapter(context.config),
+    [...expectedTensorShapes(architecture).keys()],
+    (m) => moduleTensorNames(m, { qkvBias: architecture.qkvBias }),
   );
   for (const job of todo) {
     const { run, schedule, robust } = await runSchedule(context, job.run);
-    checkSomethingTrains(run.runId, schedule.name, robust, schedule.plan(scheduleContext(context.config, architecture, tensors, robust, tensorsOf)));
+    checkSomethingTrains(
+      run.runId,
+      schedule.name,
+      robust,
+      schedule.plan(scheduleContext(context.config, architecture, tensors, robust, tensorsOf)),
+    );
   }
 }
 
 /** Whether `ift/<runId>.json` records a finished run with these inputs whose model is still on disk; re-records it. */
-async function finishedBefore(context: StageContext, runId: string, inputs: string, modelDir: string): Promise<boolean> {
+async function finishedBefore(
+  context: StageContext,
+  runId: string,
+  inputs: string,
+  modelDir: string,
+): Promise<boolean> {
   const path = `ift/${runId}.json`;
   if (!(await context.store.exists(path))) return false;
   const previous = await context.store.readJson<IftArtifact>(path);

@@ -73,7 +73,11 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
       async 'score-module'(payload, stage): Promise<ModuleScore> {
         const { module } = payload as ScoreModuleJob;
         const { context, proxy } = await probeFor(stage);
-        const [score] = await proxy.score({ ...context, modules: [module], throwIfStopped: () => stage.throwIfStopped() });
+        const [score] = await proxy.score({
+          ...context,
+          modules: [module],
+          throwIfStopped: () => stage.throwIfStopped(),
+        });
         return score!;
       },
 
@@ -88,7 +92,13 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
         const lora = adapter ? scope.own(await resources.openLoraTraining(adapter, run.seed)) : undefined;
         const engine = lora ?? scope.own(await resources.openTraining());
         // Under LoRA the schedule groups each module's adapter tensors (the engine's tensorsOf), W being frozen.
-        const context = scheduleContext(config, engine.architecture, engine.tensorNames(), robust, lora ? (m) => lora.tensorsOf(m) : undefined);
+        const context = scheduleContext(
+          config,
+          engine.architecture,
+          engine.tensorNames(),
+          robust,
+          lora ? (m) => lora.tensorsOf(m) : undefined,
+        );
         const curve = await runFineTuning({
           engine,
           schedule,
@@ -111,7 +121,13 @@ export function mlLrJobHandlers(resources: RunResources): JobHandlers {
         await lora?.saveAdapter(join(modelDir, RUN_ADAPTER_DIR), { baseModel: resources.modelDir });
         // The record export-plan reads: the groups and rates this run was configured with, from the schedule itself.
         const plan = schedule.plan(context);
-        return { schedule: schedule.name, robust: [...robust], plan, curve: curve.map((p) => ({ step: p.step, loss: p.loss })), ...(adapter ? { adapter } : {}) };
+        return {
+          schedule: schedule.name,
+          robust: [...robust],
+          plan,
+          curve: curve.map((p) => ({ step: p.step, loss: p.loss })),
+          ...(adapter ? { adapter } : {}),
+        };
       },
 
       'validate-module': validateModuleHandler(resources),
@@ -133,7 +149,11 @@ export async function runSchedule(
 ): Promise<{ run: ReturnType<typeof seedRuns>[number]; schedule: LrSchedule; robust: ModuleId[] }> {
   const run = seedRuns(stage.config)[index]!;
   // The variant's schedule: a swept option is set to the variant's value (and checked by the schedule's own schema).
-  const schedule = await pluginLoader(stage.container).load('schedule', run.variant.schedule, `strategies[${run.variant.index}].schedule`);
+  const schedule = await pluginLoader(stage.container).load(
+    'schedule',
+    run.variant.schedule,
+    `strategies[${run.variant.index}].schedule`,
+  );
   const search = await stage.store.readJson<SearchArtifact>('search.json');
   const robust = search.sets[run.runId] ?? search.sets[run.strategyId] ?? search.mods_robust;
   return { run, schedule, robust };
@@ -179,7 +199,11 @@ export function scheduleContext(
 
 /** Worker entry: the same handlers, on resources rebuilt from the run's config in the worker. */
 export function createJobHandlers(environment: JobEnvironment): JobHandlers {
-  return mlLrJobHandlers(new RunResources(environment.config, environment.container, environment.configDir, { threads: environment.threads }));
+  return mlLrJobHandlers(
+    new RunResources(environment.config, environment.container, environment.configDir, {
+      threads: environment.threads,
+    }),
+  );
 }
 
 // Workers import this very module to build their handlers.
@@ -195,7 +219,12 @@ export function mlLrJobOptions(
   return {
     workers,
     local: () => mlLrJobHandlers(resources),
-    init: { handlers: THIS_MODULE, configDir: resources.configDir, runDir: stage.store.dir, threads: RunResources.threadsPerWorker(workers) },
+    init: {
+      handlers: THIS_MODULE,
+      configDir: resources.configDir,
+      runDir: stage.store.dir,
+      threads: RunResources.threadsPerWorker(workers),
+    },
   };
 }
 

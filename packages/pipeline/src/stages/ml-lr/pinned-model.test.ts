@@ -43,7 +43,13 @@ describe('runModelSource', () => {
     expect(source).toEqual({
       given: 'org/name',
       dir: snapshot(OLD),
-      hub: expect.objectContaining({ id: 'org/name', repo: 'org/name', revision: 'main', commit: OLD, dir: snapshot(OLD) }),
+      hub: expect.objectContaining({
+        id: 'org/name',
+        repo: 'org/name',
+        revision: 'main',
+        commit: OLD,
+        dir: snapshot(OLD),
+      }),
     });
   });
 
@@ -55,7 +61,9 @@ describe('runModelSource', () => {
   it('says which commit the run needs when the cache lost its snapshot', () => {
     const gone = 'c'.repeat(40);
     const run = runWith({ id: 'org/name', repo: 'org/name', revision: 'main', commit: gone, folder: snapshot(gone) });
-    expect(() => runModelSource('org/name', '/', run)).toThrow(`this run started on org/name at commit ${gone}, which the Hugging Face cache no longer has`);
+    expect(() => runModelSource('org/name', '/', run)).toThrow(
+      `this run started on org/name at commit ${gone}, which the Hugging Face cache no longer has`,
+    );
     rmSync(run, { recursive: true });
   });
 });

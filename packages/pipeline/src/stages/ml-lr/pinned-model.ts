@@ -17,7 +17,11 @@ export function runModelSource(path: string, configDir: string, runDir: string |
   if (!pinned) return resolveModelSource(path, configDir);
   try {
     const source = resolveModelSource(`${pinned.repo}@${pinned.commit}`, configDir);
-    return { given: path, dir: source.dir, ...(source.hub ? { hub: { ...source.hub, id: pinned.id, revision: pinned.revision } } : {}) };
+    return {
+      given: path,
+      dir: source.dir,
+      ...(source.hub ? { hub: { ...source.hub, id: pinned.id, revision: pinned.revision } } : {}),
+    };
   } catch (error) {
     throw new MllrError(
       'CHECKPOINT_INVALID',

@@ -31,8 +31,16 @@ describe('modelProblems', () => {
       expect(await modelProblems(config({ model: { path: 'org/tiny' } }), dir)).toEqual([]);
       expect(await modelProblems(config({ model: { path: `org/tiny@${commit}` } }), dir)).toEqual([]);
       const problems = await modelProblems(config({ model: { path: 'org/absent' } }), dir);
-      expect(problems).toEqual([{ path: ['model', 'path'], code: 'ARGUMENT_INVALID', message: expect.stringContaining(`${join(cache, 'models--org--absent')}: no such folder`) }]);
-      expect(problems[0]!.message).toContain('Download it with model.download: true in the config, or with `huggingface-cli download org/absent`');
+      expect(problems).toEqual([
+        {
+          path: ['model', 'path'],
+          code: 'ARGUMENT_INVALID',
+          message: expect.stringContaining(`${join(cache, 'models--org--absent')}: no such folder`),
+        },
+      ]);
+      expect(problems[0]!.message).toContain(
+        'Download it with model.download: true in the config, or with `huggingface-cli download org/absent`',
+      );
     } finally {
       if (saved === undefined) delete process.env['HF_HUB_CACHE'];
       else process.env['HF_HUB_CACHE'] = saved;
@@ -50,11 +58,19 @@ describe('modelProblems', () => {
   it('names a missing folder once, and every missing part of a folder that exists', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mllr-preflight-'));
     expect(await modelProblems(config({ model: { path: 'nowhere' } }), dir)).toEqual([
-      { path: ['model', 'path'], message: `the model folder ${join(dir, 'nowhere')} does not exist`, code: 'CHECKPOINT_INVALID' },
+      {
+        path: ['model', 'path'],
+        message: `the model folder ${join(dir, 'nowhere')} does not exist`,
+        code: 'CHECKPOINT_INVALID',
+      },
     ]);
     mkdirSync(join(dir, 'empty'));
     const problems = await modelProblems(config({ model: { path: 'empty' } }), dir);
-    expect(problems.map((p) => p.path)).toEqual([['model', 'path'], ['model', 'path'], ['model', 'path']]);
+    expect(problems.map((p) => p.path)).toEqual([
+      ['model', 'path'],
+      ['model', 'path'],
+      ['model', 'path'],
+    ]);
     expect(problems.map((p) => p.message)).toEqual([
       expect.stringContaining('config.json'),
       expect.stringContaining('no model.safetensors or model.safetensors.index.json'),
@@ -66,7 +82,11 @@ describe('modelProblems', () => {
     rmSync(join(dir, 'no-template', 'tokenizer_config.json'), { force: true });
     rmSync(join(dir, 'no-template', 'chat_template.jinja'), { force: true });
     expect(await modelProblems(config({ model: { path: 'no-template' } }), dir)).toEqual([
-      expect.objectContaining({ path: ['model', 'path'], message: expect.stringContaining('has no chat template'), code: 'CHECKPOINT_UNSUPPORTED' }),
+      expect.objectContaining({
+        path: ['model', 'path'],
+        message: expect.stringContaining('has no chat template'),
+        code: 'CHECKPOINT_UNSUPPORTED',
+      }),
     ]);
   });
 });
@@ -77,27 +97,56 @@ describe('dataProblems', () => {
       config({
         data: {
           ift: { path: 'benign.json', preset: 'alpacca' },
-          probe: { harmful: [{ path: 'harmful.csv', preset: 'advbench' }], benign: [{ path: 'gone.json', preset: 'alpaca' }] },
+          probe: {
+            harmful: [{ path: 'harmful.csv', preset: 'advbench' }],
+            benign: [{ path: 'gone.json', preset: 'alpaca' }],
+          },
           usability_eval: [{ path: 'benign.json', preset: 'alpaca' }, { path: 'notes.txt' }],
         },
       }),
       FIXTURES,
     );
     expect(problems).toEqual([
-      { path: ['data', 'ift'], message: expect.stringMatching(/benign\.json: unknown preset "alpacca"; known presets: /), code: 'DATA_INVALID' },
-      { path: ['data', 'probe', 'benign', 0], message: `${join(FIXTURES, 'gone.json')}: file not found`, code: 'DATA_INVALID' },
-      { path: ['data', 'usability_eval', 1], message: expect.stringContaining('notes.txt: has the unsupported extension ".txt"'), code: 'DATA_INVALID' },
+      {
+        path: ['data', 'ift'],
+        message: expect.stringMatching(/benign\.json: unknown preset "alpacca"; known presets: /),
+        code: 'DATA_INVALID',
+      },
+      {
+        path: ['data', 'probe', 'benign', 0],
+        message: `${join(FIXTURES, 'gone.json')}: file not found`,
+        code: 'DATA_INVALID',
+      },
+      {
+        path: ['data', 'usability_eval', 1],
+        message: expect.stringContaining('notes.txt: has the unsupported extension ".txt"'),
+        code: 'DATA_INVALID',
+      },
     ]);
   });
 
   it('names a missing data folder once, at data.dir when the config sets it, and still checks the presets', async () => {
-    const sources = { ift: { path: 'a.json' }, harmful_eval: [{ path: 'b.csv' }, { path: 'c.csv', preset: 'advbenchh' }] };
+    const sources = {
+      ift: { path: 'a.json' },
+      harmful_eval: [{ path: 'b.csv' }, { path: 'c.csv', preset: 'advbenchh' }],
+    };
     const missing = join(tmpdir(), 'mllr-no-such-data-folder');
     expect(await dataProblems(config({ data: { dir: missing, ...sources } }), missing)).toEqual([
-      { path: ['data', 'dir'], message: expect.stringContaining(`the data folder ${missing} does not exist`), code: 'DATA_INVALID' },
-      { path: ['data', 'harmful_eval', 1], message: expect.stringContaining('c.csv: unknown preset "advbenchh"'), code: 'DATA_INVALID' },
+      {
+        path: ['data', 'dir'],
+        message: expect.stringContaining(`the data folder ${missing} does not exist`),
+        code: 'DATA_INVALID',
+      },
+      {
+        path: ['data', 'harmful_eval', 1],
+        message: expect.stringContaining('c.csv: unknown preset "advbenchh"'),
+        code: 'DATA_INVALID',
+      },
     ]);
-    expect((await dataProblems(config({ data: sources }), missing)).map((p) => p.path)).toEqual([['data', 'ift'], ['data', 'harmful_eval', 1]]);
+    expect((await dataProblems(config({ data: sources }), missing)).map((p) => p.path)).toEqual([
+      ['data', 'ift'],
+      ['data', 'harmful_eval', 1],
+    ]);
   });
 });
 
@@ -110,14 +159,17 @@ describe('preflightError', () => {
     ]);
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('config /c/run.yaml has 2 problems found before the run started (no run folder was made):');
+    expect(error.message).toBe(
+      'config /c/run.yaml has 2 problems found before the run started (no run folder was made):',
+    );
     expect(error.details).toEqual([
       { where: '/c/run.yaml:2:9 model.path', message: 'the model folder /c/nowhere does not exist' },
       { where: '/c/run.yaml:4:8 data.ift', message: 'a.json: unknown preset "alpacca"' },
     ]);
-    const one = preflightError({ file: '/c/run.yaml', text }, [{ path: ['data', 'ift'], message: 'x', code: 'DATA_INVALID' }]);
+    const one = preflightError({ file: '/c/run.yaml', text }, [
+      { path: ['data', 'ift'], message: 'x', code: 'DATA_INVALID' },
+    ]);
     expect(one.code).toBe('DATA_INVALID');
     expect(one.message).toContain('has a problem found');
   });
 });
-

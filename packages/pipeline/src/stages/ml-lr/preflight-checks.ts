@@ -18,7 +18,11 @@ function problemOf(path: readonly (string | number)[], error: unknown): ConfigPr
  * safetensors weights, tokenizer.json and a chat template. A Hub id is looked up in the local cache, and downloaded
  * first under `model.download: true` (progress to `log`). Nothing to check when the run pretrains its own model.
  */
-export async function modelProblems(config: Pick<RunConfig, 'model'>, configDir: string, log?: (line: string) => void): Promise<ConfigProblem[]> {
+export async function modelProblems(
+  config: Pick<RunConfig, 'model'>,
+  configDir: string,
+  log?: (line: string) => void,
+): Promise<ConfigProblem[]> {
   if (config.model.pretrain) return [];
   const at = ['model', 'path'];
   let dir: string;
@@ -38,7 +42,14 @@ export async function modelProblems(config: Pick<RunConfig, 'model'>, configDir:
   }
   const info = await stat(dir).catch(() => undefined);
   if (!info) return [{ path: at, message: `the model folder ${dir} does not exist`, code: 'CHECKPOINT_INVALID' }];
-  if (!info.isDirectory()) return [{ path: at, message: `${dir} is not a folder (name the model's folder, with config.json, the weights and tokenizer.json)`, code: 'CHECKPOINT_INVALID' }];
+  if (!info.isDirectory())
+    return [
+      {
+        path: at,
+        message: `${dir} is not a folder (name the model's folder, with config.json, the weights and tokenizer.json)`,
+        code: 'CHECKPOINT_INVALID',
+      },
+    ];
   const problems: ConfigProblem[] = [];
   const checks: Array<() => Promise<unknown>> = [
     () => loadModelConfig(dir),
@@ -59,9 +70,12 @@ export async function modelProblems(config: Pick<RunConfig, 'model'>, configDir:
 }
 
 /** Every dataset source of a config with its key path. */
-export function datasetSources(config: Pick<RunConfig, 'model' | 'data'>): Array<{ path: (string | number)[]; source: DatasetSource }> {
+export function datasetSources(
+  config: Pick<RunConfig, 'model' | 'data'>,
+): Array<{ path: (string | number)[]; source: DatasetSource }> {
   const { data } = config;
-  const list = (sources: readonly DatasetSource[], path: (string | number)[]) => sources.map((source, i) => ({ path: [...path, i], source }));
+  const list = (sources: readonly DatasetSource[], path: (string | number)[]) =>
+    sources.map((source, i) => ({ path: [...path, i], source }));
   return [
     ...list(config.model.pretrain?.data ?? [], ['model', 'pretrain', 'data']),
     ...(data.ift ? [{ path: ['data', 'ift'], source: data.ift }] : []),
@@ -78,7 +92,10 @@ export function datasetSources(config: Pick<RunConfig, 'model' | 'data'>): Array
  * Every dataset the run reads: the data folder exists where relative paths need it (one problem, not one per file),
  * and each file exists with a known preset and format. A source read by a plugin reader is that reader's business.
  */
-export async function dataProblems(config: Pick<RunConfig, 'model' | 'data'>, dataDir: string): Promise<ConfigProblem[]> {
+export async function dataProblems(
+  config: Pick<RunConfig, 'model' | 'data'>,
+  dataDir: string,
+): Promise<ConfigProblem[]> {
   const problems: ConfigProblem[] = [];
   let folderMissing = false;
   const seen = new Set<string>();

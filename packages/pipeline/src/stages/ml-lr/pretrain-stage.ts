@@ -79,7 +79,12 @@ export function pretrainStage(resources: RunResources): Stage {
   return {
     name: 'pretrain',
     title: 'train the base model from scratch',
-    hashInputs: (config) => ({ pretrain: config.model.pretrain ?? null, seed: config.seed, holdout: holdoutOf(config), dir: config.data.dir ?? null }),
+    hashInputs: (config) => ({
+      pretrain: config.model.pretrain ?? null,
+      seed: config.seed,
+      holdout: holdoutOf(config),
+      dir: config.data.dir ?? null,
+    }),
     async run(context: StageContext) {
       const { config } = context;
       const pretrain = config.model.pretrain;
@@ -90,8 +95,14 @@ export function pretrainStage(resources: RunResources): Stage {
       const epoch: ChatSample[] = [];
       const counts: PretrainArtifact['data'] = [];
       for (const { repeat, ...source } of pretrain.data) {
-        const part = trainingPart(await resources.readSource(source), holdoutOf(config)).filter((s) => s.response !== undefined && s.response.trim() !== '');
-        if (part.length === 0) throw new MllrError('DATA_INVALID', `${source.path}: no sample with a response is left to pretrain on (model.pretrain.data)`);
+        const part = trainingPart(await resources.readSource(source), holdoutOf(config)).filter(
+          (s) => s.response !== undefined && s.response.trim() !== '',
+        );
+        if (part.length === 0)
+          throw new MllrError(
+            'DATA_INVALID',
+            `${source.path}: no sample with a response is left to pretrain on (model.pretrain.data)`,
+          );
         counts.push({ path: source.path, samples: part.length, repeat });
         samples.push(...part);
         for (let r = 0; r < repeat; r++) epoch.push(...part);
@@ -105,7 +116,11 @@ export function pretrainStage(resources: RunResources): Stage {
       resourceScope(context.container).own({ dispose: () => rm(work, { recursive: true, force: true }) });
       const trained = trainByteLevelBpe(
         samples.flatMap((s) => (s.messages ? s.messages.map((m) => m.content) : [s.prompt, s.response!])),
-        { vocabSize: pretrain.tokenizer.vocab_size, minFrequency: pretrain.tokenizer.min_frequency, modelMaxLength: pretrain.architecture.context },
+        {
+          vocabSize: pretrain.tokenizer.vocab_size,
+          minFrequency: pretrain.tokenizer.min_frequency,
+          modelMaxLength: pretrain.architecture.context,
+        },
       );
       context.log(`tokenizer: byte-level BPE, ${trained.vocabSize} ids (${trained.merges} merges)`);
       const architecture = pretrainArchitecture(pretrain, trained.vocabSize);
@@ -114,17 +129,26 @@ export function pretrainStage(resources: RunResources): Stage {
       await writeTrainedTokenizer(initial, trained);
       await saveCheckpoint(initial, { config: modelConfig, tensors: initialTensors(architecture, seed) });
       const parameters = parameterCount(architecture);
-      context.log(`model: llama, ${parameters.toLocaleString('en-US')} parameters (d_model ${architecture.hiddenSize}, ${architecture.numLayers} layers, ${architecture.numHeads} heads, context ${architecture.maxPositionEmbeddings})`);
+      context.log(
+        `model: llama, ${parameters.toLocaleString('en-US')} parameters (d_model ${architecture.hiddenSize}, ${architecture.numLayers} layers, ${architecture.numHeads} heads, context ${architecture.maxPositionEmbeddings})`,
+      );
 
       const tokenizer = await loadTokenizer(initial);
       const examples: TrainExample[] = [];
       for (const s of epoch) {
         const example = toTrainExample(s, tokenizer);
         // `all`: every token after <s> is in the loss; `response`: the replies' tokens only (none left: skipped).
-        const cut = cutTrainExample(pretrain.loss === 'all' ? { ids: example.ids, promptLength: 1 } : example, pretrain.max_tokens);
+        const cut = cutTrainExample(
+          pretrain.loss === 'all' ? { ids: example.ids, promptLength: 1 } : example,
+          pretrain.max_tokens,
+        );
         if (cut) examples.push(cut);
       }
-      if (examples.length === 0) throw new MllrError('DATA_INVALID', `no pretraining sample has any response token within max_tokens (${pretrain.max_tokens})`);
+      if (examples.length === 0)
+        throw new MllrError(
+          'DATA_INVALID',
+          `no pretraining sample has any response token within max_tokens (${pretrain.max_tokens})`,
+        );
       const meanTokens = examples.reduce((n, e) => n + e.ids.length, 0) / examples.length;
       context.log(
         `${examples.length} sequences of ${meanTokens.toFixed(1)} tokens on average (cut at ${pretrain.max_tokens}; loss on ${pretrain.loss === 'all' ? 'every token' : 'responses'}); ` +
@@ -132,9 +156,17 @@ export function pretrainStage(resources: RunResources): Stage {
       );
 
       const out = join(work, 'trained');
-      const curve = await train(context, resources, pretrain, { dir: initial, out, examples, seed, numLayers: architecture.numLayers });
+      const curve = await train(context, resources, pretrain, {
+        dir: initial,
+        out,
+        examples,
+        seed,
+        numLayers: architecture.numLayers,
+      });
       const tokens = curve.points.reduce((n, p) => n + p.tokens, 0);
-      context.log(`loss ${curve.points[0]!.loss.toFixed(3)} → ${curve.points.at(-1)!.loss.toFixed(3)}; ${tokens.toLocaleString('en-US')} tokens in ${curve.seconds.toFixed(0)} s (${(tokens / curve.seconds).toFixed(0)} tokens/s)`);
+      context.log(
+        `loss ${curve.points[0]!.loss.toFixed(3)} → ${curve.points.at(-1)!.loss.toFixed(3)}; ${tokens.toLocaleString('en-US')} tokens in ${curve.seconds.toFixed(0)} s (${(tokens / curve.seconds).toFixed(0)} tokens/s)`,
+      );
 
       for (const name of (await readdir(out)).sort()) {
         await context.store.writeArtifact(`${PRETRAINED_MODEL_PATH}/${name}`, await readFile(join(out, name)));

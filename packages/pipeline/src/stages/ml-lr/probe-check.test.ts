@@ -27,9 +27,16 @@ describe('checkProbeQuality', () => {
   });
 
   it('follows the configured threshold, and returns a warning instead under on_weak: continue', () => {
-    expect(checkProbeQuality({ layer: 1, accuracy: 0.6, lengthOnlyAccuracy: 0.5 }, settings({ min_accuracy: 0.55 }))).toBeUndefined();
-    expect(() => checkProbeQuality({ layer: 1, accuracy: 0.6, lengthOnlyAccuracy: 0.5 }, settings({ min_accuracy: 0.65 }))).toThrow(MllrError);
-    const weak = checkProbeQuality({ layer: 1, accuracy: 0.5, lengthOnlyAccuracy: 0.5 }, settings({ on_weak: 'continue' }));
+    expect(
+      checkProbeQuality({ layer: 1, accuracy: 0.6, lengthOnlyAccuracy: 0.5 }, settings({ min_accuracy: 0.55 })),
+    ).toBeUndefined();
+    expect(() =>
+      checkProbeQuality({ layer: 1, accuracy: 0.6, lengthOnlyAccuracy: 0.5 }, settings({ min_accuracy: 0.65 })),
+    ).toThrow(MllrError);
+    const weak = checkProbeQuality(
+      { layer: 1, accuracy: 0.5, lengthOnlyAccuracy: 0.5 },
+      settings({ on_weak: 'continue' }),
+    );
     expect(weak?.warning).toMatch(/accuracy 0\.500 on layer 1.*going on because probe\.on_weak is continue/);
   });
 
@@ -38,7 +45,9 @@ describe('checkProbeQuality', () => {
       /reads little beyond prompt length: clean validation accuracy 0\.700 on layer 0, while prompt length alone reaches 0\.700/,
     );
     expect(checkProbeQuality({ layer: 0, accuracy: 0.76, lengthOnlyAccuracy: 0.7 }, settings())).toBeUndefined();
-    expect(checkProbeQuality({ layer: 0, accuracy: 0.72, lengthOnlyAccuracy: 0.7 }, settings({ min_gain_over_length: 0 }))).toBeUndefined();
+    expect(
+      checkProbeQuality({ layer: 0, accuracy: 0.72, lengthOnlyAccuracy: 0.7 }, settings({ min_gain_over_length: 0 })),
+    ).toBeUndefined();
   });
 });
 

@@ -83,6 +83,7 @@ export function checkProbeQuality(quality: ProbeQuality, settings: RunConfig['pr
     'Likely causes: the tokenizer maps much of the text to unknown tokens (check that tokenizer.json belongs to the model), ' +
     'the probe prompts do not separate harmful from benign requests (data.probe), or the model carries no security feature ' +
     '(random or unaligned weights).';
-  if (settings.on_weak === 'continue') return { warning: `${what}; going on because probe.on_weak is continue, so module scores may be noise` };
+  if (settings.on_weak === 'continue')
+    return { warning: `${what}; going on because probe.on_weak is continue, so module scores may be noise` };
   throw new MllrError('ANALYSIS_DEGENERATE', `${what}. ${causes} Set probe.on_weak: continue to go on anyway.`);
 }

@@ -31,10 +31,14 @@ export function proxyStage(resources: RunResources): Stage {
       });
       for (const r of result.perLayer) {
         context.metric('probe_accuracy', r.validationAccuracy, { step: r.layer, series: 'validation' });
-        context.log(`layer ${r.layer}: train ${r.trainAccuracy.toFixed(3)}, validation ${r.validationAccuracy.toFixed(3)}, margin ${r.validationMargin.toFixed(2)}`);
+        context.log(
+          `layer ${r.layer}: train ${r.trainAccuracy.toFixed(3)}, validation ${r.validationAccuracy.toFixed(3)}, margin ${r.validationMargin.toFixed(2)}`,
+        );
       }
       const clean = result.probe.clean;
-      context.log(`probe on layer ${result.probe.layer}: clean accuracy ${clean.accuracy.toFixed(3)}, mean margin ${clean.meanMargin.toFixed(2)}`);
+      context.log(
+        `probe on layer ${result.probe.layer}: clean accuracy ${clean.accuracy.toFixed(3)}, mean margin ${clean.meanMargin.toFixed(2)}`,
+      );
       const artifact: ProxyArtifact = {
         layer: result.probe.layer,
         clean_accuracy: clean.accuracy,
@@ -53,11 +57,20 @@ export function proxyStage(resources: RunResources): Stage {
         const trainHarmful = probe.harmful.filter((p) => !held.has(p));
         const trainBenign = probe.benign.filter((p) => !held.has(p));
         artifact.length_only_accuracy = lengthOnlyAccuracy(
-          { lengths: [...trainHarmful, ...trainBenign].map(length), labels: [...trainHarmful.map(() => 1), ...trainBenign.map(() => 0)] },
+          {
+            lengths: [...trainHarmful, ...trainBenign].map(length),
+            labels: [...trainHarmful.map(() => 1), ...trainBenign.map(() => 0)],
+          },
           { lengths: artifact.validation.prompts.map(length), labels: artifact.validation.labels },
         );
-        context.log(`prompt length alone separates the validation prompts with accuracy ${artifact.length_only_accuracy.toFixed(3)}`);
-        const quality = { layer: artifact.layer, accuracy: artifact.clean_accuracy, lengthOnlyAccuracy: artifact.length_only_accuracy };
+        context.log(
+          `prompt length alone separates the validation prompts with accuracy ${artifact.length_only_accuracy.toFixed(3)}`,
+        );
+        const quality = {
+          layer: artifact.layer,
+          accuracy: artifact.clean_accuracy,
+          lengthOnlyAccuracy: artifact.length_only_accuracy,
+        };
         const weak = checkProbeQuality(quality, context.config.probe);
         if (weak) {
           context.log(`warning: ${weak.warning}`);

@@ -28,7 +28,9 @@ export function robustnessStage(resources: RunResources): Stage {
       const modules = allModuleIds(numLayers);
       const payloads: ScoreModuleJob[] = modules.map((module) => ({ module }));
       const fanOut = mlLrJobOptions(resources, context, payloads.length);
-      context.log(`scoring ${modules.length} modules on ${fanOut.workers} ${fanOut.workers === 1 ? 'process' : 'worker processes'}`);
+      context.log(
+        `scoring ${modules.length} modules on ${fanOut.workers} ${fanOut.workers === 1 ? 'process' : 'worker processes'}`,
+      );
       let done = 0;
       const scores = (await runJobs({
         context,

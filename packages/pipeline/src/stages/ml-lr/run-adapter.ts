@@ -1,11 +1,25 @@
-import { MODULE_TYPES, isLoraTarget, loraTensorNames, type LoraSettings, type ModelArchitecture, type ModuleId, type RunConfig } from '@mllr/core';
+import {
+  MODULE_TYPES,
+  isLoraTarget,
+  loraTensorNames,
+  type LoraSettings,
+  type ModelArchitecture,
+  type ModuleId,
+  type RunConfig,
+} from '@mllr/core';
 import { loraShapes } from '@mllr/model';
 
 /** The LoRA settings of a run's `training.adapter`, or undefined when the run fine-tunes the weights. */
 export function runAdapter(config: Pick<RunConfig, 'training'>): LoraSettings | undefined {
   const adapter = config.training.adapter;
   if (!adapter) return undefined;
-  return { r: adapter.r, alpha: adapter.alpha, dropout: adapter.dropout, targets: MODULE_TYPES.filter((t) => adapter.targets.includes(t)), rslora: adapter.rslora };
+  return {
+    r: adapter.r,
+    alpha: adapter.alpha,
+    dropout: adapter.dropout,
+    targets: MODULE_TYPES.filter((t) => adapter.targets.includes(t)),
+    rslora: adapter.rslora,
+  };
 }
 
 /**
@@ -19,5 +33,8 @@ export function trainedTensors(
   moduleTensors: (m: ModuleId) => string[],
 ): { tensors: string[]; tensorsOf: (m: ModuleId) => string[] } {
   if (!adapter) return { tensors: [...fullTensors], tensorsOf: moduleTensors };
-  return { tensors: [...loraShapes(architecture, adapter).keys()], tensorsOf: (m) => (isLoraTarget(m, adapter) ? loraTensorNames(m) : []) };
+  return {
+    tensors: [...loraShapes(architecture, adapter).keys()],
+    tensorsOf: (m) => (isLoraTarget(m, adapter) ? loraTensorNames(m) : []),
+  };
 }

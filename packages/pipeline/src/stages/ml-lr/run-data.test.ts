@@ -22,11 +22,25 @@ function setup(input: RunConfigInput) {
 }
 
 const FILES: RunConfigInput = {
-  model: { pretrain: { data: [{ path: 'benign.json', preset: 'alpaca' }, { path: 'refusals.json', preset: 'safety-tuned-llamas' }] } },
+  model: {
+    pretrain: {
+      data: [
+        { path: 'benign.json', preset: 'alpaca' },
+        { path: 'refusals.json', preset: 'safety-tuned-llamas' },
+      ],
+    },
+  },
   data: {
     holdout: { fraction: 0.3 },
     ift: { path: 'domain.jsonl', preset: 'gsm8k' },
-    probe: { harmful: [{ path: 'harmful.csv', preset: 'advbench' }, { path: 'refusals.json', preset: 'safety-tuned-llamas' }], benign: [{ path: 'benign.json', preset: 'alpaca' }], size: 12 },
+    probe: {
+      harmful: [
+        { path: 'harmful.csv', preset: 'advbench' },
+        { path: 'refusals.json', preset: 'safety-tuned-llamas' },
+      ],
+      benign: [{ path: 'benign.json', preset: 'alpaca' }],
+      size: 12,
+    },
     harmful_eval: [{ path: 'harmful.csv', preset: 'advbench' }],
     benign_eval: [{ path: 'benign.json', preset: 'alpaca' }],
     usability_eval: [{ path: 'benign.json', preset: 'alpaca' }],
@@ -49,7 +63,9 @@ describe('loadRunData', () => {
   it('falls back to the world set by set: only the sets that name files read them', async () => {
     const { config, sources } = setup({ data: { harmful_eval: [{ path: 'harmful.csv', preset: 'advbench' }] } });
     const data = await loadRunData(config, sources);
-    expect(data.eval.harmful.map((s) => s.prompt)).toEqual((await readAll({ path: join(FIXTURES, 'harmful.csv'), preset: 'advbench' })).slice(0, 100).map((s) => s.prompt));
+    expect(data.eval.harmful.map((s) => s.prompt)).toEqual(
+      (await readAll({ path: join(FIXTURES, 'harmful.csv'), preset: 'advbench' })).slice(0, 100).map((s) => s.prompt),
+    );
     expect(data.eval.benign).toBe(world.eval.benign);
     expect(data.ift).toBe(world.ift.train);
   });
@@ -66,10 +82,12 @@ describe('loadRunData', () => {
     const training = new Set<string>();
     for (const file of ['benign.json', 'refusals.json', 'harmful.csv']) {
       const preset = file === 'harmful.csv' ? 'advbench' : 'alpaca';
-      for (const s of trainingPart(await readAll({ path: join(FIXTURES, file), preset }), holdout)) training.add(normalizePrompt(s.prompt));
+      for (const s of trainingPart(await readAll({ path: join(FIXTURES, file), preset }), holdout))
+        training.add(normalizePrompt(s.prompt));
     }
     for (const s of data.ift) training.add(normalizePrompt(s.prompt));
-    for (const p of [...data.probe.harmful, ...data.probe.benign]) expect(training.has(normalizePrompt(p)), p).toBe(true);
+    for (const p of [...data.probe.harmful, ...data.probe.benign])
+      expect(training.has(normalizePrompt(p)), p).toBe(true);
     for (const [metric, set] of Object.entries(data.eval)) {
       expect(set.length, metric).toBeGreaterThan(0);
       expect(set.length, metric).toBeLessThanOrEqual(5);
@@ -91,7 +109,10 @@ describe('loadRunData', () => {
       { path: 'refusals.json', preset: 'safety-tuned-llamas' },
       { path: join(FIXTURES, 'harmful.csv'), preset: 'advbench' }, // as --eval-harmful adds a file: absolute
     ] as const;
-    const { config, sources } = setup({ ...FILES, data: { ...FILES.data, harmful_eval: [...harmful], usability_eval: [] } });
+    const { config, sources } = setup({
+      ...FILES,
+      data: { ...FILES.data, harmful_eval: [...harmful], usability_eval: [] },
+    });
     const data = await loadRunData(config, sources);
     expect(data.evalFiles.harmful.map((f) => f.file)).toEqual(['harmful.csv', 'refusals.json', 'harmful.csv (2)']);
     let start = 0;
@@ -115,10 +136,17 @@ describe('loadRunData', () => {
   });
 
   it('refuses an evaluation file that the run also trains on in full', async () => {
-    const { config, sources } = setup({ data: { holdout: { fraction: 0.01 }, ift: { path: 'domain.jsonl', preset: 'gsm8k' }, expertise_eval: [{ path: 'domain.jsonl', preset: 'gsm8k' }] } });
+    const { config, sources } = setup({
+      data: {
+        holdout: { fraction: 0.01 },
+        ift: { path: 'domain.jsonl', preset: 'gsm8k' },
+        expertise_eval: [{ path: 'domain.jsonl', preset: 'gsm8k' }],
+      },
+    });
     await expect(loadRunData(config, sources)).rejects.toMatchObject({
       code: 'DATA_INVALID',
-      message: 'domain.jsonl: every prompt of this expertise_eval file is also in the run\'s training data, so nothing is left to evaluate',
+      message:
+        "domain.jsonl: every prompt of this expertise_eval file is also in the run's training data, so nothing is left to evaluate",
     });
   });
 });
@@ -133,10 +161,16 @@ describe('the data folder', () => {
   });
 
   it('resolves relative dataset paths in it, and says where it looked when it is missing', () => {
-    expect(resolveSource({ path: 'a.csv', preset: 'advbench' }, FIXTURES)).toEqual({ path: join(FIXTURES, 'a.csv'), preset: 'advbench' });
+    expect(resolveSource({ path: 'a.csv', preset: 'advbench' }, FIXTURES)).toEqual({
+      path: join(FIXTURES, 'a.csv'),
+      preset: 'advbench',
+    });
     expect(resolveSource({ path: '/abs/a.csv' }, '/nowhere')).toEqual({ path: '/abs/a.csv' });
     expect(() => resolveSource({ path: 'a.csv' }, '/nowhere/data')).toThrow(
-      expect.objectContaining({ code: 'DATA_INVALID', message: expect.stringContaining('a.csv: the data folder /nowhere/data does not exist') }),
+      expect.objectContaining({
+        code: 'DATA_INVALID',
+        message: expect.stringContaining('a.csv: the data folder /nowhere/data does not exist'),
+      }),
     );
   });
 });
@@ -144,7 +178,10 @@ describe('the data folder', () => {
 describe('dataHashInputs', () => {
   it('lets an added evaluation file change only what eval depends on', () => {
     const before = RunConfigSchema.parse(FILES);
-    const after = RunConfigSchema.parse({ ...FILES, data: { ...FILES.data, harmful_eval: [{ path: 'harmful.csv', preset: 'advbench' }, { path: '/tmp/mine.csv' }] } });
+    const after = RunConfigSchema.parse({
+      ...FILES,
+      data: { ...FILES.data, harmful_eval: [{ path: 'harmful.csv', preset: 'advbench' }, { path: '/tmp/mine.csv' }] },
+    });
     expect(dataHashInputs(after, 'probe')).toEqual(dataHashInputs(before, 'probe'));
     expect(dataHashInputs(after, 'ift')).toEqual(dataHashInputs(before, 'ift'));
     expect(dataHashInputs(after, 'eval')).not.toEqual(dataHashInputs(before, 'eval'));

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MllrError, createRng, shuffled, type ChatSample, type DatasetSource, type EvalSample, type RunConfig } from '@mllr/core';
+import {
+  MllrError,
+  createRng,
+  shuffled,
+  type ChatSample,
+  type DatasetSource,
+  type EvalSample,
+  type RunConfig,
+} from '@mllr/core';
 import { normalizePrompt, splitSamples, type ReadSample, type World } from '@mllr/data';
 import { evalFileLabels, type EvalFileSpan } from '../../evaluation/eval-files.js';
 
@@ -41,7 +49,11 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The folder relative dataset paths are read from: `data.dir` (relative to the config file) or the default. */
-export function dataDirOf(config: Pick<RunConfig, 'data'>, configDir: string, env: NodeJS.ProcessEnv = process.env): string {
+export function dataDirOf(
+  config: Pick<RunConfig, 'data'>,
+  configDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   return config.data.dir !== undefined ? resolve(configDir, config.data.dir) : defaultDataDir(env);
 }
 
@@ -66,7 +78,10 @@ export function holdoutOf(config: Pick<RunConfig, 'data' | 'seed'>): { seed: num
 }
 
 /** The samples a training use may read: those whose prompt is not held out (a seeded hash of the normalised prompt). */
-export function trainingPart<T extends ChatSample>(samples: readonly T[], holdout: { seed: number; fraction: number }): T[] {
+export function trainingPart<T extends ChatSample>(
+  samples: readonly T[],
+  holdout: { seed: number; fraction: number },
+): T[] {
   return splitSamples(samples, { seed: holdout.seed, validation: 0, test: holdout.fraction }).train;
 }
 
@@ -77,7 +92,12 @@ export function trainingSources(config: Pick<RunConfig, 'model' | 'data'>): Data
     delete copy.repeat; // oversampling does not change which prompts are trained on
     return copy;
   });
-  return [...pretrain, ...(config.data.ift ? [config.data.ift] : []), ...config.data.probe.harmful, ...config.data.probe.benign];
+  return [
+    ...pretrain,
+    ...(config.data.ift ? [config.data.ift] : []),
+    ...config.data.probe.harmful,
+    ...config.data.probe.benign,
+  ];
 }
 
 const EVAL_SETS = [
@@ -93,7 +113,10 @@ const EVAL_SETS = [
  * of the run contributes, then gives at most `data.eval_size` items (a seeded sample, kept in file order). With no
  * files named anywhere, the result is exactly the world's sets.
  */
-export async function loadRunData(config: Pick<RunConfig, 'model' | 'data' | 'seed'>, sources: RunDataSources): Promise<RunDataSets> {
+export async function loadRunData(
+  config: Pick<RunConfig, 'model' | 'data' | 'seed'>,
+  sources: RunDataSources,
+): Promise<RunDataSets> {
   const holdout = holdoutOf(config);
   const { data } = config;
   const read = memoized(sources.read);
@@ -115,7 +138,10 @@ export async function loadRunData(config: Pick<RunConfig, 'model' | 'data' | 'se
         }
       }
       // A seeded draw of `size` prompts among those that fit the model, back in file order.
-      const order = shuffled(prompts.map((_, i) => i), createRng(seedFor(holdout.seed, `probe:${name}`)));
+      const order = shuffled(
+        prompts.map((_, i) => i),
+        createRng(seedFor(holdout.seed, `probe:${name}`)),
+      );
       const chosen: number[] = [];
       for (const i of order) {
         if (chosen.length === data.probe.size) break;
@@ -129,7 +155,8 @@ export async function loadRunData(config: Pick<RunConfig, 'model' | 'data' | 'se
   }
 
   const trained = new Set<string>();
-  for (const source of trainingSources(config)) for (const sample of await trainingOf(source)) trained.add(normalizePrompt(sample.prompt));
+  for (const source of trainingSources(config))
+    for (const sample of await trainingOf(source)) trained.add(normalizePrompt(sample.prompt));
 
   const evalSets = {} as RunDataSets['eval'];
   const evalFiles = {} as RunDataSets['evalFiles'];
@@ -151,12 +178,19 @@ export async function loadRunData(config: Pick<RunConfig, 'model' | 'data' | 'se
         return true;
       });
       if (eligible.length === 0) {
-        throw new MllrError('DATA_INVALID', `${source.path}: every prompt of this ${key} file is also in the run's training data, so nothing is left to evaluate`);
+        throw new MllrError(
+          'DATA_INVALID',
+          `${source.path}: every prompt of this ${key} file is also in the run's training data, so nothing is left to evaluate`,
+        );
       }
       const chosen = sampleInOrder(eligible, data.eval_size, seedFor(holdout.seed, `${key}:${i}`));
       for (const s of chosen) {
         const answer = s.answer ?? s.response;
-        items.push({ prompt: s.prompt, ...(metric === 'usability' || metric === 'expertise') && answer !== undefined ? { answer } : {}, source: s.source });
+        items.push({
+          prompt: s.prompt,
+          ...((metric === 'usability' || metric === 'expertise') && answer !== undefined ? { answer } : {}),
+          source: s.source,
+        });
       }
       evalFiles[metric].push({ file: labels[i]!, items: chosen.length });
     }
@@ -166,7 +200,10 @@ export async function loadRunData(config: Pick<RunConfig, 'model' | 'data' | 'se
 }
 
 /** The parts of `data` each stage's result depends on (for its hash), so adding an eval file reruns only `eval`. */
-export function dataHashInputs(config: Pick<RunConfig, 'model' | 'data' | 'seed'>, use: 'probe' | 'ift' | 'eval'): unknown {
+export function dataHashInputs(
+  config: Pick<RunConfig, 'model' | 'data' | 'seed'>,
+  use: 'probe' | 'ift' | 'eval',
+): unknown {
   const { data } = config;
   const common = { world: data.world, dir: data.dir ?? null, holdout: holdoutOf(config) };
   if (use === 'probe') return { ...common, probe: data.probe };
@@ -182,7 +219,12 @@ export function dataHashInputs(config: Pick<RunConfig, 'model' | 'data' | 'seed'
 /** Up to `n` items chosen by a seeded shuffle, returned in their original order. */
 export function sampleInOrder<T>(items: readonly T[], n: number, seed: number): T[] {
   if (items.length <= n) return [...items];
-  const chosen = shuffled(items.map((_, i) => i), createRng(seed)).slice(0, n).sort((a, b) => a - b);
+  const chosen = shuffled(
+    items.map((_, i) => i),
+    createRng(seed),
+  )
+    .slice(0, n)
+    .sort((a, b) => a - b);
   return chosen.map((i) => items[i]!);
 }
 
@@ -191,7 +233,9 @@ function seedFor(seed: number, name: string): number {
   return createHash('sha256').update(`${seed}\u0000${name}`).digest().readUInt32BE(0);
 }
 
-function memoized(read: (source: DatasetSource) => Promise<ReadSample[]>): (source: DatasetSource) => Promise<ReadSample[]> {
+function memoized(
+  read: (source: DatasetSource) => Promise<ReadSample[]>,
+): (source: DatasetSource) => Promise<ReadSample[]> {
   const cache = new Map<string, Promise<ReadSample[]>>();
   return (source) => {
     const key = JSON.stringify(source);

@@ -68,7 +68,8 @@ export class RunResources {
    * without any network; preflight downloaded it if asked to.
    */
   get modelSource(): ModelSource {
-    if (this.config.model.pretrain) return { given: this.config.model.path, dir: join(this.runDir, PRETRAINED_MODEL_PATH) };
+    if (this.config.model.pretrain)
+      return { given: this.config.model.path, dir: join(this.runDir, PRETRAINED_MODEL_PATH) };
     const source = runModelSource(this.config.model.path, this.configDir, this.openRunDir());
     // With model.adapter the base model is the adapted one the base stage writes into the run folder (the Hub
     // record, if any, still names the model the adapter was merged into).
@@ -80,7 +81,10 @@ export class RunResources {
   get modelAdapter(): { adapter: string; model: string } | undefined {
     const { adapter, path } = this.config.model;
     if (adapter === undefined) return undefined;
-    return { adapter: resolve(this.configDir, adapter), model: runModelSource(path, this.configDir, this.openRunDir()).dir };
+    return {
+      adapter: resolve(this.configDir, adapter),
+      model: runModelSource(path, this.configDir, this.openRunDir()).dir,
+    };
   }
 
   /** The run folder (open only once the stages run). */
@@ -131,7 +135,13 @@ export class RunResources {
       const max = Math.min(this.config.training.max_tokens ?? context, context);
       const file = this.config.data.ift?.path;
       const skip = file !== undefined && this.config.data.on_invalid === 'skip';
-      const examples = fitTrainExamples((await this.data()).ift, tokenizer, max, "training.max_tokens, the model's context", skip ? (record) => this.ledger.skip(file, record) : undefined);
+      const examples = fitTrainExamples(
+        (await this.data()).ift,
+        tokenizer,
+        max,
+        "training.max_tokens, the model's context",
+        skip ? (record) => this.ledger.skip(file, record) : undefined,
+      );
       if (file !== undefined) this.ledger.check(file);
       return examples;
     })();
@@ -154,7 +164,8 @@ export class RunResources {
     const { reader, ...rest } = source as DatasetSource & { reader?: PluginRef };
     const resolved = resolveSource(rest, this.dataDir);
     const skipped: InvalidRecord[] = [];
-    const options: ReadOptions = this.config.data.on_invalid === 'skip' ? { onInvalid: (record) => skipped.push(record) } : {};
+    const options: ReadOptions =
+      this.config.data.on_invalid === 'skip' ? { onInvalid: (record) => skipped.push(record) } : {};
     let samples: ReadSample[];
     if (!reader) {
       samples = await readAll(resolved, options);
@@ -189,7 +200,8 @@ export class RunResources {
   async openTraining(modelDir = this.modelDir): Promise<TrainingEngine> {
     this.provider ??= pluginLoader(this.container).load('training', this.config.engine.training, 'engine.training');
     const provider = await this.provider;
-    if (!provider.openTraining) throw new MllrError('ARGUMENT_INVALID', `engine.training: the ${provider.name} engine cannot train`);
+    if (!provider.openTraining)
+      throw new MllrError('ARGUMENT_INVALID', `engine.training: the ${provider.name} engine cannot train`);
     return provider.openTraining(modelDir, this.engineOptions(provider));
   }
 
@@ -198,7 +210,10 @@ export class RunResources {
     this.provider ??= pluginLoader(this.container).load('training', this.config.engine.training, 'engine.training');
     const provider = await this.provider;
     if (!provider.openLoraTraining) {
-      throw new MllrError('CONFIG_INVALID', `training.adapter: the ${provider.name} training engine does not train LoRA adapters; set engine.training to onnx`);
+      throw new MllrError(
+        'CONFIG_INVALID',
+        `training.adapter: the ${provider.name} training engine does not train LoRA adapters; set engine.training to onnx`,
+      );
     }
     return provider.openLoraTraining(this.modelDir, { settings: adapter, seed }, this.engineOptions(provider));
   }

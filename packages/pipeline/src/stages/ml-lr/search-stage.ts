@@ -1,4 +1,13 @@
-import { MllrError, pluginLoader, resourceScope, type ModuleId, type RobustnessContext, type RobustnessProxy, type Stage, type StageContext } from '@mllr/core';
+import {
+  MllrError,
+  pluginLoader,
+  resourceScope,
+  type ModuleId,
+  type RobustnessContext,
+  type RobustnessProxy,
+  type Stage,
+  type StageContext,
+} from '@mllr/core';
 import type { ProxyArtifact, RobustnessArtifact, SearchArtifact } from './artifacts.js';
 import { checkSearchFoundModules } from './trainable-check.js';
 import { openProbeEngines, probeContext } from './probe-context.js';
@@ -23,7 +32,11 @@ export function searchStage(resources: RunResources): Stage {
       strategies: config.strategies.map((s) => s.search ?? null),
       // Only where count or sweep expand a strategy, so earlier run folders keep their hash.
       ...(config.strategies.some((s) => s.count !== undefined || s.sweep !== undefined)
-        ? { variants: strategyVariants(config).filter((v) => v.search).map((v) => v.id) }
+        ? {
+            variants: strategyVariants(config)
+              .filter((v) => v.search)
+              .map((v) => v.id),
+          }
         : {}),
       ...inferenceHashInputs(config, 'search'),
     }),
@@ -47,7 +60,9 @@ export function searchStage(resources: RunResources): Stage {
       const result = await strategy.search({
         ...base,
         onStep: (s) => {
-          context.log(`${s.accepted ? 'keep' : 'drop'} ${s.candidate} (probe ${s.value.toFixed(4)}) → ${s.size} module${s.size === 1 ? '' : 's'}`);
+          context.log(
+            `${s.accepted ? 'keep' : 'drop'} ${s.candidate} (probe ${s.value.toFixed(4)}) → ${s.size} module${s.size === 1 ? '' : 's'}`,
+          );
           context.metric('set_value', s.value, { step: s.size, series: s.accepted ? 'kept' : 'dropped' });
         },
       });
@@ -61,7 +76,9 @@ export function searchStage(resources: RunResources): Stage {
         if (!own) continue;
         const ownStrategy = await loader.load('search', own, `strategies[${run.variant.index}].search`);
         const seed = searchSeedOf(run.seed, run.variant.set);
-        sets[run.runId] = (await ownStrategy.search({ ...base, seed, previous: { [strategy.name]: result.modules } })).modules;
+        sets[run.runId] = (
+          await ownStrategy.search({ ...base, seed, previous: { [strategy.name]: result.modules } })
+        ).modules;
         checkSearchFoundModules(ownStrategy.name, run.runId, sets[run.runId]!, cleanAccuracy);
         context.log(`${run.runId}: ${sets[run.runId]!.join(' ')}`);
       }
@@ -82,7 +99,11 @@ export function searchStage(resources: RunResources): Stage {
  * The search's joint check: the configured proxy's own evaluateSet, so a set is perturbed the way its modules were
  * scored. A proxy without one fails only when a search actually asks for a joint check.
  */
-function jointCheck(proxy: RobustnessProxy, context: RobustnessContext, searchName: string): (modules: readonly ModuleId[]) => Promise<number> {
+function jointCheck(
+  proxy: RobustnessProxy,
+  context: RobustnessContext,
+  searchName: string,
+): (modules: readonly ModuleId[]) => Promise<number> {
   return async (modules) => {
     if (!proxy.evaluateSet) {
       throw new MllrError(

@@ -24,7 +24,14 @@ export function seedRuns(config: Pick<RunConfig, 'seed' | 'seeds' | 'strategies'
   const variants = strategyVariants(config);
   const runs: SeedRun[] = [];
   for (let k = 0; k < config.seeds; k++) {
-    for (const variant of variants) runs.push({ runId: runIdOf(variant.id, k), strategyId: variant.id, variant, seedIndex: k, seed: config.seed + k });
+    for (const variant of variants)
+      runs.push({
+        runId: runIdOf(variant.id, k),
+        strategyId: variant.id,
+        variant,
+        seedIndex: k,
+        seed: config.seed + k,
+      });
   }
   return runs;
 }

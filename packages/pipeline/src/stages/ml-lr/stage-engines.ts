@@ -45,7 +45,11 @@ export function stageEngines(config: Pick<RunConfig, 'engine' | 'model'>, record
   for (const stage of INFERENCE_STAGES) {
     const own = config.engine.stage_inference[stage];
     const isDefault = own === undefined || canonicalJson(own) === defaultRef;
-    add('inference', isDefault ? (recorded.inference ?? { engine: pluginName(config.engine.inference) }) : { engine: pluginName(own) }, stage);
+    add(
+      'inference',
+      isDefault ? (recorded.inference ?? { engine: pluginName(config.engine.inference) }) : { engine: pluginName(own) },
+      stage,
+    );
   }
   return uses;
 }

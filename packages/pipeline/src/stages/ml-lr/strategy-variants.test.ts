@@ -10,7 +10,13 @@ const config = RunConfigSchema.parse({
     { id: 'uniform', schedule: { name: 'uniform', options: { shape: 'cosine' } }, sweep: { lrScale: [0.25, 1] } },
     { id: 'ml-lr', schedule: 'ml-lr' },
     { id: 'random-control', schedule: 'ml-lr', search: 'random', count: 3 },
-    { id: 'inverse-control', schedule: 'ml-lr', search: { name: 'inverse', options: {} }, count: 1, sweep: { alpha: [0.1] } },
+    {
+      id: 'inverse-control',
+      schedule: 'ml-lr',
+      search: { name: 'inverse', options: {} },
+      count: 1,
+      sweep: { alpha: [0.1] },
+    },
   ],
 });
 
@@ -49,7 +55,9 @@ describe('strategyVariants', () => {
 
   it('a sweep of one value runs the plain strategy with that option: same schedule options, seeds and search', () => {
     const swept = RunConfigSchema.parse({ strategies: [{ id: 'ml-lr', schedule: 'ml-lr', sweep: { alpha: [0.05] } }] });
-    const plain = RunConfigSchema.parse({ strategies: [{ id: 'ml-lr', schedule: { name: 'ml-lr', options: { alpha: 0.05 } } }] });
+    const plain = RunConfigSchema.parse({
+      strategies: [{ id: 'ml-lr', schedule: { name: 'ml-lr', options: { alpha: 0.05 } } }],
+    });
     const [a] = seedRuns(swept);
     const [b] = seedRuns(plain);
     expect(a!.variant.schedule).toEqual(b!.variant.schedule);
@@ -60,7 +68,10 @@ describe('strategyVariants', () => {
   it('hashes an unexpanded strategy as configured (earlier run folders resume), an expanded one by its variant', () => {
     const [uniform, , ml] = strategyVariants(config);
     expect(variantHashInput(config, ml!)).toBe(config.strategies[1]);
-    expect(variantHashInput(config, uniform!)).toMatchObject({ id: 'uniform@0.25', schedule: { options: { lrScale: 0.25 } } });
+    expect(variantHashInput(config, uniform!)).toMatchObject({
+      id: 'uniform@0.25',
+      schedule: { options: { lrScale: 0.25 } },
+    });
   });
 });
 

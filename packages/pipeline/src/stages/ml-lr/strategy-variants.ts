@@ -37,7 +37,9 @@ export function strategyVariants(config: Pick<RunConfig, 'strategies'>): Strateg
     for (const value of values) {
       for (let set = 1; set <= count; set++) {
         const schedule: PluginRef =
-          option !== undefined && value !== undefined ? { ...strategy.schedule, options: { ...strategy.schedule.options, [option]: value } } : strategy.schedule;
+          option !== undefined && value !== undefined
+            ? { ...strategy.schedule, options: { ...strategy.schedule.options, [option]: value } }
+            : strategy.schedule;
         variants.push({
           id: variantIdOf(strategy.id, option !== undefined ? value : undefined, count > 1 ? set : undefined),
           strategy: strategy.id,

@@ -25,7 +25,13 @@ export function fitTrainExamples(
   for (const sample of samples) {
     // An empty reply would teach the model to say nothing.
     if (sample.response !== undefined && sample.response.trim() === '') {
-      invalid(new InvalidRecordError(sample.source, 'empty_response', 'the response is empty, so there is nothing to train on'));
+      invalid(
+        new InvalidRecordError(
+          sample.source,
+          'empty_response',
+          'the response is empty, so there is nothing to train on',
+        ),
+      );
       continue;
     }
     let example: TrainExample;
@@ -39,11 +45,18 @@ export function fitTrainExamples(
     const cut = cutTrainExample(example, maxTokens);
     if (cut) examples.push(cut);
     else if (onInvalid) {
-      onInvalid({ where: sample.source, reason: 'too_long', message: `${sample.source}: the prompt alone fills ${maxTokens} tokens (${limitName}), leaving no room for its response` });
+      onInvalid({
+        where: sample.source,
+        reason: 'too_long',
+        message: `${sample.source}: the prompt alone fills ${maxTokens} tokens (${limitName}), leaving no room for its response`,
+      });
     }
   }
   if (examples.length === 0) {
-    throw new MllrError('DATA_INVALID', `no fine-tuning example fits in ${maxTokens} tokens with room for its response (${limitName})`);
+    throw new MllrError(
+      'DATA_INVALID',
+      `no fine-tuning example fits in ${maxTokens} tokens with room for its response (${limitName})`,
+    );
   }
   return examples;
 }

@@ -2,15 +2,28 @@ import { MllrError } from '@mllr/core';
 import { describe, expect, it } from 'vitest';
 import { checkSearchFoundModules, checkSomethingTrains } from './trainable-check.js';
 
-const group = (name: string, learningRate: number, tensors = ['t']) => ({ name, learningRate, weightDecay: 0, tensors });
+const group = (name: string, learningRate: number, tensors = ['t']) => ({
+  name,
+  learningRate,
+  weightDecay: 0,
+  tensors,
+});
 
 describe('checkSomethingTrains', () => {
   it('passes a plan with one group at a positive rate', () => {
-    expect(() => checkSomethingTrains('ml-lr', 'ml-lr', ['L0.q'], { groups: [group('robust', 0), group('rest', 1e-4)], shape: {} })).not.toThrow();
+    expect(() =>
+      checkSomethingTrains('ml-lr', 'ml-lr', ['L0.q'], {
+        groups: [group('robust', 0), group('rest', 1e-4)],
+        shape: {},
+      }),
+    ).not.toThrow();
   });
 
   it('refuses a plan where every group is at 0, or there are no groups, naming the strategy and schedule (exit 2)', () => {
-    for (const plan of [{ groups: [group('rest', 0), group('other', 0)], shape: {} }, { groups: [], shape: {} }]) {
+    for (const plan of [
+      { groups: [group('rest', 0), group('other', 0)], shape: {} },
+      { groups: [], shape: {} },
+    ]) {
       let error: unknown;
       try {
         checkSomethingTrains('freeze-control', 'freeze', [], plan);
@@ -19,7 +32,9 @@ describe('checkSomethingTrains', () => {
       }
       expect(error).toBeInstanceOf(MllrError);
       expect((error as MllrError).exitCode).toBe(2);
-      expect((error as MllrError).message).toMatch(/^strategy freeze-control \(freeze schedule\) would train nothing: .*robust set has 0 modules/);
+      expect((error as MllrError).message).toMatch(
+        /^strategy freeze-control \(freeze schedule\) would train nothing: .*robust set has 0 modules/,
+      );
     }
   });
 });

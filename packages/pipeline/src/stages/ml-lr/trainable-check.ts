@@ -5,9 +5,15 @@ import { MllrError, type ModuleId, type RatePlan } from '@mllr/core';
  * starts: an engine would otherwise fail deep inside its optimizer with a message that names neither the strategy
  * nor the cause.
  */
-export function checkSomethingTrains(runId: string, schedule: string, robust: readonly ModuleId[], plan: RatePlan): void {
+export function checkSomethingTrains(
+  runId: string,
+  schedule: string,
+  robust: readonly ModuleId[],
+  plan: RatePlan,
+): void {
   if (plan.groups.some((g) => g.learningRate > 0 && g.tensors.length > 0)) return;
-  const groups = plan.groups.map((g) => `${g.name} (${g.tensors.length} tensors) at ${g.learningRate}`).join(', ') || 'no groups';
+  const groups =
+    plan.groups.map((g) => `${g.name} (${g.tensors.length} tensors) at ${g.learningRate}`).join(', ') || 'no groups';
   throw new MllrError(
     'ANALYSIS_DEGENERATE',
     `strategy ${runId} (${schedule} schedule) would train nothing: ${groups}; its robust set has ${robust.length} module${robust.length === 1 ? '' : 's'}. ` +
@@ -19,7 +25,12 @@ export function checkSomethingTrains(runId: string, schedule: string, robust: re
  * Refuses an empty robust set from a search: every schedule compared on it would degenerate (ml-lr into uniform at
  * α·lr, freeze and swat's warm-up into training nothing), so the comparison would look meaningful and mean nothing.
  */
-export function checkSearchFoundModules(search: string, set: string, modules: readonly ModuleId[], cleanAccuracy: number | undefined): void {
+export function checkSearchFoundModules(
+  search: string,
+  set: string,
+  modules: readonly ModuleId[],
+  cleanAccuracy: number | undefined,
+): void {
   if (modules.length > 0) return;
   const probe = cleanAccuracy === undefined ? '' : ` (the probe's clean accuracy is ${cleanAccuracy.toFixed(3)})`;
   throw new MllrError(

@@ -47,7 +47,10 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
     // The job's scope owns the engines and disposes them when the job ends, however it ends.
     const scope = resourceScope(stage.container);
     const engine = scope.own(await resources.openTraining());
-    const context = { ...scheduleContext(config, engine.architecture, engine.tensorNames(), [module]), totalSteps: steps };
+    const context = {
+      ...scheduleContext(config, engine.architecture, engine.tensorNames(), [module]),
+      totalSteps: steps,
+    };
     const curve = await runFineTuning({
       engine,
       schedule,
@@ -69,10 +72,22 @@ export function validateModuleHandler(resources: RunResources): JobHandler {
     // before the engine, so it is removed after the engine is disposed.
     scope.own({ dispose: () => rm(modelDir, { recursive: true, force: true }) });
     const inference = scope.own(await resources.openInference('eval', modelDir));
-    const common = { engine: inference, tokenizer, judge, seed: EVAL_SEED, maxNewTokens: EVAL_MAX_NEW_TOKENS, batchSize: EVAL_BATCH_SIZE, throwIfStopped: () => stage.throwIfStopped() };
+    const common = {
+      engine: inference,
+      tokenizer,
+      judge,
+      seed: EVAL_SEED,
+      maxNewTokens: EVAL_MAX_NEW_TOKENS,
+      batchSize: EVAL_BATCH_SIZE,
+      throwIfStopped: () => stage.throwIfStopped(),
+    };
     const harmful = await new HarmfulAsrEvaluator().evaluate({ ...common, samples: sets.harmful });
     const expertise = await new AccuracyEvaluator('expertise').evaluate({ ...common, samples: sets.expertise });
-    return { harmful_asr: harmful.value, expertise: expertise.value, loss: { first: curve[0]!.loss, last: curve.at(-1)!.loss } };
+    return {
+      harmful_asr: harmful.value,
+      expertise: expertise.value,
+      loss: { first: curve[0]!.loss, last: curve.at(-1)!.loss },
+    };
   };
 }
 

@@ -15,7 +15,10 @@ describe('the single-module schedule of the validate stage', () => {
     const schedule = new FreezeSchedule(SINGLE_MODULE_SCHEDULE.options);
     for (const module of ['L0.q', 'L1.down'] as const) {
       const groups = schedule.groups(scheduleContext(config, architecture, tensors, [module]));
-      const trained = groups.filter((g) => g.learningRate > 0).flatMap((g) => g.tensors).sort();
+      const trained = groups
+        .filter((g) => g.learningRate > 0)
+        .flatMap((g) => g.tensors)
+        .sort();
       expect(trained).toEqual([...moduleTensorNames(module, { qkvBias: true })].sort());
       // Every tensor is in some group (the rest at 0), so the engine freezes them rather than refusing the plan.
       expect(groups.flatMap((g) => g.tensors).sort()).toEqual([...tensors].sort());
@@ -24,7 +27,7 @@ describe('the single-module schedule of the validate stage', () => {
 });
 
 describe('validationSteps', () => {
-  it('is validate.steps where given, else the run\'s training.steps', () => {
+  it("is validate.steps where given, else the run's training.steps", () => {
     expect(validationSteps(RunConfigSchema.parse({ training: { steps: 40 } }))).toBe(40);
     expect(validationSteps(RunConfigSchema.parse({ training: { steps: 40 }, validate: { steps: 7 } }))).toBe(7);
   });
@@ -45,7 +48,12 @@ describe('buildValidation', () => {
   it('averages each module over its seeds and measures the rise over the base', () => {
     const v = buildValidation({
       ...options,
-      records: [record('L0.q', 1, 0.2, 0.6), record('L0.q', 2, 0.4, 0.4), record('L0.k', 1, 0.1), record('L0.k', 2, 0.1)],
+      records: [
+        record('L0.q', 1, 0.2, 0.6),
+        record('L0.q', 2, 0.4, 0.4),
+        record('L0.k', 1, 0.1),
+        record('L0.k', 2, 0.1),
+      ],
       scores: [
         { module: 'L0.q', score: 0.9 },
         { module: 'L0.k', score: 0.95 },
@@ -65,7 +73,12 @@ describe('buildValidation', () => {
     const v = buildValidation({ ...options, seeds: [1], records: agreeing, scores });
     expect(v.spearman).toBeCloseTo(1, 12);
     expect(v.ci![0]).toBeGreaterThan(0.5);
-    const reversed = buildValidation({ ...options, seeds: [1], records: modules.map((m, i) => record(m, 1, 0.5 - i / 20)), scores });
+    const reversed = buildValidation({
+      ...options,
+      seeds: [1],
+      records: modules.map((m, i) => record(m, 1, 0.5 - i / 20)),
+      scores,
+    });
     expect(reversed.spearman).toBeCloseTo(-1, 12);
     expect(reversed.ci![1]).toBeLessThan(-0.5);
   });

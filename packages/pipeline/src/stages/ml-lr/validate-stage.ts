@@ -7,7 +7,12 @@ import { mlLrJobOptions } from './ml-lr-jobs.js';
 import { dataHashInputs } from './run-data.js';
 import type { RunResources } from './run-resources.js';
 import { runIdOf } from './seed-runs.js';
-import { SINGLE_MODULE_SCHEDULE, validateModelDir, type ValidateModuleJob, type ValidateModuleResult } from './validate-jobs.js';
+import {
+  SINGLE_MODULE_SCHEDULE,
+  validateModelDir,
+  type ValidateModuleJob,
+  type ValidateModuleResult,
+} from './validate-jobs.js';
 import { buildValidation, type ValidateRunRecord } from './validation-artifact.js';
 
 /** The steps of each module's ground-truth run: `validate.steps`, else the run's `training.steps`. */
@@ -34,21 +39,37 @@ export function validateStage(resources: RunResources): Stage {
       const evaluation = await store.readJson<EvalArtifact>('eval.json');
       const base = { harmful_asr: evaluation.base?.harmful_asr?.value, expertise: evaluation.base?.expertise?.value };
       if (base.harmful_asr === undefined || base.expertise === undefined) {
-        throw new MllrError('STAGE_FAILED', 'validate: eval.json has no harmful_asr and expertise of the base model to measure rises against');
+        throw new MllrError(
+          'STAGE_FAILED',
+          'validate: eval.json has no harmful_asr and expertise of the base model to measure rises against',
+        );
       }
       const steps = validationSteps(config);
       const seeds = Array.from({ length: config.validate.seeds }, (_, k) => config.seed + k);
       const baseHash = (await store.stageRecord('base'))?.hash ?? null;
-      const runs = robustness.scores.flatMap(({ module }) => seeds.map((seed, k) => ({ module, seed, runId: runIdOf(module, k) })));
+      const runs = robustness.scores.flatMap(({ module }) =>
+        seeds.map((seed, k) => ({ module, seed, runId: runIdOf(module, k) })),
+      );
       const total = runs.length;
 
       const records: ValidateRunRecord[] = [];
       const todo: Array<ValidateModuleJob & { runId: string; inputs?: string }> = [];
       for (const run of runs) {
-        const inputs = context.resumeKey === undefined ? undefined : hashValue({ base: baseHash, ...runInputs(config), steps, module: run.module, seed: run.seed });
+        const inputs =
+          context.resumeKey === undefined
+            ? undefined
+            : hashValue({ base: baseHash, ...runInputs(config), steps, module: run.module, seed: run.seed });
         const kept = inputs !== undefined ? await keptRecord(context, run.runId, inputs) : undefined;
         if (kept) records.push(kept);
-        else todo.push({ module: run.module, seed: run.seed, steps, modelDir: validateModelDir(store.dir, run.runId), runId: run.runId, ...(inputs !== undefined ? { inputs } : {}) });
+        else
+          todo.push({
+            module: run.module,
+            seed: run.seed,
+            steps,
+            modelDir: validateModelDir(store.dir, run.runId),
+            runId: run.runId,
+            ...(inputs !== undefined ? { inputs } : {}),
+          });
       }
       if (records.length > 0) context.log(`${records.length} of ${total} module runs finished before, kept`);
       context.progress(records.length, total, { unit: 'module' });
@@ -64,15 +85,29 @@ export function validateStage(resources: RunResources): Stage {
           payloads: todo.map(({ module, seed, steps: s, modelDir }) => ({ module, seed, steps: s, modelDir })),
           ...fanOut,
           // The module in training and its step, so the dashboard shows which module is being validated.
-          onProgress: (job, done, all) => context.progress(records.length, total, { unit: 'module', label: `${todo[job]!.runId} step ${done}/${all}` }),
+          onProgress: (job, done, all) =>
+            context.progress(records.length, total, {
+              unit: 'module',
+              label: `${todo[job]!.runId} step ${done}/${all}`,
+            }),
           onResult: async (job, result) => {
             const { module, seed, runId, inputs } = todo[job]!;
             const r = result as ValidateModuleResult;
-            const record: ValidateRunRecord = { module, seed, ...(inputs !== undefined ? { inputs } : {}), steps, harmful_asr: r.harmful_asr, expertise: r.expertise, loss: r.loss };
+            const record: ValidateRunRecord = {
+              module,
+              seed,
+              ...(inputs !== undefined ? { inputs } : {}),
+              steps,
+              harmful_asr: r.harmful_asr,
+              expertise: r.expertise,
+              loss: r.loss,
+            };
             await store.writeJson(`validate/${runId}.json`, record);
             records.push(record);
             context.metric('asr_rise', r.harmful_asr - base.harmful_asr!, { series: runId });
-            context.log(`${runId}: harmful_asr ${r.harmful_asr.toFixed(3)} (${signed(r.harmful_asr - base.harmful_asr!)} over base), expertise ${r.expertise.toFixed(3)}`);
+            context.log(
+              `${runId}: harmful_asr ${r.harmful_asr.toFixed(3)} (${signed(r.harmful_asr - base.harmful_asr!)} over base), expertise ${r.expertise.toFixed(3)}`,
+            );
             context.progress(records.length, total, { unit: 'module', label: runId });
           },
         });
@@ -104,11 +139,22 @@ export function validateStage(resources: RunResources): Stage {
 
 /** What every module's run depends on besides the module, the seed and the base: training, data and evaluation. */
 function runInputs(config: RunConfig): Record<string, unknown> {
-  return { training: config.training, steps: validationSteps(config), seed: config.seed, data: dataHashInputs(config, 'ift'), evaluation: evaluationInputs(config), schedule: SINGLE_MODULE_SCHEDULE };
+  return {
+    training: config.training,
+    steps: validationSteps(config),
+    seed: config.seed,
+    data: dataHashInputs(config, 'ift'),
+    evaluation: evaluationInputs(config),
+    schedule: SINGLE_MODULE_SCHEDULE,
+  };
 }
 
 /** The record of a run finished before with these inputs; re-recorded so the stage's record lists it. */
-async function keptRecord(context: StageContext, runId: string, inputs: string): Promise<ValidateRunRecord | undefined> {
+async function keptRecord(
+  context: StageContext,
+  runId: string,
+  inputs: string,
+): Promise<ValidateRunRecord | undefined> {
   const path = `validate/${runId}.json`;
   if (!(await context.store.exists(path))) return undefined;
   const previous = await context.store.readJson<ValidateRunRecord>(path);

@@ -62,7 +62,13 @@ export function buildValidation(options: {
     const runs = records.filter((r) => r.module === module);
     if (runs.length === 0) continue;
     const harmful = mean(runs.map((r) => r.harmful_asr));
-    modules.push({ module, robustness: score, harmful_asr: harmful, asr_rise: harmful - base.harmful_asr, expertise: mean(runs.map((r) => r.expertise)) });
+    modules.push({
+      module,
+      robustness: score,
+      harmful_asr: harmful,
+      asr_rise: harmful - base.harmful_asr,
+      expertise: mean(runs.map((r) => r.expertise)),
+    });
   }
   const estimate = spearmanWithInterval(
     modules.map((m) => m.robustness),

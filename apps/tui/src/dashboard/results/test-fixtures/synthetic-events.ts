@@ -9,7 +9,12 @@ export function stamp(e: RunEventInput, time = 0): RunEvent {
 }
 
 /** A metric event of `stage`. */
-export function metric(stage: string, name: string, value: number, options: { step?: number; series?: string } = {}): RunEvent {
+export function metric(
+  stage: string,
+  name: string,
+  value: number,
+  options: { step?: number; series?: string } = {},
+): RunEvent {
   return stamp({ type: 'metric', stage, name, value, ...options });
 }
 
@@ -32,7 +37,9 @@ export const PROBE_EVENTS: RunEvent[] = [0.712, 0.861, 0.953, 0.948].map((accura
 export function robustnessEvents(layers: number): RunEvent[] {
   const events: RunEvent[] = [];
   for (let layer = 0; layer < layers; layer++) {
-    MODULE_TYPES.forEach((type, t) => events.push(metric('robustness', 'robustness', robustnessScore(layer, t), { series: `L${layer}.${type}` })));
+    MODULE_TYPES.forEach((type, t) =>
+      events.push(metric('robustness', 'robustness', robustnessScore(layer, t), { series: `L${layer}.${type}` })),
+    );
   }
   return events;
 }
@@ -61,7 +68,12 @@ function decision(verdict: 'keep' | 'drop', candidate: string, value: number, si
 /** Loss curves of `runs` over `steps` steps: each starts at 2 and decays, ml-lr a little slower. */
 export function lossEvents(runs: readonly string[], steps: number): RunEvent[] {
   return runs.flatMap((run, r) =>
-    Array.from({ length: steps }, (_, step) => metric('ift', 'loss', 2 * Math.exp(-step / (steps / (run.startsWith('ml-lr') ? 2 : 3))) + 0.01 * r, { step, series: run })),
+    Array.from({ length: steps }, (_, step) =>
+      metric('ift', 'loss', 2 * Math.exp(-step / (steps / (run.startsWith('ml-lr') ? 2 : 3))) + 0.01 * r, {
+        step,
+        series: run,
+      }),
+    ),
   );
 }
 
@@ -73,4 +85,6 @@ export const EVAL_EVENTS: RunEvent[] = Object.entries({
   'ml-lr': { harmful_asr: 0.1, over_refusal: 0.09, usability: 0.81, expertise: 0.58 },
   'ml-lr#2': { harmful_asr: 0.14, over_refusal: 0.09, usability: 0.81, expertise: 0.6 },
   swat: { harmful_asr: 0.2, over_refusal: 0.07, usability: 0.83, expertise: 0.62 },
-}).flatMap(([model, metrics]) => Object.entries(metrics).map(([name, value]) => metric('eval', name, value, { series: model })));
+}).flatMap(([model, metrics]) =>
+  Object.entries(metrics).map(([name, value]) => metric('eval', name, value, { series: model })),
+);
