@@ -1,6 +1,9 @@
 // Lint rules for every project. The module-boundary rule enforces DESIGN.md's dependency direction
 // (tools/dependency-rules.mjs): apps → pipeline → plugin packages → model → core; plugins never import each other.
+// Formatting is Prettier's (.prettierrc.json, print width 120), checked here so `nx lint` and `npm test` fail on
+// unformatted code; `npm run format` fixes it.
 import nx from '@nx/eslint-plugin';
+import prettierRecommended from 'eslint-plugin-prettier/recommended';
 import tseslint from 'typescript-eslint';
 import { depConstraints } from './tools/dependency-rules.mjs';
 
@@ -27,4 +30,6 @@ export default tseslint.config(
     files: ['**/vitest.config.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
+  // Last, so eslint-config-prettier turns off the stylistic rules Prettier owns.
+  prettierRecommended,
 );
