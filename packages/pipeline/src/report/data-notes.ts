@@ -69,34 +69,14 @@ export function dataNotesMarkdown(notes: DataNotes | undefined, text: (value: un
 export function dataNotesHtml(notes: DataNotes | undefined): SafeHtml | undefined {
   const files = Object.entries(notes?.skipped_records ?? {});
   if (!notes || (files.length === 0 && notes.warnings.length === 0)) return undefined;
-  return html`<section id="data">
-    <h2>Data</h2>
-    ${notes.warnings.map((w) => html`<p class="warning">Warning: ${w}</p> `)}
-    ${
-      files.length > 0
-        ? html`<p class="note">Records that could not be used were skipped (data.on_invalid: skip).</p>
-            <table>
-              <thead>
-                <tr>
-                  <th class="text">file</th>
-                  <th>records</th>
-                  <th>skipped</th>
-                  <th class="text">why</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${files.map(
-                  ([file, counts]) =>
-                    html`<tr>
-                      <td class="text">${file}</td>
-                      <td>${notes.records[file] ?? ''}</td>
-                      <td>${skippedTotal(counts)}</td>
-                      <td class="text">${reasonsText(counts)}</td>
-                    </tr> `,
-                )}
-              </tbody>
-            </table>`
-        : ''
-    }
-  </section>`;
+  return html`<section id="data"><h2>Data</h2>
+${notes.warnings.map((w) => html`<p class="warning">Warning: ${w}</p>\n`)}
+${
+  files.length > 0
+    ? html`<p class="note">Records that could not be used were skipped (data.on_invalid: skip).</p>
+<table><thead><tr><th class="text">file</th><th>records</th><th>skipped</th><th class="text">why</th></tr></thead><tbody>
+${files.map(([file, counts]) => html`<tr><td class="text">${file}</td><td>${notes.records[file] ?? ''}</td><td>${skippedTotal(counts)}</td><td class="text">${reasonsText(counts)}</td></tr>\n`)}</tbody></table>`
+    : ''
+}
+</section>`;
 }

@@ -20,8 +20,7 @@ describe('escapeHtml', () => {
 describe('html', () => {
   it('escapes every interpolated value unless it is trusted, and joins arrays', () => {
     const id = '<script>alert(1)</script>';
-    const out = html`<td title="${id}">${id}</td>
-      ${[html`<b>${'a&b'}</b>`, 'x<y']}${trusted('<svg></svg>')}${undefined}${false}${0}`;
+    const out = html`<td title="${id}">${id}</td>${[html`<b>${'a&b'}</b>`, 'x<y']}${trusted('<svg></svg>')}${undefined}${false}${0}`;
     expect(out.value).toBe(
       '<td title="&lt;script&gt;alert(1)&lt;/script&gt;">&lt;script&gt;alert(1)&lt;/script&gt;</td><b>a&amp;b</b>x&lt;y<svg></svg>0',
     );

@@ -101,76 +101,34 @@ export async function studyHtml(data: ReportData & StudyData, chart: DrawChart):
   const sections: SafeHtml[] = [];
   const comparisons = data.comparisons ?? [];
   if (comparisons.length > 0) {
-    sections.push(
-      html`<section id="verdicts">
-        <h2>Verdicts</h2>
-        <p class="note">
-          Differences are strategy − control in percentage points with their paired bootstrap 95% intervals over prompts
-          and seeds. "yes" only when the interval of the harmful_asr difference lies wholly below 0.
-        </p>
-        <ul class="verdicts">
-          ${comparisons.map((c) => html`<li class="${verdictClass(c)}">${verdictSentence(c, data.labels)}</li> `)}
-        </ul>
-        <table>
-          <thead>
-            <tr>
-              <th class="text">strategy</th>
-              <th class="text">control</th>
-              <th>Δ harmful_asr [95% CI]</th>
-              <th>Δ expertise [95% CI]</th>
-              <th>p (rank among sets)</th>
-              <th class="text">verdict</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${comparisons.map(
-              (c) =>
-                html`<tr>
-                  <td class="id">${c.strategy}</td>
-                  <td class="id">${c.control}</td>
-                  <td>${interval(c.delta_harmful_asr, c.ci)}</td>
-                  <td>${interval(c.delta_expertise, c.ci_expertise)}</td>
-                  <td>${pValue(c.p)}</td>
-                  <td class="text ${verdictClass(c)}">${verdictOf(c.ci)}</td>
-                </tr> `,
-            )}
-          </tbody>
-        </table>
-      </section>`,
-    );
+    sections.push(html`<section id="verdicts"><h2>Verdicts</h2>
+<p class="note">Differences are strategy − control in percentage points with their paired bootstrap 95% intervals over prompts and seeds. "yes" only when the interval of the harmful_asr difference lies wholly below 0.</p>
+<ul class="verdicts">${comparisons.map((c) => html`<li class="${verdictClass(c)}">${verdictSentence(c, data.labels)}</li>\n`)}</ul>
+<table><thead><tr><th class="text">strategy</th><th class="text">control</th><th>Δ harmful_asr [95% CI]</th><th>Δ expertise [95% CI]</th><th>p (rank among sets)</th><th class="text">verdict</th></tr></thead><tbody>
+${comparisons.map(
+  (c) =>
+    html`<tr><td class="id">${c.strategy}</td><td class="id">${c.control}</td><td>${interval(c.delta_harmful_asr, c.ci)}</td><td>${interval(c.delta_expertise, c.ci_expertise)}</td><td>${pValue(c.p)}</td><td class="text ${verdictClass(c)}">${verdictOf(c.ci)}</td></tr>\n`,
+)}</tbody></table>
+</section>`);
   }
   if (data.pareto) {
     const pareto = data.pareto;
-    sections.push(
-      html`<section id="pareto">
-        <h2>Pareto: expertise against harmful_asr</h2>
-        <p class="note">
-          Each family's runs, mean over seeds (and sets), one point per sweep value (labelled); the best trade-offs lie
-          bottom right. Diamonds: the base model and plain fine-tuning.
-        </p>
-        ${await chart('Pareto', () => paretoSpec(pareto))}
-      </section>`,
-    );
+    sections.push(html`<section id="pareto"><h2>Pareto: expertise against harmful_asr</h2>
+<p class="note">Each family's runs, mean over seeds (and sets), one point per sweep value (labelled); the best trade-offs lie bottom right. Diamonds: the base model and plain fine-tuning.</p>
+${await chart('Pareto', () => paretoSpec(pareto))}
+</section>`);
   }
   const validation = data.validation;
   if (validation) {
     const layout = { types: data.robustness.heatmap.types, layers: data.robustness.heatmap.layers };
-    sections.push(
-      html`<section id="validation">
-        <h2>Ground truth per module</h2>
-        <p class="note">
-          Each module fine-tuned alone (${validation.steps} steps, seeds ${validation.seeds.join(', ')}; every other
-          tensor frozen). Harm sensitivity = its rise in harmful_asr over the base model
-          (${pct(validation.base.harmful_asr)}). Spearman between the robustness score and minus harm sensitivity over
-          ${validation.modules.length} modules: <b>${spearmanText(validation)}</b>.
-        </p>
-        <div class="side-by-side">
-          ${await chart('robustness heatmap', () => heatmapSpec(data.robustness, data.search.mods_robust), 'Robustness score (the proxy; higher = more robust).')}
-          ${await chart('harm sensitivity heatmap', () => harmHeatmapSpec(validation.modules, layout, data.search.mods_robust), 'Harm sensitivity: rise in harmful_asr in points when fine-tuned alone (the ground truth; lower = safer).')}
-        </div>
-        ${await chart('validation scatter', () => validationScatterSpec(validation.modules, data.search.mods_robust), 'One point per module: a proxy that ranks well puts the points on a falling line.')}
-      </section>`,
-    );
+    sections.push(html`<section id="validation"><h2>Ground truth per module</h2>
+<p class="note">Each module fine-tuned alone (${validation.steps} steps, seeds ${validation.seeds.join(', ')}; every other tensor frozen). Harm sensitivity = its rise in harmful_asr over the base model (${pct(validation.base.harmful_asr)}). Spearman between the robustness score and minus harm sensitivity over ${validation.modules.length} modules: <b>${spearmanText(validation)}</b>.</p>
+<div class="side-by-side">
+${await chart('robustness heatmap', () => heatmapSpec(data.robustness, data.search.mods_robust), 'Robustness score (the proxy; higher = more robust).')}
+${await chart('harm sensitivity heatmap', () => harmHeatmapSpec(validation.modules, layout, data.search.mods_robust), 'Harm sensitivity: rise in harmful_asr in points when fine-tuned alone (the ground truth; lower = safer).')}
+</div>
+${await chart('validation scatter', () => validationScatterSpec(validation.modules, data.search.mods_robust), 'One point per module: a proxy that ranks well puts the points on a falling line.')}
+</section>`);
   }
   return sections;
 }
