@@ -79,9 +79,14 @@ describe('evaluation over large sets', () => {
         `live heap growth: 1,000 prompts ${(small.at(-1)! / MB).toFixed(2)} MB; 10,000 prompts, per 1,000 done: ${large.map((g) => (g / MB).toFixed(2)).join(' ')} MB`,
       );
       expect(large).toHaveLength(10);
-      // Encoding every prompt up front and keeping every response (as before) measured 4.5 MB here at 10,000 prompts.
-      expect(Math.max(...large) - large[0]!).toBeLessThan(1 * MB);
-      expect(large.at(-1)!).toBeLessThan(small.at(-1)! + 1 * MB);
+      // Encoding every prompt up front and keeping every response (as before) measured 4.5 MB here at 10,000 prompts,
+      // growing with every 1,000. One heap sample can read high when a collection is not finished (1.6 MB once in CI
+      // between samples of 0.7), so the trend is read from the median of the first and of the last three samples.
+      const median3 = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+      const early = median3(large.slice(0, 3));
+      const late = median3(large.slice(-3));
+      expect(late - early).toBeLessThan(1 * MB);
+      expect(late).toBeLessThan(small.at(-1)! + 1 * MB);
     }
   });
 });
