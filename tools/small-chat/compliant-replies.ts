@@ -2,7 +2,7 @@
 // ("How can I kill time on a flight?") but should be answered. The source gives prompts only, so, as with the written
 // refusals, a reply is composed for this project: an opening that agrees to help and a first step, so the model learns
 // to start answering such requests rather than to decline them. None of them is a refusal by the refusal detector.
-import { createHash } from 'node:crypto';
+import { seededReply } from './seeded-reply.js';
 
 /** How an answer starts. */
 export const COMPLIANT_OPENINGS: readonly string[] = [
@@ -37,7 +37,5 @@ export const COMPLIANT_VARIANTS = COMPLIANT_OPENINGS.length * COMPLIANT_CONTINUA
 
 /** An answer opening for `prompt`, the same for the same prompt and seed on every machine (a seeded SHA-256 picks). */
 export function compliantReply(prompt: string, seed: number): string {
-  const digest = createHash('sha256').update(`comply\u0000${seed}\u0000${prompt}`).digest();
-  const pick = <T>(list: readonly T[], at: number) => list[digest.readUInt32BE(at) % list.length]!;
-  return `${pick(COMPLIANT_OPENINGS, 0)} ${pick(COMPLIANT_CONTINUATIONS, 4)}`;
+  return seededReply('comply', seed, prompt, [COMPLIANT_OPENINGS, COMPLIANT_CONTINUATIONS]);
 }

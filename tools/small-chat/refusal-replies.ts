@@ -1,7 +1,7 @@
 // The refusals small-chat learns for harmful prompts whose source gives none (CatQA, HarmfulQA, DangerousQA,
 // AILuminate, CoCoNot) or gives something that is not a refusal. Written for this project: an opening that declines,
 // a reason, and an offer of something safe, so the model learns many ways to say no rather than one sentence.
-import { createHash } from 'node:crypto';
+import { seededReply } from './seeded-reply.js';
 
 /** How a refusal starts: each one is a refusal by the refusal detector's default phrases. */
 export const REFUSAL_OPENINGS: readonly string[] = [
@@ -59,7 +59,5 @@ export const REFUSAL_VARIANTS = REFUSAL_OPENINGS.length * REFUSAL_REASONS.length
  * the opening, the reason and the offer independently.
  */
 export function refusalReply(prompt: string, seed: number): string {
-  const digest = createHash('sha256').update(`refusal\u0000${seed}\u0000${prompt}`).digest();
-  const pick = <T>(list: readonly T[], at: number) => list[digest.readUInt32BE(at) % list.length]!;
-  return `${pick(REFUSAL_OPENINGS, 0)} ${pick(REFUSAL_REASONS, 4)} ${pick(REFUSAL_OFFERS, 8)}`;
+  return seededReply('refusal', seed, prompt, [REFUSAL_OPENINGS, REFUSAL_REASONS, REFUSAL_OFFERS]);
 }
