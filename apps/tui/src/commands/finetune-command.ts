@@ -12,7 +12,6 @@ import {
 import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.js';
 import { renderFinetuneJson, renderFinetuneLines, type FinetuneRenderer } from '../render/finetune-output.js';
-import { renderFinetuneProgress } from '../render/render-finetune-progress.js';
 import { commandModel } from './model-option.js';
 
 /** Options of `mllr finetune` as commander parses them: the pipeline's numeric and LoRA flags plus the command's own. */
@@ -44,7 +43,8 @@ export async function finetuneCommand(options: FinetuneCommandOptions, io: CliIo
   const renderer: FinetuneRenderer = options.json
     ? renderFinetuneJson(io.stdout)
     : io.isTTY
-      ? renderFinetuneProgress()
+      ? // Loaded only for TTYs so other commands and runs never pay for React and Ink at start-up.
+        (await import('../render/render-finetune-progress.js')).renderFinetuneProgress()
       : renderFinetuneLines(io.stdout);
   const source = await commandModel(options.model, options.download, io);
   const hub = hubRecord(source);
