@@ -113,7 +113,7 @@ export type { ConfigProblem, Stage, StageContext } from './contracts/stage.js';
 export { PluginLoader, RunConfigToken, pluginLoader } from './contracts/plugin-loader.js';
 export { ResourceScope, resourceScope } from './contracts/resource-scope.js';
 export type { OwnedResource } from './contracts/resource-scope.js';
-export { TEMP_PREFIX, sweepTempFiles, writeFileAtomic } from './utils/atomic-write.js';
+export { TEMP_PREFIX, sweepTempFiles, syncDir, writeFileAtomic } from './utils/atomic-write.js';
 export type { AtomicWriteFs } from './utils/atomic-write.js';
 export { createRng, rngFromState, shuffled } from './utils/random.js';
 export type { Rng } from './utils/random.js';

@@ -93,8 +93,11 @@ export async function sweepTempFiles(dir: string): Promise<string[]> {
   return removed;
 }
 
-async function syncDir(dir: string): Promise<void> {
-  // Makes the rename itself durable; not every platform allows fsync on a folder, so failure is harmless.
+/**
+ * fsyncs the folder `dir`, so a rename into it (a file replaced atomically, a checkpoint folder moved into place)
+ * survives a power cut. Best effort: not every platform allows fsync on a folder, and a failure is harmless.
+ */
+export async function syncDir(dir: string): Promise<void> {
   try {
     const handle = await nodeFs.open(dir, 'r');
     try {

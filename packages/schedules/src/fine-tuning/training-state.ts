@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MllrError, TEMP_PREFIX, writeFileAtomic, type NamedTensor, type OptimizerState } from '@mllr/core';
+import { MllrError, TEMP_PREFIX, syncDir, writeFileAtomic, type NamedTensor, type OptimizerState } from '@mllr/core';
 import type { DataOrderState } from './batch-order.js';
 import type { CurvePoint } from './curve-point.js';
 
@@ -215,18 +215,4 @@ async function readTrainingState(path: string, fingerprint: string): Promise<Tra
     },
     curve: state.curve,
   };
-}
-
-async function syncDir(dir: string): Promise<void> {
-  // Makes the rename durable; some platforms refuse fsync on a folder, which is harmless.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    /* best effort */
-  }
 }
