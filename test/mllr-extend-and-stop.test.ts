@@ -1,19 +1,20 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '@mllr/core';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runMllr } from './mllr-cli.js';
 import { fileHashes, readJson, runInOwnProcessGroup, sha256, withoutTimings } from './support/run-folder.js';
 
 // Two promises of the run folder end to end: a finished run extended with another seed keeps every result it had,
 // byte for byte, and adds the new runs with the results a fresh run of the larger config has; and a stop (Ctrl-C)
 // in the first fine-tuning runs, before any periodic checkpoint, loses no training: the rerun goes on from where
-// the stop saved and ends with the results of a run that never stopped.
-const CONFIG = `# Small: a full run takes ~20 s on a quiet machine.
+// the stop saved and ends with the results of a run that never stopped. Both start from one uninterrupted 1-seed
+// run: the first extends it, the second holds the stopped run to a pristine copy of it.
+const CONFIG = `# Small: a full run takes ~10 s on a quiet machine.
 seed: 77
 engine: { workers: 2 }
-data: { eval_size: 12, probe: { size: 40 } }
+data: { eval_size: 6, probe: { size: 40 } }
 proxy: { name: noise, options: { repeats: 1 } }
 search: { name: greedy, options: { maxModules: 3 } }
 strategies:
@@ -42,18 +43,30 @@ function runUntilInterrupted(
 }
 
 describe('a run folder extended and stopped', () => {
-  it('extends a finished 1-seed run to 2 seeds: finished results stay byte-identical, new runs equal a fresh 2-seed run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mllr-extend-'));
-    const config = join(dir, 'small.yaml');
-    writeFileSync(config, CONFIG);
+  let dir: string;
+  let config: string;
+  /** A finished uninterrupted 1-seed run: the first test extends it in place. */
+  let oneSeed: string;
+  /** A copy of `oneSeed` made before any test touched it: the uninterrupted run the stopped run must equal. */
+  let uninterrupted: string;
 
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mllr-extend-'));
+    config = join(dir, 'small.yaml');
+    writeFileSync(config, CONFIG);
+    oneSeed = join(dir, 'extended');
+    const first = await runMllr(['run', '--json', '--config', config, '--out', oneSeed]);
+    expect(first.code, first.stderr).toBe(0);
+    uninterrupted = join(dir, 'uninterrupted');
+    cpSync(oneSeed, uninterrupted, { recursive: true });
+  });
+
+  it('extends a finished 1-seed run to 2 seeds: finished results stay byte-identical, new runs equal a fresh 2-seed run', async () => {
     const fresh = join(dir, 'fresh');
     const freshRun = await runMllr(['run', '--json', '--config', config, '--out', fresh, '--seeds', '2']);
     expect(freshRun.code, freshRun.stderr).toBe(0);
 
-    const out = join(dir, 'extended');
-    const first = await runMllr(['run', '--json', '--config', config, '--out', out]);
-    expect(first.code, first.stderr).toBe(0);
+    const out = oneSeed;
     const before = fileHashes(out);
     const evalBefore = readJson(out, 'eval.json');
     expect(Object.keys(evalBefore)).toEqual(['base', 'uniform', 'ml-lr']);
@@ -105,14 +118,7 @@ describe('a run folder extended and stopped', () => {
   }, 900_000);
 
   it('checkpoints fine-tuning on Ctrl-C before any periodic checkpoint; the rerun goes on from there and equals an uninterrupted run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mllr-stop-'));
-    const config = join(dir, 'small.yaml');
-    writeFileSync(config, CONFIG);
-
-    const reference = join(dir, 'reference');
-    const uninterrupted = await runMllr(['run', '--json', '--config', config, '--out', reference]);
-    expect(uninterrupted.code, uninterrupted.stderr).toBe(0);
-
+    const reference = uninterrupted;
     const out = join(dir, 'stopped');
     const args = ['run', '--json', '--config', config, '--out', out];
     // 2 of the 24 steps of the two runs done: both are in their first 8 steps, before the periodic checkpoint.
