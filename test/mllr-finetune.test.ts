@@ -17,7 +17,12 @@ function examples(): Array<{ ids: number[]; prompt_length: number }> {
 
 /** Every training engine: the same behaviour is expected of each. */
 const ENGINES = ['tfjs', 'onnx'];
+/** Steps of the runs whose loss must fall; the tests that compare shuffles or read the weights train fewer. */
 const STEPS = 10;
+/** Two epochs of the 8 examples: enough for another seed's shuffle to show in the losses. */
+const SHUFFLE_STEPS = 4;
+/** Both batches of the examples once: every trained tensor moves, and no frozen one may. */
+const PLAN_STEPS = 2;
 const BATCH = 4;
 
 function args(data: string, out: string, extra: string[] = [], engine = 'tfjs'): string[] {
@@ -88,10 +93,15 @@ describe('mllr finetune', () => {
   );
 
   it.each(ENGINES)('%s: the same seed gives the same losses; another seed shuffles differently', async (engine) => {
-    const a = await runFinetuneJson(args(data, join(dir, `seed-a-${engine}`), ['--seed', '5'], engine));
-    const b = await runFinetuneJson(args(data, join(dir, `seed-b-${engine}`), ['--seed', '5'], engine));
+    const seeded = (name: string, seed: string) =>
+      runFinetuneJson(
+        args(data, join(dir, `${name}-${engine}`), ['--seed', seed, '--steps', String(SHUFFLE_STEPS)], engine),
+      );
+    const a = await seeded('seed-a', '5');
+    expect(a.steps).toHaveLength(SHUFFLE_STEPS);
+    const b = await seeded('seed-b', '5');
     expect(b.steps.map((s) => s.loss)).toEqual(a.steps.map((s) => s.loss));
-    const c = await runFinetuneJson(args(data, join(dir, `seed-c-${engine}`), ['--seed', '6'], engine));
+    const c = await seeded('seed-c', '6');
     expect(c.steps.map((s) => s.loss)).not.toEqual(a.steps.map((s) => s.loss));
   });
 
@@ -115,8 +125,10 @@ describe('mllr finetune', () => {
         }),
       );
       const out = join(dir, `planned-${engine}`);
-      const { steps } = await runFinetuneJson(args(data, out, ['--plan', plan, '--no-shuffle'], engine));
-      expect(steps).toHaveLength(STEPS);
+      const { steps } = await runFinetuneJson(
+        args(data, out, ['--plan', plan, '--no-shuffle', '--steps', String(PLAN_STEPS)], engine),
+      );
+      expect(steps).toHaveLength(PLAN_STEPS);
       const tuned = await loadCheckpoint(out);
       for (const name of frozen)
         expect(
