@@ -11,10 +11,10 @@ import { fileHashes, readJson, runInOwnProcessGroup, sha256, withoutTimings } fr
 // in the first fine-tuning runs, before any periodic checkpoint, loses no training: the rerun goes on from where
 // the stop saved and ends with the results of a run that never stopped. Both start from one uninterrupted 1-seed
 // run: the first extends it, the second holds the stopped run to a pristine copy of it.
-const CONFIG = `# Small: a full run takes ~10 s on a quiet machine.
+const CONFIG = `# Small: a full run takes ~20 s on a quiet machine.
 seed: 77
 engine: { workers: 2 }
-data: { eval_size: 6, probe: { size: 40 } }
+data: { eval_size: 12, probe: { size: 40 } }
 proxy: { name: noise, options: { repeats: 1 } }
 search: { name: greedy, options: { maxModules: 3 } }
 strategies:
