@@ -21,6 +21,7 @@ import {
 } from '@mllr/model';
 import { UniformSchedule, runFineTuning } from '@mllr/schedules';
 import { evaluateHeldOut, formatTable } from './evaluate-held-out.js';
+import { withAnswerOpening } from './answer-opening.js';
 import { SMALL_CHAT_SOURCES, loadSmallChatData, sharedDataDir } from './small-chat-data.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..');
@@ -45,6 +46,9 @@ const { values } = parseArgs({
     'contrast-repeat': { type: 'string', default: '4' },
     'alpaca-repeat': { type: 'string', default: '1' },
     'advbench-repeat': { type: 'string', default: '2' },
+    'answer-opening': { type: 'string', default: '' },
+    'answer-opening-share': { type: 'string', default: '1' },
+    repeat: { type: 'string', multiple: true, default: [] },
     'no-eval': { type: 'boolean', default: false },
   },
 });
@@ -61,11 +65,22 @@ const repeats: Record<string, number> = {
   'alpaca_5000.json': num('alpaca-repeat'),
   'advbench_harmful_behaviors.csv': num('advbench-repeat'),
 };
+for (const r of values.repeat as string[]) {
+  const [path, n] = r.split('=');
+  if (!SMALL_CHAT_SOURCES.some((s) => s.source.path === path) || !(Number(n) >= 0))
+    throw new Error(`--repeat ${r}: expected PATH=N with a path of the mix`);
+  repeats[path!] = Number(n);
+}
 // A repeat of 0 leaves that file's training part out (its held-out part is still evaluated).
 const sources = SMALL_CHAT_SOURCES.map((s) =>
   s.source.path in repeats ? { ...s, repeat: repeats[s.source.path]!, train: repeats[s.source.path]! > 0 } : s,
 );
-const data = await loadSmallChatData(sharedDataDir(REPO_ROOT), sources);
+const loaded = await loadSmallChatData(sharedDataDir(REPO_ROOT), sources);
+const openingShare = num('answer-opening-share');
+const data = {
+  ...loaded,
+  train: withAnswerOpening(loaded.train, { opening: values['answer-opening']!, share: openingShare, seed }),
+};
 for (const c of data.counts)
   console.log(`${c.path}: ${c.train} training samples ×${c.repeat}, ${c.heldOut} held out (${c.role})`);
 console.log(`${data.train.length} training samples per epoch [${elapsed()} s]`);
@@ -192,6 +207,9 @@ const record = {
     contrast_repeat: num('contrast-repeat'),
     alpaca_repeat: num('alpaca-repeat'),
     advbench_repeat: num('advbench-repeat'),
+    answer_opening: values['answer-opening'],
+    answer_opening_share: openingShare,
+    repeats,
     peak_lr: num('lr'),
     warmup: num('warmup'),
     min_lr_ratio: 0.1,

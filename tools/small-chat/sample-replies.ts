@@ -1,6 +1,7 @@
 // Writes 100 greedy replies of small-chat to held-out prompts (30 Alpaca, 10 CoCoNot contrast, 10 from each of six
 // harmful sets), without the prompts, for hand-labelling the refusal detector's agreement
-// (tools/src/test-fixtures/small-chat-generations.json). Run: npx tsx tools/small-chat/sample-replies.ts OUT.json
+// (tools/src/test-fixtures/small-chat-generations.json). Run: npx tsx tools/small-chat/sample-replies.ts OUT.json [MODEL_DIR]
+// (MODEL_DIR defaults to the shipped packages/small-chat/model).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OnnxEngineProvider } from '@mllr/backend-onnx';
@@ -21,8 +22,9 @@ const PER_SET: Record<string, number> = {
 };
 const out = resolve(process.argv[2] ?? 'small-chat-replies.json');
 const data = await loadSmallChatData(sharedDataDir(resolve(import.meta.dirname, '../..')));
-const engine = await new OnnxEngineProvider({ device: 'cpu', threads: 1 }).openInference(SMALL_CHAT_DIR);
-const tokenizer = await loadTokenizer(SMALL_CHAT_DIR);
+const modelDir = resolve(process.argv[3] ?? SMALL_CHAT_DIR);
+const engine = await new OnnxEngineProvider({ device: 'cpu', threads: 1 }).openInference(modelDir);
+const tokenizer = await loadTokenizer(modelDir);
 const replies: Array<{ set: string; response: string; detector: boolean }> = [];
 try {
   for (const set of data.heldOut) {
