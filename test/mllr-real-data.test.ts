@@ -22,7 +22,13 @@ if (!HAVE_DATA)
 /** The parts of examples/real-data.yaml the tiny settings change. */
 interface ExampleConfig {
   model: { path?: string; pretrain?: { data: object[] } };
-  data: { dir?: string; ift: { limit?: number }; probe: { size: number }; eval_size: number };
+  data: {
+    dir?: string;
+    ift: { limit?: number };
+    probe: { size: number };
+    eval_size: number;
+    holdout: { evaluate?: string };
+  };
   probe: { layer: number | 'auto'; on_weak?: 'stop' | 'continue' };
   search: unknown;
   strategies: Array<{ id: string }>;
@@ -54,6 +60,10 @@ function tinyRealDataConfig(dir: string): string {
   // the probe reads little beyond prompt length: go on past that check (it is tested in mllr-degenerate.test.ts).
   config.probe = { layer: 1, on_weak: 'continue' };
   config.data.eval_size = 6;
+  // This base is pretrained in the run, which knows its training files: every prompt they do not contribute may be
+  // evaluated (the default), as study-real-data.yaml does. (real-data.yaml's `held-out` is for small-chat.)
+  expect(config.data.holdout.evaluate).toBe('held-out');
+  config.data.holdout.evaluate = 'not-trained';
   config.search = { name: 'greedy', options: { maxModules: 2 } };
   config.strategies = config.strategies.filter((s) => s.id === 'uniform' || s.id === 'ml-lr');
   Object.assign(config.training, { steps: 3, batch_size: 4, max_tokens: 48 });

@@ -43,7 +43,7 @@ describe('RunConfigSchema', () => {
     expect(config.model).toEqual({ path: 'tiny-chat' });
     expect(config.data).toEqual({
       world: {},
-      holdout: { fraction: 0.2 },
+      holdout: { fraction: 0.2, evaluate: 'not-trained' },
       probe: { harmful: [], benign: [], size: 200 },
       harmful_eval: [],
       benign_eval: [],

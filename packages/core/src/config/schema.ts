@@ -224,13 +224,19 @@ export const DataSchema = z.strictObject({
   /**
    * Held-out prompts: a prompt is held out when a seeded hash of its normalised text falls below `fraction`. Uses
    * that train (pretrain data, `ift`, `probe`) skip held-out prompts; evaluation sets skip every prompt those uses
-   * read, so no evaluated prompt was ever trained on.
+   * read, so no evaluated prompt was ever trained on in this run.
    */
   holdout: z
     .strictObject({
       fraction: z.number().gt(0).lt(1).default(0.2),
       /** Default: the run seed. */
       seed: z.number().int().min(0).optional(),
+      /**
+       * Which prompts of an evaluation file are evaluated. `not-trained` (default): every prompt this run's training
+       * files do not contribute. `held-out`: only the held-out part of each evaluation file, for a base model that
+       * was itself trained on the training part of the same split (as small-chat is), which the run cannot see.
+       */
+      evaluate: z.enum(['not-trained', 'held-out']).default('not-trained'),
     })
     .prefault({}),
   ift: DatasetSourceSchema.optional(),

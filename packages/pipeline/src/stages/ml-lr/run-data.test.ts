@@ -3,7 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { RunConfigSchema, type DatasetSource, type RunConfigInput } from '@mllr/core';
 import { generateWorld, normalizePrompt, readAll } from '@mllr/data';
 import { describe, expect, it } from 'vitest';
-import { dataDirOf, dataHashInputs, defaultDataDir, loadRunData, resolveSource, trainingPart } from './run-data.js';
+import {
+  dataDirOf,
+  dataHashInputs,
+  defaultDataDir,
+  heldOutPart,
+  loadRunData,
+  resolveSource,
+  trainingPart,
+} from './run-data.js';
 
 const FIXTURES = fileURLToPath(new URL('../../test-fixtures/data/', import.meta.url));
 const world = generateWorld({ seed: 1234 });
@@ -101,6 +109,33 @@ describe('loadRunData', () => {
     expect(data.eval.harmful.every((s) => s.answer === undefined && s.source?.includes('harmful.csv:'))).toBe(true);
     // Deterministic.
     expect(await loadRunData(config, setup(FILES).sources)).toEqual(data);
+  });
+
+  it('under holdout.evaluate: held-out, evaluates only the held-out part of every evaluation file', async () => {
+    // An evaluation-only file (no training file of the run reads it): by default any of its prompts may be evaluated,
+    // under `held-out` only those the seeded hash holds out (a base trained on the same split never saw them).
+    const input = (evaluate?: 'held-out') => ({
+      data: {
+        holdout: { fraction: 0.3, ...(evaluate ? { evaluate } : {}) },
+        harmful_eval: [{ path: 'harmful.csv', preset: 'advbench' }],
+        eval_size: 1000,
+      },
+    });
+    const all = await readAll({ path: join(FIXTURES, 'harmful.csv'), preset: 'advbench' });
+    const held = new Set(heldOutPart(all, { seed: 1234, fraction: 0.3 }).map((s) => normalizePrompt(s.prompt)));
+    expect(held.size).toBeGreaterThan(0);
+    expect(held.size).toBeLessThan(all.length);
+
+    const byDefault = await loadRunData(setup(input()).config, setup(input()).sources);
+    expect(byDefault.eval.harmful).toHaveLength(all.length);
+    const heldOut = await loadRunData(setup(input('held-out')).config, setup(input('held-out')).sources);
+    expect(heldOut.eval.harmful.map((s) => normalizePrompt(s.prompt))).toEqual(
+      all.map((s) => normalizePrompt(s.prompt)).filter((p) => held.has(p)),
+    );
+    // The eval stage's hash changes with the option; runs made without it keep theirs.
+    const cfg = (evaluate?: 'held-out') => RunConfigSchema.parse(input(evaluate));
+    expect(dataHashInputs(cfg('held-out'), 'eval')).not.toEqual(dataHashInputs(cfg(), 'eval'));
+    expect(dataHashInputs(cfg(), 'eval')).not.toHaveProperty('evaluate');
   });
 
   it('records which items of each evaluation set come from which file, named as the config writes it', async () => {

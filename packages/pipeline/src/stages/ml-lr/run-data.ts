@@ -85,6 +85,14 @@ export function trainingPart<T extends ChatSample>(
   return splitSamples(samples, { seed: holdout.seed, validation: 0, test: holdout.fraction }).train;
 }
 
+/** The held-out part of `samples` under `holdout` (the complement of {@link trainingPart}). */
+export function heldOutPart<T extends ChatSample>(
+  samples: readonly T[],
+  holdout: { seed: number; fraction: number },
+): T[] {
+  return splitSamples(samples, { seed: holdout.seed, validation: 0, test: holdout.fraction }).test;
+}
+
 /** The dataset files the run trains on (pretraining, fine-tuning, probe), in config order. */
 export function trainingSources(config: Pick<RunConfig, 'model' | 'data'>): DatasetSource[] {
   const pretrain = (config.model.pretrain?.data ?? []).map((source): DatasetSource => {
@@ -171,7 +179,10 @@ export async function loadRunData(
     const labels = evalFileLabels(list.map((source) => source.path));
     for (const [i, source] of list.entries()) {
       const seen = new Set<string>();
-      const eligible = (await read(source)).filter((s) => {
+      const all = await read(source);
+      // Under `evaluate: held-out` only the file's held-out part is eligible (the base may have trained on the rest).
+      const part = data.holdout.evaluate === 'held-out' ? heldOutPart(all, holdout) : all;
+      const eligible = part.filter((s) => {
         const norm = normalizePrompt(s.prompt);
         if (trained.has(norm) || seen.has(norm)) return false;
         seen.add(norm);
@@ -180,7 +191,9 @@ export async function loadRunData(
       if (eligible.length === 0) {
         throw new MllrError(
           'DATA_INVALID',
-          `${source.path}: every prompt of this ${key} file is also in the run's training data, so nothing is left to evaluate`,
+          data.holdout.evaluate === 'held-out' && part.length === 0
+            ? `${source.path}: none of this ${key} file's ${all.length} prompts is in the held-out part (data.holdout.evaluate: held-out), so nothing is left to evaluate`
+            : `${source.path}: every prompt of this ${key} file is also in the run's training data, so nothing is left to evaluate`,
         );
       }
       const chosen = sampleInOrder(eligible, data.eval_size, seedFor(holdout.seed, `${key}:${i}`));
@@ -213,6 +226,8 @@ export function dataHashInputs(
     training: trainingSources(config),
     sets: EVAL_SETS.map(([, key]) => data[key]),
     eval_size: data.eval_size,
+    // Only when set, so runs made before the option existed keep their hash.
+    ...(data.holdout.evaluate === 'held-out' ? { evaluate: 'held-out' } : {}),
   };
 }
 
