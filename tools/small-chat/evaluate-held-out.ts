@@ -51,6 +51,14 @@ export async function evaluateHeldOut(
   return rows;
 }
 
+/** The `--eval-size` flag: `all` (every held-out prompt) or the first N prompts of each set. */
+export function heldOutPerSet(flag: string): number {
+  if (flag === 'all') return Infinity;
+  const n = Number(flag);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--eval-size ${flag}: expected all or a whole number ≥ 1`);
+  return n;
+}
+
 /** A markdown table of the rows. */
 export function formatTable(rows: readonly HeldOutRow[]): string {
   const lines = ['| held-out set | metric | value |', '| --- | --- | --- |'];

@@ -20,7 +20,7 @@ import {
   writeTrainedTokenizer,
 } from '@mllr/model';
 import { UniformSchedule, runFineTuning } from '@mllr/schedules';
-import { evaluateHeldOut, formatTable } from './evaluate-held-out.js';
+import { evaluateHeldOut, formatTable, heldOutPerSet } from './evaluate-held-out.js';
 import { withAnswerOpening } from './answer-opening.js';
 import { SMALL_CHAT_SOURCES, loadSmallChatData, sharedDataDir } from './small-chat-data.js';
 
@@ -41,13 +41,13 @@ const { values } = parseArgs({
     lr: { type: 'string', default: '0.003' },
     warmup: { type: 'string', default: '100' },
     threads: { type: 'string', default: '1' },
-    'eval-size': { type: 'string', default: '200' },
+    'eval-size': { type: 'string', default: 'all' },
     'borderline-repeat': { type: 'string', default: '2' },
     'contrast-repeat': { type: 'string', default: '4' },
     'alpaca-repeat': { type: 'string', default: '1' },
     'advbench-repeat': { type: 'string', default: '2' },
-    'answer-opening': { type: 'string', default: '' },
-    'answer-opening-share': { type: 'string', default: '1' },
+    'answer-opening': { type: 'string', default: 'Sure.' },
+    'answer-opening-share': { type: 'string', default: '0.6' },
     repeat: { type: 'string', multiple: true, default: [] },
     'no-eval': { type: 'boolean', default: false },
   },
@@ -209,7 +209,7 @@ const record = {
     advbench_repeat: num('advbench-repeat'),
     answer_opening: values['answer-opening'],
     answer_opening_share: openingShare,
-    repeats,
+    repeats: Object.fromEntries(sources.map((s) => [s.source.path, s.train ? s.repeat : 0])),
     peak_lr: num('lr'),
     warmup: num('warmup'),
     min_lr_ratio: 0.1,
@@ -226,9 +226,10 @@ const record = {
   sha256,
 };
 if (!values['no-eval']) {
-  const rows = await evaluateHeldOut(out, data.heldOut, { maxPerSet: num('eval-size'), threads: num('threads') });
+  const evalSize = heldOutPerSet(values['eval-size']!);
+  const rows = await evaluateHeldOut(out, data.heldOut, { maxPerSet: evalSize, threads: num('threads') });
   console.log(formatTable(rows));
-  Object.assign(record, { evaluation: rows, eval_size: num('eval-size') });
+  Object.assign(record, { evaluation: rows, eval_size: values['eval-size'] });
 }
 writeFileSync(join(out, 'training.json'), `${JSON.stringify(record, null, 2)}\n`);
 console.log(`done in ${elapsed()} s`);

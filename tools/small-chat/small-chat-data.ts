@@ -56,7 +56,7 @@ export const SMALL_CHAT_SOURCES: readonly SmallChatSource[] = [
   harmful('harmful_catqa.jsonl', 'catqa'),
   harmful('harmful_harmfulqa.jsonl', 'harmfulqa'),
   harmful('harmful_dangerousqa.jsonl', 'dangerousqa', 2),
-  harmful('harmful_ailuminate.jsonl', 'ailuminate'),
+  harmful('harmful_ailuminate.jsonl', 'ailuminate', 2),
   {
     source: {
       path: safety('harmful_do_not_answer.jsonl'),
@@ -66,7 +66,7 @@ export const SMALL_CHAT_SOURCES: readonly SmallChatSource[] = [
     role: 'harmful',
     train: true,
     eval: 'do-not-answer',
-    repeat: 1,
+    repeat: 2,
   },
   harmful('harmful_coconot_safety.jsonl', 'coconot-safety', 3),
   {
