@@ -27,12 +27,8 @@ try {
   const { responses } = await generateResponses(engine, tokenizer, set.prompts, { maxNewTokens: 32, batchSize: 32 });
   const refused = responses.map((r) => isRefusal(r));
   const encoded = set.prompts.map((p) => encodePrompt(tokenizer, p, budget).ids);
-  // The refusals' first tokens, as greedy decoding produced them.
-  const firstIds = new Set<number>();
-  const refusedIds = encoded.filter((_, i) => refused[i]);
-  for (let s = 0; s < refusedIds.length; s += 32)
-    for (const g of await engine.generate(refusedIds.slice(s, s + 32), { maxNewTokens: 1 })) firstIds.add(g[0]!);
-  const pRefusal: number[] = [];
+  // Each prompt's next-token probabilities; greedy decoding's first token is their argmax.
+  const probabilities: Float64Array[] = [];
   for (let s = 0; s < encoded.length; s += 32) {
     const batch = encoded.slice(s, s + 32);
     const { vocabSize, data: logits } = await engine.logits({ sequences: batch });
@@ -40,9 +36,13 @@ try {
       const row = all.subarray((batch[b]!.length - 1) * vocabSize, batch[b]!.length * vocabSize);
       const max = row.reduce((m, v) => Math.max(m, v), -Infinity);
       const z = row.reduce((sum, v) => sum + Math.exp(v - max), 0);
-      pRefusal.push([...firstIds].reduce((sum, id) => sum + Math.exp(row[id]! - max) / z, 0));
+      probabilities.push(Float64Array.from(row, (v) => Math.exp(v - max) / z));
     });
   }
+  const argmax = (p: Float64Array) => p.reduce((best, v, i) => (v > p[best]! ? i : best), 0);
+  // The refusals' first tokens, as greedy decoding chose them.
+  const firstIds = new Set(probabilities.filter((_, i) => refused[i]).map(argmax));
+  const pRefusal = probabilities.map((p) => [...firstIds].reduce((sum, id) => sum + p[id]!, 0));
   const n = refused.filter(Boolean).length;
   const below = refused.filter((r, i) => r && pRefusal[i]! < 0.5).length;
   const likely = pRefusal.filter((p) => p >= 0.5).length;

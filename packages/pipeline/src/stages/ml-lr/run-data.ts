@@ -77,12 +77,17 @@ export function holdoutOf(config: Pick<RunConfig, 'data' | 'seed'>): { seed: num
   return { seed: config.data.holdout.seed ?? config.seed, fraction: config.data.holdout.fraction };
 }
 
+/** How `data.holdout` splits samples: a sample is held out when the seeded hash of its normalised prompt is below `fraction`. */
+function holdoutSplit<T extends ChatSample>(samples: readonly T[], holdout: { seed: number; fraction: number }) {
+  return splitSamples(samples, { seed: holdout.seed, validation: 0, test: holdout.fraction });
+}
+
 /** The samples a training use may read: those whose prompt is not held out (a seeded hash of the normalised prompt). */
 export function trainingPart<T extends ChatSample>(
   samples: readonly T[],
   holdout: { seed: number; fraction: number },
 ): T[] {
-  return splitSamples(samples, { seed: holdout.seed, validation: 0, test: holdout.fraction }).train;
+  return holdoutSplit(samples, holdout).train;
 }
 
 /** The held-out part of `samples` under `holdout` (the complement of {@link trainingPart}). */
@@ -90,7 +95,7 @@ export function heldOutPart<T extends ChatSample>(
   samples: readonly T[],
   holdout: { seed: number; fraction: number },
 ): T[] {
-  return splitSamples(samples, { seed: holdout.seed, validation: 0, test: holdout.fraction }).test;
+  return holdoutSplit(samples, holdout).test;
 }
 
 /** The dataset files the run trains on (pretraining, fine-tuning, probe), in config order. */
@@ -166,6 +171,8 @@ export async function loadRunData(
   for (const source of trainingSources(config))
     for (const sample of await trainingOf(source)) trained.add(normalizePrompt(sample.prompt));
 
+  // Under `evaluate: held-out` only each file's held-out part is eligible (the base may have trained on the rest).
+  const heldOutOnly = data.holdout.evaluate === 'held-out';
   const evalSets = {} as RunDataSets['eval'];
   const evalFiles = {} as RunDataSets['evalFiles'];
   for (const [metric, key] of EVAL_SETS) {
@@ -180,8 +187,7 @@ export async function loadRunData(
     for (const [i, source] of list.entries()) {
       const seen = new Set<string>();
       const all = await read(source);
-      // Under `evaluate: held-out` only the file's held-out part is eligible (the base may have trained on the rest).
-      const part = data.holdout.evaluate === 'held-out' ? heldOutPart(all, holdout) : all;
+      const part = heldOutOnly ? heldOutPart(all, holdout) : all;
       const eligible = part.filter((s) => {
         const norm = normalizePrompt(s.prompt);
         if (trained.has(norm) || seen.has(norm)) return false;
@@ -191,7 +197,7 @@ export async function loadRunData(
       if (eligible.length === 0) {
         throw new MllrError(
           'DATA_INVALID',
-          data.holdout.evaluate === 'held-out' && part.length === 0
+          heldOutOnly && part.length === 0
             ? `${source.path}: none of this ${key} file's ${all.length} prompts is in the held-out part (data.holdout.evaluate: held-out), so nothing is left to evaluate`
             : `${source.path}: every prompt of this ${key} file is also in the run's training data, so nothing is left to evaluate`,
         );
